@@ -1,0 +1,410 @@
+/**
+ * The declaration: a company's privacy policy as data.
+ *
+ * One Zod schema gives the runtime check, the TypeScript types (`z.infer`) and the JSON Schema
+ * that editors use for completion (`steward policy schema`). Objects are strict, so a misspelt
+ * key is an error rather than a silently ignored setting. Cross-references (a purpose naming a
+ * recipient, a retention rule naming a category) are checked by the lint rules in `lint.ts`,
+ * which can report every problem at once with a path and a line.
+ */
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_", starting with a letter')
+  .describe('Identifier referenced elsewhere in the declaration');
+
+/** ISO 8601 duration such as P30D, P6M, P2Y or P1Y6M. */
+export const isoDuration = z
+  .string()
+  .regex(
+    /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/,
+    'must be an ISO 8601 duration such as P30D, P6M or P2Y',
+  );
+
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as SE or US');
+
+/** A jurisdiction: an ISO country code, `EEA`, or `default` for everywhere else. */
+const jurisdiction = z
+  .string()
+  .regex(/^([A-Z]{2}(-[A-Z0-9]{1,3})?|EEA|default)$/, 'must be a country code (SE, US-CA), EEA or default');
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+
+/** Text that may be translated: a plain string (default language) or one string per language. */
+export const localText = z.union([z.string().min(1), z.record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/), z.string().min(1))]);
+export type LocalText = z.infer<typeof localText>;
+
+export const legalBases = [
+  'consent',
+  'contract',
+  'legal_obligation',
+  'vital_interests',
+  'public_task',
+  'legitimate_interests',
+] as const;
+export const legalBasis = z.enum(legalBases);
+export type LegalBasis = z.infer<typeof legalBasis>;
+
+/** A value that may differ by jurisdiction: `{ default: x, SE: y }` or just `x`. */
+function byJurisdiction<T extends z.ZodType>(value: T) {
+  return z.union([value, z.record(jurisdiction, value)]);
+}
+
+const postalAddress = z.strictObject({
+  street: z.string().min(1),
+  postalCode: z.string().min(1),
+  locality: z.string().min(1),
+  region: z.string().optional(),
+  country: countryCode,
+});
+
+const contactChannel = z.strictObject({
+  channel: z.enum(['web', 'email', 'post', 'phone']),
+  value: z.string().min(1).describe('URL, email address, phone number or postal address as one line'),
+  purposes: z.array(z.enum(['general', 'rights', 'complaints', 'security'])).optional(),
+});
+
+const organisation = z.strictObject({
+  name: z.string().min(1),
+  legalForm: z.string().optional(),
+  registrationNumber: z.string().optional(),
+  country: countryCode,
+  address: postalAddress.optional(),
+});
+
+export const controllerSchema = z.strictObject({
+  name: z.string().min(1).describe('The legal entity responsible for the processing'),
+  shortName: z.string().optional(),
+  legalForm: z.string().optional().describe('For example "branch" or "AB"'),
+  registrationNumber: z.string().optional(),
+  parent: organisation.optional().describe('The entity this one belongs to, if it is a branch or subsidiary'),
+  establishment: z.strictObject({ country: countryCode, address: postalAddress }),
+  contacts: z.array(contactChannel).min(1),
+  dpo: z
+    .strictObject({ name: z.string().optional(), email: z.string().email().optional(), address: postalAddress.optional() })
+    .optional(),
+  representative: organisation.optional().describe('Art. 27 representative, for controllers outside the EU'),
+  supervisoryAuthority: z.strictObject({
+    name: z.string().min(1),
+    country: countryCode,
+    website: z.string().url(),
+    email: z.string().email().optional(),
+    phone: z.string().optional(),
+    address: postalAddress.optional(),
+  }),
+});
+
+export const serviceSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  description: localText.optional(),
+  role: z.enum(['controller', 'processor']),
+  provider: z
+    .strictObject({
+      kind: z.enum(['customer', 'named']).describe('customer: each customer organisation is the Provider'),
+      name: z.string().optional(),
+      contact: z.string().optional(),
+      description: localText.optional(),
+    })
+    .optional()
+    .describe('Required for processor-role services: who the controller (the Provider) is'),
+  declaration: z
+    .string()
+    .optional()
+    .describe('Id of a separate declaration that covers this service, if it has its own notice'),
+  noticeUrl: z.string().url().optional(),
+});
+
+export const subjectCategorySchema = z.strictObject({
+  id,
+  name: localText,
+  description: localText.optional(),
+});
+
+export const dataCategorySchema = z.strictObject({
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'must be a dotted key such as user.contact.email'),
+  name: localText,
+  description: localText.optional(),
+  dpv: z.string().regex(/^[a-z-]+:[A-Za-z0-9]+$/, 'must be a DPV term such as pd:EmailAddress'),
+  special: z.boolean().optional().describe('Art. 9 special category'),
+});
+
+export const sourceTypes = ['direct', 'observed', 'third_party', 'public', 'group_company', 'social_network'] as const;
+export const sourceSchema = z.strictObject({
+  id,
+  name: localText,
+  type: z.enum(sourceTypes),
+  description: localText.optional(),
+  categories: z.array(z.string()).optional(),
+  organisation: z.string().optional().describe('Who supplies the data, for indirect sources'),
+});
+
+const legitimateInterestAssessment = z.strictObject({
+  interest: localText.describe('The interest pursued'),
+  necessity: z.string().min(1).describe('Why the processing is necessary for it'),
+  balancing: z.string().min(1).describe('Why the interest is not overridden by the person’s rights'),
+  assessedOn: localDate.optional(),
+  reference: z.string().optional(),
+});
+
+export const purposeSchema = z.strictObject({
+  id,
+  name: localText,
+  description: localText,
+  dpv: z.string().regex(/^[a-z-]+:[A-Za-z0-9]+$/, 'must be a DPV term such as dpv:DirectMarketing'),
+  legalBasis: byJurisdiction(legalBasis).optional().describe('One basis, or one per jurisdiction'),
+  legitimateInterest: legitimateInterestAssessment.optional(),
+  statutoryObligation: z.string().optional().describe('The law that imposes a legal obligation basis'),
+  categories: z.array(z.string()).min(1),
+  subjectCategories: z.array(z.string()).min(1),
+  sources: z.array(z.string()).optional(),
+  recipients: z.array(z.string()).optional(),
+  services: z.array(z.string()).optional().describe('Services whose data this purpose uses'),
+  retention: z
+    .strictObject({
+      default: z.string().optional().describe('Retention rule for every category not listed below'),
+      categories: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  directMarketing: z.boolean().optional().describe('An objection to direct marketing stops this purpose at once'),
+  publicContent: z.boolean().optional().describe('The purpose uses content the person made public'),
+  collectionPoints: z.array(z.string()).optional().describe('Where consent is collected, for consent basis'),
+  automatedDecisions: z
+    .strictObject({ logic: localText, significance: localText, consequences: localText })
+    .optional()
+    .describe('Art. 22 decisions; absent means none are made'),
+  requirement: z
+    .enum(['none', 'contractual', 'statutory', 'contract_prerequisite'])
+    .optional()
+    .describe('Whether the person must provide the data (Art. 13(2)(e))'),
+});
+
+export const recipientTypes = [
+  'group_company',
+  'processor',
+  'independent_controller',
+  'joint_controller',
+  'authority',
+  'advisor',
+  'acquirer',
+  'public',
+] as const;
+export const transferMechanisms = [
+  'adequacy',
+  'scc',
+  'bcr',
+  'dpf',
+  'derogation_consent',
+  'derogation_contract',
+  'derogation_legal_claims',
+] as const;
+
+export const recipientSchema = z.strictObject({
+  id,
+  name: localText,
+  type: z.enum(recipientTypes),
+  description: localText.optional(),
+  countries: z.array(countryCode).min(1),
+  agreement: z
+    .strictObject({ reference: z.string().min(1), signedOn: localDate.optional(), kind: z.string().optional() })
+    .optional()
+    .describe('Data processing agreement or other contract'),
+  transfer: z
+    .strictObject({
+      mechanism: z.enum(transferMechanisms),
+      reference: z.string().optional(),
+      safeguardsUrl: z.string().url().optional(),
+    })
+    .optional()
+    .describe('Required when a country is outside the EEA and has no adequacy decision'),
+  purposes: z.array(z.string()).optional().describe('Purposes the recipient serves'),
+  categories: z.array(z.string()).optional(),
+  notifyOnChange: z.boolean().optional().describe('Art. 19: tell them of rectification, erasure, restriction'),
+});
+
+export const retentionRuleSchema = z.strictObject({
+  id,
+  duration: isoDuration,
+  trigger: z.enum(['collected', 'last_interaction', 'contract_end', 'consent_withdrawn', 'account_closed', 'event']),
+  action: z.enum(['delete', 'anonymise']),
+  statutory: z.string().optional().describe('The law that requires this period, if any'),
+  rationale: z.string().min(1).describe('Why this period is necessary'),
+});
+
+export const collectionPointSchema = z.strictObject({
+  id,
+  name: localText,
+  kind: z.enum(['web_form', 'cookie_banner', 'preference_centre', 'checkout', 'event', 'paper', 'api', 'email']),
+  url: z.string().optional(),
+});
+
+export const communicationSchema = z.strictObject({
+  id,
+  name: localText,
+  description: localText.optional(),
+  kind: z.enum(['marketing', 'transactional']),
+  channel: z.enum(['email', 'sms', 'post', 'phone', 'push']),
+  purpose: z.string(),
+  sender: z.string().min(1).describe('The legal entity that sends it (the controller or a group company)'),
+  permission: byJurisdiction(z.enum(['opt_in', 'opt_out', 'not_applicable'])).describe(
+    'opt_in needs recorded consent; opt_out needs no objection; not_applicable for transactional',
+  ),
+  doubleOptIn: z.boolean().default(false),
+  collectionPoints: z.array(z.string()).optional(),
+  frequency: z.string().optional(),
+});
+
+export const cookieCategorySchema = z.strictObject({
+  id,
+  name: localText,
+  description: localText,
+  required: z.boolean().default(false).describe('Strictly necessary: always on, no consent asked'),
+  purposes: z.array(z.string()).default([]),
+  gpcOptOut: z.boolean().default(false).describe('A Global Privacy Control signal switches this category off'),
+});
+
+export const cookieSchema = z.strictObject({
+  name: z.string().min(1),
+  provider: z.string().min(1),
+  firstParty: z.boolean(),
+  category: z.string(),
+  purpose: z.string(),
+  lifetime: z.union([z.literal('session'), isoDuration]),
+  kind: z.enum(['cookie', 'local_storage', 'session_storage', 'pixel']).default('cookie'),
+  description: localText.optional(),
+});
+
+export const analyticsEventTypes = [
+  'page_view',
+  'click',
+  'scroll',
+  'hover',
+  'timing',
+  'download_error',
+  'time_on_page',
+  'site_search',
+  'exit',
+] as const;
+
+export const analyticsSchema = z.strictObject({
+  events: z
+    .array(
+      z.strictObject({
+        type: z.enum(analyticsEventTypes),
+        purpose: z.string(),
+        category: z.string().describe('Cookie category whose consent the event needs'),
+        exempt: z
+          .boolean()
+          .default(false)
+          .describe('Exempt audience measurement: sent without consent, cookieless, no identifier'),
+      }),
+    )
+    .default([]),
+  linkToSubject: z
+    .strictObject({ purpose: z.string(), category: z.string() })
+    .optional()
+    .describe('Consent needed before website events may be linked to a known person'),
+});
+
+export const requestTypes = [
+  'access',
+  'portability',
+  'rectification',
+  'erasure',
+  'restriction',
+  'objection',
+  'withdrawal',
+] as const;
+export type RequestType = (typeof requestTypes)[number];
+
+const verificationLevel = z.strictObject({
+  method: z.enum(['email_code', 'account_session']).default('email_code'),
+  secondStep: z.enum(['none', 'second_channel', 'operator_review']).default('none'),
+});
+
+export const rightsSchema = z.strictObject({
+  deadline: isoDuration.default('P1M'),
+  maxExtension: isoDuration.default('P2M'),
+  reminderBefore: z.array(isoDuration).default(['P7D', 'P2D']),
+  verification: z.partialRecord(z.enum(requestTypes), verificationLevel).default({}),
+  fees: z
+    .strictObject({
+      firstCopyFree: z.boolean().default(true),
+      furtherCopy: z.strictObject({ amount: z.number().nonnegative(), currency: z.string().length(3) }).optional(),
+      excessive: z.enum(['charge', 'refuse', 'charge_or_refuse']).default('charge_or_refuse'),
+    })
+    .default({ firstCopyFree: true, excessive: 'charge_or_refuse' }),
+  channels: z.array(z.enum(['privacy_centre', 'api', 'email', 'post', 'phone', 'drp'])).default(['privacy_centre', 'api']),
+});
+
+export const statisticsSchema = z.strictObject({
+  minimumGroupSize: z.number().int().min(2).default(10),
+  epsilonPerRelease: z.number().positive().default(0.5),
+  epsilonBudget: z.number().positive().default(10),
+});
+
+export const declarationSchema = z.strictObject({
+  steward: z.literal(1).describe('Format version of this file'),
+  id: id.describe('Stable id of this declaration; several may be active side by side'),
+  title: localText,
+  version: z.string().min(1).describe('Version label shown in the notice'),
+  effectiveDate: localDate,
+  languages: z.array(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/)).min(1),
+  controller: controllerSchema,
+  relatedDeclarations: z
+    .array(z.strictObject({ id, title: localText, url: z.string().url().optional() }))
+    .default([])
+    .describe('Other notices of the same controller that cover other products (C1.3)'),
+  services: z.array(serviceSchema).default([]),
+  subjectCategories: z.array(subjectCategorySchema).min(1),
+  dataCategories: z.array(dataCategorySchema).default([]).describe('Added to the default taxonomy'),
+  sources: z.array(sourceSchema).min(1),
+  purposes: z.array(purposeSchema).min(1),
+  recipients: z.array(recipientSchema).default([]),
+  retention: z.array(retentionRuleSchema).min(1),
+  collectionPoints: z.array(collectionPointSchema).default([]),
+  communications: z.array(communicationSchema).default([]),
+  cookies: z
+    .strictObject({
+      categories: z.array(cookieCategorySchema).default([]),
+      items: z.array(cookieSchema).default([]),
+    })
+    .default({ categories: [], items: [] }),
+  analytics: analyticsSchema.default({ events: [] }),
+  rights: rightsSchema.default({
+    deadline: 'P1M',
+    maxExtension: 'P2M',
+    reminderBefore: ['P7D', 'P2D'],
+    verification: {},
+    fees: { firstCopyFree: true, excessive: 'charge_or_refuse' },
+    channels: ['privacy_centre', 'api'],
+  }),
+  children: z.strictObject({
+    ageThreshold: z.number().int().min(0).max(21),
+    knowinglyCollects: z.boolean().default(false),
+  }),
+  statistics: statisticsSchema.default({ minimumGroupSize: 10, epsilonPerRelease: 0.5, epsilonBudget: 10 }),
+  gpc: z
+    .strictObject({ honoured: z.boolean().default(true) })
+    .default({ honoured: true })
+    .describe('Global Privacy Control'),
+});
+
+export type Declaration = z.infer<typeof declarationSchema>;
+export type DeclarationInput = z.input<typeof declarationSchema>;
+export type Purpose = Declaration['purposes'][number];
+export type Recipient = Declaration['recipients'][number];
+export type Communication = Declaration['communications'][number];
+export type RetentionRule = Declaration['retention'][number];
+export type Service = Declaration['services'][number];
+export type Source = Declaration['sources'][number];
+
+/** JSON Schema of the declaration file, for editors (`steward policy schema`). */
+export function declarationJsonSchema(): unknown {
+  return z.toJSONSchema(declarationSchema, { io: 'input', unrepresentable: 'any' });
+}
