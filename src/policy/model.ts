@@ -22,7 +22,8 @@ export class PolicyModel {
     this.purposes = new Map(declaration.purposes.map((p) => [p.id, p]));
     this.retentionRules = new Map(declaration.retention.map((r) => [r.id, r]));
     const categories = new Map<string, CategoryInfo>();
-    for (const entry of defaultTaxonomy) categories.set(entry.key, { ...entry, special: entry.special ?? false });
+    for (const entry of defaultTaxonomy)
+      categories.set(entry.key, { ...entry, special: entry.special ?? false });
     for (const entry of declaration.dataCategories) {
       categories.set(entry.key, { ...entry, special: entry.special ?? false });
     }

@@ -34,7 +34,10 @@ const jurisdiction = z
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
 /** Text that may be translated: a plain string (default language) or one string per language. */
-export const localText = z.union([z.string().min(1), z.record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/), z.string().min(1))]);
+export const localText = z.union([
+  z.string().min(1),
+  z.record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/), z.string().min(1)),
+]);
 export type LocalText = z.infer<typeof localText>;
 
 export const legalBases = [
@@ -84,7 +87,11 @@ export const controllerSchema = z.strictObject({
   establishment: z.strictObject({ country: countryCode, address: postalAddress }),
   contacts: z.array(contactChannel).min(1),
   dpo: z
-    .strictObject({ name: z.string().optional(), email: z.string().email().optional(), address: postalAddress.optional() })
+    .strictObject({
+      name: z.string().optional(),
+      email: z.string().email().optional(),
+      address: postalAddress.optional(),
+    })
     .optional(),
   representative: organisation.optional().describe('Art. 27 representative, for controllers outside the EU'),
   supervisoryAuthority: z.strictObject({
@@ -134,7 +141,14 @@ export const dataCategorySchema = z.strictObject({
   special: z.boolean().optional().describe('Art. 9 special category'),
 });
 
-export const sourceTypes = ['direct', 'observed', 'third_party', 'public', 'group_company', 'social_network'] as const;
+export const sourceTypes = [
+  'direct',
+  'observed',
+  'third_party',
+  'public',
+  'group_company',
+  'social_network',
+] as const;
 export const sourceSchema = z.strictObject({
   id,
   name: localText,
@@ -171,7 +185,10 @@ export const purposeSchema = z.strictObject({
       categories: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
-  directMarketing: z.boolean().optional().describe('An objection to direct marketing stops this purpose at once'),
+  directMarketing: z
+    .boolean()
+    .optional()
+    .describe('An objection to direct marketing stops this purpose at once'),
   publicContent: z.boolean().optional().describe('The purpose uses content the person made public'),
   collectionPoints: z.array(z.string()).optional().describe('Where consent is collected, for consent basis'),
   automatedDecisions: z
@@ -211,7 +228,11 @@ export const recipientSchema = z.strictObject({
   description: localText.optional(),
   countries: z.array(countryCode).min(1),
   agreement: z
-    .strictObject({ reference: z.string().min(1), signedOn: localDate.optional(), kind: z.string().optional() })
+    .strictObject({
+      reference: z.string().min(1),
+      signedOn: localDate.optional(),
+      kind: z.string().optional(),
+    })
     .optional()
     .describe('Data processing agreement or other contract'),
   transfer: z
@@ -224,13 +245,23 @@ export const recipientSchema = z.strictObject({
     .describe('Required when a country is outside the EEA and has no adequacy decision'),
   purposes: z.array(z.string()).optional().describe('Purposes the recipient serves'),
   categories: z.array(z.string()).optional(),
-  notifyOnChange: z.boolean().optional().describe('Art. 19: tell them of rectification, erasure, restriction'),
+  notifyOnChange: z
+    .boolean()
+    .optional()
+    .describe('Art. 19: tell them of rectification, erasure, restriction'),
 });
 
 export const retentionRuleSchema = z.strictObject({
   id,
   duration: isoDuration,
-  trigger: z.enum(['collected', 'last_interaction', 'contract_end', 'consent_withdrawn', 'account_closed', 'event']),
+  trigger: z.enum([
+    'collected',
+    'last_interaction',
+    'contract_end',
+    'consent_withdrawn',
+    'account_closed',
+    'event',
+  ]),
   action: z.enum(['delete', 'anonymise']),
   statutory: z.string().optional().describe('The law that requires this period, if any'),
   rationale: z.string().min(1).describe('Why this period is necessary'),
@@ -239,7 +270,16 @@ export const retentionRuleSchema = z.strictObject({
 export const collectionPointSchema = z.strictObject({
   id,
   name: localText,
-  kind: z.enum(['web_form', 'cookie_banner', 'preference_centre', 'checkout', 'event', 'paper', 'api', 'email']),
+  kind: z.enum([
+    'web_form',
+    'cookie_banner',
+    'preference_centre',
+    'checkout',
+    'event',
+    'paper',
+    'api',
+    'email',
+  ]),
   url: z.string().optional(),
 });
 
@@ -265,7 +305,10 @@ export const cookieCategorySchema = z.strictObject({
   description: localText,
   required: z.boolean().default(false).describe('Strictly necessary: always on, no consent asked'),
   purposes: z.array(z.string()).default([]),
-  gpcOptOut: z.boolean().default(false).describe('A Global Privacy Control signal switches this category off'),
+  gpcOptOut: z
+    .boolean()
+    .default(false)
+    .describe('A Global Privacy Control signal switches this category off'),
 });
 
 export const cookieSchema = z.strictObject({
@@ -335,11 +378,15 @@ export const rightsSchema = z.strictObject({
   fees: z
     .strictObject({
       firstCopyFree: z.boolean().default(true),
-      furtherCopy: z.strictObject({ amount: z.number().nonnegative(), currency: z.string().length(3) }).optional(),
+      furtherCopy: z
+        .strictObject({ amount: z.number().nonnegative(), currency: z.string().length(3) })
+        .optional(),
       excessive: z.enum(['charge', 'refuse', 'charge_or_refuse']).default('charge_or_refuse'),
     })
     .default({ firstCopyFree: true, excessive: 'charge_or_refuse' }),
-  channels: z.array(z.enum(['privacy_centre', 'api', 'email', 'post', 'phone', 'drp'])).default(['privacy_centre', 'api']),
+  channels: z
+    .array(z.enum(['privacy_centre', 'api', 'email', 'post', 'phone', 'drp']))
+    .default(['privacy_centre', 'api']),
 });
 
 export const statisticsSchema = z.strictObject({

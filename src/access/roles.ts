@@ -1,0 +1,79 @@
+/**
+ * Roles and what each may do (C7.2). Least privilege: each role gets only the permissions its
+ * work needs, and routes check a permission, never a role name.
+ */
+export const permissions = [
+  'policy:read',
+  'policy:publish',
+  'audit:read',
+  'operators:manage',
+  'apikeys:manage',
+  'subjects:read',
+  'subjects:write',
+  'consent:read',
+  'consent:write',
+  'suppression:check',
+  'requests:read',
+  'requests:manage',
+  'disclosures:read',
+  'disclosures:write',
+  'web:read',
+  'jobs:read',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+export const roles = [
+  'administrator',
+  'privacy_officer',
+  'support_agent',
+  'marketing_operator',
+  'auditor',
+] as const;
+export type Role = (typeof roles)[number];
+
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  // Runs the installation: accounts, keys, declarations. Reads people's data only through the
+  // privacy officer's tools, so it holds no subject permissions.
+  administrator: [
+    'policy:read',
+    'policy:publish',
+    'audit:read',
+    'operators:manage',
+    'apikeys:manage',
+    'jobs:read',
+    'web:read',
+  ],
+  privacy_officer: [
+    'policy:read',
+    'policy:publish',
+    'audit:read',
+    'subjects:read',
+    'subjects:write',
+    'consent:read',
+    'consent:write',
+    'suppression:check',
+    'requests:read',
+    'requests:manage',
+    'disclosures:read',
+    'disclosures:write',
+    'web:read',
+  ],
+  support_agent: [
+    'policy:read',
+    'subjects:read',
+    'consent:read',
+    'consent:write',
+    'requests:read',
+    'requests:manage',
+  ],
+  marketing_operator: ['policy:read', 'suppression:check', 'consent:read', 'web:read'],
+  auditor: ['policy:read', 'audit:read', 'requests:read', 'disclosures:read', 'jobs:read'],
+};
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}
+
+export function isPermission(value: string): value is Permission {
+  return (permissions as readonly string[]).includes(value);
+}

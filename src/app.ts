@@ -1,0 +1,117 @@
+/**
+ * Builds the application context from settings: opens the store (running migrations), publishes
+ * the configured declaration files when their content changed, and loads the declarations in
+ * force. The server, the workers and the CLI all start here.
+ */
+import { readFile } from 'node:fs/promises';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { systemActor } from './access/actor.js';
+import { countOperators, createOperator } from './access/operators.js';
+import type { Config } from './config.js';
+import type { AppContext, Clock } from './context.js';
+import { systemClock } from './context.js';
+import { AppError } from './errors.js';
+import { lintSource } from './policy/lint.js';
+import { PolicyRegistry } from './policy/registry.js';
+import { publishDeclaration } from './policy/versions.js';
+import type { Store } from './store/database.js';
+import { openStore } from './store/database.js';
+
+export interface CreateOptions {
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  /** PostgreSQL schema to use (tests). */
+  readonly schema?: string;
+  /** Publish the configured declaration files if changed (the default for `start`). */
+  readonly publishFiles?: boolean;
+}
+
+/** Paths in secrets that must never reach a log line. */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'key',
+  '*.key',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' } });
+}
+
+export class DeclarationRefused extends Error {
+  constructor(
+    readonly file: string,
+    readonly report: string,
+  ) {
+    super(`The declaration ${file} has errors; Steward will not start with it:\n${report}`);
+  }
+}
+
+export async function createContext(config: Config, options: CreateOptions = {}): Promise<AppContext> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const store: Store = await openStore(config.databaseUrl, {
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
+  try {
+    const policies = new PolicyRegistry(store);
+    const ctx: AppContext = { store, clock, log, config, policies };
+    if (options.publishFiles ?? true) await publishFiles(ctx, config.declarationFiles);
+    await policies.refresh();
+    return ctx;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Lints every file first, so one bad file means nothing is published. */
+export async function publishFiles(ctx: AppContext, files: readonly string[]): Promise<void> {
+  const sources = await Promise.all(
+    files.map(async (file) => ({ file, source: await readFile(file, 'utf8') })),
+  );
+  for (const { file, source } of sources) {
+    const errors = lintSource(source).issues.filter((i) => i.severity === 'error');
+    if (errors.length > 0) {
+      throw new DeclarationRefused(
+        file,
+        errors.map((i) => `  ${file}:${i.line ?? 0} ${i.code} ${i.message}. ${i.hint}`).join('\n'),
+      );
+    }
+  }
+  for (const { file, source } of sources) {
+    try {
+      const result = await publishDeclaration(ctx, 'system', source);
+      if (result.created) {
+        ctx.log.info(
+          { declaration: result.version.declarationId, number: result.version.number, file },
+          'published declaration version',
+        );
+      }
+    } catch (error) {
+      if (error instanceof AppError)
+        throw new DeclarationRefused(file, error.details.map((d) => `  ${d.path}: ${d.message}`).join('\n'));
+      throw error;
+    }
+  }
+}
+
+/** On a fresh installation, creates the first administrator and returns its one-time password. */
+export async function bootstrapAdministrator(
+  ctx: AppContext,
+): Promise<{ email: string; password: string } | undefined> {
+  if ((await countOperators(ctx)) > 0) return undefined;
+  const { operator, password } = await createOperator(
+    ctx,
+    systemActor(),
+    { email: ctx.config.adminEmail, name: 'Administrator', role: 'administrator' },
+    { bootstrap: true },
+  );
+  return { email: operator.email, password };
+}

@@ -1,0 +1,323 @@
+#!/usr/bin/env node
+/**
+ * The `steward` command. Each subcommand parses its arguments, calls the same use cases the API
+ * calls, and prints a human answer (or JSON with --json). Exit codes: 0 done, 1 the thing checked
+ * failed (lint errors, a broken ledger), 2 bad usage or settings.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { actorRef } from '../access/actor.js';
+import { createApiKey, createOperator } from '../access/operators.js';
+import { isPermission, permissions, roles } from '../access/roles.js';
+import type { Permission } from '../access/roles.js';
+import { DeclarationRefused, createContext, createLogger } from '../app.js';
+import { verifyLedger } from '../audit/ledger.js';
+import { ConfigError, loadConfig } from '../config.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { jobDefinitions } from '../jobs/registry.js';
+import { Worker } from '../jobs/queue.js';
+import type { LintIssue } from '../policy/lint.js';
+import { lintSource } from '../policy/lint.js';
+import { PolicyModel } from '../policy/model.js';
+import { renderNotice } from '../policy/render-notice.js';
+import { renderRopa } from '../policy/ropa.js';
+import type { Declaration } from '../policy/schema.js';
+import { declarationJsonSchema } from '../policy/schema.js';
+import { diffDeclarations, diffVersions, listVersions, publishDeclaration } from '../policy/versions.js';
+import { hostActor } from './host-actor.js';
+import { start } from './start.js';
+
+const program = new Command('steward')
+  .description('Privacy operations: your privacy policy, enforced.')
+  .showHelpAfterError();
+
+/** Opens the store with the configured settings, runs `fn`, and closes it again. */
+async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, publishFiles = false): Promise<T> {
+  const ctx = await createContext(loadConfig(), { publishFiles, log: createLogger('warn') });
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+function printIssues(file: string, issues: readonly LintIssue[]): void {
+  for (const i of issues) {
+    process.stdout.write(
+      `${file}:${i.line ?? 0} ${i.severity} ${i.code} ${i.path ? `[${i.path}] ` : ''}${i.message}\n    fix: ${i.hint}\n`,
+    );
+  }
+}
+
+async function parseFile(file: string): Promise<Declaration> {
+  const result = lintSource(await readFile(file, 'utf8'));
+  const errors = result.issues.filter((i) => i.severity === 'error');
+  if (result.declaration === undefined || errors.length > 0) {
+    printIssues(file, errors);
+    throw new CliFailure(`${file} has ${errors.length} error(s); run \`steward policy lint ${file}\``, 1);
+  }
+  return result.declaration;
+}
+
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+async function output(text: string, out: string | undefined): Promise<void> {
+  if (out === undefined) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  else await writeFile(out, text);
+}
+
+program
+  .command('start')
+  .description('Start Steward (web server, workers, or both)')
+  .addOption(
+    new Option('--role <role>', 'what this process does').choices(['web', 'worker', 'all']).default('all'),
+  )
+  .action(async (opts: { role: 'web' | 'worker' | 'all' }) => {
+    await start(loadConfig(), opts.role);
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    await withContext(async (ctx) => {
+      process.stdout.write(`Database schema is current (${ctx.store.dialect}).\n`);
+    });
+  });
+
+const policy = program.command('policy').description('Declarations: lint, render, publish, compare');
+
+policy
+  .command('lint')
+  .description('Check declaration files; exits 1 when any has an error')
+  .argument('<files...>')
+  .option('--json', 'machine-readable output')
+  .action(async (files: string[], opts: { json?: boolean }) => {
+    const results = await Promise.all(
+      files.map(async (file) => ({ file, ...lintSource(await readFile(file, 'utf8')) })),
+    );
+    const failed = results.some((r) => r.issues.some((i) => i.severity === 'error'));
+    if (opts.json) {
+      process.stdout.write(
+        `${JSON.stringify({ ok: !failed, files: results.map((r) => ({ file: r.file, contentHash: r.contentHash, issues: r.issues })) }, null, 2)}\n`,
+      );
+    } else {
+      for (const r of results) {
+        printIssues(r.file, r.issues);
+        const errors = r.issues.filter((i) => i.severity === 'error').length;
+        const warnings = r.issues.length - errors;
+        process.stdout.write(
+          `${r.file}: ${errors === 0 ? 'ok' : 'FAILED'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})\n`,
+        );
+      }
+    }
+    process.exitCode = failed ? 1 : 0;
+  });
+
+policy
+  .command('render')
+  .description('Write the privacy notice of a declaration')
+  .argument('<file>')
+  .addOption(new Option('--format <format>').choices(['html', 'md']).default('html'))
+  .option('--lang <language>', 'language of the notice')
+  .option('-o, --out <path>', 'write to a file instead of standard output')
+  .action(async (file: string, opts: { format: 'html' | 'md'; lang?: string; out?: string }) => {
+    const declaration = await parseFile(file);
+    const text = renderNotice(new PolicyModel(declaration), {
+      format: opts.format,
+      language: opts.lang ?? declaration.languages[0] ?? 'en',
+      versionInfo: { version: declaration.version, effectiveDate: declaration.effectiveDate },
+    });
+    await output(text, opts.out);
+  });
+
+policy
+  .command('ropa')
+  .description('Write the record of processing activities (GDPR Art. 30)')
+  .argument('<file>')
+  .addOption(new Option('--format <format>').choices(['csv', 'json', 'html']).default('csv'))
+  .option('-o, --out <path>', 'write to a file instead of standard output')
+  .action(async (file: string, opts: { format: 'csv' | 'json' | 'html'; out?: string }) => {
+    await output(renderRopa(new PolicyModel(await parseFile(file)), opts.format), opts.out);
+  });
+
+policy
+  .command('schema')
+  .description('Print the JSON Schema of the declaration format, for editors')
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(declarationJsonSchema(), null, 2)}\n`);
+  });
+
+policy
+  .command('publish')
+  .description('Store a declaration as a new version (if its content changed)')
+  .argument('<file>')
+  .option('--effective <date>', 'effective date (YYYY-MM-DD); defaults to the one in the file', (v) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError('write the date as YYYY-MM-DD');
+    return v;
+  })
+  .action(async (file: string, opts: { effective?: string }) => {
+    const source = await readFile(file, 'utf8');
+    await withContext(async (ctx) => {
+      const result = await publishDeclaration(
+        ctx,
+        actorRef(hostActor()),
+        source,
+        opts.effective ? { effectiveDate: opts.effective } : {},
+      );
+      const v = result.version;
+      printIssues(file, result.warnings);
+      process.stdout.write(
+        result.created
+          ? `Published ${v.declarationId} version ${v.number} (${v.version}, in force from ${v.effectiveDate}, sha256 ${v.contentHash}).\n`
+          : `Unchanged: ${v.declarationId} version ${v.number} already has this content.\n`,
+      );
+    });
+  });
+
+policy
+  .command('versions')
+  .description('List the published versions of a declaration')
+  .argument('<id>')
+  .action(async (id: string) => {
+    await withContext(async (ctx) => {
+      const versions = await listVersions(ctx.store, id);
+      if (versions.length === 0) throw new CliFailure(`No published versions of "${id}".`, 1);
+      for (const v of versions)
+        process.stdout.write(
+          `${v.number}\t${v.version}\t${v.effectiveDate}\t${v.publishedAt}\t${v.contentHash}\n`,
+        );
+    });
+  });
+
+policy
+  .command('diff')
+  .description('Show what changed between two declarations: files, or published versions as ID@N')
+  .argument('<a>')
+  .argument('<b>')
+  .option('--json', 'machine-readable output')
+  .action(async (a: string, b: string, opts: { json?: boolean }) => {
+    const isFile = (x: string) => existsSync(x);
+    let sections;
+    let patch: string | undefined;
+    if (isFile(a) && isFile(b)) {
+      sections = diffDeclarations(await parseFile(a), await parseFile(b));
+    } else {
+      const ref = (x: string) => {
+        const m = /^([a-z][a-z0-9_-]*)@(\d+)$/.exec(x);
+        if (!m) throw new CliFailure(`"${x}" is neither a file nor a version reference like reference@2`, 2);
+        return { id: m[1] as string, n: Number(m[2]) };
+      };
+      const [ra, rb] = [ref(a), ref(b)];
+      if (ra.id !== rb.id) throw new CliFailure('Compare two versions of the same declaration.', 2);
+      const diff = await withContext((ctx) => diffVersions(ctx.store, ra.id, ra.n, rb.n));
+      sections = diff.sections;
+      patch = diff.patch;
+    }
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ sections, patch }, null, 2)}\n`);
+      return;
+    }
+    if (sections.length === 0) process.stdout.write('No differences in content.\n');
+    for (const s of sections) {
+      const parts = [
+        s.added.length ? `added ${s.added.join(', ')}` : '',
+        s.removed.length ? `removed ${s.removed.join(', ')}` : '',
+        s.changed.length ? `changed ${s.changed.join(', ')}` : '',
+      ].filter(Boolean);
+      process.stdout.write(`${s.section}: ${parts.join('; ')}\n`);
+    }
+    if (patch !== undefined) process.stdout.write(`\n${patch}`);
+  });
+
+const audit = program.command('audit').description('The tamper-evident audit ledger');
+audit
+  .command('verify')
+  .description('Check every entry of the hash chain; exits 1 and names the first bad entry')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { json?: boolean }) => {
+    const result = await withContext((ctx) => verifyLedger(ctx.store));
+    if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else if (result.ok)
+      process.stdout.write(`Audit ledger verifies: ${result.entries} entries, head ${result.headHash}.\n`);
+    else
+      process.stdout.write(
+        `Audit ledger FAILED at entry #${result.firstBad.seq}: ${result.firstBad.reason}. ${result.entries} entries verified before it.\n`,
+      );
+    process.exitCode = result.ok ? 0 : 1;
+  });
+
+const operator = program.command('operator').description('Operator accounts');
+operator
+  .command('create')
+  .description('Create an operator and print a one-time password')
+  .requiredOption('--email <email>')
+  .requiredOption('--name <name>')
+  .addOption(new Option('--role <role>').choices([...roles]).makeOptionMandatory())
+  .action(async (opts: { email: string; name: string; role: (typeof roles)[number] }) => {
+    await withContext(async (ctx) => {
+      const { operator: o, password } = await createOperator(ctx, hostActor(), opts);
+      process.stdout.write(`Created ${o.role} ${o.email}. One-time password: ${password}\n`);
+    });
+  });
+
+program
+  .command('apikey')
+  .description('API keys')
+  .command('create')
+  .description('Create an API key limited to the given permissions')
+  .requiredOption('--name <name>')
+  .requiredOption('--scopes <permissions>', `comma-separated, from: ${permissions.join(', ')}`, (v) => {
+    const list = v.split(',').map((s) => s.trim());
+    const bad = list.filter((s) => !isPermission(s));
+    if (bad.length > 0) throw new InvalidArgumentError(`unknown permission ${bad.join(', ')}`);
+    return list as Permission[];
+  })
+  .action(async (opts: { name: string; scopes: Permission[] }) => {
+    await withContext(async (ctx) => {
+      const key = await createApiKey(ctx, hostActor(), { name: opts.name, scopes: opts.scopes });
+      process.stdout.write(
+        `API key ${key.id} (${key.scopes.join(', ')}): ${key.key}\nIt is shown only now.\n`,
+      );
+    });
+  });
+
+program
+  .command('jobs')
+  .description('Background jobs')
+  .command('run')
+  .description('Run every due job once, then exit')
+  .action(async () => {
+    await withContext(async (ctx) => {
+      const ran = await new Worker(ctx, jobDefinitions).drain();
+      process.stdout.write(`Ran ${ran} job${ran === 1 ? '' : 's'}.\n`);
+    });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof DeclarationRefused) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof CliFailure) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else if (error instanceof AppError) {
+    process.stderr.write(
+      `${error.message}\n${error.details.map((d) => `  ${d.path}: ${d.message}`).join('\n')}\n`,
+    );
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Settings, read from the environment once at start and validated. A bad setting stops start-up
+ * with one line per problem saying how to fix it. Nothing else reads `process.env`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The package root: where `examples/` and the built console live. */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+);
+
+const envSchema = z.object({
+  STEWARD_DATABASE_URL: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  STEWARD_DATA_DIR: z.string().default('./data'),
+  STEWARD_HOST: z.string().default('127.0.0.1'),
+  STEWARD_PORT: z.coerce
+    .number({ message: 'STEWARD_PORT must be a port number such as 8080' })
+    .int()
+    .min(0)
+    .max(65535)
+    .default(8080),
+  STEWARD_PUBLIC_URL: z
+    .string()
+    .url('STEWARD_PUBLIC_URL must be an absolute URL such as https://privacy.example.com')
+    .optional(),
+  STEWARD_SECRET: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/=_-]{43,}$/,
+      'STEWARD_SECRET must be at least 32 random bytes, base64 encoded (openssl rand -base64 32)',
+    )
+    .optional(),
+  STEWARD_DECLARATIONS: list.optional(),
+  STEWARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STEWARD_TLS_CERT: z.string().optional(),
+  STEWARD_TLS_KEY: z.string().optional(),
+  STEWARD_TRUSTED_PROXIES: list.default([]),
+  STEWARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  STEWARD_ADMIN_EMAIL: z.string().email().default('admin@steward.local'),
+});
+
+export interface Config {
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  /** Root secret; purpose-specific keys are derived from it (see `src/crypto.ts`). */
+  readonly secret: Buffer;
+  readonly declarationFiles: readonly string[];
+  readonly logLevel: string;
+  readonly tls?: { readonly cert: string; readonly key: string };
+  readonly trustedProxies: readonly string[];
+  readonly workerConcurrency: number;
+  readonly adminEmail: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Steward cannot start because of its settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks the settings. Throws `ConfigError` listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const dataDir = resolve(e.STEWARD_DATA_DIR);
+  const databaseUrl = e.STEWARD_DATABASE_URL ?? e.DATABASE_URL ?? `sqlite:${join(dataDir, 'steward.db')}`;
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    problems.push('STEWARD_DATABASE_URL: use sqlite:PATH or postgres://user@host:5432/database');
+  }
+  if ((e.STEWARD_TLS_CERT === undefined) !== (e.STEWARD_TLS_KEY === undefined)) {
+    problems.push('STEWARD_TLS_CERT and STEWARD_TLS_KEY: set both (PEM file paths) or neither');
+  }
+  for (const file of [e.STEWARD_TLS_CERT, e.STEWARD_TLS_KEY]) {
+    if (file !== undefined && !existsSync(file)) problems.push(`TLS file ${file} does not exist`);
+  }
+  const declarationFiles = (
+    e.STEWARD_DECLARATIONS ?? [join(packageRoot, 'examples/reference/declaration.yaml')]
+  ).map((f) => resolve(f));
+  for (const file of declarationFiles) {
+    if (!existsSync(file)) problems.push(`STEWARD_DECLARATIONS: ${file} does not exist`);
+  }
+  let secret: Buffer | undefined;
+  if (e.STEWARD_SECRET !== undefined) {
+    secret = Buffer.from(e.STEWARD_SECRET, 'base64');
+  } else if (databaseUrl.startsWith('sqlite:')) {
+    secret = localSecret(dataDir);
+  } else {
+    problems.push(
+      'STEWARD_SECRET: required with PostgreSQL, and the same for every process (openssl rand -base64 32)',
+    );
+  }
+  if (problems.length > 0 || secret === undefined) throw new ConfigError(problems);
+  const scheme = e.STEWARD_TLS_CERT ? 'https' : 'http';
+  const shownHost = e.STEWARD_HOST === '0.0.0.0' || e.STEWARD_HOST === '::' ? 'localhost' : e.STEWARD_HOST;
+  return {
+    databaseUrl,
+    dataDir,
+    host: e.STEWARD_HOST,
+    port: e.STEWARD_PORT,
+    publicUrl: (e.STEWARD_PUBLIC_URL ?? `${scheme}://${shownHost}:${e.STEWARD_PORT}`).replace(/\/$/, ''),
+    secret,
+    declarationFiles,
+    logLevel: e.STEWARD_LOG_LEVEL,
+    ...(e.STEWARD_TLS_CERT && e.STEWARD_TLS_KEY
+      ? { tls: { cert: e.STEWARD_TLS_CERT, key: e.STEWARD_TLS_KEY } }
+      : {}),
+    trustedProxies: e.STEWARD_TRUSTED_PROXIES,
+    workerConcurrency: e.STEWARD_WORKER_CONCURRENCY,
+    adminEmail: e.STEWARD_ADMIN_EMAIL,
+  };
+}
+
+/** The embedded default keeps a generated secret beside its database, readable by its owner only. */
+function localSecret(dataDir: string): Buffer {
+  const file = join(dataDir, 'secret.key');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32);
+  writeFileSync(file, `${secret.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}

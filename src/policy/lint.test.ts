@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
+import { referenceDeclaration, smallShopDeclaration } from '../../test/support/paths.js';
+import type { LintCode } from './lint.js';
+import { lintSource } from './lint.js';
+import type { DeclarationInput } from './schema.js';
+
+type Mutable = DeclarationInput & {
+  purposes: Record<string, unknown>[];
+  recipients: Record<string, unknown>[];
+};
+
+/** Lints the minimal declaration after `break` changed it, and returns the error codes. */
+function codesAfter(breakIt: (d: Mutable) => void): LintCode[] {
+  const d = minimalDeclaration() as Mutable;
+  breakIt(d);
+  return lintSource(stringify(d))
+    .issues.filter((i) => i.severity === 'error')
+    .map((i) => i.code);
+}
+
+describe('policy lint', () => {
+  test('the minimal fixture and both shipped examples pass', () => {
+    for (const source of [
+      stringify(minimalDeclaration()),
+      readFileSync(referenceDeclaration, 'utf8'),
+      readFileSync(smallShopDeclaration, 'utf8'),
+    ]) {
+      const errors = lintSource(source).issues.filter((i) => i.severity === 'error');
+      assert.deepEqual(errors, []);
+    }
+  });
+
+  test('legitimate interests without an assessment', () => {
+    assert.deepEqual(
+      codesAfter((d) => delete d.purposes[1]!['legitimateInterest']),
+      ['basis.li_without_assessment'],
+    );
+  });
+
+  test('C6.1 a recipient outside the EEA without adequacy and without a mechanism fails lint', () => {
+    assert.deepEqual(
+      codesAfter((d) => delete d.recipients[0]!['transfer']),
+      ['transfer.no_mechanism'],
+    );
+    // An adequate country (Japan) needs no mechanism; an EEA one neither.
+    assert.deepEqual(
+      codesAfter((d) => {
+        delete d.recipients[0]!['transfer'];
+        d.recipients[0]!['countries'] = ['JP', 'SE'];
+      }),
+      [],
+    );
+  });
+
+  test('a category used by a purpose without a retention rule', () => {
+    assert.deepEqual(
+      codesAfter((d) => {
+        d.purposes[0]!['retention'] = { categories: { 'user.contact': 'after-contract' } };
+      }),
+      ['retention.missing', 'retention.missing'],
+    );
+  });
+
+  test('a purpose without a legal basis, and a per-jurisdiction basis without a default', () => {
+    assert.deepEqual(
+      codesAfter((d) => delete d.purposes[0]!['legalBasis']),
+      ['basis.missing'],
+    );
+    assert.deepEqual(
+      codesAfter((d) => {
+        d.purposes[0]!['legalBasis'] = { SE: 'contract' };
+      }),
+      ['basis.no_default'],
+    );
+  });
+
+  test('references to undeclared things name what is missing', () => {
+    const d = minimalDeclaration() as Mutable;
+    d.purposes[0]!['recipients'] = ['helpdesk', 'ghost-recipient'];
+    d.purposes[0]!['categories'] = ['user.name', 'user.not_a_category'];
+    const issues = lintSource(stringify(d)).issues.filter((i) => i.code === 'ref.undeclared');
+    assert.equal(issues.length, 2);
+    assert.match(issues[0]!.message + issues[1]!.message, /ghost-recipient/);
+    assert.match(issues[0]!.message + issues[1]!.message, /user\.not_a_category/);
+    assert.ok(
+      issues.every((i) => i.path.startsWith('purposes[0].') && typeof i.line === 'number' && i.line > 1),
+    );
+  });
+
+  test('consent basis on a communication without a way to collect consent', () => {
+    assert.deepEqual(
+      codesAfter((d) => {
+        d.communications = [
+          {
+            id: 'news',
+            name: 'News',
+            kind: 'marketing',
+            channel: 'email',
+            purpose: 'newsletter',
+            sender: 'Example Systems',
+            permission: 'opt_in',
+          },
+        ];
+      }),
+      ['consent.no_collection_point'],
+    );
+  });
+
+  test('processor-service data used by a controller purpose', () => {
+    assert.deepEqual(
+      codesAfter((d) => {
+        d.services = [
+          { id: 'hosted-app', name: 'Hosted app', role: 'processor', provider: { kind: 'customer' } },
+        ];
+        d.purposes[1]!['services'] = ['hosted-app'];
+      }),
+      ['processor.data_in_controller_purpose'],
+    );
+  });
+
+  test('distinct codes for YAML syntax errors and schema violations, with the line', () => {
+    const syntax = lintSource('steward: 1\nid: [unclosed\n');
+    assert.equal(syntax.issues[0]?.code, 'yaml.syntax');
+    assert.equal(syntax.declaration, undefined);
+
+    const source = stringify({ ...minimalDeclaration(), purposse: [] });
+    const unknownKey = lintSource(source).issues;
+    assert.equal(unknownKey[0]?.code, 'schema.invalid');
+    assert.match(unknownKey[0]!.message, /unknown key "purposse"/);
+
+    const badDuration = stringify(
+      minimalDeclaration({
+        retention: [
+          { id: 'x', duration: 'two years', trigger: 'collected', action: 'delete', rationale: 'r' },
+        ],
+      }),
+    );
+    const issue = lintSource(badDuration).issues.find((i) => i.path === 'retention[0].duration');
+    assert.ok(issue, 'the duration is named');
+    assert.match(issue.message, /ISO 8601 duration/);
+    assert.equal(issue.line, badDuration.split('\n').findIndex((l) => l.includes('two years')) + 1);
+  });
+
+  test('the content hash ignores comments and formatting but not content', () => {
+    const a = lintSource(stringify(minimalDeclaration()));
+    const b = lintSource(`# a comment\n${stringify(minimalDeclaration(), { indent: 4 })}`);
+    const c = lintSource(stringify(minimalDeclaration({ version: '1.0.1' })));
+    assert.equal(a.contentHash, b.contentHash);
+    assert.notEqual(a.contentHash, c.contentHash);
+  });
+});

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
+import { PolicyModel } from './model.js';
+import { buildRopa, renderRopa } from './ropa.js';
+import type { DeclarationInput } from './schema.js';
+import { declarationSchema } from './schema.js';
+
+function modelOf(input: DeclarationInput = minimalDeclaration()): PolicyModel {
+  return new PolicyModel(declarationSchema.parse(input));
+}
+
+/** A small RFC 4180 reader, so the test does not trust the writer it checks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
+}
+
+describe('record of processing (Art. 30)', () => {
+  test('one row per purpose with controller, bases per jurisdiction, people, data, retention and security', () => {
+    const rows = buildRopa(modelOf());
+    assert.deepEqual(
+      rows.map((r) => r.purposeId),
+      ['customer-support', 'newsletter'],
+    );
+    const [support, newsletter] = rows;
+    assert.equal(support!.controllerName, 'Example Systems B.V., Swedish branch');
+    assert.match(support!.controllerContact, /email: privacy@example\.com/);
+    assert.equal(support!.dpo, '');
+    assert.equal(support!.purposeName, 'Customer support');
+    assert.deepEqual(support!.legalBases, [
+      { jurisdiction: 'default', basis: 'contract', article: 'Art. 6(1)(b)' },
+    ]);
+    assert.deepEqual(newsletter!.legalBases, [
+      { jurisdiction: 'SE', basis: 'legitimate_interests', article: 'Art. 6(1)(f)' },
+      { jurisdiction: 'default', basis: 'consent', article: 'Art. 6(1)(a)' },
+    ]);
+    assert.match(newsletter!.legitimateInterest, /^Telling existing business contacts/);
+    assert.deepEqual(support!.subjectCategories, [{ id: 'customer-contacts', name: 'Customer contacts' }]);
+    assert.deepEqual(
+      support!.dataCategories.map((c) => `${c.key}=${c.name}`),
+      [
+        'user.name=Name',
+        'user.contact.email=Email address',
+        'user.content.communication=Messages and support correspondence',
+      ],
+    );
+    assert.deepEqual(support!.recipients, [
+      { id: 'helpdesk', name: 'Helpdesk Cloud Inc.', type: 'processor' },
+    ]);
+    assert.deepEqual(support!.sources, [{ id: 'web-forms', name: 'Forms on our website', type: 'direct' }]);
+    assert.equal(
+      support!.retention.find((r) => r.category === 'user.contact.email')?.text,
+      '7 years after the contract ends, then deleted (legal requirement: Bookkeeping Act (SFS 1999:1078))',
+    );
+    assert.equal(newsletter!.retention[0]?.text, '2 years after the last interaction, then deleted');
+    assert.match(support!.securityMeasures, /encrypted in transit/);
+    assert.match(support!.securityMeasures, /roles/);
+    assert.match(support!.securityMeasures, /audit ledger/);
+  });
+
+  test('C6.1 a US recipient under SCCs is listed as a transfer with country and mechanism', () => {
+    const [support, newsletter] = buildRopa(modelOf());
+    assert.deepEqual(support!.transfers, [
+      {
+        recipient: 'Helpdesk Cloud Inc.',
+        country: 'US',
+        mechanism: 'scc',
+        safeguard: 'Standard contractual clauses (Art. 46(2)(c) GDPR); EU SCC 2021/914, module 2',
+      },
+    ]);
+    assert.deepEqual(newsletter!.transfers, []);
+    const csv = parseCsv(renderRopa(modelOf(), 'csv'));
+    const column = csv[0]!.indexOf('Transfers');
+    assert.equal(
+      csv[1]![column],
+      'Helpdesk Cloud Inc., US: Standard contractual clauses (Art. 46(2)(c) GDPR); EU SCC 2021/914, module 2',
+    );
+  });
+
+  test('a recipient that names the purpose counts as its recipient too', () => {
+    const input = minimalDeclaration();
+    input.recipients!.push({
+      id: 'mailer',
+      name: 'Mailer AB',
+      type: 'processor',
+      countries: ['SE'],
+      purposes: ['newsletter'],
+    });
+    const [, newsletter] = buildRopa(modelOf(input));
+    assert.deepEqual(newsletter!.recipients, [{ id: 'mailer', name: 'Mailer AB', type: 'processor' }]);
+    assert.deepEqual(newsletter!.transfers, [], 'a Swedish recipient is not a transfer');
+  });
+
+  test('CSV has a header row and one row per purpose', () => {
+    const csv = parseCsv(renderRopa(modelOf(), 'csv'));
+    assert.equal(csv.length, 3);
+    assert.deepEqual(csv[0]!.slice(0, 8), [
+      'Controller',
+      'Controller contact',
+      'Data protection officer',
+      'Representative',
+      'Purpose id',
+      'Purpose',
+      'Description',
+      'Legal bases',
+    ]);
+    assert.ok(
+      csv.every((row) => row.length === csv[0]!.length),
+      'every row has every column',
+    );
+    const at = (name: string, row: number) => csv[row]![csv[0]!.indexOf(name)];
+    assert.equal(at('Purpose id', 1), 'customer-support');
+    assert.equal(at('Purpose id', 2), 'newsletter');
+    assert.equal(
+      at('Legal bases', 2),
+      'Sweden: Legitimate interests (Art. 6(1)(f) GDPR); Everywhere else: Consent (Art. 6(1)(a) GDPR)',
+    );
+    assert.equal(
+      at('Personal data', 1),
+      'Name (user.name); Email address (user.contact.email); Messages and support correspondence (user.content.communication)',
+    );
+    assert.match(at('Security measures', 1)!, /audit ledger/);
+  });
+
+  test('CSV keeps a value with commas, quotes and line breaks in one cell', () => {
+    const input = minimalDeclaration();
+    input.purposes[0]!.description = 'Answers, "fixes"\nand follow-ups';
+    const csv = parseCsv(renderRopa(modelOf(input), 'csv'));
+    assert.equal(csv.length, 3);
+    assert.equal(csv[1]![csv[0]!.indexOf('Description')], 'Answers, "fixes"\nand follow-ups');
+  });
+
+  test('JSON names the controller and the declaration version it was generated from', () => {
+    const json = JSON.parse(renderRopa(modelOf(), 'json')) as {
+      controller: { name: string; supervisoryAuthority: { name: string } };
+      generatedFrom: { id: string; version: string };
+      rows: { purposeId: string; transfers: { country: string; mechanism: string }[] }[];
+    };
+    assert.equal(json.controller.name, 'Example Systems B.V., Swedish branch');
+    assert.equal(json.controller.supervisoryAuthority.name, 'Integritetsskyddsmyndigheten (IMY)');
+    assert.deepEqual(json.generatedFrom, { id: 'example-web', version: '1.0.0' });
+    assert.deepEqual(
+      json.rows.map((r) => r.purposeId),
+      ['customer-support', 'newsletter'],
+    );
+    assert.deepEqual(
+      json.rows[0]!.transfers.map((t) => `${t.country}:${t.mechanism}`),
+      ['US:scc'],
+    );
+  });
+
+  test('HTML is a complete page with one accessible table, and escapes values', () => {
+    const input = minimalDeclaration();
+    input.purposes[1]!.name = '<script>alert(1)</script>';
+    const page = renderRopa(modelOf(input), 'html');
+    assert.match(page, /^<!doctype html>\n<html lang="en">/);
+    assert.match(page, /<main id="main">/);
+    assert.equal(page.match(/<table>/g)?.length, 1);
+    assert.match(page, /<caption>[^<]+<\/caption>/);
+    assert.match(page, /<th scope="col">Transfers<\/th>/);
+    assert.match(page, /<th scope="row">Customer support<\/th>/);
+    assert.equal(page.match(/<tbody>[^]*<\/tbody>/)![0].match(/<tr>/g)?.length, 2);
+    assert.doesNotMatch(page, /<script/i);
+    assert.match(page, /<th scope="row">&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/th>/);
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * The record of processing activities (GDPR Art. 30(1)), generated from the declaration: one row
+ * per purpose, with the controller, the legal bases, the people and data concerned, recipients,
+ * transfers with their safeguards, retention per category, sources, services and security.
+ */
+import { stringify } from 'csv-stringify/sync';
+import {
+  basisEntries,
+  categoryName,
+  describeBasis,
+  describeJurisdiction,
+  describeMechanism,
+  describeRetention,
+  languageOf,
+  recipientsOf,
+  retentionEntries,
+  transfersTo,
+} from './describe.js';
+import { escapeHtml, htmlPage, pageStyle } from './html.js';
+import type { PolicyModel } from './model.js';
+import type { Declaration, LegalBasis, Purpose } from './schema.js';
+import { legalBasisTerms } from './taxonomy.js';
+import { localise } from './text.js';
+
+/** The technical and organisational measures (Art. 30(1)(g)) that Steward itself provides. */
+export const securityMeasures =
+  'Personal data is handled through Steward: connections are encrypted in transit (TLS); staff reach it only through roles that grant the least access their work needs, stating a purpose to open a person’s records; and every access and change is written to a tamper-evident audit ledger that can be verified.';
+
+/** One row of the record: one purpose of the declaration. */
+export interface RopaRow {
+  readonly controllerName: string;
+  /** The controller's contact channels, one line: "email: privacy@example.com; web: https://…". */
+  readonly controllerContact: string;
+  /** Name and contact of the data protection officer; empty when none is appointed. */
+  readonly dpo: string;
+  /** Art. 27 representative; empty when there is none. */
+  readonly representative: string;
+  readonly purposeId: string;
+  readonly purposeName: string;
+  readonly purposeDescription: string;
+  readonly legalBases: readonly {
+    readonly jurisdiction: string;
+    readonly basis: LegalBasis;
+    readonly article: string;
+  }[];
+  readonly legitimateInterest: string;
+  readonly statutoryObligation: string;
+  readonly subjectCategories: readonly { readonly id: string; readonly name: string }[];
+  readonly dataCategories: readonly {
+    readonly key: string;
+    readonly name: string;
+    readonly special: boolean;
+  }[];
+  readonly recipients: readonly { readonly id: string; readonly name: string; readonly type: string }[];
+  readonly transfers: readonly {
+    readonly recipient: string;
+    readonly country: string;
+    /** Mechanism code (`scc`, `adequacy`…); empty when none is declared. */
+    readonly mechanism: string;
+    /** The mechanism in words, with the reference of the safeguard if any. */
+    readonly safeguard: string;
+  }[];
+  readonly retention: readonly {
+    readonly category: string;
+    readonly rule: string;
+    /** "7 years after the contract ends, then deleted (legal requirement: …)". */
+    readonly text: string;
+  }[];
+  readonly sources: readonly { readonly id: string; readonly name: string; readonly type: string }[];
+  readonly services: readonly { readonly id: string; readonly name: string; readonly role: string }[];
+  readonly securityMeasures: string;
+}
+
+function contactLine(d: Declaration): string {
+  return d.controller.contacts.map((c) => `${c.channel}: ${c.value}`).join('; ');
+}
+
+function dpoLine(d: Declaration): string {
+  const dpo = d.controller.dpo;
+  if (dpo === undefined) return '';
+  const address = dpo.address;
+  return [
+    dpo.name,
+    dpo.email,
+    address === undefined
+      ? undefined
+      : `${address.street}, ${address.postalCode} ${address.locality}, ${address.country}`,
+  ]
+    .filter((x): x is string => x !== undefined)
+    .join(', ');
+}
+
+function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow {
+  const d = model.declaration;
+  const t = (text: Parameters<typeof localise>[0]) => localise(text, language);
+  const recipients = recipientsOf(model, purpose);
+  return {
+    controllerName: d.controller.name,
+    controllerContact: contactLine(d),
+    dpo: dpoLine(d),
+    representative:
+      d.controller.representative === undefined
+        ? ''
+        : `${d.controller.representative.name}, ${d.controller.representative.country}`,
+    purposeId: purpose.id,
+    purposeName: t(purpose.name),
+    purposeDescription: t(purpose.description),
+    legalBases: basisEntries(purpose).map((e) => ({
+      jurisdiction: e.jurisdiction,
+      basis: e.basis,
+      article: legalBasisTerms[e.basis].article,
+    })),
+    legitimateInterest:
+      purpose.legitimateInterest === undefined ? '' : t(purpose.legitimateInterest.interest),
+    statutoryObligation: purpose.statutoryObligation ?? '',
+    subjectCategories: purpose.subjectCategories.map((id) => {
+      const subject = d.subjectCategories.find((s) => s.id === id);
+      return { id, name: subject === undefined ? id : t(subject.name) };
+    }),
+    dataCategories: purpose.categories.map((key) => ({
+      key,
+      name: categoryName(model, key, language),
+      special: model.categories.get(key)?.special ?? false,
+    })),
+    recipients: recipients.map((r) => ({ id: r.id, name: t(r.name), type: r.type })),
+    transfers: transfersTo(recipients).map((x) => {
+      const words = x.mechanism === undefined ? '' : describeMechanism(x.mechanism, language);
+      return {
+        recipient: t(x.recipient.name),
+        country: x.country,
+        mechanism: x.mechanism ?? '',
+        safeguard: x.reference === undefined ? words : `${words}; ${x.reference}`,
+      };
+    }),
+    retention: retentionEntries(model, purpose).map((e) => ({
+      category: e.category,
+      rule: e.rule?.id ?? '',
+      text: e.rule === undefined ? '' : describeRetention(e.rule, language),
+    })),
+    sources: (purpose.sources ?? []).map((id) => {
+      const source = d.sources.find((s) => s.id === id);
+      return { id, name: source === undefined ? id : t(source.name), type: source?.type ?? '' };
+    }),
+    services: (purpose.services ?? []).map((id) => {
+      const service = d.services.find((s) => s.id === id);
+      return { id, name: service?.name ?? id, role: service?.role ?? '' };
+    }),
+    securityMeasures,
+  };
+}
+
+/**
+ * The Art. 30(1) record of processing: one row per purpose, in declaration order. Texts are in
+ * `language` (default: the declaration's first language).
+ */
+export function buildRopa(model: PolicyModel, language?: string): RopaRow[] {
+  const lang = languageOf(model, language);
+  return model.declaration.purposes.map((purpose) => rowFor(model, purpose, lang));
+}
+
+const columns = [
+  'Controller',
+  'Controller contact',
+  'Data protection officer',
+  'Representative',
+  'Purpose id',
+  'Purpose',
+  'Description',
+  'Legal bases',
+  'Legitimate interest',
+  'Legal obligation',
+  'Data subjects',
+  'Personal data',
+  'Recipients',
+  'Transfers',
+  'Retention',
+  'Sources',
+  'Services',
+  'Security measures',
+] as const;
+
+/** A row as one text per column, lists joined with "; ". */
+function flatten(row: RopaRow, language: string): string[] {
+  const join = (items: readonly string[]) => items.join('; ');
+  return [
+    row.controllerName,
+    row.controllerContact,
+    row.dpo,
+    row.representative,
+    row.purposeId,
+    row.purposeName,
+    row.purposeDescription,
+    join(
+      row.legalBases.map((b) =>
+        b.jurisdiction === 'default' && row.legalBases.length === 1
+          ? describeBasis(b.basis, language)
+          : `${describeJurisdiction(b.jurisdiction, language)}: ${describeBasis(b.basis, language)}`,
+      ),
+    ),
+    row.legitimateInterest,
+    row.statutoryObligation,
+    join(row.subjectCategories.map((s) => s.name)),
+    join(row.dataCategories.map((c) => `${c.name} (${c.key}${c.special ? ', Art. 9' : ''})`)),
+    join(row.recipients.map((r) => `${r.name} (${r.type})`)),
+    join(
+      row.transfers.map(
+        (x) => `${x.recipient}, ${x.country}: ${x.safeguard === '' ? 'no safeguard declared' : x.safeguard}`,
+      ),
+    ),
+    join(row.retention.map((r) => `${r.category}: ${r.text === '' ? 'no rule' : r.text}`)),
+    join(row.sources.map((s) => `${s.name} (${s.type})`)),
+    join(row.services.map((s) => `${s.name} (${s.role})`)),
+    row.securityMeasures,
+  ];
+}
+
+/**
+ * The record of processing as CSV (header row, one row per purpose), JSON
+ * (`{ controller, generatedFrom: { id, version }, rows }`) or a complete HTML page with one table.
+ */
+export function renderRopa(model: PolicyModel, format: 'csv' | 'json' | 'html'): string {
+  const d = model.declaration;
+  const language = languageOf(model);
+  const rows = buildRopa(model, language);
+  if (format === 'json') {
+    const document = { controller: d.controller, generatedFrom: { id: d.id, version: d.version }, rows };
+    return `${JSON.stringify(document, null, 2)}\n`;
+  }
+  const flat = rows.map((row) => flatten(row, language));
+  if (format === 'csv') return stringify([[...columns], ...flat], { record_delimiter: 'windows' });
+  const title = `Record of processing activities — ${d.controller.name}`;
+  const head = columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
+  const body = flat.map(
+    (cells) =>
+      `<tr>${cells
+        .map((cell, i) =>
+          // The purpose names the row; the controller columns repeat on every row for export.
+          columns[i] === 'Purpose'
+            ? `<th scope="row">${escapeHtml(cell)}</th>`
+            : `<td>${escapeHtml(cell)}</td>`,
+        )
+        .join('')}</tr>`,
+  );
+  const page = [
+    '<main id="main">',
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="meta">${escapeHtml(`Art. 30(1) GDPR. Generated from declaration ${d.id}, version ${d.version}, in effect from ${d.effectiveDate}.`)}</p>`,
+    '<table>',
+    `<caption>${escapeHtml(`Processing activities of ${d.controller.name}, one row per purpose`)}</caption>`,
+    `<thead><tr>${head}</tr></thead>`,
+    `<tbody>\n${body.join('\n')}\n</tbody>`,
+    '</table>',
+    '</main>',
+  ].join('\n');
+  // The record is one wide table: let it use the whole window.
+  const style = `${pageStyle}\nmain { max-width: none; }\ntable { font-size: .8rem; }\n`;
+  return htmlPage({ lang: language, title, body: page, style });
+}

@@ -1,0 +1,313 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorRef } from '../access/actor.js';
+import type { AppContext } from '../context.js';
+import { actorOf, guard } from '../server/auth.js';
+import { escapeHtml, htmlPage } from './html.js';
+import { lintSource } from './lint.js';
+import { PolicyModel } from './model.js';
+import { renderNotice } from './render-notice.js';
+import { renderRopa } from './ropa.js';
+import { declarationJsonSchema } from './schema.js';
+import { localise } from './text.js';
+import { diffVersions, getVersion, listVersions, publishDeclaration } from './versions.js';
+
+const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/, 'must be a declaration id')
+    .max(100),
+});
+const versionParams = idParam.extend({ number: z.coerce.number().int().positive() });
+
+const noticeUrl = (id: string) => `/privacy/${id}`;
+const versionUrl = (id: string, n: number) => `/privacy/${id}/versions/${n}`;
+
+/** The declarations API under /api/v1. */
+export function policyRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+    app.get(
+      '/declarations/schema',
+      { schema: { tags: ['declarations'], summary: 'JSON Schema of the declaration format' } },
+      () => declarationJsonSchema(),
+    );
+
+    app.get(
+      '/declarations',
+      {
+        schema: { tags: ['declarations'], summary: 'Declarations in force, with lint status and versions' },
+        onRequest: guard('policy:read'),
+      },
+      async () => {
+        await ctx.policies.refresh();
+        const declarations = await Promise.all(
+          ctx.policies.list().map(async ({ model, version }) => {
+            const stored = await getVersion(ctx.store, model.id, version.number);
+            const issues = lintSource(stored.source).issues;
+            const versions = await listVersions(ctx.store, model.id);
+            return {
+              id: model.id,
+              title: localise(model.declaration.title, model.declaration.languages[0] ?? 'en'),
+              version: version.version,
+              number: version.number,
+              effectiveDate: version.effectiveDate,
+              contentHash: version.contentHash,
+              publishedAt: version.publishedAt,
+              noticeUrl: noticeUrl(model.id),
+              lint: {
+                errors: issues.filter((i) => i.severity === 'error').length,
+                warnings: issues.filter((i) => i.severity === 'warning').length,
+                issues,
+              },
+              versions: versions.map((v) => ({ ...v, url: versionUrl(model.id, v.number) })),
+            };
+          }),
+        );
+        return { declarations };
+      },
+    );
+
+    app.post(
+      '/declarations',
+      {
+        schema: {
+          tags: ['declarations'],
+          summary: 'Publish a declaration (YAML) as a new version',
+          body: z.strictObject({
+            source: z
+              .string()
+              .min(1, 'must be the declaration as YAML')
+              .max(512 * 1024),
+            effectiveDate: z.iso.date({ message: 'must be a date written YYYY-MM-DD' }).optional(),
+          }),
+        },
+        onRequest: guard('policy:publish'),
+      },
+      async (request, reply) => {
+        const result = await publishDeclaration(ctx, actorRef(actorOf(request)), request.body.source, {
+          ...(request.body.effectiveDate ? { effectiveDate: request.body.effectiveDate } : {}),
+        });
+        await ctx.policies.refresh();
+        return reply.code(result.created ? 201 : 200).send(result);
+      },
+    );
+
+    app.post(
+      '/declarations/lint',
+      {
+        schema: {
+          tags: ['declarations'],
+          summary: 'Lint a declaration without publishing it',
+          body: z.strictObject({ source: z.string().max(512 * 1024) }),
+        },
+        onRequest: guard('policy:read'),
+      },
+      (request) => {
+        const { issues, contentHash } = lintSource(request.body.source);
+        return { ok: !issues.some((i) => i.severity === 'error'), contentHash, issues };
+      },
+    );
+
+    app.get(
+      '/declarations/:id/versions',
+      {
+        schema: { tags: ['declarations'], summary: 'Every published version', params: idParam },
+        onRequest: guard('policy:read'),
+      },
+      async (request) => ({
+        versions: (await listVersions(ctx.store, request.params.id)).map((v) => ({
+          ...v,
+          url: versionUrl(v.declarationId, v.number),
+        })),
+      }),
+    );
+
+    app.get(
+      '/declarations/:id/versions/:number',
+      {
+        schema: { tags: ['declarations'], summary: 'One version with its source', params: versionParams },
+        onRequest: guard('policy:read'),
+      },
+      async (request) => {
+        const { declaration: _d, ...version } = await getVersion(
+          ctx.store,
+          request.params.id,
+          request.params.number,
+        );
+        return { version };
+      },
+    );
+
+    app.get(
+      '/declarations/:id/diff',
+      {
+        schema: {
+          tags: ['declarations'],
+          summary: 'What changed between two versions',
+          params: idParam,
+          querystring: z.strictObject({
+            from: z.coerce.number().int().positive(),
+            to: z.coerce.number().int().positive(),
+          }),
+        },
+        onRequest: guard('policy:read'),
+      },
+      (request) => diffVersions(ctx.store, request.params.id, request.query.from, request.query.to),
+    );
+
+    app.get(
+      '/declarations/:id/ropa',
+      {
+        schema: {
+          tags: ['declarations'],
+          summary: 'The Art. 30 record of processing of the version in force',
+          params: idParam,
+          querystring: z.strictObject({ format: z.enum(['json', 'csv', 'html']).default('json') }),
+        },
+        onRequest: guard('policy:read'),
+      },
+      async (request, reply) => {
+        const { model } = await activeOrLatest(ctx, request.params.id);
+        const format = request.query.format;
+        const type =
+          format === 'csv'
+            ? 'text/csv; charset=utf-8'
+            : format === 'html'
+              ? 'text/html; charset=utf-8'
+              : 'application/json; charset=utf-8';
+        return reply.type(type).send(renderRopa(model, format));
+      },
+    );
+  };
+}
+
+async function activeOrLatest(ctx: AppContext, id: string): Promise<{ model: PolicyModel; number: number }> {
+  const active = ctx.policies.get(id);
+  if (active !== undefined) return { model: active.model, number: active.version.number };
+  const stored = await getVersion(ctx.store, id);
+  return { model: new PolicyModel(stored.declaration), number: stored.number };
+}
+
+/** The public notice pages: current notice, archived versions at stable URLs, and their sources. */
+export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
+  const cache = new Map<string, string>();
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const formatQuery = z.strictObject({
+      lang: z
+        .string()
+        .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+        .optional(),
+      format: z.enum(['html', 'md']).default('html'),
+    });
+
+    const render = async (
+      id: string,
+      number: number | undefined,
+      lang: string | undefined,
+      format: 'html' | 'md',
+    ) => {
+      const stored = await getVersion(ctx.store, id, number);
+      const language = lang ?? stored.declaration.languages[0] ?? 'en';
+      const key = `${id}@${stored.number}:${language}:${format}`;
+      let text = cache.get(key);
+      if (text === undefined) {
+        text = renderNotice(new PolicyModel(stored.declaration), {
+          format,
+          language,
+          versionInfo: {
+            version: stored.version,
+            effectiveDate: stored.effectiveDate,
+            contentHash: stored.contentHash,
+            archiveUrl: `/privacy/${id}/versions`,
+          },
+        });
+        cache.set(key, text);
+      }
+      return text;
+    };
+    const contentType = (format: 'html' | 'md') =>
+      format === 'md' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8';
+
+    app.get('/privacy', { schema: { hide: true } }, async (_request, reply) => {
+      await ctx.policies.refresh();
+      const items = ctx.policies
+        .list()
+        .map(
+          ({ model, version }) =>
+            `<li><a href="${noticeUrl(model.id)}">${escapeHtml(localise(model.declaration.title, model.declaration.languages[0] ?? 'en'))}</a> (version ${escapeHtml(version.version)}, in force since ${escapeHtml(version.effectiveDate)})</li>`,
+        )
+        .join('');
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(page('Privacy notices', `<h1>Privacy notices</h1><ul>${items}</ul>`));
+    });
+
+    app.get(
+      '/privacy/:id',
+      { schema: { hide: true, params: idParam, querystring: formatQuery } },
+      async (request, reply) => {
+        const text = await render(
+          request.params.id,
+          ctx.policies.get(request.params.id)?.version.number,
+          request.query.lang,
+          request.query.format,
+        );
+        return reply.type(contentType(request.query.format)).send(text);
+      },
+    );
+
+    app.get('/privacy/:id/versions', { schema: { hide: true, params: idParam } }, async (request, reply) => {
+      const versions = await listVersions(ctx.store, request.params.id);
+      if (versions.length === 0) await getVersion(ctx.store, request.params.id);
+      const rows = versions
+        .map(
+          (v) =>
+            `<tr><td><a href="${versionUrl(v.declarationId, v.number)}">${v.number}</a></td><td>${escapeHtml(v.version)}</td><td>${escapeHtml(v.effectiveDate)}</td><td><code>${v.contentHash.slice(0, 12)}</code></td><td><a href="${versionUrl(v.declarationId, v.number)}/source">YAML</a></td></tr>`,
+        )
+        .join('');
+      const table = `<table><thead><tr><th scope="col">No.</th><th scope="col">Version</th><th scope="col">In force from</th><th scope="col">Content hash</th><th scope="col">Source</th></tr></thead><tbody>${rows}</tbody></table>`;
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(
+          page(
+            `Versions of ${request.params.id}`,
+            `<h1>Published versions of ${escapeHtml(request.params.id)}</h1>${table}`,
+          ),
+        );
+    });
+
+    app.get(
+      '/privacy/:id/versions/:number',
+      { schema: { hide: true, params: versionParams, querystring: formatQuery } },
+      async (request, reply) => {
+        const text = await render(
+          request.params.id,
+          request.params.number,
+          request.query.lang,
+          request.query.format,
+        );
+        return reply.type(contentType(request.query.format)).send(text);
+      },
+    );
+
+    app.get(
+      '/privacy/:id/versions/:number/source',
+      { schema: { hide: true, params: versionParams } },
+      async (request, reply) => {
+        const stored = await getVersion(ctx.store, request.params.id, request.params.number);
+        return reply
+          .type('text/yaml; charset=utf-8')
+          .header('x-content-hash', stored.contentHash)
+          .send(stored.source);
+      },
+    );
+  };
+}
+
+function page(title: string, body: string): string {
+  return htmlPage({ lang: 'en', title, body: `<main>${body}</main>` });
+}

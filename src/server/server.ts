@@ -1,0 +1,120 @@
+/**
+ * Assembles the HTTP server: security headers, cookies, the error mapping, authentication,
+ * OpenAPI, metrics, and each feature's routes. Features own their routes; this file only wires.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { accessRoutes } from '../access/routes.js';
+import { auditRoutes } from '../audit/routes.js';
+import { packageRoot } from '../config.js';
+import type { AppContext } from '../context.js';
+import { governanceRoutes } from '../governance/routes.js';
+import { noticeRoutes, policyRoutes } from '../policy/routes.js';
+import { ping } from '../store/database.js';
+import { registerAuth } from './auth.js';
+import { errorHandler } from './errors.js';
+import { registerMetrics } from './metrics.js';
+
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const https = ctx.config.tls
+    ? { key: readFileSync(ctx.config.tls.key), cert: readFileSync(ctx.config.tls.cert) }
+    : null;
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    bodyLimit: 1024 * 1024,
+    trustProxy: ctx.config.trustedProxies.length > 0 ? [...ctx.config.trustedProxies] : false,
+    https,
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` },
+    });
+  });
+
+  const secure = ctx.config.publicUrl.startsWith('https:');
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: secure ? [] : null,
+      },
+    },
+    hsts: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyRateLimit, { global: false });
+  registerAuth(app, ctx);
+  registerMetrics(app, ctx);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Steward API',
+        version: '1',
+        description: 'Privacy operations: declarations, consent, rights requests.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: stw_...' },
+          session: { type: 'apiKey', in: 'cookie', name: 'steward_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await ping(ctx.store);
+      return { status: 'ok', database: ctx.store.dialect, declarations: ctx.policies.list().length };
+    } catch (error) {
+      ctx.log.error({ err: error }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(accessRoutes(ctx));
+      await api.register(policyRoutes(ctx));
+      await api.register(auditRoutes(ctx));
+      await api.register(governanceRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(noticeRoutes(ctx));
+
+  const consoleDir = join(packageRoot, 'dist/console');
+  if (existsSync(join(consoleDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: consoleDir, prefix: '/console/', redirect: true });
+  } else {
+    app.get('/console/', (_request, reply) =>
+      reply.code(503).type('text/plain').send('The console is not built: run `npm run build`.'),
+    );
+  }
+  app.get('/', (_request, reply) => reply.redirect('/privacy'));
+  return app;
+}

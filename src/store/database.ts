@@ -1,0 +1,109 @@
+/**
+ * Opens the store: SQLite (embedded default, a file, WAL) or PostgreSQL, chosen by URL, and runs
+ * pending migrations. Everything else talks to `Store.db` through Kysely and stays dialect-blind,
+ * except the few places that ask `store.dialect` for a dialect-specific statement.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** PostgreSQL only: the schema Steward's tables live in. */
+  readonly schema?: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: the schema to use (created if missing). Lets tests run side by side. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+}
+
+/**
+ * `sqlite:PATH`, `sqlite::memory:` or `postgres://...`. A PostgreSQL URL may name the schema to
+ * use with `?schema=NAME`, so several installations can share one database.
+ */
+export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
+  let store: Store;
+  if (url.startsWith('sqlite:')) {
+    store = openSqlite(url.slice('sqlite:'.length));
+  } else {
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') ?? options.schema;
+    parsed.searchParams.delete('schema');
+    store = await openPostgres(parsed.toString(), { ...options, ...(schema ? { schema } : {}) });
+  }
+  await migrate(store);
+  return store;
+}
+
+function openSqlite(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new Error(`Bad schema name ${schema}`);
+  if (schema !== undefined) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
+}
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+/** Runs pending migrations; safe to call from several processes at once (Kysely locks). */
+export async function migrate(store: Store): Promise<string[]> {
+  // Kysely looks for its own tables in every schema unless told which one is ours.
+  const migrator = new Migrator({
+    db: store.db,
+    provider,
+    ...(store.schema !== undefined ? { migrationTableSchema: store.schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Round-trip check for /healthz. */
+export async function ping(store: Store): Promise<void> {
+  await sql`select 1`.execute(store.db);
+}
+
+/** True when an error is a unique-constraint violation, in either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: string };
+  return (
+    e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
+}

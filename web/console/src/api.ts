@@ -1,0 +1,152 @@
+// Typed client for the Steward HTTP API (/api/v1). JSON in, JSON out, cookie session.
+
+export const API_BASE = '/api/v1';
+
+export type Role = 'administrator' | 'privacy_officer' | 'support_agent' | 'marketing_operator' | 'auditor';
+
+export interface Operator {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface SessionResponse {
+  operator: Operator;
+}
+
+export interface LintIssue {
+  code: string;
+  severity: 'error' | 'warning';
+  path: string;
+  line?: number;
+  message: string;
+  hint: string;
+}
+
+export interface DeclarationVersion {
+  number: number;
+  version: string;
+  effectiveDate: string;
+  contentHash: string;
+  publishedAt: string;
+  url: string;
+}
+
+export interface DeclarationSummary {
+  id: string;
+  title: string;
+  version: string;
+  effectiveDate: string;
+  contentHash: string;
+  publishedAt: string;
+  noticeUrl: string;
+  lint: { errors: number; warnings: number; issues: LintIssue[] };
+  versions: DeclarationVersion[];
+}
+
+export interface DeclarationsResponse {
+  declarations: DeclarationSummary[];
+}
+
+export interface AuditVerifyResponse {
+  ok: boolean;
+  entries: number;
+  firstBad?: { seq: number; reason: string };
+}
+
+/** An error reported by the server (`{ error: { code, message, details? } }`) or by the network. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function errorFromBody(status: number, statusText: string, body: unknown): ApiError {
+  const error = isRecord(body) ? body.error : undefined;
+  if (isRecord(error)) {
+    const code = typeof error.code === 'string' ? error.code : `http_${status}`;
+    const message =
+      typeof error.message === 'string' && error.message !== ''
+        ? error.message
+        : `The server refused the request (${code}).`;
+    return new ApiError(status, code, message, error.details);
+  }
+  return new ApiError(
+    status,
+    `http_${status}`,
+    `The server answered ${status}${statusText ? ` ${statusText}` : ''}.`,
+  );
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    if (response.ok)
+      throw new ApiError(response.status, 'invalid_response', 'The server sent a malformed response.');
+    return undefined;
+  }
+}
+
+async function send(method: Method, path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let payload: string | undefined;
+  if (method !== 'GET') {
+    // The server requires this header on every state-changing request (CSRF defence), even without a body.
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body ?? {});
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, {
+      method,
+      headers,
+      body: payload,
+      credentials: 'same-origin',
+      signal,
+    });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError(
+      0,
+      'network_error',
+      'Could not reach the Steward server. Check your connection and try again.',
+    );
+  }
+
+  const data = await readBody(response);
+  if (!response.ok) throw errorFromBody(response.status, response.statusText, data);
+  return data;
+}
+
+// The response types follow the server's published contract; they are not validated at run time.
+export const api = {
+  get: async <T>(path: string, signal?: AbortSignal): Promise<T> =>
+    (await send('GET', path, undefined, signal)) as T,
+  post: async <T>(path: string, body: unknown): Promise<T> => (await send('POST', path, body)) as T,
+  delete: async (path: string): Promise<void> => {
+    await send('DELETE', path, {});
+  },
+};
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
