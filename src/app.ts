@@ -40,8 +40,9 @@ export const redactPaths = [
   '*.key',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' } });
+/** JSON logs with secrets redacted; `destination` defaults to standard output. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' } }, destination);
 }
 
 export class DeclarationRefused extends Error {

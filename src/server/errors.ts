@@ -4,7 +4,6 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
 import { ZodError } from 'zod';
 import type { ErrorCode, ErrorDetail } from '../errors.js';
 import { AppError } from '../errors.js';
@@ -63,11 +62,11 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody; 
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'body';
     const details = error.validation.map((v) => {
-      const issue = v.params.issue as z.core.$ZodIssue;
       const field = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
+      const keys = (v.params as { keys?: string[] }).keys;
       const message =
-        issue.code === 'unrecognized_keys'
-          ? `unknown field ${issue.keys.join(', ')}`
+        v.keyword === 'unrecognized_keys' && keys
+          ? `unknown field ${keys.join(', ')}`
           : (v.message ?? 'is invalid');
       return { path: field, message };
     });
