@@ -148,7 +148,11 @@ for (const dialect of await dialects()) {
     });
 
     test('CV.1 publishing stores a new version with effective date and content hash; earlier versions stay readable; diff shows the change', async () => {
-      const doc = parse(reference) as { version: string; effectiveDate: string; purposes: { id: string; name: unknown }[] };
+      const doc = parse(reference) as {
+        version: string;
+        effectiveDate: string;
+        purposes: { id: string; name: unknown }[];
+      };
       doc.version = '2026-12';
       doc.effectiveDate = '2026-12-01';
       const copied = structuredClone(doc.purposes.find((p) => p.id === 'product_development'));
@@ -181,7 +185,10 @@ for (const dialect of await dialects()) {
       assert.ok(current.body.includes('id="purpose-webinar_feedback"'));
       const archived = await app.request({ method: 'GET', url: '/privacy/sncn-general/versions/1' });
       assert.equal(archived.statusCode, 200);
-      assert.ok(!archived.body.includes('id="purpose-webinar_feedback"'), 'version 1 is still readable as it was');
+      assert.ok(
+        !archived.body.includes('id="purpose-webinar_feedback"'),
+        'version 1 is still readable as it was',
+      );
       const sourceV1 = await app.request({ method: 'GET', url: '/privacy/sncn-general/versions/1/source' });
       assert.equal(sourceV1.body, reference);
       const list = await app.request({ method: 'GET', url: '/privacy/sncn-general/versions' });
