@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { legalBases } from '../policy/schema.js';
+import type { DisclosureRow } from '../store/schema.js';
 import { transaction } from '../store/transaction.js';
 
 export const recordDisclosureInput = z.strictObject({
@@ -84,17 +85,7 @@ export async function recordDisclosure(
   return toDisclosure(row);
 }
 
-function toDisclosure(row: {
-  id: string;
-  declaration_id: string;
-  recipient_id: string;
-  legal_basis: string;
-  categories: string;
-  subject_ref: string | null;
-  description: string;
-  disclosed_at: string;
-  recorded_by: string;
-}): Disclosure {
+function toDisclosure(row: DisclosureRow): Disclosure {
   return {
     id: row.id,
     declarationId: row.declaration_id,

@@ -603,7 +603,7 @@ const en: Words = {
     marketingObjection:
       'Objection to direct marketing (Art. 21(2) and (3)): you can object at any time to the use of your data for direct marketing, including profiling for it. This right is absolute: we stop at once, for every address and channel, without weighing your objection against our interests.',
     portability:
-      'Portability (Art. 20): data you gave us that we process by automated means on the basis of consent or a contract, you can receive in a structured, commonly used, machine-readable format (JSON or CSV), or have us send directly to another controller where that is technically feasible.',
+      'Portability (Art. 20): data you gave us that we process by automated means on the basis of consent or a contract, you can take with you as JSON or CSV files that other software can read, or have us send directly to another controller where that is technically feasible.',
     withdrawal:
       'Withdrawal of consent (Art. 7(3)): where we rely on your consent, you can withdraw it at any time, as easily as you gave it. Processing stops from that moment; withdrawal does not make the processing before it unlawful, and data we keep on another legal basis continues on that basis.',
     automated:

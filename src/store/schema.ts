@@ -109,3 +109,4 @@ export interface Database {
 export type Operator = Selectable<OperatorTable>;
 export type NewJob = Insertable<JobTable>;
 export type AuditRow = Selectable<AuditTable>;
+export type DisclosureRow = Selectable<DisclosureTable>;
