@@ -46,7 +46,9 @@ for (const group of groups.filter((g) => wanted.length === 0 || wanted.includes(
     await group.run(report);
   } catch (error) {
     failed = true;
-    process.stderr.write(`benchmark group ${group.name} failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(
+      `benchmark group ${group.name} failed: ${(error as Error).stack ?? String(error)}\n`,
+    );
   }
   note(`group ${group.name} took ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 }

@@ -49,9 +49,15 @@ export function machine(): string {
 
 /** Wall time of `fn` in seconds, from `process.hrtime.bigint()`. */
 export async function measure(fn: () => unknown): Promise<number> {
-  const start = process.hrtime.bigint();
+  const elapsed = stopwatch();
   await fn();
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  return elapsed();
+}
+
+/** Starts a wall clock; each call of the returned function gives the seconds since the start. */
+export function stopwatch(): () => number {
+  const start = process.hrtime.bigint();
+  return () => Number(process.hrtime.bigint() - start) / 1e9;
 }
 
 /** Runs `fn` with a fresh temporary directory, removed afterwards whatever happens. */

@@ -9,8 +9,9 @@ import type { Logger } from 'pino';
 import { systemActor } from './access/actor.js';
 import { countOperators, createOperator } from './access/operators.js';
 import type { Config } from './config.js';
-import type { AppContext, Clock } from './context.js';
+import type { AppContext, Clock, Keys } from './context.js';
 import { systemClock } from './context.js';
+import { deriveKey } from './crypto.js';
 import { AppError } from './errors.js';
 import { lintSource } from './policy/lint.js';
 import { PolicyRegistry } from './policy/registry.js';
@@ -45,6 +46,14 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' } }, destination);
 }
 
+export function deriveKeys(secret: Buffer): Keys {
+  return {
+    identifiers: deriveKey(secret, 'identifiers'),
+    tokens: deriveKey(secret, 'tokens'),
+    records: deriveKey(secret, 'records:1'),
+  };
+}
+
 export class DeclarationRefused extends Error {
   constructor(
     readonly file: string,
@@ -62,7 +71,7 @@ export async function createContext(config: Config, options: CreateOptions = {})
   });
   try {
     const policies = new PolicyRegistry(store);
-    const ctx: AppContext = { store, clock, log, config, policies };
+    const ctx: AppContext = { store, clock, log, config, policies, keys: deriveKeys(config.secret) };
     if (options.publishFiles ?? true) await publishFiles(ctx, config.declarationFiles);
     await policies.refresh();
     return ctx;

@@ -47,6 +47,15 @@ const envSchema = z.object({
   STEWARD_TRUSTED_PROXIES: list.default([]),
   STEWARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   STEWARD_ADMIN_EMAIL: z.string().email().default('admin@steward.local'),
+  STEWARD_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'STEWARD_SMTP_URL must look like smtp://user:password@host:587 or smtps://...')
+    .optional(),
+  STEWARD_MAIL_FROM: z.string().min(3).default('Steward <no-reply@steward.local>'),
+  STEWARD_UNSUBSCRIBE_MAILTO: z
+    .string()
+    .email('STEWARD_UNSUBSCRIBE_MAILTO must be an email address')
+    .optional(),
 });
 
 export interface Config {
@@ -63,6 +72,11 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   readonly workerConcurrency: number;
   readonly adminEmail: string;
+  /** SMTP server for outgoing mail; without it, mail goes to the outbox table (console: Outbox). */
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  /** Address for mailto: unsubscribe requests (RFC 2369). */
+  readonly unsubscribeMailto: string;
 }
 
 export class ConfigError extends Error {
@@ -110,12 +124,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0 || secret === undefined) throw new ConfigError(problems);
   const scheme = e.STEWARD_TLS_CERT ? 'https' : 'http';
   const shownHost = e.STEWARD_HOST === '0.0.0.0' || e.STEWARD_HOST === '::' ? 'localhost' : e.STEWARD_HOST;
+  const publicUrl = (e.STEWARD_PUBLIC_URL ?? `${scheme}://${shownHost}:${e.STEWARD_PORT}`).replace(/\/$/, '');
   return {
     databaseUrl,
     dataDir,
     host: e.STEWARD_HOST,
     port: e.STEWARD_PORT,
-    publicUrl: (e.STEWARD_PUBLIC_URL ?? `${scheme}://${shownHost}:${e.STEWARD_PORT}`).replace(/\/$/, ''),
+    publicUrl,
     secret,
     declarationFiles,
     logLevel: e.STEWARD_LOG_LEVEL,
@@ -125,6 +140,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: e.STEWARD_TRUSTED_PROXIES,
     workerConcurrency: e.STEWARD_WORKER_CONCURRENCY,
     adminEmail: e.STEWARD_ADMIN_EMAIL,
+    ...(e.STEWARD_SMTP_URL ? { smtpUrl: e.STEWARD_SMTP_URL } : {}),
+    mailFrom: e.STEWARD_MAIL_FROM,
+    unsubscribeMailto: e.STEWARD_UNSUBSCRIBE_MAILTO ?? `unsubscribe@${new URL(publicUrl).hostname}`,
   };
 }
 

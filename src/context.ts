@@ -14,8 +14,19 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Keys derived from the root secret, one per use (see `deriveKeys`). */
+export interface Keys {
+  /** Keyed hashes of identifiers (lookups, suppression entries that outlive erasure). */
+  readonly identifiers: Buffer;
+  /** Signatures of links in messages (unsubscribe, confirmation, preferences). */
+  readonly tokens: Buffer;
+  /** Encryption of captured record data at rest. */
+  readonly records: Buffer;
+}
+
 export interface AppContext {
   readonly store: Store;
+  readonly keys: Keys;
   readonly clock: Clock;
   readonly log: Logger;
   readonly config: Config;

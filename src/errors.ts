@@ -16,6 +16,10 @@ export const errorCodes = [
   'rate_limited',
   'policy_invalid',
   'undeclared_recipient',
+  'not_declared',
+  'child_data_refused',
+  'consent_required',
+  'invalid_token',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

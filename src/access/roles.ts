@@ -13,6 +13,7 @@ export const permissions = [
   'consent:read',
   'consent:write',
   'suppression:check',
+  'messages:send',
   'requests:read',
   'requests:manage',
   'disclosures:read',
@@ -52,6 +53,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'consent:read',
     'consent:write',
     'suppression:check',
+    'messages:send',
     'requests:read',
     'requests:manage',
     'disclosures:read',
@@ -66,7 +68,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'requests:read',
     'requests:manage',
   ],
-  marketing_operator: ['policy:read', 'suppression:check', 'consent:read', 'web:read'],
+  marketing_operator: ['policy:read', 'suppression:check', 'messages:send', 'consent:read', 'web:read'],
   auditor: ['policy:read', 'audit:read', 'requests:read', 'disclosures:read', 'jobs:read'],
 };
 

@@ -10,7 +10,7 @@ import { createContext, createLogger } from '../app.js';
 import { packageRoot } from '../config.js';
 import type { AppContext, Clock } from '../context.js';
 import { transaction } from '../store/transaction.js';
-import { Worker, defineJob, enqueue } from './queue.js';
+import { Worker, claimJob, defineJob, enqueue } from './queue.js';
 import { ensureScheduled } from './schedule.js';
 
 type Database = Awaited<ReturnType<typeof freshDatabase>>;
@@ -192,6 +192,45 @@ for (const dialect of await dialects()) {
       clock.at = new Date(clock.at.getTime() + 24 * 60 * 60 * 1000);
       assert.equal(await worker.drain(), 0, 'a dead job is never claimed again');
       assert.deepEqual(attempts, [1, 2, 3]);
+    });
+
+    test('a job whose workers keep dying is marked dead after max_attempts, and each type gets its own lease', async () => {
+      let runs = 0;
+      const crashy = defineJob({
+        type: 'test.crashy',
+        version: 1,
+        payload: z.object({}),
+        maxAttempts: 2,
+        leaseMs: 1000,
+        handler: async () => void (runs += 1),
+      });
+      const slow = defineJob({
+        type: 'test.slow-lease',
+        version: 1,
+        payload: z.object({}),
+        leaseMs: 600_000,
+        handler: async () => undefined,
+      });
+      const id = await enqueue(ctx.store.db, clock, crashy, {});
+      const leases = new Map([
+        ['test.crashy', 1000],
+        ['test.slow-lease', 600_000],
+      ]);
+      // Two workers claim it and die without finishing.
+      for (const owner of ['dead-1', 'dead-2']) {
+        const claimed = await claimJob(ctx.store, owner, leases, clock.now());
+        assert.equal(claimed?.id, id);
+        assert.equal(
+          claimed?.lease_expires_at,
+          new Date(clock.now().getTime() + 1000).toISOString(),
+          'the lease is the job type’s own',
+        );
+        clock.at = new Date(clock.at.getTime() + 1001);
+      }
+      assert.equal(await new Worker(ctx, [crashy, slow]).drain(), 1);
+      const dead = await job(id);
+      assert.equal(dead.status, 'dead');
+      assert.equal(runs, 0, 'the handler is not run a third time');
     });
 
     test('a job whose run_at is in the future is not claimed before its time', async () => {

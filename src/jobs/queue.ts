@@ -74,24 +74,29 @@ export async function enqueue<S extends z.ZodType>(
 
 type JobRow = JobTable;
 
-/** Claims the next due job (or one whose lease expired) for `owner`; undefined when none is due. */
+/**
+ * Claims the next due job (or one whose lease expired) for `owner`, leasing it for its type's
+ * `leaseMs`; undefined when none is due.
+ */
 export async function claimJob(
   store: Store,
   owner: string,
-  types: readonly string[],
+  leases: ReadonlyMap<string, number>,
   now: Date,
-  leaseMs: number,
 ): Promise<JobRow | undefined> {
-  if (types.length === 0) return undefined;
+  if (leases.size === 0) return undefined;
   const at = now.toISOString();
-  const until = new Date(now.getTime() + leaseMs).toISOString();
+  const until = sql.join(
+    [...leases].map(([type, ms]) => sql`when ${type} then ${new Date(now.getTime() + ms).toISOString()}`),
+    sql` `,
+  );
   const lock = store.dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const result = await sql<JobRow>`
-    update jobs set status = 'running', lease_owner = ${owner}, lease_expires_at = ${until},
+    update jobs set status = 'running', lease_owner = ${owner}, lease_expires_at = case type ${until} end,
       attempts = attempts + 1, updated_at = ${at}
     where id = (
       select id from jobs
-      where type in (${sql.join(types)})
+      where type in (${sql.join([...leases.keys()])})
         and ((status = 'pending' and run_at <= ${at}) or (status = 'running' and lease_expires_at < ${at}))
       order by run_at
       limit 1
@@ -116,7 +121,7 @@ export class Worker {
   private readonly definitions = new Map<string, JobDefinition>();
   private running = false;
   private loops: Promise<void>[] = [];
-  private wake: (() => void) | undefined;
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -136,7 +141,7 @@ export class Worker {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    for (const wake of this.wakers) wake();
     await Promise.all(this.loops);
   }
 
@@ -155,28 +160,32 @@ export class Worker {
       });
       if (!ran && this.running) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollMs ?? 1000);
-          this.wake = () => {
+          const wake = () => {
             clearTimeout(timer);
+            this.wakers.delete(wake);
             resolve();
           };
+          const timer = setTimeout(wake, this.options.pollMs ?? 1000);
+          this.wakers.add(wake);
         });
       }
     }
   }
 
   private async runOne(): Promise<boolean> {
-    const leaseMs = Math.max(...[...this.definitions.values()].map((d) => d.leaseMs ?? 60_000));
-    const job = await claimJob(
-      this.ctx.store,
-      this.owner,
-      [...this.definitions.keys()],
-      this.ctx.clock.now(),
-      leaseMs,
-    );
+    const leases = new Map([...this.definitions].map(([type, d]) => [type, d.leaseMs ?? 60_000]));
+    const job = await claimJob(this.ctx.store, this.owner, leases, this.ctx.clock.now());
     if (job === undefined) return false;
     const definition = this.definitions.get(job.type);
     if (definition === undefined) return false;
+    if (job.attempts > job.max_attempts) {
+      // Its earlier workers died (or hung) every time: stop taking it up.
+      await this.finish(job, {
+        status: 'dead',
+        last_error: job.last_error ?? 'the worker running it stopped before it finished, every attempt',
+      });
+      return true;
+    }
     const lease = definition.leaseMs ?? 60_000;
     const renew = setInterval(() => {
       const until = new Date(this.ctx.clock.now().getTime() + lease).toISOString();
@@ -222,7 +231,7 @@ export class Worker {
     job: JobRow,
     changes: Partial<Pick<JobRow, 'status' | 'result' | 'last_error' | 'run_at'>>,
   ): Promise<void> {
-    await this.ctx.store.db
+    const result = await this.ctx.store.db
       .updateTable('jobs')
       .set({
         ...changes,
@@ -232,6 +241,12 @@ export class Worker {
       })
       .where('id', '=', job.id)
       .where('lease_owner', '=', this.owner)
-      .execute();
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) {
+      this.ctx.log.warn(
+        { job: job.id, type: job.type, status: changes.status },
+        'job finished after its lease was lost; another worker owns it now',
+      );
+    }
   }
 }

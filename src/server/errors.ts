@@ -21,6 +21,10 @@ export const httpStatus: Record<ErrorCode, number> = {
   rate_limited: 429,
   policy_invalid: 422,
   undeclared_recipient: 422,
+  not_declared: 422,
+  child_data_refused: 422,
+  consent_required: 422,
+  invalid_token: 400,
   internal: 500,
 };
 

@@ -16,11 +16,14 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { accessRoutes } from '../access/routes.js';
 import { auditRoutes } from '../audit/routes.js';
+import { captureRoutes } from '../capture/routes.js';
 import { packageRoot } from '../config.js';
+import { consentRoutes } from '../consent/routes.js';
 import type { AppContext } from '../context.js';
 import { governanceRoutes } from '../governance/routes.js';
 import { noticeRoutes, policyRoutes } from '../policy/routes.js';
 import { ping } from '../store/database.js';
+import { subjectRoutes } from '../subjects/routes.js';
 import { registerAuth } from './auth.js';
 import { errorHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
@@ -102,6 +105,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(policyRoutes(ctx));
       await api.register(auditRoutes(ctx));
       await api.register(governanceRoutes(ctx));
+      await api.register(captureRoutes(ctx));
+      await api.register(subjectRoutes(ctx));
+      await api.register(consentRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -79,11 +79,10 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
   return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
 }
 
-const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-
 /** Runs pending migrations; safe to call from several processes at once (Kysely locks). */
 export async function migrate(store: Store): Promise<string[]> {
   // Kysely looks for its own tables in every schema unless told which one is ours.
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(store.dialect)) };
   const migrator = new Migrator({
     db: store.db,
     provider,

@@ -2,110 +2,286 @@
  * Schema migrations, in order. Each is written once and never edited after it lands; a change
  * is a new migration. Types are chosen to behave the same on SQLite and PostgreSQL.
  */
-import type { Kysely, Migration } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
+import type { DialectName } from './database.js';
 
-export const migrations: Record<string, Migration> = {
-  '0001_foundation': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('policy_versions')
-        .addColumn('declaration_id', 'text', (c) => c.notNull())
-        .addColumn('number', 'integer', (c) => c.notNull())
-        .addColumn('version_label', 'text', (c) => c.notNull())
-        .addColumn('effective_date', 'text', (c) => c.notNull())
-        .addColumn('content_hash', 'text', (c) => c.notNull())
-        .addColumn('source', 'text', (c) => c.notNull())
-        .addColumn('published_at', 'text', (c) => c.notNull())
-        .addColumn('published_by', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('policy_versions_pk', ['declaration_id', 'number'])
-        .execute();
+/** An auto-incrementing integer primary key, in the dialect's own words. */
+function autoId(dialect: DialectName) {
+  return (c: ColumnDefinitionBuilder) =>
+    dialect === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement();
+}
 
-      await db.schema
-        .createTable('operators')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('email', 'text', (c) => c.notNull().unique())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('role', 'text', (c) => c.notNull())
-        .addColumn('password_hash', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('disabled_at', 'text')
-        .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('locked_until', 'text')
-        .execute();
+export function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001_foundation': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('policy_versions')
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('number', 'integer', (c) => c.notNull())
+          .addColumn('version_label', 'text', (c) => c.notNull())
+          .addColumn('effective_date', 'text', (c) => c.notNull())
+          .addColumn('content_hash', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('published_at', 'text', (c) => c.notNull())
+          .addColumn('published_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('policy_versions_pk', ['declaration_id', 'number'])
+          .execute();
 
-      await db.schema
-        .createTable('sessions')
-        .addColumn('token_hash', 'text', (c) => c.primaryKey())
-        .addColumn('operator_id', 'text', (c) => c.notNull().references('operators.id').onDelete('cascade'))
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text', (c) => c.notNull())
-        .addColumn('last_seen_at', 'text', (c) => c.notNull())
-        .execute();
+        await db.schema
+          .createTable('operators')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('disabled_at', 'text')
+          .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('locked_until', 'text')
+          .execute();
 
-      await db.schema
-        .createTable('api_keys')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
-        .addColumn('scopes', 'text', (c) => c.notNull())
-        .addColumn('created_by', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text')
-        .addColumn('last_used_at', 'text')
-        .addColumn('revoked_at', 'text')
-        .execute();
+        await db.schema
+          .createTable('sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('operator_id', 'text', (c) => c.notNull().references('operators.id').onDelete('cascade'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .execute();
 
-      await db.schema
-        .createTable('audit_log')
-        .addColumn('seq', 'integer', (c) => c.primaryKey())
-        .addColumn('at', 'text', (c) => c.notNull())
-        .addColumn('actor', 'text', (c) => c.notNull())
-        .addColumn('action', 'text', (c) => c.notNull())
-        .addColumn('target', 'text')
-        .addColumn('purpose', 'text')
-        .addColumn('details', 'text', (c) => c.notNull())
-        .addColumn('prev_hash', 'text', (c) => c.notNull())
-        .addColumn('hash', 'text', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable('audit_head')
-        .addColumn('id', 'integer', (c) => c.primaryKey())
-        .addColumn('seq', 'integer', (c) => c.notNull())
-        .addColumn('hash', 'text', (c) => c.notNull())
-        .execute();
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text')
+          .addColumn('last_used_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .execute();
 
-      await db.schema
-        .createTable('jobs')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('version', 'integer', (c) => c.notNull())
-        .addColumn('payload', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('run_at', 'text', (c) => c.notNull())
-        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('max_attempts', 'integer', (c) => c.notNull())
-        .addColumn('lease_owner', 'text')
-        .addColumn('lease_expires_at', 'text')
-        .addColumn('last_error', 'text')
-        .addColumn('result', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('jobs_claim').on('jobs').columns(['status', 'run_at']).execute();
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('seq', 'integer', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('target', 'text')
+          .addColumn('purpose', 'text')
+          .addColumn('details', 'text', (c) => c.notNull())
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('audit_head')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
 
-      await db.schema
-        .createTable('disclosures')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('declaration_id', 'text', (c) => c.notNull())
-        .addColumn('recipient_id', 'text', (c) => c.notNull())
-        .addColumn('legal_basis', 'text', (c) => c.notNull())
-        .addColumn('categories', 'text', (c) => c.notNull())
-        .addColumn('subject_ref', 'text')
-        .addColumn('description', 'text', (c) => c.notNull())
-        .addColumn('disclosed_at', 'text', (c) => c.notNull())
-        .addColumn('recorded_by', 'text', (c) => c.notNull())
-        .addColumn('recorded_at', 'text', (c) => c.notNull())
-        .execute();
+        await db.schema
+          .createTable('jobs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('run_at', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('max_attempts', 'integer', (c) => c.notNull())
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_expires_at', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('result', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('jobs_claim').on('jobs').columns(['status', 'run_at']).execute();
+
+        await db.schema
+          .createTable('disclosures')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('recipient_id', 'text', (c) => c.notNull())
+          .addColumn('legal_basis', 'text', (c) => c.notNull())
+          .addColumn('categories', 'text', (c) => c.notNull())
+          .addColumn('subject_ref', 'text')
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('disclosed_at', 'text', (c) => c.notNull())
+          .addColumn('recorded_by', 'text', (c) => c.notNull())
+          .addColumn('recorded_at', 'text', (c) => c.notNull())
+          .execute();
+      },
     },
-  },
-};
+    '0002_people_and_consent': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('subjects')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('tenant', 'text', (c) => c.notNull())
+          .addColumn('jurisdiction', 'text')
+          .addColumn('child', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('restricted', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('objected_at', 'text')
+          .addColumn('merged_into', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('identifiers')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+          .addColumn('tenant', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('value', 'text')
+          .addColumn('lookup', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('identifiers_lookup', ['tenant', 'kind', 'lookup'])
+          .execute();
+        await db.schema.createIndex('identifiers_subject').on('identifiers').column('subject_id').execute();
+
+        await db.schema
+          .createTable('records')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+          .addColumn('tenant', 'text', (c) => c.notNull())
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('declaration_version', 'integer', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('purposes', 'text', (c) => c.notNull())
+          .addColumn('categories', 'text', (c) => c.notNull())
+          .addColumn('source_id', 'text', (c) => c.notNull())
+          .addColumn('source_type', 'text', (c) => c.notNull())
+          .addColumn('collection_point', 'text')
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('collected_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text')
+          .execute();
+        await db.schema
+          .createIndex('records_subject')
+          .on('records')
+          .columns(['subject_id', 'collected_at'])
+          .execute();
+        await db.schema.createIndex('records_expiry').on('records').column('expires_at').execute();
+
+        await db.schema
+          .createTable('notice_tasks')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+          .addColumn('record_id', 'text', (c) => c.notNull())
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('source_id', 'text', (c) => c.notNull())
+          .addColumn('due_at', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('closed_at', 'text')
+          .addColumn('note', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('notice_tasks_open')
+          .on('notice_tasks')
+          .columns(['status', 'due_at'])
+          .execute();
+
+        await db.schema
+          .createTable('consent_events')
+          .addColumn('seq', 'integer', autoId(dialect))
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+          .addColumn('identifier_id', 'text')
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('declaration_version', 'integer', (c) => c.notNull())
+          .addColumn('notice_hash', 'text', (c) => c.notNull())
+          .addColumn('target_kind', 'text', (c) => c.notNull())
+          .addColumn('target_id', 'text', (c) => c.notNull())
+          .addColumn('event', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('element', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text')
+          .addColumn('user_agent', 'text')
+          .addColumn('gpc', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('jurisdiction', 'text')
+          .addColumn('idempotency_key', 'text', (c) => c.unique())
+          .execute();
+        await db.schema
+          .createIndex('consent_events_subject')
+          .on('consent_events')
+          .columns(['subject_id', 'seq'])
+          .execute();
+
+        await db.schema
+          .createTable('subscriptions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+          .addColumn('identifier_id', 'text', (c) =>
+            c.notNull().references('identifiers.id').onDelete('cascade'),
+          )
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('communication_id', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('sender', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('confirmed_at', 'text')
+          .addUniqueConstraint('subscriptions_address', [
+            'identifier_id',
+            'declaration_id',
+            'communication_id',
+          ])
+          .execute();
+
+        await db.schema
+          .createTable('suppressions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('lookup', 'text', (c) => c.notNull())
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('subject_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('suppressions_scope', ['lookup', 'declaration_id', 'scope'])
+          .execute();
+
+        await db.schema
+          .createTable('redemptions')
+          .addColumn('promotion_id', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull())
+          .addColumn('redeemed_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('redemptions_pk', ['promotion_id', 'key_hash'])
+          .execute();
+
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('to_address', 'text', (c) => c.notNull())
+          .addColumn('from_address', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('text_body', 'text', (c) => c.notNull())
+          .addColumn('html_body', 'text')
+          .addColumn('headers', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('communication_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('sent_at', 'text')
+          .addColumn('transport', 'text', (c) => c.notNull())
+          .addColumn('error', 'text')
+          .execute();
+        await db.schema.createIndex('outbox_created').on('outbox').column('created_at').execute();
+
+        // Every change that can alter a suppression answer bumps this log, so each process can
+        // tell with one indexed read whether its in-memory suppression index is current.
+        await db.schema
+          .createTable('suppression_changes')
+          .addColumn('seq', 'integer', autoId(dialect))
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}

@@ -2,7 +2,7 @@
  * Table types for Kysely. Times are ISO 8601 UTC strings (`toISOString()`) in both dialects so
  * values compare and sort the same on SQLite and PostgreSQL; JSON is stored as text.
  */
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 export interface PolicyVersionTable {
   declaration_id: string;
@@ -95,6 +95,136 @@ export interface DisclosureTable {
   recorded_at: string;
 }
 
+export interface SubjectTable {
+  id: string;
+  /** '' for the controller's own data; `<service>:<provider>` for data held as processor. */
+  tenant: string;
+  jurisdiction: string | null;
+  child: number;
+  restricted: number;
+  objected_at: string | null;
+  merged_into: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdentifierTable {
+  id: string;
+  subject_id: string;
+  tenant: string;
+  kind: string;
+  /** The normalised value; null for kinds kept only as keyed hashes (cookie and device ids). */
+  value: string | null;
+  /** Keyed hash of kind and normalised value: how identifiers are looked up. */
+  lookup: string;
+  created_at: string;
+}
+
+export interface RecordTable {
+  id: string;
+  subject_id: string;
+  tenant: string;
+  declaration_id: string;
+  declaration_version: number;
+  kind: string;
+  purposes: string;
+  categories: string;
+  source_id: string;
+  source_type: string;
+  collection_point: string | null;
+  /** Encrypted JSON (see src/capture/sealed.ts). */
+  data: string;
+  collected_at: string;
+  expires_at: string | null;
+}
+
+export interface NoticeTaskTable {
+  id: string;
+  subject_id: string;
+  record_id: string;
+  declaration_id: string;
+  source_id: string;
+  due_at: string;
+  status: 'open' | 'sent' | 'exempt';
+  closed_at: string | null;
+  note: string | null;
+  created_at: string;
+}
+
+export interface ConsentEventTable {
+  seq: Generated<number>;
+  id: string;
+  subject_id: string;
+  identifier_id: string | null;
+  declaration_id: string;
+  declaration_version: number;
+  notice_hash: string;
+  target_kind: 'purpose' | 'communication' | 'cookie_category';
+  target_id: string;
+  event: 'given' | 'withdrawn' | 'expired' | 'renewed';
+  channel: string;
+  element: string | null;
+  at: string;
+  ip: string | null;
+  user_agent: string | null;
+  gpc: number;
+  jurisdiction: string | null;
+  idempotency_key: string | null;
+}
+
+export interface SubscriptionTable {
+  id: string;
+  subject_id: string;
+  identifier_id: string;
+  declaration_id: string;
+  communication_id: string;
+  state: 'unconfirmed' | 'confirmed' | 'unsubscribed';
+  sender: string;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+}
+
+export interface SuppressionTable {
+  id: string;
+  lookup: string;
+  declaration_id: string;
+  /** A communication id, or '*' for every marketing communication. */
+  scope: string;
+  reason: 'unsubscribed' | 'objected' | 'child';
+  subject_id: string | null;
+  created_at: string;
+}
+
+export interface RedemptionTable {
+  promotion_id: string;
+  key_hash: string;
+  redeemed_at: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  to_address: string;
+  from_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  headers: string;
+  kind: string;
+  communication_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+  transport: string;
+  error: string | null;
+}
+
+export interface SuppressionChangeTable {
+  seq: Generated<number>;
+  /** The subject whose answers changed; null when anything may have (erasure, bulk changes). */
+  subject_id: string | null;
+  at: string;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   operators: OperatorTable;
@@ -104,6 +234,16 @@ export interface Database {
   audit_head: AuditHeadTable;
   jobs: JobTable;
   disclosures: DisclosureTable;
+  subjects: SubjectTable;
+  identifiers: IdentifierTable;
+  records: RecordTable;
+  notice_tasks: NoticeTaskTable;
+  consent_events: ConsentEventTable;
+  subscriptions: SubscriptionTable;
+  suppressions: SuppressionTable;
+  redemptions: RedemptionTable;
+  outbox: OutboxTable;
+  suppression_changes: SuppressionChangeTable;
 }
 
 export type Operator = Selectable<OperatorTable>;

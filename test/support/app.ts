@@ -54,6 +54,8 @@ export function testConfig(databaseUrl: string, dataDir: string, overrides: Part
     trustedProxies: [],
     workerConcurrency: 1,
     adminEmail: 'admin@steward.local',
+    mailFrom: 'Steward Test <no-reply@example.test>',
+    unsubscribeMailto: 'unsubscribe@example.test',
     ...overrides,
   };
 }

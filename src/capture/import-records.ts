@@ -1,0 +1,621 @@
+/**
+ * Bulk import (C3a.3): leads met at trade shows, survey answers, lists from group companies or
+ * public business registers. Rows are read from CSV or JSON lines as a stream (never the whole
+ * file in memory), mapped to capture inputs and captured one by one through `captureRecord`, so
+ * every rule of capture holds for imports too: declared purposes and sources only, the age
+ * threshold (C12.1), the source recorded on the record (C3b.1) and a "notice owed" task for
+ * indirect sources (C3b.2). A rejected row is reported with its reasons; it never stops the
+ * import nor undoes the rows before it.
+ *
+ * An import never changes consent or subscription state: a row that carries consent is rejected,
+ * and a consent-based purpose for a person without consent on record is refused by capture.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import type { ReadStream, WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { extname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { stringify } from 'csv-stringify/sync';
+import { ZodError } from 'zod';
+import type { Actor } from '../access/actor.js';
+import { actorRef, requirePermission } from '../access/actor.js';
+import { appendAudit } from '../audit/ledger.js';
+import type { AppContext } from '../context.js';
+import type { ErrorCode, ErrorDetail } from '../errors.js';
+import { AppError } from '../errors.js';
+import { transaction } from '../store/transaction.js';
+import { findSubjectId, normaliseAll } from '../subjects/subjects.js';
+import type { CaptureInput } from './capture-record.js';
+import { captureInput, captureRecord, planCapture } from './capture-record.js';
+
+export type ImportFormat = 'csv' | 'jsonl';
+
+/** One row of the file, before it is mapped to a capture input. */
+export interface SourceRow {
+  /** Line of the file where the row starts (1-based; in CSV the header is line 1). */
+  readonly line: number;
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** Why the row itself could not be read (malformed CSV or JSON), if so. */
+  readonly error?: string;
+}
+
+/** A problem with the file as a whole (such as its header): nothing can be imported. */
+export class ImportFileError extends Error {
+  override readonly name = 'ImportFileError';
+}
+
+/** The format a file's extension names, if any. */
+export function formatOf(file: string): ImportFormat | undefined {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  return undefined;
+}
+
+// --- CSV (RFC 4180) ------------------------------------------------------------------------
+
+export interface CsvRecord {
+  readonly line: number;
+  readonly fields: string[];
+  readonly error?: string;
+}
+
+/**
+ * Streams RFC 4180 records from text chunks: quoted fields with doubled quotes, commas and line
+ * breaks inside quotes, CRLF, LF or CR line ends, a leading byte-order mark. Blank lines are
+ * skipped. A record that breaks the rules is returned with `error` rather than thrown, so one
+ * bad row does not stop the rest.
+ */
+export async function* parseCsv(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
+  let fields: string[] = [];
+  let field = '';
+  let state: 'start' | 'unquoted' | 'quoted' | 'quote' = 'start';
+  let line = 1;
+  let startLine = 1;
+  let cr = false; // the previous character was CR: a LF right after it is the same line break
+  let blank = true; // nothing but the line break read for this record
+  let error: string | undefined;
+  let first = true;
+  const out: CsvRecord[] = [];
+  const endRecord = () => {
+    fields.push(field);
+    if (!blank) out.push({ line: startLine, fields, ...(error !== undefined ? { error } : {}) });
+    fields = [];
+    field = '';
+    state = 'start';
+    blank = true;
+    error = undefined;
+    startLine = line;
+  };
+  for await (const chunk of chunks) {
+    let i = 0;
+    if (first && chunk.length > 0) {
+      first = false;
+      if (chunk.charCodeAt(0) === 0xfeff) i = 1;
+    }
+    for (; i < chunk.length; i++) {
+      const c = chunk[i] as string;
+      const lf = c === '\n';
+      if (lf && cr) {
+        cr = false;
+        if (state === 'quoted') field += c;
+        continue;
+      }
+      cr = c === '\r';
+      const lineBreak = cr || lf;
+      if (lineBreak) line += 1;
+      switch (state) {
+        case 'quoted':
+          if (c === '"') state = 'quote';
+          else field += c;
+          break;
+        case 'quote': // after a quote inside a quoted field: a doubled quote, or the closing one
+          if (c === '"') {
+            field += c;
+            state = 'quoted';
+          } else if (c === ',') {
+            fields.push(field);
+            field = '';
+            state = 'start';
+          } else if (lineBreak) endRecord();
+          else {
+            error ??= 'text follows the closing quote of a field';
+            field += c;
+            state = 'unquoted';
+          }
+          break;
+        case 'start':
+        case 'unquoted':
+          if (lineBreak) {
+            endRecord();
+            break;
+          }
+          blank = false;
+          if (c === ',') {
+            fields.push(field);
+            field = '';
+            state = 'start';
+          } else if (c === '"' && state === 'start') state = 'quoted';
+          else {
+            field += c;
+            state = 'unquoted';
+          }
+          break;
+      }
+    }
+    if (out.length > 0) {
+      yield* out;
+      out.length = 0;
+    }
+  }
+  if (state === 'quoted') error ??= 'a quoted field is not closed before the end of the file';
+  if (!blank) endRecord();
+  yield* out;
+}
+
+// --- Reading files --------------------------------------------------------------------------
+
+/** The rows of a file, read as a stream; `bytesRead` tells how far it got (for progress). */
+export interface RowReader extends AsyncIterable<SourceRow> {
+  readonly bytesRead: number;
+}
+
+async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<SourceRow> {
+  let header: string[] | undefined;
+  for await (const record of parseCsv(chunks)) {
+    if (header === undefined) {
+      header = record.fields.map((h) => h.trim());
+      const seen = new Set<string>();
+      header.forEach((name, i) => {
+        if (name === '') throw new ImportFileError(`Column ${i + 1} of the header row has no name.`);
+        const key = columnKey(name);
+        if (seen.has(key)) throw new ImportFileError(`The header row names column "${name}" twice.`);
+        seen.add(key);
+      });
+      if (record.error !== undefined)
+        throw new ImportFileError(`The header row is malformed: ${record.error}.`);
+      continue;
+    }
+    const fields: Record<string, string> = {};
+    header.forEach((name, i) => {
+      const value = record.fields[i];
+      if (value !== undefined) fields[name] = value;
+    });
+    const error =
+      record.error ??
+      (record.fields.length !== header.length
+        ? `has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'} where the header has ${header.length}`
+        : undefined);
+    yield { line: record.line, fields, ...(error !== undefined ? { error } : {}) };
+  }
+}
+
+async function* jsonRows(stream: ReadStream): AsyncGenerator<SourceRow> {
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let line = 0;
+  try {
+    for await (const text of lines) {
+      line += 1;
+      const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
+      if (trimmed === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(trimmed);
+      } catch {
+        yield { line, fields: {}, error: 'is not valid JSON' };
+        continue;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        yield { line, fields: {}, error: 'is not a JSON object' };
+      else yield { line, fields: value as Record<string, unknown> };
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+}
+
+/** Opens `file` and streams its rows: CSV with a header row, or one JSON object per line. */
+export function readRows(file: string, format: ImportFormat): RowReader {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  return {
+    get bytesRead() {
+      return stream.bytesRead;
+    },
+    [Symbol.asyncIterator]() {
+      return format === 'csv' ? csvRows(stream as AsyncIterable<string>) : jsonRows(stream);
+    },
+  };
+}
+
+// --- Mapping rows to capture inputs ---------------------------------------------------------
+
+/** What rows leave out: the command's defaults. */
+export interface ImportDefaults {
+  readonly declarationId: string;
+  readonly source?: string;
+  readonly purposes?: readonly string[];
+  readonly categories?: readonly string[];
+  /** What the rows record (`trade_show_lead`, `survey_answer`); `import` if not given. */
+  readonly kind?: string;
+}
+
+/** Column names compared without case, spaces or dashes: `Collected At` is `collected_at`. */
+function columnKey(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+const identifierColumns: ReadonlySet<string> = new Set(['email', 'phone', 'account', 'customer']);
+
+/** Columns that would carry consent: `consent`, `consent_*`, `*_consent`. */
+function isConsentColumn(key: string): boolean {
+  return key === 'consent' || key.startsWith('consent_') || key.endsWith('_consent');
+}
+
+const NO_CONSENT =
+  'an import cannot give consent: consent is recorded only when the person gives it (a form, the preference centre)';
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function listOf(value: unknown): string[] {
+  const items = Array.isArray(value) ? value.map(String) : String(value).split(';');
+  return items.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** A full capture input (JSON lines only) rather than a flat row of columns. */
+function isFullInput(fields: Readonly<Record<string, unknown>>): boolean {
+  return 'subject' in fields || 'declarationId' in fields;
+}
+
+/**
+ * Maps one row to a capture input with the defaults filled in, or throws naming every problem
+ * (AppError for the row's columns, ZodError for the shape of the result).
+ */
+export function toCaptureInput(
+  fields: Readonly<Record<string, unknown>>,
+  defaults: ImportDefaults,
+): CaptureInput {
+  const problems: ErrorDetail[] = [];
+  let raw: Record<string, unknown>;
+  if (isFullInput(fields)) {
+    raw = { ...fields };
+    if (!isEmpty(raw['consent'])) problems.push({ path: 'consent', message: NO_CONSENT });
+    if (raw['declarationId'] === undefined) raw['declarationId'] = defaults.declarationId;
+    else if (raw['declarationId'] !== defaults.declarationId)
+      problems.push({
+        path: 'declarationId',
+        message: `this import is for declaration "${defaults.declarationId}"`,
+      });
+    raw['source'] ??= defaults.source;
+    raw['purposes'] ??= defaults.purposes;
+    raw['categories'] ??= defaults.categories;
+    raw['kind'] ??= defaults.kind ?? 'import';
+  } else {
+    const identifiers: { kind: string; value: string }[] = [];
+    const data: Record<string, unknown> = {};
+    let jurisdiction: string | undefined;
+    raw = {
+      declarationId: defaults.declarationId,
+      source: defaults.source,
+      purposes: defaults.purposes,
+      categories: defaults.categories,
+      kind: defaults.kind ?? 'import',
+    };
+    for (const [name, value] of Object.entries(fields)) {
+      const key = columnKey(name);
+      if (isEmpty(value)) continue;
+      const text = typeof value === 'string' ? value.trim() : String(value);
+      if (identifierColumns.has(key)) identifiers.push({ kind: key, value: text });
+      else if (key === 'jurisdiction') jurisdiction = text.toUpperCase();
+      else if (key === 'purposes' || key === 'categories') raw[key] = listOf(value);
+      else if (key === 'source' || key === 'kind') raw[key] = text;
+      else if (key === 'collected_at')
+        // A bare date is taken as midnight UTC of that day.
+        raw['collectedAt'] = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
+      else if (key === 'age') {
+        if (typeof value === 'number' && Number.isInteger(value)) raw['statedAge'] = value;
+        else if (/^\d{1,3}$/.test(text)) raw['statedAge'] = Number(text);
+        else problems.push({ path: name, message: 'must be a whole number of years' });
+      } else if (key === 'birth_date') raw['birthDate'] = text;
+      else if (isConsentColumn(key)) problems.push({ path: name, message: NO_CONSENT });
+      else data[name.trim()] = value;
+    }
+    raw['subject'] = { identifiers, ...(jurisdiction !== undefined ? { jurisdiction } : {}) };
+    raw['data'] = data;
+  }
+  if (problems.length > 0)
+    throw new AppError(
+      'validation_failed',
+      `The row cannot be imported: ${problems.map((p) => p.message).join('; ')}.`,
+      problems,
+    );
+  for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+  return captureInput.parse(raw);
+}
+
+// --- Masked identifiers for the report ------------------------------------------------------
+
+/** Enough of an identifier to find the row, not enough to read it: `a***@example.com`. */
+export function maskIdentifier(kind: string, value: string): string {
+  const v = value.trim();
+  const head = Array.from(v)[0] ?? '';
+  if (kind === 'email') {
+    const at = v.lastIndexOf('@');
+    if (at > 0) return `${head}***${v.slice(at)}`;
+  }
+  if (kind === 'phone') {
+    const digits = v.replace(/[^\d+]/g, '');
+    return digits.length > 6 ? `${digits.slice(0, 3)}***${digits.slice(-2)}` : '***';
+  }
+  return v.length > 1 ? `${head}***` : '***';
+}
+
+function maskedIdentifierOf(fields: Readonly<Record<string, unknown>>): string {
+  if (isFullInput(fields)) {
+    const subject = fields['subject'] as { identifiers?: unknown } | undefined;
+    const first = Array.isArray(subject?.identifiers) ? (subject.identifiers[0] as unknown) : undefined;
+    if (typeof first === 'object' && first !== null) {
+      const { kind, value } = first as { kind?: unknown; value?: unknown };
+      if (typeof kind === 'string' && typeof value === 'string') return maskIdentifier(kind, value);
+    }
+    return '';
+  }
+  const byKey = new Map(Object.entries(fields).map(([name, value]) => [columnKey(name), value]));
+  for (const kind of identifierColumns) {
+    const value = byKey.get(kind);
+    if (!isEmpty(value)) return maskIdentifier(kind, String(value));
+  }
+  return '';
+}
+
+// --- Dry run --------------------------------------------------------------------------------
+
+/** Age in whole years on `at` (as capture computes it). */
+function ageOn(birthDate: string, at: Date): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  let age = at.getUTCFullYear() - y;
+  if (at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d)) age -= 1;
+  return age;
+}
+
+/**
+ * Everything `captureRecord` checks, without writing: shape, declaration, time, age, plan,
+ * identifiers and consent on record. Keep in step with `captureRecord`.
+ */
+export async function checkCapture(ctx: AppContext, rawInput: CaptureInput): Promise<void> {
+  const input = captureInput.parse(rawInput);
+  const active = ctx.policies.get(input.declarationId);
+  if (active === undefined)
+    throw new AppError('not_found', `Declaration "${input.declarationId}" is not in force.`, [
+      { path: 'declarationId', message: 'unknown declaration' },
+    ]);
+  const now = ctx.clock.now();
+  const collectedAt = input.collectedAt !== undefined ? new Date(input.collectedAt) : now;
+  if (collectedAt.getTime() > now.getTime() + 5 * 60_000)
+    throw new AppError('validation_failed', 'collectedAt lies in the future.', [
+      { path: 'collectedAt', message: 'must not be in the future' },
+    ]);
+  const threshold = active.model.declaration.children.ageThreshold;
+  const birth = input.birthDate ?? input.data['birthDate'] ?? input.data['dateOfBirth'];
+  const dataAge = input.data['age'];
+  const age =
+    input.statedAge ??
+    (typeof birth === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(birth)
+      ? ageOn(birth, collectedAt)
+      : typeof dataAge === 'number'
+        ? dataAge
+        : typeof dataAge === 'string' && /^\d{1,3}$/.test(dataAge)
+          ? Number(dataAge)
+          : undefined);
+  if (age !== undefined && age < threshold)
+    throw new AppError(
+      'child_data_refused',
+      `The record states an age of ${age}, under ${threshold}: we do not knowingly collect children's data, so nothing was stored.`,
+      [{ path: 'statedAge', message: `under ${threshold}` }],
+    );
+  const plan = planCapture(active, input, collectedAt);
+  const identifiers = normaliseAll(ctx.keys, input.subject.identifiers);
+  const consentPurposes = plan.purposes.filter((p) => p.basis === 'consent').map((p) => p.id);
+  if (consentPurposes.length === 0 || input.consent !== undefined) return;
+  const db = ctx.store.db;
+  let subjectId: string | undefined;
+  for (const identifier of identifiers) {
+    subjectId ??= await findSubjectId(db, plan.tenant, identifier);
+  }
+  const given = new Map<string, boolean>();
+  if (subjectId !== undefined) {
+    const events = await db
+      .selectFrom('consent_events')
+      .select(['target_id', 'event'])
+      .where('subject_id', '=', subjectId)
+      .where('declaration_id', '=', active.model.id)
+      .where('target_kind', '=', 'purpose')
+      .orderBy('seq')
+      .execute();
+    for (const e of events) given.set(e.target_id, e.event === 'given' || e.event === 'renewed');
+  }
+  const missing = consentPurposes.filter((p) => given.get(p) !== true);
+  if (missing.length > 0)
+    throw new AppError(
+      'consent_required',
+      `Purpose${missing.length > 1 ? 's' : ''} ${missing.join(', ')} rest${missing.length > 1 ? '' : 's'} on consent, which this person has not given; send the consent evidence with the record.`,
+      [{ path: 'consent', message: 'required for consent-based purposes' }],
+    );
+}
+
+// --- The import -----------------------------------------------------------------------------
+
+export interface RejectedRow {
+  readonly line: number;
+  /** The row's first identifier, masked (`a***@example.com`), or '' if it has none. */
+  readonly identifier: string;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details: readonly ErrorDetail[];
+}
+
+export interface ImportProgress {
+  readonly rows: number;
+  readonly imported: number;
+  readonly rejected: number;
+}
+
+export interface ImportSummary extends ImportProgress {
+  readonly dryRun: boolean;
+}
+
+export interface ImportOptions extends ImportDefaults {
+  /** Check every row as capture would, and write nothing. */
+  readonly dryRun?: boolean;
+  /** What is imported, for the audit ledger (such as the file name). */
+  readonly label?: string;
+  /** Called after each row. */
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Called for each rejected row, in file order (such as to write the report). */
+  readonly onReject?: (row: RejectedRow) => void | Promise<void>;
+}
+
+/** The import stopped on an error that is not the row's fault (such as the database going away). */
+export class ImportInterrupted extends Error {
+  override readonly name = 'ImportInterrupted';
+  constructor(
+    readonly line: number,
+    readonly progress: ImportProgress,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `The import stopped at line ${line} after importing ${progress.imported} row${progress.imported === 1 ? '' : 's'}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}
+
+function pathOf(segments: readonly PropertyKey[]): string {
+  return segments
+    .map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i === 0 ? '' : '.'}${String(s)}`))
+    .join('');
+}
+
+/** Why a row was refused, or undefined if the error is not the row's fault. */
+function rejectionOf(error: unknown): Omit<RejectedRow, 'line' | 'identifier'> | undefined {
+  if (error instanceof AppError) return { code: error.code, message: error.message, details: error.details };
+  if (error instanceof ZodError) {
+    const details = error.issues.map((issue) => ({
+      path: pathOf(issue.path) || 'row',
+      message:
+        issue.code === 'unrecognized_keys'
+          ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+          : issue.message,
+    }));
+    return {
+      code: 'validation_failed',
+      message: `Invalid input: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}.`,
+      details,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Captures every row on its own: a refused row is passed to `onReject` and the import goes on.
+ * With `dryRun` nothing is written. Records one audit entry for the import as a whole (each
+ * captured record has its own entry as well).
+ */
+export async function importRecords(
+  ctx: AppContext,
+  actor: Actor,
+  rows: AsyncIterable<SourceRow>,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  requirePermission(actor, 'subjects:write');
+  if (ctx.policies.get(options.declarationId) === undefined)
+    throw new AppError('not_found', `Declaration "${options.declarationId}" is not in force.`, [
+      { path: 'declarationId', message: 'unknown declaration' },
+    ]);
+  const dryRun = options.dryRun ?? false;
+  const progress = { rows: 0, imported: 0, rejected: 0 };
+  for await (const row of rows) {
+    progress.rows += 1;
+    try {
+      if (row.error !== undefined)
+        throw new AppError('validation_failed', `The row could not be read: it ${row.error}.`, [
+          { path: 'row', message: row.error },
+        ]);
+      const input = toCaptureInput(row.fields, options);
+      if (dryRun) await checkCapture(ctx, input);
+      else await captureRecord(ctx, actor, input);
+      progress.imported += 1;
+    } catch (error) {
+      const rejection = rejectionOf(error);
+      if (rejection === undefined) {
+        progress.rows -= 1;
+        throw new ImportInterrupted(row.line, { ...progress }, error);
+      }
+      progress.rejected += 1;
+      await options.onReject?.({ line: row.line, identifier: maskedIdentifierOf(row.fields), ...rejection });
+    }
+    options.onProgress?.({ ...progress });
+  }
+  if (!dryRun) {
+    await transaction(ctx.store, (tx) =>
+      appendAudit(tx, ctx.store.dialect, ctx.clock, {
+        actor: actorRef(actor),
+        action: 'records.imported',
+        target: `declaration:${options.declarationId}`,
+        details: {
+          ...(options.label !== undefined ? { file: options.label } : {}),
+          rows: progress.rows,
+          imported: progress.imported,
+          rejected: progress.rejected,
+        },
+      }),
+    );
+  }
+  return { ...progress, dryRun };
+}
+
+// --- The report of rejected rows ------------------------------------------------------------
+
+/** A spreadsheet must not run a cell as a formula: such cells get a leading apostrophe. */
+function cell(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export interface RejectReport {
+  readonly path: string;
+  write(row: RejectedRow): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Writes rejected rows as CSV: line, masked identifier, error code, each problem as
+ * `path: message` (separated by ` | `), and the full message. Values of the row itself are never
+ * written. Throws if the file cannot be created.
+ */
+export async function openRejectReport(path: string): Promise<RejectReport> {
+  const stream: WriteStream = createWriteStream(path);
+  await once(stream, 'open');
+  const put = async (values: (string | number)[]) => {
+    if (!stream.write(stringify([values]))) await once(stream, 'drain');
+  };
+  await put(['line', 'identifier', 'code', 'problems', 'message']);
+  return {
+    path,
+    write: (row) =>
+      put([
+        row.line,
+        cell(row.identifier),
+        row.code,
+        cell(row.details.map((d) => `${d.path}: ${d.message}`).join(' | ')),
+        cell(row.message),
+      ]),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * `steward import FILE`: bulk import of records (C3a.3) through the same checks as capture. Exit
+ * codes: 0 every row imported, 1 some rows rejected (see the report), 2 bad usage (no such file,
+ * unknown declaration, source or purpose).
+ */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { clearLine, cursorTo } from 'node:readline';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { createContext, createLogger } from '../app.js';
+import type { ImportFormat, ImportProgress, RejectReport } from '../capture/import-records.js';
+import {
+  ImportFileError,
+  ImportInterrupted,
+  formatOf,
+  importRecords,
+  openRejectReport,
+  readRows,
+} from '../capture/import-records.js';
+import { captureInput } from '../capture/capture-record.js';
+import { loadConfig } from '../config.js';
+import type { AppContext } from '../context.js';
+import { hostActor } from './host-actor.js';
+
+interface ImportCommandOptions {
+  declaration?: string;
+  source?: string;
+  purposes?: string[];
+  categories?: string[];
+  kind: string;
+  format?: ImportFormat;
+  report?: string;
+  dryRun?: boolean;
+}
+
+class UsageError extends Error {}
+
+const commaList = (value: string): string[] => {
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (list.length === 0) throw new InvalidArgumentError('name at least one');
+  return list;
+};
+
+/** A one-line progress display on a terminal: bytes read, rows done, rejected, rate. */
+class ProgressLine {
+  private last = 0;
+  private readonly started = Date.now();
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly size: number,
+    private readonly bytesRead: () => number,
+  ) {}
+
+  update(p: ImportProgress, force = false): void {
+    const now = Date.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    const share = this.size > 0 ? Math.min(1, this.bytesRead() / this.size) : 1;
+    const width = 24;
+    const filled = Math.round(share * width);
+    const rate = p.rows / Math.max((now - this.started) / 1000, 0.001);
+    const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(share * 100)}%  ${p.rows} rows, ${p.rejected} rejected, ${Math.round(rate)} rows/s`;
+    cursorTo(this.stream, 0);
+    this.stream.write(text);
+    clearLine(this.stream, 1);
+  }
+
+  finish(p: ImportProgress): void {
+    this.update(p, true);
+    this.stream.write('\n');
+  }
+}
+
+function checkDefaults(ctx: AppContext, declarationId: string, opts: ImportCommandOptions): void {
+  const active = ctx.policies.get(declarationId);
+  if (active === undefined) {
+    const ids = ctx.policies.list().map((a) => a.model.id);
+    throw new UsageError(
+      `Declaration "${declarationId}" is not in force${ids.length > 0 ? `; in force: ${ids.join(', ')}` : ''}.`,
+    );
+  }
+  const { model } = active;
+  const sources = model.declaration.sources.map((s) => s.id);
+  if (opts.source !== undefined && !sources.includes(opts.source))
+    throw new UsageError(
+      `Source "${opts.source}" is not declared in "${declarationId}"; declared: ${sources.join(', ')}.`,
+    );
+  const unknownPurposes = (opts.purposes ?? []).filter((p) => !model.purposes.has(p));
+  if (unknownPurposes.length > 0)
+    throw new UsageError(`Purpose ${unknownPurposes.join(', ')} is not declared in "${declarationId}".`);
+  const unknownCategories = (opts.categories ?? []).filter((c) => !model.hasCategory(c));
+  if (unknownCategories.length > 0)
+    throw new UsageError(`Data category ${unknownCategories.join(', ')} is not in the taxonomy.`);
+  const kind = captureInput.shape.kind.safeParse(opts.kind);
+  if (!kind.success) throw new UsageError(`--kind ${kind.error.issues[0]?.message ?? 'is invalid'}.`);
+}
+
+/** Runs the import and returns the exit code. */
+async function runImport(file: string, opts: ImportCommandOptions): Promise<number> {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new UsageError(`${file} is not a file.`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error)}.`,
+    );
+  }
+  const format = opts.format ?? formatOf(file);
+  if (format === undefined)
+    throw new UsageError(
+      `Cannot tell the format of ${file} from its name; use --format csv or --format jsonl.`,
+    );
+  const reportPath = opts.report ?? `${file}.rejected.csv`;
+
+  const ctx = await createContext(loadConfig(), { publishFiles: false, log: createLogger('warn') });
+  let report: RejectReport | undefined;
+  let bar: ProgressLine | undefined;
+  let last: ImportProgress = { rows: 0, imported: 0, rejected: 0 };
+  try {
+    const inForce = ctx.policies.list().map((a) => a.model.id);
+    let declarationId = opts.declaration;
+    if (declarationId === undefined) {
+      if (inForce.length !== 1)
+        throw new UsageError(
+          `Name the declaration with --declaration; in force: ${inForce.join(', ') || 'none'}.`,
+        );
+      declarationId = inForce[0] as string;
+    }
+    checkDefaults(ctx, declarationId, opts);
+    try {
+      report = await openRejectReport(reportPath);
+    } catch (error) {
+      throw new UsageError(
+        `Cannot write the report to ${reportPath}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const rows = readRows(file, format);
+    if (process.stderr.isTTY) bar = new ProgressLine(process.stderr, size, () => rows.bytesRead);
+    const summary = await importRecords(ctx, hostActor(), rows, {
+      declarationId,
+      ...(opts.source !== undefined ? { source: opts.source } : {}),
+      ...(opts.purposes !== undefined ? { purposes: opts.purposes } : {}),
+      ...(opts.categories !== undefined ? { categories: opts.categories } : {}),
+      kind: opts.kind,
+      dryRun: opts.dryRun ?? false,
+      label: basename(file),
+      onReject: (row) => report?.write(row),
+      onProgress: (p) => {
+        last = p;
+        bar?.update(p);
+      },
+    });
+    bar?.finish(summary);
+    bar = undefined;
+    const plural = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+    process.stdout.write(
+      summary.dryRun
+        ? `Dry run, nothing written: would import ${plural(summary.imported)}, rejected ${summary.rejected}; report: ${reportPath}\n`
+        : `Imported ${plural(summary.imported)}, rejected ${summary.rejected}; report: ${reportPath}\n`,
+    );
+    return summary.rejected > 0 ? 1 : 0;
+  } catch (error) {
+    bar?.finish(last);
+    if (error instanceof ImportFileError) throw new UsageError(`${file}: ${error.message}`);
+    if (error instanceof ImportInterrupted) {
+      process.stderr.write(
+        `${error.message}\nRows up to there stay imported (${error.progress.rejected} rejected); report: ${reportPath}\n`,
+      );
+      return 1;
+    }
+    throw error;
+  } finally {
+    await report?.close();
+    await ctx.store.close();
+  }
+}
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description(
+      'Import records from a CSV (header row) or JSON-lines file, each row checked and captured on its own; never gives consent',
+    )
+    .argument('<file>', 'a .csv, .jsonl or .ndjson file')
+    .option('--declaration <id>', 'declaration to capture under (default: the only one in force)')
+    .option('--source <id>', 'declared source, for rows without a source column')
+    .option('--purposes <ids>', 'comma-separated purposes, for rows without a purposes column', commaList)
+    .option(
+      '--categories <keys>',
+      'comma-separated data categories, for rows without a categories column',
+      commaList,
+    )
+    .option('--kind <kind>', 'what the rows record, such as trade_show_lead or survey_answer', 'import')
+    .addOption(
+      new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'jsonl']),
+    )
+    .option('--report <path>', 'where to write the rejected rows (default: FILE.rejected.csv)')
+    .option('--dry-run', 'check every row without writing anything')
+    // Bad arguments are usage errors: exit 2, like the rest of `steward`.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+    .action(async (file: string, opts: ImportCommandOptions) => {
+      try {
+        process.exitCode = await runImport(file, opts);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = 2;
+      }
+    });
+}

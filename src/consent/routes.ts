@@ -1,0 +1,225 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorRef } from '../access/actor.js';
+import type { AppContext } from '../context.js';
+import { AppError, notFound } from '../errors.js';
+import { actorOf, guard } from '../server/auth.js';
+import { CONTROLLER_TENANT, findSubjectId, normaliseAll } from '../subjects/subjects.js';
+import { exportConsentRecords, recordConsentInput, recordConsents } from './record-consent.js';
+import { communicationOf, suppressionIndex } from './suppression.js';
+import {
+  choiceContext,
+  objectToDirectMarketing,
+  subscribe,
+  subscribeInput,
+  unsubscribe,
+  unsubscribeAllMarketing,
+} from './subscriptions.js';
+
+const MAX_JSON_BATCH = 100_000;
+const STREAM_CHUNK = 10_000;
+
+const checkQuery = z.strictObject({
+  declarationId: z.string().min(1).max(100),
+  communication: z.string().min(1).max(100),
+  jurisdiction: z
+    .string()
+    .regex(/^([A-Z]{2}(-[A-Z0-9]{1,3})?|default)$/, 'must be a country code such as SE')
+    .default('default'),
+});
+
+export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+    // Large batches stream in as one address per line and stream out as one JSON line per address.
+    fastify.addContentTypeParser(['text/plain', 'application/x-ndjson'], (_request, payload, done) =>
+      done(null, payload),
+    );
+
+    app.post(
+      '/suppression/check',
+      {
+        schema: {
+          tags: ['consent'],
+          summary: 'May these addresses receive this communication? One verdict per address, in order',
+          description:
+            'Send JSON `{ addresses: [...] }` (up to 100,000), or stream `text/plain` with one address per line (no limit): the answer then streams as NDJSON, one `{"address","allowed","reason"}` per line.',
+          querystring: checkQuery,
+        },
+        bodyLimit: 16 * 1024 * 1024,
+        onRequest: guard('suppression:check'),
+      },
+      async (request, reply) => {
+        const { declarationId, communication: communicationId, jurisdiction } = request.query;
+        const communication = communicationOf(ctx, declarationId, communicationId);
+        const index = suppressionIndex(ctx);
+        await index.sync();
+        const body = request.body as unknown;
+        if (body !== null && typeof body === 'object' && 'pipe' in body) {
+          const lines = createInterface({ input: body as Readable, crlfDelay: Infinity });
+          void reply.type('application/x-ndjson');
+          const stream = (async function* () {
+            let batch: string[] = [];
+            const flush = () => {
+              const verdicts = index.checkMany(declarationId, communication, batch, jurisdiction);
+              const out = batch.map((address, i) => JSON.stringify({ address, ...verdicts[i] })).join('\n');
+              batch = [];
+              return `${out}\n`;
+            };
+            for await (const line of lines) {
+              const address = line.trim();
+              if (address === '') continue;
+              batch.push(address);
+              if (batch.length >= STREAM_CHUNK) yield flush();
+            }
+            if (batch.length > 0) yield flush();
+          })();
+          return reply.send((await import('node:stream')).Readable.from(stream));
+        }
+        const parsed = z
+          .strictObject({
+            addresses: z
+              .array(z.string().max(320))
+              .max(
+                MAX_JSON_BATCH,
+                `send at most ${MAX_JSON_BATCH} addresses as JSON, or stream them as text/plain`,
+              ),
+          })
+          .parse(body);
+        const verdicts = index.checkMany(declarationId, communication, parsed.addresses, jurisdiction);
+        return reply.send({
+          communication: communication.id,
+          results: verdicts.map((v, i) => ({
+            address: parsed.addresses[i],
+            allowed: v.allowed,
+            reason: v.reason,
+          })),
+        });
+      },
+    );
+
+    app.post(
+      '/subscriptions',
+      {
+        schema: {
+          tags: ['consent'],
+          summary: 'Subscribe an address to a communication (double opt-in where declared)',
+          body: subscribeInput,
+        },
+        onRequest: guard('consent:write'),
+      },
+      async (request, reply) => {
+        const result = await subscribe(ctx, actorRef(actorOf(request)), request.body);
+        return reply.code(result.state === 'blocked_by_objection' ? 409 : 201).send(result);
+      },
+    );
+
+    const addressInput = choiceContext.extend({
+      declarationId: z.string().min(1).max(100),
+      email: z.string().min(1).max(320),
+      communication: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('Omit to stop all marketing to this address'),
+    });
+    app.post(
+      '/unsubscriptions',
+      {
+        schema: {
+          tags: ['consent'],
+          summary: 'Unsubscribe one address from one communication, or from all marketing',
+          body: addressInput,
+        },
+        onRequest: guard('consent:write'),
+      },
+      async (request) => {
+        const { email, communication, ...rest } = request.body;
+        const [normalised] = normaliseAll(ctx.keys, [{ kind: 'email', value: email }], 'email');
+        const subjectId =
+          normalised === undefined
+            ? undefined
+            : await findSubjectId(ctx.store.db, CONTROLLER_TENANT, normalised);
+        if (subjectId === undefined || normalised === undefined) throw notFound('That address');
+        const identifier = await ctx.store.db
+          .selectFrom('identifiers')
+          .select('id')
+          .where('tenant', '=', CONTROLLER_TENANT)
+          .where('kind', '=', 'email')
+          .where('lookup', '=', normalised.lookup)
+          .executeTakeFirstOrThrow();
+        const actor = actorRef(actorOf(request));
+        if (communication === undefined)
+          await unsubscribeAllMarketing(ctx, actor, { ...rest, identifierId: identifier.id });
+        else await unsubscribe(ctx, actor, { ...rest, communication, identifierId: identifier.id });
+        return { ok: true };
+      },
+    );
+
+    app.post(
+      '/subjects/:id/marketing-objection',
+      {
+        schema: {
+          tags: ['consent'],
+          summary:
+            'Record an objection to direct marketing: every address, every marketing communication, no reasons needed',
+          params: z.object({ id: z.uuid() }),
+          body: choiceContext,
+        },
+        onRequest: guard('consent:write'),
+      },
+      async (request, reply) => {
+        await objectToDirectMarketing(ctx, actorRef(actorOf(request)), {
+          ...request.body,
+          subjectId: request.params.id,
+        });
+        return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      '/consents',
+      {
+        schema: {
+          tags: ['consent'],
+          summary: 'Record consent given or withdrawn for purposes or cookie categories',
+          body: recordConsentInput,
+        },
+        onRequest: guard('consent:write'),
+      },
+      async (request, reply) =>
+        reply.code(201).send(await recordConsents(ctx, actorOf(request), request.body)),
+    );
+
+    app.get(
+      '/subjects/:id/consents',
+      {
+        schema: {
+          tags: ['consent'],
+          summary: 'A subject’s consent records, as ISO/IEC 27560-style records or Kantara-style receipts',
+          params: z.object({ id: z.uuid() }),
+          querystring: z.strictObject({
+            format: z.enum(['iso27560', 'kantara', 'events']).default('events'),
+          }),
+        },
+        onRequest: guard('consent:read'),
+      },
+      async (request) => {
+        const exported = await exportConsentRecords(
+          ctx,
+          actorOf(request),
+          request.params.id,
+          request.query.format,
+        );
+        if (exported === undefined)
+          throw new AppError('not_found', `Subject ${request.params.id} was not found.`);
+        return exported;
+      },
+    );
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * People and their identifiers. A subject lives in one tenant: '' for the controller's own data,
+ * or a Provider's partition for data held as processor (C1.4), which controller look-ups never
+ * see. Identifiers are found by keyed hash; cookie and device ids are kept only as that hash.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppContext, Keys } from '../context.js';
+import { hmac } from '../crypto.js';
+import { AppError } from '../errors.js';
+import type { Tx } from '../store/transaction.js';
+import { markSuppressionChange } from '../consent/changes.js';
+import type { IdentifierKind } from './normalize.js';
+import { hashedOnlyKinds, normaliseIdentifier } from './normalize.js';
+
+export const CONTROLLER_TENANT = '';
+
+export interface IdentifierInput {
+  readonly kind: IdentifierKind;
+  readonly value: string;
+}
+
+export interface NormalisedIdentifier {
+  readonly kind: IdentifierKind;
+  readonly value: string;
+  readonly lookup: string;
+}
+
+export function lookupOf(keys: Keys, kind: IdentifierKind, normalised: string): string {
+  return hmac(keys.identifiers, `${kind}:${normalised}`);
+}
+
+/** Normalises every identifier, or throws one validation error naming each bad one. */
+export function normaliseAll(
+  keys: Keys,
+  identifiers: readonly IdentifierInput[],
+  path = 'subject.identifiers',
+): NormalisedIdentifier[] {
+  const problems: { path: string; message: string }[] = [];
+  const result: NormalisedIdentifier[] = [];
+  identifiers.forEach((identifier, i) => {
+    const n = normaliseIdentifier(identifier.kind, identifier.value);
+    if (n.ok)
+      result.push({
+        kind: identifier.kind,
+        value: n.value,
+        lookup: lookupOf(keys, identifier.kind, n.value),
+      });
+    else problems.push({ path: `${path}[${i}].value`, message: `${identifier.kind} ${n.reason}` });
+  });
+  if (problems.length > 0)
+    throw new AppError(
+      'validation_failed',
+      `Invalid identifier: ${problems.map((p) => p.message).join('; ')}.`,
+      problems,
+    );
+  return result;
+}
+
+export async function findSubjectId(
+  db: Tx,
+  tenant: string,
+  identifier: NormalisedIdentifier,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('identifiers')
+    .select('subject_id')
+    .where('tenant', '=', tenant)
+    .where('kind', '=', identifier.kind)
+    .where('lookup', '=', identifier.lookup)
+    .executeTakeFirst();
+  return row?.subject_id;
+}
+
+export interface ResolvedSubject {
+  readonly subjectId: string;
+  readonly created: boolean;
+  /** Identifier ids by `kind:value`. */
+  readonly identifierIds: ReadonlyMap<string, string>;
+}
+
+/**
+ * Finds the subject one of the identifiers belongs to, or creates one, and links the identifiers
+ * that are new. An identifier that already belongs to someone else stays theirs: two people are
+ * merged only by an explicit, audited merge.
+ */
+export async function resolveSubject(
+  tx: Tx,
+  ctx: Pick<AppContext, 'clock'>,
+  input: { tenant: string; identifiers: readonly NormalisedIdentifier[]; jurisdiction?: string },
+): Promise<ResolvedSubject> {
+  const now = ctx.clock.now().toISOString();
+  const owners = await Promise.all(input.identifiers.map((i) => findSubjectId(tx, input.tenant, i)));
+  let subjectId = owners.find((o) => o !== undefined);
+  const created = subjectId === undefined;
+  if (subjectId === undefined) {
+    subjectId = randomUUID();
+    await tx
+      .insertInto('subjects')
+      .values({
+        id: subjectId,
+        tenant: input.tenant,
+        jurisdiction: input.jurisdiction ?? null,
+        child: 0,
+        restricted: 0,
+        objected_at: null,
+        merged_into: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  } else if (input.jurisdiction !== undefined) {
+    await tx
+      .updateTable('subjects')
+      .set({ jurisdiction: input.jurisdiction, updated_at: now })
+      .where('id', '=', subjectId)
+      .where('jurisdiction', 'is', null)
+      .execute();
+  }
+  const ids = new Map<string, string>();
+  let newEmails = 0;
+  for (const [i, identifier] of input.identifiers.entries()) {
+    const owner = owners[i];
+    if (owner !== undefined && owner !== subjectId) continue;
+    let id: string | undefined;
+    if (owner === undefined) {
+      id = randomUUID();
+      await tx
+        .insertInto('identifiers')
+        .values({
+          id,
+          subject_id: subjectId,
+          tenant: input.tenant,
+          kind: identifier.kind,
+          value: hashedOnlyKinds.has(identifier.kind) ? null : identifier.value,
+          lookup: identifier.lookup,
+          created_at: now,
+        })
+        .execute();
+      if (identifier.kind === 'email') {
+        newEmails += 1;
+        await extendObjection(tx, ctx, subjectId, identifier.lookup);
+      }
+    } else {
+      id = (
+        await tx
+          .selectFrom('identifiers')
+          .select('id')
+          .where('tenant', '=', input.tenant)
+          .where('kind', '=', identifier.kind)
+          .where('lookup', '=', identifier.lookup)
+          .executeTakeFirstOrThrow()
+      ).id;
+    }
+    ids.set(`${identifier.kind}:${identifier.value}`, id);
+  }
+  if (newEmails > 0 && input.tenant === CONTROLLER_TENANT)
+    await markSuppressionChange(tx, ctx.clock, subjectId);
+  return { subjectId, created, identifierIds: ids };
+}
+
+/** An objection to direct marketing covers every address of the person, including later ones (C4a.7). */
+async function extendObjection(
+  tx: Tx,
+  ctx: Pick<AppContext, 'clock'>,
+  subjectId: string,
+  lookup: string,
+): Promise<void> {
+  const subject = await tx
+    .selectFrom('subjects')
+    .select('objected_at')
+    .where('id', '=', subjectId)
+    .executeTakeFirst();
+  if (subject?.objected_at == null) return;
+  await tx
+    .insertInto('suppressions')
+    .values({
+      id: randomUUID(),
+      lookup,
+      declaration_id: '*',
+      scope: '*',
+      reason: 'objected',
+      subject_id: subjectId,
+      created_at: ctx.clock.now().toISOString(),
+    })
+    .onConflict((oc) => oc.columns(['lookup', 'declaration_id', 'scope']).doNothing())
+    .execute();
+}
+
+export interface SubjectView {
+  readonly id: string;
+  readonly tenant: string;
+  readonly jurisdiction: string | null;
+  readonly child: boolean;
+  readonly restricted: boolean;
+  readonly objectedAt: string | null;
+  readonly createdAt: string;
+  readonly identifiers: readonly { id: string; kind: string; value: string | null; createdAt: string }[];
+}
+
+export async function loadSubject(db: Tx, subjectId: string): Promise<SubjectView | undefined> {
+  const subject = await db.selectFrom('subjects').selectAll().where('id', '=', subjectId).executeTakeFirst();
+  if (subject === undefined) return undefined;
+  const identifiers = await db
+    .selectFrom('identifiers')
+    .select(['id', 'kind', 'value', 'created_at'])
+    .where('subject_id', '=', subjectId)
+    .orderBy('created_at')
+    .execute();
+  return {
+    id: subject.id,
+    tenant: subject.tenant,
+    jurisdiction: subject.jurisdiction,
+    child: subject.child === 1,
+    restricted: subject.restricted === 1,
+    objectedAt: subject.objected_at,
+    createdAt: subject.created_at,
+    identifiers: identifiers.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      value: i.value,
+      createdAt: i.created_at,
+    })),
+  };
+}
