@@ -241,10 +241,22 @@ async function consentedPurposes(tx: Tx, subjectId: string, declarationId: strin
   return new Set([...state].filter(([, given]) => given).map(([id]) => id));
 }
 
+/** Thrown inside the transaction of a dry run, so everything it wrote is rolled back. */
+class DryRun extends Error {
+  constructor(readonly result: CapturedRecord) {
+    super('dry run');
+  }
+}
+
+/**
+ * Captures one record. With `dryRun`, every check runs (including consent on record) inside a
+ * transaction that is then rolled back: nothing is kept.
+ */
 export async function captureRecord(
   ctx: AppContext,
   actor: Actor,
   rawInput: CaptureInput,
+  options: { dryRun?: boolean } = {},
 ): Promise<CapturedRecord> {
   requirePermission(actor, 'subjects:write');
   const input = captureInput.parse(rawInput);
@@ -272,7 +284,7 @@ export async function captureRecord(
   const plan = planCapture(active, input, collectedAt);
   const identifiers = normaliseAll(ctx.keys, input.subject.identifiers);
 
-  return transaction(ctx.store, async (tx) => {
+  const run = transaction(ctx.store, async (tx) => {
     const subject = await resolveSubject(tx, ctx, {
       tenant: plan.tenant,
       identifiers,
@@ -354,7 +366,7 @@ export async function captureRecord(
         tenant: plan.tenant || undefined,
       },
     });
-    return {
+    const result: CapturedRecord = {
       id,
       subjectId: subject.subjectId,
       tenant: plan.tenant,
@@ -362,5 +374,11 @@ export async function captureRecord(
       expiresAt: plan.expiresAt,
       noticeOwed,
     };
+    if (options.dryRun) throw new DryRun(result);
+    return result;
+  });
+  return run.catch((error: unknown) => {
+    if (error instanceof DryRun) return error.result;
+    throw error;
   });
 }

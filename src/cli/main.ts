@@ -27,6 +27,7 @@ import type { Declaration } from '../policy/schema.js';
 import { declarationJsonSchema } from '../policy/schema.js';
 import { diffDeclarations, diffVersions, listVersions, publishDeclaration } from '../policy/versions.js';
 import { hostActor } from './host-actor.js';
+import { registerImportCommand } from './import-command.js';
 import { start } from './start.js';
 
 const program = new Command('steward')
@@ -302,6 +303,8 @@ program
       process.stdout.write(`Ran ${ran} job${ran === 1 ? '' : 's'}.\n`);
     });
   });
+
+registerImportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

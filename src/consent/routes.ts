@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,6 +9,8 @@ import { AppError, notFound } from '../errors.js';
 import { actorOf, guard } from '../server/auth.js';
 import { CONTROLLER_TENANT, findSubjectId, normaliseAll } from '../subjects/subjects.js';
 import { exportConsentRecords, recordConsentInput, recordConsents } from './record-consent.js';
+import { redeemInput, redeemPromotion } from './promotions.js';
+import { sendMessage, sendMessageInput } from './send-message.js';
 import { communicationOf, suppressionIndex } from './suppression.js';
 import {
   choiceContext,
@@ -60,9 +62,10 @@ export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
         await index.sync();
         const body = request.body as unknown;
         if (body !== null && typeof body === 'object' && 'pipe' in body) {
-          const lines = createInterface({ input: body as Readable, crlfDelay: Infinity });
           void reply.type('application/x-ndjson');
           const stream = (async function* () {
+            // readline drops lines emitted before iteration starts, so it is created here.
+            const lines = createInterface({ input: body as Readable, crlfDelay: Infinity });
             let batch: string[] = [];
             const flush = () => {
               const verdicts = index.checkMany(declarationId, communication, batch, jurisdiction);
@@ -78,7 +81,7 @@ export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
             }
             if (batch.length > 0) yield flush();
           })();
-          return reply.send((await import('node:stream')).Readable.from(stream));
+          return reply.send(Readable.from(stream));
         }
         const parsed = z
           .strictObject({
@@ -100,6 +103,80 @@ export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
           })),
         });
       },
+    );
+
+    app.post(
+      '/messages',
+      {
+        schema: {
+          tags: ['consent'],
+          summary:
+            'Send a communication to one address: marketing only where allowed, always with one-click unsubscribe',
+          body: sendMessageInput,
+        },
+        onRequest: guard('messages:send'),
+      },
+      async (request, reply) => {
+        const result = await sendMessage(ctx, actorOf(request), request.body);
+        return reply.code(result.sent ? 202 : 200).send(result);
+      },
+    );
+
+    app.get(
+      '/outbox',
+      {
+        schema: {
+          tags: ['consent'],
+          summary:
+            'Messages Steward built, newest first (the development mailbox when no SMTP server is set)',
+          querystring: z.strictObject({
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+            to: z.string().max(320).optional(),
+          }),
+        },
+        onRequest: guard('consent:read'),
+      },
+      async (request) => {
+        const rows = await ctx.store.db
+          .selectFrom('outbox')
+          .selectAll()
+          .$if(request.query.to !== undefined, (q) => q.where('to_address', '=', request.query.to ?? ''))
+          .orderBy('created_at', 'desc')
+          .limit(request.query.limit)
+          .execute();
+        return {
+          transport: ctx.config.smtpUrl === undefined ? 'outbox' : 'smtp',
+          messages: rows.map((r) => ({
+            id: r.id,
+            to: r.to_address,
+            from: r.from_address,
+            subject: r.subject,
+            text: r.text_body,
+            html: r.html_body,
+            headers: JSON.parse(r.headers) as Record<string, string>,
+            kind: r.kind,
+            communication: r.communication_id,
+            createdAt: r.created_at,
+            sentAt: r.sent_at,
+            transport: r.transport,
+            error: r.error,
+          })),
+        };
+      },
+    );
+
+    app.post(
+      '/promotions/redemptions',
+      {
+        schema: {
+          tags: ['consent'],
+          summary:
+            'Check, and record, one redemption of a promotion per device or account (keyed hashes only)',
+          body: redeemInput,
+        },
+        onRequest: guard('subjects:write'),
+      },
+      async (request) => redeemPromotion(ctx, actorOf(request), request.body),
     );
 
     app.post(

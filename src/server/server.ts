@@ -18,6 +18,7 @@ import { accessRoutes } from '../access/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { captureRoutes } from '../capture/routes.js';
 import { packageRoot } from '../config.js';
+import { consentPages } from '../consent/pages.js';
 import { consentRoutes } from '../consent/routes.js';
 import type { AppContext } from '../context.js';
 import { governanceRoutes } from '../governance/routes.js';
@@ -112,6 +113,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   await app.register(noticeRoutes(ctx));
+  await app.register(consentPages(ctx));
 
   const consoleDir = join(packageRoot, 'dist/console');
   if (existsSync(join(consoleDir, 'index.html'))) {

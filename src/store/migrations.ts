@@ -278,7 +278,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema
           .createTable('suppression_changes')
           .addColumn('seq', 'integer', autoId(dialect))
-          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('subject_id', 'text')
           .addColumn('at', 'text', (c) => c.notNull())
           .execute();
       },
