@@ -9,6 +9,7 @@ import { AppError, notFound } from '../errors.js';
 import { actorOf, guard } from '../server/auth.js';
 import { CONTROLLER_TENANT, findSubjectId, normaliseAll } from '../subjects/subjects.js';
 import { exportConsentRecords, recordConsentInput, recordConsents } from './record-consent.js';
+import { objectionInput, objectToPurpose } from './object-to-purpose.js';
 import { redeemInput, redeemPromotion } from './promotions.js';
 import { sendMessage, sendMessageInput } from './send-message.js';
 import { communicationOf, suppressionIndex } from './suppression.js';
@@ -257,6 +258,21 @@ export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
         });
         return reply.code(204).send();
       },
+    );
+
+    app.post(
+      '/subjects/:id/objections',
+      {
+        schema: {
+          tags: ['consent'],
+          summary:
+            'Object to one purpose: direct marketing and reuse of public content stop at once; others need an operator decision',
+          params: z.object({ id: z.uuid() }),
+          body: objectionInput,
+        },
+        onRequest: guard('consent:write'),
+      },
+      async (request) => objectToPurpose(ctx, actorOf(request), request.params.id, request.body),
     );
 
     app.post(

@@ -12,6 +12,7 @@ import { CONTROLLER_TENANT, findSubjectId, normaliseAll } from '../subjects/subj
 import { preferencesUrl, sendMail, unsubscribeHeaders } from './mailer.js';
 import type { Verdict } from './suppression.js';
 import { checkSuppression, communicationOf } from './suppression.js';
+import { mayTrack, trackLinks } from './track-clicks.js';
 
 export const sendMessageInput = z.strictObject({
   declarationId: z.string().min(1).max(100),
@@ -59,6 +60,7 @@ export async function sendMessage(
   const [email] = normaliseAll(ctx.keys, [{ kind: 'email', value: input.to }], 'to');
   let headers: Record<string, string> = {};
   let footer = '';
+  let text = input.text;
   if (communication.kind === 'marketing' && email !== undefined) {
     const subjectId = await findSubjectId(ctx.store.db, CONTROLLER_TENANT, email);
     const identifier =
@@ -79,6 +81,18 @@ export async function sendMessage(
         [{ path: 'to', message: 'unknown address' }],
       );
     }
+    const active = ctx.policies.get(input.declarationId);
+    if (
+      active !== undefined &&
+      subjectId !== undefined &&
+      (await mayTrack(ctx.store.db, active, communication, subjectId))
+    ) {
+      text = trackLinks(ctx, text, {
+        identifierId: identifier.id,
+        declarationId: input.declarationId,
+        communicationId: communication.id,
+      });
+    }
     headers = unsubscribeHeaders(ctx, {
       identifierId: identifier.id,
       declarationId: input.declarationId,
@@ -90,7 +104,7 @@ export async function sendMessage(
     to: email?.value ?? input.to,
     from: `${communication.sender} <${ctx.config.mailFrom.replace(/^.*<|>.*$/g, '')}>`,
     subject: input.subject,
-    text: `${input.text}${footer}`,
+    text: `${text}${footer}`,
     ...(input.html ? { html: input.html } : {}),
     kind: communication.kind,
     communicationId: communication.id,

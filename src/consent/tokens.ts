@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { hmac, safeEqual } from '../crypto.js';
 
-export const tokenUses = ['unsubscribe', 'confirm', 'preferences'] as const;
+export const tokenUses = ['unsubscribe', 'confirm', 'preferences', 'click'] as const;
 export type TokenUse = (typeof tokenUses)[number];
 
 const payloadSchema = z.object({
@@ -16,6 +16,8 @@ const payloadSchema = z.object({
   d: z.string(),
   /** communication id, where the token is about one */
   c: z.string().optional(),
+  /** the link's destination, for click tokens */
+  u: z.string().optional(),
   /** expiry, seconds since the epoch */
   e: z.number().int().optional(),
 });

@@ -296,6 +296,13 @@ export const communicationSchema = z.strictObject({
   ),
   doubleOptIn: z.boolean().default(false),
   collectionPoints: z.array(z.string()).optional(),
+  interactionTracking: z
+    .strictObject({
+      purpose: z.string().describe('The purpose clicks are recorded for; its legal basis decides who is tracked'),
+      source: z.string().describe('The observed source the click records carry'),
+    })
+    .optional()
+    .describe('Record clicks on links in this communication, only for people the purpose allows'),
   frequency: z.string().optional(),
 });
 

@@ -20,6 +20,7 @@ import { captureRoutes } from '../capture/routes.js';
 import { packageRoot } from '../config.js';
 import { consentPages } from '../consent/pages.js';
 import { consentRoutes } from '../consent/routes.js';
+import { trackingRoutes } from '../consent/tracking-routes.js';
 import type { AppContext } from '../context.js';
 import { governanceRoutes } from '../governance/routes.js';
 import { noticeRoutes, policyRoutes } from '../policy/routes.js';
@@ -36,6 +37,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log,
     bodyLimit: 1024 * 1024,
+    // Signed tokens in links (unsubscribe, confirmation, clicks) are longer than Fastify's default 100.
+    maxParamLength: 4096,
     trustProxy: ctx.config.trustedProxies.length > 0 ? [...ctx.config.trustedProxies] : false,
     https,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
@@ -114,6 +117,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(noticeRoutes(ctx));
   await app.register(consentPages(ctx));
+  await app.register(trackingRoutes(ctx));
 
   const consoleDir = join(packageRoot, 'dist/console');
   if (existsSync(join(consoleDir, 'index.html'))) {
