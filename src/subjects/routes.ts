@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { actorOf, guard } from '../server/auth.js';
+import { linkIdentifier, linkIdentifierInput, mergeSubjects, mergeSubjectsInput } from './merge-subjects.js';
 import {
   closeNoticeTask,
   closeNoticeTaskInput,
@@ -47,6 +48,36 @@ export function subjectRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request) => ({
         subject: await openSubject(ctx, actorOf(request), request.params.id, request.query),
       }),
+    );
+    app.post(
+      '/subjects/:id/identifiers',
+      {
+        schema: {
+          tags: ['subjects'],
+          summary: 'Link an identifier to a subject (audited with the reason)',
+          params: z.object({ id: z.uuid() }),
+          body: linkIdentifierInput,
+        },
+        onRequest: guard('subjects:write'),
+      },
+      async (request, reply) =>
+        reply.code(201).send(await linkIdentifier(ctx, actorOf(request), request.params.id, request.body)),
+    );
+    app.post(
+      '/subjects/:id/merge',
+      {
+        schema: {
+          tags: ['subjects'],
+          summary: 'Merge another record of the same person into this one (audited with the reason)',
+          params: z.object({ id: z.uuid() }),
+          body: mergeSubjectsInput,
+        },
+        onRequest: guard('subjects:write'),
+      },
+      async (request, reply) => {
+        await mergeSubjects(ctx, actorOf(request), request.params.id, request.body);
+        return reply.code(204).send();
+      },
     );
     app.get(
       '/notice-tasks',

@@ -86,11 +86,11 @@ export interface ResolvedSubject {
 export async function resolveSubject(
   tx: Tx,
   ctx: Pick<AppContext, 'clock'>,
-  input: { tenant: string; identifiers: readonly NormalisedIdentifier[]; jurisdiction?: string },
+  input: { tenant: string; identifiers: readonly NormalisedIdentifier[]; jurisdiction?: string; into?: string },
 ): Promise<ResolvedSubject> {
   const now = ctx.clock.now().toISOString();
   const owners = await Promise.all(input.identifiers.map((i) => findSubjectId(tx, input.tenant, i)));
-  let subjectId = owners.find((o) => o !== undefined);
+  let subjectId = input.into ?? owners.find((o) => o !== undefined);
   const created = subjectId === undefined;
   if (subjectId === undefined) {
     subjectId = randomUUID();

@@ -91,6 +91,13 @@ export async function openSubject(
   requirePermission(actor, 'subjects:read');
   const { purpose } = openSubjectInput.parse(input);
   const db = ctx.store.db;
+  // A merged record points at the one it was merged into.
+  const merged = await db
+    .selectFrom('subjects')
+    .select('merged_into')
+    .where('id', '=', subjectId)
+    .executeTakeFirst();
+  if (merged?.merged_into) subjectId = merged.merged_into;
   const subject = await loadSubject(db, subjectId);
   if (subject === undefined) throw notFound(`Subject ${subjectId}`);
   await transaction(ctx.store, (tx) =>

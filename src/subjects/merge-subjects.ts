@@ -1,0 +1,167 @@
+/**
+ * Linking an identifier to a person, and merging two records of the same person. Both are
+ * explicit operator actions with an audit entry: Steward never merges people on a guess.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Actor } from '../access/actor.js';
+import { actorRef, requirePermission } from '../access/actor.js';
+import { appendAudit } from '../audit/ledger.js';
+import { markSuppressionChange } from '../consent/changes.js';
+import type { AppContext } from '../context.js';
+import { AppError, notFound } from '../errors.js';
+import { transaction } from '../store/transaction.js';
+import type { Tx } from '../store/transaction.js';
+import { identifierKinds } from './normalize.js';
+import { findSubjectId, normaliseAll, resolveSubject } from './subjects.js';
+
+export const linkIdentifierInput = z.strictObject({
+  kind: z.enum(identifierKinds),
+  value: z.string().min(1).max(512),
+  reason: z.string().trim().min(5, 'must say why the identifier belongs to this person').max(500),
+});
+
+async function tenantOf(tx: Tx, subjectId: string): Promise<string> {
+  const row = await tx
+    .selectFrom('subjects')
+    .select(['tenant', 'merged_into'])
+    .where('id', '=', subjectId)
+    .executeTakeFirst();
+  if (row === undefined || row.merged_into !== null) throw notFound(`Subject ${subjectId}`);
+  return row.tenant;
+}
+
+/** Adds an identifier to a subject; refused when it already belongs to someone else (merge instead). */
+export async function linkIdentifier(
+  ctx: AppContext,
+  actor: Actor,
+  subjectId: string,
+  raw: z.input<typeof linkIdentifierInput>,
+): Promise<{ identifierId: string }> {
+  requirePermission(actor, 'subjects:write');
+  const input = linkIdentifierInput.parse(raw);
+  const [identifier] = normaliseAll(ctx.keys, [{ kind: input.kind, value: input.value }], 'value');
+  if (identifier === undefined) throw new Error('unreachable');
+  return transaction(ctx.store, async (tx) => {
+    const tenant = await tenantOf(tx, subjectId);
+    const owner = await findSubjectId(tx, tenant, identifier);
+    if (owner !== undefined && owner !== subjectId) {
+      throw new AppError(
+        'conflict',
+        `That ${input.kind} belongs to another subject (${owner}); merge the two if they are the same person.`,
+        [{ path: 'value', message: 'belongs to another subject' }],
+      );
+    }
+    const resolved = await resolveSubject(tx, ctx, { tenant, identifiers: [identifier], into: subjectId });
+    if (resolved.subjectId !== subjectId) throw new Error('linked to the wrong subject');
+    const identifierId = resolved.identifierIds.get(`${identifier.kind}:${identifier.value}`) ?? '';
+    await appendAudit(tx, ctx.store.dialect, ctx.clock, {
+      actor: actorRef(actor),
+      action: 'subject.identifier_linked',
+      target: `subject:${subjectId}`,
+      purpose: input.reason,
+      details: { kind: input.kind, identifier: identifierId },
+    });
+    return { identifierId };
+  });
+}
+
+export const mergeSubjectsInput = z.strictObject({
+  from: z.uuid('must be a subject id'),
+  reason: z.string().trim().min(5, 'must say why these are the same person').max(500),
+});
+
+/**
+ * Moves everything of `from` to `into`: identifiers, records, consent events, subscriptions,
+ * notice tasks. `from` is kept as an empty shell pointing at `into`, so earlier references
+ * resolve. The stricter state wins: a child, restriction or marketing objection on either
+ * record holds for the merged one.
+ */
+export async function mergeSubjects(
+  ctx: AppContext,
+  actor: Actor,
+  into: string,
+  raw: z.input<typeof mergeSubjectsInput>,
+): Promise<void> {
+  requirePermission(actor, 'subjects:write');
+  const input = mergeSubjectsInput.parse(raw);
+  if (input.from === into)
+    throw new AppError('validation_failed', 'A subject cannot be merged into itself.', [
+      { path: 'from', message: 'same as the target' },
+    ]);
+  await transaction(ctx.store, async (tx) => {
+    const [a, b] = await Promise.all([tenantOf(tx, into), tenantOf(tx, input.from)]);
+    if (a !== b)
+      throw new AppError(
+        'conflict',
+        'Subjects in different partitions cannot be merged: data held for a Provider stays apart from our own.',
+        [{ path: 'from', message: 'other partition' }],
+      );
+    const [target, source] = await Promise.all([
+      tx.selectFrom('subjects').selectAll().where('id', '=', into).executeTakeFirstOrThrow(),
+      tx.selectFrom('subjects').selectAll().where('id', '=', input.from).executeTakeFirstOrThrow(),
+    ]);
+    const now = ctx.clock.now().toISOString();
+    await tx
+      .updateTable('subjects')
+      .set({
+        child: Math.max(target.child, source.child),
+        restricted: Math.max(target.restricted, source.restricted),
+        objected_at: target.objected_at ?? source.objected_at,
+        jurisdiction: target.jurisdiction ?? source.jurisdiction,
+        updated_at: now,
+      })
+      .where('id', '=', into)
+      .execute();
+    for (const table of [
+      'identifiers',
+      'records',
+      'consent_events',
+      'subscriptions',
+      'notice_tasks',
+    ] as const) {
+      await tx.updateTable(table).set({ subject_id: into }).where('subject_id', '=', input.from).execute();
+    }
+    await tx
+      .updateTable('suppressions')
+      .set({ subject_id: into })
+      .where('subject_id', '=', input.from)
+      .execute();
+    await tx
+      .updateTable('subjects')
+      .set({ merged_into: into, updated_at: now })
+      .where('id', '=', input.from)
+      .execute();
+    if (target.objected_at === null && source.objected_at !== null) {
+      const addresses = await tx
+        .selectFrom('identifiers')
+        .select('lookup')
+        .where('subject_id', '=', into)
+        .where('kind', '=', 'email')
+        .execute();
+      for (const { lookup } of addresses) {
+        await tx
+          .insertInto('suppressions')
+          .values({
+            id: randomUUID(),
+            lookup,
+            declaration_id: '*',
+            scope: '*',
+            reason: 'objected',
+            subject_id: into,
+            created_at: now,
+          })
+          .onConflict((oc) => oc.columns(['lookup', 'declaration_id', 'scope']).doNothing())
+          .execute();
+      }
+    }
+    await markSuppressionChange(tx, ctx.clock, null);
+    await appendAudit(tx, ctx.store.dialect, ctx.clock, {
+      actor: actorRef(actor),
+      action: 'subject.merged',
+      target: `subject:${into}`,
+      purpose: input.reason,
+      details: { from: input.from },
+    });
+  });
+}
