@@ -192,7 +192,11 @@ for (const dialect of await dialects()) {
         .where('subject_id', '=', subject)
         .where('event', '=', 'withdrawn')
         .execute();
-      assert.equal(withdrawn.length, 4, 'one withdrawal for the first list of the first address, one per marketing list for the second');
+      assert.equal(
+        withdrawn.length,
+        4,
+        'one withdrawal for the first list of the first address, one per marketing list for the second',
+      );
     });
 
     test('C4a.7 an objection covers every address and list of the person, needs no reasons, and outlives erasure', async () => {
