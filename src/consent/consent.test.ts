@@ -510,6 +510,151 @@ for (const dialect of await dialects()) {
       await post('/api/v1/promotions/redemptions', { promotion: 'X' }, 400);
     });
 
+    test('consent is given and withdrawn with the same one call, and exports as ISO/IEC 27560 records and Kantara receipts', async () => {
+      const person = { identifiers: [{ kind: 'email', value: 'ledger@example.com' }] };
+      const context = {
+        channel: 'cookie_banner',
+        element: 'banner#accept',
+        noticeHash: NOTICE,
+        ip: '203.0.113.77',
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0',
+        gpc: true,
+        jurisdiction: 'SE',
+      };
+      const given = await post(
+        '/api/v1/consents',
+        {
+          declarationId: D,
+          subject: person,
+          event: 'given',
+          targets: [
+            { kind: 'purpose', id: 'personalised_content' },
+            { kind: 'cookie_category', id: 'analytics' },
+          ],
+          ...context,
+          idempotencyKey: 'consent-0001',
+        },
+        201,
+      );
+      const subjectId = given.json<{ subjectId: string }>().subjectId;
+      await post(
+        '/api/v1/consents',
+        {
+          declarationId: D,
+          subject: person,
+          event: 'given',
+          targets: [
+            { kind: 'purpose', id: 'personalised_content' },
+            { kind: 'cookie_category', id: 'analytics' },
+          ],
+          ...context,
+          idempotencyKey: 'consent-0001',
+        },
+        201,
+      );
+      await post(
+        '/api/v1/consents',
+        {
+          declarationId: D,
+          subject: person,
+          event: 'withdrawn',
+          targets: [{ kind: 'cookie_category', id: 'analytics' }],
+          ...context,
+        },
+        201,
+      );
+      const refused = await post(
+        '/api/v1/consents',
+        {
+          declarationId: D,
+          subject: person,
+          event: 'given',
+          targets: [
+            { kind: 'purpose', id: 'enquiries' },
+            { kind: 'cookie_category', id: 'necessary' },
+          ],
+        },
+        422,
+      );
+      assert.equal(
+        refused.json<{ error: { details: unknown[] } }>().error.details.length,
+        2,
+        'a purpose not based on consent and a necessary category are both refused',
+      );
+
+      const events = (
+        await app.request({ method: 'GET', url: `/api/v1/subjects/${subjectId}/consents`, headers })
+      ).json<{
+        events: { event: string; ip: string; userAgent: string; gpc: boolean }[];
+        state: { target: { id: string }; given: boolean }[];
+      }>();
+      assert.equal(
+        events.events.length,
+        3,
+        'the retried write with the same idempotency key was stored once',
+      );
+      assert.deepEqual(
+        events.events.map((e) => [e.ip, e.userAgent, e.gpc]),
+        Array(3).fill(['203.0.113.0/24', 'Firefox on Linux', true]),
+        'IP truncated, user agent reduced to its family',
+      );
+      assert.deepEqual(Object.fromEntries(events.state.map((s) => [s.target.id, s.given])), {
+        personalised_content: true,
+        analytics: false,
+      });
+      const raw = await app.ctx.store.db
+        .selectFrom('consent_events')
+        .selectAll()
+        .where('subject_id', '=', subjectId)
+        .execute();
+      assert.ok(!JSON.stringify(raw).includes('203.0.113.77'), 'the raw IP is stored nowhere');
+
+      const iso = (
+        await app.request({
+          method: 'GET',
+          url: `/api/v1/subjects/${subjectId}/consents?format=iso27560`,
+          headers,
+        })
+      ).json<{
+        records: {
+          purpose: { id: string };
+          state: string;
+          notice: { notice_hash: string; version: number };
+          events: unknown[];
+          legal_basis: string;
+        }[];
+      }>();
+      const analytics = iso.records.find((r) => r.purpose.id === 'analytics');
+      assert.equal(analytics?.state, 'withdrawn');
+      assert.equal(analytics?.events.length, 2);
+      assert.deepEqual(analytics?.notice, { declaration: D, version: 1, notice_hash: NOTICE });
+      assert.equal(iso.records.find((r) => r.purpose.id === 'personalised_content')?.state, 'active');
+      const kantara = (
+        await app.request({
+          method: 'GET',
+          url: `/api/v1/subjects/${subjectId}/consents?format=kantara`,
+          headers,
+        })
+      ).json<{
+        receipts: {
+          version: string;
+          jurisdiction: string;
+          collectionMethod: string;
+          piiControllers: { piiController: string }[];
+          policyUrl: string;
+        }[];
+      }>();
+      assert.equal(kantara.receipts.length, 2);
+      assert.equal(kantara.receipts[0]?.version, 'KI-CR-v1.1.0');
+      assert.equal(kantara.receipts[0]?.jurisdiction, 'SE');
+      assert.equal(kantara.receipts[0]?.collectionMethod, 'cookie_banner: banner#accept');
+      assert.match(
+        kantara.receipts[0]?.piiControllers[0]?.piiController ?? '',
+        /Sony Network Communications Nordics/,
+      );
+      assert.match(kantara.receipts[0]?.policyUrl ?? '', /\/privacy\/sncn-general\/versions\/1$/);
+    });
+
     test('the in-process check gives the same answers as the API', async () => {
       const addresses = ['reader@example.com', 'stranger@example.org', 'not an address'];
       assert.deepEqual(
