@@ -186,6 +186,14 @@ for (const dialect of await dialects()) {
         { allowed: true, reason: 'consent' },
         { allowed: false, reason: 'unsubscribed' },
       ]);
+      // Subscribing again to one list lifts "all marketing" for that list only.
+      await subscribeConfirmed('second@example.com', 'group_newsletter');
+      assert.deepEqual(await check('group_newsletter', ['second@example.com']), [
+        { allowed: true, reason: 'consent' },
+      ]);
+      assert.deepEqual(await check('sncn_newsletter', ['second@example.com']), [
+        { allowed: false, reason: 'unsubscribed' },
+      ]);
       const withdrawn = await app.ctx.store.db
         .selectFrom('consent_events')
         .select(['target_id', 'event'])

@@ -20,7 +20,8 @@ export interface OutgoingMessage {
   readonly kind: string;
   readonly communicationId?: string;
   readonly headers?: Record<string, string>;
-  readonly from?: string;
+  /** Display name and address; a name may hold commas (it is quoted on the wire). */
+  readonly from?: { readonly name: string; readonly address: string };
 }
 
 const transports = new WeakMap<Store, Transporter>();
@@ -40,6 +41,8 @@ export async function sendMail(
 ): Promise<string> {
   const id = randomUUID();
   const from = message.from ?? ctx.config.mailFrom;
+  const shownFrom =
+    typeof from === 'string' ? from : `"${from.name.replace(/["\\]/g, '')}" <${from.address}>`;
   const transport = transportFor(ctx);
   let error: string | null = null;
   let sentAt: string | null = null;
@@ -64,7 +67,7 @@ export async function sendMail(
     .values({
       id,
       to_address: message.to,
-      from_address: from,
+      from_address: shownFrom,
       subject: message.subject,
       text_body: message.text,
       html_body: message.html ?? null,

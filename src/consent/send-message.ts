@@ -102,7 +102,7 @@ export async function sendMessage(
   }
   const outboxId = await sendMail(ctx, {
     to: email?.value ?? input.to,
-    from: `${communication.sender} <${ctx.config.mailFrom.replace(/^.*<|>.*$/g, '')}>`,
+    from: { name: communication.sender, address: ctx.config.mailFrom.replace(/^.*<|>.*$/g, '') },
     subject: input.subject,
     text: `${text}${footer}`,
     ...(input.html ? { html: input.html } : {}),

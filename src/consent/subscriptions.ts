@@ -199,7 +199,9 @@ async function giveConsent(
   context: ChoiceContext,
   idempotencyKey?: string,
 ) {
-  // A new, explicit subscription by the person lifts an earlier unsubscribe from this list.
+  // A new, explicit subscription by the person lifts an earlier unsubscribe from this list, and
+  // the address-wide "all marketing" stop (the other lists keep their own per-list entries).
+  // An objection is never lifted this way.
   const lookup = await tx
     .selectFrom('identifiers')
     .select('lookup')
@@ -209,7 +211,7 @@ async function giveConsent(
     .deleteFrom('suppressions')
     .where('lookup', '=', lookup.lookup)
     .where('declaration_id', '=', active.model.id)
-    .where('scope', '=', communicationId)
+    .where('scope', 'in', [communicationId, ALL])
     .where('reason', '=', 'unsubscribed')
     .execute();
   await recordConsentEvents(tx, ctx, {
