@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
 import { hostActor } from '../cli/host-actor.js';
 import { packageRoot } from '../config.js';
 import { recordConsentEvents } from '../consent/ledger.js';
@@ -11,13 +12,13 @@ import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { cliEnv, runCli } from '../../test/support/cli.js';
 import { captureRecord } from './capture-record.js';
-import type { CsvRecord, ImportOptions, RejectedRow } from './import-records.js';
+import type { ImportOptions, RejectedRow, SourceRow } from './import-records.js';
 import {
+  ImportFileError,
   formatOf,
   importRecords,
   maskIdentifier,
   openRejectReport,
-  parseCsv,
   readRows,
   toCaptureInput,
 } from './import-records.js';
@@ -32,14 +33,10 @@ function file(content: string, ext = 'csv'): string {
   return path;
 }
 
-async function* chunks(...parts: string[]): AsyncGenerator<string> {
-  yield* parts;
-}
-
-async function csv(...parts: string[]): Promise<CsvRecord[]> {
-  const out: CsvRecord[] = [];
-  for await (const r of parseCsv(chunks(...parts))) out.push(r);
-  return out;
+async function rowsOf(path: string, format: 'csv' | 'jsonl' = 'csv'): Promise<SourceRow[]> {
+  const rows: SourceRow[] = [];
+  for await (const r of readRows(path, format)) rows.push(r);
+  return rows;
 }
 
 describe('reading import files', () => {
@@ -51,29 +48,67 @@ describe('reading import files', () => {
       '"b@example.com","two\r\nlines",""\n' +
       'c@example.com,plain,3\r' +
       'd@example.com,,4';
-    const expected: CsvRecord[] = [
-      { line: 1, fields: ['email', 'note', 'n'] },
-      { line: 2, fields: ['a@example.com', 'says "hi", twice', '1'] },
-      { line: 4, fields: ['b@example.com', 'two\r\nlines', ''] },
-      { line: 6, fields: ['c@example.com', 'plain', '3'] },
-      { line: 7, fields: ['d@example.com', '', '4'] },
-    ];
-    assert.deepEqual(await csv(text), expected);
-    // The same text cut anywhere, even between CR and LF or inside a doubled quote, reads the same.
-    assert.deepEqual(await csv(...text.split('')), expected);
+    assert.deepEqual(await rowsOf(file(text)), [
+      { line: 2, fields: { email: 'a@example.com', note: 'says "hi", twice', n: '1' } },
+      { line: 4, fields: { email: 'b@example.com', note: 'two\r\nlines', n: '' } },
+      { line: 6, fields: { email: 'c@example.com', note: 'plain', n: '3' } },
+      { line: 7, fields: { email: 'd@example.com', note: '', n: '4' } },
+    ]);
   });
 
-  test('CSV: a malformed row carries its problem instead of stopping the file', async () => {
-    const records = await csv('a,b\n"x"y,2\nok,3\n"open,4\nmore\n');
-    assert.deepEqual(
-      records.map((r) => [r.line, r.error]),
-      [
-        [1, undefined],
-        [2, 'text follows the closing quote of a field'],
-        [3, undefined],
-        [4, 'a quoted field is not closed before the end of the file'],
-      ],
-    );
+  test('CSV: a malformed row is reported with the lines it spans, and reading goes on', async () => {
+    const lines = [
+      'email,n',
+      'a@example.com,1',
+      'b@example.com',
+      'Ek "N" AB,3',
+      'c@example.com,"multi',
+      'line",4',
+      'd@example.com,5',
+      '"x"y,6', // csv-parse reads on in the quoted field up to the next quote: lines 8 to 10
+      'e@example.com,7',
+      '"f@example.com",8',
+      'g@example.com,9',
+      '"open,10',
+      'more',
+    ];
+    const expected = [
+      [2, 'a@example.com', undefined],
+      [3, 'b@example.com', 'has 1 field where the header has 2'],
+      [4, undefined, 'has a quote inside a field that does not start with one'],
+      [5, 'c@example.com', 'has 3 fields where the header has 2'],
+      [7, 'd@example.com', undefined],
+      [8, undefined, 'has text right after the closing quote of a field'],
+      [11, 'g@example.com', undefined],
+      [12, undefined, 'opens a quoted field that is never closed'],
+    ];
+    for (const eol of ['\n', '\r\n']) {
+      const rows = await rowsOf(file(`${lines.join(eol)}${eol}`));
+      assert.deepEqual(
+        rows.map((r) => [r.line, r.fields['email'], r.error?.replace(/ \(.*|;.*/, '')]),
+        expected,
+        JSON.stringify(eol),
+      );
+      assert.match(
+        rows[5]?.error ?? '',
+        /; lines 8 to 10 were read as this one row, so none of them was imported$/,
+      );
+      assert.match(rows[7]?.error ?? '', /; lines 12 to 13 were read as this one row/);
+    }
+  });
+
+  test('CSV: a header with an empty, repeated or malformed name stops the import', async () => {
+    for (const [header, message] of [
+      ['email,,n', /Column 2 of the header row has no name/],
+      ['Email,name,email ', /names column "email" twice/],
+      ['"email"x,n', /The header row is malformed: it has text right after the closing quote/],
+    ] as const) {
+      await assert.rejects(rowsOf(file(`${header}\na@example.com,1\n`)), (e: Error) => {
+        assert.ok(e instanceof ImportFileError);
+        assert.match(e.message, message);
+        return true;
+      });
+    }
   });
 
   test('rows from CSV and JSON lines, with line numbers and the format from the extension', async () => {
@@ -245,13 +280,13 @@ for (const dialect of await dialects()) {
       const report = await openRejectReport(reportPath);
       for (const r of rejects) await report.write(r);
       await report.close();
-      const lines = await csv(readFileSync(reportPath, 'utf8'));
-      assert.deepEqual(lines[0]?.fields, ['line', 'identifier', 'code', 'problems', 'message']);
+      const lines: string[][] = parse(readFileSync(reportPath, 'utf8'));
+      assert.deepEqual(lines[0], ['line', 'identifier', 'code', 'problems', 'message']);
       assert.deepEqual(
-        lines.slice(1).map((l) => l.fields.slice(0, 3)),
+        lines.slice(1).map((l) => l.slice(0, 3)),
         rejects.map((r) => [String(r.line), r.identifier, r.code]),
       );
-      assert.match(lines[3]?.fields[3] ?? '', /^purposes\[0\]: purpose "made_up_purpose" is not declared/);
+      assert.match(lines[3]?.[3] ?? '', /^purposes\[0\]: purpose "made_up_purpose" is not declared/);
       assert.doesNotMatch(readFileSync(reportPath, 'utf8'), /dora@|Bad Address|Fox GmbH/);
 
       const audit = await db()

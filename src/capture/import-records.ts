@@ -15,6 +15,10 @@ import type { ReadStream, WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { CsvError, Info } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { ZodError } from 'zod';
 import type { Actor } from '../access/actor.js';
@@ -24,9 +28,8 @@ import type { AppContext } from '../context.js';
 import type { ErrorCode, ErrorDetail } from '../errors.js';
 import { AppError } from '../errors.js';
 import { transaction } from '../store/transaction.js';
-import { findSubjectId, normaliseAll } from '../subjects/subjects.js';
 import type { CaptureInput } from './capture-record.js';
-import { captureInput, captureRecord, planCapture } from './capture-record.js';
+import { captureInput, captureRecord } from './capture-record.js';
 
 export type ImportFormat = 'csv' | 'jsonl';
 
@@ -52,150 +55,160 @@ export function formatOf(file: string): ImportFormat | undefined {
   return undefined;
 }
 
-// --- CSV (RFC 4180) ------------------------------------------------------------------------
-
-export interface CsvRecord {
-  readonly line: number;
-  readonly fields: string[];
-  readonly error?: string;
-}
-
-/**
- * Streams RFC 4180 records from text chunks: quoted fields with doubled quotes, commas and line
- * breaks inside quotes, CRLF, LF or CR line ends, a leading byte-order mark. Blank lines are
- * skipped. A record that breaks the rules is returned with `error` rather than thrown, so one
- * bad row does not stop the rest.
- */
-export async function* parseCsv(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
-  let fields: string[] = [];
-  let field = '';
-  let state: 'start' | 'unquoted' | 'quoted' | 'quote' = 'start';
-  let line = 1;
-  let startLine = 1;
-  let cr = false; // the previous character was CR: a LF right after it is the same line break
-  let blank = true; // nothing but the line break read for this record
-  let error: string | undefined;
-  let first = true;
-  const out: CsvRecord[] = [];
-  const endRecord = () => {
-    fields.push(field);
-    if (!blank) out.push({ line: startLine, fields, ...(error !== undefined ? { error } : {}) });
-    fields = [];
-    field = '';
-    state = 'start';
-    blank = true;
-    error = undefined;
-    startLine = line;
-  };
-  for await (const chunk of chunks) {
-    let i = 0;
-    if (first && chunk.length > 0) {
-      first = false;
-      if (chunk.charCodeAt(0) === 0xfeff) i = 1;
-    }
-    for (; i < chunk.length; i++) {
-      const c = chunk[i] as string;
-      const lf = c === '\n';
-      if (lf && cr) {
-        cr = false;
-        if (state === 'quoted') field += c;
-        continue;
-      }
-      cr = c === '\r';
-      const lineBreak = cr || lf;
-      if (lineBreak) line += 1;
-      switch (state) {
-        case 'quoted':
-          if (c === '"') state = 'quote';
-          else field += c;
-          break;
-        case 'quote': // after a quote inside a quoted field: a doubled quote, or the closing one
-          if (c === '"') {
-            field += c;
-            state = 'quoted';
-          } else if (c === ',') {
-            fields.push(field);
-            field = '';
-            state = 'start';
-          } else if (lineBreak) endRecord();
-          else {
-            error ??= 'text follows the closing quote of a field';
-            field += c;
-            state = 'unquoted';
-          }
-          break;
-        case 'start':
-        case 'unquoted':
-          if (lineBreak) {
-            endRecord();
-            break;
-          }
-          blank = false;
-          if (c === ',') {
-            fields.push(field);
-            field = '';
-            state = 'start';
-          } else if (c === '"' && state === 'start') state = 'quoted';
-          else {
-            field += c;
-            state = 'unquoted';
-          }
-          break;
-      }
-    }
-    if (out.length > 0) {
-      yield* out;
-      out.length = 0;
-    }
-  }
-  if (state === 'quoted') error ??= 'a quoted field is not closed before the end of the file';
-  if (!blank) endRecord();
-  yield* out;
-}
-
 // --- Reading files --------------------------------------------------------------------------
 
-/** The rows of a file, read as a stream; `bytesRead` tells how far it got (for progress). */
+/** The rows of a file, read as a stream. */
 export interface RowReader extends AsyncIterable<SourceRow> {
+  /** How far into the file the rows handed out so far reach, in bytes (for progress). */
   readonly bytesRead: number;
 }
 
-async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<SourceRow> {
-  let header: string[] | undefined;
-  for await (const record of parseCsv(chunks)) {
-    if (header === undefined) {
-      header = record.fields.map((h) => h.trim());
-      const seen = new Set<string>();
-      header.forEach((name, i) => {
-        if (name === '') throw new ImportFileError(`Column ${i + 1} of the header row has no name.`);
-        const key = columnKey(name);
-        if (seen.has(key)) throw new ImportFileError(`The header row names column "${name}" twice.`);
-        seen.add(key);
-      });
-      if (record.error !== undefined)
-        throw new ImportFileError(`The header row is malformed: ${record.error}.`);
-      continue;
+/** How far into its file a reader has handed out rows. */
+interface Position {
+  bytes: number;
+}
+
+/** Header names, trimmed; an empty or repeated name (`Email` and `email` repeat) stops the import. */
+function checkHeader(names: readonly string[]): string[] {
+  const header = names.map((h) => h.trim());
+  const seen = new Set<string>();
+  header.forEach((name, i) => {
+    if (name === '') throw new ImportFileError(`Column ${i + 1} of the header row has no name.`);
+    const key = columnKey(name);
+    if (seen.has(key)) throw new ImportFileError(`The header row names column "${name}" twice.`);
+    seen.add(key);
+  });
+  return header;
+}
+
+const lineBreaks = (text: string): number =>
+  /[\r\n]/.test(text) ? (text.match(/\r\n|\r|\n/g)?.length ?? 0) : 0;
+const crlfs = (text: string): number => (text.includes('\r\n') ? (text.match(/\r\n/g)?.length ?? 0) : 0);
+const total = (values: readonly string[], count: (text: string) => number): number =>
+  values.reduce((n, v) => n + count(v), 0);
+
+/** What csv-parse tells of a record it skipped (`skip_records_with_error`). */
+type SkippedRecord = CsvError & {
+  readonly lines: number;
+  readonly records: number;
+  readonly header: boolean;
+  readonly raw?: string;
+  readonly record?: string[];
+};
+
+/** Why csv-parse could not read a record, worded to follow "it". */
+function csvProblem(error: SkippedRecord, columns: number): string {
+  switch (error.code) {
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS': {
+      const n = error.record?.length ?? 0;
+      return `has ${n} field${n === 1 ? '' : 's'} where the header has ${columns}`;
     }
-    const fields: Record<string, string> = {};
-    header.forEach((name, i) => {
-      const value = record.fields[i];
-      if (value !== undefined) fields[name] = value;
-    });
-    const error =
-      record.error ??
-      (record.fields.length !== header.length
-        ? `has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'} where the header has ${header.length}`
-        : undefined);
-    yield { line: record.line, fields, ...(error !== undefined ? { error } : {}) };
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'has text right after the closing quote of a field (a quote inside a quoted field is written twice: "")';
+    case 'INVALID_OPENING_QUOTE':
+      return 'has a quote inside a field that does not start with one (quote the whole field, and write a quote inside it twice: "")';
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'opens a quoted field that is never closed';
+    default:
+      return `is not valid CSV (${error.code})`;
   }
 }
 
-async function* jsonRows(stream: ReadStream): AsyncGenerator<SourceRow> {
+/**
+ * CSV with a header row, read by csv-parse as a stream. A record csv-parse cannot read (a quote
+ * out of place, the wrong number of fields) becomes a row with `error`, in file order, and the
+ * rest of the file is still read; a problem with the header row stops the import.
+ *
+ * Line numbers are where each row starts. They come from csv-parse's `info.lines`, which is the
+ * line where a record ends and counts a CRLF inside a quoted field as two lines; both are
+ * corrected from the record's own line breaks.
+ */
+async function* csvRows(input: Readable, position: Position): AsyncGenerator<SourceRow> {
+  let header: string[] | undefined;
+  /** Lines csv-parse has counted twice so far (CRLF inside quoted fields). */
+  let drift = 0;
+  const skipped: SkippedRecord[] = [];
+  const parser = parse({
+    columns: (names: string[]) => {
+      drift += total(names, crlfs);
+      return (header = checkHeader(names));
+    },
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: false,
+    // CRLF, LF and CR each end a record, even mixed in one file (left to itself, csv-parse keeps
+    // to the first kind it meets and reads the rest of a mixed file as one long record).
+    record_delimiter: ['\r\n', '\n', '\r'],
+    info: true,
+    // The raw text of a skipped record tells which lines it spans.
+    raw: true,
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      if (error === undefined) return undefined;
+      const skip = error as SkippedRecord;
+      if (header === undefined || skip.header)
+        throw new ImportFileError(`The header row is malformed: it ${csvProblem(skip, 0)}.`);
+      skipped.push(skip);
+      return undefined;
+    },
+  });
+  // An error of the file stream ends the parser with it, and so the loop below.
+  pipeline(input, parser, () => {});
+
+  /** Rows for the records csv-parse skipped before its record number `before`. */
+  function* unreadable(before: number): Generator<SourceRow> {
+    while (skipped.length > 0 && (skipped[0] as SkippedRecord).records < before) {
+      const first = skipped.shift() as SkippedRecord;
+      // A broken record can report several problems as csv-parse reads on through it: its raw
+      // text grows with each until the record ends (a wrong field count is always its last).
+      let last = first;
+      while (
+        skipped.length > 0 &&
+        last.code !== 'CSV_RECORD_INCONSISTENT_COLUMNS' &&
+        (skipped[0] as SkippedRecord).records < before &&
+        (skipped[0]?.raw ?? '').startsWith(last.raw ?? '')
+      )
+        last = skipped.shift() as SkippedRecord;
+      // The raw text runs from the end of the previous record (blank lines included) to where
+      // the problem was found; `lines` does not count a line break at its very end yet.
+      const firstRaw = (first.raw ?? '').replace(/[\r\n]$/, '');
+      const lastRaw = (last.raw ?? '').replace(/[\r\n]$/, '');
+      const line = first.lines - drift - crlfs(firstRaw) - lineBreaks(firstRaw.replace(/^[\r\n]+/, ''));
+      const end = last.lines - drift - crlfs(lastRaw) - lineBreaks(/[\r\n]+$/.exec(lastRaw)?.[0] ?? '');
+      drift += crlfs(lastRaw);
+      let error = csvProblem(first, header?.length ?? 0);
+      if (first.code !== 'CSV_RECORD_INCONSISTENT_COLUMNS' && end > line)
+        error += `; lines ${line} to ${end} were read as this one row, so none of them was imported`;
+      const fields: Record<string, string> = {};
+      if (first === last && first.record !== undefined)
+        header?.forEach((name, i) => {
+          const value = first.record?.[i];
+          if (value !== undefined) fields[name] = value;
+        });
+      yield { line, fields, error };
+    }
+  }
+
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: Info;
+  }>) {
+    yield* unreadable(info.records);
+    const values = Object.values(record);
+    drift += total(values, crlfs);
+    position.bytes = info.bytes;
+    yield { line: info.lines - drift - total(values, lineBreaks), fields: record };
+  }
+  yield* unreadable(Infinity);
+}
+
+async function* jsonRows(stream: ReadStream, position: Position): AsyncGenerator<SourceRow> {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
   try {
     for await (const text of lines) {
       line += 1;
+      position.bytes += Buffer.byteLength(text) + 1; // the line break: CRLF counts one byte short
       const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
       if (trimmed === '') continue;
       let value: unknown;
@@ -217,13 +230,14 @@ async function* jsonRows(stream: ReadStream): AsyncGenerator<SourceRow> {
 
 /** Opens `file` and streams its rows: CSV with a header row, or one JSON object per line. */
 export function readRows(file: string, format: ImportFormat): RowReader {
-  const stream = createReadStream(file, { encoding: 'utf8' });
+  const stream = format === 'csv' ? createReadStream(file) : createReadStream(file, { encoding: 'utf8' });
+  const position: Position = { bytes: 0 };
   return {
     get bytesRead() {
-      return stream.bytesRead;
+      return position.bytes;
     },
     [Symbol.asyncIterator]() {
-      return format === 'csv' ? csvRows(stream as AsyncIterable<string>) : jsonRows(stream);
+      return format === 'csv' ? csvRows(stream, position) : jsonRows(stream, position);
     },
   };
 }
@@ -373,81 +387,6 @@ function maskedIdentifierOf(fields: Readonly<Record<string, unknown>>): string {
   return '';
 }
 
-// --- Dry run --------------------------------------------------------------------------------
-
-/** Age in whole years on `at` (as capture computes it). */
-function ageOn(birthDate: string, at: Date): number {
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  let age = at.getUTCFullYear() - y;
-  if (at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d)) age -= 1;
-  return age;
-}
-
-/**
- * Everything `captureRecord` checks, without writing: shape, declaration, time, age, plan,
- * identifiers and consent on record. Keep in step with `captureRecord`.
- */
-export async function checkCapture(ctx: AppContext, rawInput: CaptureInput): Promise<void> {
-  const input = captureInput.parse(rawInput);
-  const active = ctx.policies.get(input.declarationId);
-  if (active === undefined)
-    throw new AppError('not_found', `Declaration "${input.declarationId}" is not in force.`, [
-      { path: 'declarationId', message: 'unknown declaration' },
-    ]);
-  const now = ctx.clock.now();
-  const collectedAt = input.collectedAt !== undefined ? new Date(input.collectedAt) : now;
-  if (collectedAt.getTime() > now.getTime() + 5 * 60_000)
-    throw new AppError('validation_failed', 'collectedAt lies in the future.', [
-      { path: 'collectedAt', message: 'must not be in the future' },
-    ]);
-  const threshold = active.model.declaration.children.ageThreshold;
-  const birth = input.birthDate ?? input.data['birthDate'] ?? input.data['dateOfBirth'];
-  const dataAge = input.data['age'];
-  const age =
-    input.statedAge ??
-    (typeof birth === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(birth)
-      ? ageOn(birth, collectedAt)
-      : typeof dataAge === 'number'
-        ? dataAge
-        : typeof dataAge === 'string' && /^\d{1,3}$/.test(dataAge)
-          ? Number(dataAge)
-          : undefined);
-  if (age !== undefined && age < threshold)
-    throw new AppError(
-      'child_data_refused',
-      `The record states an age of ${age}, under ${threshold}: we do not knowingly collect children's data, so nothing was stored.`,
-      [{ path: 'statedAge', message: `under ${threshold}` }],
-    );
-  const plan = planCapture(active, input, collectedAt);
-  const identifiers = normaliseAll(ctx.keys, input.subject.identifiers);
-  const consentPurposes = plan.purposes.filter((p) => p.basis === 'consent').map((p) => p.id);
-  if (consentPurposes.length === 0 || input.consent !== undefined) return;
-  const db = ctx.store.db;
-  let subjectId: string | undefined;
-  for (const identifier of identifiers) {
-    subjectId ??= await findSubjectId(db, plan.tenant, identifier);
-  }
-  const given = new Map<string, boolean>();
-  if (subjectId !== undefined) {
-    const events = await db
-      .selectFrom('consent_events')
-      .select(['target_id', 'event'])
-      .where('subject_id', '=', subjectId)
-      .where('declaration_id', '=', active.model.id)
-      .where('target_kind', '=', 'purpose')
-      .orderBy('seq')
-      .execute();
-    for (const e of events) given.set(e.target_id, e.event === 'given' || e.event === 'renewed');
-  }
-  const missing = consentPurposes.filter((p) => given.get(p) !== true);
-  if (missing.length > 0)
-    throw new AppError(
-      'consent_required',
-      `Purpose${missing.length > 1 ? 's' : ''} ${missing.join(', ')} rest${missing.length > 1 ? '' : 's'} on consent, which this person has not given; send the consent evidence with the record.`,
-      [{ path: 'consent', message: 'required for consent-based purposes' }],
-    );
-}
-
 // --- The import -----------------------------------------------------------------------------
 
 export interface RejectedRow {
@@ -470,7 +409,7 @@ export interface ImportSummary extends ImportProgress {
 }
 
 export interface ImportOptions extends ImportDefaults {
-  /** Check every row as capture would, and write nothing. */
+  /** Capture every row in a transaction that is rolled back: every check runs, nothing is kept. */
   readonly dryRun?: boolean;
   /** What is imported, for the audit ledger (such as the file name). */
   readonly label?: string;
@@ -545,9 +484,7 @@ export async function importRecords(
         throw new AppError('validation_failed', `The row could not be read: it ${row.error}.`, [
           { path: 'row', message: row.error },
         ]);
-      const input = toCaptureInput(row.fields, options);
-      if (dryRun) await checkCapture(ctx, input);
-      else await captureRecord(ctx, actor, input);
+      await captureRecord(ctx, actor, toCaptureInput(row.fields, options), { dryRun });
       progress.imported += 1;
     } catch (error) {
       const rejection = rejectionOf(error);

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { clearLine, cursorTo } from 'node:readline';
+import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { createContext, createLogger } from '../app.js';
@@ -45,34 +45,35 @@ const commaList = (value: string): string[] => {
   return list;
 };
 
-/** A one-line progress display on a terminal: bytes read, rows done, rejected, rate. */
-class ProgressLine {
-  private last = 0;
-  private readonly started = Date.now();
-  constructor(
-    private readonly stream: NodeJS.WriteStream,
-    private readonly size: number,
-    private readonly bytesRead: () => number,
-  ) {}
-
-  update(p: ImportProgress, force = false): void {
-    const now = Date.now();
-    if (!force && now - this.last < 100) return;
-    this.last = now;
-    const share = this.size > 0 ? Math.min(1, this.bytesRead() / this.size) : 1;
-    const width = 24;
-    const filled = Math.round(share * width);
-    const rate = p.rows / Math.max((now - this.started) / 1000, 0.001);
-    const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(share * 100)}%  ${p.rows} rows, ${p.rejected} rejected, ${Math.round(rate)} rows/s`;
-    cursorTo(this.stream, 0);
-    this.stream.write(text);
-    clearLine(this.stream, 1);
-  }
-
-  finish(p: ImportProgress): void {
-    this.update(p, true);
-    this.stream.write('\n');
-  }
+/**
+ * A progress bar on stderr, on a terminal only. How many rows a file holds is not known until it
+ * is read, so the bar shows how far into the file the import is (in bytes); rows done, rows
+ * rejected and the rate are shown beside it.
+ */
+function progressBar(size: number, bytesRead: () => number, dryRun: boolean) {
+  if (!process.stderr.isTTY) return undefined;
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: `${dryRun ? 'Checking' : 'Importing'} [{bar}] {percentage}% | {rows} rows, {rejected} rejected | {rate} rows/s | ETA {eta_formatted}`,
+    hideCursor: true,
+    barsize: 24,
+    etaBuffer: 1000,
+  });
+  const started = Date.now();
+  const payload = (p: ImportProgress) => ({
+    rows: p.rows,
+    rejected: p.rejected,
+    rate: Math.round(p.rows / Math.max((Date.now() - started) / 1000, 0.001)),
+  });
+  bar.start(size, 0, payload({ rows: 0, imported: 0, rejected: 0 }));
+  return {
+    update: (p: ImportProgress) => bar.update(Math.min(bytesRead(), size), payload(p)),
+    /** Draws the last state and leaves the bar's line, before anything else is printed. */
+    stop: (p: ImportProgress, done: boolean) => {
+      bar.update(done ? size : Math.min(bytesRead(), size), payload(p));
+      bar.stop();
+    },
+  };
 }
 
 function checkDefaults(ctx: AppContext, declarationId: string, opts: ImportCommandOptions): void {
@@ -122,7 +123,7 @@ async function runImport(file: string, opts: ImportCommandOptions): Promise<numb
 
   const ctx = await createContext(loadConfig(), { publishFiles: false, log: createLogger('warn') });
   let report: RejectReport | undefined;
-  let bar: ProgressLine | undefined;
+  let bar: ReturnType<typeof progressBar> = undefined;
   let last: ImportProgress = { rows: 0, imported: 0, rejected: 0 };
   try {
     const inForce = ctx.policies.list().map((a) => a.model.id);
@@ -143,7 +144,7 @@ async function runImport(file: string, opts: ImportCommandOptions): Promise<numb
       );
     }
     const rows = readRows(file, format);
-    if (process.stderr.isTTY) bar = new ProgressLine(process.stderr, size, () => rows.bytesRead);
+    bar = progressBar(size, () => rows.bytesRead, opts.dryRun ?? false);
     const summary = await importRecords(ctx, hostActor(), rows, {
       declarationId,
       ...(opts.source !== undefined ? { source: opts.source } : {}),
@@ -158,7 +159,7 @@ async function runImport(file: string, opts: ImportCommandOptions): Promise<numb
         bar?.update(p);
       },
     });
-    bar?.finish(summary);
+    bar?.stop(summary, true);
     bar = undefined;
     const plural = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
     process.stdout.write(
@@ -168,7 +169,8 @@ async function runImport(file: string, opts: ImportCommandOptions): Promise<numb
     );
     return summary.rejected > 0 ? 1 : 0;
   } catch (error) {
-    bar?.finish(last);
+    bar?.stop(last, false);
+    bar = undefined;
     if (error instanceof ImportFileError) throw new UsageError(`${file}: ${error.message}`);
     if (error instanceof ImportInterrupted) {
       process.stderr.write(

@@ -305,8 +305,18 @@ export function checkRules(d: Declaration): RawIssue[] {
   d.communications.forEach((c, i) => {
     ref(purposes, 'purposes', c.purpose, ['communications', i, 'purpose']);
     if (c.interactionTracking !== undefined) {
-      ref(purposes, 'purposes', c.interactionTracking.purpose, ['communications', i, 'interactionTracking', 'purpose']);
-      ref(sources, 'sources', c.interactionTracking.source, ['communications', i, 'interactionTracking', 'source']);
+      ref(purposes, 'purposes', c.interactionTracking.purpose, [
+        'communications',
+        i,
+        'interactionTracking',
+        'purpose',
+      ]);
+      ref(sources, 'sources', c.interactionTracking.source, [
+        'communications',
+        i,
+        'interactionTracking',
+        'source',
+      ]);
     }
     c.collectionPoints?.forEach((p, j) =>
       ref(points, 'collectionPoints', p, ['communications', i, 'collectionPoints', j]),

@@ -298,7 +298,9 @@ export const communicationSchema = z.strictObject({
   collectionPoints: z.array(z.string()).optional(),
   interactionTracking: z
     .strictObject({
-      purpose: z.string().describe('The purpose clicks are recorded for; its legal basis decides who is tracked'),
+      purpose: z
+        .string()
+        .describe('The purpose clicks are recorded for; its legal basis decides who is tracked'),
       source: z.string().describe('The observed source the click records carry'),
     })
     .optional()

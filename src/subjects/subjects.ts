@@ -86,7 +86,12 @@ export interface ResolvedSubject {
 export async function resolveSubject(
   tx: Tx,
   ctx: Pick<AppContext, 'clock'>,
-  input: { tenant: string; identifiers: readonly NormalisedIdentifier[]; jurisdiction?: string; into?: string },
+  input: {
+    tenant: string;
+    identifiers: readonly NormalisedIdentifier[];
+    jurisdiction?: string;
+    into?: string;
+  },
 ): Promise<ResolvedSubject> {
   const now = ctx.clock.now().toISOString();
   const owners = await Promise.all(input.identifiers.map((i) => findSubjectId(tx, input.tenant, i)));

@@ -55,6 +55,144 @@ export interface AuditVerifyResponse {
   firstBad?: { seq: number; reason: string };
 }
 
+export const identifierKinds = ['email', 'phone', 'account', 'customer', 'cookie', 'device'] as const;
+export type IdentifierKind = (typeof identifierKinds)[number];
+
+/** Identifier kinds Steward keeps only as a keyed hash: their value is never shown. */
+export const hashedOnlyKinds: ReadonlySet<string> = new Set<IdentifierKind>(['cookie', 'device']);
+
+export interface FindSubjectResponse {
+  subject: { id: string };
+}
+
+export interface SubjectIdentifier {
+  id: string;
+  kind: string;
+  /** Null for kinds kept only as a keyed hash. */
+  value: string | null;
+  createdAt: string;
+}
+
+export interface SubjectRecord {
+  id: string;
+  kind: string;
+  declarationId: string;
+  declarationVersion: number;
+  purposes: { id: string; basis: string | null }[];
+  categories: string[];
+  source: { id: string; type: string };
+  collectionPoint: string | null;
+  data: unknown;
+  collectedAt: string;
+  expiresAt: string | null;
+}
+
+export type ConsentTargetKind = 'purpose' | 'communication' | 'cookie_category';
+export type ConsentEventKind = 'given' | 'withdrawn' | 'expired' | 'renewed';
+
+export interface ConsentEvent {
+  id: string;
+  declarationId: string;
+  declarationVersion: number;
+  noticeHash: string;
+  target: { kind: ConsentTargetKind; id: string };
+  identifierId: string | null;
+  event: ConsentEventKind;
+  channel: string;
+  element: string | null;
+  at: string;
+  ip: string | null;
+  userAgent: string | null;
+  gpc: boolean;
+  jurisdiction: string | null;
+}
+
+export interface ConsentStateEntry {
+  declarationId: string;
+  target: { kind: ConsentTargetKind; id: string };
+  identifierId: string | null;
+  given: boolean;
+  since: string;
+}
+
+export interface Subscription {
+  id: string;
+  identifierId: string;
+  declarationId: string;
+  communicationId: string;
+  state: string;
+  sender: string;
+  updatedAt: string;
+}
+
+export type NoticeTaskStatus = 'open' | 'sent' | 'exempt';
+
+export interface SubjectNoticeTask {
+  id: string;
+  recordId: string;
+  sourceId: string;
+  dueAt: string;
+  status: NoticeTaskStatus;
+}
+
+export interface SubjectFile {
+  id: string;
+  tenant: string;
+  jurisdiction: string | null;
+  child: boolean;
+  restricted: boolean;
+  objectedAt: string | null;
+  createdAt: string;
+  identifiers: SubjectIdentifier[];
+  records: SubjectRecord[];
+  consentEvents: ConsentEvent[];
+  consentState: ConsentStateEntry[];
+  subscriptions: Subscription[];
+  noticeTasks: SubjectNoticeTask[];
+}
+
+export interface SubjectFileResponse {
+  subject: SubjectFile;
+}
+
+export interface NoticeTask {
+  id: string;
+  subjectId: string;
+  recordId: string;
+  declarationId: string;
+  sourceId: string;
+  dueAt: string;
+  overdue: boolean;
+  status: NoticeTaskStatus;
+  closedAt?: string | null;
+  note?: string | null;
+}
+
+export interface NoticeTasksResponse {
+  tasks: NoticeTask[];
+}
+
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  headers: Record<string, string>;
+  kind: string;
+  communication: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  transport: 'outbox' | 'smtp';
+  error: string | null;
+}
+
+export interface OutboxResponse {
+  transport: 'outbox' | 'smtp';
+  messages: OutboxMessage[];
+}
+
 /** An error reported by the server (`{ error: { code, message, details? } }`) or by the network. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';

@@ -5,35 +5,47 @@ import { useSession } from './session';
 export type ResourceState<T> =
   { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; error: ApiError };
 
-function toApiError(err: unknown): ApiError {
+export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   return new ApiError(0, 'client_error', err instanceof Error ? err.message : 'Something went wrong.');
 }
 
-/** Loads `GET /api/v1{path}` when mounted; a 401 ends the session. */
-export function useApiResource<T>(path: string): { state: ResourceState<T>; reload: () => void } {
+const loading = { status: 'loading' } as const;
+
+/**
+ * Loads `GET /api/v1{path}` when mounted and whenever `path` changes; a 401 ends the session.
+ * `reload` shows the loading state again; `refresh` keeps showing the current data until the new
+ * data arrives.
+ */
+export function useApiResource<T>(path: string): {
+  state: ResourceState<T>;
+  reload: () => void;
+  refresh: () => void;
+} {
   const { expire } = useSession();
-  const [state, setState] = useState<ResourceState<T>>({ status: 'loading' });
+  // Remember which path the state belongs to, so a new path never shows the old path's data.
+  const [loaded, setLoaded] = useState<{ path: string; state: ResourceState<T> }>({ path, state: loading });
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     const controller = new AbortController();
     api.get<T>(path, controller.signal).then(
-      (data) => setState({ status: 'ready', data }),
+      (data) => setLoaded({ path, state: { status: 'ready', data } }),
       (err: unknown) => {
         if (isAbortError(err)) return;
         const error = toApiError(err);
         if (error.status === 401) expire();
-        else setState({ status: 'error', error });
+        else setLoaded({ path, state: { status: 'error', error } });
       },
     );
     return () => controller.abort();
   }, [path, attempt, expire]);
 
   const reload = useCallback(() => {
-    setState({ status: 'loading' });
+    setLoaded((current) => ({ path: current.path, state: loading }));
     setAttempt((n) => n + 1);
   }, []);
+  const refresh = useCallback(() => setAttempt((n) => n + 1), []);
 
-  return { state, reload };
+  return { state: loaded.path === path ? loaded.state : loading, reload, refresh };
 }

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState, type MouseEvent } from 'react';
-import { findRoute, routes } from '../routes';
+import { useEffect, useRef, useState, type ComponentType, type MouseEvent } from 'react';
+import { isInSection, matchRoute, navRoutes, type PageProps } from '../routes';
 import { href, useHashPath } from '../router';
 import { roleLabels, useSession } from '../session';
 import { NotFoundPage } from '../pages/NotFoundPage';
@@ -7,8 +7,10 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 export function Layout({ onSignOut }: { onSignOut: () => Promise<void> }) {
   const { operator } = useSession();
   const path = useHashPath();
-  const route = findRoute(path);
-  const Page = route?.Page ?? NotFoundPage;
+  const match = matchRoute(path);
+  const route = match?.route;
+  const Page: ComponentType<PageProps> = route?.Page ?? NotFoundPage;
+  const params = match?.params ?? {};
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
   const [signingOut, setSigningOut] = useState(false);
@@ -74,9 +76,12 @@ export function Layout({ onSignOut }: { onSignOut: () => Promise<void> }) {
       )}
       <nav className="sidenav" aria-label="Main">
         <ul>
-          {routes.map((item) => (
+          {navRoutes.map((item) => (
             <li key={item.path}>
-              <a href={href(item.path)} aria-current={item.path === path ? 'page' : undefined}>
+              <a
+                href={href(item.path)}
+                aria-current={item.path === path ? 'page' : isInSection(item.path, path) ? 'true' : undefined}
+              >
                 {item.label}
               </a>
             </li>
@@ -84,7 +89,7 @@ export function Layout({ onSignOut }: { onSignOut: () => Promise<void> }) {
         </ul>
       </nav>
       <main id="main-content" className="content" ref={mainRef} tabIndex={-1}>
-        <Page key={path} />
+        <Page key={path} params={params} />
       </main>
     </div>
   );

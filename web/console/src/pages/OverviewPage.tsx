@@ -1,28 +1,8 @@
 import { useId } from 'react';
 import type { AuditVerifyResponse, DeclarationSummary, DeclarationsResponse, LintIssue } from '../api';
+import { Hash, plural, Timestamp } from '../components/Format';
 import { ErrorPanel, Loading } from '../components/Status';
 import { useApiResource } from '../useApiResource';
-
-const HASH_PREFIX = 12;
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
-const timestampFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-function Timestamp({ value }: { value: string }) {
-  const date = new Date(value);
-  return <time dateTime={value}>{Number.isNaN(date.getTime()) ? value : timestampFormat.format(date)}</time>;
-}
-
-function Hash({ value }: { value: string }) {
-  return (
-    <code className="hash" title={value}>
-      {value.slice(0, HASH_PREFIX)}
-    </code>
-  );
-}
 
 function LintIssues({ issues }: { issues: LintIssue[] }) {
   return (

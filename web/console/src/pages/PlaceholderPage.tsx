@@ -1,7 +1,7 @@
-import type { ComponentType } from 'react';
+import type { FunctionComponent } from 'react';
 
 /** A screen that a later release will fill in. */
-export function comingLater(title: string): ComponentType {
+export function comingLater(title: string): FunctionComponent {
   function PlaceholderPage() {
     return (
       <div className="page">
