@@ -415,7 +415,7 @@ for (const dialect of await dialects()) {
       ]);
     });
 
-    test('C4a.3 C1.4 data held as processor lives in its Provider’s partition and can never be selected for marketing', async () => {
+    test('C4a.3 data held as processor can never be selected for marketing, even when the same address is ours too', async () => {
       const res = await post(
         '/api/v1/records',
         {

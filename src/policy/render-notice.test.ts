@@ -245,7 +245,7 @@ describe('privacy notice', () => {
     );
   });
 
-  test('C10.1 retention is stated per purpose and category, in words, with the law that requires it', () => {
+  test('retention is stated per purpose and category, in words, with the law that requires it', () => {
     const input = minimalDeclaration();
     input.purposes[0]!.retention = {
       default: 'after-contract',
@@ -263,7 +263,7 @@ describe('privacy notice', () => {
     assert.match(retention, /Product newsletter Email address 2 years after the last interaction/);
   });
 
-  test('C9.3 C9.4 the rights include the absolute marketing objection and withdrawal without effect on earlier processing', () => {
+  test('the rights section includes the absolute marketing objection and withdrawal without effect on earlier processing', () => {
     const rights = textOf(sectionOf(html(), 'rights'));
     for (const right of [
       'Access (Art. 15)',
@@ -304,7 +304,7 @@ describe('privacy notice', () => {
     );
   });
 
-  test('C1.2 C1.3 processor services point to the Provider, and related notices are listed', () => {
+  test('C1.3 related notices are listed, and processor services point to their Provider', () => {
     const input = minimalDeclaration({
       services: [
         { id: 'hosted-shop', name: 'Hosted Shop', role: 'processor', provider: { kind: 'customer' } },

@@ -148,6 +148,46 @@ for (const dialect of await dialects()) {
       assert.ok(audit.every((e) => e.purpose !== null && e.purpose.length >= 5));
     });
 
+    test('C1.4 data captured for a Provider stays in that Provider’s partition, apart from ours and from other Providers’', async () => {
+      const record = (provider: string) =>
+        app.request({
+          method: 'POST',
+          url: '/api/v1/records',
+          headers,
+          payload: {
+            declarationId: D,
+            subject: { identifiers: [{ kind: 'email', value: 'nurse@care.example' }] },
+            service: 'msafety',
+            provider,
+            kind: 'service_data',
+            categories: ['user.contact.email'],
+            source: 'website_forms',
+          },
+        });
+      const a = (await record('region-skane')).json<{ subjectId: string; tenant: string }>();
+      const b = (await record('region-halland')).json<{ subjectId: string; tenant: string }>();
+      assert.deepEqual([a.tenant, b.tenant], ['msafety:region-skane', 'msafety:region-halland']);
+      assert.notEqual(a.subjectId, b.subjectId, 'the same address at two Providers is two separate people');
+      assert.equal(
+        await find('email', 'nurse@care.example'),
+        undefined,
+        'our own look-ups do not see Provider data',
+      );
+      const inPartition = await app.request({
+        method: 'GET',
+        url: `/api/v1/subjects?kind=email&value=nurse@care.example&tenant=msafety:region-skane`,
+        headers,
+      });
+      assert.equal(inPartition.json<{ subject: { id: string } }>().subject.id, a.subjectId);
+      const merge = await app.request({
+        method: 'POST',
+        url: `/api/v1/subjects/${a.subjectId}/merge`,
+        headers,
+        payload: { from: b.subjectId, reason: 'Looks like the same nurse' },
+      });
+      assert.equal(merge.statusCode, 409, 'partitions are never merged');
+    });
+
     test('C7.2 opening a subject needs a stated purpose, which is audited; searching does not open', async () => {
       const id = await capture([{ kind: 'email', value: 'private@example.com' }]);
       const without = await app.request({ method: 'GET', url: `/api/v1/subjects/${id}`, headers });
