@@ -113,6 +113,41 @@ describe('steward CLI', () => {
     assert.match(files.stdout, /children: changed/);
   });
 
+  test('C4a.1 steward check answers the suppression check from a file of addresses', async () => {
+    await runCli(['policy', 'publish', referenceDeclaration], env);
+    const file = join(dir, 'addresses.txt');
+    writeFileSync(file, 'someone@example.com\n\nnot-an-address\n');
+    const optIn = await runCli(
+      ['check', '--declaration', 'sncn-general', '--communication', 'product_updates', file],
+      env,
+    );
+    assert.equal(optIn.code, 0, optIn.stderr);
+    assert.equal(
+      optIn.stdout,
+      'address,allowed,reason\n"someone@example.com",false,unknown_opt_in_required\n"not-an-address",false,invalid_address\n',
+    );
+    const optOut = await runCli(
+      [
+        'check',
+        '--declaration',
+        'sncn-general',
+        '--communication',
+        'product_updates',
+        '--jurisdiction',
+        'SE',
+        file,
+      ],
+      env,
+    );
+    assert.match(optOut.stdout, /"someone@example\.com",true,opt_out/);
+    const unknown = await runCli(
+      ['check', '--declaration', 'sncn-general', '--communication', 'nope', file],
+      env,
+    );
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /Communication "nope" is not declared/);
+  });
+
   test('start refuses a declaration with errors, prints the lint output, and stores nothing', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'steward-cli-refuse-'));
     try {

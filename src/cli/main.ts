@@ -4,7 +4,8 @@
  * calls, and prints a human answer (or JSON with --json). Exit codes: 0 done, 1 the thing checked
  * failed (lint errors, a broken ledger), 2 bad usage or settings.
  */
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { actorRef } from '../access/actor.js';
@@ -14,6 +15,7 @@ import type { Permission } from '../access/roles.js';
 import { DeclarationRefused, createContext, createLogger } from '../app.js';
 import { verifyLedger } from '../audit/ledger.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { communicationOf, suppressionIndex } from '../consent/suppression.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { jobDefinitions } from '../jobs/registry.js';
@@ -303,6 +305,47 @@ program
       process.stdout.write(`Ran ${ran} job${ran === 1 ? '' : 's'}.\n`);
     });
   });
+
+program
+  .command('check')
+  .description(
+    'Suppression check: may this communication go to these addresses? Prints CSV: address,allowed,reason',
+  )
+  .requiredOption('--declaration <id>', 'declaration id')
+  .requiredOption('--communication <id>', 'communication id')
+  .option('--jurisdiction <code>', 'for addresses whose person has none on record', 'default')
+  .argument('<file>', 'one address per line; - for standard input')
+  .action(
+    async (file: string, opts: { declaration: string; communication: string; jurisdiction: string }) => {
+      const input = file === '-' ? process.stdin : createReadStream(file);
+      await withContext(async (ctx) => {
+        const index = suppressionIndex(ctx);
+        await index.sync();
+        const communication = communicationOf(ctx, opts.declaration, opts.communication);
+        const lines = createInterface({ input, crlfDelay: Infinity });
+        let batch: string[] = [];
+        const flush = () => {
+          const verdicts = index.checkMany(opts.declaration, communication, batch, opts.jurisdiction);
+          process.stdout.write(
+            batch
+              .map(
+                (a, i) =>
+                  `${JSON.stringify(a)},${verdicts[i]?.allowed ?? false},${verdicts[i]?.reason ?? ''}`,
+              )
+              .join('\n') + '\n',
+          );
+          batch = [];
+        };
+        process.stdout.write('address,allowed,reason\n');
+        for await (const line of lines) {
+          if (line.trim() === '') continue;
+          batch.push(line.trim());
+          if (batch.length >= 10_000) flush();
+        }
+        if (batch.length > 0) flush();
+      });
+    },
+  );
 
 registerImportCommand(program);
 

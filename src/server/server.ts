@@ -38,7 +38,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.log,
     bodyLimit: 1024 * 1024,
     // Signed tokens in links (unsubscribe, confirmation, clicks) are longer than Fastify's default 100.
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
     trustProxy: ctx.config.trustedProxies.length > 0 ? [...ctx.config.trustedProxies] : false,
     https,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
