@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
-import { confirmSubscription } from '../consent/subscriptions.js';
+import { subscribeConfirmed } from '../../test/support/consent.js';
 
 const D = 'sncn-general';
 const NOTICE = 'b'.repeat(64);
@@ -181,28 +181,7 @@ for (const dialect of await dialects()) {
     });
 
     test('C4a.2 clicks in marketing messages are tracked only for people the tracking purpose covers, and recorded as their data', async () => {
-      const subscribe = async (email: string) => {
-        await post(
-          '/api/v1/subscriptions',
-          {
-            declarationId: D,
-            communication: 'sncn_newsletter',
-            email,
-            channel: 'web_form',
-            noticeHash: NOTICE,
-          },
-          201,
-        );
-        const mail = await app.ctx.store.db
-          .selectFrom('outbox')
-          .select('text_body')
-          .where('to_address', '=', email)
-          .executeTakeFirstOrThrow();
-        assert.equal(
-          (await confirmSubscription(app.ctx, /\/confirm\/(\S+)/.exec(mail.text_body)?.[1] ?? '', {})).ok,
-          true,
-        );
-      };
+      const subscribe = (email: string) => subscribeConfirmed(app, headers, email);
       await subscribe('tracked@example.com');
       await subscribe('untracked@example.com');
       await post(

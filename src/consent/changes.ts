@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../context.js';
+import type { SuppressionTable } from '../store/schema.js';
 import type { Tx } from '../store/transaction.js';
 
 /**
@@ -10,5 +12,35 @@ export async function markSuppressionChange(tx: Tx, clock: Clock, subjectId: str
   await tx
     .insertInto('suppression_changes')
     .values({ subject_id: subjectId, at: clock.now().toISOString() })
+    .execute();
+}
+
+/**
+ * Adds a suppression entry for an address (by its keyed hash); harmless when it exists. Scope
+ * `*` covers every marketing communication; declaration `*` covers every declaration.
+ */
+export async function suppressAddress(
+  tx: Tx,
+  clock: Clock,
+  entry: {
+    lookup: string;
+    declarationId: string;
+    scope: string;
+    reason: SuppressionTable['reason'];
+    subjectId: string | null;
+  },
+): Promise<void> {
+  await tx
+    .insertInto('suppressions')
+    .values({
+      id: randomUUID(),
+      lookup: entry.lookup,
+      declaration_id: entry.declarationId,
+      scope: entry.scope,
+      reason: entry.reason,
+      subject_id: entry.subjectId,
+      created_at: clock.now().toISOString(),
+    })
+    .onConflict((oc) => oc.columns(['lookup', 'declaration_id', 'scope']).doNothing())
     .execute();
 }

@@ -5,6 +5,7 @@ import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { createApiKey } from '../access/operators.js';
 import { hostActor } from '../cli/host-actor.js';
+import { subscribeConfirmed as subscribeWithLink } from '../../test/support/consent.js';
 import type { Verdict } from './suppression.js';
 import { checkSuppression } from './suppression.js';
 
@@ -62,25 +63,8 @@ for (const dialect of await dialects()) {
       );
       return body.results.map(({ allowed, reason }) => ({ allowed, reason }) as Verdict);
     };
-    const subscribeConfirmed = async (email: string, communication = 'sncn_newsletter') => {
-      await post(
-        '/api/v1/subscriptions',
-        { declarationId: D, communication, email, channel: 'web_form', noticeHash: NOTICE },
-        201,
-      );
-      const message = await app.ctx.store.db
-        .selectFrom('outbox')
-        .select('text_body')
-        .where('to_address', '=', email)
-        .where('kind', '=', 'confirmation')
-        .orderBy('created_at', 'desc')
-        .executeTakeFirstOrThrow();
-      const token = /\/confirm\/([A-Za-z0-9_.-]+)/.exec(message.text_body)?.[1];
-      assert.ok(token, 'the confirmation message carries a link');
-      const { confirmSubscription } = await import('./subscriptions.js');
-      const confirmed = await confirmSubscription(app.ctx, token, {});
-      assert.equal(confirmed.ok, true);
-    };
+    const subscribeConfirmed = (email: string, communication = 'sncn_newsletter') =>
+      subscribeWithLink(app, headers, email, communication);
 
     test('C4a.1 opt-in needs a consent record; opt-out needs only the absence of an objection, by jurisdiction', async () => {
       await capture('known-se@example.se', {

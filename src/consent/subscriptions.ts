@@ -16,7 +16,7 @@ import { localise } from '../policy/text.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { CONTROLLER_TENANT, normaliseAll, resolveSubject } from '../subjects/subjects.js';
-import { markSuppressionChange } from './changes.js';
+import { markSuppressionChange, suppressAddress } from './changes.js';
 import { recordConsentEvents } from './ledger.js';
 import { sendMail } from './mailer.js';
 import { ALL, communicationOf } from './suppression.js';
@@ -388,19 +388,13 @@ async function applyUnsubscribe(
       .where('id', '=', existing.id)
       .execute();
   }
-  await tx
-    .insertInto('suppressions')
-    .values({
-      id: randomUUID(),
-      lookup: address.lookup,
-      declaration_id: declarationId,
-      scope: communication.id,
-      reason: 'unsubscribed',
-      subject_id: address.subjectId,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.columns(['lookup', 'declaration_id', 'scope']).doNothing())
-    .execute();
+  await suppressAddress(tx, ctx.clock, {
+    lookup: address.lookup,
+    declarationId: declarationId,
+    scope: communication.id,
+    reason: 'unsubscribed',
+    subjectId: address.subjectId,
+  });
   await recordConsentEvents(tx, ctx, {
     subjectId: address.subjectId,
     declaration: active,
@@ -431,19 +425,13 @@ export async function unsubscribeAllMarketing(
       if (communication.kind === 'marketing')
         await applyUnsubscribe(tx, ctx, active, address, communication, input);
     }
-    await tx
-      .insertInto('suppressions')
-      .values({
-        id: randomUUID(),
-        lookup: address.lookup,
-        declaration_id: active.model.id,
-        scope: ALL,
-        reason: 'unsubscribed',
-        subject_id: address.subjectId,
-        created_at: ctx.clock.now().toISOString(),
-      })
-      .onConflict((oc) => oc.columns(['lookup', 'declaration_id', 'scope']).doNothing())
-      .execute();
+    await suppressAddress(tx, ctx.clock, {
+      lookup: address.lookup,
+      declarationId: active.model.id,
+      scope: ALL,
+      reason: 'unsubscribed',
+      subjectId: address.subjectId,
+    });
     await markSuppressionChange(tx, ctx.clock, address.subjectId);
     await audit(tx, ctx, actor, 'subscription.unsubscribed_all', address.subjectId, {
       channel: input.channel ?? 'api',
@@ -483,19 +471,13 @@ export async function objectToDirectMarketing(
       .where('kind', '=', 'email')
       .execute();
     for (const a of addresses) {
-      await tx
-        .insertInto('suppressions')
-        .values({
-          id: randomUUID(),
-          lookup: a.lookup,
-          declaration_id: ALL,
-          scope: ALL,
-          reason: 'objected',
-          subject_id: subject.id,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.columns(['lookup', 'declaration_id', 'scope']).doNothing())
-        .execute();
+      await suppressAddress(tx, ctx.clock, {
+        lookup: a.lookup,
+        declarationId: ALL,
+        scope: ALL,
+        reason: 'objected',
+        subjectId: subject.id,
+      });
     }
     // Consent for direct-marketing purposes ends with the objection.
     for (const active of ctx.policies.list()) {

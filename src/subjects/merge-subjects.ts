@@ -2,12 +2,11 @@
  * Linking an identifier to a person, and merging two records of the same person. Both are
  * explicit operator actions with an audit entry: Steward never merges people on a guess.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
-import { markSuppressionChange } from '../consent/changes.js';
+import { markSuppressionChange, suppressAddress } from '../consent/changes.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { transaction } from '../store/transaction.js';
@@ -140,19 +139,13 @@ export async function mergeSubjects(
         .where('kind', '=', 'email')
         .execute();
       for (const { lookup } of addresses) {
-        await tx
-          .insertInto('suppressions')
-          .values({
-            id: randomUUID(),
-            lookup,
-            declaration_id: '*',
-            scope: '*',
-            reason: 'objected',
-            subject_id: into,
-            created_at: now,
-          })
-          .onConflict((oc) => oc.columns(['lookup', 'declaration_id', 'scope']).doNothing())
-          .execute();
+        await suppressAddress(tx, ctx.clock, {
+          lookup,
+          declarationId: '*',
+          scope: '*',
+          reason: 'objected',
+          subjectId: into,
+        });
       }
     }
     await markSuppressionChange(tx, ctx.clock, null);

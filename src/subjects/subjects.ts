@@ -8,7 +8,7 @@ import type { AppContext, Keys } from '../context.js';
 import { hmac } from '../crypto.js';
 import { AppError } from '../errors.js';
 import type { Tx } from '../store/transaction.js';
-import { markSuppressionChange } from '../consent/changes.js';
+import { markSuppressionChange, suppressAddress } from '../consent/changes.js';
 import type { IdentifierKind } from './normalize.js';
 import { hashedOnlyKinds, normaliseIdentifier } from './normalize.js';
 
@@ -176,19 +176,13 @@ async function extendObjection(
     .where('id', '=', subjectId)
     .executeTakeFirst();
   if (subject?.objected_at == null) return;
-  await tx
-    .insertInto('suppressions')
-    .values({
-      id: randomUUID(),
-      lookup,
-      declaration_id: '*',
-      scope: '*',
-      reason: 'objected',
-      subject_id: subjectId,
-      created_at: ctx.clock.now().toISOString(),
-    })
-    .onConflict((oc) => oc.columns(['lookup', 'declaration_id', 'scope']).doNothing())
-    .execute();
+  await suppressAddress(tx, ctx.clock, {
+    lookup,
+    declarationId: '*',
+    scope: '*',
+    reason: 'objected',
+    subjectId: subjectId,
+  });
 }
 
 export interface SubjectView {
