@@ -49,6 +49,9 @@ interface AddressEntry {
   subscriptions: Map<string, 'unconfirmed' | 'confirmed' | 'unsubscribed'> | undefined;
 }
 
+/** A known address's verdict, or its subscription state when the request's jurisdiction decides. */
+type Known = Verdict | 'confirmed' | 'unconfirmed' | 'none';
+
 const verdicts = {
   consent: { allowed: true, reason: 'consent' },
   opt_out: { allowed: true, reason: 'opt_out' },
@@ -90,6 +93,10 @@ export class SuppressionIndex {
   private readonly addressesOf = new Map<string, string[]>();
   /** Suppression entries by address lookup: `declaration|scope` → reason. */
   private readonly suppressed = new Map<string, Map<string, string>>();
+  private readonly verdictCache = new Map<
+    string,
+    { communication: Communication; declarationId: string; verdicts: Map<string, Known> }
+  >();
   private appliedSeq = -1;
   private syncing: Promise<void> | undefined;
 
@@ -130,17 +137,24 @@ export class SuppressionIndex {
     this.addressesOf.clear();
     this.subjects.clear();
     this.suppressed.clear();
+    this.verdictCache.clear();
     await this.load(undefined);
     this.appliedSeq = Number(head?.seq ?? 0);
   }
 
   private async reloadSubjects(ids: readonly string[]): Promise<void> {
+    const touched = new Set<string>();
     for (const id of ids) {
-      for (const key of this.addressesOf.get(id) ?? []) this.addresses.delete(key);
+      for (const key of this.addressesOf.get(id) ?? []) {
+        this.addresses.delete(key);
+        touched.add(key);
+      }
       this.addressesOf.delete(id);
       this.subjects.delete(id);
     }
     for (let i = 0; i < ids.length; i += 500) await this.load(ids.slice(i, i + 500));
+    for (const id of ids) for (const key of this.addressesOf.get(id) ?? []) touched.add(key);
+    this.refreshVerdicts(touched);
   }
 
   /** Loads everything, or only the given subjects (and the suppression entries of their addresses). */
@@ -225,74 +239,111 @@ export class SuppressionIndex {
     jurisdiction = 'default',
   ): Verdict[] {
     const out = new Array<Verdict>(addresses.length);
-    const transactional = communication.kind === 'transactional';
-    const subscriptionKey = `${declarationId}|${communication.id}`;
-    const scopes = [`*|${ALL}`, `${declarationId}|${ALL}`, subscriptionKey];
-    const permissionCache = new Map<string, string | undefined>();
-    const permission = (j: string) => {
-      let p = permissionCache.get(j);
-      if (p === undefined && !permissionCache.has(j))
-        permissionCache.set(j, (p = resolveByJurisdiction(communication.permission, j)));
-      return p;
-    };
-    const suppressedReason = (lookup: string): Verdict | undefined => {
-      const entries = this.suppressed.get(lookup);
-      if (entries === undefined) return undefined;
-      for (const scope of scopes) {
-        const reason = entries.get(scope);
-        if (reason !== undefined)
-          return reason === 'objected'
-            ? verdicts.objected
-            : reason === 'child'
-              ? verdicts.child
-              : verdicts.unsubscribed;
-      }
-      return undefined;
-    };
+    const known = this.knownVerdicts(declarationId, communication);
+    const requestPermission = resolveByJurisdiction(communication.permission, jurisdiction);
+    const unknownVerdict =
+      communication.kind === 'transactional'
+        ? verdicts.transactional
+        : requestPermission === 'opt_out'
+          ? verdicts.opt_out
+          : verdicts.unknown_opt_in_required;
+    const scopes = this.scopes(declarationId, communication);
     for (let i = 0; i < addresses.length; i += 1) {
       const key = addressKey(addresses[i] as string);
       if (key === undefined) {
         out[i] = verdicts.invalid_address;
         continue;
       }
-      const entry = this.addresses.get(key);
-      if (entry === undefined) {
-        if (transactional) out[i] = verdicts.transactional;
-        else if (permission(jurisdiction) !== 'opt_out') out[i] = verdicts.unknown_opt_in_required;
-        else
-          out[i] =
-            (this.suppressed.size > 0
-              ? suppressedReason(hmac(this.identifierKey, `email:${key}`))
-              : undefined) ?? verdicts.opt_out;
-        continue;
-      }
-      const subject = this.subjects.get(entry.subjectId);
-      if (transactional) {
-        out[i] = subject?.restricted ? verdicts.restricted : verdicts.transactional;
-        continue;
-      }
-      if (subject === undefined || subject.objected) {
-        out[i] = verdicts.objected;
-        continue;
-      }
-      const suppressed = suppressedReason(entry.lookup);
-      if (suppressed !== undefined) out[i] = suppressed;
-      else if (subject.child) out[i] = verdicts.child;
-      else if (subject.restricted) out[i] = verdicts.restricted;
-      else {
-        const state = entry.subscriptions?.get(subscriptionKey);
-        if (state === 'unsubscribed') out[i] = verdicts.unsubscribed;
-        else if (permission(subject.jurisdiction ?? jurisdiction) === 'opt_out') out[i] = verdicts.opt_out;
-        else
-          out[i] =
-            state === 'confirmed'
+      const verdict = known.get(key);
+      if (verdict === undefined) {
+        // Not ours, or erased: only a keyed-hash suppression entry can still say no.
+        out[i] =
+          unknownVerdict === verdicts.opt_out && this.suppressed.size > 0
+            ? (this.suppressedReason(hmac(this.identifierKey, `email:${key}`), scopes) ?? unknownVerdict)
+            : unknownVerdict;
+      } else if (typeof verdict === 'object') {
+        out[i] = verdict;
+      } else {
+        out[i] =
+          requestPermission === 'opt_out'
+            ? verdicts.opt_out
+            : verdict === 'confirmed'
               ? verdicts.consent
-              : state === 'unconfirmed'
+              : verdict === 'unconfirmed'
                 ? verdicts.unconfirmed
                 : verdicts.no_consent;
       }
     }
     return out;
+  }
+
+  private scopes(declarationId: string, communication: Communication): string[] {
+    return [`*|${ALL}`, `${declarationId}|${ALL}`, `${declarationId}|${communication.id}`];
+  }
+
+  private suppressedReason(lookup: string, scopes: readonly string[]): Verdict | undefined {
+    const entries = this.suppressed.get(lookup);
+    if (entries === undefined) return undefined;
+    for (const scope of scopes) {
+      const reason = entries.get(scope);
+      if (reason !== undefined)
+        return reason === 'objected'
+          ? verdicts.objected
+          : reason === 'child'
+            ? verdicts.child
+            : verdicts.unsubscribed;
+    }
+    return undefined;
+  }
+
+  /**
+   * The verdict of every known address for one communication, computed once and kept current
+   * by `sync()`, so a check is one map look-up. Where the answer depends on the jurisdiction of
+   * the request (the person has none on record), the subscription state stands in for it.
+   */
+  private knownVerdicts(declarationId: string, communication: Communication): Map<string, Known> {
+    const cacheKey = `${declarationId}|${communication.id}`;
+    const cached = this.verdictCache.get(cacheKey);
+    if (cached !== undefined && cached.communication === communication) return cached.verdicts;
+    const map = new Map<string, Known>();
+    for (const [key, entry] of this.addresses)
+      map.set(key, this.knownVerdict(entry, declarationId, communication));
+    this.verdictCache.set(cacheKey, { communication, declarationId, verdicts: map });
+    return map;
+  }
+
+  private knownVerdict(entry: AddressEntry, declarationId: string, communication: Communication): Known {
+    const subject = this.subjects.get(entry.subjectId);
+    if (communication.kind === 'transactional')
+      return subject?.restricted ? verdicts.restricted : verdicts.transactional;
+    if (subject === undefined || subject.objected) return verdicts.objected;
+    const suppressed = this.suppressedReason(entry.lookup, this.scopes(declarationId, communication));
+    if (suppressed !== undefined) return suppressed;
+    if (subject.child) return verdicts.child;
+    if (subject.restricted) return verdicts.restricted;
+    const state = entry.subscriptions?.get(`${declarationId}|${communication.id}`);
+    if (state === 'unsubscribed') return verdicts.unsubscribed;
+    if (subject.jurisdiction === null) return state ?? 'none';
+    if (resolveByJurisdiction(communication.permission, subject.jurisdiction) === 'opt_out')
+      return verdicts.opt_out;
+    return state === 'confirmed'
+      ? verdicts.consent
+      : state === 'unconfirmed'
+        ? verdicts.unconfirmed
+        : verdicts.no_consent;
+  }
+
+  /** Recomputes the cached verdicts of the given addresses (dropping those no longer known). */
+  private refreshVerdicts(keys: Iterable<string>): void {
+    if (this.verdictCache.size === 0) return;
+    const list = [...keys];
+    for (const { communication, declarationId, verdicts: map } of this.verdictCache.values()) {
+      for (const key of list) {
+        const entry = this.addresses.get(key);
+        if (entry === undefined) map.delete(key);
+        else map.set(key, this.knownVerdict(entry, declarationId, communication));
+      }
+    }
   }
 }
 
