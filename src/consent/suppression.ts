@@ -249,12 +249,18 @@ export class SuppressionIndex {
           : verdicts.unknown_opt_in_required;
     const scopes = this.scopes(declarationId, communication);
     for (let i = 0; i < addresses.length; i += 1) {
-      const key = addressKey(addresses[i] as string);
-      if (key === undefined) {
-        out[i] = verdicts.invalid_address;
-        continue;
+      const address = addresses[i] as string;
+      // Most addresses arrive as we stored them: a hit needs no normalising (it is idempotent).
+      let verdict = known.get(address);
+      let key: string | undefined = address;
+      if (verdict === undefined) {
+        key = addressKey(address);
+        if (key === undefined) {
+          out[i] = verdicts.invalid_address;
+          continue;
+        }
+        if (key !== address) verdict = known.get(key);
       }
-      const verdict = known.get(key);
       if (verdict === undefined) {
         // Not ours, or erased: only a keyed-hash suppression entry can still say no.
         out[i] =
