@@ -44,3 +44,11 @@ export class AppError extends Error {
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} was not found.`);
 export const forbidden = (message = 'Your role does not allow this.'): AppError =>
   new AppError('forbidden', message);
+
+/** A declaration id that no published version answers to. */
+export const notInForce = (declarationId: string): AppError =>
+  new AppError(
+    'not_found',
+    `Declaration "${declarationId}" is not in force: publish it (steward policy publish FILE), or start Steward with its file in STEWARD_DECLARATIONS.`,
+    [{ path: 'declarationId', message: 'unknown declaration' }],
+  );

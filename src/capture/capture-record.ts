@@ -11,7 +11,7 @@ import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, notInForce } from '../errors.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { LegalBasis, Purpose } from '../policy/schema.js';
 import { legalBases } from '../policy/schema.js';
@@ -261,10 +261,7 @@ export async function captureRecord(
   requirePermission(actor, 'subjects:write');
   const input = captureInput.parse(rawInput);
   const active = ctx.policies.get(input.declarationId);
-  if (active === undefined)
-    throw new AppError('not_found', `Declaration "${input.declarationId}" is not in force.`, [
-      { path: 'declarationId', message: 'unknown declaration' },
-    ]);
+  if (active === undefined) throw notInForce(input.declarationId);
   const now = ctx.clock.now();
   const collectedAt = input.collectedAt !== undefined ? new Date(input.collectedAt) : now;
   if (collectedAt.getTime() > now.getTime() + 5 * 60_000) {

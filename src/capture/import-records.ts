@@ -26,7 +26,7 @@ import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
 import type { ErrorCode, ErrorDetail } from '../errors.js';
-import { AppError } from '../errors.js';
+import { AppError, notInForce } from '../errors.js';
 import { transaction } from '../store/transaction.js';
 import type { CaptureInput } from './capture-record.js';
 import { captureInput, captureRecord } from './capture-record.js';
@@ -471,10 +471,7 @@ export async function importRecords(
   options: ImportOptions,
 ): Promise<ImportSummary> {
   requirePermission(actor, 'subjects:write');
-  if (ctx.policies.get(options.declarationId) === undefined)
-    throw new AppError('not_found', `Declaration "${options.declarationId}" is not in force.`, [
-      { path: 'declarationId', message: 'unknown declaration' },
-    ]);
+  if (ctx.policies.get(options.declarationId) === undefined) throw notInForce(options.declarationId);
   const dryRun = options.dryRun ?? false;
   const progress = { rows: 0, imported: 0, rejected: 0 };
   for await (const row of rows) {

@@ -21,6 +21,7 @@ import {
 import { captureInput } from '../capture/capture-record.js';
 import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
+import { notInForce } from '../errors.js';
 import { hostActor } from './host-actor.js';
 
 interface ImportCommandOptions {
@@ -81,7 +82,9 @@ function checkDefaults(ctx: AppContext, declarationId: string, opts: ImportComma
   if (active === undefined) {
     const ids = ctx.policies.list().map((a) => a.model.id);
     throw new UsageError(
-      `Declaration "${declarationId}" is not in force${ids.length > 0 ? `; in force: ${ids.join(', ')}` : ''}.`,
+      ids.length > 0
+        ? `Declaration "${declarationId}" is not in force; in force: ${ids.join(', ')}.`
+        : notInForce(declarationId).message,
     );
   }
   const { model } = active;

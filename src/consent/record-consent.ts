@@ -9,7 +9,7 @@ import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, notInForce } from '../errors.js';
 import { localise } from '../policy/text.js';
 import { transaction } from '../store/transaction.js';
 import { identifierKinds } from '../subjects/normalize.js';
@@ -48,10 +48,7 @@ export async function recordConsents(
   requirePermission(actor, 'consent:write');
   const input = recordConsentInput.parse(raw);
   const active = ctx.policies.get(input.declarationId);
-  if (active === undefined)
-    throw new AppError('not_found', `Declaration "${input.declarationId}" is not in force.`, [
-      { path: 'declarationId', message: 'unknown declaration' },
-    ]);
+  if (active === undefined) throw notInForce(input.declarationId);
   const d = active.model.declaration;
   const problems = input.targets.flatMap((t, i) => {
     if (t.kind === 'purpose') {

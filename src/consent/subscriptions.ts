@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, notInForce } from '../errors.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { Communication } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
@@ -51,10 +51,7 @@ const CONFIRMATION_DAYS = 7;
 
 function activeOf(ctx: Pick<AppContext, 'policies'>, declarationId: string): ActiveDeclaration {
   const active = ctx.policies.get(declarationId);
-  if (active === undefined)
-    throw new AppError('not_found', `Declaration "${declarationId}" is not in force.`, [
-      { path: 'declarationId', message: 'unknown declaration' },
-    ]);
+  if (active === undefined) throw notInForce(declarationId);
   return active;
 }
 

@@ -8,7 +8,7 @@
  */
 import type { AppContext } from '../context.js';
 import { hmac } from '../crypto.js';
-import { AppError } from '../errors.js';
+import { AppError, notInForce } from '../errors.js';
 import { resolveByJurisdiction } from '../policy/model.js';
 import type { Communication } from '../policy/schema.js';
 import type { Store } from '../store/database.js';
@@ -370,10 +370,7 @@ export function communicationOf(
   communicationId: string,
 ): Communication {
   const active = ctx.policies.get(declarationId);
-  if (active === undefined)
-    throw new AppError('not_found', `Declaration "${declarationId}" is not in force.`, [
-      { path: 'declarationId', message: 'unknown declaration' },
-    ]);
+  if (active === undefined) throw notInForce(declarationId);
   const communication = active.model.declaration.communications.find((c) => c.id === communicationId);
   if (communication === undefined) {
     throw new AppError(
