@@ -17,11 +17,10 @@ import type { LegalBasis, Purpose } from '../policy/schema.js';
 import { legalBases } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import { transaction } from '../store/transaction.js';
-import type { Tx } from '../store/transaction.js';
 import { identifierKinds } from '../subjects/normalize.js';
 import { CONTROLLER_TENANT, normaliseAll, resolveSubject } from '../subjects/subjects.js';
 import { addDuration } from '../time.js';
-import { recordConsentEvents } from '../consent/ledger.js';
+import { consentedPurposes, recordConsentEvents } from '../consent/ledger.js';
 import { seal } from './sealed.js';
 
 /** Sources whose data the person did not give us themselves: Art. 14 notice is owed. */
@@ -221,24 +220,6 @@ export function planCapture(
     sourceType: source?.type ?? 'direct',
     expiresAt: expiresAt?.toISOString() ?? null,
   };
-}
-
-/**
- * The latest consent event per purpose for a subject, as `purposeId → given?`.
- * Withdrawn or expired consent counts as none.
- */
-async function consentedPurposes(tx: Tx, subjectId: string, declarationId: string): Promise<Set<string>> {
-  const events = await tx
-    .selectFrom('consent_events')
-    .select(['target_id', 'event'])
-    .where('subject_id', '=', subjectId)
-    .where('declaration_id', '=', declarationId)
-    .where('target_kind', '=', 'purpose')
-    .orderBy('seq')
-    .execute();
-  const state = new Map<string, boolean>();
-  for (const e of events) state.set(e.target_id, e.event === 'given' || e.event === 'renewed');
-  return new Set([...state].filter(([, given]) => given).map(([id]) => id));
 }
 
 /** Thrown inside the transaction of a dry run, so everything it wrote is rolled back. */

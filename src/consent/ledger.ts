@@ -134,3 +134,25 @@ export function deriveState(events: readonly ConsentEventView[]): ConsentState[]
   }
   return [...state.values()];
 }
+
+/** The purposes of a declaration a subject has consent on record for now (given or renewed last). */
+export async function consentedPurposes(
+  db: Tx,
+  subjectId: string,
+  declarationId: string,
+): Promise<Set<string>> {
+  const events = await db
+    .selectFrom('consent_events')
+    .select(['target_id', 'event'])
+    .where('subject_id', '=', subjectId)
+    .where('declaration_id', '=', declarationId)
+    .where('target_kind', '=', 'purpose')
+    .orderBy('seq')
+    .execute();
+  const given = new Set<string>();
+  for (const e of events) {
+    if (e.event === 'given' || e.event === 'renewed') given.add(e.target_id);
+    else given.delete(e.target_id);
+  }
+  return given;
+}

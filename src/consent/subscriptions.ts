@@ -17,7 +17,7 @@ import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { CONTROLLER_TENANT, normaliseAll, resolveSubject } from '../subjects/subjects.js';
 import { markSuppressionChange, suppressAddress } from './changes.js';
-import { recordConsentEvents } from './ledger.js';
+import { consentedPurposes, recordConsentEvents } from './ledger.js';
 import { sendMail } from './mailer.js';
 import { ALL, communicationOf } from './suppression.js';
 import { signToken, verifyToken } from './tokens.js';
@@ -481,18 +481,8 @@ export async function objectToDirectMarketing(
       const purposes = active.model.declaration.purposes
         .filter((p) => p.directMarketing === true)
         .map((p) => ({ kind: 'purpose' as const, id: p.id }));
-      const given = await tx
-        .selectFrom('consent_events')
-        .select(['target_id', 'event'])
-        .where('subject_id', '=', subject.id)
-        .where('declaration_id', '=', active.model.id)
-        .where('target_kind', '=', 'purpose')
-        .orderBy('seq')
-        .execute();
-      const current = new Map(given.map((g) => [g.target_id, g.event]));
-      const toWithdraw = purposes.filter(
-        (p) => current.get(p.id) === 'given' || current.get(p.id) === 'renewed',
-      );
+      const given = await consentedPurposes(tx, subject.id, active.model.id);
+      const toWithdraw = purposes.filter((p) => given.has(p.id));
       if (toWithdraw.length > 0) {
         await recordConsentEvents(tx, ctx, {
           subjectId: subject.id,

@@ -12,6 +12,7 @@ import type { AppContext } from '../context.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { Communication } from '../policy/schema.js';
 import type { Tx } from '../store/transaction.js';
+import { consentedPurposes } from './ledger.js';
 import { signToken, verifyToken } from './tokens.js';
 
 const trackingActor: Actor = {
@@ -39,18 +40,7 @@ export async function mayTrack(
   if (purpose === undefined || subject === undefined || subject.restricted === 1 || subject.child === 1)
     return false;
   const basis = active.model.basisFor(purpose, subject.jurisdiction ?? 'default');
-  if (basis === 'consent') {
-    const last = await db
-      .selectFrom('consent_events')
-      .select('event')
-      .where('subject_id', '=', subjectId)
-      .where('declaration_id', '=', active.model.id)
-      .where('target_kind', '=', 'purpose')
-      .where('target_id', '=', purpose.id)
-      .orderBy('seq', 'desc')
-      .executeTakeFirst();
-    return last?.event === 'given' || last?.event === 'renewed';
-  }
+  if (basis === 'consent') return (await consentedPurposes(db, subjectId, active.model.id)).has(purpose.id);
   if (basis === 'legitimate_interests') return subject.objected_at === null;
   return basis !== undefined;
 }
