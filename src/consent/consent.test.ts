@@ -134,7 +134,9 @@ for (const dialect of await dialects()) {
         .where('target_id', '=', 'group_newsletter')
         .execute();
       assert.equal(events.length, 1, 'consent is recorded once, at confirmation');
-      assert.equal(events[0]?.notice_hash, NOTICE.length === 64 ? events[0]?.notice_hash : '');
+      // Consent is given at confirmation, on the version then in force.
+      assert.equal(events[0]?.notice_hash, app.ctx.policies.get(D)?.version.contentHash);
+      assert.equal(events[0]?.declaration_version, 1);
       assert.equal(events[0]?.channel, 'email_confirmation');
     });
 
