@@ -11,10 +11,9 @@ import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
 import { AppError, notInForce } from '../errors.js';
 import { localise } from '../policy/text.js';
-import { transaction } from '../store/transaction.js';
+import { groupTransaction } from '../store/transaction.js';
 import { identifierKinds } from '../subjects/normalize.js';
 import { CONTROLLER_TENANT, loadSubject, normaliseAll, resolveSubject } from '../subjects/subjects.js';
-import { markSuppressionChange } from './changes.js';
 import type { ConsentEventView } from './ledger.js';
 import { consentHistory, deriveState, recordConsentEvents } from './ledger.js';
 import { choiceContext } from './subscriptions.js';
@@ -83,7 +82,8 @@ export async function recordConsents(
       problems,
     );
   const identifiers = normaliseAll(ctx.keys, input.subject.identifiers);
-  return transaction(ctx.store, async (tx) => {
+  // Purpose consents do not change suppression answers; a new subject marks its own change.
+  return groupTransaction(ctx.store, async (tx) => {
     const subject = await resolveSubject(tx, ctx, {
       tenant: CONTROLLER_TENANT,
       identifiers,
@@ -103,7 +103,6 @@ export async function recordConsents(
       jurisdiction: input.jurisdiction ?? null,
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     });
-    await markSuppressionChange(tx, ctx.clock, subject.subjectId);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: `consent.${input.event}`,
