@@ -283,5 +283,154 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_rights': {
+      async up(db: Kysely<unknown>) {
+        // A rights request from receipt to closure. What the requester wrote (claims, details)
+        // is sealed like captured records; only what the workflow needs is in clear.
+        await db.schema
+          .createTable('requests')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('reference', 'text', (c) => c.notNull().unique())
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('service_id', 'text')
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('subject_id', 'text')
+          .addColumn('contact_lookup', 'text', (c) => c.notNull())
+          .addColumn('claims', 'text', (c) => c.notNull())
+          .addColumn('jurisdiction', 'text')
+          .addColumn('second_step', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addColumn('due_at', 'text', (c) => c.notNull())
+          .addColumn('extended_to', 'text')
+          .addColumn('verified_at', 'text')
+          .addColumn('reviewed_at', 'text')
+          .addColumn('closed_at', 'text')
+          .addColumn('outcome', 'text')
+          .addColumn('fee', 'text')
+          .addColumn('drp_agent_id', 'text')
+          .addColumn('drp_agent_request_id', 'text')
+          .addColumn('drp_callback', 'text')
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('requests_status_due')
+          .on('requests')
+          .columns(['status', 'due_at'])
+          .execute();
+        await db.schema.createIndex('requests_subject').on('requests').column('subject_id').execute();
+        await db.schema
+          .createIndex('requests_contact')
+          .on('requests')
+          .columns(['contact_lookup', 'received_at'])
+          .execute();
+
+        // The request's timeline: every step, who took it, and whether the requester sees it.
+        await db.schema
+          .createTable('request_events')
+          .addColumn('seq', 'integer', autoId(dialect))
+          .addColumn('request_id', 'text', (c) => c.notNull().references('requests.id'))
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('details', 'text', (c) => c.notNull())
+          .addColumn('visible', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createIndex('request_events_request')
+          .on('request_events')
+          .column('request_id')
+          .execute();
+
+        // One-time codes sent to contact details already on file; only their hash is kept.
+        await db.schema
+          .createTable('verification_challenges')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('request_id', 'text', (c) => c.notNull().references('requests.id'))
+          .addColumn('step', 'integer', (c) => c.notNull())
+          .addColumn('identifier_id', 'text')
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('max_attempts', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('passed_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('verification_challenges_request')
+          .on('verification_challenges')
+          .column('request_id')
+          .execute();
+
+        // Fulfilment as tasks: one per system holding data, per recipient to notify (Art. 19),
+        // per Provider a processor-role request is routed to, or a manual step.
+        await db.schema
+          .createTable('request_tasks')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('request_id', 'text', (c) => c.notNull().references('requests.id'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('result', 'text')
+          .addColumn('note', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('done_at', 'text')
+          .addColumn('done_by', 'text')
+          .execute();
+        await db.schema
+          .createIndex('request_tasks_request')
+          .on('request_tasks')
+          .column('request_id')
+          .execute();
+        await db.schema
+          .createIndex('request_tasks_open')
+          .on('request_tasks')
+          .columns(['status', 'kind'])
+          .execute();
+
+        // Expiring, single-use links to a result; only the token's hash is kept.
+        await db.schema
+          .createTable('result_links')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('request_id', 'text', (c) => c.notNull().references('requests.id'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('passphrase_hash', 'text')
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        // Legal holds (C4f.2): what they cover is exempt from erasure and retention deletion.
+        await db.schema
+          .createTable('legal_holds')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id'))
+          .addColumn('categories', 'text')
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('reference', 'text')
+          .addColumn('placed_by', 'text', (c) => c.notNull())
+          .addColumn('placed_at', 'text', (c) => c.notNull())
+          .addColumn('released_by', 'text')
+          .addColumn('released_at', 'text')
+          .execute();
+        await db.schema.createIndex('legal_holds_subject').on('legal_holds').column('subject_id').execute();
+
+        // Data Rights Protocol agents we accept, and the pairwise token each was given.
+        await db.schema
+          .createTable('drp_agents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('verify_key', 'text', (c) => c.notNull())
+          .addColumn('token_hash', 'text')
+          .addColumn('added_by', 'text', (c) => c.notNull())
+          .addColumn('added_at', 'text', (c) => c.notNull())
+          .addColumn('paired_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .execute();
+      },
+    },
   };
 }

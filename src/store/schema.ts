@@ -225,6 +225,131 @@ export interface SuppressionChangeTable {
   at: string;
 }
 
+export const requestStatuses = [
+  'received',
+  'verifying',
+  'awaiting_review',
+  'in_progress',
+  'routed',
+  'completed',
+  'refused',
+  'withdrawn',
+  'expired',
+] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+export interface RequestTable {
+  id: string;
+  /** Short reference the requester and operators quote, e.g. `R-7KQ2-M9XD`. */
+  reference: string;
+  declaration_id: string;
+  /** The service the request concerns (C1.2/C1.3), when it names one. */
+  service_id: string | null;
+  type: string;
+  status: RequestStatus;
+  channel: string;
+  /** Set once the requester is verified as this subject (or found to be nobody we hold). */
+  subject_id: string | null;
+  /** Keyed hash of the contact identifier the request was made with, for rate limits and repeats. */
+  contact_lookup: string;
+  /** Sealed JSON: the identifiers, name and details the requester supplied. */
+  claims: string;
+  jurisdiction: string | null;
+  second_step: 'none' | 'second_channel' | 'operator_review';
+  received_at: string;
+  due_at: string;
+  extended_to: string | null;
+  verified_at: string | null;
+  reviewed_at: string | null;
+  closed_at: string | null;
+  /** JSON: what was done, or the refusal and its reasons. */
+  outcome: string | null;
+  /** JSON: a fee decision with its recorded reasons. */
+  fee: string | null;
+  drp_agent_id: string | null;
+  drp_agent_request_id: string | null;
+  drp_callback: string | null;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface RequestEventTable {
+  seq: Generated<number>;
+  request_id: string;
+  at: string;
+  actor: string;
+  kind: string;
+  details: string;
+  /** 1 when the requester sees this step in their status page. */
+  visible: number;
+}
+
+export interface VerificationChallengeTable {
+  id: string;
+  request_id: string;
+  /** 1 for the first challenge, 2 for a second-channel challenge. */
+  step: number;
+  /** The identifier on file the code was sent to; null when nobody matched (a decoy). */
+  identifier_id: string | null;
+  code_hash: string;
+  attempts: number;
+  max_attempts: number;
+  expires_at: string;
+  passed_at: string | null;
+  created_at: string;
+}
+
+export interface RequestTaskTable {
+  id: string;
+  request_id: string;
+  kind: 'system' | 'recipient_notice' | 'provider_route' | 'manual';
+  /** A system id (`steward` for Steward's own data), recipient id or service id. */
+  target: string;
+  action: string;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  result: string | null;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+  done_at: string | null;
+  done_by: string | null;
+}
+
+export interface ResultLinkTable {
+  token_hash: string;
+  request_id: string;
+  kind: 'access' | 'portability';
+  passphrase_hash: string | null;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface LegalHoldTable {
+  id: string;
+  subject_id: string;
+  /** JSON array of data category ids, or null for everything held about the subject. */
+  categories: string | null;
+  reason: string;
+  reference: string | null;
+  placed_by: string;
+  placed_at: string;
+  released_by: string | null;
+  released_at: string | null;
+}
+
+export interface DrpAgentTable {
+  id: string;
+  /** The agent's Ed25519 verify key, base64 (32 bytes). */
+  verify_key: string;
+  /** Hash of the pairwise bearer token issued at set-up. */
+  token_hash: string | null;
+  added_by: string;
+  added_at: string;
+  paired_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   operators: OperatorTable;
@@ -244,6 +369,13 @@ export interface Database {
   redemptions: RedemptionTable;
   outbox: OutboxTable;
   suppression_changes: SuppressionChangeTable;
+  requests: RequestTable;
+  request_events: RequestEventTable;
+  verification_challenges: VerificationChallengeTable;
+  request_tasks: RequestTaskTable;
+  result_links: ResultLinkTable;
+  legal_holds: LegalHoldTable;
+  drp_agents: DrpAgentTable;
 }
 
 export type Operator = Selectable<OperatorTable>;
