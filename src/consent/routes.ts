@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -12,7 +11,9 @@ import { exportConsentRecords, recordConsentInput, recordConsents } from './reco
 import { objectionInput, objectToPurpose } from './object-to-purpose.js';
 import { redeemInput, redeemPromotion } from './promotions.js';
 import { sendMessage, sendMessageInput } from './send-message.js';
-import { communicationOf, suppressionIndex } from './suppression.js';
+import type { Communication } from '../policy/schema.js';
+import type { SuppressionIndex } from './suppression.js';
+import { communicationOf, suppressionIndex, verdictTable } from './suppression.js';
 import {
   choiceContext,
   objectToDirectMarketing,
@@ -33,6 +34,113 @@ const checkQuery = z.strictObject({
     .regex(/^([A-Z]{2}(-[A-Z0-9]{1,3})?|default)$/, 'must be a country code such as SE')
     .default('default'),
 });
+
+const addressesBody = z.strictObject({
+  addresses: z
+    .array(z.string().max(320))
+    .max(MAX_JSON_BATCH, `send at most ${MAX_JSON_BATCH} addresses as JSON, or stream them as text/plain`),
+});
+
+/**
+ * The addresses of a JSON check. A well-formed body (the usual case) is accepted after one pass
+ * over it; anything else goes through the schema, which gives the error.
+ */
+function jsonAddresses(body: unknown): readonly string[] {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const keys = Object.keys(body);
+    const addresses = (body as { addresses?: unknown }).addresses;
+    if (
+      keys.length === 1 &&
+      keys[0] === 'addresses' &&
+      Array.isArray(addresses) &&
+      addresses.length <= MAX_JSON_BATCH &&
+      addresses.every((a) => typeof a === 'string' && a.length <= 320)
+    )
+      return addresses as string[];
+  }
+  return addressesBody.parse(body).addresses;
+}
+
+/** What follows `{"address":"…"` in an answer, by verdict code. */
+const resultTail = verdictTable.map(
+  (v) => `,"allowed":${v.allowed ? 'true' : 'false'},"reason":${JSON.stringify(v.reason)}}`,
+);
+/** What lies between two addresses that need no escaping, by the first one's verdict code. */
+const between = {
+  ',': resultTail.map((tail) => `"${tail},{"address":"`),
+  '\n': resultTail.map((tail) => `"${tail}\n{"address":"`),
+};
+
+/**
+ * One `{"address":…,"allowed":…,"reason":…}` per address, joined by `separator`: what
+ * `JSON.stringify` gives for each, built without an object per address. When no address needs
+ * escaping (one `JSON.stringify` of the whole list is exactly as long as the addresses with
+ * their quotes, and escaping only ever lengthens), the addresses go in as they are.
+ */
+function answers(addresses: readonly string[], codes: Uint8Array, separator: ',' | '\n'): string {
+  const n = addresses.length;
+  if (n === 0) return '';
+  let plain = 1 + n;
+  for (let i = 0; i < n; i += 1) plain += (addresses[i] as string).length + 2;
+  if (JSON.stringify(addresses).length === plain) {
+    const mids = between[separator];
+    const parts = new Array<string>(2 * n + 1);
+    parts[0] = '{"address":"';
+    for (let i = 0; i < n; i += 1) {
+      parts[2 * i + 1] = addresses[i] as string;
+      parts[2 * i + 2] = mids[codes[i] as number] as string;
+    }
+    parts[2 * n] = `"${resultTail[codes[n - 1] as number]}`;
+    return parts.join('');
+  }
+  const parts = new Array<string>(n);
+  for (let i = 0; i < n; i += 1)
+    parts[i] = `{"address":${JSON.stringify(addresses[i])}${resultTail[codes[i] as number]}`;
+  return parts.join(separator);
+}
+
+interface Check {
+  readonly index: SuppressionIndex;
+  readonly declarationId: string;
+  readonly communication: Communication;
+  readonly jurisdiction: string;
+}
+
+/**
+ * The streamed check: addresses one per line in (`\n`, `\r\n` or `\r`, as `readline` splits;
+ * trimmed; blank lines skipped), one `{"address","allowed","reason"}` line out per address, in
+ * order, checked `STREAM_CHUNK` at a time.
+ */
+async function* streamedVerdicts(check: Check, input: Readable): AsyncGenerator<string> {
+  const { index, declarationId, communication, jurisdiction } = check;
+  const codes = new Uint8Array(STREAM_CHUNK);
+  let batch: string[] = [];
+  const flush = () => {
+    index.checkCodes(declarationId, communication, batch, jurisdiction, codes);
+    const out = `${answers(batch, codes, '\n')}\n`;
+    batch = [];
+    return out;
+  };
+  input.setEncoding('utf8');
+  let carry = '';
+  for await (const chunk of input as AsyncIterable<string>) {
+    let text = carry + chunk;
+    // A lone `\r` ends a line too; `\r\n` then leaves a blank line, which is skipped anyway.
+    if (text.includes('\r')) text = text.replace(/\r/g, '\n');
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      const address = text.slice(start, end).trim();
+      start = end + 1;
+      if (address === '') continue;
+      batch.push(address);
+      if (batch.length === STREAM_CHUNK) yield flush();
+    }
+    carry = text.slice(start);
+  }
+  const last = carry.trim();
+  if (last !== '') batch.push(last);
+  if (batch.length > 0) yield flush();
+}
 
 export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (fastify) => {
@@ -62,47 +170,15 @@ export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
         const index = suppressionIndex(ctx);
         await index.sync();
         const body = request.body as unknown;
+        const check = { index, declarationId, communication, jurisdiction };
         if (body !== null && typeof body === 'object' && 'pipe' in body) {
           void reply.type('application/x-ndjson');
-          const stream = (async function* () {
-            // readline drops lines emitted before iteration starts, so it is created here.
-            const lines = createInterface({ input: body as Readable, crlfDelay: Infinity });
-            let batch: string[] = [];
-            const flush = () => {
-              const verdicts = index.checkMany(declarationId, communication, batch, jurisdiction);
-              const out = batch.map((address, i) => JSON.stringify({ address, ...verdicts[i] })).join('\n');
-              batch = [];
-              return `${out}\n`;
-            };
-            for await (const line of lines) {
-              const address = line.trim();
-              if (address === '') continue;
-              batch.push(address);
-              if (batch.length >= STREAM_CHUNK) yield flush();
-            }
-            if (batch.length > 0) yield flush();
-          })();
-          return reply.send(Readable.from(stream));
+          return reply.send(Readable.from(streamedVerdicts(check, body as Readable)));
         }
-        const parsed = z
-          .strictObject({
-            addresses: z
-              .array(z.string().max(320))
-              .max(
-                MAX_JSON_BATCH,
-                `send at most ${MAX_JSON_BATCH} addresses as JSON, or stream them as text/plain`,
-              ),
-          })
-          .parse(body);
-        const verdicts = index.checkMany(declarationId, communication, parsed.addresses, jurisdiction);
-        return reply.send({
-          communication: communication.id,
-          results: verdicts.map((v, i) => ({
-            address: parsed.addresses[i],
-            allowed: v.allowed,
-            reason: v.reason,
-          })),
-        });
+        const addresses = jsonAddresses(body);
+        const codes = index.checkCodes(declarationId, communication, addresses, jurisdiction);
+        const out = `{"communication":${JSON.stringify(communication.id)},"results":[${answers(addresses, codes, ',')}]}`;
+        return reply.type('application/json; charset=utf-8').send(Buffer.from(out));
       },
     );
 

@@ -35,36 +35,70 @@ export type Verdict =
 /** Any scope: the suppression covers every marketing communication. */
 export const ALL = '*';
 
+const reasons = [...allowReasons, ...blockReasons] as const;
+
+/**
+ * Every verdict, indexed by its code: `checkCodes` answers with these codes (the allow reasons
+ * come first, so a code below `allowReasons.length` allows). `verdictTable[checkCodes(…)[i]]` is
+ * what `checkMany(…)[i]` returns.
+ */
+export const verdictTable: readonly Verdict[] = Object.freeze(
+  reasons.map((reason, code) => Object.freeze({ allowed: code < allowReasons.length, reason }) as Verdict),
+);
+
+/** The code of each verdict reason, the inverse of `verdictTable`. */
+export const verdictCode = Object.freeze(
+  Object.fromEntries(reasons.map((reason, code) => [reason, code])) as Record<
+    AllowReason | BlockReason,
+    number
+  >,
+);
+
+/** The verdict a `checkCodes` code stands for. */
+export function verdictOf(code: number): Verdict {
+  const verdict = verdictTable[code];
+  if (verdict === undefined) throw new RangeError(`${code} is not a suppression verdict code`);
+  return verdict;
+}
+
+const CONSENT = verdictCode.consent;
+const OPT_OUT = verdictCode.opt_out;
+const TRANSACTIONAL = verdictCode.transactional;
+const INVALID_ADDRESS = verdictCode.invalid_address;
+const UNKNOWN_OPT_IN_REQUIRED = verdictCode.unknown_opt_in_required;
+const NO_CONSENT = verdictCode.no_consent;
+const UNCONFIRMED = verdictCode.unconfirmed;
+const UNSUBSCRIBED = verdictCode.unsubscribed;
+const OBJECTED = verdictCode.objected;
+const CHILD = verdictCode.child;
+const RESTRICTED = verdictCode.restricted;
+/**
+ * Codes kept only in the index, never answered: a known address whose subject has no jurisdiction
+ * on record, so the request's jurisdiction decides, by its subscription state.
+ */
+const IF_OPT_IN_CONFIRMED = reasons.length;
+const IF_OPT_IN_UNCONFIRMED = reasons.length + 1;
+const IF_OPT_IN_NONE = reasons.length + 2;
+const KNOWN_CODES = reasons.length + 3;
+
+/** Subscription states, as kept in the index. */
+const SUBSCRIPTION_UNCONFIRMED = 0;
+const SUBSCRIPTION_CONFIRMED = 1;
+const SUBSCRIPTION_UNSUBSCRIBED = 2;
+const subscriptionCodes: Readonly<Record<string, number>> = {
+  unconfirmed: SUBSCRIPTION_UNCONFIRMED,
+  confirmed: SUBSCRIPTION_CONFIRMED,
+  unsubscribed: SUBSCRIPTION_UNSUBSCRIBED,
+};
+
 interface SubjectEntry {
-  jurisdiction: string | null;
-  child: boolean;
-  restricted: boolean;
-  objected: boolean;
+  readonly jurisdiction: string | null;
+  readonly child: boolean;
+  readonly restricted: boolean;
+  readonly objected: boolean;
+  /** The subject's indexed addresses, to drop them when the subject is reloaded. */
+  readonly addresses: string[];
 }
-
-interface AddressEntry {
-  subjectId: string;
-  lookup: string;
-  /** Subscription state by `declaration|communication`. */
-  subscriptions: Map<string, 'unconfirmed' | 'confirmed' | 'unsubscribed'> | undefined;
-}
-
-/** A known address's verdict, or its subscription state when the request's jurisdiction decides. */
-type Known = Verdict | 'confirmed' | 'unconfirmed' | 'none';
-
-const verdicts = {
-  consent: { allowed: true, reason: 'consent' },
-  opt_out: { allowed: true, reason: 'opt_out' },
-  transactional: { allowed: true, reason: 'transactional' },
-  invalid_address: { allowed: false, reason: 'invalid_address' },
-  unknown_opt_in_required: { allowed: false, reason: 'unknown_opt_in_required' },
-  no_consent: { allowed: false, reason: 'no_consent' },
-  unconfirmed: { allowed: false, reason: 'unconfirmed' },
-  unsubscribed: { allowed: false, reason: 'unsubscribed' },
-  objected: { allowed: false, reason: 'objected' },
-  child: { allowed: false, reason: 'child' },
-  restricted: { allowed: false, reason: 'restricted' },
-} as const satisfies Record<AllowReason | BlockReason, Verdict>;
 
 /** Email normalisation with a fast path for the common case: plain ASCII, lower-case domain. */
 export function addressKey(address: string): string | undefined {
@@ -86,17 +120,28 @@ export function addressKey(address: string): string | undefined {
   return normalised.ok ? normalised.value : undefined;
 }
 
+/**
+ * The index. Its memory is kept to what a verdict needs: one map entry per address (to its
+ * subject), the subject's flags, one small-integer map per communication for subscription
+ * states, and suppression entries only where there are some. Each communication's verdicts are
+ * kept as one `address → code` map.
+ */
 export class SuppressionIndex {
-  private readonly addresses = new Map<string, AddressEntry>();
+  /** Every indexed address (normalised), to its subject. */
+  private readonly addresses = new Map<string, SubjectEntry>();
   private readonly subjects = new Map<string, SubjectEntry>();
-  /** The indexed addresses of each subject, to drop them when the subject is reloaded. */
-  private readonly addressesOf = new Map<string, string[]>();
-  /** Suppression entries by address lookup: `declaration|scope` → reason. */
+  /** Subscription states by `declaration|communication`, then by address. */
+  private readonly subscriptions = new Map<string, Map<string, number>>();
+  /** Suppression entries by address lookup (keyed hash): `declaration|scope` → reason. */
   private readonly suppressed = new Map<string, Map<string, string>>();
+  /** The same entries by indexed address, for the addresses that have any. */
+  private readonly suppressedAddresses = new Map<string, Map<string, string>>();
   private readonly verdictCache = new Map<
     string,
-    { communication: Communication; declarationId: string; verdicts: Map<string, Known> }
+    { communication: Communication; declarationId: string; codes: Map<string, number> }
   >();
+  /** One copy of each jurisdiction string, rather than one per subject row. */
+  private readonly jurisdictions = new Map<string, string>();
   private appliedSeq = -1;
   private syncing: Promise<void> | undefined;
 
@@ -134,9 +179,10 @@ export class SuppressionIndex {
       .select((eb) => eb.fn.max('seq').as('seq'))
       .executeTakeFirst();
     this.addresses.clear();
-    this.addressesOf.clear();
     this.subjects.clear();
+    this.subscriptions.clear();
     this.suppressed.clear();
+    this.suppressedAddresses.clear();
     this.verdictCache.clear();
     await this.load(undefined);
     this.appliedSeq = Number(head?.seq ?? 0);
@@ -145,15 +191,16 @@ export class SuppressionIndex {
   private async reloadSubjects(ids: readonly string[]): Promise<void> {
     const touched = new Set<string>();
     for (const id of ids) {
-      for (const key of this.addressesOf.get(id) ?? []) {
+      for (const key of this.subjects.get(id)?.addresses ?? []) {
         this.addresses.delete(key);
+        this.suppressedAddresses.delete(key);
+        for (const states of this.subscriptions.values()) states.delete(key);
         touched.add(key);
       }
-      this.addressesOf.delete(id);
       this.subjects.delete(id);
     }
     for (let i = 0; i < ids.length; i += 500) await this.load(ids.slice(i, i + 500));
-    for (const id of ids) for (const key of this.addressesOf.get(id) ?? []) touched.add(key);
+    for (const id of ids) for (const key of this.subjects.get(id)?.addresses ?? []) touched.add(key);
     this.refreshVerdicts(touched);
   }
 
@@ -169,11 +216,18 @@ export class SuppressionIndex {
       .$if(some, (q) => q.where('id', 'in', ids))
       .execute();
     for (const s of subjects) {
+      let jurisdiction = s.jurisdiction;
+      if (jurisdiction !== null) {
+        const shared = this.jurisdictions.get(jurisdiction);
+        if (shared === undefined) this.jurisdictions.set(jurisdiction, jurisdiction);
+        else jurisdiction = shared;
+      }
       this.subjects.set(s.id, {
-        jurisdiction: s.jurisdiction,
+        jurisdiction,
         child: s.child === 1,
         restricted: s.restricted === 1,
         objected: s.objected_at !== null,
+        addresses: [],
       });
     }
     const identifiers = await db
@@ -183,28 +237,8 @@ export class SuppressionIndex {
       .where('kind', '=', 'email')
       .$if(some, (q) => q.where('subject_id', 'in', ids))
       .execute();
-    const byIdentifier = new Map<string, AddressEntry>();
-    for (const i of identifiers) {
-      if (i.value === null) continue;
-      const entry: AddressEntry = { subjectId: i.subject_id, lookup: i.lookup, subscriptions: undefined };
-      this.addresses.set(i.value, entry);
-      byIdentifier.set(i.id, entry);
-      const keys = this.addressesOf.get(i.subject_id);
-      if (keys === undefined) this.addressesOf.set(i.subject_id, [i.value]);
-      else keys.push(i.value);
-    }
-    const subscriptions = await db
-      .selectFrom('subscriptions')
-      .select(['identifier_id', 'declaration_id', 'communication_id', 'state'])
-      .$if(some, (q) => q.where('subject_id', 'in', ids))
-      .execute();
-    for (const s of subscriptions) {
-      const entry = byIdentifier.get(s.identifier_id);
-      if (entry === undefined) continue;
-      (entry.subscriptions ??= new Map()).set(`${s.declaration_id}|${s.communication_id}`, s.state);
-    }
     let suppressions;
-    if (subjectIds === undefined) {
+    if (!some) {
       suppressions = await db
         .selectFrom('suppressions')
         .select(['lookup', 'declaration_id', 'scope', 'reason'])
@@ -226,11 +260,42 @@ export class SuppressionIndex {
       if (scopes === undefined) this.suppressed.set(s.lookup, (scopes = new Map()));
       scopes.set(`${s.declaration_id}|${s.scope}`, s.reason);
     }
+    const addressOf = new Map<string, string>();
+    for (const i of identifiers) {
+      if (i.value === null) continue;
+      let subject = this.subjects.get(i.subject_id);
+      if (subject === undefined) {
+        // Its subject is not the controller's (or is gone): marketing is refused, as for an
+        // objection, and transactional messages pass.
+        subject = { jurisdiction: null, child: false, restricted: false, objected: true, addresses: [] };
+        this.subjects.set(i.subject_id, subject);
+      }
+      subject.addresses.push(i.value);
+      this.addresses.set(i.value, subject);
+      addressOf.set(i.id, i.value);
+      const scopes = this.suppressed.get(i.lookup);
+      if (scopes !== undefined) this.suppressedAddresses.set(i.value, scopes);
+    }
+    const subscriptions = await db
+      .selectFrom('subscriptions')
+      .select(['identifier_id', 'declaration_id', 'communication_id', 'state'])
+      .$if(some, (q) => q.where('subject_id', 'in', ids))
+      .execute();
+    for (const s of subscriptions) {
+      const address = addressOf.get(s.identifier_id);
+      const state = subscriptionCodes[s.state];
+      if (address === undefined || state === undefined) continue;
+      const list = `${s.declaration_id}|${s.communication_id}`;
+      let states = this.subscriptions.get(list);
+      if (states === undefined) this.subscriptions.set(list, (states = new Map()));
+      states.set(address, state);
+    }
   }
 
   /**
-   * Decides for each address. Call `sync()` first (the `checkSuppression` use case does).
-   * `jurisdiction` applies to addresses whose subject has none on record.
+   * Decides for each address: `checkCodes` with each code turned into its verdict. Call `sync()`
+   * first (the `checkSuppression` use case does). `jurisdiction` applies to addresses whose
+   * subject has none on record.
    */
   checkMany(
     declarationId: string,
@@ -238,116 +303,150 @@ export class SuppressionIndex {
     addresses: readonly string[],
     jurisdiction = 'default',
   ): Verdict[] {
-    const out = new Array<Verdict>(addresses.length);
-    const known = this.knownVerdicts(declarationId, communication);
-    const requestPermission = resolveByJurisdiction(communication.permission, jurisdiction);
-    const unknownVerdict =
-      communication.kind === 'transactional'
-        ? verdicts.transactional
-        : requestPermission === 'opt_out'
-          ? verdicts.opt_out
-          : verdicts.unknown_opt_in_required;
-    const scopes = this.scopes(declarationId, communication);
-    for (let i = 0; i < addresses.length; i += 1) {
-      const address = addresses[i] as string;
-      // Most addresses arrive as we stored them: a hit needs no normalising (it is idempotent).
-      let verdict = known.get(address);
-      let key: string | undefined = address;
-      if (verdict === undefined) {
-        key = addressKey(address);
-        if (key === undefined) {
-          out[i] = verdicts.invalid_address;
-          continue;
-        }
-        if (key !== address) verdict = known.get(key);
-      }
-      if (verdict === undefined) {
-        // Not ours, or erased: only a keyed-hash suppression entry can still say no.
-        out[i] =
-          unknownVerdict === verdicts.opt_out && this.suppressed.size > 0
-            ? (this.suppressedReason(hmac(this.identifierKey, `email:${key}`), scopes) ?? unknownVerdict)
-            : unknownVerdict;
-      } else if (typeof verdict === 'object') {
-        out[i] = verdict;
-      } else {
-        out[i] =
-          requestPermission === 'opt_out'
-            ? verdicts.opt_out
-            : verdict === 'confirmed'
-              ? verdicts.consent
-              : verdict === 'unconfirmed'
-                ? verdicts.unconfirmed
-                : verdicts.no_consent;
-      }
-    }
+    const codes = this.checkCodes(declarationId, communication, addresses, jurisdiction);
+    const out = new Array<Verdict>(codes.length);
+    for (let i = 0; i < codes.length; i += 1) out[i] = verdictTable[codes[i] as number] as Verdict;
     return out;
   }
 
-  private scopes(declarationId: string, communication: Communication): string[] {
-    return [`*|${ALL}`, `${declarationId}|${ALL}`, `${declarationId}|${communication.id}`];
+  /**
+   * Decides for each address, as a verdict code (`verdictOf(code)`, or `verdictTable[code]`): the
+   * same answers as `checkMany`, without an object per address. Writes into `out` when given
+   * (it must hold at least `addresses.length` codes; reuse it across batches) and returns it.
+   *
+   * @example
+   * const codes = new Uint8Array(10_000);
+   * index.checkCodes('sncn-general', newsletter, batch, 'SE', codes);
+   * if (codes[0] !== verdictCode.consent) skip(batch[0]);
+   */
+  checkCodes(
+    declarationId: string,
+    communication: Communication,
+    addresses: readonly string[],
+    jurisdiction = 'default',
+    out?: Uint8Array,
+  ): Uint8Array {
+    const n = addresses.length;
+    if (out !== undefined && out.length < n)
+      throw new RangeError(`out holds ${out.length} codes; ${n} addresses need as many`);
+    const codes = out ?? new Uint8Array(n);
+    const known = this.knownCodes(declarationId, communication);
+    const requestPermission = resolveByJurisdiction(communication.permission, jurisdiction);
+    const unknownCode =
+      communication.kind === 'transactional'
+        ? TRANSACTIONAL
+        : requestPermission === 'opt_out'
+          ? OPT_OUT
+          : UNKNOWN_OPT_IN_REQUIRED;
+    // Stored code → answer: the same, except where the request's jurisdiction decides.
+    const answer = new Uint8Array(KNOWN_CODES);
+    for (let code = 0; code < reasons.length; code += 1) answer[code] = code;
+    answer[IF_OPT_IN_CONFIRMED] = requestPermission === 'opt_out' ? OPT_OUT : CONSENT;
+    answer[IF_OPT_IN_UNCONFIRMED] = requestPermission === 'opt_out' ? OPT_OUT : UNCONFIRMED;
+    answer[IF_OPT_IN_NONE] = requestPermission === 'opt_out' ? OPT_OUT : NO_CONSENT;
+    const hashUnknown = unknownCode === OPT_OUT && this.suppressed.size > 0;
+    for (let i = 0; i < n; i += 1) {
+      const address = addresses[i] as string;
+      // Most addresses arrive as we stored them: a hit needs no normalising (it is idempotent).
+      let code = known.get(address);
+      if (code === undefined) {
+        const key = addressKey(address);
+        if (key === undefined) {
+          codes[i] = INVALID_ADDRESS;
+          continue;
+        }
+        if (key !== address) code = known.get(key);
+        if (code === undefined) {
+          // Not ours, or erased: only a keyed-hash suppression entry can still say no.
+          codes[i] = hashUnknown
+            ? (this.suppressedCode(
+                this.suppressed.get(hmac(this.identifierKey, `email:${key}`)),
+                declarationId,
+                communication.id,
+              ) ?? unknownCode)
+            : unknownCode;
+          continue;
+        }
+      }
+      codes[i] = answer[code] as number;
+    }
+    return codes;
   }
 
-  private suppressedReason(lookup: string, scopes: readonly string[]): Verdict | undefined {
-    const entries = this.suppressed.get(lookup);
+  private suppressedCode(
+    entries: Map<string, string> | undefined,
+    declarationId: string,
+    communicationId: string,
+  ): number | undefined {
     if (entries === undefined) return undefined;
-    for (const scope of scopes) {
-      const reason = entries.get(scope);
-      if (reason !== undefined)
-        return reason === 'objected'
-          ? verdicts.objected
-          : reason === 'child'
-            ? verdicts.child
-            : verdicts.unsubscribed;
-    }
-    return undefined;
+    const reason =
+      entries.get(`*|${ALL}`) ??
+      entries.get(`${declarationId}|${ALL}`) ??
+      entries.get(`${declarationId}|${communicationId}`);
+    if (reason === undefined) return undefined;
+    return reason === 'objected' ? OBJECTED : reason === 'child' ? CHILD : UNSUBSCRIBED;
   }
 
   /**
-   * The verdict of every known address for one communication, computed once and kept current
-   * by `sync()`, so a check is one map look-up. Where the answer depends on the jurisdiction of
-   * the request (the person has none on record), the subscription state stands in for it.
+   * The verdict code of every known address for one communication, computed once and kept
+   * current by `sync()`, so a check is one map look-up. Where the answer depends on the
+   * jurisdiction of the request (the person has none on record), an `IF_OPT_IN_…` code stands in.
    */
-  private knownVerdicts(declarationId: string, communication: Communication): Map<string, Known> {
+  private knownCodes(declarationId: string, communication: Communication): Map<string, number> {
     const cacheKey = `${declarationId}|${communication.id}`;
     const cached = this.verdictCache.get(cacheKey);
-    if (cached !== undefined && cached.communication === communication) return cached.verdicts;
-    const map = new Map<string, Known>();
-    for (const [key, entry] of this.addresses)
-      map.set(key, this.knownVerdict(entry, declarationId, communication));
-    this.verdictCache.set(cacheKey, { communication, declarationId, verdicts: map });
-    return map;
+    if (cached !== undefined && cached.communication === communication) return cached.codes;
+    const codes = new Map<string, number>();
+    const states = this.subscriptions.get(cacheKey);
+    for (const [key, subject] of this.addresses)
+      codes.set(key, this.knownCode(key, subject, states, declarationId, communication));
+    this.verdictCache.set(cacheKey, { communication, declarationId, codes });
+    return codes;
   }
 
-  private knownVerdict(entry: AddressEntry, declarationId: string, communication: Communication): Known {
-    const subject = this.subjects.get(entry.subjectId);
-    if (communication.kind === 'transactional')
-      return subject?.restricted ? verdicts.restricted : verdicts.transactional;
-    if (subject === undefined || subject.objected) return verdicts.objected;
-    const suppressed = this.suppressedReason(entry.lookup, this.scopes(declarationId, communication));
+  private knownCode(
+    key: string,
+    subject: SubjectEntry,
+    states: Map<string, number> | undefined,
+    declarationId: string,
+    communication: Communication,
+  ): number {
+    if (communication.kind === 'transactional') return subject.restricted ? RESTRICTED : TRANSACTIONAL;
+    if (subject.objected) return OBJECTED;
+    const suppressed = this.suppressedCode(
+      this.suppressedAddresses.get(key),
+      declarationId,
+      communication.id,
+    );
     if (suppressed !== undefined) return suppressed;
-    if (subject.child) return verdicts.child;
-    if (subject.restricted) return verdicts.restricted;
-    const state = entry.subscriptions?.get(`${declarationId}|${communication.id}`);
-    if (state === 'unsubscribed') return verdicts.unsubscribed;
-    if (subject.jurisdiction === null) return state ?? 'none';
-    if (resolveByJurisdiction(communication.permission, subject.jurisdiction) === 'opt_out')
-      return verdicts.opt_out;
-    return state === 'confirmed'
-      ? verdicts.consent
-      : state === 'unconfirmed'
-        ? verdicts.unconfirmed
-        : verdicts.no_consent;
+    if (subject.child) return CHILD;
+    if (subject.restricted) return RESTRICTED;
+    const state = states?.get(key);
+    if (state === SUBSCRIPTION_UNSUBSCRIBED) return UNSUBSCRIBED;
+    if (subject.jurisdiction === null)
+      return state === SUBSCRIPTION_CONFIRMED
+        ? IF_OPT_IN_CONFIRMED
+        : state === SUBSCRIPTION_UNCONFIRMED
+          ? IF_OPT_IN_UNCONFIRMED
+          : IF_OPT_IN_NONE;
+    if (resolveByJurisdiction(communication.permission, subject.jurisdiction) === 'opt_out') return OPT_OUT;
+    return state === SUBSCRIPTION_CONFIRMED
+      ? CONSENT
+      : state === SUBSCRIPTION_UNCONFIRMED
+        ? UNCONFIRMED
+        : NO_CONSENT;
   }
 
   /** Recomputes the cached verdicts of the given addresses (dropping those no longer known). */
   private refreshVerdicts(keys: Iterable<string>): void {
     if (this.verdictCache.size === 0) return;
     const list = [...keys];
-    for (const { communication, declarationId, verdicts: map } of this.verdictCache.values()) {
+    for (const [cacheKey, { communication, declarationId, codes }] of this.verdictCache) {
+      const states = this.subscriptions.get(cacheKey);
       for (const key of list) {
-        const entry = this.addresses.get(key);
-        if (entry === undefined) map.delete(key);
-        else map.set(key, this.knownVerdict(entry, declarationId, communication));
+        const subject = this.addresses.get(key);
+        if (subject === undefined) codes.delete(key);
+        else codes.set(key, this.knownCode(key, subject, states, declarationId, communication));
       }
     }
   }
