@@ -19,6 +19,8 @@ export const errorCodes = [
   'not_declared',
   'child_data_refused',
   'consent_required',
+  'subject_restricted',
+  'objection_upheld',
   'invalid_token',
   'internal',
 ] as const;

@@ -17,10 +17,12 @@ import type { LegalBasis, Purpose } from '../policy/schema.js';
 import { legalBases } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import { transaction } from '../store/transaction.js';
+import type { Tx } from '../store/transaction.js';
 import { identifierKinds } from '../subjects/normalize.js';
 import { CONTROLLER_TENANT, normaliseAll, resolveSubject } from '../subjects/subjects.js';
 import { addDuration } from '../time.js';
 import { consentedPurposes, recordConsentEvents } from '../consent/ledger.js';
+import { stoppedPurposes } from '../rights/object-processing.js';
 import { seal } from './sealed.js';
 
 /** Sources whose data the person did not give us themselves: Art. 14 notice is owed. */
@@ -222,6 +224,38 @@ export function planCapture(
   };
 }
 
+/**
+ * Refuses a record for a restricted person (Art. 18: their data is only stored, C9.10) or for a
+ * purpose they objected to with the objection upheld (Art. 21, C9.3).
+ */
+async function refuseStopped(
+  tx: Tx,
+  subjectId: string,
+  declarationId: string,
+  purposes: readonly string[],
+): Promise<void> {
+  const subject = await tx
+    .selectFrom('subjects')
+    .select('restricted')
+    .where('id', '=', subjectId)
+    .executeTakeFirstOrThrow();
+  if (subject.restricted === 1) {
+    throw new AppError(
+      'subject_restricted',
+      'Processing of this person’s data is restricted at their request: it is only stored, so no new record was taken. The restriction must be lifted first, after telling the person.',
+      [{ path: 'subject', message: 'processing restricted' }],
+    );
+  }
+  const stopped = await stoppedPurposes(tx, { subjectId, declarationId, purposes });
+  if (stopped.length > 0) {
+    throw new AppError(
+      'objection_upheld',
+      `This person objected to ${stopped.join(', ')} and the objection was upheld, so no new record is taken for ${stopped.length > 1 ? 'them' : 'it'}.`,
+      stopped.map((p) => ({ path: `purposes[${purposes.indexOf(p)}]`, message: 'objection upheld' })),
+    );
+  }
+}
+
 /** Thrown inside the transaction of a dry run, so everything it wrote is rolled back. */
 class DryRun extends Error {
   constructor(readonly result: CapturedRecord) {
@@ -268,6 +302,7 @@ export async function captureRecord(
       identifiers,
       ...(input.subject.jurisdiction ? { jurisdiction: input.subject.jurisdiction } : {}),
     });
+    await refuseStopped(tx, subject.subjectId, active.model.id, input.purposes);
     const consentPurposes = plan.purposes.filter((p) => p.basis === 'consent').map((p) => p.id);
     if (consentPurposes.length > 0) {
       if (input.consent !== undefined) {

@@ -9,7 +9,9 @@ import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { activeHolds, holdCovering } from '../retention/holds.js';
 import { transaction } from '../store/transaction.js';
+import type { Tx } from '../store/transaction.js';
 import { objectToDirectMarketing } from './subscriptions.js';
 
 export const objectionInput = z.strictObject({
@@ -53,38 +55,18 @@ export async function objectToPurpose(
     );
   }
   return transaction(ctx.store, async (tx) => {
-    const records = await tx
-      .selectFrom('records')
-      .select(['id', 'purposes'])
-      .where('subject_id', '=', subjectId)
-      .where('declaration_id', '=', active.model.id)
-      .execute();
     if (
-      records.length === 0 &&
       (await tx.selectFrom('subjects').select('id').where('id', '=', subjectId).executeTakeFirst()) ===
-        undefined
-    ) {
+      undefined
+    )
       throw new AppError('not_found', `Subject ${subjectId} was not found.`);
-    }
-    let removed = 0;
-    let updated = 0;
-    for (const record of records) {
-      const purposes = JSON.parse(record.purposes) as { id: string; basis: string | null }[];
-      if (!purposes.some((p) => p.id === purpose.id)) continue;
-      const rest = purposes.filter((p) => p.id !== purpose.id);
-      if (rest.length === 0) {
-        await tx.deleteFrom('notice_tasks').where('record_id', '=', record.id).execute();
-        await tx.deleteFrom('records').where('id', '=', record.id).execute();
-        removed += 1;
-      } else {
-        await tx
-          .updateTable('records')
-          .set({ purposes: JSON.stringify(rest) })
-          .where('id', '=', record.id)
-          .execute();
-        updated += 1;
-      }
-    }
+    const dropped = await dropPurposes(tx, {
+      subjectId,
+      declarationId: active.model.id,
+      purposes: [purpose.id],
+    });
+    const removed = dropped.removed;
+    const updated = dropped.updated + dropped.held;
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'subject.objected_to_purpose',
@@ -98,4 +80,55 @@ export async function objectToPurpose(
     });
     return { purpose: purpose.id, removedRecords: removed, updatedRecords: updated };
   });
+}
+
+/** What `dropPurposes` did to a subject's records. */
+export interface DroppedPurposes {
+  /** Records that served nothing else, deleted with their notice tasks. */
+  readonly removed: number;
+  /** Records that keep serving other purposes, with the dropped ones taken off. */
+  readonly updated: number;
+  /** Records that served nothing else but are under a legal hold: kept, serving no purpose. */
+  readonly held: number;
+}
+
+/**
+ * Stops purposes for one subject, inside the caller's transaction: each of the subject's records
+ * of the declaration loses the purposes, and a record left with none is deleted, unless a legal
+ * hold covers it (C4f.2), when it stays with no purpose. Used by objections and consent withdrawal.
+ */
+export async function dropPurposes(
+  tx: Tx,
+  input: { subjectId: string; declarationId: string; purposes: readonly string[] },
+): Promise<DroppedPurposes> {
+  const drop = new Set(input.purposes);
+  const records = await tx
+    .selectFrom('records')
+    .select(['id', 'purposes', 'categories'])
+    .where('subject_id', '=', input.subjectId)
+    .where('declaration_id', '=', input.declarationId)
+    .execute();
+  const holds = await activeHolds(tx, input.subjectId);
+  let removed = 0;
+  let updated = 0;
+  let held = 0;
+  for (const record of records) {
+    const purposes = JSON.parse(record.purposes) as { id: string; basis: string | null }[];
+    if (!purposes.some((p) => drop.has(p.id))) continue;
+    const rest = purposes.filter((p) => !drop.has(p.id));
+    if (rest.length === 0 && holdCovering(holds, JSON.parse(record.categories) as string[]) === undefined) {
+      await tx.deleteFrom('notice_tasks').where('record_id', '=', record.id).execute();
+      await tx.deleteFrom('records').where('id', '=', record.id).execute();
+      removed += 1;
+      continue;
+    }
+    await tx
+      .updateTable('records')
+      .set({ purposes: JSON.stringify(rest) })
+      .where('id', '=', record.id)
+      .execute();
+    if (rest.length === 0) held += 1;
+    else updated += 1;
+  }
+  return { removed, updated, held };
 }

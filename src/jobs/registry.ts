@@ -1,10 +1,23 @@
 import { verifyLedgerJob } from '../audit/jobs.js';
+import { drpCallbackJob } from '../rights/drp/callback.js';
+import { runTaskJob } from '../rights/fulfil.js';
+import { tellRequesterJob } from '../rights/tell-requester.js';
+import { sendCodeJob } from '../rights/verify-request.js';
+import { deadlineSweepJob } from '../rights/workflow.js';
 import type { JobDefinition } from './queue.js';
 
 /** Every job type a worker runs. A feature adds its definitions here. */
-export const jobDefinitions: readonly JobDefinition[] = [verifyLedgerJob];
+export const jobDefinitions: readonly JobDefinition[] = [
+  verifyLedgerJob,
+  sendCodeJob,
+  runTaskJob,
+  deadlineSweepJob,
+  tellRequesterJob,
+  drpCallbackJob,
+];
 
 /** Recurring jobs: the definition and how often it runs. */
 export const recurringJobs: readonly { definition: JobDefinition; periodMs: number }[] = [
   { definition: verifyLedgerJob, periodMs: 60 * 60 * 1000 },
+  { definition: deadlineSweepJob, periodMs: 60 * 60 * 1000 },
 ];

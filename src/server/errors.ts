@@ -24,6 +24,8 @@ export const httpStatus: Record<ErrorCode, number> = {
   not_declared: 422,
   child_data_refused: 422,
   consent_required: 422,
+  subject_restricted: 409,
+  objection_upheld: 409,
   invalid_token: 400,
   internal: 500,
 };

@@ -20,6 +20,9 @@ import { captureRoutes } from '../capture/routes.js';
 import { packageRoot } from '../config.js';
 import { consentPages } from '../consent/pages.js';
 import { consentRoutes } from '../consent/routes.js';
+import { rightsRoutes } from '../rights/routes.js';
+import { drpRoutes } from '../rights/drp/routes.js';
+import { retentionRoutes } from '../retention/routes.js';
 import { trackingRoutes } from '../consent/tracking-routes.js';
 import type { AppContext } from '../context.js';
 import { governanceRoutes } from '../governance/routes.js';
@@ -112,12 +115,15 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(captureRoutes(ctx));
       await api.register(subjectRoutes(ctx));
       await api.register(consentRoutes(ctx));
+      await api.register(rightsRoutes(ctx));
+      await api.register(retentionRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
   await app.register(noticeRoutes(ctx));
   await app.register(consentPages(ctx));
   await app.register(trackingRoutes(ctx));
+  await app.register(drpRoutes(ctx));
 
   const consoleDir = join(packageRoot, 'dist/console');
   if (existsSync(join(consoleDir, 'index.html'))) {

@@ -298,6 +298,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('channel', 'text', (c) => c.notNull())
           .addColumn('subject_id', 'text')
           .addColumn('contact_lookup', 'text', (c) => c.notNull())
+          .addColumn('access_token_hash', 'text', (c) => c.notNull())
           .addColumn('claims', 'text', (c) => c.notNull())
           .addColumn('jurisdiction', 'text')
           .addColumn('second_step', 'text', (c) => c.notNull())

@@ -252,6 +252,8 @@ export interface RequestTable {
   subject_id: string | null;
   /** Keyed hash of the contact identifier the request was made with, for rate limits and repeats. */
   contact_lookup: string;
+  /** Hash of the token the requester got at submission: their handle to status, code entry, results. */
+  access_token_hash: string;
   /** Sealed JSON: the identifiers, name and details the requester supplied. */
   claims: string;
   jurisdiction: string | null;

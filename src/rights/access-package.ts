@@ -1,0 +1,665 @@
+/**
+ * The access package (C9.1, C9.9): a ZIP with everything Steward holds about one person, written
+ * as a stream so memory stays bounded however much is held. It contains
+ *
+ * - `index.html`: a readable page (no scripts, everything escaped) with the Art. 15 information
+ *   and the first rows of every section, linking to the full files;
+ * - `information.json`: the Art. 15(1) information (`explainForSubject`);
+ * - `<section>.json` and `<section>.csv` for each section of data (`subjectSections`), records one
+ *   file pair per kind under `records/`;
+ * - `schema.json`: what each file and each field holds.
+ *
+ * With a passphrase every entry is encrypted with AES-256 (WinZip AE-2, which 7-Zip, macOS and
+ * Windows 11 open). Use cases only: the caller checks permissions and verification.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { ZipWriter } from '@zip.js/zip.js';
+import { stringify } from 'csv-stringify/sync';
+import type { AppContext } from '../context.js';
+import { escapeHtml, htmlPage, safeHref } from '../policy/html.js';
+import { wordingFor } from '../policy/describe.js';
+import type { AccessInformation } from './art15.js';
+import { explainForSubject } from './art15.js';
+import type { FieldDescription, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
+import { subjectSections } from './subject-data.js';
+
+export interface PackageInput {
+  readonly subjectId: string;
+  /** Language of the texts: `en`, `sv`; others get English wording. */
+  readonly lang: string;
+  /** Encrypts every entry with AES-256 when given. */
+  readonly passphrase?: string;
+  /** The partition (see `SubjectDataOptions.tenant`); the controller's own data by default. */
+  readonly tenant?: string;
+}
+
+export interface PackageResult {
+  readonly files: number;
+  /** Records (captured data) in the package. */
+  readonly records: number;
+  /** Bytes of the ZIP written to `out`. */
+  readonly bytes: number;
+}
+
+/** Where a package goes; it is ended (closed) when the package is complete. */
+export type PackageOutput = Writable | WritableStream<Uint8Array>;
+
+/** Rows of each section shown in `index.html`; the files hold them all. */
+const HTML_ROWS = 200;
+/** Keys of record data that get a CSV column of their own; any others share one JSON column. */
+const MAX_EXPANDED_KEYS = 200;
+/** Text is handed to the compressor in pieces of about this many characters. */
+const CHUNK_CHARS = 64 * 1024;
+/** Sections with more rows than this are read from the store once (see `Spill`). */
+const SPILL_ROWS = 1000;
+
+function counting(out: PackageOutput, counter: { bytes: number }): WritableStream<Uint8Array> {
+  if (out instanceof WritableStream) {
+    const writer = out.getWriter();
+    return new WritableStream<Uint8Array>({
+      async write(chunk) {
+        counter.bytes += chunk.byteLength;
+        await writer.write(chunk);
+      },
+      close: () => writer.close(),
+      abort: (reason: unknown) => writer.abort(reason),
+    });
+  }
+  return new WritableStream<Uint8Array>({
+    async write(chunk) {
+      counter.bytes += chunk.byteLength;
+      if (!out.write(chunk)) await once(out, 'drain');
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        out.once('error', reject);
+        out.end(() => resolve());
+      }),
+    abort: (reason: unknown) => {
+      out.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    },
+  });
+}
+
+/** A byte stream of the text pieces, re-cut into chunks of about `CHUNK_CHARS`. */
+export function textStream(pieces: AsyncIterable<string> | Iterable<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let buffer = '';
+    for await (const piece of pieces) {
+      buffer += piece;
+      if (buffer.length >= CHUNK_CHARS) {
+        yield encoder.encode(buffer);
+        buffer = '';
+      }
+    }
+    if (buffer.length > 0) yield encoder.encode(buffer);
+  }
+  const iterator = chunks();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await iterator.return(undefined);
+    },
+  });
+}
+
+/** A ZIP written entry by entry, each entry streamed, counting what reaches the output. */
+export class PackageZip {
+  private readonly counter = { bytes: 0 };
+  private readonly zip: ZipWriter<unknown>;
+  files = 0;
+
+  constructor(out: PackageOutput, options: { passphrase?: string; date: Date }) {
+    this.zip = new ZipWriter(counting(out, this.counter), {
+      useWebWorkers: false,
+      lastModDate: options.date,
+      ...(options.passphrase === undefined
+        ? {}
+        : { password: options.passphrase, encryptionStrength: 3 as const }),
+    });
+  }
+
+  async add(path: string, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
+    await this.zip.add(path, textStream(pieces));
+    this.files += 1;
+  }
+
+  async close(): Promise<number> {
+    await this.zip.close();
+    return this.counter.bytes;
+  }
+}
+
+/** The columns of a section's CSV: one per field, record data one per key seen. */
+export interface CsvColumn {
+  readonly name: string;
+  readonly description: string;
+  read(row: Row): unknown;
+}
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/** The CSV columns of a section, given the keys seen in its expandable fields. */
+export function csvColumns(
+  section: SubjectSection,
+  keys: ReadonlyMap<string, ReadonlySet<string>>,
+): CsvColumn[] {
+  return section.fields.flatMap((field): CsvColumn[] => {
+    const seen = keys.get(field.name);
+    if (!field.expand || seen === undefined) {
+      return [{ name: field.name, description: field.description, read: (row) => row[field.name] }];
+    }
+    const expanded = [...seen].slice(0, MAX_EXPANDED_KEYS);
+    const own = new Set(expanded);
+    const columns: CsvColumn[] = expanded.map((key) => ({
+      name: `${field.name}.${key}`,
+      description: `"${key}" of ${field.name}`,
+      read: (row) => (row[field.name] as Record<string, unknown> | null | undefined)?.[key],
+    }));
+    if (seen.size > expanded.length) {
+      columns.push({
+        name: `${field.name}.other`,
+        description: `Any further keys of ${field.name}, as JSON`,
+        read: (row) => {
+          const value = row[field.name] as Record<string, unknown> | null | undefined;
+          if (value === null || value === undefined) return undefined;
+          const rest = Object.fromEntries(Object.entries(value).filter(([k]) => !own.has(k)));
+          return Object.keys(rest).length === 0 ? undefined : rest;
+        },
+      });
+    }
+    return columns;
+  });
+}
+
+/**
+ * Rows written twice (JSON, then CSV) are kept between the two in a temporary file encrypted
+ * under a one-time key, rather than read and unsealed again: one line of JSON per row. The key
+ * never leaves memory and the file is removed when the section is done.
+ */
+class Spill {
+  private readonly key = randomBytes(32);
+  private readonly iv = randomBytes(16);
+  private readonly cipher = createCipheriv('aes-256-ctr', this.key, this.iv);
+  private readonly out;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly file: string,
+  ) {
+    this.out = createWriteStream(file, { mode: 0o600 });
+  }
+
+  static async open(): Promise<Spill> {
+    const dir = await mkdtemp(join(tmpdir(), 'steward-package-'));
+    return new Spill(dir, join(dir, 'rows'));
+  }
+
+  async write(text: string): Promise<void> {
+    if (!this.out.write(this.cipher.update(text, 'utf8'))) await once(this.out, 'drain');
+  }
+
+  async finish(): Promise<void> {
+    const last = this.cipher.final();
+    await new Promise<void>((resolve, reject) => {
+      this.out.once('error', reject);
+      this.out.end(last, () => resolve());
+    });
+  }
+
+  /** The rows again, a page at a time. */
+  async *pages(size = 1000): AsyncGenerator<Row[]> {
+    const input = createReadStream(this.file).pipe(createDecipheriv('aes-256-ctr', this.key, this.iv));
+    let page: Row[] = [];
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      if (line === '') continue;
+      page.push(JSON.parse(line) as Row);
+      if (page.length >= size) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  async remove(): Promise<void> {
+    this.out.destroy();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The JSON file of a section, streamed page by page; fills `keys` with the keys of its expandable
+ * fields (record data), which the CSV then gives columns. With a spill, each row also goes there.
+ */
+export async function* sectionJson(
+  section: SubjectSection,
+  keys: Map<string, Set<string>>,
+  spill?: { write(text: string): Promise<void> },
+): AsyncGenerator<string> {
+  const expand = section.fields.filter((f) => f.expand);
+  for (const f of expand) keys.set(f.name, new Set());
+  yield `{\n"section": ${JSON.stringify(section.id)},\n"description": ${JSON.stringify(section.description)},\n`;
+  if (section.note !== undefined) yield `"note": ${JSON.stringify(section.note)},\n`;
+  yield `"count": ${section.count},\n"rows": [`;
+  let first = true;
+  for await (const page of section.pages()) {
+    const parts: string[] = [];
+    for (const row of page) {
+      for (const f of expand) {
+        const value = row[f.name];
+        if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+          const set = keys.get(f.name)!;
+          for (const key of Object.keys(value)) set.add(key);
+        }
+      }
+      parts.push(JSON.stringify(row));
+    }
+    const lines = parts.join(',\n');
+    if (spill !== undefined) await spill.write(`${parts.join('\n')}\n`);
+    yield `${first ? '\n' : ',\n'}${lines}`;
+    first = false;
+  }
+  yield '\n]\n}\n';
+}
+
+/** The CSV file of a section (RFC 4180, CRLF, header row), streamed page by page. */
+export async function* sectionCsv(
+  pages: AsyncIterable<readonly Row[]>,
+  columns: readonly CsvColumn[],
+): AsyncGenerator<string> {
+  yield stringify([columns.map((c) => c.name)], { record_delimiter: 'windows' });
+  for await (const page of pages) {
+    yield stringify(
+      page.map((row) => columns.map((c) => cell(c.read(row)))),
+      { record_delimiter: 'windows' },
+    );
+  }
+}
+
+export interface FileDescription {
+  readonly path: string;
+  readonly format: 'json' | 'csv' | 'html';
+  readonly description: string;
+  readonly section?: string;
+  readonly count?: number;
+  readonly fields?: readonly (Pick<FieldDescription, 'name' | 'type' | 'description'> & {
+    nullable?: boolean;
+  })[];
+  readonly columns?: readonly { name: string; description: string }[];
+}
+
+/**
+ * Writes the JSON and CSV files of each section into the zip; returns their descriptions for
+ * `schema.json` and the number of records written.
+ */
+export async function writeSections(
+  zip: PackageZip,
+  sections: AsyncIterable<SubjectSection>,
+  onSection?: (section: SubjectSection) => void,
+): Promise<{ files: FileDescription[]; records: number }> {
+  const files: FileDescription[] = [];
+  let records = 0;
+  for await (const section of sections) {
+    onSection?.(section);
+    if (section.section === 'records') records += section.count;
+    const keys = new Map<string, Set<string>>();
+    // Records and large sections are read (and unsealed) once: the CSV is made from the rows the
+    // JSON file wrote.
+    const spill =
+      section.section === 'records' || (section.count > SPILL_ROWS && section.fields.length > 0)
+        ? await Spill.open()
+        : undefined;
+    try {
+      await zip.add(`${section.id}.json`, sectionJson(section, keys, spill));
+      await spill?.finish();
+      files.push(...(await describeAndWriteCsv(zip, section, keys, spill)));
+    } finally {
+      await spill?.remove();
+    }
+  }
+  return { files, records };
+}
+
+/** Describes the section's JSON file and writes its CSV file (from the spill, if any). */
+async function describeAndWriteCsv(
+  zip: PackageZip,
+  section: SubjectSection,
+  keys: ReadonlyMap<string, ReadonlySet<string>>,
+  spill: Spill | undefined,
+): Promise<FileDescription[]> {
+  const fields = section.fields.map((f) => ({
+    name: f.name,
+    type: f.type,
+    description: f.description,
+    ...(f.nullable ? { nullable: true } : {}),
+  }));
+  const files: FileDescription[] = [];
+  files.push({
+    path: `${section.id}.json`,
+    format: 'json',
+    section: section.id,
+    count: section.count,
+    description: `${section.description} An object with "section", "description", "count" and "rows", one object per row with the fields below.${section.note === undefined ? '' : ` ${section.note}`}`,
+    fields,
+  });
+  if (section.fields.length === 0) return files;
+  const columns = csvColumns(section, keys);
+  await zip.add(`${section.id}.csv`, sectionCsv(spill?.pages() ?? section.pages(), columns));
+  files.push({
+    path: `${section.id}.csv`,
+    format: 'csv',
+    section: section.id,
+    count: section.count,
+    description: `${section.description} CSV (RFC 4180, UTF-8, CRLF) with a header row; lists and objects are written as JSON.`,
+    columns: columns.map((c) => ({ name: c.name, description: c.description })),
+  });
+  return files;
+}
+
+/** Labels of the readable page. */
+const labels = {
+  en: {
+    title: 'Your data',
+    intro: (controller: string, at: string) =>
+      `This is a copy of the personal data ${controller} holds about you, made on ${at}, with the information the GDPR (Art. 15) entitles you to. The folder also holds every section as JSON and CSV files, described in schema.json.`,
+    summary: 'Summary',
+    purposes: 'What we use your data for',
+    basis: 'Legal basis',
+    interest: 'Our legitimate interest',
+    obligation: 'Legal obligation',
+    consent: 'Your consent',
+    consentGiven: (since: string) => `Given, ${since.slice(0, 10)}`,
+    consentWithdrawn: (since: string) => `Withdrawn, ${since.slice(0, 10)}`,
+    records: 'Records',
+    categories: 'Data held',
+    recipients: 'Recipients',
+    none: 'None',
+    transfers: 'Transfers outside the EEA',
+    retention: 'How long we keep it',
+    sources: 'Where it came from',
+    indirect: 'not from you',
+    automated: 'Automated decisions',
+    rights: 'Your rights',
+    appliesTo: 'Applies to',
+    complaint: 'Complaints',
+    data: 'The data',
+    file: 'Full file',
+    shown: (shown: number, total: number) => `Showing ${shown} of ${total}; the files hold all of them.`,
+    empty: 'Nothing held.',
+    notes: 'Not included',
+  },
+  sv: {
+    title: 'Dina uppgifter',
+    intro: (controller: string, at: string) =>
+      `Detta är en kopia av de personuppgifter som ${controller} har om dig, gjord ${at}, med den information du har rätt till enligt GDPR (artikel 15). Mappen innehåller också varje avsnitt som JSON- och CSV-filer, beskrivna i schema.json.`,
+    summary: 'Sammanfattning',
+    purposes: 'Vad vi använder dina uppgifter till',
+    basis: 'Rättslig grund',
+    interest: 'Vårt berättigade intresse',
+    obligation: 'Rättslig förpliktelse',
+    consent: 'Ditt samtycke',
+    consentGiven: (since: string) => `Lämnat ${since.slice(0, 10)}`,
+    consentWithdrawn: (since: string) => `Återkallat ${since.slice(0, 10)}`,
+    records: 'Poster',
+    categories: 'Uppgifter vi har',
+    recipients: 'Mottagare',
+    none: 'Inga',
+    transfers: 'Överföringar utanför EES',
+    retention: 'Hur länge vi sparar dem',
+    sources: 'Varifrån de kommer',
+    indirect: 'inte från dig',
+    automated: 'Automatiserade beslut',
+    rights: 'Dina rättigheter',
+    appliesTo: 'Gäller',
+    complaint: 'Klagomål',
+    data: 'Uppgifterna',
+    file: 'Hela filen',
+    shown: (shown: number, total: number) => `Visar ${shown} av ${total}; filerna innehåller alla.`,
+    empty: 'Inget sparat.',
+    notes: 'Ingår inte',
+  },
+};
+
+type Labels = (typeof labels)['en'];
+const e = escapeHtml;
+
+function link(href: string, text: string): string {
+  const safe = safeHref(href);
+  return safe === undefined ? e(text) : `<a href="${e(safe)}">${e(text)}</a>`;
+}
+
+function facts(items: readonly [string, string][]): string {
+  return `<dl>${items.map(([k, v]) => `<div><dt>${e(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>`;
+}
+
+function purposeHtml(p: AccessInformation['purposes'][number], l: Labels): string {
+  const list = (items: readonly string[]) =>
+    items.length === 0 ? e(l.none) : `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
+  const items: [string, string][] = [[l.basis, e(p.legalBasis.text)]];
+  if (p.legitimateInterest !== null) items.push([l.interest, e(p.legitimateInterest)]);
+  if (p.statutoryObligation !== null) items.push([l.obligation, e(p.statutoryObligation)]);
+  if (p.consent !== null)
+    items.push([
+      l.consent,
+      e(p.consent.given ? l.consentGiven(p.consent.since) : l.consentWithdrawn(p.consent.since)),
+    ]);
+  items.push(
+    [l.records, e(String(p.records))],
+    [l.categories, list(p.categories.map((c) => e(c.name)))],
+    [
+      l.recipients,
+      list(p.recipients.map((r) => e(`${r.name} (${r.countries.map((c) => c.name).join(', ')})`))),
+    ],
+    [
+      l.transfers,
+      list(
+        p.transfers.map((t) =>
+          [
+            e(`${t.recipient}, ${t.countryName}: ${t.safeguard}`),
+            t.reference === null ? '' : e(` (${t.reference})`),
+            t.safeguardsUrl === null ? '' : ` ${link(t.safeguardsUrl, t.safeguardsUrl)}`,
+          ].join(''),
+        ),
+      ),
+    ],
+    [
+      l.retention,
+      `${list(p.retention.rules.map((r) => e(`${r.categoryName}: ${r.text}`)))}${p.retention.text === '' ? '' : `<p>${e(p.retention.text)}</p>`}`,
+    ],
+    [
+      l.sources,
+      list(
+        p.sources.map((s) =>
+          e(
+            `${s.name}${s.indirect ? ` (${l.indirect}${s.organisation === null ? '' : `: ${s.organisation}`})` : ''}`,
+          ),
+        ),
+      ),
+    ],
+  );
+  if (p.automatedDecision !== null)
+    items.push([
+      l.automated,
+      e(
+        `${p.automatedDecision.logic} ${p.automatedDecision.significance} ${p.automatedDecision.consequences}`,
+      ),
+    ]);
+  return `<section aria-labelledby="p-${e(p.declarationId)}-${e(p.id)}"><h3 id="p-${e(p.declarationId)}-${e(p.id)}">${e(p.name)}</h3><p>${e(p.description)}</p>${facts(items)}</section>`;
+}
+
+/** The Art. 15 information as HTML: summary, purposes, automated decisions, rights, complaints. */
+export function informationHtml(info: AccessInformation, l: Labels): string {
+  const rights = info.rights.map(
+    (r) =>
+      `<li>${e(r.text)}${r.appliesTo.length === 0 ? '' : ` <span class="meta">${e(`${l.appliesTo}: ${r.appliesTo.join(', ')}`)}</span>`}</li>`,
+  );
+  const authorities = info.complaint.authorities.map((a) =>
+    facts([
+      ['', e(a.name)],
+      ['Web', link(a.website, a.website)],
+      ...(a.email === null ? [] : [['Email', link(`mailto:${a.email}`, a.email)] as [string, string]]),
+      ...(a.phone === null ? [] : [['Tel.', e(a.phone)] as [string, string]]),
+      ...(a.address === null ? [] : [['', e(a.address)] as [string, string]]),
+    ]),
+  );
+  return [
+    `<h2 id="summary">${e(l.summary)}</h2><p>${e(info.summary.text)}</p>`,
+    `<h2 id="purposes">${e(l.purposes)}</h2>`,
+    ...info.purposes.map((p) => purposeHtml(p, l)),
+    `<h2 id="automated">${e(l.automated)}</h2><p>${e(info.automatedDecisions.text)}</p>`,
+    `<h2 id="rights">${e(l.rights)}</h2><ul>${rights.join('')}</ul><p>${e(info.howToExercise.text)}</p><ul>${info.howToExercise.channels.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`,
+    `<h2 id="complaints">${e(l.complaint)}</h2><p>${e(info.complaint.text)}</p>${authorities.join('')}`,
+    `<h2 id="notes">${e(l.notes)}</h2><ul>${info.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
+  ].join('\n');
+}
+
+function htmlCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return '';
+    return `<dl>${entries.map(([k, v]) => `<div><dt>${e(k)}</dt><dd>${e(cell(v))}</dd></div>`).join('')}</dl>`;
+  }
+  return e(cell(value));
+}
+
+/** A section as an HTML table of its first rows, with links to its files. */
+async function* sectionHtml(section: SubjectSection, l: Labels): AsyncGenerator<string> {
+  const id = `s-${section.id.replace(/[^a-z0-9_-]/gi, '-')}`;
+  yield `<section aria-labelledby="${e(id)}"><h3 id="${e(id)}">${e(section.id)}</h3><p>${e(section.description)}</p>`;
+  if (section.note !== undefined) yield `<p class="meta">${e(section.note)}</p>`;
+  if (section.count === 0) {
+    yield `<p>${e(l.empty)}</p></section>\n`;
+    return;
+  }
+  yield `<p>${e(l.file)}: ${link(`${section.id}.json`, `${section.id}.json`)}, ${link(`${section.id}.csv`, `${section.id}.csv`)}`;
+  if (section.count > HTML_ROWS) yield ` ${e(l.shown(HTML_ROWS, section.count))}`;
+  yield `</p><div class="scroll"><table><caption>${e(section.id)}</caption><thead><tr>${section.fields.map((f) => `<th scope="col">${e(f.name)}</th>`).join('')}</tr></thead><tbody>\n`;
+  let shown = 0;
+  for await (const page of section.pages()) {
+    const rows: string[] = [];
+    for (const row of page) {
+      if (shown >= HTML_ROWS) break;
+      rows.push(`<tr>${section.fields.map((f) => `<td>${htmlCell(row[f.name])}</td>`).join('')}</tr>`);
+      shown += 1;
+    }
+    yield rows.join('\n');
+    if (shown >= HTML_ROWS) break;
+  }
+  yield '\n</tbody></table></div></section>\n';
+}
+
+async function* indexHtml(
+  info: AccessInformation,
+  sections: readonly SubjectSection[],
+  lang: string,
+): AsyncGenerator<string> {
+  const l = labels[wordingFor(lang)];
+  const controller = info.controllers.map((c) => c.name).join(', ');
+  // The page is streamed, so it is built around a marker rather than as one string.
+  const marker = '\u0000body\u0000';
+  const page = htmlPage({
+    lang,
+    title: l.title,
+    body: marker,
+    style: undefined,
+  }).replace('</style>', '.scroll { overflow-x: auto; }\n</style>');
+  const [head = '', tail = ''] = page.split(marker);
+  yield head;
+  yield `<main id="main"><h1>${e(l.title)}</h1><p>${e(l.intro(controller, info.generatedAt.slice(0, 10)))}</p>\n`;
+  yield informationHtml(info, l);
+  yield `\n<h2 id="data">${e(l.data)}</h2>\n`;
+  for (const section of sections) yield* sectionHtml(section, l);
+  yield '</main>';
+  yield tail;
+}
+
+/** `schema.json`: what each file of the package holds. */
+export function schemaDocument(kind: 'access' | 'portability', files: readonly FileDescription[]): string {
+  return `${JSON.stringify(
+    {
+      format: `steward-${kind}-package`,
+      version: 1,
+      encoding: 'UTF-8',
+      dates: 'ISO 8601 date-times in UTC',
+      files,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/**
+ * Writes the access package of one person to `out` and ends it. Memory stays bounded: rows are
+ * read, unsealed, written and compressed a page at a time.
+ *
+ * @example
+ * await writeAccessPackage(ctx, { subjectId, lang: 'sv', passphrase }, createWriteStream(path));
+ * @throws AppError `not_found` when the subject is not in the partition asked for.
+ */
+export async function writeAccessPackage(
+  ctx: AppContext,
+  input: PackageInput,
+  out: PackageOutput,
+): Promise<PackageResult> {
+  const options: SubjectDataOptions = {
+    language: input.lang,
+    ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
+  };
+  // Resolves the subject (and fails) before anything is written.
+  const info = await explainForSubject(ctx, input.subjectId, input.lang, options);
+  const zip = new PackageZip(out, {
+    date: ctx.clock.now(),
+    ...(input.passphrase === undefined ? {} : { passphrase: input.passphrase }),
+  });
+  try {
+    await zip.add('information.json', [`${JSON.stringify(info, null, 2)}\n`]);
+    const sections: SubjectSection[] = [];
+    const written = await writeSections(zip, subjectSections(ctx, input.subjectId, options), (s) =>
+      sections.push(s),
+    );
+    const files: FileDescription[] = [
+      {
+        path: 'index.html',
+        format: 'html',
+        description:
+          'This package as a page to read: the information below and the first rows of each section.',
+      },
+      {
+        path: 'information.json',
+        format: 'json',
+        description:
+          'The information of Art. 15(1) GDPR about your data: purposes with their legal basis, the categories held, recipients and transfers, retention with the expiry dates of your records, sources, your rights, the supervisory authority and automated decisions.',
+      },
+      ...written.files,
+      { path: 'schema.json', format: 'json', description: 'This description of the files.' },
+    ];
+    await zip.add('schema.json', [schemaDocument('access', files)]);
+    await zip.add('index.html', indexHtml(info, sections, input.lang));
+    const files_ = zip.files;
+    const bytes = await zip.close();
+    return { files: files_, records: written.records, bytes };
+  } catch (error) {
+    if (out instanceof WritableStream) await out.abort(error).catch(() => undefined);
+    else out.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}

@@ -1,0 +1,706 @@
+/**
+ * The information an access answer must give (GDPR Art. 15(1), C9.9), for this person: built from
+ * the records, consents and subscriptions actually held about them and the declarations they fall
+ * under, not copied from the notice. For each purpose their data is used for: the legal basis in
+ * their jurisdiction, the categories actually held, the recipients and transfers of that purpose,
+ * the retention rule with the concrete expiry dates of their records, and where the data came
+ * from, naming indirect sources (C3b.1). Then their rights, the supervisory authority and the
+ * right to complain (C9.7), and automated decisions. English and Swedish.
+ */
+import type { AppContext } from '../context.js';
+import {
+  categoryName,
+  countryName,
+  describeBasis,
+  describeDuration,
+  describeJurisdiction,
+  describeMechanism,
+  describeRetention,
+  joinWords,
+  recipientsOf,
+  transfersTo,
+  wordingFor,
+} from '../policy/describe.js';
+import type { Wording } from '../policy/describe.js';
+import type { PolicyModel } from '../policy/model.js';
+import type { LegalBasis, Purpose } from '../policy/schema.js';
+import { localise } from '../policy/text.js';
+import { indirectSourceTypes } from '../capture/capture-record.js';
+import type { SubjectDataOptions } from './subject-data.js';
+import { resolveSubjectRow } from './subject-data.js';
+
+export interface CategoryHeld {
+  readonly key: string;
+  readonly name: string;
+  /** Art. 9 special category. */
+  readonly special: boolean;
+}
+
+export interface SourceHeld {
+  readonly declarationId: string;
+  readonly id: string;
+  readonly name: string;
+  /** `direct`, `observed`, `third_party`, `public`, `group_company`, `social_network`. */
+  readonly type: string;
+  /** True when you did not give us the data yourself (Art. 14). */
+  readonly indirect: boolean;
+  /** Who supplied it, for indirect sources. */
+  readonly organisation: string | null;
+  readonly description: string | null;
+  readonly records: number;
+  readonly firstCollectedAt: string;
+  readonly lastCollectedAt: string;
+}
+
+export interface PurposeHeld {
+  readonly declarationId: string;
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** Why it appears: records kept for it, a consent on record, a subscription. */
+  readonly heldBecause: readonly ('records' | 'consent' | 'subscription')[];
+  readonly legalBasis: {
+    readonly code: LegalBasis | null;
+    /** The jurisdiction the basis was chosen for (yours, or `default`). */
+    readonly jurisdiction: string;
+    readonly text: string;
+  };
+  readonly legitimateInterest: string | null;
+  readonly statutoryObligation: string | null;
+  readonly consent: { readonly given: boolean; readonly since: string } | null;
+  readonly records: number;
+  readonly categories: readonly CategoryHeld[];
+  readonly recipients: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly type: string;
+    readonly countries: readonly { code: string; name: string }[];
+  }[];
+  readonly transfers: readonly {
+    readonly recipient: string;
+    readonly country: string;
+    readonly countryName: string;
+    /** Mechanism code (`scc`, `adequacy`...); null when none is declared. */
+    readonly mechanism: string | null;
+    readonly safeguard: string;
+    readonly reference: string | null;
+    readonly safeguardsUrl: string | null;
+  }[];
+  readonly retention: {
+    readonly rules: readonly { category: string; categoryName: string; rule: string | null; text: string }[];
+    /** Earliest and latest expiry date of your records for this purpose. */
+    readonly earliestExpiry: string | null;
+    readonly latestExpiry: string | null;
+    /** Records whose period starts at a later event (end of contract...), so no date yet. */
+    readonly recordsWithoutDate: number;
+    readonly text: string;
+  };
+  readonly sources: readonly SourceHeld[];
+  readonly automatedDecision: { logic: string; significance: string; consequences: string } | null;
+}
+
+export interface AccessInformation {
+  readonly format: 'steward-access-information';
+  readonly version: 1;
+  readonly generatedAt: string;
+  readonly language: string;
+  readonly subject: {
+    readonly id: string;
+    readonly jurisdiction: string | null;
+    readonly jurisdictionName: string;
+  };
+  readonly controllers: readonly {
+    readonly declarationId: string;
+    readonly declarationVersion: string;
+    readonly name: string;
+    readonly contacts: readonly { channel: string; value: string }[];
+    readonly dpo: string | null;
+  }[];
+  readonly summary: {
+    readonly records: number;
+    readonly categories: readonly CategoryHeld[];
+    readonly text: string;
+  };
+  readonly purposes: readonly PurposeHeld[];
+  readonly sources: readonly SourceHeld[];
+  readonly automatedDecisions: {
+    readonly none: boolean;
+    readonly text: string;
+  };
+  readonly rights: readonly {
+    readonly right: string;
+    readonly text: string;
+    readonly appliesTo: readonly string[];
+  }[];
+  readonly howToExercise: { readonly text: string; readonly channels: readonly string[] };
+  readonly complaint: {
+    readonly text: string;
+    readonly authorities: readonly {
+      readonly name: string;
+      readonly country: string;
+      readonly website: string;
+      readonly email: string | null;
+      readonly phone: string | null;
+      readonly address: string | null;
+    }[];
+  };
+  readonly notes: readonly string[];
+}
+
+type RightId =
+  | 'access'
+  | 'rectification'
+  | 'erasure'
+  | 'restriction'
+  | 'objection'
+  | 'marketingObjection'
+  | 'portability'
+  | 'withdrawal'
+  | 'automated';
+
+interface Words {
+  readonly rights: Record<RightId, string>;
+  readonly summary: (records: number, purposes: number, categories: string) => string;
+  readonly expiry: (earliest: string | null, latest: string | null, without: number) => string;
+  readonly noAutomated: string;
+  readonly automated: (purposes: string) => string;
+  readonly howTo: (deadline: string) => string;
+  readonly channels: Record<string, string>;
+  readonly complaint: string;
+  readonly notes: readonly string[];
+  readonly notStated: string;
+}
+
+// Our own wording, shorter than the notice's: this answer is about the person's own data.
+const words: Record<Wording, Words> = {
+  en: {
+    rights: {
+      access: 'Access (Art. 15): this answer and the copy of your data that comes with it.',
+      rectification:
+        'Rectification (Art. 16): have wrong data about you corrected or incomplete data completed.',
+      erasure:
+        'Erasure (Art. 17): have your data deleted where we no longer need it or you withdraw consent or object, unless the law makes us keep it.',
+      restriction:
+        'Restriction (Art. 18): have us keep your data but not use it, for example while a correction is checked.',
+      objection:
+        'Objection (Art. 21(1)): object, on grounds of your situation, to processing based on legitimate interests; we stop unless our grounds override yours or we need the data for a legal claim.',
+      marketingObjection:
+        'Objection to direct marketing (Art. 21(2)): we stop at once, for every address and channel, whenever you ask.',
+      portability:
+        'Portability (Art. 20): receive the data you gave us under consent or a contract as JSON and CSV files, or have us send it straight to another organisation.',
+      withdrawal:
+        'Withdrawing consent (Art. 7(3)): at any time, as easily as you gave it; it stops that processing from then on.',
+      automated:
+        'Not to be subject to a decision based solely on automated processing with legal or similarly significant effects (Art. 22).',
+    },
+    summary: (records, purposes, categories) =>
+      `We hold ${records} record${records === 1 ? '' : 's'} about you, used for ${purposes} purpose${purposes === 1 ? '' : 's'}. The kinds of data: ${categories || 'none beyond what identifies you'}.`,
+    expiry: (earliest, latest, without) =>
+      [
+        earliest === null
+          ? ''
+          : earliest === latest
+            ? `Your records for this purpose are due for deletion or anonymisation on ${earliest.slice(0, 10)}.`
+            : `Your records for this purpose are due for deletion or anonymisation between ${earliest.slice(0, 10)} and ${latest?.slice(0, 10) ?? ''}.`,
+        without === 0
+          ? ''
+          : `${without} record${without === 1 ? ' has' : 's have'} no date yet: the period starts at a later event, as the rule says.`,
+      ]
+        .filter((s) => s !== '')
+        .join(' '),
+    noAutomated:
+      'We make no decisions about you based solely on automated processing, including profiling, that have legal or similarly significant effects.',
+    automated: (purposes) =>
+      `We make decisions based solely on automated processing for: ${purposes}. Each purpose above says how and what it means for you; you can ask for a person to review such a decision.`,
+    howTo: (deadline) =>
+      `To use a right, contact us through one of these channels. We answer within ${deadline}.`,
+    channels: {
+      privacy_centre: 'Our privacy centre',
+      api: 'An organisation acting for you, through our API',
+      email: 'Email',
+      post: 'Post',
+      phone: 'Telephone',
+      drp: 'An authorised agent using the Data Rights Protocol',
+    },
+    complaint:
+      'You have the right to complain to a supervisory authority, in particular in the country where you live or work or where you think the infringement took place. You do not have to contact us first. The authority responsible for us:',
+    notes: [
+      'Keyed hashes (how we look up cookie and device ids, blocked addresses and promotion redemptions) cannot be read back and are not part of the copy.',
+      'Our staff’s audit log of work on your data is our record of their actions and is not included.',
+    ],
+    notStated: 'Not stated',
+  },
+  sv: {
+    rights: {
+      access: 'Tillgång (artikel 15): detta svar och kopian av dina uppgifter som följer med det.',
+      rectification:
+        'Rättelse (artikel 16): få felaktiga uppgifter om dig rättade eller ofullständiga uppgifter kompletterade.',
+      erasure:
+        'Radering (artikel 17): få dina uppgifter raderade när vi inte längre behöver dem eller när du återkallar ditt samtycke eller invänder, om inte lagen kräver att vi sparar dem.',
+      restriction:
+        'Begränsning (artikel 18): låta oss spara dina uppgifter men inte använda dem, till exempel medan en rättelse kontrolleras.',
+      objection:
+        'Invändning (artikel 21.1): invända, av skäl som rör din situation, mot behandling som grundar sig på berättigat intresse; vi slutar om inte våra skäl väger tyngre eller vi behöver uppgifterna för ett rättsligt anspråk.',
+      marketingObjection:
+        'Invändning mot direktmarknadsföring (artikel 21.2): vi slutar genast, för alla adresser och kanaler, när du ber om det.',
+      portability:
+        'Dataportabilitet (artikel 20): få de uppgifter du har lämnat till oss med samtycke eller enligt avtal som JSON- och CSV-filer, eller låta oss skicka dem direkt till en annan organisation.',
+      withdrawal:
+        'Återkallelse av samtycke (artikel 7.3): när som helst, lika enkelt som du gav det; behandlingen upphör från och med då.',
+      automated:
+        'Att inte bli föremål för beslut som enbart grundas på automatiserad behandling och som har rättsliga eller liknande betydande följder (artikel 22).',
+    },
+    summary: (records, purposes, categories) =>
+      `Vi har ${records} ${records === 1 ? 'post' : 'poster'} om dig, som används för ${purposes} ${purposes === 1 ? 'ändamål' : 'ändamål'}. Slags uppgifter: ${categories || 'inga utöver det som identifierar dig'}.`,
+    expiry: (earliest, latest, without) =>
+      [
+        earliest === null
+          ? ''
+          : earliest === latest
+            ? `Dina poster för detta ändamål ska raderas eller anonymiseras den ${earliest.slice(0, 10)}.`
+            : `Dina poster för detta ändamål ska raderas eller anonymiseras mellan ${earliest.slice(0, 10)} och ${latest?.slice(0, 10) ?? ''}.`,
+        without === 0
+          ? ''
+          : `${without} ${without === 1 ? 'post har' : 'poster har'} inget datum än: perioden börjar vid en senare händelse, enligt regeln.`,
+      ]
+        .filter((s) => s !== '')
+        .join(' '),
+    noAutomated:
+      'Vi fattar inga beslut om dig som enbart grundas på automatiserad behandling, inklusive profilering, och som har rättsliga eller liknande betydande följder.',
+    automated: (purposes) =>
+      `Vi fattar beslut som enbart grundas på automatiserad behandling för: ${purposes}. Varje ändamål ovan beskriver hur och vad det betyder för dig; du kan begära att en människa prövar beslutet.`,
+    howTo: (deadline) =>
+      `Kontakta oss genom någon av dessa kanaler för att använda en rättighet. Vi svarar inom ${deadline}.`,
+    channels: {
+      privacy_centre: 'Vårt integritetscenter',
+      api: 'En organisation som företräder dig, via vårt API',
+      email: 'E-post',
+      post: 'Post',
+      phone: 'Telefon',
+      drp: 'Ett ombud som använder Data Rights Protocol',
+    },
+    complaint:
+      'Du har rätt att klaga hos en tillsynsmyndighet, särskilt i det land där du bor eller arbetar eller där du anser att överträdelsen skedde. Du behöver inte kontakta oss först. Den myndighet som ansvarar för oss:',
+    notes: [
+      'Nyckelade hashvärden (som vi använder för att känna igen cookie- och enhets-id:n, spärrade adresser och inlösta erbjudanden) kan inte läsas tillbaka och ingår inte i kopian.',
+      'Vår personals granskningslogg över arbete med dina uppgifter är vår dokumentation av deras åtgärder och ingår inte.',
+    ],
+    notStated: 'Inte angiven',
+  },
+};
+
+interface PurposeAcc {
+  records: number;
+  categories: Set<string>;
+  sources: Map<string, SourceAcc>;
+  earliest: string | null;
+  latest: string | null;
+  without: number;
+  because: Set<'records' | 'consent' | 'subscription'>;
+  consent: { given: boolean; since: string } | null;
+}
+
+interface SourceAcc {
+  id: string;
+  type: string;
+  records: number;
+  first: string;
+  last: string;
+}
+
+const min = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+const max = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+
+function addSource(map: Map<string, SourceAcc>, g: SourceAcc): void {
+  const s = map.get(g.id);
+  if (s === undefined) map.set(g.id, { ...g });
+  else {
+    s.records += g.records;
+    s.first = g.first < s.first ? g.first : s.first;
+    s.last = g.last > s.last ? g.last : s.last;
+  }
+}
+
+function sourceHeld(
+  model: PolicyModel | undefined,
+  declarationId: string,
+  s: SourceAcc,
+  lang: string,
+): SourceHeld {
+  const declared = model?.declaration.sources.find((x) => x.id === s.id);
+  return {
+    declarationId,
+    id: s.id,
+    name: declared === undefined ? s.id : localise(declared.name, lang),
+    type: s.type,
+    indirect: indirectSourceTypes.has(s.type),
+    organisation: declared?.organisation ?? null,
+    description: declared?.description === undefined ? null : localise(declared.description, lang),
+    records: s.records,
+    firstCollectedAt: s.first,
+    lastCollectedAt: s.last,
+  };
+}
+
+function categoryHeld(model: PolicyModel | undefined, key: string, lang: string): CategoryHeld {
+  return {
+    key,
+    name: model === undefined ? key : categoryName(model, key, lang),
+    special: model?.categories.get(key)?.special ?? false,
+  };
+}
+
+function purposeHeld(
+  model: PolicyModel | undefined,
+  declarationId: string,
+  purposeId: string,
+  acc: PurposeAcc,
+  jurisdiction: string,
+  lang: string,
+): PurposeHeld {
+  const w = words[wordingFor(lang)];
+  const purpose: Purpose | undefined = model?.purposes.get(purposeId);
+  const basis =
+    purpose === undefined || model === undefined ? undefined : model.basisFor(purpose, jurisdiction);
+  const recipients = purpose === undefined || model === undefined ? [] : recipientsOf(model, purpose);
+  const categories = [...acc.categories].sort();
+  const rules = categories.map((key) => {
+    const rule = purpose === undefined || model === undefined ? undefined : model.retentionFor(purpose, key);
+    return {
+      category: key,
+      categoryName: model === undefined ? key : categoryName(model, key, lang),
+      rule: rule?.id ?? null,
+      text: rule === undefined ? w.notStated : describeRetention(rule, lang),
+    };
+  });
+  const automated = purpose?.automatedDecisions;
+  const basisJurisdiction =
+    typeof purpose?.legalBasis === 'object' && basis !== undefined ? jurisdiction : 'default';
+  return {
+    declarationId,
+    id: purposeId,
+    name: purpose === undefined ? purposeId : localise(purpose.name, lang),
+    description: purpose === undefined ? '' : localise(purpose.description, lang),
+    heldBecause: [...acc.because],
+    legalBasis: {
+      code: basis ?? null,
+      jurisdiction: basisJurisdiction,
+      text: basis === undefined ? w.notStated : describeBasis(basis, lang),
+    },
+    legitimateInterest:
+      basis === 'legitimate_interests' && purpose?.legitimateInterest !== undefined
+        ? localise(purpose.legitimateInterest.interest, lang)
+        : null,
+    statutoryObligation: basis === 'legal_obligation' ? (purpose?.statutoryObligation ?? null) : null,
+    consent: acc.consent,
+    records: acc.records,
+    categories: categories.map((key) => categoryHeld(model, key, lang)),
+    recipients: recipients.map((r) => ({
+      id: r.id,
+      name: localise(r.name, lang),
+      type: r.type,
+      countries: r.countries.map((code) => ({ code, name: countryName(code, lang) })),
+    })),
+    transfers: transfersTo(recipients).map((t) => ({
+      recipient: localise(t.recipient.name, lang),
+      country: t.country,
+      countryName: countryName(t.country, lang),
+      mechanism: t.mechanism ?? null,
+      safeguard: t.mechanism === undefined ? w.notStated : describeMechanism(t.mechanism, lang),
+      reference: t.reference ?? null,
+      safeguardsUrl: t.safeguardsUrl ?? null,
+    })),
+    retention: {
+      rules,
+      earliestExpiry: acc.earliest,
+      latestExpiry: acc.latest,
+      recordsWithoutDate: acc.without,
+      text: w.expiry(acc.earliest, acc.latest, acc.without),
+    },
+    sources: [...acc.sources.values()].map((s) => sourceHeld(model, declarationId, s, lang)),
+    automatedDecision:
+      automated === undefined
+        ? null
+        : {
+            logic: localise(automated.logic, lang),
+            significance: localise(automated.significance, lang),
+            consequences: localise(automated.consequences, lang),
+          },
+  };
+}
+
+function addressLine(
+  a: { street: string; postalCode: string; locality: string; country: string } | undefined,
+) {
+  return a === undefined ? null : `${a.street}, ${a.postalCode} ${a.locality}, ${a.country}`;
+}
+
+/**
+ * The Art. 15(1) information for one person in `lang` (`en`, `sv`; other languages get English
+ * wording with the declaration's texts in that language where it has them).
+ *
+ * @throws AppError `not_found` when the subject is not in the partition asked for.
+ */
+export async function explainForSubject(
+  ctx: AppContext,
+  subjectId: string,
+  lang: string,
+  options: Pick<SubjectDataOptions, 'tenant'> = {},
+): Promise<AccessInformation> {
+  const db = ctx.store.db;
+  const subject = await resolveSubjectRow(db, subjectId, options.tenant);
+  const w = words[wordingFor(lang)];
+  const jurisdiction = subject.jurisdiction ?? 'default';
+
+  // One grouped read over the records' metadata: the combinations are few however many records.
+  const groups = await db
+    .selectFrom('records')
+    .select((eb) => [
+      'declaration_id',
+      'purposes',
+      'categories',
+      'source_id',
+      'source_type',
+      eb.fn.countAll().as('n'),
+      eb.fn.min('expires_at').as('earliest'),
+      eb.fn.max('expires_at').as('latest'),
+      eb.fn.count('expires_at').as('dated'),
+      eb.fn.min('collected_at').as('first'),
+      eb.fn.max('collected_at').as('last'),
+    ])
+    .where('subject_id', '=', subject.id)
+    .where('tenant', '=', subject.tenant)
+    .groupBy(['declaration_id', 'purposes', 'categories', 'source_id', 'source_type'])
+    .execute();
+
+  const purposes = new Map<string, PurposeAcc>();
+  const sources = new Map<string, Map<string, SourceAcc>>();
+  const allCategories = new Map<string, string>();
+  let records = 0;
+  const accFor = (declarationId: string, purposeId: string) => {
+    const key = `${declarationId}\n${purposeId}`;
+    let acc = purposes.get(key);
+    if (acc === undefined) {
+      acc = {
+        records: 0,
+        categories: new Set(),
+        sources: new Map(),
+        earliest: null,
+        latest: null,
+        without: 0,
+        because: new Set(),
+        consent: null,
+      };
+      purposes.set(key, acc);
+    }
+    return acc;
+  };
+  for (const g of groups) {
+    const n = Number(g.n);
+    records += n;
+    const source: SourceAcc = {
+      id: g.source_id,
+      type: g.source_type,
+      records: n,
+      first: String(g.first),
+      last: String(g.last),
+    };
+    const perDeclaration = sources.get(g.declaration_id) ?? new Map<string, SourceAcc>();
+    sources.set(g.declaration_id, perDeclaration);
+    addSource(perDeclaration, source);
+    const categories = JSON.parse(g.categories) as string[];
+    for (const c of categories) allCategories.set(c, g.declaration_id);
+    for (const p of JSON.parse(g.purposes) as { id: string }[]) {
+      const acc = accFor(g.declaration_id, p.id);
+      acc.because.add('records');
+      acc.records += n;
+      for (const c of categories) acc.categories.add(c);
+      addSource(acc.sources, source);
+      acc.earliest = min(acc.earliest, g.earliest === null ? null : String(g.earliest));
+      acc.latest = max(acc.latest, g.latest === null ? null : String(g.latest));
+      acc.without += n - Number(g.dated);
+    }
+  }
+
+  // Consents on record name purposes too, directly or through a communication or cookie category.
+  const lastEvents = await db
+    .selectFrom('consent_events')
+    .select((eb) => ['declaration_id', 'target_kind', 'target_id', eb.fn.max('seq').as('seq')])
+    .where('subject_id', '=', subject.id)
+    .groupBy(['declaration_id', 'target_kind', 'target_id'])
+    .execute();
+  const latest =
+    lastEvents.length === 0
+      ? []
+      : await db
+          .selectFrom('consent_events')
+          .select(['declaration_id', 'target_kind', 'target_id', 'event', 'at'])
+          .where(
+            'seq',
+            'in',
+            lastEvents.map((e) => Number(e.seq)),
+          )
+          .execute();
+  const purposesOfTarget = (model: PolicyModel | undefined, kind: string, id: string): string[] => {
+    if (kind === 'purpose') return [id];
+    const d = model?.declaration;
+    if (kind === 'communication') {
+      const purpose = d?.communications.find((c) => c.id === id)?.purpose;
+      return purpose === undefined ? [] : [purpose];
+    }
+    return d?.cookies.categories.find((c) => c.id === id)?.purposes ?? [];
+  };
+  for (const e of latest) {
+    const model = ctx.policies.get(e.declaration_id)?.model;
+    const given = e.event === 'given' || e.event === 'renewed';
+    for (const purposeId of purposesOfTarget(model, e.target_kind, e.target_id)) {
+      const acc = accFor(e.declaration_id, purposeId);
+      acc.because.add('consent');
+      acc.categories.add('user.consent');
+      allCategories.set('user.consent', e.declaration_id);
+      if (e.target_kind === 'purpose' || acc.consent === null) acc.consent = { given, since: e.at };
+    }
+  }
+  const subscriptions = await db
+    .selectFrom('subscriptions')
+    .select(['declaration_id', 'communication_id', 'state'])
+    .where('subject_id', '=', subject.id)
+    .where('state', '!=', 'unsubscribed')
+    .execute();
+  for (const s of subscriptions) {
+    const model = ctx.policies.get(s.declaration_id)?.model;
+    for (const purposeId of purposesOfTarget(model, 'communication', s.communication_id)) {
+      const acc = accFor(s.declaration_id, purposeId);
+      acc.because.add('subscription');
+      acc.categories.add('user.contact.email');
+      allCategories.set('user.contact.email', s.declaration_id);
+    }
+  }
+
+  const held = [...purposes].map(([key, acc]) => {
+    const [declarationId = '', purposeId = ''] = key.split('\n');
+    return purposeHeld(
+      ctx.policies.get(declarationId)?.model,
+      declarationId,
+      purposeId,
+      acc,
+      jurisdiction,
+      lang,
+    );
+  });
+  // Declaration order, so the answer reads like the notice the person may already know.
+  const order = (p: PurposeHeld) =>
+    ctx.policies.get(p.declarationId)?.model.declaration.purposes.findIndex((x) => x.id === p.id) ?? -1;
+  held.sort((a, b) => a.declarationId.localeCompare(b.declarationId) || order(a) - order(b));
+
+  const declarationIds = [...new Set([...held.map((p) => p.declarationId), ...sources.keys()])].filter(
+    (id) => ctx.policies.get(id) !== undefined,
+  );
+  // Nothing held beyond the subject row: every declaration in force still names its authority.
+  const active =
+    declarationIds.length > 0 ? declarationIds.map((id) => ctx.policies.get(id)!) : ctx.policies.list();
+
+  const withBasis = (...bases: LegalBasis[]) =>
+    held.filter((p) => p.legalBasis.code !== null && bases.includes(p.legalBasis.code)).map((p) => p.name);
+  const directMarketing = held
+    .filter((p) => ctx.policies.get(p.declarationId)?.model.purposes.get(p.id)?.directMarketing === true)
+    .map((p) => p.name);
+  const rights: AccessInformation['rights'] = [
+    { right: 'access', text: w.rights.access, appliesTo: [] },
+    { right: 'rectification', text: w.rights.rectification, appliesTo: [] },
+    { right: 'erasure', text: w.rights.erasure, appliesTo: [] },
+    { right: 'restriction', text: w.rights.restriction, appliesTo: [] },
+    {
+      right: 'objection',
+      text: w.rights.objection,
+      appliesTo: withBasis('legitimate_interests', 'public_task'),
+    },
+    { right: 'marketingObjection', text: w.rights.marketingObjection, appliesTo: directMarketing },
+    { right: 'portability', text: w.rights.portability, appliesTo: withBasis('consent', 'contract') },
+    { right: 'withdrawal', text: w.rights.withdrawal, appliesTo: withBasis('consent') },
+    { right: 'automated', text: w.rights.automated, appliesTo: [] },
+  ];
+  // Rights that hinge on a basis or kind of purpose are listed only when one of the person's applies.
+  const conditional = new Set(['objection', 'marketingObjection', 'portability', 'withdrawal']);
+
+  const channels = new Set<string>();
+  for (const { model } of active) {
+    const d = model.declaration;
+    for (const c of d.controller.contacts)
+      if ((c.purposes ?? []).includes('rights'))
+        channels.add(`${w.channels[c.channel] ?? c.channel}: ${c.value}`);
+    for (const c of d.rights.channels)
+      if (c !== 'email' && c !== 'post' && c !== 'phone') channels.add(w.channels[c] ?? c);
+  }
+  const authorities = new Map<string, AccessInformation['complaint']['authorities'][number]>();
+  for (const { model } of active) {
+    const a = model.declaration.controller.supervisoryAuthority;
+    authorities.set(a.name, {
+      name: a.name,
+      country: a.country,
+      website: a.website,
+      email: a.email ?? null,
+      phone: a.phone ?? null,
+      address: addressLine(a.address),
+    });
+  }
+  const automated = held.filter((p) => p.automatedDecision !== null).map((p) => p.name);
+  const first = active[0]?.model.declaration;
+  const categories = [...allCategories].map(([key, declarationId]) =>
+    categoryHeld(ctx.policies.get(declarationId)?.model, key, lang),
+  );
+  categories.sort((a, b) => a.key.localeCompare(b.key));
+
+  return {
+    format: 'steward-access-information',
+    version: 1,
+    generatedAt: ctx.clock.now().toISOString(),
+    language: lang,
+    subject: {
+      id: subject.id,
+      jurisdiction: subject.jurisdiction,
+      jurisdictionName: describeJurisdiction(jurisdiction, lang),
+    },
+    controllers: active.map(({ model, version }) => ({
+      declarationId: model.id,
+      declarationVersion: version.version,
+      name: model.declaration.controller.name,
+      contacts: model.declaration.controller.contacts.map((c) => ({ channel: c.channel, value: c.value })),
+      dpo:
+        model.declaration.controller.dpo === undefined
+          ? null
+          : [model.declaration.controller.dpo.name, model.declaration.controller.dpo.email]
+              .filter((x) => x !== undefined)
+              .join(', '),
+    })),
+    summary: {
+      records,
+      categories,
+      text: w.summary(
+        records,
+        held.length,
+        joinWords(
+          categories.map((c) => c.name),
+          lang,
+        ),
+      ),
+    },
+    purposes: held,
+    sources: [...sources].flatMap(([declarationId, map]) =>
+      [...map.values()].map((s) =>
+        sourceHeld(ctx.policies.get(declarationId)?.model, declarationId, s, lang),
+      ),
+    ),
+    automatedDecisions: {
+      none: automated.length === 0,
+      text: automated.length === 0 ? w.noAutomated : w.automated(joinWords(automated, lang)),
+    },
+    rights: rights.filter((r) => !conditional.has(r.right) || r.appliesTo.length > 0),
+    howToExercise: {
+      text: w.howTo(first === undefined ? '1 month' : describeDuration(first.rights.deadline, lang)),
+      channels: [...channels],
+    },
+    complaint: { text: w.complaint, authorities: [...authorities.values()] },
+    notes: w.notes,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Status callbacks: when a DRP request changes state, its status object is POSTed to the
+ * `status_callback` the agent gave. Delivery is a durable job, so a slow or absent agent never
+ * holds up the change, and a failed delivery is retried with the queue's back-off. The job sends
+ * the request's status as it is when the job runs, so whatever order retries land in, the agent
+ * ends with the latest state.
+ */
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { defineJob, enqueue } from '../../jobs/queue.js';
+import type { Tx } from '../../store/transaction.js';
+import { loadRequest } from '../model.js';
+import { statusOf } from './status.js';
+import { callbackAllowed } from './protocol.js';
+
+/** How long an agent has to answer a callback before the attempt counts as failed. */
+export const CALLBACK_TIMEOUT_MS = 10_000;
+
+/** Register in src/jobs/registry.ts so workers deliver callbacks. */
+export const drpCallbackJob = defineJob({
+  type: 'rights.drp-callback',
+  version: 1,
+  payload: z.strictObject({ requestId: z.string().min(1) }),
+  // With the queue's doubling back-off (capped at an hour) this keeps trying for about two hours.
+  maxAttempts: 12,
+  async handler(ctx, { requestId }) {
+    const row = await loadRequest(ctx.store.db, requestId);
+    if (row.drp_callback === null) return { sent: false };
+    if (!callbackAllowed(row.drp_callback)) {
+      ctx.log.warn({ request: row.reference }, 'DRP status callback URL refused: not https');
+      return { sent: false, refused: true };
+    }
+    const status = statusOf(ctx, row);
+    const response = await fetch(row.drp_callback, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(status),
+      redirect: 'error',
+      signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
+    });
+    // The protocol says to discard the agent's answer.
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`the status callback answered HTTP ${response.status}`);
+    return { sent: true, status: status.status, reason: status.reason ?? null };
+  },
+});
+
+/**
+ * Queues a status callback for a request, if an agent asked for callbacks on it; call after a
+ * state change, passing the change's transaction so the callback is queued if and only if the
+ * change commits. One job per request, protocol state and deadline (an extension is news to the
+ * agent too): a second call for the same state (say, from both the workflow and the revoke route)
+ * queues nothing more. Returns whether a job was queued.
+ *
+ * @example
+ * await transaction(ctx.store, async (tx) => {
+ *   await moveRequest(tx, ctx, actor, row, 'completed', { kind: 'completed' });
+ *   await notifyDrpCallback(ctx, row.id, tx);
+ * });
+ */
+export async function notifyDrpCallback(
+  ctx: AppContext,
+  requestId: string,
+  tx: Tx = ctx.store.db,
+): Promise<boolean> {
+  const row = await loadRequest(tx, requestId);
+  if (row.drp_agent_id === null || row.drp_callback === null) return false;
+  const status = statusOf(ctx, row);
+  await enqueue(
+    tx,
+    ctx.clock,
+    drpCallbackJob,
+    { requestId },
+    { id: `drp-callback:${requestId}:${status.status}:${status.reason ?? ''}:${status.expected_by ?? ''}` },
+  );
+  return true;
+}

@@ -1,0 +1,521 @@
+/**
+ * Erasure of a person's data held by Steward itself (Art. 17, C9.2), with the exemptions the
+ * requester is told about (`kept`):
+ *
+ * - Data under an active legal hold stays until the hold is released (C4f.2, Art. 17(3)(e)).
+ * - Records serving a purpose that rests on a legal obligation (bookkeeping, for example) stay
+ *   while that purpose's retention runs (Art. 17(3)(b)), serving only that purpose. A record's
+ *   sealed data is kept whole: Steward cannot tell which field belongs to which category.
+ * - Consent events are proof that a consent we relied on was given, and of when it was withdrawn
+ *   (Art. 7(1)). They are kept only when the declaration says so: a purpose on a legal-obligation
+ *   basis that declares the category `user.consent` (the reference declaration's
+ *   `consent_records`), for its retention counted from the withdrawal, after which they go. Each
+ *   consent still given is first closed with a `withdrawn` event, so the kept proof shows that the
+ *   consent ended. Without such a purpose, the events are erased with everything else.
+ *
+ * Everything else goes: records, identifiers (email addresses in clear and keyed hashes),
+ * subscriptions, notice tasks, messages in the outbox to the person's addresses. Suppression
+ * entries stay, with the subject reference removed: they are keyed hashes, so an objection
+ * (C4a.7, C9.3) or an unsubscribe still holds if the address comes back. When anything is kept,
+ * the subject row stays as a tombstone with no identifiers, restricted, so what is kept is only
+ * stored (no message, no new record). The audit ledger is not erased: it records what was done,
+ * by pseudonymous ids, and must stay whole to be verifiable.
+ *
+ * Call `recipientsToNotify` before erasing: afterwards the records that name the recipients are gone.
+ */
+import { z } from 'zod';
+import type { Actor } from '../access/actor.js';
+import { actorRef, requirePermission } from '../access/actor.js';
+import { appendAudit } from '../audit/ledger.js';
+import { markSuppressionChange, suppressAddress } from '../consent/changes.js';
+import { consentHistory, deriveState, recordConsentEvents } from '../consent/ledger.js';
+import { ALL } from '../consent/suppression.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { categoryName, describeBasis, describeRetentionPeriod, joinWords } from '../policy/describe.js';
+import type { PolicyModel } from '../policy/model.js';
+import type { LegalBasis, Purpose, RetentionRule } from '../policy/schema.js';
+import { categoryCovers } from '../policy/taxonomy.js';
+import { localise } from '../policy/text.js';
+import type { LegalHold } from '../retention/holds.js';
+import { activeHolds, holdCovering } from '../retention/holds.js';
+import { transaction } from '../store/transaction.js';
+import type { Tx } from '../store/transaction.js';
+import type { IdentifierKind } from '../subjects/normalize.js';
+import { addDuration } from '../time.js';
+import { subjectForRequest } from './restrict-subject.js';
+
+export const eraseInput = z.strictObject({
+  subjectId: z.uuid('must be a subject id'),
+  requestId: z.string().min(1).max(100).optional(),
+});
+
+/** How many rows of each kind were erased. */
+export interface ErasedCounts {
+  readonly records: number;
+  /** Records kept for a legal obligation that lost every other purpose. */
+  readonly recordsReduced: number;
+  readonly identifiers: number;
+  readonly subscriptions: number;
+  readonly consentEvents: number;
+  readonly noticeTasks: number;
+  readonly messages: number;
+  /** The subject row and records merged into it: 0, or 1 and more when nothing was kept. */
+  readonly subjects: number;
+}
+
+/** Something kept despite the erasure, and why, in words for the requester. */
+export interface KeptData {
+  readonly what: 'records' | 'identifiers' | 'consent_events';
+  readonly count: number;
+  readonly categories: readonly string[];
+  readonly reason: 'legal_hold' | 'legal_obligation';
+  /** Requester-facing, in our words: the hold and its reason, or the purpose, the law and until when. */
+  readonly explanation: string;
+  readonly holdId?: string;
+  readonly purpose?: string;
+  /** The date the kept data is due to go, when the retention rule gives one. */
+  readonly until?: string;
+}
+
+export interface EraseResult {
+  readonly subjectId: string;
+  /** False when no such subject exists (never did, or was erased with nothing kept). */
+  readonly found: boolean;
+  readonly erased: ErasedCounts;
+  readonly kept: readonly KeptData[];
+  /** True when the subject row stays, reduced to a restricted tombstone, because something is kept. */
+  readonly tombstone: boolean;
+}
+
+const identifierCategory: Record<IdentifierKind, string> = {
+  email: 'user.contact.email',
+  phone: 'user.contact.phone_number',
+  account: 'user.unique_id',
+  customer: 'user.unique_id',
+  cookie: 'user.device.cookie_id',
+  device: 'user.device.device_id',
+};
+
+const CONSENT_CATEGORY = 'user.consent';
+
+const nothingErased: ErasedCounts = {
+  records: 0,
+  recordsReduced: 0,
+  identifiers: 0,
+  subscriptions: 0,
+  consentEvents: 0,
+  noticeTasks: 0,
+  messages: 0,
+  subjects: 0,
+};
+
+interface StoredPurpose {
+  readonly id: string;
+  readonly basis: LegalBasis | null;
+}
+
+/** Until when a legal-obligation purpose keeps data: a date, open (period counted from an event we do not know), or over. */
+type Retention =
+  | { readonly kind: 'until'; readonly date: Date; readonly rule: RetentionRule }
+  | { readonly kind: 'open'; readonly rule: RetentionRule | undefined }
+  | { readonly kind: 'over' };
+
+function retentionOf(
+  model: PolicyModel,
+  purpose: Purpose,
+  categories: readonly string[],
+  start: Date,
+  now: Date,
+): Retention {
+  let latest: { date: Date; rule: RetentionRule } | undefined;
+  let open: Retention | undefined;
+  for (const category of categories) {
+    const rule = model.retentionFor(purpose, category);
+    if (rule === undefined) {
+      open = { kind: 'open', rule: undefined };
+      continue;
+    }
+    if (rule.trigger !== 'collected' && rule.trigger !== 'last_interaction') {
+      open ??= { kind: 'open', rule };
+      continue;
+    }
+    const date = addDuration(start, rule.duration);
+    if (latest === undefined || date > latest.date) latest = { date, rule };
+  }
+  if (open !== undefined) return open;
+  if (latest === undefined || latest.date <= now) return { kind: 'over' };
+  return { kind: 'until', ...latest };
+}
+
+/** How long proof of consent is kept: its rule, counted from the withdrawal (the consent has ended). */
+function consentProofRetention(
+  model: PolicyModel,
+  purpose: Purpose,
+  withdrawnAt: Date,
+  now: Date,
+): Retention {
+  const rule = model.retentionFor(purpose, CONSENT_CATEGORY);
+  if (rule === undefined) return { kind: 'open', rule };
+  if (!['consent_withdrawn', 'collected', 'last_interaction'].includes(rule.trigger))
+    return { kind: 'open', rule };
+  const date = addDuration(withdrawnAt, rule.duration);
+  return date <= now ? { kind: 'over' } : { kind: 'until', date, rule };
+}
+
+function untilSentence(retention: Retention, plural: boolean): string {
+  const they = plural ? 'They' : 'It';
+  if (retention.kind === 'until') {
+    const end = retention.rule.action === 'anonymise' ? 'anonymised' : 'deleted';
+    return `${they} will be ${end} on ${retention.date.toISOString().slice(0, 10)}.`;
+  }
+  if (retention.kind === 'open' && retention.rule !== undefined)
+    return `${they} ${plural ? 'are' : 'is'} kept for ${describeRetentionPeriod(retention.rule, 'en')}.`;
+  return `${they} ${plural ? 'are' : 'is'} kept only as long as the law requires, then deleted.`;
+}
+
+function lawOf(purpose: Purpose): string {
+  return purpose.statutoryObligation === undefined
+    ? 'the law requires it'
+    : `the law requires it (${purpose.statutoryObligation})`;
+}
+
+function records(n: number): string {
+  return n === 1 ? '1 record' : `${n} records`;
+}
+
+/** Category names for the requester, from the first declaration in force that knows the key. */
+function namesOf(ctx: AppContext, categories: readonly string[]): string {
+  const models = ctx.policies.list().map((a) => a.model);
+  return joinWords(
+    categories.map((key) => {
+      const model = models.find((m) => m.hasCategory(key));
+      return model === undefined ? key : categoryName(model, key, 'en').toLowerCase();
+    }),
+    'en',
+  );
+}
+
+function holdExplanation(
+  ctx: AppContext,
+  hold: LegalHold,
+  what: string,
+  categories: readonly string[],
+): string {
+  const reference = hold.reference === null ? '' : ` (reference ${hold.reference})`;
+  return `We keep ${what} (${namesOf(ctx, categories)}) under a legal hold placed on ${hold.placedAt.slice(0, 10)}: ${hold.reason.replace(/\.$/, '')}${reference}. It is used for nothing else and is erased when the hold is released.`;
+}
+
+async function shellsOf(tx: Tx, subjectId: string): Promise<string[]> {
+  const found: string[] = [];
+  let frontier = [subjectId];
+  while (frontier.length > 0) {
+    const rows = await tx.selectFrom('subjects').select('id').where('merged_into', 'in', frontier).execute();
+    frontier = rows.map((r) => r.id).filter((id) => !found.includes(id) && id !== subjectId);
+    found.push(...frontier);
+  }
+  return found;
+}
+
+/**
+ * Erases a subject's data held by Steward, except what a legal hold or a legal obligation keeps,
+ * which is listed with the reason. Idempotent: running it again erases nothing more and lists
+ * the same exemptions. Needs `requests:manage`.
+ */
+export async function eraseSubject(
+  ctx: AppContext,
+  actor: Actor,
+  raw: z.input<typeof eraseInput>,
+): Promise<EraseResult> {
+  requirePermission(actor, 'requests:manage');
+  const input = eraseInput.parse(raw);
+  return transaction(ctx.store, async (tx): Promise<EraseResult> => {
+    let subject;
+    try {
+      subject = await subjectForRequest(tx, input.subjectId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found')
+        return {
+          subjectId: input.subjectId,
+          found: false,
+          erased: nothingErased,
+          kept: [],
+          tombstone: false,
+        };
+      throw error;
+    }
+    const now = ctx.clock.now();
+    const nowIso = now.toISOString();
+    const jurisdiction = subject.jurisdiction ?? 'default';
+    const shells = await shellsOf(tx, subject.id);
+    const ids = [subject.id, ...shells];
+    const holds = await activeHolds(tx, ids);
+    const erased = { ...nothingErased };
+    const kept: KeptData[] = [];
+
+    // Records.
+    const byHold = new Map<string, { hold: LegalHold; ids: string[]; categories: Set<string> }>();
+    const byObligation = new Map<
+      string,
+      { purpose: Purpose; ids: string[]; categories: Set<string>; retention: Retention }
+    >();
+    const rows = await tx.selectFrom('records').selectAll().where('subject_id', 'in', ids).execute();
+    for (const record of rows) {
+      const categories = JSON.parse(record.categories) as string[];
+      const hold = holdCovering(holds, categories);
+      if (hold !== undefined) {
+        const entry = byHold.get(hold.id) ?? { hold, ids: [], categories: new Set<string>() };
+        entry.ids.push(record.id);
+        for (const c of categories) entry.categories.add(c);
+        byHold.set(hold.id, entry);
+        continue;
+      }
+      const model = ctx.policies.get(record.declaration_id)?.model;
+      const purposes = JSON.parse(record.purposes) as StoredPurpose[];
+      const obligations = purposes.flatMap((p) => {
+        const purpose = p.basis === 'legal_obligation' ? model?.purposes.get(p.id) : undefined;
+        if (model === undefined || purpose === undefined) return [];
+        const covered = categories.filter((c) => purpose.categories.some((pc) => categoryCovers(pc, c)));
+        if (covered.length === 0) return [];
+        const retention = retentionOf(model, purpose, covered, new Date(record.collected_at), now);
+        return retention.kind === 'over' ? [] : [{ stored: p, purpose, retention }];
+      });
+      if (obligations.length === 0) {
+        erased.noticeTasks += Number(
+          (await tx.deleteFrom('notice_tasks').where('record_id', '=', record.id).executeTakeFirst())
+            .numDeletedRows,
+        );
+        await tx.deleteFrom('records').where('id', '=', record.id).execute();
+        erased.records += 1;
+        continue;
+      }
+      if (obligations.length < purposes.length) {
+        await tx
+          .updateTable('records')
+          .set({ purposes: JSON.stringify(obligations.map((o) => o.stored)) })
+          .where('id', '=', record.id)
+          .execute();
+        erased.recordsReduced += 1;
+      }
+      for (const o of obligations) {
+        const key = `${record.declaration_id}|${o.purpose.id}`;
+        const entry = byObligation.get(key) ?? {
+          purpose: o.purpose,
+          ids: [],
+          categories: new Set<string>(),
+          retention: o.retention,
+        };
+        entry.ids.push(record.id);
+        for (const c of categories) entry.categories.add(c);
+        if (
+          o.retention.kind === 'open' ||
+          (entry.retention.kind === 'until' &&
+            o.retention.kind === 'until' &&
+            o.retention.date > entry.retention.date)
+        )
+          entry.retention = o.retention;
+        byObligation.set(key, entry);
+      }
+    }
+    const keptRecordIds = [
+      ...[...byHold.values()].flatMap((e) => e.ids),
+      ...[...byObligation.values()].flatMap((e) => e.ids),
+    ];
+    for (const { hold, ids: recordIds, categories } of byHold.values()) {
+      const what = records(recordIds.length);
+      kept.push({
+        what: 'records',
+        count: recordIds.length,
+        categories: [...categories].sort(),
+        reason: 'legal_hold',
+        explanation: holdExplanation(ctx, hold, what, [...categories].sort()),
+        holdId: hold.id,
+      });
+    }
+    for (const { purpose, ids: recordIds, categories, retention } of byObligation.values()) {
+      const sorted = [...categories].sort();
+      kept.push({
+        what: 'records',
+        count: recordIds.length,
+        categories: sorted,
+        reason: 'legal_obligation',
+        explanation: `We keep ${records(recordIds.length)} (${namesOf(ctx, sorted)}) for "${localise(purpose.name, 'en')}", because ${lawOf(purpose)}; the legal basis is ${describeBasis('legal_obligation', 'en')}. ${recordIds.length === 1 ? 'It is' : 'They are'} used for nothing else. ${untilSentence(retention, recordIds.length !== 1)}`,
+        purpose: purpose.id,
+        ...(retention.kind === 'until' ? { until: retention.date.toISOString() } : {}),
+      });
+    }
+    if (keptRecordIds.length > 0) {
+      await tx
+        .updateTable('notice_tasks')
+        .set({
+          status: 'exempt',
+          closed_at: nowIso,
+          note: 'The person asked for erasure; the answer tells them what is kept and why.',
+        })
+        .where('record_id', 'in', keptRecordIds)
+        .where('status', '=', 'open')
+        .execute();
+    }
+
+    // Identifiers: suppression entries first, so objections and unsubscribes outlive the addresses.
+    const identifiers = await tx
+      .selectFrom('identifiers')
+      .selectAll()
+      .where('subject_id', 'in', ids)
+      .execute();
+    if (subject.objected_at !== null) {
+      for (const i of identifiers.filter((i) => i.kind === 'email'))
+        await suppressAddress(tx, ctx.clock, {
+          lookup: i.lookup,
+          declarationId: ALL,
+          scope: ALL,
+          reason: 'objected',
+          subjectId: null,
+        });
+    }
+    await tx.updateTable('suppressions').set({ subject_id: null }).where('subject_id', 'in', ids).execute();
+    erased.subscriptions = Number(
+      (await tx.deleteFrom('subscriptions').where('subject_id', 'in', ids).executeTakeFirst()).numDeletedRows,
+    );
+    const heldIdentifiers = new Map<string, { hold: LegalHold; categories: Set<string>; count: number }>();
+    const erasedAddresses: string[] = [];
+    for (const identifier of identifiers) {
+      const category = identifierCategory[identifier.kind as IdentifierKind] ?? 'user.unique_id';
+      const hold = holdCovering(holds, [category]);
+      if (hold !== undefined) {
+        const entry = heldIdentifiers.get(hold.id) ?? { hold, categories: new Set<string>(), count: 0 };
+        entry.categories.add(category);
+        entry.count += 1;
+        heldIdentifiers.set(hold.id, entry);
+        continue;
+      }
+      if (identifier.kind === 'email' && identifier.value !== null) erasedAddresses.push(identifier.value);
+      await tx.deleteFrom('identifiers').where('id', '=', identifier.id).execute();
+      erased.identifiers += 1;
+    }
+    for (const { hold, categories, count } of heldIdentifiers.values()) {
+      const sorted = [...categories].sort();
+      kept.push({
+        what: 'identifiers',
+        count,
+        categories: sorted,
+        reason: 'legal_hold',
+        explanation: holdExplanation(
+          ctx,
+          hold,
+          count === 1 ? 'an identifier' : `${count} identifiers`,
+          sorted,
+        ),
+        holdId: hold.id,
+      });
+    }
+    if (erasedAddresses.length > 0) {
+      erased.messages = Number(
+        (await tx.deleteFrom('outbox').where('to_address', 'in', erasedAddresses).executeTakeFirst())
+          .numDeletedRows,
+      );
+    }
+
+    // Consent events: kept as proof where a hold or a declared legal obligation keeps them.
+    const history = await consentHistory(tx, subject.id);
+    const consentHold = holdCovering(holds, [CONSENT_CATEGORY]);
+    for (const declarationId of [...new Set(history.map((e) => e.declarationId))].sort()) {
+      const events = history.filter((e) => e.declarationId === declarationId);
+      const active = ctx.policies.get(declarationId);
+      const proof = active?.model.declaration.purposes.find(
+        (p) =>
+          active.model.basisFor(p, jurisdiction) === 'legal_obligation' &&
+          p.categories.some((c) => categoryCovers(c, CONSENT_CATEGORY)),
+      );
+      const given = deriveState(events).filter((s) => s.given);
+      // The period counts from the withdrawal: now for consents still given, else the last event.
+      const withdrawnAt = given.length > 0 ? now : new Date(events[events.length - 1]?.at ?? nowIso);
+      const proofRetention =
+        active === undefined || proof === undefined
+          ? ({ kind: 'over' } as const)
+          : consentProofRetention(active.model, proof, withdrawnAt, now);
+      const keep = consentHold !== undefined || proofRetention.kind !== 'over';
+      if (!keep || active === undefined) {
+        erased.consentEvents += Number(
+          (
+            await tx
+              .deleteFrom('consent_events')
+              .where('subject_id', 'in', ids)
+              .where('declaration_id', '=', declarationId)
+              .executeTakeFirst()
+          ).numDeletedRows,
+        );
+        continue;
+      }
+      for (const state of given) {
+        await recordConsentEvents(tx, ctx, {
+          subjectId: subject.id,
+          declaration: active,
+          targets: [{ kind: state.target.kind, id: state.target.id, identifierId: state.identifierId }],
+          event: 'withdrawn',
+          noticeHash: active.version.contentHash,
+          channel: 'rights_request',
+          element: 'erasure',
+          at: now,
+        });
+      }
+      const count = events.length + given.length;
+      if (consentHold !== undefined) {
+        kept.push({
+          what: 'consent_events',
+          count,
+          categories: [CONSENT_CATEGORY],
+          reason: 'legal_hold',
+          explanation: holdExplanation(ctx, consentHold, 'the record of your consents', [CONSENT_CATEGORY]),
+          holdId: consentHold.id,
+        });
+      } else if (proof !== undefined) {
+        kept.push({
+          what: 'consent_events',
+          count,
+          categories: [CONSENT_CATEGORY],
+          reason: 'legal_obligation',
+          explanation: `We keep the record of when you gave and withdrew consent (not the data you consented to) for "${localise(proof.name, 'en')}", because ${lawOf(proof)}: it shows that what we did with your consent was lawful. The legal basis is ${describeBasis('legal_obligation', 'en')}. ${untilSentence(proofRetention, false)}`,
+          purpose: proof.id,
+          ...(proofRetention.kind === 'until' ? { until: proofRetention.date.toISOString() } : {}),
+        });
+      }
+    }
+
+    // The subject: a restricted tombstone when anything is kept or a hold is in force, else gone.
+    const tombstone = kept.length > 0 || holds.length > 0;
+    for (const id of [...shells, ...(tombstone ? [] : [subject.id])]) {
+      if (holds.some((h) => h.subjectId === id)) continue;
+      await tx.deleteFrom('consent_events').where('subject_id', '=', id).execute();
+      await tx.deleteFrom('legal_holds').where('subject_id', '=', id).execute();
+      await tx.deleteFrom('subjects').where('id', '=', id).execute();
+      erased.subjects += 1;
+    }
+    if (tombstone) {
+      await tx
+        .updateTable('subjects')
+        .set({ restricted: 1, updated_at: nowIso })
+        .where('id', '=', subject.id)
+        .execute();
+    }
+    await markSuppressionChange(tx, ctx.clock, null);
+    await appendAudit(tx, ctx.store.dialect, ctx.clock, {
+      actor: actorRef(actor),
+      action: 'subject.erased',
+      target: `subject:${subject.id}`,
+      details: {
+        request: input.requestId ?? null,
+        erased,
+        kept: kept.map((k) => ({
+          what: k.what,
+          count: k.count,
+          reason: k.reason,
+          hold: k.holdId ?? null,
+          purpose: k.purpose ?? null,
+        })),
+        tombstone,
+      },
+    });
+    return { subjectId: subject.id, found: true, erased, kept, tombstone };
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * What each request type does to Steward's own data, as the `steward` system's task in a
+ * fulfilment plan. An action returns a requester-facing summary (our words), the recipients to
+ * tell of a change (worked out before the change, since erasure removes what links them), and,
+ * when a person must decide or act (a correction to check, an objection to weigh),
+ * `manual: true`: the task stays open in the console until an operator closes it.
+ */
+import type { Actor } from '../access/actor.js';
+import type { Permission } from '../access/roles.js';
+import type { AppContext } from '../context.js';
+import { objectToDirectMarketing } from '../consent/subscriptions.js';
+import { eraseSubject } from './erase-subject.js';
+import type { RequestRow } from './model.js';
+import { recordObjection } from './object-processing.js';
+import { recipientsToNotify } from './recipients.js';
+import type { RecipientToNotify } from './recipients.js';
+import { restrictSubject } from './restrict-subject.js';
+import { answerAddress } from './verify-request.js';
+import { withdrawConsent } from './withdraw-consent.js';
+
+/** What the requester supplied, as sealed in `requests.claims`. */
+export interface RequestClaims {
+  readonly name?: string;
+  readonly identifiers: readonly { kind: string; value: string }[];
+  readonly details?: string;
+  readonly rectification?: readonly { field: string; value: string }[];
+  readonly objection?: { scope: 'direct_marketing' | 'purpose'; purposeId?: string; grounds?: string };
+  readonly language?: string;
+}
+
+export interface ActionOutcome {
+  readonly summary: readonly string[];
+  readonly manual?: boolean;
+  readonly recipients?: readonly Pick<RecipientToNotify, 'recipientId' | 'name' | 'why'>[];
+  readonly details?: unknown;
+  /** The requester's verified address, read before an erasure removes it; never stored in clear. */
+  readonly contact?: string;
+}
+
+type Action = (ctx: AppContext, request: RequestRow, claims: RequestClaims) => Promise<ActionOutcome>;
+
+/** Fulfilment acts for the request, with exactly the permission its use cases check. */
+const fulfilment = (request: RequestRow): Actor => ({
+  kind: 'system',
+  id: `request:${request.id}`,
+  name: `fulfilment of ${request.reference}`,
+  permissions: new Set<Permission>(['requests:manage', 'consent:write']),
+});
+
+const nothingHeld: ActionOutcome = { summary: ['We hold no personal data about you.'] };
+
+const recipientsOf = async (ctx: AppContext, subjectId: string) =>
+  (await recipientsToNotify(ctx, subjectId)).map(({ recipientId, name, why }) => ({
+    recipientId,
+    name,
+    why,
+  }));
+
+export const ownDataActions: Record<string, Action> = {
+  // The package is built when the requester collects it, from the data as it is then.
+  access: async (_ctx, request) =>
+    request.subject_id === null
+      ? nothingHeld
+      : { summary: ['Your copy is ready: it holds every record we keep about you and what we do with it.'] },
+  portability: async (_ctx, request) =>
+    request.subject_id === null
+      ? nothingHeld
+      : { summary: ['The data you gave us is ready in JSON and CSV, with a description of each field.'] },
+  // Whether a correction is accurate is a person's judgement; they apply it on the subject page.
+  rectification: async (ctx, request) =>
+    request.subject_id === null
+      ? nothingHeld
+      : {
+          summary: ['We checked the correction you asked for and applied it.'],
+          manual: true,
+          recipients: await recipientsOf(ctx, request.subject_id),
+        },
+  erasure: async (ctx, request) => {
+    if (request.subject_id === null) return nothingHeld;
+    const recipients = await recipientsOf(ctx, request.subject_id);
+    const contact = await answerAddress(ctx.store.db, request);
+    const result = await eraseSubject(ctx, fulfilment(request), {
+      subjectId: request.subject_id,
+      requestId: request.id,
+    });
+    return {
+      summary: [
+        'We erased the personal data we held about you.',
+        ...result.kept.map((k) => `Kept: ${k.explanation}`),
+      ],
+      recipients,
+      details: { erased: result.erased, kept: result.kept },
+      ...(contact ? { contact: contact.value } : {}),
+    };
+  },
+  restriction: async (ctx, request) => {
+    if (request.subject_id === null) return nothingHeld;
+    const recipients = await recipientsOf(ctx, request.subject_id);
+    await restrictSubject(ctx, fulfilment(request), { subjectId: request.subject_id, requestId: request.id });
+    return {
+      summary: [
+        'Your data is kept but not used for anything but storage until the restriction is lifted; we will tell you before we lift it.',
+      ],
+      recipients,
+    };
+  },
+  objection: async (ctx, request, claims) => {
+    if (request.subject_id === null) return nothingHeld;
+    if (claims.objection?.scope === 'purpose' && claims.objection.purposeId !== undefined) {
+      const outcome = await recordObjection(ctx, fulfilment(request), {
+        subjectId: request.subject_id,
+        declarationId: request.declaration_id,
+        purpose: claims.objection.purposeId,
+        requestId: request.id,
+      });
+      if (outcome.status === 'pending_decision')
+        return {
+          summary: ['We weighed your objection against the grounds for the processing.'],
+          manual: true,
+          details: outcome,
+        };
+      return {
+        summary:
+          outcome.status === 'upheld'
+            ? ['We stopped the processing you objected to.']
+            : [
+                'That processing does not rest on our legitimate interests, so an objection does not apply to it.',
+              ],
+        details: outcome,
+      };
+    }
+    await objectToDirectMarketing(ctx, `request:${request.id}`, { subjectId: request.subject_id });
+    return {
+      summary: [
+        'You will receive no direct marketing from us, at any address we hold, from now on. This needs no reasons and does not expire.',
+      ],
+    };
+  },
+  withdrawal: async (ctx, request) => {
+    if (request.subject_id === null) return nothingHeld;
+    const result = await withdrawConsent(ctx, fulfilment(request), {
+      subjectId: request.subject_id,
+      declarationId: request.declaration_id,
+      requestId: request.id,
+    });
+    return {
+      summary: [
+        result.stopped.length === 0
+          ? 'You had no consent in force with us.'
+          : `From now on we no longer process your data for: ${result.stopped.map((s) => s.name).join(', ')}.`,
+        ...result.continuing.map((c) => `Continues: ${c.name}. ${c.why}`),
+      ],
+      details: result,
+    };
+  },
+};

@@ -1,0 +1,236 @@
+/**
+ * Data portability (GDPR Art. 20, C9.5) and direct transmission to another controller (C5m.1).
+ *
+ * What is portable is derived from the declaration as captured on each record: data the person
+ * provided, which is a record from a `direct` source (they gave it) or an `observed` one (it
+ * records their own use of our sites and messages, which the EDPB's guidelines on portability count
+ * as provided), kept for at least one purpose whose legal basis was consent or contract. Data from
+ * third parties, public sources, group companies or social networks, and data kept only on other
+ * bases, is not portable (it is in the access package instead). Subscriptions the person made are
+ * included: they are choices the person gave under consent.
+ */
+import { z } from 'zod';
+import { appendAudit } from '../audit/ledger.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { transaction } from '../store/transaction.js';
+import type { FileDescription, PackageInput, PackageOutput, PackageResult } from './access-package.js';
+import { PackageZip, schemaDocument, textStream, writeSections } from './access-package.js';
+import type { RecordMeta, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
+import { resolveSubjectRow, subjectSections } from './subject-data.js';
+
+/** Source types whose data the person provided (Art. 20(1)). */
+const providedSourceTypes: ReadonlySet<string> = new Set(['direct', 'observed']);
+const portableBases: ReadonlySet<string> = new Set(['consent', 'contract']);
+
+/** True when a record is portable: provided by the person, for a purpose on consent or contract. */
+export function isPortable(record: RecordMeta): boolean {
+  return (
+    providedSourceTypes.has(record.sourceType) &&
+    record.purposes.some((p) => p.basis !== null && portableBases.has(p.basis))
+  );
+}
+
+function portableSections(ctx: AppContext, subjectId: string, input: Omit<PackageInput, 'subjectId'>) {
+  const options: SubjectDataOptions = {
+    language: input.lang,
+    recordFilter: isPortable,
+    sections: ['records', 'subscriptions'],
+    ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
+  };
+  return subjectSections(ctx, subjectId, options);
+}
+
+const readme = (controller: string, at: string) =>
+  `Data you provided to ${controller}, exported ${at} for you to take elsewhere (GDPR Art. 20).\n\n` +
+  'Each section is in two files with the same content: JSON (UTF-8) and CSV (RFC 4180, UTF-8, CRLF,\n' +
+  'header row). schema.json describes every file and field. Dates are ISO 8601 in UTC.\n';
+
+/**
+ * Writes the portability package of one person to `out` and ends it: the records they provided
+ * under consent or contract and their subscriptions, each as JSON and CSV, with `schema.json`.
+ *
+ * @throws AppError `not_found` when the subject is not in the partition asked for.
+ */
+export async function writePortabilityPackage(
+  ctx: AppContext,
+  input: PackageInput,
+  out: PackageOutput,
+): Promise<PackageResult> {
+  const subject = await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant);
+  const controller = ctx.policies.list()[0]?.model.declaration.controller.name ?? 'us';
+  const zip = new PackageZip(out, {
+    date: ctx.clock.now(),
+    ...(input.passphrase === undefined ? {} : { passphrase: input.passphrase }),
+  });
+  try {
+    await zip.add('README.txt', [readme(controller, ctx.clock.now().toISOString().slice(0, 10))]);
+    const written = await writeSections(zip, portableSections(ctx, subject.id, input));
+    const files: FileDescription[] = [
+      { path: 'README.txt', format: 'json', description: 'What this package is.' },
+      ...written.files,
+      { path: 'schema.json', format: 'json', description: 'This description of the files.' },
+    ];
+    await zip.add('schema.json', [schemaDocument('portability', files)]);
+    const count = zip.files;
+    const bytes = await zip.close();
+    return { files: count, records: written.records, bytes };
+  } catch (error) {
+    if (!(out instanceof WritableStream))
+      out.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+async function* sectionDocument(section: SubjectSection): AsyncGenerator<string> {
+  yield `${JSON.stringify(section.id)}: {"description": ${JSON.stringify(section.description)}, "fields": ${JSON.stringify(section.fields.map(({ name, type, description }) => ({ name, type, description })))}, "count": ${section.count}, "rows": [`;
+  let first = true;
+  for await (const page of section.pages()) {
+    yield `${first ? '\n' : ',\n'}${page.map((row: Row) => JSON.stringify(row)).join(',\n')}`;
+    first = false;
+  }
+  yield '\n]}';
+}
+
+/**
+ * The portable data as one JSON document, streamed: `{ format, generatedAt, controller, sections:
+ * { <id>: { description, fields, count, rows } } }`. This is what `transmitPortability` sends.
+ */
+export async function* portabilityDocument(
+  ctx: AppContext,
+  subjectId: string,
+  options: { tenant?: string; lang?: string } = {},
+): AsyncGenerator<string> {
+  const controller = ctx.policies.list()[0]?.model.declaration.controller.name ?? null;
+  yield `{"format": "steward-portability", "version": 1, "generatedAt": ${JSON.stringify(ctx.clock.now().toISOString())}, "controller": ${JSON.stringify(controller)}, "sections": {`;
+  let first = true;
+  for await (const section of portableSections(ctx, subjectId, {
+    lang: options.lang ?? 'en',
+    ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
+  })) {
+    yield first ? '\n' : ',\n';
+    yield* sectionDocument(section);
+    first = false;
+  }
+  yield '\n}}\n';
+}
+
+export const transmitInput = z.strictObject({
+  subjectId: z.string().min(1),
+  endpoint: z.url({ message: 'must be an absolute URL such as https://receiver.example/import' }),
+  /** An Authorization header value the receiving controller gave the person, if it needs one. */
+  authorization: z.string().max(4096).optional(),
+  /** The request this transmission fulfils, for the audit entry. */
+  requestReference: z.string().max(100).optional(),
+  tenant: z.string().max(300).optional(),
+  timeoutMs: z.number().int().min(1000).max(300_000).default(60_000),
+});
+
+export type TransmitResult =
+  | { readonly ok: true; readonly status: number; readonly bytes: number; readonly host: string }
+  | {
+      readonly ok: false;
+      readonly reason: 'rejected' | 'timeout' | 'unreachable';
+      readonly status: number | null;
+      readonly bytes: number;
+      readonly host: string;
+    };
+
+const loopbackHosts: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The endpoint if it may receive personal data: HTTPS, or plain HTTP only to this machine. */
+function checkedEndpoint(raw: string): URL {
+  const url = new URL(raw);
+  const problem =
+    url.protocol === 'https:'
+      ? undefined
+      : url.protocol === 'http:' && loopbackHosts.has(url.hostname)
+        ? undefined
+        : 'must use https: personal data is only sent encrypted (plain http is allowed only to this machine, 127.0.0.1 or localhost, for testing)';
+  if (url.username !== '' || url.password !== '')
+    throw new AppError(
+      'validation_failed',
+      'The endpoint must not contain a user name or password; pass authorization instead.',
+      [{ path: 'endpoint', message: 'must not contain credentials' }],
+    );
+  if (problem !== undefined)
+    throw new AppError('validation_failed', `The endpoint ${problem}.`, [
+      { path: 'endpoint', message: problem },
+    ]);
+  return url;
+}
+
+/**
+ * Sends the person's portable data (`portabilityDocument`) to another controller's endpoint on
+ * their instruction (C5m.1): one `POST` of `application/json`, streamed, with a timeout; no
+ * redirects are followed (data goes only where the person said). The transmission is written to
+ * the audit ledger with the endpoint's host, the bytes sent and the response status, never the
+ * data. A refusal or failure of the receiver is an outcome, not an exception.
+ *
+ * @throws AppError `validation_failed` for an endpoint that is not https (or loopback http).
+ */
+export async function transmitPortability(
+  ctx: AppContext,
+  actorRef: string,
+  raw: z.input<typeof transmitInput>,
+): Promise<TransmitResult> {
+  const input = transmitInput.parse(raw);
+  const url = checkedEndpoint(input.endpoint);
+  const subject = await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant);
+  let bytes = 0;
+  const source = textStream(
+    portabilityDocument(ctx, subject.id, input.tenant === undefined ? {} : { tenant: input.tenant }),
+  );
+  const body = source.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        bytes += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  let result: TransmitResult;
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        ...(input.authorization === undefined ? {} : { authorization: input.authorization }),
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(input.timeoutMs),
+      // Node's fetch streams a request body only in half-duplex mode.
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' });
+    await response.body?.cancel();
+    result =
+      response.status >= 200 && response.status < 300
+        ? { ok: true, status: response.status, bytes, host: url.host }
+        : { ok: false, reason: 'rejected', status: response.status, bytes, host: url.host };
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    result = {
+      ok: false,
+      reason: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable',
+      status: null,
+      bytes,
+      host: url.host,
+    };
+  }
+  await transaction(ctx.store, (tx) =>
+    appendAudit(tx, ctx.store.dialect, ctx.clock, {
+      actor: actorRef,
+      action: result.ok ? 'portability.transmitted' : 'portability.transmission_failed',
+      target: `subject:${subject.id}`,
+      details: {
+        host: url.host,
+        bytes: result.bytes,
+        status: result.status,
+        ...(result.ok ? {} : { reason: result.reason }),
+        ...(input.requestReference === undefined ? {} : { request: input.requestReference }),
+      },
+    }),
+  );
+  return result;
+}

@@ -1,0 +1,515 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { dialects, startTestApp } from '../../test/support/app.js';
+import type { TestApp } from '../../test/support/app.js';
+import { subscribeConfirmed } from '../../test/support/consent.js';
+import type { Clock } from '../context.js';
+import { Worker } from '../jobs/queue.js';
+import { jobDefinitions } from '../jobs/registry.js';
+import { checkSuppression } from '../consent/suppression.js';
+import { deadlineFrom } from './model.js';
+
+const DECLARATION = 'sncn-general';
+
+/** A clock the test moves by hand. */
+function handClock(at: string): Clock & { set(iso: string): void } {
+  let now = new Date(at).getTime();
+  // Each reading moves a millisecond on, so "newest first" is well defined.
+  return { now: () => new Date((now += 1)), set: (iso) => (now = new Date(iso).getTime()) };
+}
+
+test('C9.8 the deadline is one month on the calendar: 31 January gives the end of February', () => {
+  assert.equal(
+    deadlineFrom(new Date('2026-01-31T10:00:00Z'), 'P1M').toISOString(),
+    '2026-02-28T10:00:00.000Z',
+  );
+  assert.equal(
+    deadlineFrom(new Date('2028-01-31T10:00:00Z'), 'P1M').toISOString(),
+    '2028-02-29T10:00:00.000Z',
+  );
+  assert.equal(
+    deadlineFrom(new Date('2026-03-15T10:00:00Z'), 'P1M').toISOString(),
+    '2026-04-15T10:00:00.000Z',
+  );
+});
+
+for (const dialect of await dialects()) {
+  describe(`rights requests on ${dialect}`, () => {
+    let app: TestApp;
+    let officer: Record<string, string>;
+    const clock = handClock('2026-01-31T09:00:00.000Z');
+
+    before(async () => {
+      app = await startTestApp(dialect, { clock });
+      officer = {
+        cookie: (await app.signInAs('privacy_officer')).cookie,
+        'content-type': 'application/json',
+      };
+    });
+    after(() => app.close());
+
+    const runJobs = () => new Worker(app.ctx, jobDefinitions).drain();
+
+    const mailTo = (address: string, kind: string) =>
+      app.ctx.store.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('to_address', '=', address)
+        .where('kind', '=', kind)
+        .orderBy('created_at', 'desc')
+        .execute();
+
+    const codeFor = async (address: string) => {
+      const [message] = await mailTo(address, 'rights_code');
+      const code = /(?:Your code|Din kod): (\d{6})/.exec(message?.text_body ?? '')?.[1];
+      assert.ok(code, `a code was mailed to ${address}`);
+      return code;
+    };
+
+    const submit = (body: Record<string, unknown>) =>
+      app.request({
+        method: 'POST',
+        url: '/api/v1/privacy-centre/requests',
+        headers: { 'content-type': 'application/json' },
+        payload: { declarationId: DECLARATION, language: 'en', ...body },
+      });
+
+    const enter = (id: string, token: string, code: string) =>
+      app.request({
+        method: 'POST',
+        url: `/api/v1/privacy-centre/requests/${id}/code`,
+        headers: { 'content-type': 'application/json' },
+        payload: { token, code },
+      });
+
+    const page = async (id: string) => {
+      const res = await app.request({ method: 'GET', url: `/api/v1/requests/${id}`, headers: officer });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json<{
+        request: { status: string; channel: string; deadline: string; subjectId: string | null };
+        tasks: { id: string; kind: string; status: string; target: string }[];
+        timeline: { kind: string }[];
+      }>();
+    };
+
+    test('C13.1 a person asks through the privacy centre and gets a code at the address we hold', async () => {
+      await subscribeConfirmed(app, officer, 'vera@example.org');
+      const res = await submit({
+        type: 'access',
+        requester: { identifiers: [{ kind: 'email', value: ' vera@EXAMPLE.org' }] },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const receipt = res.json<{
+        id: string;
+        reference: string;
+        next: string;
+        accessToken: string;
+        dueAt: string;
+      }>();
+      assert.match(receipt.reference, /^R-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+      assert.equal(receipt.next, 'enter_code');
+      assert.equal(receipt.dueAt.slice(0, 10), '2026-02-28');
+      await runJobs();
+      const code = await codeFor('vera@example.org');
+      const entered = await enter(receipt.id, receipt.accessToken, code);
+      assert.equal(entered.statusCode, 200, entered.body);
+      assert.deepEqual(
+        entered.json(),
+        { ok: true, next: 'wait' },
+        'access asks for a second channel; with only one address on file, a person reviews instead',
+      );
+      const view = await page(receipt.id);
+      assert.equal(view.request.channel, 'privacy_centre');
+      assert.equal(view.request.status, 'awaiting_review');
+    });
+
+    test('C13.1 an operator enters a letter: the channel and the day it arrived are recorded', async () => {
+      await subscribeConfirmed(app, officer, 'letter.writer@example.org');
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer,
+        payload: {
+          declarationId: DECLARATION,
+          type: 'objection',
+          channel: 'post',
+          receivedAt: '2026-01-20T00:00:00.000Z',
+          objection: { scope: 'direct_marketing' },
+          requester: {
+            name: 'Letter Writer',
+            identifiers: [{ kind: 'email', value: 'letter.writer@example.org' }],
+          },
+        },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const receipt = res.json<{ id: string }>();
+      const view = await page(receipt.id);
+      assert.equal(view.request.channel, 'post');
+      assert.equal(view.request.deadline, '2026-02-20T00:00:00.000Z');
+    });
+
+    test('C9.6 a code goes only to contact details on file; an unknown requester gets the same answer and nothing is sent', async () => {
+      const known = await submit({
+        type: 'objection',
+        objection: { scope: 'direct_marketing' },
+        requester: {
+          identifiers: [
+            { kind: 'email', value: 'vera@example.org' },
+            { kind: 'email', value: 'attacker@evil.example' },
+          ],
+        },
+      });
+      const unknown = await submit({
+        type: 'objection',
+        objection: { scope: 'direct_marketing' },
+        requester: { identifiers: [{ kind: 'email', value: 'nobody@example.org' }] },
+      });
+      assert.equal(known.statusCode, 201);
+      assert.equal(unknown.statusCode, 201);
+      const shape = (r: { json<T>(): T }) => {
+        const body = r.json<Record<string, unknown>>();
+        return { keys: Object.keys(body).sort(), status: body.status, next: body.next };
+      };
+      assert.deepEqual(shape(known), shape(unknown));
+      await runJobs();
+      assert.equal(
+        (await mailTo('attacker@evil.example', 'rights_code')).length,
+        0,
+        'never to a supplied address not on file',
+      );
+      assert.equal((await mailTo('nobody@example.org', 'rights_code')).length, 0);
+      // The decoy challenge answers like a wrong code, then locks after five tries.
+      const receipt = unknown.json<{ id: string; accessToken: string }>();
+      for (let i = 0; i < 4; i += 1)
+        assert.deepEqual((await enter(receipt.id, receipt.accessToken, '000000')).json(), {
+          ok: false,
+          reason: 'wrong_code',
+        });
+      assert.deepEqual((await enter(receipt.id, receipt.accessToken, '000000')).json(), {
+        ok: false,
+        reason: 'too_many_attempts',
+      });
+      // A forged token reaches nothing.
+      const forged = await enter(receipt.id, 'x'.repeat(32), '123456');
+      assert.equal(forged.statusCode, 400);
+    });
+
+    test('C9.6 five wrong codes lock the challenge even for the right person; a fresh code works', async () => {
+      await subscribeConfirmed(app, officer, 'locked@example.org');
+      const receipt = (
+        await submit({
+          type: 'objection',
+          objection: { scope: 'direct_marketing' },
+          requester: { identifiers: [{ kind: 'email', value: 'locked@example.org' }] },
+        })
+      ).json<{ id: string; accessToken: string }>();
+      await runJobs();
+      const code = await codeFor('locked@example.org');
+      const wrong = code === '999999' ? '999998' : '999999';
+      for (let i = 0; i < 5; i += 1) await enter(receipt.id, receipt.accessToken, wrong);
+      assert.deepEqual((await enter(receipt.id, receipt.accessToken, code)).json(), {
+        ok: false,
+        reason: 'too_many_attempts',
+      });
+      const resend = await app.request({
+        method: 'POST',
+        url: `/api/v1/privacy-centre/requests/${receipt.id}/resend`,
+        headers: { 'content-type': 'application/json' },
+        payload: { token: receipt.accessToken },
+      });
+      assert.equal(resend.statusCode, 202);
+      await runJobs();
+      const fresh = await codeFor('locked@example.org');
+      assert.deepEqual((await enter(receipt.id, receipt.accessToken, fresh)).json(), {
+        ok: true,
+        next: 'wait',
+      });
+    });
+
+    test('C9.3 an objection to direct marketing needs no reasons and blocks every marketing message at once', async () => {
+      await subscribeConfirmed(app, officer, 'objector@example.org');
+      const receipt = (
+        await submit({
+          type: 'objection',
+          objection: { scope: 'direct_marketing' },
+          requester: { identifiers: [{ kind: 'email', value: 'objector@example.org' }] },
+        })
+      ).json<{ id: string; accessToken: string }>();
+      await runJobs();
+      assert.deepEqual(
+        (await enter(receipt.id, receipt.accessToken, await codeFor('objector@example.org'))).json(),
+        { ok: true, next: 'wait' },
+      );
+      await runJobs();
+      const view = await page(receipt.id);
+      assert.equal(view.request.status, 'completed');
+      await runJobs();
+      const [verdict] = await checkSuppression(app.ctx, {
+        declarationId: DECLARATION,
+        communication: 'sncn_newsletter',
+        addresses: ['objector@example.org'],
+      });
+      assert.deepEqual(verdict, { allowed: false, reason: 'objected' });
+      const [done] = await mailTo('objector@example.org', 'rights_completed');
+      assert.match(done?.text_body ?? '', /no direct marketing/);
+      assert.match(done?.text_body ?? '', /Integritetsskyddsmyndigheten|supervisory authority/);
+    });
+
+    test('C1.2 a request about a service run for a Provider is routed there and the requester is told who the Provider is', async () => {
+      const res = await submit({
+        type: 'erasure',
+        serviceId: 'visilion',
+        requester: { identifiers: [{ kind: 'email', value: 'user@customer.example' }] },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const receipt = res.json<{ id: string; next: string; status: string; provider: { text: string } }>();
+      assert.equal(receipt.next, 'routed_to_provider');
+      assert.equal(receipt.status, 'routed');
+      assert.match(receipt.provider.text, /Visilion/);
+      assert.match(receipt.provider.text, /controller/);
+      const view = await page(receipt.id);
+      assert.deepEqual(
+        view.tasks.map((t) => [t.kind, t.target, t.status]),
+        [['provider_route', 'visilion', 'pending']],
+      );
+    });
+
+    test('C1.3 a request names its declaration: an unknown one or an undeclared service is refused and nothing is stored', async () => {
+      const before = await app.ctx.store.db
+        .selectFrom('requests')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const unknown = await submit({
+        declarationId: 'no-such-policy',
+        type: 'access',
+        requester: { identifiers: [{ kind: 'email', value: 'a@example.org' }] },
+      });
+      assert.equal(unknown.statusCode, 404);
+      assert.match(unknown.json<{ error: { message: string } }>().error.message, /no-such-policy/);
+      const service = await submit({
+        type: 'access',
+        serviceId: 'teleporter',
+        requester: { identifiers: [{ kind: 'email', value: 'a@example.org' }] },
+      });
+      assert.equal(service.statusCode, 422, service.body);
+      const afterCount = await app.ctx.store.db
+        .selectFrom('requests')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(afterCount.n), Number(before.n));
+    });
+
+    test('C9.8 an extension needs reasons, is told to the requester, and cannot come after the first deadline', async () => {
+      await subscribeConfirmed(app, officer, 'patient@example.org');
+      const receipt = (
+        await submit({
+          type: 'restriction',
+          requester: { identifiers: [{ kind: 'email', value: 'patient@example.org' }] },
+        })
+      ).json<{ id: string; accessToken: string }>();
+      await runJobs();
+      await enter(receipt.id, receipt.accessToken, await codeFor('patient@example.org'));
+      const extend = (by: string) =>
+        app.request({
+          method: 'POST',
+          url: `/api/v1/requests/${receipt.id}/extend`,
+          headers: officer,
+          payload: { by, reasons: 'Many systems hold parts of the data.' },
+        });
+      assert.equal((await extend('P3M')).statusCode, 400, 'longer than the declaration allows');
+      const ok = await extend('P2M');
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal(ok.json<{ request: { deadline: string } }>().request.deadline.slice(0, 10), '2026-04-28');
+      await runJobs();
+      const [notice] = await mailTo('patient@example.org', 'rights_extension');
+      assert.match(notice?.text_body ?? '', /Many systems hold parts of the data/);
+      assert.equal((await extend('P1M')).statusCode, 409, 'only once');
+    });
+
+    test('C9.7 a refusal states its reasons and names the supervisory authority and the right to complain', async () => {
+      await subscribeConfirmed(app, officer, 'refused@example.org');
+      const receipt = (
+        await submit({
+          type: 'erasure',
+          requester: { identifiers: [{ kind: 'email', value: 'refused@example.org' }] },
+        })
+      ).json<{ id: string; accessToken: string }>();
+      await runJobs();
+      await enter(receipt.id, receipt.accessToken, await codeFor('refused@example.org'));
+      const res = await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${receipt.id}/refuse`,
+        headers: officer,
+        payload: { ground: 'manifestly_unfounded', reasons: 'The same request was answered last week.' },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      await runJobs();
+      const [message] = await mailTo('refused@example.org', 'rights_refused');
+      assert.match(message?.text_body ?? '', /answered last week/);
+      assert.match(
+        message?.text_body ?? '',
+        /complaint with the supervisory authority, Integritetsskyddsmyndigheten/,
+      );
+    });
+
+    test('C9.8 reminders come before the deadline and the overdue view lists what is late', async () => {
+      await subscribeConfirmed(app, officer, 'late@example.org');
+      const receipt = (
+        await submit({
+          type: 'erasure',
+          requester: { identifiers: [{ kind: 'email', value: 'late@example.org' }] },
+        })
+      ).json<{ id: string; accessToken: string }>();
+      await runJobs();
+      await enter(receipt.id, receipt.accessToken, await codeFor('late@example.org'));
+      clock.set('2026-02-22T09:00:00.000Z');
+      try {
+        await runJobs();
+        const { deadlineSweepJob } = await import('./workflow.js');
+        const swept = (await deadlineSweepJob.handler(app.ctx, {}, { id: 'x', attempt: 1, version: 1 })) as {
+          reminded: number;
+        };
+        assert.ok(swept.reminded >= 1);
+        officer = {
+          cookie: (await app.signInAs('privacy_officer')).cookie,
+          'content-type': 'application/json',
+        };
+        assert.ok((await page(receipt.id)).timeline.some((e) => e.kind.startsWith('reminder_P7D')));
+        clock.set('2026-03-01T09:00:00.000Z');
+        const overdue = await app.request({
+          method: 'GET',
+          url: '/api/v1/requests?overdue=true',
+          headers: { cookie: (await app.signInAs('auditor')).cookie },
+        });
+        assert.ok(overdue.json<{ requests: { id: string }[] }>().requests.some((r) => r.id === receipt.id));
+      } finally {
+        clock.set('2026-01-31T09:00:00.000Z');
+        officer = {
+          cookie: (await app.signInAs('privacy_officer')).cookie,
+          'content-type': 'application/json',
+        };
+      }
+    });
+
+    test('C9.1 the first copy is free: a fee can be marked only for a further copy, with reasons', async () => {
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer,
+        payload: {
+          declarationId: DECLARATION,
+          type: 'access',
+          channel: 'email',
+          requester: { identifiers: [{ kind: 'email', value: 'vera@example.org' }] },
+        },
+      });
+      const { id } = res.json<{ id: string }>();
+      await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/approve`,
+        headers: officer,
+        payload: { note: 'Known customer, checked by phone' },
+      });
+      const fee = await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/fee`,
+        headers: officer,
+        payload: {
+          ground: 'further_copy',
+          amount: 150,
+          currency: 'SEK',
+          reasons: 'A second copy within a month.',
+        },
+      });
+      assert.equal(fee.statusCode, 409, fee.body);
+      assert.match(fee.json<{ error: { message: string } }>().error.message, /first copy/);
+    });
+
+    test('C9.6 the answer is collected once, through an expiring link and a fresh code to the verified address', async () => {
+      await subscribeConfirmed(app, officer, 'collector@example.org');
+      const receipt = (
+        await submit({
+          type: 'objection',
+          objection: { scope: 'direct_marketing' },
+          requester: { identifiers: [{ kind: 'email', value: 'collector@example.org' }] },
+        })
+      ).json<{ id: string }>();
+      await runJobs();
+      // An access request entered from a letter and approved by an operator who checked the person.
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer,
+        payload: {
+          declarationId: DECLARATION,
+          type: 'access',
+          channel: 'post',
+          language: 'en',
+          requester: { identifiers: [{ kind: 'email', value: 'collector@example.org' }] },
+        },
+      });
+      const { id } = res.json<{ id: string }>();
+      void receipt;
+      await runJobs();
+      const code = await codeFor('collector@example.org');
+      const accessReceipt = await app.ctx.store.db
+        .selectFrom('requests')
+        .select('id')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.ok(accessReceipt);
+      // The requester of a letter has no token; the operator verifies and approves instead.
+      void code;
+      const approve = await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/approve`,
+        headers: officer,
+        payload: { note: 'Signed letter matched the address on file' },
+      });
+      assert.equal(approve.statusCode, 200, approve.body);
+      await runJobs();
+      assert.equal((await page(id)).request.status, 'completed');
+      await runJobs();
+      const [done] = await mailTo('collector@example.org', 'rights_completed');
+      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text_body ?? '')?.[1];
+      assert.ok(link, 'the completion message carries a result link');
+      const download = (code: string) =>
+        app.request({
+          method: 'POST',
+          url: `/api/v1/privacy-centre/results/${link}/download`,
+          headers: { 'content-type': 'application/json' },
+          payload: { code },
+        });
+      assert.equal(
+        (await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` }))
+          .statusCode,
+        202,
+      );
+      await runJobs();
+      const fresh = await codeFor('collector@example.org');
+      const wrong = await download(fresh === '111111' ? '222222' : '111111');
+      assert.equal(wrong.statusCode, 403, 'a wrong code gets nothing');
+      const zip = await download(fresh);
+      assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
+      assert.equal(zip.headers['content-type'], 'application/zip');
+      assert.equal(zip.rawPayload.subarray(0, 2).toString(), 'PK');
+      const again = await download(fresh);
+      assert.equal(again.statusCode, 400, 'the link works once');
+    });
+
+    test('a support agent cannot refuse on behalf of the public form, and the public cannot use operator channels', async () => {
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/v1/privacy-centre/requests',
+        headers: { 'content-type': 'application/json' },
+        payload: {
+          declarationId: DECLARATION,
+          type: 'access',
+          channel: 'post',
+          requester: { identifiers: [{ kind: 'email', value: 'x@example.org' }] },
+        },
+      });
+      assert.equal(res.statusCode, 400);
+    });
+  });
+}

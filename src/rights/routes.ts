@@ -1,0 +1,287 @@
+/**
+ * Rights requests over HTTP: the operators' API (queue, request page, review, refusal,
+ * extension, fee, tasks), API and operator intake, and the requester's own endpoints behind the
+ * privacy centre (submit, enter a code, follow the request, collect the result). Requester
+ * endpoints need no account: the request's token is their key, and they are rate-limited.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { actorOf, guard } from '../server/auth.js';
+import { PassThrough } from 'node:stream';
+import { collectResult, requestResultCode } from './collect-result.js';
+import { submitRequest, submitRequestInput } from './submit-request.js';
+import {
+  approveRequest,
+  closeTask,
+  closeTaskInput,
+  enterCode,
+  extendInput,
+  extendRequest,
+  feeInput,
+  listRequests,
+  listRequestsInput,
+  openRequest,
+  refuseInput,
+  refuseRequest,
+  requesterView,
+  resendCode,
+  reviewInput,
+  setFee,
+  withdrawByRequester,
+  withdrawRequest,
+} from './workflow.js';
+
+const idParams = z.strictObject({ id: z.string().min(1).max(100) });
+const tokenBody = z.strictObject({ token: z.string().min(10).max(200) });
+const publicLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+
+export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+    // ---- Operators and integrations ----
+    app.post(
+      '/requests',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'Open a request: from an integrated system (api), or on behalf of a letter, email or call',
+          body: submitRequestInput,
+        },
+        // The channel decides the permission (see submitRequest).
+        onRequest: guard(),
+      },
+      async (request, reply) =>
+        reply.code(201).send(await submitRequest(ctx, actorOf(request), request.body)),
+    );
+    app.get(
+      '/requests',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'The request queue, soonest deadline first',
+          querystring: listRequestsInput,
+        },
+        onRequest: guard('requests:read'),
+      },
+      async (request) => ({ requests: await listRequests(ctx, actorOf(request), request.query) }),
+    );
+    app.get(
+      '/requests/:id',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'A request: what was asked, its timeline, tasks and verification state (audited)',
+          params: idParams,
+        },
+        onRequest: guard('requests:read'),
+      },
+      async (request) => openRequest(ctx, actorOf(request), request.params.id),
+    );
+    app.post(
+      '/requests/:id/approve',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'Approve after review (or verify a paper request) and start fulfilment',
+          params: idParams,
+          body: reviewInput,
+        },
+        onRequest: guard('requests:manage'),
+      },
+      async (request) => ({
+        request: await approveRequest(ctx, actorOf(request), request.params.id, request.body),
+      }),
+    );
+    app.post(
+      '/requests/:id/refuse',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'Refuse with reasons; the requester is told of the right to complain',
+          params: idParams,
+          body: refuseInput,
+        },
+        onRequest: guard('requests:manage'),
+      },
+      async (request) => ({
+        request: await refuseRequest(ctx, actorOf(request), request.params.id, request.body),
+      }),
+    );
+    app.post(
+      '/requests/:id/extend',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'Extend the deadline before it passes, with reasons sent to the requester',
+          params: idParams,
+          body: extendInput,
+        },
+        onRequest: guard('requests:manage'),
+      },
+      async (request) => ({
+        request: await extendRequest(ctx, actorOf(request), request.params.id, request.body),
+      }),
+    );
+    app.post(
+      '/requests/:id/fee',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'Mark a fee for a further copy or a manifestly excessive request, with reasons',
+          params: idParams,
+          body: feeInput,
+        },
+        onRequest: guard('requests:manage'),
+      },
+      async (request) => ({ request: await setFee(ctx, actorOf(request), request.params.id, request.body) }),
+    );
+    app.post(
+      '/requests/:id/withdraw',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'Record that the requester withdrew the request',
+          params: idParams,
+          body: z.strictObject({ reason: z.string().min(1).max(2000) }),
+        },
+        onRequest: guard('requests:manage'),
+      },
+      async (request) => ({
+        request: await withdrawRequest(ctx, actorOf(request), request.params.id, request.body.reason),
+      }),
+    );
+    app.post(
+      '/requests/:id/tasks/:taskId/close',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'Close a manual task: a correction applied, a recipient or Provider told',
+          params: z.strictObject({ id: z.string().min(1).max(100), taskId: z.string().min(1).max(100) }),
+          body: closeTaskInput,
+        },
+        onRequest: guard('requests:manage'),
+      },
+      async (request, reply) => {
+        await closeTask(ctx, actorOf(request), request.params.id, request.params.taskId, request.body);
+        return reply.code(204).send();
+      },
+    );
+
+    // ---- The requester (privacy centre) ----
+    app.post(
+      '/privacy-centre/requests',
+      {
+        schema: {
+          tags: ['privacy centre'],
+          summary: 'A person opens a request; a code goes to the contact details we hold, if any',
+          body: submitRequestInput.omit({ channel: true, receivedAt: true, verifiedBy: true }),
+        },
+        config: publicLimit,
+      },
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(await submitRequest(ctx, 'public', { ...request.body, channel: 'privacy_centre' })),
+    );
+    app.post(
+      '/privacy-centre/requests/:id/status',
+      {
+        schema: {
+          tags: ['privacy centre'],
+          summary: 'The requester follows the request',
+          params: idParams,
+          body: tokenBody,
+        },
+        config: publicLimit,
+      },
+      async (request) => requesterView(ctx, { requestId: request.params.id, token: request.body.token }),
+    );
+    app.post(
+      '/privacy-centre/requests/:id/code',
+      {
+        schema: {
+          tags: ['privacy centre'],
+          summary: 'The requester enters the code sent to them',
+          params: idParams,
+          body: tokenBody.extend({ code: z.string().regex(/^\d{6}$/, 'six digits') }),
+        },
+        config: publicLimit,
+      },
+      async (request) => enterCode(ctx, { requestId: request.params.id, ...request.body }),
+    );
+    app.post(
+      '/privacy-centre/requests/:id/resend',
+      {
+        schema: { tags: ['privacy centre'], summary: 'Send a fresh code', params: idParams, body: tokenBody },
+        config: { rateLimit: { max: 3, timeWindow: '10 minutes' } },
+      },
+      async (request, reply) => {
+        await resendCode(ctx, { requestId: request.params.id, token: request.body.token });
+        return reply.code(202).send({ sent: 'if we hold contact details for you' });
+      },
+    );
+    const resultParams = z.strictObject({ token: z.string().min(20).max(200) });
+    app.post(
+      '/privacy-centre/results/:token/code',
+      {
+        schema: {
+          tags: ['privacy centre'],
+          summary: 'Send a code to the verified address before collecting a result',
+          params: resultParams,
+        },
+        config: { rateLimit: { max: 3, timeWindow: '10 minutes' } },
+      },
+      async (request, reply) => {
+        await requestResultCode(ctx, request.params.token);
+        return reply.code(202).send({ sent: true });
+      },
+    );
+    app.post(
+      '/privacy-centre/results/:token/download',
+      {
+        schema: {
+          tags: ['privacy centre'],
+          summary: 'Collect the result once, with the code: a ZIP, encrypted when a passphrase is given',
+          params: resultParams,
+          body: z.strictObject({
+            code: z.string().regex(/^\d{6}$/, 'six digits'),
+            passphrase: z.string().min(8, 'at least 8 characters').max(200).optional(),
+          }),
+        },
+        config: publicLimit,
+      },
+      async (request, reply) => {
+        const stream = new PassThrough();
+        const result = await collectResult(ctx, { token: request.params.token, ...request.body }, () => {
+          void reply
+            .type('application/zip')
+            .header('content-disposition', 'attachment; filename="my-data.zip"')
+            .header('cache-control', 'no-store')
+            .send(stream);
+          return stream;
+        });
+        if (!result.ok) return reply.code(403).send({ ok: false, reason: result.reason });
+        return reply;
+      },
+    );
+    app.post(
+      '/privacy-centre/requests/:id/withdraw',
+      {
+        schema: {
+          tags: ['privacy centre'],
+          summary: 'The requester withdraws the request',
+          params: idParams,
+          body: tokenBody,
+        },
+        config: publicLimit,
+      },
+      async (request, reply) => {
+        await withdrawByRequester(ctx, { requestId: request.params.id, token: request.body.token });
+        return reply.code(204).send();
+      },
+    );
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * Taking in a rights request (C13.1): from the privacy centre, the API, an operator entering a
+ * letter, email or call (the channel is recorded), or a Data Rights Protocol agent. A request
+ * names its declaration (C1.3) and may name a service: a request about a service run as a
+ * processor is routed to that service's Provider, and the requester is told who that is (C1.2).
+ * The answer never says whether we hold data about the requester.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Actor } from '../access/actor.js';
+import { actorRef, requirePermission } from '../access/actor.js';
+import { seal } from '../capture/sealed.js';
+import type { AppContext } from '../context.js';
+import { randomToken, sha256Hex } from '../crypto.js';
+import { AppError, notInForce } from '../errors.js';
+import { requestTypes } from '../policy/schema.js';
+import { transaction } from '../store/transaction.js';
+import type { Tx } from '../store/transaction.js';
+import { CONTROLLER_TENANT, findSubjectId, normaliseAll } from '../subjects/subjects.js';
+import { addDuration } from '../time.js';
+import { languageOf, providerText } from './emails.js';
+import type { RequestRow } from './model.js';
+import { deadlineFrom, moveRequest, newReference, requestChannels } from './model.js';
+import { startFulfilment } from './fulfil.js';
+import { issueChallenge, statusUrl } from './verify-request.js';
+
+/** Requests one contact may open in a day: enough for a person, too few to probe with. */
+export const REQUESTS_PER_CONTACT_PER_DAY = 5;
+
+export const submitRequestInput = z.strictObject({
+  declarationId: z.string().min(1).max(100),
+  serviceId: z.string().min(1).max(100).optional().describe('The service the request concerns (C1.2, C1.3)'),
+  type: z.enum(requestTypes),
+  channel: z.enum(requestChannels).default('api'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}$/)
+    .optional(),
+  requester: z.strictObject({
+    name: z.string().min(1).max(200).optional(),
+    identifiers: z
+      .array(
+        z.strictObject({
+          kind: z.enum(['email', 'phone', 'account', 'customer']),
+          value: z.string().min(1).max(320),
+        }),
+      )
+      .min(1, 'give at least one email address, phone number or account id')
+      .max(10),
+  }),
+  details: z.string().max(5000).optional().describe('What the person wrote, in their words'),
+  rectification: z
+    .array(z.strictObject({ field: z.string().min(1).max(100), value: z.string().max(2000) }))
+    .max(50)
+    .optional()
+    .describe('For rectification: what should be corrected, and to what'),
+  objection: z
+    .strictObject({
+      scope: z.enum(['direct_marketing', 'purpose']),
+      purposeId: z.string().min(1).max(100).optional(),
+      grounds: z.string().max(5000).optional(),
+    })
+    .optional(),
+  jurisdiction: z
+    .string()
+    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/)
+    .optional(),
+  receivedAt: z
+    .string()
+    .datetime({ offset: true })
+    .optional()
+    .describe('Operator entry: when the letter, email or call arrived (the deadline runs from then)'),
+  verifiedBy: z
+    .enum(['account_session'])
+    .optional()
+    .describe('API only: the integrating system vouches that the person is signed in to this account'),
+});
+export type SubmitRequestInput = z.input<typeof submitRequestInput>;
+
+export interface RequestReceipt {
+  readonly id: string;
+  readonly reference: string;
+  readonly status: string;
+  readonly receivedAt: string;
+  readonly dueAt: string;
+  /** The requester's handle to follow the request and enter codes; shown once, kept only as a hash. */
+  readonly accessToken: string;
+  readonly statusUrl: string;
+  /** What to tell the requester next, in the same words whether or not we hold data about them. */
+  readonly next: 'enter_code' | 'wait' | 'routed_to_provider';
+  readonly provider?: { readonly name: string; readonly contact: string | null; readonly text: string };
+}
+
+/** Who may use which channel: the public only the privacy centre, operators the paper channels. */
+function checkChannel(actor: Actor | 'public', channel: string): void {
+  if (actor === 'public') {
+    if (channel !== 'privacy_centre')
+      throw new AppError('forbidden', 'The public form takes privacy centre requests only.');
+    return;
+  }
+  if (channel === 'email' || channel === 'post' || channel === 'phone') {
+    requirePermission(actor, 'requests:manage');
+  } else if (channel === 'privacy_centre') {
+    throw new AppError('validation_failed', 'Privacy centre requests come through the public form.', [
+      { path: 'channel', message: 'use api, email, post or phone' },
+    ]);
+  } else {
+    requirePermission(actor, 'requests:submit');
+  }
+}
+
+/**
+ * Opens a request. `actor` is 'public' for the privacy centre form; an operator or API key
+ * otherwise. DRP requests come through src/rights/drp with `drp` set.
+ */
+export async function submitRequest(
+  ctx: AppContext,
+  actor: Actor | 'public',
+  raw: SubmitRequestInput,
+  drp?: { agentId: string; agentRequestId?: string; callback?: string },
+): Promise<RequestReceipt> {
+  const input = submitRequestInput.parse(raw);
+  if (drp === undefined) checkChannel(actor, input.channel);
+  const active = ctx.policies.get(input.declarationId);
+  if (active === undefined) throw notInForce(input.declarationId);
+  const declaration = active.model.declaration;
+  if (!declaration.rights.channels.includes(input.channel))
+    throw new AppError(
+      'validation_failed',
+      `"${declaration.id}" does not take requests by ${input.channel}; it takes them by ${declaration.rights.channels.join(', ')}.`,
+      [{ path: 'channel', message: 'not offered by the declaration' }],
+    );
+  const service =
+    input.serviceId === undefined ? undefined : declaration.services.find((s) => s.id === input.serviceId);
+  if (input.serviceId !== undefined && service === undefined)
+    throw new AppError(
+      'not_declared',
+      `Service "${input.serviceId}" is not declared in "${declaration.id}".`,
+      [{ path: 'serviceId', message: 'unknown service' }],
+    );
+  if (input.type === 'rectification' && (input.rectification?.length ?? 0) === 0 && !input.details)
+    throw new AppError('validation_failed', 'Say what should be corrected.', [
+      { path: 'rectification', message: 'required for a rectification request' },
+    ]);
+  if (input.objection?.scope === 'purpose') {
+    const purpose = input.objection.purposeId && active.model.purposes.get(input.objection.purposeId);
+    if (!purpose)
+      throw new AppError('not_declared', 'Name a declared purpose to object to.', [
+        { path: 'objection.purposeId', message: 'unknown purpose' },
+      ]);
+  }
+  if (input.verifiedBy !== undefined) {
+    if (actor === 'public' || input.channel !== 'api')
+      throw new AppError('forbidden', 'Only an integrated system, through the API, can vouch for a session.');
+    if (declaration.rights.verification[input.type]?.method !== 'account_session')
+      throw new AppError(
+        'validation_failed',
+        `"${declaration.id}" verifies ${input.type} requests by email code, not by account session.`,
+        [{ path: 'verifiedBy', message: 'not allowed for this request type' }],
+      );
+    if (!input.requester.identifiers.some((i) => i.kind === 'account'))
+      throw new AppError('validation_failed', 'Name the signed-in account.', [
+        { path: 'requester.identifiers', message: 'needs an account identifier' },
+      ]);
+  }
+  const identifiers = normaliseAll(ctx.keys, input.requester.identifiers, 'requester.identifiers');
+  const contact = identifiers.find((i) => i.kind === 'email') ?? identifiers[0]!;
+  const lang = languageOf(declaration, input.language);
+  const now = ctx.clock.now();
+  const receivedAt = input.receivedAt === undefined ? now : new Date(input.receivedAt);
+  if (receivedAt > now)
+    throw new AppError('validation_failed', 'A request cannot arrive in the future.', [
+      { path: 'receivedAt', message: 'after now' },
+    ]);
+  const accessToken = randomToken(24);
+  const id = randomUUID();
+
+  const { row, next } = await transaction(ctx.store, async (tx) => {
+    const since = addDuration(now, '-P1D').toISOString();
+    const recent = await tx
+      .selectFrom('requests')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('contact_lookup', '=', contact.lookup)
+      .where('received_at', '>', since)
+      .executeTakeFirst();
+    if (Number(recent?.n ?? 0) >= REQUESTS_PER_CONTACT_PER_DAY)
+      throw new AppError(
+        'rate_limited',
+        'Too many requests for this contact today; please try again tomorrow.',
+      );
+
+    const secondStep = declaration.rights.verification[input.type]?.secondStep ?? 'none';
+    const created: RequestRow = {
+      id,
+      reference: newReference(),
+      declaration_id: declaration.id,
+      service_id: input.serviceId ?? null,
+      type: input.type,
+      status: 'received',
+      channel: input.channel,
+      subject_id: null,
+      contact_lookup: contact.lookup,
+      access_token_hash: sha256Hex(accessToken),
+      claims: seal(ctx.keys.records, {
+        name: input.requester.name,
+        identifiers: identifiers.map((i) => ({ kind: i.kind, value: i.value })),
+        details: input.details,
+        rectification: input.rectification,
+        objection: input.objection,
+        language: lang,
+      }),
+      jurisdiction: input.jurisdiction ?? null,
+      second_step: secondStep,
+      received_at: receivedAt.toISOString(),
+      due_at: deadlineFrom(receivedAt, declaration.rights.deadline).toISOString(),
+      extended_to: null,
+      verified_at: null,
+      reviewed_at: null,
+      closed_at: null,
+      outcome: null,
+      fee: null,
+      drp_agent_id: drp?.agentId ?? null,
+      drp_agent_request_id: drp?.agentRequestId ?? null,
+      drp_callback: drp?.callback ?? null,
+      created_by: actor === 'public' ? 'requester' : actorRef(actor),
+      updated_at: now.toISOString(),
+    };
+    await tx.insertInto('requests').values(created).execute();
+    const by = created.created_by;
+
+    if (service?.role === 'processor') {
+      await tx
+        .insertInto('request_tasks')
+        .values({
+          id: randomUUID(),
+          request_id: id,
+          kind: 'provider_route',
+          target: service.id,
+          action: input.type,
+          status: 'pending',
+          result: null,
+          note: null,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+          done_at: null,
+          done_by: null,
+        })
+        .execute();
+      const row = await moveRequest(tx, ctx, by, created, 'routed', {
+        kind: 'routed_to_provider',
+        details: { service: service.id, provider: service.provider?.name ?? service.provider?.kind },
+      });
+      return { row, next: 'routed_to_provider' as const };
+    }
+
+    // Every identifier the requester gave is looked up the same way, matched or not.
+    const matches = new Set<string>();
+    for (const identifier of identifiers) {
+      const subjectId = await findSubjectId(tx, CONTROLLER_TENANT, identifier);
+      if (subjectId !== undefined) matches.add(subjectId);
+    }
+    const subjectId = matches.size === 1 ? [...matches][0]! : null;
+
+    if (input.verifiedBy === 'account_session') {
+      const verified = await moveRequest(tx, ctx, by, created, 'verifying', {
+        kind: 'verified',
+        details: { method: 'account_session' },
+        set: { subject_id: subjectId, verified_at: now.toISOString() },
+      });
+      const row = await afterVerification(tx, ctx, by, verified);
+      return { row, next: 'wait' as const };
+    }
+    if (matches.size > 1) {
+      // The identifiers belong to different people: a person must look before anyone is challenged.
+      const row = await moveRequest(tx, ctx, by, created, 'awaiting_review', {
+        kind: 'needs_review',
+        details: { why: 'identifiers_match_several_people' },
+        visible: false,
+      });
+      return { row, next: 'wait' as const };
+    }
+    await issueChallenge(tx, ctx, created, 1, { subjectId, prefer: contact.lookup, accessToken });
+    const row = await moveRequest(tx, ctx, by, created, 'verifying', {
+      kind: 'received',
+      details: { channel: input.channel },
+    });
+    return { row, next: 'enter_code' as const };
+  });
+
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    receivedAt: row.received_at,
+    dueAt: row.due_at,
+    accessToken,
+    statusUrl: statusUrl(ctx, row.id),
+    next,
+    ...(next === 'routed_to_provider' && input.serviceId !== undefined
+      ? { provider: providerText(declaration, input.serviceId, lang) }
+      : {}),
+  };
+}
+
+/**
+ * Where a verified request goes next: a second step when the declaration asks for one for this
+ * type, otherwise fulfilment. Called inside the transaction that recorded the verification.
+ */
+export async function afterVerification(
+  tx: Tx,
+  ctx: AppContext,
+  actor: string,
+  row: RequestRow,
+): Promise<RequestRow> {
+  if (row.second_step === 'operator_review' || row.subject_id === null) {
+    return moveRequest(tx, ctx, actor, row, 'awaiting_review', {
+      kind: 'awaiting_review',
+      details: { why: row.subject_id === null ? 'no_data_found' : 'declaration_requires_review' },
+    });
+  }
+  return startFulfilment(tx, ctx, actor, row);
+}
