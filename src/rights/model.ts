@@ -95,7 +95,7 @@ export async function addRequestEvent(
  */
 export async function moveRequest(
   tx: Tx,
-  ctx: Pick<AppContext, 'clock' | 'store'>,
+  ctx: AppContext,
   actor: Actor | string,
   row: RequestRow,
   to: RequestStatus,
@@ -127,7 +127,7 @@ export async function moveRequest(
     details: { status: to, ...(change.details as object | undefined) },
     visible: change.visible ?? true,
   });
-  if (row.drp_agent_id !== null) await notifyDrpCallback(ctx as AppContext, row.id, tx);
+  if (row.drp_agent_id !== null) await notifyDrpCallback(ctx, row.id, tx);
   await appendAudit(tx, ctx.store.dialect, ctx.clock, {
     actor: ref,
     action: `request.${change.kind}`,
