@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -146,6 +147,39 @@ describe('steward CLI', () => {
     );
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /Communication "nope" is not declared/);
+  });
+
+  test('drp agent add, list and revoke manage the agents trusted to pair, with clear refusals', async () => {
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const verifyKey = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+    const added = await runCli(['drp', 'agent', 'add', 'CLI_AGENT_1', '--verify-key', verifyKey], env);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(
+      added.stdout,
+      /Trusted DRP agent CLI_AGENT_1\. It can now pair at .*\/v1\/agent\/CLI_AGENT_1/,
+    );
+
+    const again = await runCli(['drp', 'agent', 'add', 'CLI_AGENT_1', '--verify-key', verifyKey], env);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already trusted; revoke it first/);
+    const badKey = await runCli(['drp', 'agent', 'add', 'CLI_AGENT_2', '--verify-key', 'AAAA'], env);
+    assert.equal(badKey.code, 1);
+    assert.match(badKey.stderr, /verifyKey: must be a 32-byte Ed25519 verify key/);
+
+    const listed = await runCli(['drp', 'agent', 'list'], env);
+    assert.match(listed.stdout, /^CLI_AGENT_1\tnot paired yet\tverify key /m);
+    assert.doesNotMatch(listed.stdout, /CLI_AGENT_2/);
+
+    const revoked = await runCli(['drp', 'agent', 'revoke', 'CLI_AGENT_1'], env);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    const json = JSON.parse((await runCli(['drp', 'agent', 'list', '--json'], env)).stdout) as {
+      id: string;
+      revokedAt: string | null;
+    }[];
+    assert.ok(json.find((a) => a.id === 'CLI_AGENT_1')?.revokedAt);
+    const unknown = await runCli(['drp', 'agent', 'revoke', 'NOBODY'], env);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /NOBODY/);
   });
 
   test('start refuses a declaration with errors, prints the lint output, and stores nothing', async () => {

@@ -8,6 +8,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ZodError } from 'zod';
 import { actorRef } from '../access/actor.js';
 import { createApiKey, createOperator } from '../access/operators.js';
 import { isPermission, permissions, roles } from '../access/roles.js';
@@ -28,6 +29,9 @@ import { renderRopa } from '../policy/ropa.js';
 import type { Declaration } from '../policy/schema.js';
 import { declarationJsonSchema } from '../policy/schema.js';
 import { diffDeclarations, diffVersions, listVersions, publishDeclaration } from '../policy/versions.js';
+import type { DrpAgentView } from '../rights/drp/agents.js';
+import { addDrpAgent, listDrpAgents, revokeDrpAgent } from '../rights/drp/agents.js';
+import { toErrorBody } from '../server/errors.js';
 import { hostActor } from './host-actor.js';
 import { registerImportCommand } from './import-command.js';
 import { start } from './start.js';
@@ -347,6 +351,62 @@ program
     },
   );
 
+const drp = program.command('drp').description('Data Rights Protocol 1.0');
+const drpAgent = drp
+  .command('agent')
+  .description('Authorized agents trusted to send requests (they pair with the key given here)');
+
+function printAgent(agent: DrpAgentView): void {
+  const state =
+    agent.revokedAt !== null
+      ? `revoked ${agent.revokedAt}`
+      : agent.pairedAt !== null
+        ? `paired ${agent.pairedAt}`
+        : 'not paired yet';
+  process.stdout.write(`${agent.id}\t${state}\tverify key ${agent.verifyKey}\tadded ${agent.addedAt}\n`);
+}
+
+drpAgent
+  .command('add')
+  .description('Trust an agent: its id from the DRP agent directory and its Ed25519 verify key')
+  .argument('<id>', 'the agent id, e.g. CR_AA_DRP_ID_001')
+  .requiredOption('--verify-key <key>', "the agent's 32-byte Ed25519 verify key, base64 or hex")
+  .option('--json', 'machine-readable output')
+  .action(async (id: string, opts: { verifyKey: string; json?: boolean }) => {
+    await withContext(async (ctx) => {
+      const agent = await addDrpAgent(ctx, hostActor(), { id, verifyKey: opts.verifyKey });
+      if (opts.json) process.stdout.write(`${JSON.stringify(agent)}\n`);
+      else
+        process.stdout.write(
+          `Trusted DRP agent ${agent.id}. It can now pair at ${ctx.config.publicUrl}/v1/agent/${agent.id}.\n`,
+        );
+    });
+  });
+
+drpAgent
+  .command('list')
+  .description('List trusted and revoked agents')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { json?: boolean }) => {
+    await withContext(async (ctx) => {
+      const agents = await listDrpAgents(ctx, hostActor());
+      if (opts.json) process.stdout.write(`${JSON.stringify(agents)}\n`);
+      else if (agents.length === 0) process.stdout.write('No DRP agents.\n');
+      else agents.forEach(printAgent);
+    });
+  });
+
+drpAgent
+  .command('revoke')
+  .description('Stop trusting an agent: its token stops working at once')
+  .argument('<id>')
+  .action(async (id: string) => {
+    await withContext(async (ctx) => {
+      const agent = await revokeDrpAgent(ctx, hostActor(), id);
+      process.stdout.write(`Revoked DRP agent ${agent.id} (${agent.revokedAt}).\n`);
+    });
+  });
+
 registerImportCommand(program);
 
 try {
@@ -358,9 +418,11 @@ try {
   } else if (error instanceof CliFailure) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = error.exitCode;
-  } else if (error instanceof AppError) {
+  } else if (error instanceof AppError || error instanceof ZodError) {
+    const { body } = toErrorBody(error);
+    const details = body.error.details ?? [];
     process.stderr.write(
-      `${error.message}\n${error.details.map((d) => `  ${d.path}: ${d.message}`).join('\n')}\n`,
+      `${body.error.message}\n${details.map((d) => `  ${d.path}: ${d.message}\n`).join('')}`,
     );
     process.exitCode = 1;
   } else {

@@ -4,6 +4,7 @@
  * Every step is on the request's timeline and in the audit ledger (via `moveRequest`).
  */
 import { z } from 'zod';
+import { sql } from 'kysely';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
@@ -208,7 +209,7 @@ export async function withdrawByRequester(
 
 export const listRequestsInput = z.strictObject({
   status: z.enum(['open', 'closed', 'all']).default('open'),
-  overdue: z.coerce.boolean().optional(),
+  overdue: z.union([z.boolean(), z.stringbool()]).optional(),
   dueBefore: z.string().datetime({ offset: true }).optional(),
   type: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -222,21 +223,25 @@ export async function listRequests(
   requirePermission(actor, 'requests:read');
   const input = listRequestsInput.parse(raw);
   const closed = [...closedStatuses];
+  const now = ctx.clock.now();
+  // The deadline in force: an extension replaces the first date. Filters and order use it in
+  // SQL, so `limit` counts the requests the caller asked for.
+  const deadline = sql<string>`coalesce(extended_to, due_at)`;
   const rows = await ctx.store.db
     .selectFrom('requests')
     .selectAll()
-    .$if(input.status === 'open', (q) => q.where('status', 'not in', closed))
+    .$if(input.status === 'open' || input.overdue === true, (q) => q.where('status', 'not in', closed))
     .$if(input.status === 'closed', (q) => q.where('status', 'in', closed))
     .$if(input.type !== undefined, (q) => q.where('type', '=', input.type ?? ''))
-    .orderBy('due_at')
+    .$if(input.overdue === true, (q) => q.where(deadline, '<', now.toISOString()))
+    .$if(input.dueBefore !== undefined, (q) =>
+      q.where(deadline, '<', new Date(input.dueBefore ?? 0).toISOString()),
+    )
+    .orderBy(deadline)
+    .orderBy('received_at')
     .limit(input.limit)
     .execute();
-  const now = ctx.clock.now();
-  return rows
-    .map((r) => summarise(r, now))
-    .filter((r) => (input.overdue ? r.overdue : true))
-    .filter((r) => (input.dueBefore ? r.deadline < new Date(input.dueBefore).toISOString() : true))
-    .sort((a, b) => a.deadline.localeCompare(b.deadline));
+  return rows.map((r) => summarise(r, now));
 }
 
 /** The request page: summary, what the requester supplied (opening it is audited), timeline, tasks, verification state. */
