@@ -511,5 +511,109 @@ for (const dialect of await dialects()) {
       });
       assert.equal(res.statusCode, 400);
     });
+
+    test('C5.1 an erasure or restriction gives each recipient of the data a task, tracked until an operator closes it', async () => {
+      const headers = {
+        cookie: (await app.signInAs('privacy_officer')).cookie,
+        'content-type': 'application/json',
+      };
+      const captured = await app.request({
+        method: 'POST',
+        url: '/api/v1/records',
+        headers,
+        payload: {
+          declarationId: DECLARATION,
+          source: 'partner_account',
+          kind: 'partner_account',
+          purposes: ['b2b_service_provision'],
+          categories: ['user.name', 'user.contact.email'],
+          subject: { identifiers: [{ kind: 'email', value: 'art19@example.org' }], jurisdiction: 'SE' },
+          data: { name: 'Art Nineteen' },
+        },
+      });
+      assert.equal(captured.statusCode, 201, captured.body);
+      const { subjectId } = captured.json<{ subjectId: string }>();
+
+      const fulfilled = async (type: string) => {
+        const opened = await app.request({
+          method: 'POST',
+          url: '/api/v1/requests',
+          headers,
+          payload: {
+            declarationId: DECLARATION,
+            type,
+            channel: 'email',
+            receivedAt: clock.now().toISOString(),
+            requester: { identifiers: [{ kind: 'email', value: 'art19@example.org' }] },
+          },
+        });
+        assert.equal(opened.statusCode, 201, opened.body);
+        const { id } = opened.json<{ id: string }>();
+        const approved = await app.request({
+          method: 'POST',
+          url: `/api/v1/requests/${id}/approve`,
+          headers,
+          payload: { note: 'Reply came from the address on file', subjectId },
+        });
+        assert.equal(approved.statusCode, 200, approved.body);
+        await runJobs();
+        return page(id);
+      };
+      const openNotices = async () => {
+        const res = await app.request({
+          method: 'GET',
+          url: '/api/v1/request-tasks?kind=recipient_notice',
+          headers,
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json<{ tasks: { id: string; requestId: string; target: string; status: string }[] }>()
+          .tasks;
+      };
+
+      // Restriction first (the data stays), then erasure: both change what recipients hold.
+      const expected = [
+        'customer_service_providers',
+        'fulfilment_delivery',
+        'mail_and_email',
+        'payment_processing',
+        'sony_group',
+      ];
+      for (const type of ['restriction', 'erasure']) {
+        const view = await fulfilled(type);
+        assert.equal(view.request.status, 'completed', `${type} completes for the requester`);
+        const notices = view.tasks.filter((t) => t.kind === 'recipient_notice');
+        assert.deepEqual(
+          notices.map((t) => t.target).sort(),
+          expected,
+          `one task per recipient after ${type}`,
+        );
+        assert.ok(notices.every((t) => t.status === 'pending'));
+      }
+
+      const owed = await openNotices();
+      const erasureId = owed.at(-1)?.requestId ?? '';
+      const forErasure = owed.filter((t) => t.requestId === erasureId);
+      assert.equal(forErasure.length, expected.length, 'the open-task list shows what is still owed');
+      for (const task of forErasure) {
+        const closed = await app.request({
+          method: 'POST',
+          url: `/api/v1/requests/${erasureId}/tasks/${task.id}/close`,
+          headers,
+          payload: { note: `Erasure notice sent to ${task.target}` },
+        });
+        assert.equal(closed.statusCode, 204, closed.body);
+      }
+      assert.ok(!(await openNotices()).some((t) => t.requestId === erasureId), 'closed tasks leave the list');
+      const after = await page(erasureId);
+      assert.ok(after.tasks.filter((t) => t.kind === 'recipient_notice').every((t) => t.status === 'done'));
+      assert.equal(after.timeline.filter((e) => e.kind === 'task_closed').length, expected.length);
+      const audited = await app.ctx.store.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('target', '=', `request:${erasureId}`)
+        .where('action', '=', 'request.task_closed')
+        .execute();
+      assert.equal(audited.length, expected.length);
+    });
   });
 }

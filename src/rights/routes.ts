@@ -22,6 +22,8 @@ import {
   feeInput,
   listRequests,
   listRequestsInput,
+  listTasks,
+  listTasksInput,
   openRequest,
   refuseInput,
   refuseRequest,
@@ -152,6 +154,18 @@ export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request) => ({
         request: await withdrawRequest(ctx, actorOf(request), request.params.id, request.body.reason),
       }),
+    );
+    app.get(
+      '/request-tasks',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'Tasks across requests, oldest first: e.g. recipients still to be told of a change',
+          querystring: listTasksInput,
+        },
+        onRequest: guard('requests:read'),
+      },
+      async (request) => ({ tasks: await listTasks(ctx, actorOf(request), request.query) }),
     );
     app.post(
       '/requests/:id/tasks/:taskId/close',

@@ -522,6 +522,80 @@ export async function setFee(
   });
 }
 
+export const listTasksInput = z.strictObject({
+  kind: z.enum(['system', 'recipient_notice', 'provider_route', 'manual']).optional(),
+  status: z.enum(['open', 'closed', 'all']).default('open'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export interface TaskSummary {
+  readonly id: string;
+  readonly requestId: string;
+  readonly reference: string;
+  readonly requestType: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly action: string;
+  readonly status: string;
+  readonly note: string | null;
+  readonly createdAt: string;
+  readonly doneAt: string | null;
+  readonly doneBy: string | null;
+}
+
+/**
+ * Tasks across requests, oldest first: the work still owed after the requester has their answer,
+ * such as telling each recipient of an erasure (Art. 19, C5.1), until an operator closes it.
+ */
+export async function listTasks(
+  ctx: AppContext,
+  actor: Actor,
+  raw: z.input<typeof listTasksInput>,
+): Promise<TaskSummary[]> {
+  requirePermission(actor, 'requests:read');
+  const input = listTasksInput.parse(raw);
+  const closed = ['done', 'skipped'] as const;
+  const { kind } = input;
+  const rows = await ctx.store.db
+    .selectFrom('request_tasks as t')
+    .innerJoin('requests as r', 'r.id', 't.request_id')
+    .select([
+      't.id',
+      't.request_id',
+      'r.reference',
+      'r.type',
+      't.kind',
+      't.target',
+      't.action',
+      't.status',
+      't.note',
+      't.created_at',
+      't.done_at',
+      't.done_by',
+    ])
+    .$if(kind !== undefined, (q) => q.where('t.kind', '=', kind!))
+    .$if(input.status === 'open', (q) => q.where('t.status', 'not in', closed))
+    .$if(input.status === 'closed', (q) => q.where('t.status', 'in', closed))
+    .orderBy('t.created_at')
+    .orderBy('t.id')
+    .limit(input.limit)
+    .execute();
+  return rows.map((t) => ({
+    id: t.id,
+    requestId: t.request_id,
+    reference: t.reference,
+    requestType: t.type,
+    kind: t.kind,
+    target: t.target,
+    action: t.action,
+    status: t.status,
+    note: t.note,
+    createdAt: t.created_at,
+    doneAt: t.done_at,
+    doneBy: t.done_by,
+  }));
+}
+
 export const closeTaskInput = z.strictObject({
   note: z.string().min(1).max(2000),
   outcome: z.enum(['done', 'skipped']).default('done'),
