@@ -3,8 +3,7 @@
  * email) in English and Swedish. Values passed in are plain text; the pages escape them.
  */
 
-export const pageLanguages = ['en', 'sv'] as const;
-export type PageLanguage = (typeof pageLanguages)[number];
+import type { PageLanguage } from '../server/public-page.js';
 
 export interface PageText {
   readonly errorCode: string;

@@ -9,7 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { escapeHtml, htmlPage, pageStyle } from '../policy/html.js';
+import { escapeHtml } from '../policy/html.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { Communication } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
@@ -21,8 +21,18 @@ import { markSuppressionChange } from './changes.js';
 import type { ConsentState } from './ledger.js';
 import { consentHistory, deriveState, recordConsentEvents } from './ledger.js';
 import { preferencesUrl, sendMail } from './mailer.js';
-import type { PageLanguage, PageText } from './page-text.js';
-import { pageLanguages, pageText } from './page-text.js';
+import type { Notice, PageLanguage } from '../server/public-page.js';
+import {
+  formField,
+  langOf,
+  noticeHtml,
+  orgOf,
+  publicDocument,
+  sendHtml,
+  withLang,
+} from '../server/public-page.js';
+import type { PageText } from './page-text.js';
+import { pageText } from './page-text.js';
 import type { ChoiceContext } from './subscriptions.js';
 import {
   confirmSubscription,
@@ -42,64 +52,9 @@ const LINK_DAYS = 30;
 /** Preference links emailed to one address per hour, whoever asks: the form cannot flood an inbox. */
 const LINKS_PER_ADDRESS_PER_HOUR = 3;
 
-const style = `${pageStyle}
-main { max-width: 44rem; }
-.lang { display: flex; justify-content: flex-end; gap: 1rem; font-size: .95rem; }
-.org { color: #4a4a4a; margin: 0; }
-button { font: inherit; font-weight: 600; padding: .55rem 1.1rem; border-radius: .4rem; border: 2px solid #0b4fa8; background: #0b4fa8; color: #fff; cursor: pointer; }
-button:hover { background: #083b7e; border-color: #083b7e; }
-button.secondary { background: #fff; color: #0b4fa8; }
-button.secondary:hover { background: #eef3fb; }
-button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
-label { display: block; font-weight: 600; margin-top: 1rem; }
-input[type=email], select { font: inherit; padding: .5rem .6rem; width: 100%; max-width: 26rem; border: 1px solid #767676; border-radius: .3rem; box-sizing: border-box; }
-input[aria-invalid=true] { border: 2px solid #b3261e; }
-.hint { color: #4a4a4a; font-size: .95rem; margin: .2rem 0; }
-.actions { margin-top: 1.25rem; }
-.status, .alert { padding: .75rem 1rem; margin: 1rem 0; border-radius: .3rem; }
-.status { border-left: 5px solid #1a7f37; background: #eef8f0; }
-.alert { border-left: 5px solid #b3261e; background: #fdf0ef; }
-.status p, .alert p { margin: 0; }
-ul.choices { list-style: none; padding: 0; margin: 1rem 0; }
-ul.choices li { border: 1px solid #d0d0d0; border-radius: .5rem; padding: .75rem 1rem; margin: .75rem 0; display: flex; flex-wrap: wrap; gap: .75rem 1.5rem; align-items: center; justify-content: space-between; }
-ul.choices li > div { flex: 1 1 20rem; }
-ul.choices h3 { margin: 0 0 .25rem; font-size: 1.05rem; }
-ul.choices p { margin: .2rem 0; }
-.state { font-weight: 600; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-`;
-
 // ---------------------------------------------------------------------------------------------
 // Small pure helpers
 // ---------------------------------------------------------------------------------------------
-
-function isPageLanguage(value: string): value is PageLanguage {
-  return (pageLanguages as readonly string[]).includes(value);
-}
-
-/** `?lang=` first, then the best supported Accept-Language range, then English. */
-export function pageLanguageOf(query: unknown, acceptLanguage: string | undefined): PageLanguage {
-  const asked = (query as Record<string, unknown> | undefined)?.['lang'];
-  if (typeof asked === 'string') {
-    const l = asked.slice(0, 2).toLowerCase();
-    if (isPageLanguage(l)) return l;
-  }
-  const ranges = (acceptLanguage ?? '')
-    .split(',')
-    .slice(0, 20)
-    .map((part, order) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q.slice(2)), order };
-    })
-    .filter((r) => Number.isFinite(r.q) && r.q > 0)
-    .sort((a, b) => b.q - a.q || a.order - b.order);
-  for (const r of ranges) {
-    const l = r.tag.slice(0, 2);
-    if (isPageLanguage(l)) return l;
-  }
-  return 'en';
-}
 
 /** Shows enough of an address to recognise it: `a***e@example.com`. */
 export function maskAddress(address: string): string {
@@ -150,68 +105,13 @@ export function parseMultipartFields(contentType: string, body: Buffer): Record<
   return undefined;
 }
 
-function field(body: unknown, name: string): string | undefined {
-  if (body === null || typeof body !== 'object') return undefined;
-  const value = (body as Record<string, unknown>)[name];
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => v === value[0]))
-    return typeof value[0] === 'string' ? value[0] : undefined;
-  return undefined;
-}
-
-function langOf(request: FastifyRequest): PageLanguage {
-  return pageLanguageOf(request.query, request.headers['accept-language']);
-}
-
 function wildcard(request: FastifyRequest): string {
   return (request.params as { '*'?: string })['*'] ?? '';
-}
-
-/** A path with the page language kept, for links and form actions. */
-function withLang(path: string, lang: PageLanguage, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams({ ...(lang === 'en' ? {} : { lang }), ...extra }).toString();
-  return params === '' ? path : `${path}?${params}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
 // ---------------------------------------------------------------------------------------------
-
-interface Notice {
-  readonly kind: 'status' | 'alert';
-  readonly text: string;
-}
-
-function noticeHtml(notice: Notice | undefined): string {
-  if (notice === undefined) return '';
-  return notice.kind === 'status'
-    ? `<div class="status" role="status"><p>${escapeHtml(notice.text)}</p></div>`
-    : `<div class="alert" role="alert"><p>${escapeHtml(notice.text)}</p></div>`;
-}
-
-function document(
-  lang: PageLanguage,
-  title: string,
-  content: string,
-  options: { org?: string; path?: string } = {},
-): string {
-  const other = lang === 'en' ? 'sv' : 'en';
-  const switcher =
-    options.path === undefined
-      ? ''
-      : `<nav class="lang" aria-label="${lang === 'en' ? 'Language' : 'Språk'}"><a href="${escapeHtml(withLang(options.path, other))}" lang="${other}" hreflang="${other}">${other === 'sv' ? 'Svenska' : 'English'}</a></nav>`;
-  const org = options.org === undefined ? '' : `<p class="org">${escapeHtml(options.org)}</p>`;
-  return htmlPage({
-    lang,
-    title,
-    style,
-    body: `<main id="main">${switcher}${org}<h1>${escapeHtml(title)}</h1>${content}</main>`,
-  });
-}
-
-function send(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').send(html);
-}
 
 type LinkProblem = 'malformed' | 'forged' | 'expired' | 'gone';
 
@@ -224,10 +124,10 @@ function linkProblem(reply: FastifyReply, lang: PageLanguage, reason: LinkProble
       : reason === 'gone'
         ? [410, t.goneLinkTitle, t.goneLink, 'gone']
         : [400, t.invalidLinkTitle, t.invalidLink, 'invalid_token'];
-  return send(
+  return sendHtml(
     reply,
     status,
-    document(
+    publicDocument(
       lang,
       title,
       `<div class="alert" role="alert"><p>${escapeHtml(text)}</p></div>${extra}<p class="meta">${escapeHtml(t.errorCode)}: <code>${code}</code></p>`,
@@ -237,19 +137,15 @@ function linkProblem(reply: FastifyReply, lang: PageLanguage, reason: LinkProble
 
 function errorPage(reply: FastifyReply, lang: PageLanguage, status: number, message: string, code: string) {
   const t = pageText[lang];
-  return send(
+  return sendHtml(
     reply,
     status,
-    document(
+    publicDocument(
       lang,
       t.errorTitle,
       `<div class="alert" role="alert"><p>${escapeHtml(message)}</p></div><p class="meta">${escapeHtml(t.errorCode)}: <code>${escapeHtml(code)}</code></p>`,
     ),
   );
-}
-
-function orgOf(active: ActiveDeclaration): string {
-  return active.model.declaration.controller.shortName ?? active.model.declaration.controller.name;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -528,7 +424,11 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         ? ''
         : `<section aria-labelledby="object"><h2 id="object">${escapeHtml(t.objectHeading)}</h2><p>${escapeHtml(t.objectIntro)}</p><form method="post" action="${action}"><button type="submit" name="action" value="object">${escapeHtml(t.objectButton)}</button></form></section>`,
     ].join('\n');
-    return send(reply, status, document(lang, t.preferencesTitle, content, { org: orgOf(active), path }));
+    return sendHtml(
+      reply,
+      status,
+      publicDocument(lang, t.preferencesTitle, content, { org: orgOf(active), path }),
+    );
   };
 
   /** Carries out one preference-centre action; the answer is a notice and an HTTP status. */
@@ -650,10 +550,10 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       '</form>',
     ].join('\n');
     const active = chosen === undefined ? declarations[0] : ctx.policies.get(chosen);
-    return send(
+    return sendHtml(
       reply,
       options.status ?? 200,
-      document(lang, t.linkTitle, content, {
+      publicDocument(lang, t.linkTitle, content, {
         path: '/preferences',
         ...(active !== undefined && declarations.length === 1 ? { org: orgOf(active) } : {}),
       }),
@@ -721,10 +621,12 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       const name = localise(communication.name, lang);
       const path = `/u/${token}`;
       if (address === undefined)
-        return send(
+        return sendHtml(
           reply,
           200,
-          document(lang, t.unsubscribeTitle, `<p>${escapeHtml(t.addressGone)}</p>`, { org: orgOf(active) }),
+          publicDocument(lang, t.unsubscribeTitle, `<p>${escapeHtml(t.addressGone)}</p>`, {
+            org: orgOf(active),
+          }),
         );
       if (communication.kind === 'transactional')
         return errorPage(reply, lang, 400, t.serviceNotUnsubscribable(name), 'validation_failed');
@@ -737,7 +639,11 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         '</form>',
         `<p><a href="${escapeHtml(withLang(new URL(preferencesUrl(ctx, address.identifierId, active.model.id)).pathname, lang))}">${escapeHtml(t.allChoices)}</a></p>`,
       ].join('\n');
-      return send(reply, 200, document(lang, t.unsubscribeTitle, content, { org: orgOf(active), path }));
+      return sendHtml(
+        reply,
+        200,
+        publicDocument(lang, t.unsubscribeTitle, content, { org: orgOf(active), path }),
+      );
     });
 
     app.post('/u/*', { schema: { hide: true } }, async (request, reply) => {
@@ -746,17 +652,19 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       const token = wildcard(request);
       const verified = verify('unsubscribe', token);
       if (!verified.ok) return linkProblem(reply, lang, verified.reason);
-      if (field(request.body, 'List-Unsubscribe') !== 'One-Click')
+      if (formField(request.body, 'List-Unsubscribe') !== 'One-Click')
         return errorPage(reply, lang, 400, t.missingOneClick, 'validation_failed');
       const target = await unsubscribeTarget(verified.payload);
       if (target === undefined) return linkProblem(reply, lang, 'gone');
       const { active, communication, address } = target;
       const name = localise(communication.name, lang);
       if (address === undefined)
-        return send(
+        return sendHtml(
           reply,
           200,
-          document(lang, t.unsubscribedTitle, `<p>${escapeHtml(t.addressGone)}</p>`, { org: orgOf(active) }),
+          publicDocument(lang, t.unsubscribedTitle, `<p>${escapeHtml(t.addressGone)}</p>`, {
+            org: orgOf(active),
+          }),
         );
       if (communication.kind === 'transactional')
         return errorPage(reply, lang, 400, t.serviceNotUnsubscribable(name), 'validation_failed');
@@ -772,7 +680,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         `<p>${escapeHtml(t.unsubscribedMore)}</p>`,
         `<p><a href="${escapeHtml(withLang(new URL(preferencesUrl(ctx, address.identifierId, active.model.id)).pathname, lang))}">${escapeHtml(t.allChoices)}</a></p>`,
       ].join('\n');
-      return send(reply, 200, document(lang, t.unsubscribedTitle, content, { org: orgOf(active) }));
+      return sendHtml(reply, 200, publicDocument(lang, t.unsubscribedTitle, content, { org: orgOf(active) }));
     });
 
     // --- Double opt-in confirmation -----------------------------------------------------------
@@ -808,7 +716,11 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
               '</form>',
               `<p class="meta">${escapeHtml(t.confirmIgnore)}</p>`,
             ].join('\n');
-      return send(reply, 200, document(lang, t.confirmTitle, content, { org: orgOf(active), path }));
+      return sendHtml(
+        reply,
+        200,
+        publicDocument(lang, t.confirmTitle, content, { org: orgOf(active), path }),
+      );
     });
 
     app.post('/confirm/*', { schema: { hide: true } }, async (request, reply) => {
@@ -824,10 +736,10 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       const communication = active === undefined ? undefined : communicationIn(active, result.communication);
       const name = communication === undefined ? result.communication : localise(communication.name, lang);
       const text = result.alreadyConfirmed ? t.alreadyConfirmed(name) : t.confirmed(name);
-      return send(
+      return sendHtml(
         reply,
         200,
-        document(
+        publicDocument(
           lang,
           t.confirmedTitle,
           `<div class="status" role="status"><p>${escapeHtml(text)}</p></div>`,
@@ -873,7 +785,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       const lang = langOf(request);
       const t = pageText[lang];
       const token = wildcard(request);
-      const action = field(request.body, 'action') ?? '';
+      const action = formField(request.body, 'action') ?? '';
       // An expired link still proves which address it was sent to: a fresh one goes only there.
       const verified = verifyToken(ctx.keys.tokens, 'preferences', token, new Date(0));
       if (!verified.ok) return linkProblem(reply, lang, verified.reason);
@@ -881,10 +793,10 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       if (target === undefined) return linkProblem(reply, lang, 'gone');
       if (action === 'resend') {
         sendLater(target.address, target.active.model.id, lang);
-        return send(
+        return sendHtml(
           reply,
           200,
-          document(
+          publicDocument(
             lang,
             t.linkTitle,
             `<div class="status" role="status"><p>${escapeHtml(t.freshLinkSent)}</p></div>`,
@@ -913,7 +825,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/preferences', { schema: { hide: true } }, async (request, reply) => {
       const lang = langOf(request);
-      const asked = field(request.query, 'declaration');
+      const asked = formField(request.query, 'declaration');
       if (asked !== undefined && ctx.policies.get(asked) === undefined)
         return linkForm(reply, lang, {
           status: 404,
@@ -929,14 +841,14 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         const lang = langOf(request);
         const t = pageText[lang];
         const declarations = ctx.policies.list();
-        const asked = field(request.body, 'declaration') ?? field(request.query, 'declaration');
+        const asked = formField(request.body, 'declaration') ?? formField(request.query, 'declaration');
         const active =
           asked !== undefined
             ? ctx.policies.get(asked)
             : declarations.length === 1
               ? declarations[0]
               : undefined;
-        const email = (field(request.body, 'email') ?? '').slice(0, 320);
+        const email = (formField(request.body, 'email') ?? '').slice(0, 320);
         if (active === undefined)
           return linkForm(reply, lang, {
             status: 400,

@@ -72,17 +72,28 @@ nav ol ol { margin-top: .2rem; }
 @media print { a { color: inherit; } h2 { break-after: avoid; } }
 `;
 
-/** A complete HTML document: language, title, inline style and no scripts (enforced by CSP). */
-export function htmlPage(input: { lang: string; title: string; body: string; style?: string }): string {
+/**
+ * A complete HTML document: language, title, inline style, and no scripts (enforced by CSP)
+ * unless `script` names one same-origin script, which is then the only one allowed.
+ */
+export function htmlPage(input: {
+  lang: string;
+  title: string;
+  body: string;
+  style?: string;
+  script?: string;
+}): string {
+  const scriptSrc = input.script === undefined ? '' : " script-src 'self';";
   return [
     '<!doctype html>',
     `<html lang="${escapeHtml(input.lang)}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src 'self'">`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src 'self';${scriptSrc}">`,
     `<title>${escapeHtml(input.title)}</title>`,
     `<style>${input.style ?? pageStyle}</style>`,
+    ...(input.script === undefined ? [] : [`<script src="${escapeHtml(input.script)}" defer></script>`]),
     '</head>',
     '<body>',
     input.body,
