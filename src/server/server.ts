@@ -19,6 +19,7 @@ import { auditRoutes } from '../audit/routes.js';
 import { captureRoutes } from '../capture/routes.js';
 import { packageRoot } from '../config.js';
 import { consentPages } from '../consent/pages.js';
+import { centrePages } from '../rights/centre-pages.js';
 import { consentRoutes } from '../consent/routes.js';
 import { rightsRoutes } from '../rights/routes.js';
 import { drpRoutes } from '../rights/drp/routes.js';
@@ -122,6 +123,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(noticeRoutes(ctx));
   await app.register(consentPages(ctx));
+  await app.register(centrePages(ctx));
   await app.register(trackingRoutes(ctx));
   await app.register(drpRoutes(ctx));
 
