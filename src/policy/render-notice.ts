@@ -55,6 +55,8 @@ export interface NoticeOptions {
   /** Language of the notice; defaults to the declaration's first language. */
   readonly language?: string;
   readonly versionInfo?: NoticeVersionInfo;
+  /** Where the privacy centre is served; the rights section links to it when given. */
+  readonly privacyCentreUrl?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1205,6 +1207,7 @@ class NoticeBuilder {
   constructor(
     private readonly model: PolicyModel,
     private readonly lang: string,
+    private readonly privacyCentreUrl?: string,
   ) {
     this.d = model.declaration;
     this.w = wordings[wordingFor(lang)];
@@ -1605,6 +1608,8 @@ class NoticeBuilder {
     const channels = r.channels.map((channel): Rich => {
       const contact =
         channel === 'email' || channel === 'post' || channel === 'phone' ? contactFor(channel) : undefined;
+      if (channel === 'privacy_centre' && this.privacyCentreUrl !== undefined)
+        return [link(w.rightsChannels[channel], this.privacyCentreUrl)];
       return contact === undefined
         ? w.rightsChannels[channel]
         : [`${w.rightsChannels[channel]}: `, contactValue(contact.channel, contact.value)];
@@ -2060,6 +2065,6 @@ function documentMd(doc: NoticeDocument): string {
  */
 export function renderNotice(model: PolicyModel, options: NoticeOptions): string {
   const lang = languageOf(model, options.language);
-  const doc = new NoticeBuilder(model, lang).build(options.versionInfo);
+  const doc = new NoticeBuilder(model, lang, options.privacyCentreUrl).build(options.versionInfo);
   return options.format === 'html' ? documentHtml(doc) : documentMd(doc);
 }

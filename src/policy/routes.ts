@@ -224,6 +224,7 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
             contentHash: stored.contentHash,
             archiveUrl: `/privacy/${id}/versions`,
           },
+          privacyCentreUrl: '/privacy-centre',
         });
         cache.set(key, text);
       }
@@ -243,7 +244,12 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
         .join('');
       return reply
         .type('text/html; charset=utf-8')
-        .send(page('Privacy notices', `<h1>Privacy notices</h1><ul>${items}</ul>`));
+        .send(
+          page(
+            'Privacy notices',
+            `<h1>Privacy notices</h1><ul>${items}</ul><p><a href="/privacy-centre">Ask about your data, or use another of your rights</a></p>`,
+          ),
+        );
     });
 
     app.get(

@@ -82,6 +82,12 @@ for (const dialect of await dialects()) {
       assert.match(sv.body, /<html lang="sv">/);
       assert.match(sv.body, /Radera mina uppgifter/);
       assert.doesNotMatch(res.body, /<script/, 'the form needs no script');
+      const notice = await app.request({ method: 'GET', url: '/privacy/sncn-general' });
+      assert.match(
+        notice.body,
+        /<a href="\/privacy-centre">Our privacy centre<\/a>/,
+        'the notice links to it',
+      );
     });
 
     test('a form with problems is shown again with each problem named at its field, and nothing is stored', async () => {
