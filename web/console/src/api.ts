@@ -288,3 +288,136 @@ export const api = {
 export function isAbortError(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';
 }
+
+// ---- Rights requests (src/rights/model.ts, src/rights/workflow.ts) ----
+
+export const requestTypes = [
+  'access',
+  'portability',
+  'rectification',
+  'erasure',
+  'restriction',
+  'objection',
+  'withdrawal',
+] as const;
+export type RequestType = (typeof requestTypes)[number];
+
+export type RequestStatus =
+  | 'received'
+  | 'verifying'
+  | 'awaiting_review'
+  | 'in_progress'
+  | 'routed'
+  | 'completed'
+  | 'refused'
+  | 'withdrawn'
+  | 'expired';
+
+/** Statuses after which nothing more happens to a request. */
+export const closedRequestStatuses: ReadonlySet<RequestStatus> = new Set<RequestStatus>([
+  'completed',
+  'refused',
+  'withdrawn',
+  'expired',
+  'routed',
+]);
+
+/** The channels an operator enters on someone's behalf. */
+export const operatorChannels = ['email', 'post', 'phone'] as const;
+export type OperatorChannel = (typeof operatorChannels)[number];
+
+export const refusalGrounds = [
+  'identity_not_verified',
+  'manifestly_unfounded',
+  'excessive',
+  'exemption',
+  'not_covered',
+  'other',
+] as const;
+export type RefusalGround = (typeof refusalGrounds)[number];
+
+export interface RequestSummary {
+  id: string;
+  reference: string;
+  declarationId: string;
+  serviceId: string | null;
+  type: string;
+  status: RequestStatus;
+  channel: string;
+  subjectId: string | null;
+  receivedAt: string;
+  dueAt: string;
+  extendedTo: string | null;
+  /** The deadline in force: `extendedTo` when extended, otherwise `dueAt`. */
+  deadline: string;
+  overdue: boolean;
+  secondStep: string;
+  verifiedAt: string | null;
+  closedAt: string | null;
+  outcome: unknown;
+  fee: unknown;
+}
+
+export interface RequestsResponse {
+  requests: RequestSummary[];
+}
+
+export interface RequestClaims {
+  name?: string;
+  identifiers: { kind: string; value: string }[];
+  details?: string;
+  rectification?: { field: string; value: string }[];
+  objection?: { scope: string; purposeId?: string; grounds?: string };
+  language?: string;
+}
+
+export interface RequestEvent {
+  at: string;
+  actor: string;
+  kind: string;
+  details: unknown;
+  visibleToRequester: boolean;
+}
+
+export interface RequestTask {
+  id: string;
+  kind: 'system' | 'recipient_notice' | 'provider_route' | 'manual';
+  target: string;
+  action: string;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  note: string | null;
+  result: unknown;
+  doneAt: string | null;
+  doneBy: string | null;
+}
+
+export interface VerificationChallenge {
+  step: number;
+  attempts: number;
+  maxAttempts: number;
+  expiresAt: string;
+  passedAt: string | null;
+  sentTo: string;
+  createdAt: string;
+}
+
+export interface RequestFileResponse {
+  request: RequestSummary;
+  claims: RequestClaims;
+  timeline: RequestEvent[];
+  tasks: RequestTask[];
+  verification: VerificationChallenge[];
+}
+
+/** The answer to an operator action on a request (approve, refuse, extend, fee, withdraw). */
+export interface RequestActionResponse {
+  request: RequestSummary;
+}
+
+export interface RequestReceipt {
+  id: string;
+  reference: string;
+  status: string;
+  receivedAt: string;
+  dueAt: string;
+}

@@ -3,6 +3,8 @@ import { NoticesPage } from './pages/NoticesPage';
 import { OutboxPage } from './pages/OutboxPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { comingLater } from './pages/PlaceholderPage';
+import { RequestPage } from './pages/RequestPage';
+import { RequestsPage } from './pages/RequestsPage';
 import { SubjectPage } from './pages/SubjectPage';
 import { SubjectsPage } from './pages/SubjectsPage';
 
@@ -28,7 +30,8 @@ export const routes: readonly RouteDef[] = [
   { path: '/subjects/:id', label: 'Subject', Page: SubjectPage, nav: false },
   { path: '/notices', label: 'Notices owed', Page: NoticesPage },
   { path: '/outbox', label: 'Outbox', Page: OutboxPage },
-  { path: '/requests', label: 'Requests', Page: comingLater('Requests') },
+  { path: '/requests', label: 'Requests', Page: RequestsPage },
+  { path: '/requests/:id', label: 'Request', Page: RequestPage, nav: false },
   { path: '/website', label: 'Website', Page: comingLater('Website') },
   { path: '/audit', label: 'Audit', Page: comingLater('Audit') },
 ];
