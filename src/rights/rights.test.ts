@@ -352,6 +352,59 @@ for (const dialect of await dialects()) {
       );
     });
 
+    test('C9.7 a refusal of a letter nobody verified by email becomes a task to answer by post, and no mail goes out', async () => {
+      const entered = await app.request({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer,
+        payload: {
+          declarationId: DECLARATION,
+          type: 'erasure',
+          channel: 'post',
+          receivedAt: clock.now().toISOString(),
+          requester: {
+            name: 'Paper Only',
+            identifiers: [{ kind: 'email', value: 'paper.only@example.org' }],
+          },
+        },
+      });
+      assert.equal(entered.statusCode, 201, entered.body);
+      const { id } = entered.json<{ id: string }>();
+      const refused = await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/refuse`,
+        headers: officer,
+        payload: {
+          ground: 'manifestly_unfounded',
+          reasons: 'The letter names no data and no dealings with us.',
+        },
+      });
+      assert.equal(refused.statusCode, 200, refused.body);
+      await runJobs();
+      assert.equal(
+        (await mailTo('paper.only@example.org', 'rights_refused')).length,
+        0,
+        'nothing to an unproven address',
+      );
+      const view = await page(id);
+      const task = view.tasks.find((t) => t.kind === 'manual' && t.target === 'requester');
+      assert.ok(task, 'a person is asked to answer by post');
+      assert.equal(task.status, 'pending');
+      assert.ok(view.timeline.some((e) => e.kind === 'manual_answer_needed'));
+      const fee = await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/fee`,
+        headers: officer,
+        payload: {
+          ground: 'manifestly_excessive',
+          amount: 10,
+          currency: 'SEK',
+          reasons: 'Too late for a fee.',
+        },
+      });
+      assert.equal(fee.statusCode, 409, 'no fee on a closed request');
+    });
+
     test('C9.8 reminders come before the deadline and the overdue view lists what is late', async () => {
       await subscribeConfirmed(app, officer, 'late@example.org');
       const receipt = (

@@ -3,13 +3,15 @@
  * step they report: they go out only if the step committed, and a crash after the commit delays
  * them instead of losing them. They go only to the contact the requester proved control of.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { seal, unseal } from '../capture/sealed.js';
 import type { AppContext } from '../context.js';
 import { defineJob, enqueue } from '../jobs/queue.js';
+import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { languageOf, sendCompletionEmail, sendExtensionEmail, sendRefusalEmail } from './emails.js';
-import { loadRequest } from './model.js';
+import { addRequestEvent, loadRequest } from './model.js';
 import type { RequestClaims } from './own-data-actions.js';
 import { answerAddress } from './verify-request.js';
 
@@ -17,6 +19,12 @@ type Message =
   | { kind: 'completed'; summary: readonly string[]; resultUrl?: string; expiresAt?: string; to?: string }
   | { kind: 'refused'; reasons: string }
   | { kind: 'extended'; reasons: string; newDeadline: string };
+
+const noticeName: Record<Message['kind'], string> = {
+  completed: 'answer',
+  refused: 'refusal with its reasons and the right to complain',
+  extended: 'extension notice with its reasons',
+};
 
 export const tellRequesterJob = defineJob({
   type: 'rights.tell-requester',
@@ -29,7 +37,38 @@ export const tellRequesterJob = defineJob({
       (message.kind === 'completed' ? message.to : undefined) ??
       (await answerAddress(ctx.store.db, row))?.value;
     const active = ctx.policies.get(row.declaration_id);
-    if (to === undefined || active === undefined) return { sent: false };
+    if (active === undefined) return { sent: false };
+    if (to === undefined) {
+      // No address the requester proved control of (a letter or call that an operator
+      // verified): a person answers by the channel the request came in, tracked as a task.
+      await transaction(ctx.store, async (tx) => {
+        const now = ctx.clock.now().toISOString();
+        await tx
+          .insertInto('request_tasks')
+          .values({
+            id: randomUUID(),
+            request_id: row.id,
+            kind: 'manual',
+            target: 'requester',
+            action: `tell_${message.kind}`,
+            status: 'pending',
+            result: null,
+            note: `No verified email address: send the ${noticeName[message.kind]} to the requester by ${row.channel === 'post' ? 'post' : row.channel === 'phone' ? 'phone, and confirm it in writing' : 'the channel they used'}, then close this task.`,
+            created_at: now,
+            updated_at: now,
+            done_at: null,
+            done_by: null,
+          })
+          .execute();
+        await addRequestEvent(tx, ctx, {
+          requestId: row.id,
+          actor: 'system',
+          kind: 'manual_answer_needed',
+          details: { message: message.kind },
+        });
+      });
+      return { sent: false, task: true };
+    }
     const declaration = active.model.declaration;
     const claims = unseal(ctx.keys.records, row.claims) as RequestClaims;
     const base = {

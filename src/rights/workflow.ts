@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { sql } from 'kysely';
+import { requestTypes } from '../policy/schema.js';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
@@ -211,7 +212,7 @@ export const listRequestsInput = z.strictObject({
   status: z.enum(['open', 'closed', 'all']).default('open'),
   overdue: z.union([z.boolean(), z.stringbool()]).optional(),
   dueBefore: z.string().datetime({ offset: true }).optional(),
-  type: z.string().max(40).optional(),
+  type: z.enum(requestTypes).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -490,6 +491,11 @@ export async function setFee(
   const input = feeInput.parse(raw);
   return transaction(ctx.store, async (tx) => {
     const row = await loadRequest(tx, id);
+    if (closedStatuses.has(row.status))
+      throw new AppError(
+        'conflict',
+        `Request ${row.reference} is ${row.status}; a fee can only be set while it is open.`,
+      );
     const fees = ctx.policies.get(row.declaration_id)?.model.declaration.rights.fees;
     if (fees?.excessive === 'refuse' && input.ground === 'manifestly_excessive')
       throw new AppError(

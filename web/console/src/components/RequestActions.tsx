@@ -131,7 +131,7 @@ function ReasonsField({
  */
 function howTold(request: RequestSummary, what: string): string {
   return request.verifiedAt === null
-    ? `The requester is not verified, so Steward does not write to them: tell them ${what} yourself.`
+    ? `The requester is not verified, so Steward does not write to them: a task on this request asks you to tell them ${what} by the channel they used.`
     : `Steward sends the requester ${what} at their verified address.`;
 }
 
@@ -239,7 +239,7 @@ function RefuseDialog({ request, onClose, onDone }: ActionProps) {
         Refusing closes the request. The answer gives your reasons, the supervisory authority named in the
         declaration and the right to complain to it.
         {request.verifiedAt === null &&
-          ' The requester is not verified, so Steward will not write to them: send them that answer yourself.'}
+          ' The requester is not verified, so Steward will not write to them: a task on this request asks you to send that answer by the channel they used.'}
       </p>
       <ServerError error={serverError} what="Refusing requests" />
       <form className="form" noValidate onSubmit={handleSubmit}>
