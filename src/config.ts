@@ -45,6 +45,7 @@ const envSchema = z.object({
   STEWARD_TLS_CERT: z.string().optional(),
   STEWARD_TLS_KEY: z.string().optional(),
   STEWARD_TRUSTED_PROXIES: list.default([]),
+  STEWARD_GEOIP_DB: z.string().optional(),
   STEWARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   STEWARD_ADMIN_EMAIL: z.string().email().default('admin@steward.local'),
   STEWARD_SMTP_URL: z
@@ -70,6 +71,8 @@ export interface Config {
   readonly logLevel: string;
   readonly tls?: { readonly cert: string; readonly key: string };
   readonly trustedProxies: readonly string[];
+  /** A MaxMind-format country database: website events then keep the visitor's country. */
+  readonly geoipDb?: string;
   readonly workerConcurrency: number;
   readonly adminEmail: string;
   /** SMTP server for outgoing mail; without it, mail goes to the outbox table (console: Outbox). */
@@ -138,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { tls: { cert: e.STEWARD_TLS_CERT, key: e.STEWARD_TLS_KEY } }
       : {}),
     trustedProxies: e.STEWARD_TRUSTED_PROXIES,
+    ...(e.STEWARD_GEOIP_DB ? { geoipDb: e.STEWARD_GEOIP_DB } : {}),
     workerConcurrency: e.STEWARD_WORKER_CONCURRENCY,
     adminEmail: e.STEWARD_ADMIN_EMAIL,
     ...(e.STEWARD_SMTP_URL ? { smtpUrl: e.STEWARD_SMTP_URL } : {}),

@@ -22,6 +22,8 @@ export const errorCodes = [
   'subject_restricted',
   'objection_upheld',
   'invalid_token',
+  'consent_missing',
+  'untrusted_forwarding',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -6,7 +6,7 @@ test('IP addresses are cut to /24 and /48 networks', () => {
   assert.equal(truncateIp('203.0.113.77'), '203.0.113.0/24');
   assert.equal(truncateIp('::ffff:198.51.100.9'), '198.51.100.0/24');
   assert.equal(truncateIp('2001:db8:85a3:8d3:1319:8a2e:370:7348'), '2001:db8:85a3::/48');
-  assert.equal(truncateIp('2001:db8::1'), '2001:db8:0::/48');
+  assert.equal(truncateIp('2001:db8::1'), '2001:db8::/48');
   assert.equal(truncateIp('not an ip'), null);
 });
 

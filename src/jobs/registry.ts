@@ -4,6 +4,7 @@ import { runTaskJob } from '../rights/fulfil.js';
 import { tellRequesterJob } from '../rights/tell-requester.js';
 import { sendCodeJob } from '../rights/verify-request.js';
 import { deadlineSweepJob } from '../rights/workflow.js';
+import { deleteOldSaltsJob } from '../web/salts.js';
 import type { JobDefinition } from './queue.js';
 
 /** Every job type a worker runs. A feature adds its definitions here. */
@@ -14,10 +15,12 @@ export const jobDefinitions: readonly JobDefinition[] = [
   deadlineSweepJob,
   tellRequesterJob,
   drpCallbackJob,
+  deleteOldSaltsJob,
 ];
 
 /** Recurring jobs: the definition and how often it runs. */
 export const recurringJobs: readonly { definition: JobDefinition; periodMs: number }[] = [
   { definition: verifyLedgerJob, periodMs: 60 * 60 * 1000 },
   { definition: deadlineSweepJob, periodMs: 60 * 60 * 1000 },
+  { definition: deleteOldSaltsJob, periodMs: 60 * 60 * 1000 },
 ];

@@ -308,6 +308,17 @@ export const communicationSchema = z.strictObject({
   frequency: z.string().optional(),
 });
 
+/** Google Consent Mode v2 signals a banner sets to granted or denied. */
+export const consentModeSignals = [
+  'ad_storage',
+  'ad_user_data',
+  'ad_personalization',
+  'analytics_storage',
+  'functionality_storage',
+  'personalization_storage',
+  'security_storage',
+] as const;
+
 export const cookieCategorySchema = z.strictObject({
   id,
   name: localText,
@@ -318,6 +329,10 @@ export const cookieCategorySchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('A Global Privacy Control signal switches this category off'),
+  consentMode: z
+    .array(z.enum(consentModeSignals))
+    .default([])
+    .describe('Google Consent Mode v2 signals granted when this category is allowed'),
 });
 
 export const cookieSchema = z.strictObject({

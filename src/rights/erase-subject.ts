@@ -41,6 +41,7 @@ import type { LegalHold } from '../retention/holds.js';
 import { activeHolds, holdCovering } from '../retention/holds.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
+import { eraseWebLinks } from '../web/link-visitor.js';
 import type { IdentifierKind } from '../subjects/normalize.js';
 import { addDuration } from '../time.js';
 import { subjectForRequest } from './restrict-subject.js';
@@ -60,6 +61,9 @@ export interface ErasedCounts {
   readonly consentEvents: number;
   readonly noticeTasks: number;
   readonly messages: number;
+  /** Website events tied to the person through a linked browser (C3d.4), and the links. */
+  readonly webEvents: number;
+  readonly webLinks: number;
   /** The subject row and records merged into it: 0, or 1 and more when nothing was kept. */
   readonly subjects: number;
 }
@@ -107,6 +111,8 @@ const nothingErased: ErasedCounts = {
   consentEvents: 0,
   noticeTasks: 0,
   messages: 0,
+  webEvents: 0,
+  webLinks: 0,
   subjects: 0,
 };
 
@@ -415,6 +421,10 @@ export async function eraseSubject(
           .numDeletedRows,
       );
     }
+
+    const web = await eraseWebLinks(tx, subject.id);
+    erased.webEvents = web.events;
+    erased.webLinks = web.links;
 
     // Consent events: kept as proof where a hold or a declared legal obligation keeps them.
     const history = await consentHistory(tx, subject.id);

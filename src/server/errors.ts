@@ -27,6 +27,8 @@ export const httpStatus: Record<ErrorCode, number> = {
   subject_restricted: 409,
   objection_upheld: 409,
   invalid_token: 400,
+  consent_missing: 403,
+  untrusted_forwarding: 400,
   internal: 500,
 };
 

@@ -3,6 +3,7 @@
  * is a new migration. Types are chosen to behave the same on SQLite and PostgreSQL.
  */
 import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
+import { sql } from 'kysely';
 import type { DialectName } from './database.js';
 
 /** An auto-incrementing integer primary key, in the dialect's own words. */
@@ -431,6 +432,88 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('paired_at', 'text')
           .addColumn('revoked_at', 'text')
           .execute();
+      },
+    },
+    '0004_records_by_kind': {
+      async up(db: Kysely<unknown>) {
+        // A person's records of one kind in collection order, as the access package and the
+        // portability export read them a page at a time (keyset on collected_at, then id). With
+        // only (subject_id, collected_at), each page skipped the person's other kinds row by row
+        // and sorted ties on id. Kind comes first so that a query on subject_id alone (the
+        // subject view, the grouped reads of the Art. 15 answer) keeps using records_subject,
+        // which visits the table in the order the rows were written.
+        await db.schema
+          .createIndex('records_kind_subject')
+          .on('records')
+          .columns(['kind', 'subject_id', 'collected_at', 'id'])
+          .execute();
+      },
+    },
+    '0005_web': {
+      async up(db: Kysely<unknown>) {
+        // Website events, already minimised: no raw IP (only the /24 or /48 network), browser and
+        // OS family only, a visitor id that is a keyed hash under a salt deleted after 48 hours.
+        await db.schema
+          .createTable('web_events')
+          .addColumn('id', 'integer', autoId(dialect))
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('site', 'text', (c) => c.notNull())
+          .addColumn('path', 'text')
+          .addColumn('referrer_host', 'text')
+          .addColumn('target', 'text')
+          .addColumn('label', 'text')
+          .addColumn('value', 'integer')
+          .addColumn('visitor', 'text')
+          .addColumn('network', 'text')
+          .addColumn('country', 'text')
+          .addColumn('browser', 'text')
+          .addColumn('os', 'text')
+          .addColumn('consent_ref', 'text')
+          .execute();
+        await db.schema.createIndex('web_events_day').on('web_events').columns(['day', 'type']).execute();
+        await db.schema
+          .createIndex('web_events_consent')
+          .on('web_events')
+          .columns(['consent_ref'])
+          .where(sql.ref('consent_ref'), 'is not', null)
+          .execute();
+        // One random salt per day for cookieless visitor ids; a job deletes it after 48 hours.
+        await db.schema
+          .createTable('visitor_salts')
+          .addColumn('day', 'text', (c) => c.primaryKey())
+          .addColumn('salt', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // Batches already taken, by id, so a replayed batch is refused; kept for a day.
+        await db.schema
+          .createTable('web_batches')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .execute();
+        // Links between a browser's consent id and a known person (C3d.4): recorded, erasable.
+        await db.schema
+          .createTable('web_links')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('consent_ref', 'text', (c) => c.notNull())
+          .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id').onDelete('cascade'))
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('linked_at', 'text', (c) => c.notNull())
+          .addColumn('consent_event_id', 'text')
+          .execute();
+        await db.schema
+          .createIndex('web_links_consent')
+          .on('web_links')
+          .columns(['consent_ref', 'declaration_id'])
+          .unique()
+          .execute();
+        await db.schema.createIndex('web_links_subject').on('web_links').columns(['subject_id']).execute();
       },
     },
   };

@@ -352,7 +352,64 @@ export interface DrpAgentTable {
   revoked_at: string | null;
 }
 
+/** A website event, already minimised (src/web/minimise.ts). */
+export interface WebEventTable {
+  id: Generated<number>;
+  declaration_id: string;
+  at: string;
+  /** UTC day of `at`, for aggregates and retention. */
+  day: string;
+  type: string;
+  purpose: string;
+  category: string;
+  /** `script` or `log`. */
+  source: string;
+  /** The site's host name. */
+  site: string;
+  path: string | null;
+  referrer_host: string | null;
+  /** Clicks: the element's tag or link host; exits: the destination host only (C11.1). */
+  target: string | null;
+  /** Site search: the term; hovers and clicks: the element's data label. */
+  label: string | null;
+  /** Scroll depth %, milliseconds (timing, time on page), HTTP status (logs). */
+  value: number | null;
+  visitor: string | null;
+  /** The /24 or /48 network: the only trace of the IP address. */
+  network: string | null;
+  country: string | null;
+  browser: string | null;
+  os: string | null;
+  /** Keyed hash of the browser's consent id, only where events may be linked to it. */
+  consent_ref: string | null;
+}
+
+export interface VisitorSaltTable {
+  day: string;
+  salt: string;
+  created_at: string;
+}
+
+export interface WebBatchTable {
+  id: string;
+  received_at: string;
+}
+
+export interface WebLinkTable {
+  id: string;
+  declaration_id: string;
+  consent_ref: string;
+  subject_id: string;
+  purpose: string;
+  linked_at: string;
+  consent_event_id: string | null;
+}
+
 export interface Database {
+  web_events: WebEventTable;
+  visitor_salts: VisitorSaltTable;
+  web_batches: WebBatchTable;
+  web_links: WebLinkTable;
   policy_versions: PolicyVersionTable;
   operators: OperatorTable;
   sessions: SessionTable;
