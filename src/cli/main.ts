@@ -34,6 +34,7 @@ import { addDrpAgent, listDrpAgents, revokeDrpAgent } from '../rights/drp/agents
 import { toErrorBody } from '../server/errors.js';
 import { hostActor } from './host-actor.js';
 import { registerImportCommand } from './import-command.js';
+import { registerLogsCommand } from './logs-command.js';
 import { start } from './start.js';
 
 const program = new Command('steward')
@@ -408,6 +409,7 @@ drpAgent
   });
 
 registerImportCommand(program);
+registerLogsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
