@@ -20,6 +20,8 @@ import { captureRoutes } from '../capture/routes.js';
 import { packageRoot } from '../config.js';
 import { consentPages } from '../consent/pages.js';
 import { centrePages } from '../rights/centre-pages.js';
+import { webApiRoutes } from '../web/api-routes.js';
+import { webRoutes } from '../web/routes.js';
 import { consentRoutes } from '../consent/routes.js';
 import { rightsRoutes } from '../rights/routes.js';
 import { drpRoutes } from '../rights/drp/routes.js';
@@ -118,12 +120,14 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(consentRoutes(ctx));
       await api.register(rightsRoutes(ctx));
       await api.register(retentionRoutes(ctx));
+      await api.register(webApiRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
   await app.register(noticeRoutes(ctx));
   await app.register(consentPages(ctx));
   await app.register(centrePages(ctx));
+  await app.register(webRoutes(ctx));
   await app.register(trackingRoutes(ctx));
   await app.register(drpRoutes(ctx));
 
