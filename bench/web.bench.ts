@@ -5,16 +5,18 @@
  *
  * Ingestion is measured the way browsers send: batches of 50 events as text/plain JSON, 32
  * requests in flight over keep-alive connections, from 50 visitors who gave analytics consent
- * (so every batch is checked against the ledger through the token cache). Client and server
- * share the machine's cores.
+ * (so every batch is checked against the ledger through the token cache). Steward runs as it
+ * does in production, `steward start --role web` in its own process; this process is the
+ * client. Both share the machine's cores.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { spawn } from 'node:child_process';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createContext, createLogger } from '../src/app.js';
 import type { AppContext } from '../src/context.js';
-import { buildServer } from '../src/server/server.js';
+import { packageRoot } from '../src/config.js';
 import { transaction } from '../src/store/transaction.js';
 import type { WebEventRow } from '../src/web/store-events.js';
 import { insertWebEvents } from '../src/web/store-events.js';
@@ -76,11 +78,66 @@ function batchBody(token: string, n: number): string {
   });
 }
 
-/** Events per second through POST /web/v1/events. */
-async function ingestHttp(ctx: AppContext): Promise<number> {
-  const server = await buildServer(ctx);
-  await server.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = server.server.address() as AddressInfo;
+/** A free TCP port on the loopback interface. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** `steward start --role web` on `databaseUrl`, answering on the returned port once healthy. */
+async function startSteward(databaseUrl: string, dataDir: string, secret: Buffer) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(packageRoot, 'src/cli/main.ts'), 'start', '--role', 'web'],
+    {
+      cwd: packageRoot,
+      env: {
+        PATH: process.env.PATH ?? '',
+        STEWARD_DATABASE_URL: databaseUrl,
+        STEWARD_DATA_DIR: dataDir,
+        STEWARD_SECRET: secret.toString('base64'),
+        STEWARD_PORT: String(port),
+        STEWARD_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const healthy = await new Promise<boolean>((resolve) => {
+      request({ host: '127.0.0.1', port, path: '/healthz' }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      })
+        .on('error', () => resolve(false))
+        .end();
+    });
+    if (healthy) break;
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill();
+      throw new Error('steward start did not become healthy');
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Events per second through POST /web/v1/events of a Steward running in its own process. */
+async function ingestHttp(port: number): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   try {
     const config = JSON.parse(
@@ -130,7 +187,6 @@ async function ingestHttp(ctx: AppContext): Promise<number> {
     return EVENTS / elapsed();
   } finally {
     agent.destroy();
-    await server.close();
   }
 }
 
@@ -173,11 +229,15 @@ export async function run(report: Report): Promise<void> {
 
   const secret = randomBytes(32);
   await withTempDir(async (dir) => {
-    const ctx = await createContext(testConfig(`sqlite:${join(dir, 'steward.db')}`, dir, { secret }), {
-      log: createLogger('silent'),
-    });
+    const url = `sqlite:${join(dir, 'steward.db')}`;
+    const steward = await startSteward(url, dir, secret);
     try {
-      report('ingest_events_per_s', await ingestHttp(ctx), 'events/s');
+      report('ingest_events_per_s', await ingestHttp(steward.port), 'events/s');
+    } finally {
+      await steward.stop();
+    }
+    const ctx = await createContext(testConfig(url, dir, { secret }), { log: createLogger('silent') });
+    try {
       report('raw_sqlite_batched_insert_events_per_s', await rawInserts(ctx), 'events/s');
     } finally {
       await ctx.store.close();
@@ -195,7 +255,12 @@ export async function run(report: Report): Promise<void> {
       schema,
     });
     try {
-      report('ingest_events_per_s_postgres', await ingestHttp(ctx), 'events/s');
+      const steward = await startSteward(`${postgresBenchUrl}?schema=${schema}`, dir, secret);
+      try {
+        report('ingest_events_per_s_postgres', await ingestHttp(steward.port), 'events/s');
+      } finally {
+        await steward.stop();
+      }
       report('raw_postgres_batched_insert_events_per_s', await rawInserts(ctx), 'events/s');
     } finally {
       await ctx.store.db.schema.dropSchema(schema).ifExists().cascade().execute();

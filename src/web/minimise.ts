@@ -36,19 +36,41 @@ export interface Software {
 
 const FAMILY_LENGTH = 40;
 
-/** The families only: no versions, devices or build strings, which can single a person out. */
-export function reduceUserAgent(userAgent: string | undefined): Software {
-  if (userAgent === undefined || userAgent.trim() === '') return { browser: 'Other', os: 'Other' };
+/**
+ * Remembers the last answers for user-agent strings: a site's visitors use a few hundred
+ * distinct ones, and parsing them is most of the work of an event batch.
+ */
+function remembered<T>(size: number, compute: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      if (cache.size >= size) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
+
+const parseSoftware = remembered(2000, (userAgent): Software => {
   const parsed = Bowser.parse(userAgent.slice(0, 1000));
   return {
     browser: (parsed.browser.name || 'Other').slice(0, FAMILY_LENGTH),
     os: (parsed.os.name || 'Other').slice(0, FAMILY_LENGTH),
   };
+});
+const detectBot = remembered(2000, (userAgent) => isbot(userAgent));
+
+/** The families only: no versions, devices or build strings, which can single a person out. */
+export function reduceUserAgent(userAgent: string | undefined): Software {
+  if (userAgent === undefined || userAgent.trim() === '') return { browser: 'Other', os: 'Other' };
+  return parseSoftware(userAgent);
 }
 
 /** Crawlers, monitors and headless tools that say so in their user agent. */
 export function isBot(userAgent: string | undefined): boolean {
-  return userAgent === undefined || userAgent.trim() === '' || isbot(userAgent);
+  return userAgent === undefined || userAgent.trim() === '' || detectBot(userAgent);
 }
 
 /**
