@@ -17,6 +17,8 @@ import { toErrorBody } from '../server/errors.js';
 import { transaction } from '../store/transaction.js';
 import { normaliseEmail } from '../subjects/normalize.js';
 import { CONTROLLER_TENANT, lookupOf } from '../subjects/subjects.js';
+import { CONSENT_COOKIE } from '../web/banner-config.js';
+import { consentTokenOf, linkWebVisitor } from '../web/link-visitor.js';
 import { markSuppressionChange } from './changes.js';
 import type { ConsentState } from './ledger.js';
 import { consentHistory, deriveState, recordConsentEvents } from './ledger.js';
@@ -187,6 +189,21 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       ...(userAgent ? { userAgent } : {}),
       gpc: request.headers['sec-gpc'] === '1',
     };
+  };
+
+  /**
+   * Confirming from a browser whose banner allowed what the declaration asks for links that
+   * browser's website events to the person (C3d.4). Only here: following the link proves control
+   * of the address, which typing it into a form does not. A failure leaves the confirmation.
+   */
+  const linkConfirmingBrowser = async (request: FastifyRequest, declarationId: string, subjectId: string) => {
+    const token = consentTokenOf(request.cookies[CONSENT_COOKIE]);
+    if (token === undefined) return;
+    try {
+      await linkWebVisitor(ctx, { declarationId, token, subjectId, actor: `subject:${subjectId}` });
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'linking the confirming browser failed');
+    }
   };
 
   const verify = (use: TokenUse, token: string) => verifyToken(ctx.keys.tokens, use, token, ctx.clock.now());
@@ -732,6 +749,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       const { element: _element, ...context } = choiceOf(request, 'confirm');
       const result = await confirmSubscription(ctx, token, { ...context, element: 'confirm_button' });
       if (!result.ok) return linkProblem(reply, lang, result.reason);
+      await linkConfirmingBrowser(request, verified.payload.d, result.subjectId);
       const active = ctx.policies.get(verified.payload.d);
       const communication = active === undefined ? undefined : communicationIn(active, result.communication);
       const name = communication === undefined ? result.communication : localise(communication.name, lang);

@@ -261,7 +261,7 @@ async function sendConfirmation(
 }
 
 export type ConfirmResult =
-  | { ok: true; communication: string; alreadyConfirmed: boolean }
+  | { ok: true; communication: string; alreadyConfirmed: boolean; subjectId: string }
   | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'gone' };
 
 /** Follows a confirmation link: the subscription becomes confirmed and consent is recorded. */
@@ -286,7 +286,7 @@ export async function confirmSubscription(
       .executeTakeFirst();
     if (sub === undefined || sub.state === 'unsubscribed') return { ok: false, reason: 'gone' };
     if (sub.state === 'confirmed')
-      return { ok: true, communication: communicationId, alreadyConfirmed: true };
+      return { ok: true, communication: communicationId, alreadyConfirmed: true, subjectId: sub.subject_id };
     const now = ctx.clock.now().toISOString();
     await tx
       .updateTable('subscriptions')
@@ -298,7 +298,7 @@ export async function confirmSubscription(
     await audit(tx, ctx, `subject:${sub.subject_id}`, 'subscription.confirmed', sub.subject_id, {
       communication: communicationId,
     });
-    return { ok: true, communication: communicationId, alreadyConfirmed: false };
+    return { ok: true, communication: communicationId, alreadyConfirmed: false, subjectId: sub.subject_id };
   });
 }
 

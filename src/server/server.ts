@@ -28,6 +28,7 @@ import { drpRoutes } from '../rights/drp/routes.js';
 import { retentionRoutes } from '../retention/routes.js';
 import { trackingRoutes } from '../consent/tracking-routes.js';
 import type { AppContext } from '../context.js';
+import { demoSite } from '../demo/site.js';
 import { governanceRoutes } from '../governance/routes.js';
 import { noticeRoutes, policyRoutes } from '../policy/routes.js';
 import { ping } from '../store/database.js';
@@ -139,6 +140,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       reply.code(503).type('text/plain').send('The console is not built: run `npm run build`.'),
     );
   }
-  app.get('/', (_request, reply) => reply.redirect('/privacy'));
+  await app.register(demoSite(ctx));
   return app;
 }

@@ -12,6 +12,16 @@ import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { allowedCategories, consentRef, readToken } from './choices.js';
 
+/**
+ * The consent token in the browser script's cookie (form-encoded, the token under `t`), or
+ * undefined when there is none.
+ */
+export function consentTokenOf(cookieValue: string | undefined): string | undefined {
+  if (cookieValue === undefined || cookieValue === '') return undefined;
+  const token = new URLSearchParams(cookieValue).get('t') ?? cookieValue;
+  return token.length > 0 && token.length <= 400 ? token : undefined;
+}
+
 export type LinkOutcome =
   | { readonly linked: true; readonly linkId: string }
   | { readonly linked: false; readonly reason: 'not_declared' | 'invalid_token' | 'no_consent' };

@@ -421,3 +421,20 @@ export interface RequestReceipt {
   receivedAt: string;
   dueAt: string;
 }
+
+// ---- Website traffic (src/web/traffic.ts) ----
+
+/** `GET /web/traffic?declarationId=…&days=N`: aggregates only; no row names a visitor. */
+export interface Traffic {
+  /** First and last day counted (YYYY-MM-DD, UTC). */
+  from: string;
+  to: string;
+  /** Pages seen by fewer visitors than this are left out of `topPages`. */
+  minimumGroupSize: number;
+  /** Days with page views: `visits` counts distinct cookieless visitor ids that day. */
+  days: { day: string; visits: number; pageViews: number }[];
+  topPages: { path: string; pageViews: number; visitors: number }[];
+  responseTimes: { day: string; samples: number; medianMs: number; p75Ms: number }[];
+  /** Banner choices per non-required cookie category. */
+  consent: { category: string; given: number; refused: number }[];
+}

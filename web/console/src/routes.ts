@@ -7,6 +7,7 @@ import { RequestPage } from './pages/RequestPage';
 import { RequestsPage } from './pages/RequestsPage';
 import { SubjectPage } from './pages/SubjectPage';
 import { SubjectsPage } from './pages/SubjectsPage';
+import { WebsitePage } from './pages/WebsitePage';
 
 /** What a page receives: the `:name` segments of its path. */
 export interface PageProps {
@@ -32,7 +33,7 @@ export const routes: readonly RouteDef[] = [
   { path: '/outbox', label: 'Outbox', Page: OutboxPage },
   { path: '/requests', label: 'Requests', Page: RequestsPage },
   { path: '/requests/:id', label: 'Request', Page: RequestPage, nav: false },
-  { path: '/website', label: 'Website', Page: comingLater('Website') },
+  { path: '/website', label: 'Website', Page: WebsitePage },
   { path: '/audit', label: 'Audit', Page: comingLater('Audit') },
 ];
 

@@ -1,0 +1,638 @@
+/**
+ * The demo company site at `/`: a few server-rendered pages of a made-up company named after the
+ * controller of the declaration in force (the reference declaration by default), so a newcomer
+ * sees the whole flow on the first start. Every page says it is an example, loads Steward's
+ * browser script (banner, gated tags, analytics) and links to the privacy notice and the privacy
+ * centre. The forms call the use cases directly: the newsletter form subscribes through
+ * `subscribe` (double opt-in as the declaration says), the contact form captures a record for
+ * the purpose the declaration gives enquiries from website forms. Plain HTML forms: they work
+ * without JavaScript, and without the browser script too.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../access/actor.js';
+import type { Permission } from '../access/roles.js';
+import { captureRecord } from '../capture/capture-record.js';
+import { subscribe } from '../consent/subscriptions.js';
+import type { SubscribeResult } from '../consent/subscriptions.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { escapeHtml } from '../policy/html.js';
+import type { ActiveDeclaration } from '../policy/registry.js';
+import type { Communication, Purpose } from '../policy/schema.js';
+import { categoryCovers } from '../policy/taxonomy.js';
+import { localise } from '../policy/text.js';
+import { toErrorBody } from '../server/errors.js';
+import type { PageLanguage } from '../server/public-page.js';
+import { formField, langOf, noticeHtml, orgOf, sendHtml, withLang } from '../server/public-page.js';
+import type { NavKey } from './frame.js';
+import { demoDocument, MARKETING_TAG_PATH, marketingTag } from './frame.js';
+import type { DemoText } from './text.js';
+import { demoText } from './text.js';
+
+/** The declaration the demo shows when it is in force: the reference declaration's id. */
+export const DEMO_DECLARATION = 'sncn-general';
+/** Where the newsletter form collects consent, and where contact-form data comes from. */
+export const NEWSLETTER_COLLECTION_POINT = 'newsletter_form';
+export const CONTACT_SOURCE = 'website_forms';
+/** The purpose the reference declaration gives questions from people who are not yet customers. */
+const PREFERRED_CONTACT_PURPOSE = 'enquiries';
+
+const DOWNLOAD_PATH = '/demo/product-sheet.txt';
+const MISSING_DOWNLOAD_PATH = '/demo/old-price-list.pdf';
+const EXTERNAL_URL = 'https://www.example.com/';
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_QUERY = 200;
+const MAX_NAME = 200;
+const MAX_MESSAGE = 5000;
+const formLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+
+/**
+ * Captures contact-form records. Capture needs `subjects:write`, which the public does not hold:
+ * the site acts as a system actor holding that one permission (the audit ledger shows `system`).
+ */
+const contactFormActor: Actor = {
+  kind: 'system',
+  id: 'demo-site',
+  name: 'demo site contact form',
+  permissions: new Set<Permission>(['subjects:write']),
+};
+/** The audit actor of sign-ups from the public form, as the privacy centre's forms use. */
+const PUBLIC_ACTOR = 'public';
+
+type FieldErrors = Record<string, string>;
+type Values = (name: string) => string | undefined;
+
+/** Every form value as a trimmed string, or undefined when missing or empty. */
+function fieldsOf(body: unknown): Values {
+  return (name) => {
+    const value = formField(body, name)?.trim();
+    return value === '' ? undefined : value;
+  };
+}
+
+function errorHtml(id: string, errors: FieldErrors): string {
+  const message = errors[id];
+  return message === undefined ? '' : `<p class="field-error" id="${id}-error">${escapeHtml(message)}</p>`;
+}
+
+/** `aria-*` attributes for a field: its hint, its error, and whether it is invalid. */
+function describedBy(id: string, errors: FieldErrors, hint = false): string {
+  const ids = [hint ? `${id}-hint` : '', errors[id] ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return `${ids ? ` aria-describedby="${ids}"` : ''}${errors[id] ? ' aria-invalid="true"' : ''}`;
+}
+
+/** The list of problems at the top of a form, each linking to its field. */
+function errorSummary(t: DemoText, errors: FieldErrors, anchors: Record<string, string> = {}): string {
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return '';
+  return `<div class="error-summary" role="alert"><h2>${escapeHtml(t.errorSummary)}</h2><ul>${entries
+    .map(([id, message]) => `<li><a href="#${anchors[id] ?? id}">${escapeHtml(message)}</a></li>`)
+    .join('')}</ul></div>`;
+}
+
+/** Marketing emails the declaration lets people sign up to on the newsletter form. */
+export function newsletterLists(active: ActiveDeclaration): Communication[] {
+  return active.model.declaration.communications.filter(
+    (c) =>
+      c.kind !== 'transactional' &&
+      c.channel === 'email' &&
+      (c.collectionPoints ?? []).includes(NEWSLETTER_COLLECTION_POINT),
+  );
+}
+
+/**
+ * The purpose a contact form's message is captured for: `enquiries` when it fits, else the first
+ * declared purpose that takes data from website forms, covers an email address and a message, and
+ * does not rest on consent (the form collects none).
+ */
+export function contactPurpose(active: ActiveDeclaration): Purpose | undefined {
+  const { model } = active;
+  if (!model.declaration.sources.some((s) => s.id === CONTACT_SOURCE)) return undefined;
+  const fits = (p: Purpose) => {
+    const basis = model.basisFor(p);
+    return (
+      basis !== undefined &&
+      basis !== 'consent' &&
+      (p.sources === undefined || p.sources.includes(CONTACT_SOURCE)) &&
+      ['user.contact.email', 'user.content.communication'].every((key) =>
+        p.categories.some((c) => categoryCovers(c, key)),
+      )
+    );
+  };
+  const preferred = model.purposes.get(PREFERRED_CONTACT_PURPOSE);
+  if (preferred !== undefined && fits(preferred)) return preferred;
+  return model.declaration.purposes.find(fits);
+}
+
+/** How to reach the company when a form cannot take a message: its general email, else any contact. */
+function contactOf(active: ActiveDeclaration): string {
+  const contacts = active.model.declaration.controller.contacts;
+  const email =
+    contacts.find((c) => c.channel === 'email' && (c.purposes ?? []).includes('general')) ??
+    contacts.find((c) => c.channel === 'email') ??
+    contacts[0];
+  return email?.value ?? '';
+}
+
+interface SearchEntry {
+  readonly title: string;
+  readonly text: string;
+  readonly path: string;
+  readonly fragment?: string;
+}
+
+export function demoSite(ctx: AppContext): FastifyPluginAsync {
+  /** The declaration in force that the site shows: the reference one, else the first. */
+  const activeOf = (): ActiveDeclaration | undefined =>
+    ctx.policies.get(DEMO_DECLARATION) ?? ctx.policies.list()[0];
+
+  const render = (
+    reply: FastifyReply,
+    status: number,
+    lang: PageLanguage,
+    active: ActiveDeclaration | undefined,
+    page: {
+      title: string;
+      current?: NavKey;
+      path: string;
+      query?: Record<string, string>;
+      content: string;
+    },
+  ) =>
+    sendHtml(
+      reply,
+      status,
+      demoDocument({
+        lang,
+        t: demoText[lang],
+        company: active === undefined ? 'Example Company' : orgOf(active),
+        declarationId: active?.model.id ?? DEMO_DECLARATION,
+        ...page,
+      }),
+    );
+
+  const noDeclaration = (reply: FastifyReply, lang: PageLanguage, path: string) => {
+    const t = demoText[lang];
+    return render(reply, 503, lang, undefined, {
+      title: t.errorTitle,
+      path,
+      content: noticeHtml({ kind: 'alert', text: t.noDeclaration }),
+    });
+  };
+
+  // ---- Home ----------------------------------------------------------------------------------
+
+  const home = (reply: FastifyReply, lang: PageLanguage, active: ActiveDeclaration) => {
+    const t = demoText[lang];
+    const link = (path: string) => escapeHtml(withLang(path, lang));
+    const cards: [NavKey, string][] = [
+      ['products', t.productsLead],
+      ['newsletter', t.newsletterLead],
+      ['contact', t.contactLead],
+    ];
+    const content = [
+      `<p class="lead">${escapeHtml(t.homeLead)}</p>`,
+      `<p>${escapeHtml(t.homeIntro)}</p>`,
+      `<ul class="cards">${cards
+        .map(
+          ([key, text]) =>
+            `<li><h2><a href="${link(`/${key}`)}">${escapeHtml(t.nav[key])}</a></h2><p>${escapeHtml(text)}</p></li>`,
+        )
+        .join('')}</ul>`,
+      `<h2>${escapeHtml(t.tryHeading)}</h2>`,
+      `<ol>${t.trySteps.map((step) => `<li>${escapeHtml(step)}</li>`).join('')}</ol>`,
+      `<p>${escapeHtml(t.tryConsole)} <a href="/console/">${escapeHtml(t.openConsole)}</a></p>`,
+    ].join('\n');
+    return render(reply, 200, lang, active, { title: orgOf(active), current: 'home', path: '/', content });
+  };
+
+  // ---- Products --------------------------------------------------------------------------------
+
+  const products = (reply: FastifyReply, lang: PageLanguage, active: ActiveDeclaration, compare: boolean) => {
+    const t = demoText[lang];
+    const services = active.model.declaration.services;
+    const paragraphs = (texts: readonly string[]) => texts.map((p) => `<p>${escapeHtml(p)}</p>`).join('');
+    const comparison = compare
+      ? [
+          `<section id="comparison" aria-labelledby="comparison-heading" tabindex="-1"><h2 id="comparison-heading">${escapeHtml(t.compareHeading)}</h2>`,
+          `<table><caption class="visually-hidden">${escapeHtml(t.compareHeading)}</caption><thead><tr><th scope="col">${escapeHtml(t.compareProduct)}</th><th scope="col">${escapeHtml(t.compareWhat)}</th><th scope="col">${escapeHtml(t.compareWho)}</th></tr></thead><tbody>`,
+          ...services.map(
+            (s) =>
+              `<tr><th scope="row">${escapeHtml(s.name)}</th><td>${escapeHtml(localise(s.description, lang))}</td><td>${escapeHtml(s.role === 'processor' ? t.roleProcessor : t.roleController)}</td></tr>`,
+          ),
+          '</tbody></table></section>',
+        ].join('')
+      : '';
+    const content = [
+      `<p class="lead">${escapeHtml(t.productsLead)}</p>`,
+      `<form method="get" action="/products#comparison">${lang === 'en' ? '' : `<input type="hidden" name="lang" value="${lang}">`}<button type="submit" name="view" value="compare" data-steward-label="compare-products">${escapeHtml(t.compare)}</button></form>`,
+      comparison,
+      ...services.map(
+        (s) =>
+          `<article class="product" id="product-${escapeHtml(s.id)}" data-steward-label="product-${escapeHtml(s.id)}" aria-labelledby="product-${escapeHtml(s.id)}-name"><h2 id="product-${escapeHtml(s.id)}-name">${escapeHtml(s.name)}</h2><p>${escapeHtml(localise(s.description, lang))}</p>${paragraphs(t.productFiller)}<p class="meta">${escapeHtml(t.madeUp)}</p></article>`,
+      ),
+      `<section aria-labelledby="about-heading"><h2 id="about-heading">${escapeHtml(t.aboutHeading)}</h2>${paragraphs(t.aboutFiller)}</section>`,
+      `<section aria-labelledby="downloads-heading"><h2 id="downloads-heading">${escapeHtml(t.downloadsHeading)}</h2><ul>`,
+      `<li><a href="${DOWNLOAD_PATH}" download>${escapeHtml(t.download)}</a></li>`,
+      `<li><a href="${MISSING_DOWNLOAD_PATH}" download>${escapeHtml(t.brokenDownload)}</a></li>`,
+      `<li><a href="${EXTERNAL_URL}" rel="noopener">${escapeHtml(t.external)}</a> <span class="hint">${escapeHtml(t.externalHint)}</span></li>`,
+      '</ul></section>',
+    ].join('\n');
+    return render(reply, 200, lang, active, {
+      title: t.productsTitle,
+      current: 'products',
+      path: '/products',
+      ...(compare ? { query: { view: 'compare' } } : {}),
+      content,
+    });
+  };
+
+  // ---- Search ----------------------------------------------------------------------------------
+
+  const searchEntries = (lang: PageLanguage, active: ActiveDeclaration): SearchEntry[] => {
+    const t = demoText[lang];
+    return [
+      { title: orgOf(active), text: `${t.homeLead} ${t.homeIntro}`, path: '/' },
+      { title: t.productsTitle, text: `${t.productsLead} ${t.aboutFiller.join(' ')}`, path: '/products' },
+      ...active.model.declaration.services.map((s) => ({
+        title: s.name,
+        text: `${localise(s.description, lang)} ${t.productFiller.join(' ')}`,
+        path: '/products',
+        fragment: `product-${s.id}`,
+      })),
+      { title: t.newsletterTitle, text: t.newsletterLead, path: '/newsletter' },
+      { title: t.contactTitle, text: t.contactLead, path: '/contact' },
+    ];
+  };
+
+  const search = (
+    reply: FastifyReply,
+    lang: PageLanguage,
+    active: ActiveDeclaration,
+    raw: string | undefined,
+  ) => {
+    const t = demoText[lang];
+    const query = raw?.trim() ?? '';
+    const tooLong = query.length > MAX_QUERY;
+    const words = tooLong ? [] : query.toLowerCase().split(/\s+/).filter(Boolean);
+    const found =
+      words.length === 0
+        ? []
+        : searchEntries(lang, active).filter((entry) => {
+            const haystack = `${entry.title} ${entry.text}`.toLowerCase();
+            return words.every((w) => haystack.includes(w));
+          });
+    const snippet = (text: string) => (text.length > 180 ? `${text.slice(0, 177).trimEnd()}…` : text);
+    const results =
+      words.length === 0
+        ? ''
+        : found.length === 0
+          ? `<div class="status" role="status"><p>${escapeHtml(t.noResults(query))}</p></div>`
+          : [
+              `<div role="status"><p>${escapeHtml(t.results(found.length, query))}</p></div>`,
+              `<ol class="results">${found
+                .map(
+                  (entry) =>
+                    `<li><h2><a href="${escapeHtml(withLang(entry.path, lang))}${entry.fragment ? `#${escapeHtml(entry.fragment)}` : ''}">${escapeHtml(entry.title)}</a></h2><p>${escapeHtml(snippet(entry.text))}</p></li>`,
+                )
+                .join('')}</ol>`,
+            ].join('');
+    const errors: FieldErrors = tooLong ? { q: t.tooLong } : {};
+    const content = [
+      `<form role="search" method="get" action="/search">`,
+      `<label for="q">${escapeHtml(t.searchLabel)}</label><p class="hint" id="q-hint">${escapeHtml(t.searchHint)}</p>${errorHtml('q', errors)}`,
+      `<input type="search" id="q" name="q" maxlength="${MAX_QUERY}" value="${escapeHtml(tooLong ? '' : query)}"${describedBy('q', errors, true)}>`,
+      lang === 'en' ? '' : `<input type="hidden" name="lang" value="${lang}">`,
+      `<div class="actions"><button type="submit">${escapeHtml(t.searchButton)}</button></div>`,
+      '</form>',
+      results,
+    ].join('\n');
+    return render(reply, tooLong ? 400 : 200, lang, active, {
+      title: t.searchTitle,
+      current: 'search',
+      path: '/search',
+      ...(query && !tooLong ? { query: { q: query } } : {}),
+      content,
+    });
+  };
+
+  // ---- Newsletter ------------------------------------------------------------------------------
+
+  const newsletterForm = (
+    reply: FastifyReply,
+    lang: PageLanguage,
+    active: ActiveDeclaration,
+    values: Values,
+    errors: FieldErrors,
+    status = 200,
+  ) => {
+    const t = demoText[lang];
+    const lists = newsletterLists(active);
+    const noticeLink = `<a href="${escapeHtml(withLang(`/privacy/${encodeURIComponent(active.model.id)}`, lang))}">${escapeHtml(t.privacyNotice.toLowerCase())}</a>`;
+    const purposeName = (c: Communication) => {
+      const purpose = active.model.purposes.get(c.purpose);
+      return purpose === undefined ? c.purpose : localise(purpose.name, lang);
+    };
+    const firstList = lists[0] === undefined ? 'lists' : `list-${lists[0].id}`;
+    const content =
+      lists.length === 0
+        ? noticeHtml({ kind: 'alert', text: t.noLists })
+        : [
+            `<p class="lead">${escapeHtml(t.newsletterLead)}</p>`,
+            errorSummary(t, errors, { lists: firstList }),
+            `<form method="post" action="${escapeHtml(withLang('/newsletter', lang))}" novalidate>`,
+            `<label for="email">${escapeHtml(t.emailLabel)}</label><p class="hint" id="email-hint">${escapeHtml(t.emailHint)}</p>${errorHtml('email', errors)}`,
+            `<input type="email" id="email" name="email" autocomplete="email" required maxlength="320" value="${escapeHtml(values('email') ?? '')}"${describedBy('email', errors, true)}>`,
+            `<fieldset${errors['lists'] ? ' aria-describedby="lists-error"' : ''}><legend>${escapeHtml(t.consentLegend)}</legend>${errorHtml('lists', errors)}`,
+            ...lists.map((c) => {
+              const id = `list-${c.id}`;
+              const hint = t.listHint({
+                description: localise(c.description, lang),
+                purpose: purposeName(c),
+                sender: c.sender,
+                doubleOptIn: c.doubleOptIn,
+              });
+              return `<div class="option"><input type="checkbox" id="${escapeHtml(id)}" name="${escapeHtml(id)}" value="yes"${values(id) === 'yes' ? ' checked' : ''} aria-describedby="${escapeHtml(id)}-hint"${errors['lists'] ? ' aria-invalid="true"' : ''}><label for="${escapeHtml(id)}">${escapeHtml(t.listLabel(localise(c.name, lang)))}<span class="hint" id="${escapeHtml(id)}-hint"><br>${escapeHtml(hint)}</span></label></div>`;
+            }),
+            '</fieldset>',
+            `<p>${escapeHtml(t.howWeUse)} ${noticeLink}.</p>`,
+            `<div class="actions"><button type="submit">${escapeHtml(t.signUp)}</button></div>`,
+            '</form>',
+          ].join('\n');
+    return render(reply, status, lang, active, {
+      title: t.newsletterTitle,
+      current: 'newsletter',
+      path: '/newsletter',
+      content,
+    });
+  };
+
+  const signUp = async (request: FastifyRequest, reply: FastifyReply) => {
+    const lang = langOf(request);
+    const t = demoText[lang];
+    const active = activeOf();
+    if (active === undefined) return noDeclaration(reply, lang, '/newsletter');
+    const values = fieldsOf(request.body);
+    const lists = newsletterLists(active);
+    if (lists.length === 0) return newsletterForm(reply, lang, active, values, {}, 404);
+    const errors: FieldErrors = {};
+    const email = values('email');
+    if (email === undefined) errors['email'] = t.emailRequired;
+    else if (email.length > 320 || !EMAIL.test(email)) errors['email'] = t.emailInvalid;
+    const chosen = lists.filter((c) => values(`list-${c.id}`) === 'yes');
+    if (chosen.length === 0) errors['lists'] = t.chooseList;
+    if (email === undefined || Object.keys(errors).length > 0)
+      return newsletterForm(reply, lang, active, values, errors, 400);
+
+    const userAgent = request.headers['user-agent']?.slice(0, 1000);
+    const choice = {
+      channel: 'web_form',
+      element: NEWSLETTER_COLLECTION_POINT,
+      ip: request.ip.slice(0, 64),
+      ...(userAgent ? { userAgent } : {}),
+      gpc: request.headers['sec-gpc'] === '1',
+    };
+    const results: SubscribeResult[] = [];
+    try {
+      for (const c of chosen)
+        results.push(
+          await subscribe(ctx, PUBLIC_ACTOR, {
+            ...choice,
+            declarationId: active.model.id,
+            communication: c.id,
+            email,
+          }),
+        );
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      request.log.info({ code: error.code }, 'demo newsletter: sign-up refused');
+      if (error.code === 'validation_failed' && results.length === 0)
+        return newsletterForm(reply, lang, active, values, { email: t.emailInvalid }, 400);
+      return render(reply, 422, lang, active, {
+        title: t.newsletterTitle,
+        current: 'newsletter',
+        path: '/newsletter',
+        content: noticeHtml({ kind: 'alert', text: t.refused(contactOf(active)) }),
+      });
+    }
+    // The browser is linked to the person (C3d.4) when they confirm from it: see src/consent/pages.ts.
+    // The same words whatever the state was, so the page tells nobody whether an address was known.
+    const doubleOptIn = chosen.some((c) => c.doubleOptIn);
+    const content = [
+      noticeHtml({
+        kind: 'status',
+        text: doubleOptIn ? t.askedToConfirm(email) : t.subscribed(email),
+      }),
+      ctx.config.smtpUrl === undefined ? `<p class="hint">${escapeHtml(t.outboxHint)}</p>` : '',
+      `<p><a href="${escapeHtml(withLang('/', lang))}">${escapeHtml(t.nav.home)}</a></p>`,
+    ].join('\n');
+    return render(reply, 201, lang, active, {
+      title: doubleOptIn ? t.signedUpTitle : t.newsletterTitle,
+      current: 'newsletter',
+      path: '/newsletter',
+      content,
+    });
+  };
+
+  // ---- Contact ---------------------------------------------------------------------------------
+
+  const contactForm = (
+    reply: FastifyReply,
+    lang: PageLanguage,
+    active: ActiveDeclaration,
+    values: Values,
+    errors: FieldErrors,
+    status = 200,
+  ) => {
+    const t = demoText[lang];
+    const purpose = contactPurpose(active);
+    const noticeLink = `<a href="${escapeHtml(withLang(`/privacy/${encodeURIComponent(active.model.id)}`, lang))}">${escapeHtml(t.privacyNotice)}</a>`;
+    const content =
+      purpose === undefined
+        ? noticeHtml({ kind: 'alert', text: t.noContactPurpose })
+        : [
+            `<p class="lead">${escapeHtml(t.contactLead)}</p>`,
+            errorSummary(t, errors),
+            `<form method="post" action="${escapeHtml(withLang('/contact', lang))}" novalidate>`,
+            `<label for="name">${escapeHtml(t.nameLabel)}</label>${errorHtml('name', errors)}`,
+            `<input type="text" id="name" name="name" autocomplete="name" maxlength="${MAX_NAME}" value="${escapeHtml(values('name') ?? '')}"${describedBy('name', errors)}>`,
+            `<label for="email">${escapeHtml(t.emailLabel)}</label><p class="hint" id="email-hint">${escapeHtml(t.replyHint)}</p>${errorHtml('email', errors)}`,
+            `<input type="email" id="email" name="email" autocomplete="email" required maxlength="320" value="${escapeHtml(values('email') ?? '')}"${describedBy('email', errors, true)}>`,
+            `<label for="message">${escapeHtml(t.messageLabel)}</label>${errorHtml('message', errors)}`,
+            `<textarea id="message" name="message" required maxlength="${MAX_MESSAGE}"${describedBy('message', errors)}>${escapeHtml(values('message') ?? '')}</textarea>`,
+            `<p class="hint">${escapeHtml(t.purposeLine(localise(purpose.name, lang), localise(purpose.description, lang)))} ${noticeLink}</p>`,
+            `<div class="actions"><button type="submit">${escapeHtml(t.send)}</button></div>`,
+            '</form>',
+          ].join('\n');
+    return render(reply, status, lang, active, {
+      title: t.contactTitle,
+      current: 'contact',
+      path: '/contact',
+      content,
+    });
+  };
+
+  const sendMessage = async (request: FastifyRequest, reply: FastifyReply) => {
+    const lang = langOf(request);
+    const t = demoText[lang];
+    const active = activeOf();
+    if (active === undefined) return noDeclaration(reply, lang, '/contact');
+    const values = fieldsOf(request.body);
+    const purpose = contactPurpose(active);
+    if (purpose === undefined) return contactForm(reply, lang, active, values, {}, 404);
+    const errors: FieldErrors = {};
+    const name = values('name');
+    const email = values('email');
+    const message = values('message');
+    if (name !== undefined && name.length > MAX_NAME) errors['name'] = t.tooLongField(MAX_NAME);
+    if (email === undefined) errors['email'] = t.emailRequired;
+    else if (email.length > 320 || !EMAIL.test(email)) errors['email'] = t.emailInvalid;
+    if (message === undefined) errors['message'] = t.messageRequired;
+    else if (message.length > MAX_MESSAGE) errors['message'] = t.tooLongField(MAX_MESSAGE);
+    if (email === undefined || message === undefined || Object.keys(errors).length > 0)
+      return contactForm(reply, lang, active, values, errors, 400);
+
+    // Only what was sent, and only categories the purpose declares: no name category without a name.
+    const categories = [
+      'user.contact.email',
+      'user.content.communication',
+      ...(name === undefined ? [] : ['user.name']),
+    ].filter((key) => purpose.categories.some((c) => categoryCovers(c, key)));
+    const keepName = name !== undefined && categories.includes('user.name');
+    try {
+      await captureRecord(ctx, contactFormActor, {
+        declarationId: active.model.id,
+        subject: { identifiers: [{ kind: 'email', value: email }] },
+        kind: 'form_submission',
+        purposes: [purpose.id],
+        categories,
+        source: CONTACT_SOURCE,
+        data: { message, ...(keepName ? { name } : {}) },
+      });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      request.log.info({ code: error.code }, 'demo contact form: message refused');
+      if (error.code === 'validation_failed' && error.details.some((d) => d.path.startsWith('subject')))
+        return contactForm(reply, lang, active, values, { email: t.emailInvalid }, 400);
+      // Neutral words: a refusal for a restricted person or an upheld objection is nobody else's business.
+      return render(reply, 422, lang, active, {
+        title: t.contactTitle,
+        current: 'contact',
+        path: '/contact',
+        content: noticeHtml({ kind: 'alert', text: t.refused(contactOf(active)) }),
+      });
+    }
+    const content = [
+      noticeHtml({ kind: 'status', text: t.sent(email) }),
+      `<p class="hint">${escapeHtml(t.sentHint)}</p>`,
+      `<p><a href="${escapeHtml(withLang('/', lang))}">${escapeHtml(t.nav.home)}</a></p>`,
+    ].join('\n');
+    return render(reply, 201, lang, active, {
+      title: t.sentTitle,
+      current: 'contact',
+      path: '/contact',
+      content,
+    });
+  };
+
+  // ---- Routes ----------------------------------------------------------------------------------
+
+  return async (app) => {
+    app.setErrorHandler((error, request, reply) => {
+      const { status, body, unexpected } = toErrorBody(error);
+      if (unexpected) request.log.error({ err: error }, 'unexpected error');
+      else request.log.info({ code: body.error.code }, 'request refused');
+      const lang = langOf(request);
+      const t = demoText[lang];
+      const text = body.error.code === 'rate_limited' ? t.rateLimited : body.error.message;
+      return render(reply, status, lang, activeOf(), {
+        title: t.errorTitle,
+        path: '/',
+        content: noticeHtml({ kind: 'alert', text }),
+      });
+    });
+    app.addHook('onRequest', async (_request, reply) => {
+      void reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow');
+    });
+
+    const page =
+      (
+        path: string,
+        show: (
+          request: FastifyRequest,
+          reply: FastifyReply,
+          lang: PageLanguage,
+          active: ActiveDeclaration,
+        ) => unknown,
+      ) =>
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        const lang = langOf(request);
+        const active = activeOf();
+        if (active === undefined) return noDeclaration(reply, lang, path);
+        return show(request, reply, lang, active);
+      };
+    const query = (request: FastifyRequest, name: string) => {
+      const value = (request.query as Record<string, unknown> | undefined)?.[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+
+    app.get(
+      '/',
+      { schema: { hide: true } },
+      page('/', (_request, reply, lang, active) => home(reply, lang, active)),
+    );
+    app.get(
+      '/products',
+      { schema: { hide: true } },
+      page('/products', (request, reply, lang, active) =>
+        products(reply, lang, active, query(request, 'view') === 'compare'),
+      ),
+    );
+    app.get(
+      '/search',
+      { schema: { hide: true } },
+      page('/search', (request, reply, lang, active) => search(reply, lang, active, query(request, 'q'))),
+    );
+    app.get(
+      '/newsletter',
+      { schema: { hide: true } },
+      page('/newsletter', (_request, reply, lang, active) =>
+        newsletterForm(reply, lang, active, () => undefined, {}),
+      ),
+    );
+    app.post('/newsletter', { schema: { hide: true }, config: formLimit }, signUp);
+    app.get(
+      '/contact',
+      { schema: { hide: true } },
+      page('/contact', (_request, reply, lang, active) =>
+        contactForm(reply, lang, active, () => undefined, {}),
+      ),
+    );
+    app.post('/contact', { schema: { hide: true }, config: formLimit }, sendMessage);
+
+    app.get(MARKETING_TAG_PATH, { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .send(marketingTag),
+    );
+    app.get(DOWNLOAD_PATH, { schema: { hide: true } }, async (_request, reply) => {
+      const active = activeOf();
+      const company = active === undefined ? 'Example Company' : orgOf(active);
+      const lines = [
+        `${company}: product sheet (example)`,
+        '',
+        'This file belongs to the example site that shows Steward at work. It describes no real product.',
+        ...(active?.model.declaration.services ?? []).map(
+          (s) => `- ${s.name}: ${localise(s.description, 'en')}`,
+        ),
+        '',
+      ];
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="product-sheet.txt"')
+        .header('cache-control', 'public, max-age=300')
+        .send(lines.join('\n'));
+    });
+  };
+}
