@@ -2,20 +2,25 @@
  * The `rights` group: how long the access package of one person with 100,000 records takes, and
  * how much memory it needs. The package is written by a fresh child process, so its peak resident
  * memory is that of the package work (plus Node and the loaded code), not of the set-up.
+ *
+ * The child runs compiled JavaScript, as production does (`npm run build`, `node bin/steward.js`):
+ * the group first compiles the sources with the project's compiler settings into
+ * `node_modules/.cache/steward-bench` and runs this file from there. `STEWARD_BENCH_CHILD=tsx`
+ * runs the child through tsx instead, as the figures before 2026-11-25 were measured.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createContext, createLogger } from '../src/app.js';
-import { seal } from '../src/capture/sealed.js';
 import { packageRoot } from '../src/config.js';
 import type { Config } from '../src/config.js';
 import type { AppContext } from '../src/context.js';
 import { writeAccessPackage } from '../src/rights/access-package.js';
-import { lookupOf } from '../src/subjects/subjects.js';
-import { testConfig } from '../test/support/app.js';
 import type { Report } from './support.js';
 import { chunks, note, postgresBenchUrl, reachable, stopwatch, withTempDir } from './support.js';
 
@@ -26,9 +31,15 @@ const ROWS_PER_STATEMENT = 500;
 const DECLARATION = 'sncn-general';
 const EMAIL = 'bench.person@example.com';
 
-/** The test harness's settings, with the secret the records were sealed under. */
-const config = (databaseUrl: string, dataDir: string, secret: Buffer): Config =>
-  testConfig(databaseUrl, dataDir, { secret });
+/**
+ * The test harness's settings, with the secret the records are sealed under. The harness (and
+ * the set-up's other helpers) are imported where they are used, not at the top, so that the
+ * child process loads only the code the package needs.
+ */
+async function config(databaseUrl: string, dataDir: string, secret: Buffer): Promise<Config> {
+  const { testConfig } = await import('../test/support/app.js');
+  return testConfig(databaseUrl, dataDir, { secret });
+}
 
 /** Four kinds of record, shaped as capture stores them (purposes with bases, sealed data). */
 const shapes = [
@@ -64,6 +75,8 @@ const shapes = [
 
 /** One subject with `RECORDS` records, inserted in multi-row statements inside one transaction. */
 async function load(ctx: AppContext): Promise<string> {
+  const { seal } = await import('../src/capture/sealed.js');
+  const { lookupOf } = await import('../src/subjects/subjects.js');
   const subjectId = randomUUID();
   const now = new Date('2026-11-01T00:00:00Z');
   await ctx.store.db.transaction().execute(async (tx) => {
@@ -143,21 +156,54 @@ interface ChildResult {
   readonly files: number;
 }
 
+/** How the child runs: this file compiled to JavaScript, or through tsx. */
+type ChildCommand = readonly string[];
+
+/**
+ * Compiles the project (src, bench, test) with its own compiler settings, without type-checking
+ * (CI does that), into a cache directory inside the project, so that the compiled files resolve
+ * packages from `node_modules`. Returns the arguments that run this file's compiled copy.
+ */
+async function compiledChild(): Promise<ChildCommand> {
+  if (process.env.STEWARD_BENCH_CHILD === 'tsx') {
+    note('child: through tsx (STEWARD_BENCH_CHILD=tsx)');
+    return ['--import', 'tsx', fileURLToPath(import.meta.url)];
+  }
+  const out = join(packageRoot, 'node_modules/.cache/steward-bench');
+  rmSync(out, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const elapsed = stopwatch();
+  await promisify(execFile)(process.execPath, [
+    tsc,
+    '-p',
+    join(packageRoot, 'tsconfig.json'),
+    '--outDir',
+    out,
+    '--noCheck',
+  ]);
+  note(`child: compiled JavaScript (tsc into ${out} in ${elapsed().toFixed(1)} s)`);
+  return [join(out, 'bench/rights.bench.js')];
+}
+
+interface ChildArgs<Secret> {
+  readonly config: Omit<Config, 'secret'> & { secret: Secret };
+  readonly schema?: string;
+  readonly subjectId: string;
+  readonly passphrase?: string;
+}
+
 /** Runs the package in a fresh process; its figures come back as one JSON line. */
-function inChild(args: {
-  url: string;
-  schema?: string;
-  secret: Buffer;
-  subjectId: string;
-  passphrase?: string;
-}) {
+function inChild(command: ChildCommand, args: ChildArgs<Buffer>) {
   return new Promise<ChildResult>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'child'], {
+    const child = spawn(process.execPath, [...command, 'child'], {
       cwd: packageRoot,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
-        BENCH_RIGHTS: JSON.stringify({ ...args, secret: args.secret.toString('hex') }),
+        BENCH_RIGHTS: JSON.stringify({
+          ...args,
+          config: { ...args.config, secret: args.config.secret.toString('hex') },
+        }),
       },
     });
     let out = '';
@@ -173,15 +219,10 @@ function inChild(args: {
 
 /** The child: open the store, write the package to a sink that only counts, report figures. */
 async function child(): Promise<void> {
-  const args = JSON.parse(process.env.BENCH_RIGHTS ?? '{}') as {
-    url: string;
-    schema?: string;
-    secret: string;
-    subjectId: string;
-    passphrase?: string;
-  };
+  const args = JSON.parse(process.env.BENCH_RIGHTS ?? '{}') as ChildArgs<string>;
   await withTempDir(async (dir) => {
-    const ctx = await createContext(config(args.url, dir, Buffer.from(args.secret, 'hex')), {
+    const config = { ...args.config, dataDir: dir, secret: Buffer.from(args.config.secret, 'hex') };
+    const ctx = await createContext(config, {
       log: createLogger('silent'),
       publishFiles: false,
       ...(args.schema === undefined ? {} : { schema: args.schema }),
@@ -225,14 +266,15 @@ async function child(): Promise<void> {
 }
 
 async function measureOn(
+  command: ChildCommand,
   label: '' | '_postgres',
   url: string,
   dir: string,
   report: Report,
   schema?: string,
 ): Promise<void> {
-  const secret = randomBytes(32);
-  const ctx = await createContext(config(url, dir, secret), {
+  const settings = await config(url, dir, randomBytes(32));
+  const ctx = await createContext(settings, {
     log: createLogger('silent'),
     ...(schema === undefined ? {} : { schema }),
   });
@@ -240,17 +282,17 @@ async function measureOn(
     const loading = stopwatch();
     const subjectId = await load(ctx);
     note(`set-up${label}: ${RECORDS} records in ${loading().toFixed(1)} s`);
-    const base = { url, secret, subjectId, ...(schema === undefined ? {} : { schema }) };
+    const base = { config: settings, subjectId, ...(schema === undefined ? {} : { schema }) };
     // One untimed run warms the database's page cache, as a live system's would be.
-    await inChild(base);
-    const plain = await inChild(base);
+    await inChild(command, base);
+    const plain = await inChild(command, base);
     if (plain.records !== RECORDS)
       throw new Error(`expected ${RECORDS} records, the package has ${plain.records}`);
     report(`access_package_ms${label}`, plain.ms, 'ms');
     report(`access_package_peak_rss_mb${label}`, plain.peakRssMb, 'MB');
     report(`access_package_start_rss_mb${label}`, plain.startRssMb, 'MB');
     report(`access_package_mb${label}`, plain.bytes / 1e6, 'MB');
-    const encrypted = await inChild({ ...base, passphrase: 'bench passphrase' });
+    const encrypted = await inChild(command, { ...base, passphrase: 'bench passphrase' });
     report(`access_package_encrypted_ms${label}`, encrypted.ms, 'ms');
     report(`access_package_encrypted_peak_rss_mb${label}`, encrypted.peakRssMb, 'MB');
   } finally {
@@ -259,14 +301,15 @@ async function measureOn(
 }
 
 export async function run(report: Report): Promise<void> {
-  await withTempDir((dir) => measureOn('', `sqlite:${join(dir, 'rights.db')}`, dir, report));
+  const command = await compiledChild();
+  await withTempDir((dir) => measureOn(command, '', `sqlite:${join(dir, 'rights.db')}`, dir, report));
   if (!(await reachable(postgresBenchUrl))) {
     note(`PostgreSQL not reachable at ${postgresBenchUrl}: skipping the _postgres figures`);
     return;
   }
   const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   try {
-    await withTempDir((dir) => measureOn('_postgres', postgresBenchUrl, dir, report, schema));
+    await withTempDir((dir) => measureOn(command, '_postgres', postgresBenchUrl, dir, report, schema));
   } finally {
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: postgresBenchUrl });

@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
+import { parse } from 'csv-parse/sync';
 import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
+import { captureRecord } from '../capture/capture-record.js';
+import { hostActor } from '../cli/host-actor.js';
 import { AppError } from '../errors.js';
 import type { AccessInformation } from './art15.js';
 import { writeAccessPackage } from './access-package.js';
@@ -202,6 +205,68 @@ for (const dialect of await dialects()) {
         .execute();
       for (const { lookup } of lookups)
         assert.ok(!everything.includes(lookup), 'no keyed hash is in the package');
+    });
+
+    test('C9.1 a package of many records has every row in both files, page after page, with columns for keys first seen late', async () => {
+      // Enough rows for several pages and for the CSV rows kept aside to move from memory to a
+      // temporary file; several rows share each collection time (ties are ordered by id); from
+      // row LATE on, the data has a key the earlier rows lack.
+      const ROWS = 600;
+      const LATE = 540;
+      const base = Date.parse('2026-10-01T08:00:00Z');
+      const many = 'many.records@example.com';
+      let manySubject = '';
+      for (let i = 0; i < ROWS; i += 1) {
+        const record = await captureRecord(app.ctx, hostActor(), {
+          declarationId: D,
+          subject: { identifiers: [{ kind: 'email', value: many }], jurisdiction: 'SE' },
+          kind: 'enquiry',
+          purposes: ['enquiries'],
+          categories: ['user.content.communication'],
+          source: 'website_forms',
+          collectedAt: new Date(base + Math.floor(i / 3) * 1000).toISOString(),
+          data: {
+            n: i,
+            message: `Row ${i}, with "quotes", a comma,\r\na CRLF and\na lone LF. ${'x'.repeat(700)}`,
+            ...(i >= LATE ? { late: `seen from ${LATE}` } : {}),
+          },
+        });
+        manySubject = record.subjectId;
+      }
+      const sink = collector();
+      const result = await writeAccessPackage(app.ctx, { subjectId: manySubject, lang: 'en' }, sink.out);
+      assert.equal(result.records, ROWS);
+      const files = await unzip(sink.bytes());
+      const rows = json<{
+        count: number;
+        rows: { id: string; collectedAt: string; data: Record<string, unknown> }[];
+      }>(files, 'records/enquiry.json');
+      assert.equal(rows.count, ROWS);
+      assert.deepEqual(
+        rows.rows.map((r) => r.data.n as number).sort((a, b) => a - b),
+        Array.from({ length: ROWS }, (_, i) => i),
+        'every row once',
+      );
+      const order = rows.rows.map((r) => `${r.collectedAt} ${r.id}`);
+      assert.deepEqual(order, [...order].sort(), 'oldest first, ties by id');
+      const table = parse(files.get('records/enquiry.csv') ?? '', { columns: true }) as Record<
+        string,
+        string
+      >[];
+      assert.equal(table.length, ROWS);
+      const header = Object.keys(table[0]!);
+      assert.deepEqual(header.slice(-3), ['data.n', 'data.message', 'data.late'], 'a column per data key');
+      table.forEach((line, i) => {
+        const row = rows.rows[i]!;
+        assert.equal(line.id, row.id, `CSV row ${i} is JSON row ${i}`);
+        assert.equal(
+          line['data.message'],
+          row.data.message,
+          `row ${i}: quotes, commas and line ends survive`,
+        );
+        assert.equal(line['data.late'], i >= LATE ? `seen from ${LATE}` : '', `row ${i}: data.late`);
+        assert.equal(Object.keys(line).length, header.length);
+      });
     });
 
     test('C9.9 access information lists the purposes held with basis, categories, recipients, transfers, retention dates, rights and the authority', async () => {

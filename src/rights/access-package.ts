@@ -9,6 +9,9 @@
  *   file pair per kind under `records/`;
  * - `schema.json`: what each file and each field holds.
  *
+ * Each section is read from the store (and its records unsealed) once: while its JSON file is
+ * written, its CSV rows are made and kept aside (`CsvRows`), then written as the CSV file.
+ *
  * With a passphrase every entry is encrypted with AES-256 (WinZip AE-2, which 7-Zip, macOS and
  * Windows 11 open). Use cases only: the caller checks permissions and verification.
  */
@@ -18,10 +21,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { ZipWriter } from '@zip.js/zip.js';
-import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../context.js';
 import { escapeHtml, htmlPage, safeHref } from '../policy/html.js';
 import { wordingFor } from '../policy/describe.js';
@@ -55,10 +56,19 @@ export type PackageOutput = Writable | WritableStream<Uint8Array>;
 const HTML_ROWS = 200;
 /** Keys of record data that get a CSV column of their own; any others share one JSON column. */
 const MAX_EXPANDED_KEYS = 200;
-/** Text is handed to the compressor in pieces of about this many characters. */
-const CHUNK_CHARS = 64 * 1024;
-/** Sections with more rows than this are read from the store once (see `Spill`). */
-const SPILL_ROWS = 1000;
+/**
+ * Text is handed to the compressor in pieces of about this many characters. Strings stay well
+ * below V8's large-object size (128 KiB), which only a full garbage collection frees.
+ */
+const CHUNK_CHARS = 16 * 1024;
+/** Bytes of an entry made ahead of the compressor: zip.js hands it 256 KiB at a time. */
+const READ_AHEAD_BYTES = 512 * 1024;
+/** CSV rows kept aside are grouped in blocks of about this many characters. */
+const BLOCK_CHARS = 16 * 1024;
+/** A section's CSV rows are kept in memory up to this many characters, then in a temporary file. */
+const MEMORY_CHARS = 256 * 1024;
+/** The temporary file is written and read in pieces of this many bytes. */
+const FILE_CHUNK_BYTES = 256 * 1024;
 
 function counting(out: PackageOutput, counter: { bytes: number }): WritableStream<Uint8Array> {
   if (out instanceof WritableStream) {
@@ -88,31 +98,48 @@ function counting(out: PackageOutput, counter: { bytes: number }): WritableStrea
   });
 }
 
+/**
+ * A byte stream of the chunks. It reads up to `READ_AHEAD_BYTES` ahead of its reader: zip.js
+ * waits for each piece it hands the compressor (which runs on libuv's threads), and meanwhile
+ * the next piece is made here rather than after.
+ */
+function byteStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel() {
+        await iterator.return?.(undefined);
+      },
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: READ_AHEAD_BYTES }),
+  );
+}
+
+/** The text pieces as UTF-8, joined into chunks of about `CHUNK_CHARS`. */
+async function* encodedChunks(pieces: AsyncIterable<string> | Iterable<string>): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  let buffered: string[] = [];
+  let length = 0;
+  for await (const piece of pieces) {
+    buffered.push(piece);
+    length += piece.length;
+    if (length >= CHUNK_CHARS) {
+      yield encoder.encode(buffered.join(''));
+      buffered = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield encoder.encode(buffered.join(''));
+}
+
 /** A byte stream of the text pieces, re-cut into chunks of about `CHUNK_CHARS`. */
 export function textStream(pieces: AsyncIterable<string> | Iterable<string>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    let buffer = '';
-    for await (const piece of pieces) {
-      buffer += piece;
-      if (buffer.length >= CHUNK_CHARS) {
-        yield encoder.encode(buffer);
-        buffer = '';
-      }
-    }
-    if (buffer.length > 0) yield encoder.encode(buffer);
-  }
-  const iterator = chunks();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await iterator.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    async cancel() {
-      await iterator.return(undefined);
-    },
-  });
+  return byteStream(encodedChunks(pieces));
 }
 
 /** A ZIP written entry by entry, each entry streamed, counting what reaches the output. */
@@ -132,7 +159,11 @@ export class PackageZip {
   }
 
   async add(path: string, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
-    await this.zip.add(path, textStream(pieces));
+    await this.addBytes(path, encodedChunks(pieces));
+  }
+
+  async addBytes(path: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    await this.zip.add(path, byteStream(chunks));
     this.files += 1;
   }
 
@@ -154,6 +185,18 @@ function cell(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
+}
+
+/**
+ * Fields that are quoted: those holding a comma, a quote or a CRLF. These are the rules of
+ * csv-stringify with `record_delimiter: 'windows'`, which wrote these files before: a lone CR or
+ * LF is left unquoted.
+ */
+const NEEDS_QUOTES = /[",]|\r\n/;
+
+/** One CSV field: quoted (and its quotes doubled) when `NEEDS_QUOTES` says so. */
+function csvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** The CSV columns of a section, given the keys seen in its expandable fields. */
@@ -190,15 +233,108 @@ export function csvColumns(
 }
 
 /**
- * Rows written twice (JSON, then CSV) are kept between the two in a temporary file encrypted
- * under a one-time key, rather than read and unsealed again: one line of JSON per row. The key
- * never leaves memory and the file is removed when the section is done.
+ * CSV rows of a block: `columns` is how many columns they were written with, `ends` where each
+ * row's text ends (before its CRLF), in UTF-16 code units from the start of `text`.
  */
-class Spill {
+interface Block {
+  readonly columns: number;
+  readonly ends: Uint32Array;
+  readonly text: string;
+}
+
+/** Where blocks of CSV rows wait for the CSV file: memory, or a temporary encrypted file. */
+interface BlockStore {
+  write(block: Block): Promise<void>;
+  /** Each block as its column count, its row ends, and its text as UTF-8. */
+  read(): AsyncGenerator<{ columns: number; ends: Uint32Array; bytes: Uint8Array }>;
+  remove(): Promise<void>;
+}
+
+class MemoryBlocks implements BlockStore {
+  readonly blocks: Block[] = [];
+  chars = 0;
+
+  write(block: Block): Promise<void> {
+    this.blocks.push(block);
+    this.chars += block.text.length;
+    return Promise.resolve();
+  }
+
+  async *read() {
+    const encoder = new TextEncoder();
+    for (const { columns, ends, text } of this.blocks) yield { columns, ends, bytes: encoder.encode(text) };
+    await Promise.resolve();
+  }
+
+  remove(): Promise<void> {
+    this.blocks.length = 0;
+    return Promise.resolve();
+  }
+}
+
+/** Reads exactly as many bytes as asked from a stream of chunks. */
+class ByteReader {
+  /** Chunks read but not yet handed out, the first from `offset`. */
+  private readonly chunks: Buffer[] = [];
+  private offset = 0;
+  private buffered = 0;
+
+  constructor(private readonly source: AsyncIterator<Buffer>) {}
+
+  /**
+   * The next `n` bytes, or undefined at the end of the stream (before any of them). A view of
+   * the chunk read when they lie within one; copied only when they span chunks.
+   */
+  async read(n: number): Promise<Buffer | undefined> {
+    while (this.buffered < n) {
+      const next = await this.source.next();
+      if (next.done) {
+        if (this.buffered === 0) return undefined;
+        throw new Error('The temporary CSV file ended in the middle of a block');
+      }
+      this.chunks.push(next.value);
+      this.buffered += next.value.length;
+    }
+    const first = this.chunks[0]!;
+    if (first.length - this.offset >= n) {
+      const bytes = first.subarray(this.offset, this.offset + n);
+      this.take(n);
+      return bytes;
+    }
+    const bytes = Buffer.allocUnsafe(n);
+    for (let copied = 0; copied < n;) {
+      const chunk = this.chunks[0]!;
+      const length = Math.min(n - copied, chunk.length - this.offset);
+      chunk.copy(bytes, copied, this.offset, this.offset + length);
+      copied += length;
+      this.take(length);
+    }
+    return bytes;
+  }
+
+  private take(n: number): void {
+    this.offset += n;
+    this.buffered -= n;
+    if (this.offset === this.chunks[0]!.length) {
+      this.chunks.shift();
+      this.offset = 0;
+    }
+  }
+}
+
+/**
+ * Blocks in a temporary file encrypted under a one-time key (AES-256-CTR; the key never leaves
+ * memory), removed when the section is done. Each block is a header (column count, row count,
+ * text bytes), its row ends, and its text.
+ */
+class FileBlocks implements BlockStore {
   private readonly key = randomBytes(32);
   private readonly iv = randomBytes(16);
   private readonly cipher = createCipheriv('aes-256-ctr', this.key, this.iv);
   private readonly out;
+  /** Blocks not yet written: the file is written (and read) `FILE_CHUNK_BYTES` at a time. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   private constructor(
     private readonly dir: string,
@@ -207,36 +343,51 @@ class Spill {
     this.out = createWriteStream(file, { mode: 0o600 });
   }
 
-  static async open(): Promise<Spill> {
+  static async open(): Promise<FileBlocks> {
     const dir = await mkdtemp(join(tmpdir(), 'steward-package-'));
-    return new Spill(dir, join(dir, 'rows'));
+    return new FileBlocks(dir, join(dir, 'csv'));
   }
 
-  async write(text: string): Promise<void> {
-    if (!this.out.write(this.cipher.update(text, 'utf8'))) await once(this.out, 'drain');
+  async write({ columns, ends, text }: Block): Promise<void> {
+    const bytes = Buffer.from(text, 'utf8');
+    const header = Buffer.alloc(12);
+    header.writeUInt32LE(columns, 0);
+    header.writeUInt32LE(ends.length, 4);
+    header.writeUInt32LE(bytes.length, 8);
+    this.pending.push(header, Buffer.from(ends.buffer, ends.byteOffset, ends.byteLength), bytes);
+    this.pendingBytes += header.length + ends.byteLength + bytes.length;
+    if (this.pendingBytes >= FILE_CHUNK_BYTES) await this.flush();
   }
 
-  async finish(): Promise<void> {
-    const last = this.cipher.final();
+  private async flush(): Promise<void> {
+    const encrypted = this.cipher.update(Buffer.concat(this.pending, this.pendingBytes));
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.out.write(encrypted)) await once(this.out, 'drain');
+  }
+
+  async *read() {
+    await this.flush();
     await new Promise<void>((resolve, reject) => {
       this.out.once('error', reject);
-      this.out.end(last, () => resolve());
+      this.out.end(this.cipher.final(), () => resolve());
     });
-  }
-
-  /** The rows again, a page at a time. */
-  async *pages(size = 1000): AsyncGenerator<Row[]> {
-    const input = createReadStream(this.file).pipe(createDecipheriv('aes-256-ctr', this.key, this.iv));
-    let page: Row[] = [];
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      if (line === '') continue;
-      page.push(JSON.parse(line) as Row);
-      if (page.length >= size) {
-        yield page;
-        page = [];
-      }
+    const input = createReadStream(this.file, { highWaterMark: FILE_CHUNK_BYTES }).pipe(
+      createDecipheriv('aes-256-ctr', this.key, this.iv),
+    );
+    const reader = new ByteReader(input[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
+    for (;;) {
+      const header = await reader.read(12);
+      if (header === undefined) return;
+      const ends = (await reader.read(header.readUInt32LE(4) * 4)) ?? Buffer.alloc(0);
+      const bytes = (await reader.read(header.readUInt32LE(8))) ?? Buffer.alloc(0);
+      yield {
+        columns: header.readUInt32LE(0),
+        // Copied: a Uint32Array needs a buffer of its own, aligned.
+        ends: new Uint32Array(ends.buffer.slice(ends.byteOffset, ends.byteOffset + ends.length)),
+        bytes,
+      };
     }
-    if (page.length > 0) yield page;
   }
 
   async remove(): Promise<void> {
@@ -246,52 +397,140 @@ class Spill {
 }
 
 /**
- * The JSON file of a section, streamed page by page; fills `keys` with the keys of its expandable
- * fields (record data), which the CSV then gives columns. With a spill, each row also goes there.
+ * A section's CSV rows, made while its JSON file is written and kept aside (in memory while
+ * small, then in a temporary encrypted file) until the CSV file is written, so the rows are read
+ * and unsealed once. The columns of record data are the keys seen so far: rows written before a
+ * key was first seen lack its column, and get an empty field for it at the end when the CSV is
+ * written (the expanded field is the last of its section, so its columns are the last ones).
  */
-export async function* sectionJson(
-  section: SubjectSection,
-  keys: Map<string, Set<string>>,
-  spill?: { write(text: string): Promise<void> },
-): AsyncGenerator<string> {
-  const expand = section.fields.filter((f) => f.expand);
-  for (const f of expand) keys.set(f.name, new Set());
-  yield `{\n"section": ${JSON.stringify(section.id)},\n"description": ${JSON.stringify(section.description)},\n`;
-  if (section.note !== undefined) yield `"note": ${JSON.stringify(section.note)},\n`;
-  yield `"count": ${section.count},\n"rows": [`;
-  let first = true;
-  for await (const page of section.pages()) {
-    const parts: string[] = [];
+class CsvRows {
+  /** Keys seen in each expanded field, in the order first seen. */
+  readonly keys = new Map<string, Set<string>>();
+  private readonly expanded: readonly FieldDescription[];
+  private store: BlockStore = new MemoryBlocks();
+  /** The CSV text of object values (lists of purposes, categories) shared by many rows. */
+  private readonly objectCells = new WeakMap<object, string>();
+  private pieces: string[] = [];
+  private ends: number[] = [];
+  private chars = 0;
+  private columns = 0;
+
+  constructor(private readonly section: SubjectSection) {
+    this.expanded = section.fields.filter((f) => f.expand);
+    const last = section.fields[section.fields.length - 1];
+    if (this.expanded.length > 1 || (this.expanded.length === 1 && this.expanded[0] !== last))
+      throw new Error(`Section ${section.id}: only its last field may be expanded into CSV columns`);
+    for (const f of this.expanded) this.keys.set(f.name, new Set());
+  }
+
+  private field(value: unknown): string {
+    if (value === null || typeof value !== 'object') return csvField(cell(value));
+    let text = this.objectCells.get(value);
+    if (text === undefined) {
+      text = csvField(cell(value));
+      this.objectCells.set(value, text);
+    }
+    return text;
+  }
+
+  /** Notes the page's keys, then adds its rows with the columns known so far. */
+  async add(page: readonly Row[]): Promise<void> {
     for (const row of page) {
-      for (const f of expand) {
+      for (const f of this.expanded) {
         const value = row[f.name];
         if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-          const set = keys.get(f.name)!;
+          const set = this.keys.get(f.name)!;
           for (const key of Object.keys(value)) set.add(key);
         }
       }
-      parts.push(JSON.stringify(row));
     }
-    const lines = parts.join(',\n');
-    if (spill !== undefined) await spill.write(`${parts.join('\n')}\n`);
-    yield `${first ? '\n' : ',\n'}${lines}`;
-    first = false;
+    const columns = csvColumns(this.section, this.keys);
+    if (columns.length !== this.columns) await this.flush();
+    this.columns = columns.length;
+    for (const row of page) {
+      const line = columns.map((c) => this.field(c.read(row))).join(',');
+      this.pieces.push(line, '\r\n');
+      this.ends.push(this.chars + line.length);
+      this.chars += line.length + 2;
+      if (this.chars >= BLOCK_CHARS) await this.flush();
+    }
   }
-  yield '\n]\n}\n';
+
+  private async flush(): Promise<void> {
+    if (this.ends.length === 0) return;
+    const block: Block = {
+      columns: this.columns,
+      ends: Uint32Array.from(this.ends),
+      text: this.pieces.join(''),
+    };
+    this.pieces = [];
+    this.ends = [];
+    this.chars = 0;
+    if (this.store instanceof MemoryBlocks && this.store.chars + block.text.length > MEMORY_CHARS) {
+      const file = await FileBlocks.open();
+      for (const kept of this.store.blocks) await file.write(kept);
+      this.store = file;
+    }
+    await this.store.write(block);
+  }
+
+  /** The CSV file: header row, then every row, with empty fields for columns added after it. */
+  async *file(columns: readonly CsvColumn[]): AsyncGenerator<Uint8Array> {
+    await this.flush();
+    const encoder = new TextEncoder();
+    yield encoder.encode(`${columns.map((c) => csvField(c.name)).join(',')}\r\n`);
+    const decoder = new TextDecoder();
+    for await (const block of this.store.read()) {
+      const missing = columns.length - block.columns;
+      if (missing === 0) {
+        yield block.bytes;
+        continue;
+      }
+      // A row written with no field at all gets `missing` empty ones: one comma fewer.
+      const padding = ','.repeat(block.columns === 0 ? missing - 1 : missing);
+      const text = decoder.decode(block.bytes);
+      const padded: string[] = [];
+      let start = 0;
+      for (const end of block.ends) {
+        padded.push(text.slice(start, end), padding, '\r\n');
+        start = end + 2;
+      }
+      yield encoder.encode(padded.join(''));
+    }
+  }
+
+  remove(): Promise<void> {
+    return this.store.remove();
+  }
 }
 
-/** The CSV file of a section (RFC 4180, CRLF, header row), streamed page by page. */
-export async function* sectionCsv(
-  pages: AsyncIterable<readonly Row[]>,
-  columns: readonly CsvColumn[],
-): AsyncGenerator<string> {
-  yield stringify([columns.map((c) => c.name)], { record_delimiter: 'windows' });
-  for await (const page of pages) {
-    yield stringify(
-      page.map((row) => columns.map((c) => cell(c.read(row)))),
-      { record_delimiter: 'windows' },
-    );
+/**
+ * The JSON file of a section, streamed page by page; with `csv`, each page's rows are also added
+ * to it.
+ */
+export async function* sectionJson(section: SubjectSection, csv?: CsvRows): AsyncGenerator<string> {
+  yield `{\n"section": ${JSON.stringify(section.id)},\n"description": ${JSON.stringify(section.description)},\n`;
+  if (section.note !== undefined) yield `"note": ${JSON.stringify(section.note)},\n`;
+  yield `"count": ${section.count},\n"rows": [`;
+  let separator = '\n';
+  for await (const page of section.pages()) {
+    let rows: string[] = [];
+    let chars = 0;
+    for (const row of page) {
+      const json = JSON.stringify(row);
+      rows.push(separator, json);
+      separator = ',\n';
+      chars += json.length + 2;
+      if (chars >= CHUNK_CHARS) {
+        yield rows.join('');
+        rows = [];
+        chars = 0;
+      }
+    }
+    if (rows.length > 0) yield rows.join('');
+    await csv?.add(page);
   }
+  yield '\n]\n}\n';
 }
 
 export interface FileDescription {
@@ -308,7 +547,7 @@ export interface FileDescription {
 
 /**
  * Writes the JSON and CSV files of each section into the zip; returns their descriptions for
- * `schema.json` and the number of records written.
+ * `schema.json` and the number of records written. Each section is read from the store once.
  */
 export async function writeSections(
   zip: PackageZip,
@@ -320,58 +559,43 @@ export async function writeSections(
   for await (const section of sections) {
     onSection?.(section);
     if (section.section === 'records') records += section.count;
-    const keys = new Map<string, Set<string>>();
-    // Records and large sections are read (and unsealed) once: the CSV is made from the rows the
-    // JSON file wrote.
-    const spill =
-      section.section === 'records' || (section.count > SPILL_ROWS && section.fields.length > 0)
-        ? await Spill.open()
-        : undefined;
+    const csv = section.fields.length > 0 ? new CsvRows(section) : undefined;
     try {
-      await zip.add(`${section.id}.json`, sectionJson(section, keys, spill));
-      await spill?.finish();
-      files.push(...(await describeAndWriteCsv(zip, section, keys, spill)));
+      await zip.add(`${section.id}.json`, sectionJson(section, csv));
+      files.push(jsonDescription(section));
+      if (csv !== undefined) {
+        const columns = csvColumns(section, csv.keys);
+        await zip.addBytes(`${section.id}.csv`, csv.file(columns));
+        files.push({
+          path: `${section.id}.csv`,
+          format: 'csv',
+          section: section.id,
+          count: section.count,
+          description: `${section.description} CSV (RFC 4180, UTF-8, CRLF) with a header row; lists and objects are written as JSON.`,
+          columns: columns.map((c) => ({ name: c.name, description: c.description })),
+        });
+      }
     } finally {
-      await spill?.remove();
+      await csv?.remove();
     }
   }
   return { files, records };
 }
 
-/** Describes the section's JSON file and writes its CSV file (from the spill, if any). */
-async function describeAndWriteCsv(
-  zip: PackageZip,
-  section: SubjectSection,
-  keys: ReadonlyMap<string, ReadonlySet<string>>,
-  spill: Spill | undefined,
-): Promise<FileDescription[]> {
-  const fields = section.fields.map((f) => ({
-    name: f.name,
-    type: f.type,
-    description: f.description,
-    ...(f.nullable ? { nullable: true } : {}),
-  }));
-  const files: FileDescription[] = [];
-  files.push({
+function jsonDescription(section: SubjectSection): FileDescription {
+  return {
     path: `${section.id}.json`,
     format: 'json',
     section: section.id,
     count: section.count,
     description: `${section.description} An object with "section", "description", "count" and "rows", one object per row with the fields below.${section.note === undefined ? '' : ` ${section.note}`}`,
-    fields,
-  });
-  if (section.fields.length === 0) return files;
-  const columns = csvColumns(section, keys);
-  await zip.add(`${section.id}.csv`, sectionCsv(spill?.pages() ?? section.pages(), columns));
-  files.push({
-    path: `${section.id}.csv`,
-    format: 'csv',
-    section: section.id,
-    count: section.count,
-    description: `${section.description} CSV (RFC 4180, UTF-8, CRLF) with a header row; lists and objects are written as JSON.`,
-    columns: columns.map((c) => ({ name: c.name, description: c.description })),
-  });
-  return files;
+    fields: section.fields.map((f) => ({
+      name: f.name,
+      type: f.type,
+      description: f.description,
+      ...(f.nullable ? { nullable: true } : {}),
+    })),
+  };
 }
 
 /** Labels of the readable page. */
@@ -554,7 +778,7 @@ async function* sectionHtml(section: SubjectSection, l: Labels): AsyncGenerator<
   if (section.count > HTML_ROWS) yield ` ${e(l.shown(HTML_ROWS, section.count))}`;
   yield `</p><div class="scroll"><table><caption>${e(section.id)}</caption><thead><tr>${section.fields.map((f) => `<th scope="col">${e(f.name)}</th>`).join('')}</tr></thead><tbody>\n`;
   let shown = 0;
-  for await (const page of section.pages()) {
+  for await (const page of section.pages({ pageSize: HTML_ROWS })) {
     const rows: string[] = [];
     for (const row of page) {
       if (shown >= HTML_ROWS) break;

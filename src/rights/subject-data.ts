@@ -26,7 +26,11 @@ export interface FieldDescription {
   readonly description: string;
   /** True when the field may be empty (null in JSON, an empty cell in CSV). */
   readonly nullable?: boolean;
-  /** The field holds an object whose keys become CSV columns `name.key` (record data). */
+  /**
+   * The field holds an object whose keys become CSV columns `name.key` (record data). Only the
+   * last field of a section may be expanded: its columns are the last of the CSV, and the
+   * package adds columns for keys first seen late by padding the end of earlier rows.
+   */
   readonly expand?: boolean;
 }
 
@@ -53,8 +57,11 @@ export interface SubjectSection {
   readonly note?: string;
   /** How many rows `pages()` yields. */
   readonly count: number;
-  /** The rows, a page at a time, in a stable order; each call reads them again from the store. */
-  pages(): AsyncIterable<readonly Row[]>;
+  /**
+   * The rows, a page at a time, in a stable order; each call reads them again from the store.
+   * `pageSize` overrides the section's page size (a reader that wants only the first rows).
+   */
+  pages(options?: { pageSize?: number }): AsyncIterable<readonly Row[]>;
 }
 
 export interface SubjectDataOptions {
@@ -174,6 +181,106 @@ function sourceNameOf(s: SectionContext, declarationId: string, sourceId: string
   return source === undefined ? sourceId : localise(source.name, s.language);
 }
 
+/** The columns of `records` a record section shows (the subject, partition and kind are known). */
+const recordColumns = [
+  'id',
+  'collected_at',
+  'expires_at',
+  'purposes',
+  'categories',
+  'source_id',
+  'source_type',
+  'collection_point',
+  'declaration_id',
+  'declaration_version',
+  'data',
+] as const;
+
+/** Distinct JSON texts parsed once each, up to this many per section. */
+const PARSED_TEXTS = 1000;
+
+/**
+ * The pages of one kind of record, oldest first. Each page is read from the store, filtered on
+ * its metadata, and its data unsealed; the next page is asked for before the current one is
+ * handed over, so the store works on it while the caller writes.
+ */
+async function* recordPages(
+  s: SectionContext,
+  kind: string,
+  filter: SubjectDataOptions['recordFilter'],
+  size: number,
+): AsyncGenerator<Row[]> {
+  // A person's records repeat a few purpose and category lists and sources: each distinct text
+  // is parsed (and each source named) once, and rows share the result.
+  const parsed = new Map<string, unknown>();
+  const parse = <T>(text: string): T => {
+    let value = parsed.get(text);
+    if (value === undefined) {
+      value = JSON.parse(text) as unknown;
+      if (parsed.size < PARSED_TEXTS) parsed.set(text, value);
+    }
+    return value as T;
+  };
+  const names = new Map<string, string>();
+  const sourceName = (declarationId: string, sourceId: string) => {
+    const key = `${declarationId}\n${sourceId}`;
+    let name = names.get(key);
+    if (name === undefined) {
+      name = sourceNameOf(s, declarationId, sourceId);
+      names.set(key, name);
+    }
+    return name;
+  };
+
+  let after: { collected_at: string; id: string } | undefined;
+  let more = true;
+  const read = async () => {
+    let q = s.db
+      .selectFrom('records')
+      .select(recordColumns)
+      .where('subject_id', '=', s.subjectId)
+      .where('tenant', '=', s.tenant)
+      .where('kind', '=', kind);
+    if (after !== undefined) {
+      const { collected_at, id } = after;
+      // The first condition alone gives the index (kind, subject_id, collected_at, id) its range.
+      q = q
+        .where('collected_at', '>=', collected_at)
+        .where((eb) => eb.or([eb('collected_at', '>', collected_at), eb('id', '>', id)]));
+    }
+    const rows = await q.orderBy('collected_at').orderBy('id').limit(size).execute();
+    more = rows.length === size;
+    after = rows[rows.length - 1];
+    return filter === undefined
+      ? rows
+      : rows.filter((r) => filter({ sourceType: r.source_type, purposes: parse(r.purposes) }));
+  };
+  const toRow = (r: Awaited<ReturnType<typeof read>>[number]): Row => ({
+    id: r.id,
+    kind,
+    collectedAt: r.collected_at,
+    expiresAt: r.expires_at,
+    purposes: parse<RecordMeta['purposes']>(r.purposes),
+    categories: parse<string[]>(r.categories),
+    sourceId: r.source_id,
+    sourceType: r.source_type,
+    sourceName: sourceName(r.declaration_id, r.source_id),
+    collectionPoint: r.collection_point,
+    declarationId: r.declaration_id,
+    declarationVersion: r.declaration_version,
+    data: unseal(s.ctx.keys.records, r.data),
+  });
+
+  let next: ReturnType<typeof read> | undefined = read();
+  while (next !== undefined) {
+    const rows = await next;
+    next = more ? read() : undefined;
+    // Awaited on the next turn; if the caller stops first, its failure must not go unhandled.
+    next?.catch(() => undefined);
+    if (rows.length > 0) yield rows.map(toRow);
+  }
+}
+
 /** Record sections, one per kind of record, each with its data unsealed page by page. */
 async function* recordSections(
   s: SectionContext,
@@ -197,48 +304,6 @@ async function* recordSections(
   }
   const kinds = [...counts].filter(([, n]) => n > 0).map(([kind, n]) => ({ kind, n }));
   for (const { kind, n } of kinds) {
-    const read = (after: { collected_at: string; id: string } | undefined, limit: number) => {
-      let q = s.db
-        .selectFrom('records')
-        .selectAll()
-        .where('subject_id', '=', s.subjectId)
-        .where('tenant', '=', s.tenant)
-        .where('kind', '=', kind);
-      if (after !== undefined) {
-        // The first condition alone gives the index (subject_id, collected_at) its range.
-        q = q
-          .where('collected_at', '>=', after.collected_at)
-          .where((eb) => eb.or([eb('collected_at', '>', after.collected_at), eb('id', '>', after.id)]));
-      }
-      return q.orderBy('collected_at').orderBy('id').limit(limit).execute();
-    };
-    const names = new Map<string, string>();
-    const pages = () =>
-      mapPages(keyset(read, s.size), (r): Row | undefined => {
-        const purposes = JSON.parse(r.purposes) as { id: string; basis: string | null }[];
-        if (filter !== undefined && !filter({ sourceType: r.source_type, purposes })) return undefined;
-        const nameKey = `${r.declaration_id}\n${r.source_id}`;
-        let sourceName = names.get(nameKey);
-        if (sourceName === undefined) {
-          sourceName = sourceNameOf(s, r.declaration_id, r.source_id);
-          names.set(nameKey, sourceName);
-        }
-        return {
-          id: r.id,
-          kind: r.kind,
-          collectedAt: r.collected_at,
-          expiresAt: r.expires_at,
-          purposes,
-          categories: JSON.parse(r.categories) as string[],
-          sourceId: r.source_id,
-          sourceType: r.source_type,
-          sourceName,
-          collectionPoint: r.collection_point,
-          declarationId: r.declaration_id,
-          declarationVersion: r.declaration_version,
-          data: unseal(s.ctx.keys.records, r.data),
-        };
-      });
     yield {
       id: `records/${kind}`,
       section: 'records',
@@ -246,7 +311,7 @@ async function* recordSections(
       description: `Records of kind "${kind}": what was collected, when, from where, for which purposes, and until when it is kept.`,
       fields: recordFields,
       count: n,
-      pages,
+      pages: (options) => recordPages(s, kind, filter, options?.pageSize ?? s.size),
     };
   }
 }
@@ -276,7 +341,7 @@ export async function* subjectSections(
     db,
     subjectId: subject.id,
     tenant,
-    size: options.pageSize ?? 1000,
+    size: options.pageSize ?? 500,
     language: options.language ?? 'en',
   };
   const wanted = (section: SubjectSection['section']) =>
@@ -385,7 +450,7 @@ export async function* subjectSections(
         f('jurisdiction', 'string', 'The jurisdiction applied', { nullable: true }),
       ],
       count,
-      pages: () =>
+      pages: (options) =>
         mapPages(
           keyset(
             (after: { seq: number } | undefined, limit) =>
@@ -397,7 +462,7 @@ export async function* subjectSections(
                 .orderBy('seq')
                 .limit(limit)
                 .execute(),
-            s.size,
+            options?.pageSize ?? s.size,
           ),
           (e) => ({
             id: e.id,
