@@ -92,6 +92,54 @@ for (const dialect of await dialects()) {
       }>();
     };
 
+    /**
+     * An access request entered from a letter by someone we hold data about, approved by an
+     * operator who checked the letter, fulfilled: the result link from the completion message.
+     */
+    const answeredLetter = async (address: string): Promise<string> => {
+      await subscribeConfirmed(app, officer, address);
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer,
+        payload: {
+          declarationId: DECLARATION,
+          type: 'access',
+          channel: 'post',
+          language: 'en',
+          requester: { identifiers: [{ kind: 'email', value: address }] },
+        },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const { id } = res.json<{ id: string }>();
+      await runJobs();
+      const approve = await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/approve`,
+        headers: officer,
+        payload: { note: 'Signed letter matched the address on file' },
+      });
+      assert.equal(approve.statusCode, 200, approve.body);
+      await runJobs();
+      assert.equal((await page(id)).request.status, 'completed');
+      await runJobs();
+      const [done] = await mailTo(address, 'rights_completed');
+      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text_body ?? '')?.[1];
+      assert.ok(link, 'the completion message carries a result link');
+      return link;
+    };
+
+    const askResultCode = (link: string) =>
+      app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` });
+
+    const downloadResult = (link: string, code: string) =>
+      app.request({
+        method: 'POST',
+        url: `/api/v1/privacy-centre/results/${link}/download`,
+        headers: { 'content-type': 'application/json' },
+        payload: { code },
+      });
+
     test('C13.1 a person asks through the privacy centre and gets a code at the address we hold', async () => {
       await subscribeConfirmed(app, officer, 'vera@example.org');
       const res = await submit({
@@ -479,67 +527,11 @@ for (const dialect of await dialects()) {
     });
 
     test('C9.6 the answer is collected once, through an expiring link and a fresh code to the verified address', async () => {
-      await subscribeConfirmed(app, officer, 'collector@example.org');
-      const receipt = (
-        await submit({
-          type: 'objection',
-          objection: { scope: 'direct_marketing' },
-          requester: { identifiers: [{ kind: 'email', value: 'collector@example.org' }] },
-        })
-      ).json<{ id: string }>();
-      await runJobs();
-      // An access request entered from a letter and approved by an operator who checked the person.
-      const res = await app.request({
-        method: 'POST',
-        url: '/api/v1/requests',
-        headers: officer,
-        payload: {
-          declarationId: DECLARATION,
-          type: 'access',
-          channel: 'post',
-          language: 'en',
-          requester: { identifiers: [{ kind: 'email', value: 'collector@example.org' }] },
-        },
-      });
-      const { id } = res.json<{ id: string }>();
-      void receipt;
-      await runJobs();
-      const code = await codeFor('collector@example.org');
-      const accessReceipt = await app.ctx.store.db
-        .selectFrom('requests')
-        .select('id')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      assert.ok(accessReceipt);
-      // The requester of a letter has no token; the operator verifies and approves instead.
-      void code;
-      const approve = await app.request({
-        method: 'POST',
-        url: `/api/v1/requests/${id}/approve`,
-        headers: officer,
-        payload: { note: 'Signed letter matched the address on file' },
-      });
-      assert.equal(approve.statusCode, 200, approve.body);
-      await runJobs();
-      assert.equal((await page(id)).request.status, 'completed');
-      await runJobs();
-      const [done] = await mailTo('collector@example.org', 'rights_completed');
-      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text_body ?? '')?.[1];
-      assert.ok(link, 'the completion message carries a result link');
-      const download = (code: string) =>
-        app.request({
-          method: 'POST',
-          url: `/api/v1/privacy-centre/results/${link}/download`,
-          headers: { 'content-type': 'application/json' },
-          payload: { code },
-        });
-      assert.equal(
-        (await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` }))
-          .statusCode,
-        202,
-      );
+      const link = await answeredLetter('collector@example.org');
+      assert.equal((await askResultCode(link)).statusCode, 202);
       await runJobs();
       const fresh = await codeFor('collector@example.org');
+      const download = (code: string) => downloadResult(link, code);
       const wrong = await download(fresh === '111111' ? '222222' : '111111');
       assert.equal(wrong.statusCode, 403, 'a wrong code gets nothing');
       const zip = await download(fresh);
@@ -667,6 +659,71 @@ for (const dialect of await dialects()) {
         .where('action', '=', 'request.task_closed')
         .execute();
       assert.equal(audited.length, expected.length);
+    });
+
+    test('C9.6 a lookalike address, a request to deliver elsewhere and an expired result link release nothing', async () => {
+      await subscribeConfirmed(app, officer, 'ingrid@example.org');
+      const ask = (value: string) =>
+        submit({ type: 'access', requester: { identifiers: [{ kind: 'email', value }] } });
+      const shape = (r: { json<T>(): T }) => {
+        const body = r.json<Record<string, unknown>>();
+        return { keys: Object.keys(body).sort(), status: body.status, next: body.next };
+      };
+      // A Cyrillic "а" in the domain, and a digit for a letter: other addresses, not hers.
+      const genuine = await ask('ingrid@example.org');
+      const lookalikes = [await ask('ingrid@ex\u0430mple.org'), await ask('ingrid@examp1e.org')];
+      for (const res of lookalikes) {
+        assert.equal(res.statusCode, 201, res.body);
+        assert.deepEqual(shape(res), shape(genuine), 'a lookalike is answered like anyone else');
+      }
+      await runJobs();
+      assert.equal((await mailTo('ingrid@ex\u0430mple.org', 'rights_code')).length, 0);
+      assert.equal((await mailTo('ingrid@examp1e.org', 'rights_code')).length, 0);
+      assert.equal(
+        (await mailTo('ingrid@example.org', 'rights_code')).length,
+        1,
+        'only the genuine request sent a code, to the address on file',
+      );
+
+      // There is no way to name where the answer goes: a delivery address is refused.
+      const requests = async () =>
+        Number(
+          (
+            await app.ctx.store.db
+              .selectFrom('requests')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const stored = await requests();
+      for (const extra of [{ deliverTo: 'attacker@evil.example' }, { replyTo: 'attacker@evil.example' }]) {
+        const res = await submit({
+          type: 'access',
+          requester: { identifiers: [{ kind: 'email', value: 'ingrid@example.org' }] },
+          ...extra,
+        });
+        assert.equal(res.statusCode, 400, res.body);
+        assert.match(res.body, new RegExp(Object.keys(extra)[0]!));
+      }
+      assert.equal(await requests(), stored, 'nothing stored for a refused request');
+
+      // A result link a week and a day old is dead: no code is sent and nothing downloads.
+      const link = await answeredLetter('late.collector@example.org');
+      const sent = (await mailTo('late.collector@example.org', 'rights_code')).length;
+      const now = clock.now();
+      clock.set(new Date(now.getTime() + 8 * 86_400_000).toISOString());
+      try {
+        const code = await askResultCode(link);
+        assert.equal(code.statusCode, 400, code.body);
+        assert.match(code.body, /used already, or it expired/);
+        await runJobs();
+        assert.equal((await mailTo('late.collector@example.org', 'rights_code')).length, sent);
+        const download = await downloadResult(link, '123456');
+        assert.equal(download.statusCode, 400, download.body);
+        assert.notEqual(download.headers['content-type'], 'application/zip');
+      } finally {
+        clock.set(now.toISOString());
+      }
     });
   });
 }
