@@ -8,6 +8,7 @@ import { Worker } from '../jobs/queue.js';
 import { jobDefinitions } from '../jobs/registry.js';
 import { checkSuppression } from '../consent/suppression.js';
 import { deadlineFrom } from './model.js';
+import { REQUESTS_PER_CONTACT_PER_DAY } from './submit-request.js';
 
 const DECLARATION = 'sncn-general';
 
@@ -724,6 +725,52 @@ for (const dialect of await dialects()) {
       } finally {
         clock.set(now.toISOString());
       }
+    });
+
+    test('C9.6 requests are limited per address a day, alike for people we know and do not, and per network address', async () => {
+      await subscribeConfirmed(app, officer, 'frequent@example.org');
+      let ip = 0;
+      const from = (address: string, remoteAddress: string) =>
+        app.request({
+          method: 'POST',
+          url: '/api/v1/privacy-centre/requests',
+          remoteAddress,
+          headers: { 'content-type': 'application/json' },
+          payload: {
+            declarationId: DECLARATION,
+            language: 'en',
+            type: 'objection',
+            objection: { scope: 'direct_marketing' },
+            requester: { identifiers: [{ kind: 'email', value: address }] },
+          },
+        });
+      // Each from another network address, so that only the per-address limit applies.
+      const statuses = async (address: string) => {
+        const seen: number[] = [];
+        for (let i = 0; i <= REQUESTS_PER_CONTACT_PER_DAY; i += 1)
+          seen.push((await from(address, `198.51.100.${(ip += 1)}`)).statusCode);
+        return seen;
+      };
+      const limited = [...Array<number>(REQUESTS_PER_CONTACT_PER_DAY).fill(201), 429];
+      assert.deepEqual(await statuses('frequent@example.org'), limited, 'someone we hold data about');
+      assert.deepEqual(await statuses('stranger@example.org'), limited, 'someone we do not');
+      const last = await from(' frequent@EXAMPLE.org', '198.51.100.200');
+      assert.equal(last.statusCode, 429, 'the same address, with its domain written otherwise');
+      assert.match(
+        last.json<{ error: { message: string } }>().error.message,
+        /Too many requests for this contact today/,
+      );
+      assert.equal((await from('someone.else@example.org', '198.51.100.201')).statusCode, 201);
+
+      // One network address may send only so many requests a minute, whatever the addresses.
+      const burst: number[] = [];
+      for (let i = 0; i < 25; i += 1)
+        burst.push((await from(`burst.${i}@example.org`, '203.0.113.9')).statusCode);
+      assert.ok(
+        burst.slice(0, 20).every((status) => status === 201),
+        burst.join(' '),
+      );
+      assert.deepEqual(burst.slice(20), [429, 429, 429, 429, 429]);
     });
   });
 }
