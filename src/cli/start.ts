@@ -36,7 +36,9 @@ export async function start(config: Config, role: Role): Promise<void> {
     const lines = [
       '',
       `Steward is running at ${config.publicUrl} (${ctx.store.dialect}, role ${role})`,
+      `  Demo site:        ${config.publicUrl}/ (an example company, with the banner)`,
       `  Privacy notices:  ${config.publicUrl}/privacy`,
+      `  Privacy centre:   ${config.publicUrl}/privacy-centre`,
       `  Console:          ${config.publicUrl}/console/`,
       `  API reference:    ${config.publicUrl}/api/docs`,
     ];
