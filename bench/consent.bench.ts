@@ -73,6 +73,7 @@ function config(databaseUrl: string, dataDir: string, secret: Buffer): Config {
     declarationFiles: [join(packageRoot, 'examples/reference/declaration.yaml')],
     logLevel: 'silent',
     trustedProxies: [],
+    transmitAllowedHosts: [],
     workerConcurrency: 1,
     adminEmail: 'admin@steward.local',
     mailFrom: 'Steward Bench <no-reply@example.test>',

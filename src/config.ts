@@ -46,6 +46,7 @@ const envSchema = z.object({
   STEWARD_TLS_KEY: z.string().optional(),
   STEWARD_TRUSTED_PROXIES: list.default([]),
   STEWARD_GEOIP_DB: z.string().optional(),
+  STEWARD_TRANSMIT_ALLOWED_HOSTS: list.default([]),
   STEWARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   STEWARD_ADMIN_EMAIL: z.string().email().default('admin@steward.local'),
   STEWARD_SMTP_URL: z
@@ -73,6 +74,11 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   /** A MaxMind-format country database: website events then keep the visitor's country. */
   readonly geoipDb?: string;
+  /**
+   * Hosts on private networks that portability transmissions may reach (a receiving controller
+   * inside the company's network); every other destination must be a public address.
+   */
+  readonly transmitAllowedHosts: readonly string[];
   readonly workerConcurrency: number;
   readonly adminEmail: string;
   /** SMTP server for outgoing mail; without it, mail goes to the outbox table (console: Outbox). */
@@ -142,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : {}),
     trustedProxies: e.STEWARD_TRUSTED_PROXIES,
     ...(e.STEWARD_GEOIP_DB ? { geoipDb: e.STEWARD_GEOIP_DB } : {}),
+    transmitAllowedHosts: e.STEWARD_TRANSMIT_ALLOWED_HOSTS,
     workerConcurrency: e.STEWARD_WORKER_CONCURRENCY,
     adminEmail: e.STEWARD_ADMIN_EMAIL,
     ...(e.STEWARD_SMTP_URL ? { smtpUrl: e.STEWARD_SMTP_URL } : {}),

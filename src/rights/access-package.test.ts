@@ -90,7 +90,8 @@ for (const dialect of await dialects()) {
     };
 
     before(async () => {
-      app = await startTestApp(dialect);
+      // The test receivers listen on this machine, which transmissions may reach only when allowed.
+      app = await startTestApp(dialect, { config: { transmitAllowedHosts: ['127.0.0.1', 'localhost'] } });
       headers = {
         cookie: (await app.signInAs('privacy_officer')).cookie,
         'content-type': 'application/json',

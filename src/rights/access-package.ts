@@ -121,7 +121,9 @@ function byteStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Arra
 }
 
 /** The text pieces as UTF-8, joined into chunks of about `CHUNK_CHARS`. */
-async function* encodedChunks(pieces: AsyncIterable<string> | Iterable<string>): AsyncGenerator<Uint8Array> {
+export async function* encodedChunks(
+  pieces: AsyncIterable<string> | Iterable<string>,
+): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   let buffered: string[] = [];
   let length = 0;
@@ -135,11 +137,6 @@ async function* encodedChunks(pieces: AsyncIterable<string> | Iterable<string>):
     }
   }
   if (length > 0) yield encoder.encode(buffered.join(''));
-}
-
-/** A byte stream of the text pieces, re-cut into chunks of about `CHUNK_CHARS`. */
-export function textStream(pieces: AsyncIterable<string> | Iterable<string>): ReadableStream<Uint8Array> {
-  return byteStream(encodedChunks(pieces));
 }
 
 /** A ZIP written entry by entry, each entry streamed, counting what reaches the output. */

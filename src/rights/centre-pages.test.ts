@@ -184,7 +184,7 @@ for (const dialect of await dialects()) {
       assert.match(done.body, /<dd class="state">Withdrawn<\/dd>/);
     });
 
-    test('C9.6 the answer is collected once, with a fresh code, and a passphrase typed twice', async () => {
+    test('C9.6 C5m.1 the answer is collected once, with a fresh code, and a passphrase typed twice, or sent on only to a public address', async () => {
       const email = 'collector@example.org';
       await subscribeConfirmed(app, officer, email);
       const { id, token } = await ask(email, 'portability');
@@ -217,8 +217,22 @@ for (const dialect of await dialects()) {
       const sent = await post(link, { action: 'send-code' });
       assert.equal(sent.statusCode, 200);
       assert.match(sent.body, /<input type="password" id="passphrase"/);
+      assert.match(
+        sent.body,
+        /Or send it straight to another organisation/,
+        'portable data may go on (C5m.1)',
+      );
       await runJobs();
       const code = codeIn(await lastMail(email, 'rights_code'));
+      const inside = await post(link, { action: 'send', code, endpoint: 'https://192.168.1.10/import' });
+      assert.equal(inside.statusCode, 400);
+      assert.match(
+        inside.body,
+        /id="endpoint-error">The endpoint must be on the public internet, and 192\.168\.1\.10 is not/,
+      );
+      assert.match(inside.body, /value="https:\/\/192\.168\.1\.10\/import"/, 'what was typed stays');
+      const noEndpoint = await post(link, { action: 'send', code, endpoint: ' ' });
+      assert.match(noEndpoint.body, /id="endpoint-error">Give the address to send your data to/);
       const mismatch = await post(link, {
         action: 'download',
         code,

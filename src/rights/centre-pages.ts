@@ -30,7 +30,7 @@ import {
 } from '../server/public-page.js';
 import type { CentreText } from './centre-text.js';
 import { centreText } from './centre-text.js';
-import { collectResult, requestResultCode } from './collect-result.js';
+import { collectResult, requestResultCode, sendResult } from './collect-result.js';
 import type { SubmitRequestInput } from './submit-request.js';
 import { submitRequest } from './submit-request.js';
 import { enterCode, requesterView, resendCode, withdrawByRequester } from './workflow.js';
@@ -401,11 +401,35 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     reply: FastifyReply,
     lang: PageLanguage,
     token: string,
-    options: { codeSent?: boolean; notice?: Notice; errors?: FieldErrors; status?: number } = {},
+    options: {
+      codeSent?: boolean;
+      kind?: 'access' | 'portability';
+      notice?: Notice;
+      errors?: FieldErrors;
+      values?: Record<string, string>;
+      status?: number;
+    } = {},
   ) => {
     const t = centreText[lang];
     const errors = options.errors ?? {};
     const action = escapeHtml(withLang(`/privacy-centre/results/${encodeURIComponent(token)}`, lang));
+    // Portable data may instead go straight to another organisation (C5m.1), with the same code.
+    const sendForm =
+      options.kind === 'portability'
+        ? [
+            `<section aria-labelledby="send-heading"><h2 id="send-heading">${escapeHtml(t.sendHeading)}</h2>`,
+            `<p>${escapeHtml(t.sendLead)}</p>`,
+            `<form method="post" action="${action}">`,
+            `<label for="send-code">${escapeHtml(t.codeLabel)}</label>${errorHtml('send-code', errors)}`,
+            `<input type="text" id="send-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required${describedBy('send-code', errors, false)}>`,
+            `<label for="endpoint">${escapeHtml(t.endpointLabel)}</label><p class="hint" id="endpoint-hint">${escapeHtml(t.endpointHint)}</p>${errorHtml('endpoint', errors)}`,
+            `<input type="url" id="endpoint" name="endpoint" maxlength="2000" required value="${escapeHtml(options.values?.['endpoint'] ?? '')}"${describedBy('endpoint', errors, true)}>`,
+            `<label for="authorization">${escapeHtml(t.authorizationLabel)}</label><p class="hint" id="authorization-hint">${escapeHtml(t.authorizationHint)}</p>`,
+            `<input type="password" id="authorization" name="authorization" autocomplete="off" maxlength="4096" aria-describedby="authorization-hint">`,
+            `<div class="actions"><button type="submit" name="action" value="send">${escapeHtml(t.send)}</button></div>`,
+            '</form></section>',
+          ].join('\n')
+        : '';
     const content = options.codeSent
       ? [
           noticeHtml(options.notice ?? { kind: 'status', text: t.resultCodeSent }),
@@ -419,6 +443,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
           `<p class="hint">${escapeHtml(t.downloadOnce)}</p>`,
           `<div class="actions"><button type="submit" name="action" value="download">${escapeHtml(t.download)}</button> <button type="submit" name="action" value="send-code" class="secondary" formnovalidate>${escapeHtml(t.resend)}</button></div>`,
           '</form>',
+          sendForm,
         ].join('\n')
       : [
           noticeHtml(options.notice),
@@ -426,6 +451,54 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
           `<form method="post" action="${action}"><div class="actions"><button type="submit" name="action" value="send-code">${escapeHtml(t.sendResultCode)}</button></div></form>`,
         ].join('\n');
     return page(reply, lang, options.status ?? 200, t.resultTitle, content);
+  };
+
+  /** The send form's answer: the data went to the organisation, or why not (nothing used up). */
+  const sendToOrganisation = async (
+    reply: FastifyReply,
+    lang: PageLanguage,
+    token: string,
+    body: unknown,
+    gone: () => unknown,
+  ) => {
+    const t = centreText[lang];
+    const again = (errors: FieldErrors, values: Record<string, string>, notice?: Notice) =>
+      resultPage(reply, lang, token, {
+        codeSent: true,
+        kind: 'portability',
+        errors,
+        values,
+        status: 400,
+        ...(notice === undefined ? {} : { notice }),
+      });
+    const code = formField(body, 'code')?.replace(/\s/g, '') ?? '';
+    const endpoint = formField(body, 'endpoint')?.trim() ?? '';
+    const authorization = formField(body, 'authorization')?.trim() ?? '';
+    const errors: FieldErrors = {};
+    if (!/^\d{6}$/.test(code)) errors['send-code'] = t.codeFormat;
+    if (endpoint === '') errors['endpoint'] = t.endpointMissing;
+    if (Object.keys(errors).length > 0) return again(errors, { endpoint });
+    let result;
+    try {
+      result = await sendResult(ctx, { token, code, endpoint, ...(authorization ? { authorization } : {}) });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_token') return gone();
+      if (error instanceof AppError && error.code === 'validation_failed')
+        return again({ endpoint: error.message }, { endpoint });
+      throw error;
+    }
+    if (!result.ok) {
+      const reason = result.reason as keyof CentreText['codeResults'];
+      return again({ 'send-code': t.codeResults[reason] ?? t.codeResults.wrong_code }, { endpoint });
+    }
+    const { sent } = result;
+    if (!sent.ok)
+      return resultPage(reply, lang, token, {
+        kind: 'portability',
+        notice: { kind: 'alert', text: t.sendFailed(sent.host, sent.reason) },
+        status: 502,
+      });
+    return page(reply, lang, 200, t.resultTitle, noticeHtml({ kind: 'status', text: t.sent(sent.host) }));
   };
 
   return async (app) => {
@@ -584,14 +657,17 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
         const values = fieldsOf(request.body);
         const gone = () =>
           resultPage(reply, lang, token, { notice: { kind: 'alert', text: t.resultGone }, status: 410 });
-        if (values('action') !== 'download') {
+        const action = values('action');
+        if (action === 'send') return sendToOrganisation(reply, lang, token, request.body, gone);
+        if (action !== 'download') {
+          let kind;
           try {
-            await requestResultCode(ctx, token);
+            ({ kind } = await requestResultCode(ctx, token));
           } catch (error) {
             if (error instanceof AppError && error.code === 'invalid_token') return gone();
             throw error;
           }
-          return resultPage(reply, lang, token, { codeSent: true });
+          return resultPage(reply, lang, token, { codeSent: true, kind });
         }
         const errors: FieldErrors = {};
         const code = values('code')?.replace(/\s/g, '') ?? '';

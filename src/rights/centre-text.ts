@@ -85,6 +85,19 @@ export interface CentreText {
   readonly download: string;
   readonly downloadOnce: string;
   readonly resultGone: string;
+  readonly sendHeading: string;
+  readonly sendLead: string;
+  readonly endpointLabel: string;
+  readonly endpointHint: string;
+  readonly authorizationLabel: string;
+  readonly authorizationHint: string;
+  readonly send: string;
+  readonly sent: (host: string) => string;
+  readonly sendFailed: (
+    host: string,
+    reason: 'rejected' | 'private_address' | 'timeout' | 'unreachable',
+  ) => string;
+  readonly endpointMissing: string;
   // errors
   readonly errorTitle: string;
   readonly errorCode: string;
@@ -238,6 +251,23 @@ const en: CentreText = {
   downloadOnce: 'The download starts at once and works only once: save the file.',
   resultGone:
     'This link cannot be used: it was used already, or it expired. Reply to our email and we will send a new one.',
+  sendHeading: 'Or send it straight to another organisation',
+  sendLead:
+    'If another organisation has given you an address to send your data to, we can send it there for you, instead of the download. It goes only over an encrypted connection (https), and only where you say.',
+  endpointLabel: 'Their address (URL)',
+  endpointHint: 'It starts with https://, for example https://example.com/import.',
+  authorizationLabel: 'Their access key (if they gave you one)',
+  authorizationHint: 'Sent to them with the data, as they asked; we do not keep it.',
+  send: 'Send my data there',
+  sent: (host) => `Your data was sent to ${host}, and they accepted it. The link is now used.`,
+  sendFailed: (host, reason) =>
+    ({
+      rejected: `${host} did not accept the data.`,
+      private_address: `${host} is not on the public internet, so we do not send personal data there.`,
+      timeout: `${host} did not answer in time.`,
+      unreachable: `We could not reach ${host}.`,
+    })[reason] + ' Nothing was used up: ask for a new code to try again, or download your data instead.',
+  endpointMissing: 'Give the address to send your data to.',
   errorTitle: 'Something went wrong',
   errorCode: 'Error code',
   badLink: 'This link or access key is not valid. Use the link in the latest email we sent you.',
@@ -390,6 +420,24 @@ const sv: CentreText = {
   downloadOnce: 'Nedladdningen börjar direkt och fungerar bara en gång: spara filen.',
   resultGone:
     'Länken kan inte användas: den är redan använd eller har gått ut. Svara på vårt mejl så skickar vi en ny.',
+  sendHeading: 'Eller skicka dem direkt till en annan organisation',
+  sendLead:
+    'Om en annan organisation har gett dig en adress att skicka dina uppgifter till kan vi skicka dem dit åt dig, i stället för nedladdningen. De skickas bara över en krypterad anslutning (https), och bara dit du säger.',
+  endpointLabel: 'Deras adress (URL)',
+  endpointHint: 'Den börjar med https://, till exempel https://example.com/import.',
+  authorizationLabel: 'Deras åtkomstnyckel (om du har fått en)',
+  authorizationHint: 'Skickas till dem med uppgifterna, som de bett om; vi sparar den inte.',
+  send: 'Skicka mina uppgifter dit',
+  sent: (host) => `Dina uppgifter har skickats till ${host}, och de tog emot dem. Länken är nu använd.`,
+  sendFailed: (host, reason) =>
+    ({
+      rejected: `${host} tog inte emot uppgifterna.`,
+      private_address: `${host} finns inte på det öppna internet, så dit skickar vi inte personuppgifter.`,
+      timeout: `${host} svarade inte i tid.`,
+      unreachable: `Vi kunde inte nå ${host}.`,
+    })[reason] +
+    ' Inget har förbrukats: be om en ny kod för att försöka igen, eller ladda ner dina uppgifter i stället.',
+  endpointMissing: 'Ange adressen som uppgifterna ska skickas till.',
   errorTitle: 'Något gick fel',
   errorCode: 'Felkod',
   badLink: 'Länken eller åtkomstnyckeln är inte giltig. Använd länken i det senaste mejlet vi skickade.',

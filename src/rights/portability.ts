@@ -9,13 +9,16 @@
  * bases, is not portable (it is in the access package instead). Subscriptions the person made are
  * included: they are choices the person gave under consent.
  */
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { transaction } from '../store/transaction.js';
 import type { FileDescription, PackageInput, PackageOutput, PackageResult } from './access-package.js';
-import { PackageZip, schemaDocument, textStream, writeSections } from './access-package.js';
+import { encodedChunks, PackageZip, schemaDocument, writeSections } from './access-package.js';
+import type { OutboundFailure } from './outbound.js';
+import { destinationProblem, OutboundError, postTo } from './outbound.js';
 import type { RecordMeta, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
 import { resolveSubjectRow, subjectSections } from './subject-data.js';
 
@@ -130,29 +133,27 @@ export type TransmitResult =
   | { readonly ok: true; readonly status: number; readonly bytes: number; readonly host: string }
   | {
       readonly ok: false;
-      readonly reason: 'rejected' | 'timeout' | 'unreachable';
+      readonly reason: 'rejected' | OutboundFailure;
       readonly status: number | null;
       readonly bytes: number;
       readonly host: string;
     };
 
-const loopbackHosts: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** The endpoint if it may receive personal data: HTTPS, or plain HTTP only to this machine. */
-function checkedEndpoint(raw: string): URL {
-  const url = new URL(raw);
-  const problem =
-    url.protocol === 'https:'
-      ? undefined
-      : url.protocol === 'http:' && loopbackHosts.has(url.hostname)
-        ? undefined
-        : 'must use https: personal data is only sent encrypted (plain http is allowed only to this machine, 127.0.0.1 or localhost, for testing)';
-  if (url.username !== '' || url.password !== '')
-    throw new AppError(
-      'validation_failed',
-      'The endpoint must not contain a user name or password; pass authorization instead.',
-      [{ path: 'endpoint', message: 'must not contain credentials' }],
-    );
+/**
+ * The endpoint if personal data may be sent there (`destinationProblem`).
+ *
+ * @throws AppError `validation_failed` naming the problem.
+ */
+export function checkedEndpoint(ctx: AppContext, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AppError('validation_failed', 'The endpoint is not a URL.', [
+      { path: 'endpoint', message: 'must be an absolute URL such as https://receiver.example/import' },
+    ]);
+  }
+  const problem = destinationProblem(url, ctx.config.transmitAllowedHosts);
   if (problem !== undefined)
     throw new AppError('validation_failed', `The endpoint ${problem}.`, [
       { path: 'endpoint', message: problem },
@@ -162,12 +163,13 @@ function checkedEndpoint(raw: string): URL {
 
 /**
  * Sends the person's portable data (`portabilityDocument`) to another controller's endpoint on
- * their instruction (C5m.1): one `POST` of `application/json`, streamed, with a timeout; no
- * redirects are followed (data goes only where the person said). The transmission is written to
- * the audit ledger with the endpoint's host, the bytes sent and the response status, never the
- * data. A refusal or failure of the receiver is an outcome, not an exception.
+ * their instruction (C5m.1): one `POST` of `application/json`, streamed, with a timeout, only
+ * where `outbound.ts` lets personal data go (HTTPS, public addresses, no redirects). The
+ * transmission is written to the audit ledger with the endpoint's host, the bytes sent and the
+ * response status, never the data. A refusal or failure of the receiver is an outcome, not an
+ * exception.
  *
- * @throws AppError `validation_failed` for an endpoint that is not https (or loopback http).
+ * @throws AppError `validation_failed` for an endpoint personal data may not go to.
  */
 export async function transmitPortability(
   ctx: AppContext,
@@ -175,48 +177,40 @@ export async function transmitPortability(
   raw: z.input<typeof transmitInput>,
 ): Promise<TransmitResult> {
   const input = transmitInput.parse(raw);
-  const url = checkedEndpoint(input.endpoint);
+  const url = checkedEndpoint(ctx, input.endpoint);
   const subject = await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant);
   let bytes = 0;
-  const source = textStream(
-    portabilityDocument(ctx, subject.id, input.tenant === undefined ? {} : { tenant: input.tenant }),
+  const document = portabilityDocument(
+    ctx,
+    subject.id,
+    input.tenant === undefined ? {} : { tenant: input.tenant },
   );
-  const body = source.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
+  const body = Readable.from(
+    (async function* counted() {
+      for await (const chunk of encodedChunks(document)) {
         bytes += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    }),
+        yield chunk;
+      }
+    })(),
   );
   let result: TransmitResult;
   try {
-    const response = await fetch(url, {
-      method: 'POST',
+    const status = await postTo(url, {
       headers: {
         'content-type': 'application/json; charset=utf-8',
         ...(input.authorization === undefined ? {} : { authorization: input.authorization }),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(input.timeoutMs),
-      // Node's fetch streams a request body only in half-duplex mode.
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' });
-    await response.body?.cancel();
+      timeoutMs: input.timeoutMs,
+      allowedHosts: ctx.config.transmitAllowedHosts,
+    });
     result =
-      response.status >= 200 && response.status < 300
-        ? { ok: true, status: response.status, bytes, host: url.host }
-        : { ok: false, reason: 'rejected', status: response.status, bytes, host: url.host };
+      status >= 200 && status < 300
+        ? { ok: true, status, bytes, host: url.host }
+        : { ok: false, reason: 'rejected', status, bytes, host: url.host };
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    result = {
-      ok: false,
-      reason: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable',
-      status: null,
-      bytes,
-      host: url.host,
-    };
+    if (!(error instanceof OutboundError)) throw error;
+    result = { ok: false, reason: error.reason, status: null, bytes, host: url.host };
   }
   await transaction(ctx.store, (tx) =>
     appendAudit(tx, ctx.store.dialect, ctx.clock, {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import type { TestApp } from '../../test/support/app.js';
@@ -41,7 +43,8 @@ for (const dialect of await dialects()) {
     const clock = handClock('2026-01-31T09:00:00.000Z');
 
     before(async () => {
-      app = await startTestApp(dialect, { clock });
+      // Test receivers listen on this machine, which transmissions may reach only when allowed.
+      app = await startTestApp(dialect, { clock, config: { transmitAllowedHosts: ['127.0.0.1'] } });
       officer = {
         cookie: (await app.signInAs('privacy_officer')).cookie,
         'content-type': 'application/json',
@@ -97,7 +100,10 @@ for (const dialect of await dialects()) {
      * An access request entered from a letter by someone we hold data about, approved by an
      * operator who checked the letter, fulfilled: the result link from the completion message.
      */
-    const answeredLetter = async (address: string): Promise<string> => {
+    const answeredLetter = async (
+      address: string,
+      type: 'access' | 'portability' = 'access',
+    ): Promise<string> => {
       await subscribeConfirmed(app, officer, address);
       const res = await app.request({
         method: 'POST',
@@ -105,7 +111,7 @@ for (const dialect of await dialects()) {
         headers: officer,
         payload: {
           declarationId: DECLARATION,
-          type: 'access',
+          type,
           channel: 'post',
           language: 'en',
           requester: { identifiers: [{ kind: 'email', value: address }] },
@@ -130,8 +136,13 @@ for (const dialect of await dialects()) {
       return link;
     };
 
-    const askResultCode = (link: string) =>
-      app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` });
+    /** From its own network address when given: the route allows only a few codes per address. */
+    const askResultCode = (link: string, remoteAddress?: string) =>
+      app.request({
+        method: 'POST',
+        url: `/api/v1/privacy-centre/results/${link}/code`,
+        ...(remoteAddress === undefined ? {} : { remoteAddress }),
+      });
 
     const downloadResult = (link: string, code: string) =>
       app.request({
@@ -771,6 +782,130 @@ for (const dialect of await dialects()) {
         burst.join(' '),
       );
       assert.deepEqual(burst.slice(20), [429, 429, 429, 429, 429]);
+    });
+
+    test('C5m.1 on the person’s instruction, portable data goes straight to another organisation, only where personal data may go', async () => {
+      const link = await answeredLetter('mover@example.org', 'portability');
+      const bodies: { authorization?: string; body: string }[] = [];
+      let answer = 503;
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (chunk: string) => (body += chunk));
+        req.on('end', () => {
+          bodies.push({
+            body,
+            ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+          });
+          res.writeHead(answer).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = receiver.address() as AddressInfo;
+        const freshCode = async () => {
+          assert.equal((await askResultCode(link, '198.51.100.250')).statusCode, 202);
+          await runJobs();
+          return codeFor('mover@example.org');
+        };
+        const send = (payload: Record<string, unknown>) =>
+          app.request({
+            method: 'POST',
+            url: `/api/v1/privacy-centre/results/${link}/send`,
+            headers: { 'content-type': 'application/json' },
+            payload,
+          });
+        let code = await freshCode();
+        for (const endpoint of [
+          'https://10.0.0.1/import',
+          'https://169.254.169.254/latest/meta-data',
+          'https://[::1]/import',
+          'https://localhost/import',
+          'http://receiver.example/import',
+          'not a url',
+        ]) {
+          const refused = await send({ code, endpoint });
+          assert.equal(refused.statusCode, 400, `${endpoint}: ${refused.body}`);
+          assert.match(refused.json<{ error: { message: string } }>().error.message, /endpoint/i);
+        }
+        const wrong = await send({
+          code: code === '000000' ? '000001' : '000000',
+          endpoint: `http://127.0.0.1:${port}/in`,
+        });
+        assert.equal(wrong.statusCode, 403);
+        assert.equal(bodies.length, 0, 'nothing was sent anywhere');
+
+        // A receiver that refuses uses nothing up: a fresh code, and the next try goes through.
+        const failed = await send({ code, endpoint: `http://127.0.0.1:${port}/in` });
+        assert.equal(failed.statusCode, 502, failed.body);
+        assert.deepEqual(failed.json(), {
+          ok: false,
+          host: `127.0.0.1:${port}`,
+          status: 503,
+          reason: 'rejected',
+        });
+        answer = 202;
+        code = await freshCode();
+        const sent = await send({
+          code,
+          endpoint: `http://127.0.0.1:${port}/in`,
+          authorization: 'Bearer from-them',
+        });
+        assert.equal(sent.statusCode, 200, sent.body);
+        assert.deepEqual(sent.json(), { ok: true, host: `127.0.0.1:${port}`, status: 202 });
+        const last = bodies.at(-1)!;
+        assert.equal(last.authorization, 'Bearer from-them');
+        const document = JSON.parse(last.body) as {
+          sections: Record<string, { rows: { communicationId?: string }[] }>;
+        };
+        assert.ok(
+          document.sections['subscriptions']?.rows.some((r) => r.communicationId === 'sncn_newsletter'),
+          'the portable data went',
+        );
+        const audit = await app.ctx.store.db
+          .selectFrom('audit_log')
+          .select(['action', 'actor', 'details'])
+          .where('action', 'in', [
+            'portability.transmitted',
+            'portability.transmission_failed',
+            'request.result_transmitted',
+          ])
+          .orderBy('seq')
+          .execute();
+        assert.deepEqual(
+          audit.map((a) => [a.action, a.actor]),
+          [
+            ['portability.transmission_failed', 'requester'],
+            ['portability.transmitted', 'requester'],
+            ['request.result_transmitted', 'requester'],
+          ],
+        );
+        assert.ok(
+          audit.every((a) => !a.details.includes('mover@example.org')),
+          'the audit holds no data',
+        );
+        const used = await downloadResult(link, code);
+        assert.equal(used.statusCode, 400, 'the link is used up once the data went');
+      } finally {
+        await new Promise((resolve) => receiver.close(resolve));
+      }
+    });
+
+    test('C5m.1 only portable data can be sent on: an access answer is for downloading', async () => {
+      const link = await answeredLetter('copy.only@example.org');
+      assert.equal((await askResultCode(link, '198.51.100.251')).statusCode, 202);
+      await runJobs();
+      const res = await app.request({
+        method: 'POST',
+        url: `/api/v1/privacy-centre/results/${link}/send`,
+        headers: { 'content-type': 'application/json' },
+        payload: {
+          code: await codeFor('copy.only@example.org'),
+          endpoint: 'https://receiver.example/import',
+        },
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.match(res.body, /download this answer instead/);
     });
   });
 }

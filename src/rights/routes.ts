@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { actorOf, guard } from '../server/auth.js';
 import { PassThrough } from 'node:stream';
-import { collectResult, requestResultCode } from './collect-result.js';
+import { collectResult, requestResultCode, sendResult } from './collect-result.js';
 import { submitRequest, submitRequestInput } from './submit-request.js';
 import {
   approveRequest,
@@ -279,6 +279,40 @@ export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
         });
         if (!result.ok) return reply.code(403).send({ ok: false, reason: result.reason });
         return reply;
+      },
+    );
+    app.post(
+      '/privacy-centre/results/:token/send',
+      {
+        schema: {
+          tags: ['privacy centre'],
+          summary:
+            'Send a portability result to another organisation’s HTTPS endpoint instead of downloading it (C5m.1)',
+          description:
+            'With the code. The endpoint must be HTTPS on a public address; the link is used up only when the receiver accepts (2xx). 502 when it refused or could not be reached: try again with a fresh code, or download.',
+          params: resultParams,
+          body: z.strictObject({
+            code: z.string().regex(/^\d{6}$/, 'six digits'),
+            endpoint: z.string().min(1).max(2000),
+            authorization: z
+              .string()
+              .max(4096)
+              .optional()
+              .describe('An Authorization header value the receiving organisation gave the person'),
+          }),
+        },
+        config: publicLimit,
+      },
+      async (request, reply) => {
+        const result = await sendResult(ctx, { token: request.params.token, ...request.body });
+        if (!result.ok) return reply.code(403).send({ ok: false, reason: result.reason });
+        const { sent } = result;
+        return reply.code(sent.ok ? 200 : 502).send({
+          ok: sent.ok,
+          host: sent.host,
+          status: sent.status,
+          ...(sent.ok ? {} : { reason: sent.reason }),
+        });
       },
     );
     app.post(

@@ -52,6 +52,7 @@ export function testConfig(databaseUrl: string, dataDir: string, overrides: Part
     declarationFiles: [referenceDeclaration],
     logLevel: 'silent',
     trustedProxies: [],
+    transmitAllowedHosts: [],
     workerConcurrency: 1,
     adminEmail: 'admin@steward.local',
     mailFrom: 'Steward Test <no-reply@example.test>',

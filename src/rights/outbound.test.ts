@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { test } from 'node:test';
+import { destinationProblem, isPublicAddress, OutboundError, postTo } from './outbound.js';
+
+test('C5m.1 only global unicast addresses count as public', () => {
+  const cases: [string, boolean][] = [
+    ['93.184.216.34', true],
+    ['2606:2800:220:1:248:1893:25c8:1946', true],
+    ['127.0.0.1', false],
+    ['127.1.2.3', false],
+    ['10.0.0.1', false],
+    ['172.16.5.4', false],
+    ['192.168.1.1', false],
+    ['169.254.169.254', false],
+    ['100.64.0.1', false],
+    ['0.0.0.0', false],
+    ['255.255.255.255', false],
+    ['224.0.0.1', false],
+    ['::1', false],
+    ['::', false],
+    ['fe80::1', false],
+    ['fd12:3456::1', false],
+    ['::ffff:10.0.0.1', false],
+    ['::ffff:93.184.216.34', true],
+    ['not an address', false],
+  ];
+  for (const [address, expected] of cases) assert.equal(isPublicAddress(address), expected, address);
+});
+
+test('C5m.1 a destination for personal data is https on a public host, unless the operator allowed it', () => {
+  const problem = (url: string, allowed: string[] = []) => destinationProblem(new URL(url), allowed);
+  assert.equal(problem('https://receiver.example/import'), undefined);
+  assert.equal(problem('https://93.184.216.34/import'), undefined);
+  assert.match(problem('http://receiver.example/import') ?? '', /must use https/);
+  assert.match(problem('ftp://receiver.example/import') ?? '', /must be an https URL/);
+  assert.match(problem('https://user:secret@receiver.example/') ?? '', /user name or password/);
+  for (const host of [
+    '10.0.0.1',
+    '169.254.169.254',
+    '[::1]',
+    '[fd00::1]',
+    '127.0.0.1',
+    'localhost',
+    'LOCALHOST',
+  ])
+    assert.match(problem(`https://${host}/import`) ?? '', /public internet/, host);
+  assert.equal(
+    problem('https://10.1.2.3/import', ['10.1.2.3']),
+    undefined,
+    'an allowed host inside the network',
+  );
+  assert.equal(
+    problem('http://127.0.0.1:8080/import', ['127.0.0.1']),
+    undefined,
+    'plain http to this machine, allowed',
+  );
+  assert.match(
+    problem('http://10.1.2.3/import', ['10.1.2.3']) ?? '',
+    /must use https/,
+    'plain http elsewhere, never',
+  );
+});
+
+test('C5m.1 a name that resolves to a private address is refused at connection, and nothing is sent', async () => {
+  let requests = 0;
+  let received = '';
+  const server = createServer((req, res) => {
+    requests += 1;
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (received += chunk));
+    req.on('end', () => res.writeHead(202).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    // destinationProblem refuses "localhost" by name; postTo alone shows the check at connection.
+    const url = new URL(`http://localhost:${port}/import`);
+    const send = (allowedHosts: string[]) =>
+      postTo(url, { headers: {}, body: Readable.from(['{"a":1}']), timeoutMs: 5000, allowedHosts });
+    await assert.rejects(
+      send([]),
+      (error: unknown) => error instanceof OutboundError && error.reason === 'private_address',
+    );
+    assert.equal(requests, 0, 'no connection was made');
+    assert.equal(await send(['localhost']), 202, 'an allowed host is reached');
+    assert.equal(received, '{"a":1}');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('C5m.1 a receiver that does not answer in time is a timeout, one that cannot be reached is unreachable', async () => {
+  const server = createServer(() => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const send = (target: number, timeoutMs: number) =>
+    postTo(new URL(`http://127.0.0.1:${target}/import`), {
+      headers: {},
+      body: Readable.from(['{}']),
+      timeoutMs,
+      allowedHosts: ['127.0.0.1'],
+    });
+  try {
+    await assert.rejects(
+      send(port, 300),
+      (error: unknown) => error instanceof OutboundError && error.reason === 'timeout',
+    );
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  await assert.rejects(
+    send(port, 5000),
+    (error: unknown) => error instanceof OutboundError && error.reason === 'unreachable',
+  );
+});
