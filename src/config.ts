@@ -75,8 +75,8 @@ export interface Config {
   /** A MaxMind-format country database: website events then keep the visitor's country. */
   readonly geoipDb?: string;
   /**
-   * Hosts on private networks that portability transmissions may reach (a receiving controller
-   * inside the company's network); every other destination must be a public address.
+   * Hosts on private networks that portability transmissions and DRP status callbacks may reach
+   * (a receiver inside the company's network); every other destination must be a public address.
    */
   readonly transmitAllowedHosts: readonly string[];
   readonly workerConcurrency: number;

@@ -3,13 +3,16 @@
  * `status_callback` the agent gave. Delivery is a durable job, so a slow or absent agent never
  * holds up the change, and a failed delivery is retried with the queue's back-off. The job sends
  * the request's status as it is when the job runs, so whatever order retries land in, the agent
- * ends with the latest state.
+ * ends with the latest state. Callbacks go only where personal data may (`outbound.ts`): a
+ * paired agent is trusted with requests, not with reaching into this network.
  */
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { defineJob, enqueue } from '../../jobs/queue.js';
 import type { Tx } from '../../store/transaction.js';
 import { loadRequest } from '../model.js';
+import { destinationProblem, OutboundError, postTo } from '../outbound.js';
 import { statusOf } from './status.js';
 import { callbackAllowed } from './protocol.js';
 
@@ -26,21 +29,32 @@ export const drpCallbackJob = defineJob({
   async handler(ctx, { requestId }) {
     const row = await loadRequest(ctx.store.db, requestId);
     if (row.drp_callback === null) return { sent: false };
-    if (!callbackAllowed(row.drp_callback)) {
-      ctx.log.warn({ request: row.reference }, 'DRP status callback URL refused: not https');
+    const url = callbackAllowed(row.drp_callback) ? new URL(row.drp_callback) : undefined;
+    const problem =
+      url === undefined ? 'is not https' : destinationProblem(url, ctx.config.transmitAllowedHosts);
+    if (url === undefined || problem !== undefined) {
+      ctx.log.warn({ request: row.reference, problem }, 'DRP status callback URL refused');
       return { sent: false, refused: true };
     }
     const status = statusOf(ctx, row);
-    const response = await fetch(row.drp_callback, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(status),
-      redirect: 'error',
-      signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
-    });
+    let answer: number;
+    try {
+      answer = await postTo(url, {
+        headers: { 'content-type': 'application/json' },
+        body: Readable.from([JSON.stringify(status)]),
+        timeoutMs: CALLBACK_TIMEOUT_MS,
+        allowedHosts: ctx.config.transmitAllowedHosts,
+      });
+    } catch (error) {
+      // A name that resolves to a private address is refused for good; anything else is retried.
+      if (error instanceof OutboundError && error.reason === 'private_address') {
+        ctx.log.warn({ request: row.reference }, 'DRP status callback refused: not a public address');
+        return { sent: false, refused: true };
+      }
+      throw error;
+    }
     // The protocol says to discard the agent's answer.
-    await response.body?.cancel();
-    if (!response.ok) throw new Error(`the status callback answered HTTP ${response.status}`);
+    if (answer < 200 || answer >= 300) throw new Error(`the status callback answered HTTP ${answer}`);
     return { sent: true, status: status.status, reason: status.reason ?? null };
   },
 });

@@ -107,7 +107,11 @@ for (const dialect of await dialects()) {
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'steward-drp-'));
-      app = await startTestApp(dialect, { declarations: [drpDeclaration(dir), smallShopDeclaration] });
+      app = await startTestApp(dialect, {
+        declarations: [drpDeclaration(dir), smallShopDeclaration],
+        // The test's callback receiver listens on this machine, which callbacks reach only when allowed.
+        config: { transmitAllowedHosts: ['127.0.0.1'] },
+      });
       if (app.server.hasRoute({ method: 'POST', url: '/v1/data-rights-request' })) {
         server = app.server;
       } else {
@@ -369,6 +373,22 @@ for (const dialect of await dialects()) {
       } finally {
         await new Promise((resolve) => hook.close(resolve));
       }
+    });
+
+    test('C5m.1 DRP status callbacks go only to public addresses: one into a private network is dropped, not retried', async () => {
+      const created = await post(agent, requestBody(agent, { status_callback: 'https://10.20.30.40/drp' }));
+      assert.equal(created.statusCode, 200, created.body);
+      const id = created.json<{ request_id: string }>().request_id;
+      assert.equal(await new Worker(app.ctx, [drpCallbackJob]).drain(), 1);
+      const job = await app.ctx.store.db
+        .selectFrom('jobs')
+        .select(['status', 'attempts', 'result'])
+        .where('type', '=', drpCallbackJob.type)
+        .where('payload', 'like', `%${id}%`)
+        .executeTakeFirstOrThrow();
+      assert.equal(job.status, 'done');
+      assert.equal(job.attempts, 1, 'not retried');
+      assert.deepEqual(JSON.parse(job.result ?? 'null'), { sent: false, refused: true });
     });
 
     test('DRP accepts every path with and without a trailing slash', async () => {
