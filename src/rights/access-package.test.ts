@@ -270,6 +270,53 @@ for (const dialect of await dialects()) {
       });
     });
 
+    test('C9.1 CSV cells that a spreadsheet would run as formulas start with an apostrophe; JSON keeps the value', async () => {
+      const data = {
+        link: '=HYPERLINK("https://evil.example/","Open")',
+        sum: '@SUM(A1:A9)',
+        phone: '+46 70 123 45 67',
+        minus: '-2+3',
+        tab: '\tcmd',
+        fine: 'a=b, quite fine',
+        count: -3,
+      };
+      const { subjectId: formulaSubject } = await captureRecord(app.ctx, hostActor(), {
+        declarationId: D,
+        subject: {
+          identifiers: [{ kind: 'email', value: 'formula.person@example.com' }],
+          jurisdiction: 'SE',
+        },
+        kind: 'enquiry',
+        purposes: ['enquiries'],
+        categories: ['user.content.communication'],
+        source: 'website_forms',
+        data,
+      });
+      const sink = collector();
+      await writeAccessPackage(app.ctx, { subjectId: formulaSubject, lang: 'en' }, sink.out);
+      const files = await unzip(sink.bytes());
+      const [line] = parse(files.get('records/enquiry.csv') ?? '', { columns: true }) as Record<
+        string,
+        string
+      >[];
+      assert.ok(line);
+      assert.equal(line['data.link'], `'${data.link}`);
+      assert.equal(line['data.sum'], `'${data.sum}`);
+      assert.equal(line['data.phone'], `'${data.phone}`);
+      assert.equal(line['data.minus'], `'${data.minus}`);
+      assert.equal(line['data.tab'], `'${data.tab}`);
+      assert.equal(line['data.fine'], data.fine);
+      assert.equal(line['data.count'], '-3', 'numbers are not text: they stay as they are');
+      const [row] = json<{ rows: { data: Record<string, unknown> }[] }>(files, 'records/enquiry.json').rows;
+      assert.deepEqual(row?.data, data);
+      assert.match(
+        json<{ files: { path: string; description: string }[] }>(files, 'schema.json').files.find(
+          (f) => f.path === 'records/enquiry.csv',
+        )?.description ?? '',
+        /starts with an apostrophe/,
+      );
+    });
+
     test('C9.9 access information lists the purposes held with basis, categories, recipients, transfers, retention dates, rights and the authority', async () => {
       const sink = collector();
       await writeAccessPackage(app.ctx, { subjectId, lang: 'en' }, sink.out);

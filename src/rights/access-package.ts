@@ -191,6 +191,12 @@ function cell(value: unknown): string {
  */
 const NEEDS_QUOTES = /[",]|\r\n/;
 
+/**
+ * Text a spreadsheet would run as a formula when the file is opened (`=HYPERLINK(...)` from a form,
+ * say). Such a field starts with an apostrophe, as OWASP advises; the JSON file has the exact value.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /** One CSV field: quoted (and its quotes doubled) when `NEEDS_QUOTES` says so. */
 function csvField(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -421,6 +427,7 @@ class CsvRows {
   }
 
   private field(value: unknown): string {
+    if (typeof value === 'string') return csvField(FORMULA_START.test(value) ? `'${value}` : value);
     if (value === null || typeof value !== 'object') return csvField(cell(value));
     let text = this.objectCells.get(value);
     if (text === undefined) {
@@ -568,7 +575,7 @@ export async function writeSections(
           format: 'csv',
           section: section.id,
           count: section.count,
-          description: `${section.description} CSV (RFC 4180, UTF-8, CRLF) with a header row; lists and objects are written as JSON.`,
+          description: `${section.description} CSV (RFC 4180, UTF-8, CRLF) with a header row; lists and objects are written as JSON, and text that starts with =, +, -, @, a tab or a carriage return starts with an apostrophe so that spreadsheets do not run it as a formula (the JSON file has the exact value).`,
           columns: columns.map((c) => ({ name: c.name, description: c.description })),
         });
       }
