@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
@@ -315,6 +316,51 @@ for (const dialect of await dialects()) {
         )?.description ?? '',
         /starts with an apostrophe/,
       );
+    });
+
+    test('C9.1 any text survives the CSV: random values read back through csv-parse as the JSON has them', async () => {
+      // Quotes, commas, every kind of line break, leading formula signs, astral characters.
+      const text = fc.string({
+        unit: fc.oneof(
+          fc.constantFrom('"', ',', '\r', '\n', '\r\n', '=', '+', '-', '@', '\t', ' ', ';', "'"),
+          fc.constantFrom('a', 'Ö', 'ß', '😀', '中'),
+        ),
+        maxLength: 24,
+      });
+      const values = fc.sample(text, { numRuns: 60, seed: 20261201 });
+      const email = 'random.text@example.com';
+      let randomSubject = '';
+      for (const [n, value] of values.entries()) {
+        randomSubject = (
+          await captureRecord(app.ctx, hostActor(), {
+            declarationId: D,
+            subject: { identifiers: [{ kind: 'email', value: email }], jurisdiction: 'SE' },
+            kind: 'enquiry',
+            purposes: ['enquiries'],
+            categories: ['user.content.communication'],
+            source: 'website_forms',
+            data: { n, value },
+          })
+        ).subjectId;
+      }
+      const sink = collector();
+      await writeAccessPackage(app.ctx, { subjectId: randomSubject, lang: 'en' }, sink.out);
+      const files = await unzip(sink.bytes());
+      const table = parse(files.get('records/enquiry.csv') ?? '', { columns: true }) as Record<
+        string,
+        string
+      >[];
+      const rows = json<{ rows: { data: { n: number; value: string } }[] }>(
+        files,
+        'records/enquiry.json',
+      ).rows;
+      assert.equal(table.length, values.length);
+      table.forEach((line, i) => {
+        const { value } = rows[i]!.data;
+        assert.equal(value, values[rows[i]!.data.n], 'the JSON has the value as captured');
+        const expected = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+        assert.equal(line['data.value'], expected, JSON.stringify(value));
+      });
     });
 
     test('C9.9 access information lists the purposes held with basis, categories, recipients, transfers, retention dates, rights and the authority', async () => {

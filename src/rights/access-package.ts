@@ -185,11 +185,10 @@ function cell(value: unknown): string {
 }
 
 /**
- * Fields that are quoted: those holding a comma, a quote or a CRLF. These are the rules of
- * csv-stringify with `record_delimiter: 'windows'`, which wrote these files before: a lone CR or
- * LF is left unquoted.
+ * Fields that are quoted (RFC 4180): those holding a comma, a quote or a line break. A lone CR or
+ * LF is quoted too, since spreadsheets and Python's csv module end a row at either.
  */
-const NEEDS_QUOTES = /[",]|\r\n/;
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
  * Text a spreadsheet would run as a formula when the file is opened (`=HYPERLINK(...)` from a form,
