@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import { destinationProblem, isPublicAddress, OutboundError, postTo } from './outbound.js';
+import type { LookupAddress } from 'node:dns';
+import { destinationProblem, isPublicAddress, OutboundError, postTo, publicOnly } from './outbound.js';
 
 test('C5m.1 only global unicast addresses count as public', () => {
   const cases: [string, boolean][] = [
@@ -116,4 +117,39 @@ test('C5m.1 a receiver that does not answer in time is a timeout, one that canno
     send(port, 5000),
     (error: unknown) => error instanceof OutboundError && error.reason === 'unreachable',
   );
+});
+
+test('C5m.1 the connection look-up passes public addresses on in either shape, and refuses a name with any private one', async () => {
+  const names: Record<string, LookupAddress[]> = {
+    'receiver.example': [
+      { address: '93.184.216.34', family: 4 },
+      { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 },
+    ],
+    'rebind.example': [
+      { address: '93.184.216.34', family: 4 },
+      { address: '10.0.0.7', family: 4 },
+    ],
+    'nothing.example': [],
+  };
+  const lookup = publicOnly((hostname, _options, callback) => callback(null, names[hostname] ?? []));
+  const ask = (hostname: string, all: boolean) =>
+    new Promise<{ error: Error | null; address: unknown; family: unknown }>((resolve) =>
+      lookup(hostname, { all }, (error, address, family) => resolve({ error, address, family })),
+    );
+  assert.deepEqual(await ask('receiver.example', false), {
+    error: null,
+    address: '93.184.216.34',
+    family: 4,
+  });
+  assert.deepEqual(await ask('receiver.example', true), {
+    error: null,
+    address: names['receiver.example'],
+    family: undefined,
+  });
+  const rebind = await ask('rebind.example', true);
+  assert.ok(
+    rebind.error instanceof Error && /10\.0\.0\.7/.test(rebind.error.message),
+    'one private address is enough',
+  );
+  assert.equal((await ask('nothing.example', false)).error?.message, 'nothing.example has no address');
 });

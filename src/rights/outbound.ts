@@ -9,7 +9,7 @@
  * No redirect is followed: data goes only where the person said.
  */
 import { lookup } from 'node:dns';
-import type { LookupAddress } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -41,19 +41,33 @@ const bare = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
 const isLoopbackHost = (host: string) =>
   host === 'localhost' || (ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback');
 
-/** Resolves as `dns.lookup` does, and refuses a name with any address that is not public. */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, '');
-    const refused = addresses.find((a) => !isPublicAddress(a.address));
-    if (refused !== undefined) return callback(new PrivateAddressError(hostname, refused.address), '');
-    const [first] = addresses;
-    if (first === undefined)
-      return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '');
-    if (options.all) callback(null, addresses);
-    else callback(null, first.address, first.family);
-  });
-};
+/** How names are resolved: `dns.lookup` with `all: true`, or a stand-in of the same shape. */
+export type Resolve = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+/**
+ * A connection's look-up that resolves as `resolve` does and refuses a name with any address
+ * that is not public (all of them are checked: the connection may try each).
+ */
+export function publicOnly(resolve: Resolve = lookup): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '');
+      const refused = addresses.find((a) => !isPublicAddress(a.address));
+      if (refused !== undefined) return callback(new PrivateAddressError(hostname, refused.address), '');
+      const [first] = addresses;
+      if (first === undefined)
+        return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '');
+      if (options.all) callback(null, addresses);
+      else callback(null, first.address, first.family);
+    });
+  };
+}
+
+const publicOnlyLookup = publicOnly();
 
 /**
  * What is wrong with `url` as a destination for personal data, or undefined when nothing is
