@@ -38,6 +38,9 @@ export function isPublicAddress(address: string): boolean {
 }
 
 const bare = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
+/** Whether the operator allowed `url`'s host (STEWARD_TRANSMIT_ALLOWED_HOSTS). */
+const isAllowed = (url: URL, allowedHosts: readonly string[]) =>
+  allowedHosts.some((h) => bare(h) === bare(url.hostname));
 const isLoopbackHost = (host: string) =>
   host === 'localhost' || (ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback');
 
@@ -77,7 +80,7 @@ export function destinationProblem(url: URL, allowedHosts: readonly string[]): s
   if (url.username !== '' || url.password !== '')
     return 'must not contain a user name or password; pass authorization instead';
   const host = bare(url.hostname);
-  const allowed = allowedHosts.some((h) => bare(h) === host);
+  const allowed = isAllowed(url, allowedHosts);
   if (url.protocol === 'http:' && !(allowed && isLoopbackHost(host)))
     return 'must use https: personal data is only sent encrypted (plain http only to an allowed host on this machine, for testing)';
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https URL';
@@ -122,7 +125,7 @@ export function postTo(
     readonly allowedHosts: readonly string[];
   },
 ): Promise<number> {
-  const allowed = options.allowedHosts.some((h) => bare(h) === bare(url.hostname));
+  const allowed = isAllowed(url, options.allowedHosts);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<number>((resolve, reject) => {
     const fail = (error: unknown) =>
