@@ -228,11 +228,21 @@ for (const dialect of await dialects()) {
       assert.equal(inside.statusCode, 400);
       assert.match(
         inside.body,
-        /id="endpoint-error">The endpoint must be on the public internet, and 192\.168\.1\.10 is not/,
+        /id="endpoint-error">192\.168\.1\.10 is not on the public internet, so we do not send personal data there/,
       );
       assert.match(inside.body, /value="https:\/\/192\.168\.1\.10\/import"/, 'what was typed stays');
       const noEndpoint = await post(link, { action: 'send', code, endpoint: ' ' });
       assert.match(noEndpoint.body, /id="endpoint-error">Give the address to send your data to/);
+      const plain = await post(`${link}?lang=sv`, {
+        action: 'send',
+        code,
+        endpoint: 'http://receiver.example/in',
+      });
+      assert.match(
+        plain.body,
+        /id="endpoint-error">Adressen måste börja med https:\/\//,
+        'in the page’s language',
+      );
       const mismatch = await post(link, {
         action: 'download',
         code,

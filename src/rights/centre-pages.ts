@@ -31,6 +31,8 @@ import {
 import type { CentreText } from './centre-text.js';
 import { centreText } from './centre-text.js';
 import { collectResult, requestResultCode, sendResult } from './collect-result.js';
+import type { DestinationProblem } from './outbound.js';
+import { destinationProblem } from './outbound.js';
 import type { SubmitRequestInput } from './submit-request.js';
 import { submitRequest } from './submit-request.js';
 import { enterCode, requesterView, resendCode, withdrawByRequester } from './workflow.js';
@@ -453,6 +455,12 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     return page(reply, lang, options.status ?? 200, t.resultTitle, content);
   };
 
+  /** What is wrong with a typed endpoint, checked here to answer in the page's language. */
+  const endpointProblem = (endpoint: string): DestinationProblem | { code: 'not_url' } | undefined => {
+    if (!URL.canParse(endpoint)) return { code: 'not_url' };
+    return destinationProblem(new URL(endpoint), ctx.config.transmitAllowedHosts);
+  };
+
   /** The send form's answer: the data went to the organisation, or why not (nothing used up). */
   const sendToOrganisation = async (
     reply: FastifyReply,
@@ -476,7 +484,13 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     const authorization = formField(body, 'authorization')?.trim() ?? '';
     const errors: FieldErrors = {};
     if (!/^\d{6}$/.test(code)) errors['send-code'] = t.codeFormat;
+    const problem = endpoint === '' ? undefined : endpointProblem(endpoint);
     if (endpoint === '') errors['endpoint'] = t.endpointMissing;
+    else if (problem !== undefined)
+      errors['endpoint'] =
+        problem.code === 'not_public'
+          ? t.endpointProblems.not_public(problem.host)
+          : t.endpointProblems[problem.code];
     if (Object.keys(errors).length > 0) return again(errors, { endpoint });
     let result;
     try {

@@ -98,6 +98,12 @@ export interface CentreText {
     reason: 'rejected' | 'private_address' | 'timeout' | 'unreachable',
   ) => string;
   readonly endpointMissing: string;
+  readonly endpointProblems: {
+    readonly not_url: string;
+    readonly credentials: string;
+    readonly not_https: string;
+    readonly not_public: (host: string) => string;
+  };
   // errors
   readonly errorTitle: string;
   readonly errorCode: string;
@@ -268,6 +274,13 @@ const en: CentreText = {
       unreachable: `We could not reach ${host}.`,
     })[reason] + ' Nothing was used up: ask for a new code to try again, or download your data instead.',
   endpointMissing: 'Give the address to send your data to.',
+  endpointProblems: {
+    not_url: 'This is not a web address: it should look like https://example.com/import.',
+    credentials: 'Leave the user name and password out of the address; put an access key in the field below.',
+    not_https:
+      'The address must start with https://: we send personal data only over an encrypted connection.',
+    not_public: (host) => `${host} is not on the public internet, so we do not send personal data there.`,
+  },
   errorTitle: 'Something went wrong',
   errorCode: 'Error code',
   badLink: 'This link or access key is not valid. Use the link in the latest email we sent you.',
@@ -438,6 +451,13 @@ const sv: CentreText = {
     })[reason] +
     ' Inget har förbrukats: be om en ny kod för att försöka igen, eller ladda ner dina uppgifter i stället.',
   endpointMissing: 'Ange adressen som uppgifterna ska skickas till.',
+  endpointProblems: {
+    not_url: 'Det här är ingen webbadress: den ska se ut som https://example.com/import.',
+    credentials: 'Ta bort användarnamn och lösenord ur adressen; skriv en åtkomstnyckel i fältet nedanför.',
+    not_https:
+      'Adressen måste börja med https://: vi skickar bara personuppgifter över en krypterad anslutning.',
+    not_public: (host) => `${host} finns inte på det öppna internet, så dit skickar vi inte personuppgifter.`,
+  },
   errorTitle: 'Något gick fel',
   errorCode: 'Felkod',
   badLink: 'Länken eller åtkomstnyckeln är inte giltig. Använd länken i det senaste mejlet vi skickade.',

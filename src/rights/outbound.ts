@@ -72,22 +72,40 @@ export function publicOnly(resolve: Resolve = lookup): LookupFunction {
 
 const publicOnlyLookup = publicOnly();
 
+/** Why a URL may not receive personal data. */
+export type DestinationProblem =
+  | { readonly code: 'credentials' }
+  | { readonly code: 'not_https' }
+  | { readonly code: 'not_public'; readonly host: string };
+
 /**
  * What is wrong with `url` as a destination for personal data, or undefined when nothing is
  * (its name's addresses are checked again when connecting).
  */
-export function destinationProblem(url: URL, allowedHosts: readonly string[]): string | undefined {
-  if (url.username !== '' || url.password !== '')
-    return 'must not contain a user name or password; pass authorization instead';
+export function destinationProblem(
+  url: URL,
+  allowedHosts: readonly string[],
+): DestinationProblem | undefined {
+  if (url.username !== '' || url.password !== '') return { code: 'credentials' };
   const host = bare(url.hostname);
   const allowed = isAllowed(url, allowedHosts);
-  if (url.protocol === 'http:' && !(allowed && isLoopbackHost(host)))
-    return 'must use https: personal data is only sent encrypted (plain http only to an allowed host on this machine, for testing)';
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https URL';
-  if (!allowed && ipaddr.isValid(host) && !isPublicAddress(host))
-    return `must be on the public internet, and ${host} is not`;
-  if (!allowed && host === 'localhost') return 'must be on the public internet, and localhost is not';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowed && isLoopbackHost(host)))
+    return { code: 'not_https' };
+  if (!allowed && (host === 'localhost' || (ipaddr.isValid(host) && !isPublicAddress(host))))
+    return { code: 'not_public', host };
   return undefined;
+}
+
+/** The problem in English, for API errors and logs. */
+export function problemText(problem: DestinationProblem): string {
+  switch (problem.code) {
+    case 'credentials':
+      return 'must not contain a user name or password; pass authorization instead';
+    case 'not_https':
+      return 'must use https: personal data is only sent encrypted (plain http only to an allowed host on this machine, for testing)';
+    case 'not_public':
+      return `must be on the public internet, and ${problem.host} is not`;
+  }
 }
 
 export type OutboundFailure = 'private_address' | 'timeout' | 'unreachable';

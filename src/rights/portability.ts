@@ -18,7 +18,7 @@ import { transaction } from '../store/transaction.js';
 import type { FileDescription, PackageInput, PackageOutput, PackageResult } from './access-package.js';
 import { encodedChunks, PackageZip, schemaDocument, writeSections } from './access-package.js';
 import type { OutboundFailure } from './outbound.js';
-import { destinationProblem, OutboundError, postTo } from './outbound.js';
+import { destinationProblem, OutboundError, postTo, problemText } from './outbound.js';
 import type { RecordMeta, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
 import { resolveSubjectRow, subjectSections } from './subject-data.js';
 
@@ -153,7 +153,8 @@ export function checkedEndpoint(ctx: AppContext, raw: string): URL {
       { path: 'endpoint', message: 'must be an absolute URL such as https://receiver.example/import' },
     ]);
   }
-  const problem = destinationProblem(url, ctx.config.transmitAllowedHosts);
+  const found = destinationProblem(url, ctx.config.transmitAllowedHosts);
+  const problem = found === undefined ? undefined : problemText(found);
   if (problem !== undefined)
     throw new AppError('validation_failed', `The endpoint ${problem}.`, [
       { path: 'endpoint', message: problem },

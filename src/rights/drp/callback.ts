@@ -31,7 +31,7 @@ export const drpCallbackJob = defineJob({
     if (row.drp_callback === null) return { sent: false };
     const url = callbackAllowed(row.drp_callback) ? new URL(row.drp_callback) : undefined;
     const problem =
-      url === undefined ? 'is not https' : destinationProblem(url, ctx.config.transmitAllowedHosts);
+      url === undefined ? 'not_https' : destinationProblem(url, ctx.config.transmitAllowedHosts)?.code;
     if (url === undefined || problem !== undefined) {
       ctx.log.warn({ request: row.reference, problem }, 'DRP status callback URL refused');
       return { sent: false, refused: true };
