@@ -12,7 +12,7 @@ import { unseal } from '../capture/sealed.js';
 import { transaction } from '../store/transaction.js';
 import { writeAccessPackage } from './access-package.js';
 import { languageOf } from './emails.js';
-import { loadRequest } from './model.js';
+import { addRequestEvent, loadRequest } from './model.js';
 import type { RequestClaims } from './own-data-actions.js';
 import type { TransmitResult } from './portability.js';
 import { checkedEndpoint, transmitPortability, writePortabilityPackage } from './portability.js';
@@ -47,11 +47,14 @@ export async function requestResultCode(
   return { kind: link.kind };
 }
 
-/** Marks the link used (once: a second use fails) and records how the result was collected. */
+/**
+ * Marks the link used (once: a second use fails) and records how the result was collected, in
+ * the audit ledger and as a step of the request's timeline that the requester sees too.
+ */
 async function useLink(
   ctx: AppContext,
   link: { token_hash: string; request_id: string },
-  action: string,
+  how: 'result_collected' | 'result_transmitted',
   details: Record<string, unknown>,
 ) {
   return transaction(ctx.store, async (tx) => {
@@ -64,9 +67,16 @@ async function useLink(
     if (Number(used.numUpdatedRows) !== 1) throw invalid();
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: 'requester',
-      action,
+      action: `request.${how}`,
       target: `request:${link.request_id}`,
       details,
+    });
+    await addRequestEvent(tx, ctx, {
+      requestId: link.request_id,
+      actor: 'requester',
+      kind: how,
+      details,
+      visible: true,
     });
     return loadRequest(tx, link.request_id);
   });
@@ -84,7 +94,7 @@ export async function collectResult(
   const link = await openLink(ctx, input.token);
   const check = await checkCode(ctx, link.request_id, 3, input.code);
   if (!check.ok) return check;
-  const request = await useLink(ctx, link, 'request.result_collected', {
+  const request = await useLink(ctx, link, 'result_collected', {
     kind: link.kind,
     encrypted: input.passphrase !== undefined,
   });
@@ -134,6 +144,6 @@ export async function sendResult(
     requestReference: request.reference,
     ...(input.authorization === undefined ? {} : { authorization: input.authorization }),
   });
-  if (sent.ok) await useLink(ctx, link, 'request.result_transmitted', { kind: link.kind, host: sent.host });
+  if (sent.ok) await useLink(ctx, link, 'result_transmitted', { kind: link.kind, host: sent.host });
   return { ok: true, sent };
 }

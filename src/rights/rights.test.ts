@@ -103,7 +103,7 @@ for (const dialect of await dialects()) {
     const answeredLetter = async (
       address: string,
       type: 'access' | 'portability' = 'access',
-    ): Promise<string> => {
+    ): Promise<{ id: string; link: string }> => {
       await subscribeConfirmed(app, officer, address);
       const res = await app.request({
         method: 'POST',
@@ -133,7 +133,7 @@ for (const dialect of await dialects()) {
       const [done] = await mailTo(address, 'rights_completed');
       const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text_body ?? '')?.[1];
       assert.ok(link, 'the completion message carries a result link');
-      return link;
+      return { id, link };
     };
 
     /** From its own network address when given: the route allows only a few codes per address. */
@@ -539,7 +539,7 @@ for (const dialect of await dialects()) {
     });
 
     test('C9.6 the answer is collected once, through an expiring link and a fresh code to the verified address', async () => {
-      const link = await answeredLetter('collector@example.org');
+      const { id, link } = await answeredLetter('collector@example.org');
       assert.equal((await askResultCode(link)).statusCode, 202);
       await runJobs();
       const fresh = await codeFor('collector@example.org');
@@ -552,6 +552,11 @@ for (const dialect of await dialects()) {
       assert.equal(zip.rawPayload.subarray(0, 2).toString(), 'PK');
       const again = await download(fresh);
       assert.equal(again.statusCode, 400, 'the link works once');
+      assert.equal(
+        (await page(id)).timeline.filter((e) => e.kind === 'result_collected').length,
+        1,
+        'the timeline shows the answer was collected',
+      );
     });
 
     test('a support agent cannot refuse on behalf of the public form, and the public cannot use operator channels', async () => {
@@ -720,7 +725,7 @@ for (const dialect of await dialects()) {
       assert.equal(await requests(), stored, 'nothing stored for a refused request');
 
       // A result link a week and a day old is dead: no code is sent and nothing downloads.
-      const link = await answeredLetter('late.collector@example.org');
+      const { link } = await answeredLetter('late.collector@example.org');
       const sent = (await mailTo('late.collector@example.org', 'rights_code')).length;
       const now = clock.now();
       clock.set(new Date(now.getTime() + 8 * 86_400_000).toISOString());
@@ -785,7 +790,7 @@ for (const dialect of await dialects()) {
     });
 
     test('C5m.1 on the person’s instruction, portable data goes straight to another organisation, only where personal data may go', async () => {
-      const link = await answeredLetter('mover@example.org', 'portability');
+      const { id, link } = await answeredLetter('mover@example.org', 'portability');
       const bodies: { authorization?: string; body: string }[] = [];
       let answer = 503;
       const receiver = createServer((req, res) => {
@@ -886,13 +891,18 @@ for (const dialect of await dialects()) {
         );
         const used = await downloadResult(link, code);
         assert.equal(used.statusCode, 400, 'the link is used up once the data went');
+        assert.deepEqual(
+          (await page(id)).timeline.filter((e) => e.kind.startsWith('result_')).map((e) => e.kind),
+          ['result_transmitted'],
+          'the timeline shows where the answer went, once',
+        );
       } finally {
         await new Promise((resolve) => receiver.close(resolve));
       }
     });
 
     test('C5m.1 only portable data can be sent on: an access answer is for downloading', async () => {
-      const link = await answeredLetter('copy.only@example.org');
+      const { link } = await answeredLetter('copy.only@example.org');
       assert.equal((await askResultCode(link, '198.51.100.251')).statusCode, 202);
       await runJobs();
       const res = await app.request({

@@ -61,6 +61,8 @@ const eventLabels: Record<string, string> = {
   task_closed: 'Task closed',
   expired_unverified: 'Expired: the code was never entered',
   routed_to_provider: 'Routed to the provider',
+  result_collected: 'Answer downloaded by the requester',
+  result_transmitted: 'Answer sent to another organisation, as the requester asked',
 };
 
 function eventLabel(kind: string): string {
