@@ -97,8 +97,9 @@ for (const dialect of await dialects()) {
     };
 
     /**
-     * An access request entered from a letter by someone we hold data about, approved by an
-     * operator who checked the letter, fulfilled: the result link from the completion message.
+     * An access (or portability) request entered from a letter by someone we hold data about,
+     * approved by an operator who checked the letter, fulfilled: the request's id and the result
+     * link from the completion message.
      */
     const answeredLetter = async (
       address: string,
