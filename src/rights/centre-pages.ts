@@ -470,27 +470,21 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     gone: () => unknown,
   ) => {
     const t = centreText[lang];
-    const again = (errors: FieldErrors, values: Record<string, string>, notice?: Notice) =>
-      resultPage(reply, lang, token, {
-        codeSent: true,
-        kind: 'portability',
-        errors,
-        values,
-        status: 400,
-        ...(notice === undefined ? {} : { notice }),
-      });
+    const again = (errors: FieldErrors, values: Record<string, string>) =>
+      resultPage(reply, lang, token, { codeSent: true, kind: 'portability', errors, values, status: 400 });
     const code = formField(body, 'code')?.replace(/\s/g, '') ?? '';
     const endpoint = formField(body, 'endpoint')?.trim() ?? '';
     const authorization = formField(body, 'authorization')?.trim() ?? '';
     const errors: FieldErrors = {};
     if (!/^\d{6}$/.test(code)) errors['send-code'] = t.codeFormat;
-    const problem = endpoint === '' ? undefined : endpointProblem(endpoint);
-    if (endpoint === '') errors['endpoint'] = t.endpointMissing;
-    else if (problem !== undefined)
+    const problem = endpoint === '' ? { code: 'missing' as const } : endpointProblem(endpoint);
+    if (problem !== undefined)
       errors['endpoint'] =
-        problem.code === 'not_public'
-          ? t.endpointProblems.not_public(problem.host)
-          : t.endpointProblems[problem.code];
+        problem.code === 'missing'
+          ? t.endpointMissing
+          : problem.code === 'not_public'
+            ? t.endpointProblems.not_public(problem.host)
+            : t.endpointProblems[problem.code];
     if (Object.keys(errors).length > 0) return again(errors, { endpoint });
     let result;
     try {
