@@ -253,6 +253,8 @@ for (const dialect of await dialects()) {
         await page.getByLabel('Type', { exact: true }).selectOption('erasure');
         await page.waitForFunction(`location.hash.includes('type=erasure')`);
         await table.locator(`tr[data-request-id="${late.id}"]`).waitFor({ state: 'detached' });
+        // The old rows may go before the new ones arrive: wait for the filtered list itself.
+        await table.locator(`tr[data-request-id="${emailed.id}"]`).waitFor();
         assert.deepEqual(await queueOrder(page), [emailed.id, patient.id, refused.id]);
 
         await page.screenshot({ path: SCREENSHOT, fullPage: true });
