@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
@@ -9,6 +7,7 @@ import fc from 'fast-check';
 import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
+import { startReceiver } from '../../test/support/receiver.js';
 import { captureRecord } from '../capture/capture-record.js';
 import { hostActor } from '../cli/host-actor.js';
 import { AppError } from '../errors.js';
@@ -500,20 +499,15 @@ for (const dialect of await dialects()) {
     });
 
     test('C5m.1 transmission sends the portable data to the endpoint and audits host, bytes and status, never the data', async () => {
-      let received = '';
-      const server = createServer((req, res) => {
-        req.setEncoding('utf8');
-        req.on('data', (chunk: string) => (received += chunk));
-        req.on('end', () => res.writeHead(202).end());
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const receiver = await startReceiver(202);
       try {
-        const { port } = server.address() as AddressInfo;
+        const { port } = receiver;
         const result = await transmitPortability(app.ctx, 'operator:test', {
           subjectId,
           endpoint: `http://127.0.0.1:${port}/import`,
           requestReference: 'R-TEST-0001',
         });
+        const received = receiver.received[0]?.body ?? '';
         assert.deepEqual(result, {
           ok: true,
           status: 202,
@@ -540,7 +534,7 @@ for (const dialect of await dialects()) {
         });
         assert.ok(!entry.details.includes('erika'));
       } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await receiver.close();
       }
     });
 
@@ -563,13 +557,9 @@ for (const dialect of await dialects()) {
     });
 
     test('a receiver that refuses is an outcome, audited as a failed transmission', async () => {
-      const server = createServer((req, res) => {
-        req.resume();
-        req.on('end', () => res.writeHead(403).end());
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const receiver = await startReceiver(403);
       try {
-        const { port } = server.address() as AddressInfo;
+        const { port } = receiver;
         const result = await transmitPortability(app.ctx, 'operator:test', {
           subjectId,
           endpoint: `http://localhost:${port}/import`,
@@ -583,7 +573,7 @@ for (const dialect of await dialects()) {
           .executeTakeFirstOrThrow();
         assert.equal((JSON.parse(entry.details) as { status: number }).status, 403);
       } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await receiver.close();
       }
     });
 

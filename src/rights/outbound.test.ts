@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import type { LookupAddress } from 'node:dns';
+import { startReceiver } from '../../test/support/receiver.js';
 import {
   destinationProblem,
   isPublicAddress,
@@ -77,17 +78,9 @@ test('C5m.1 a destination for personal data is https on a public host, unless th
 });
 
 test('C5m.1 a name that resolves to a private address is refused at connection, and nothing is sent', async () => {
-  let requests = 0;
-  let received = '';
-  const server = createServer((req, res) => {
-    requests += 1;
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (received += chunk));
-    req.on('end', () => res.writeHead(202).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const receiver = await startReceiver(202);
   try {
-    const { port } = server.address() as AddressInfo;
+    const { port } = receiver;
     // destinationProblem refuses "localhost" by name; postTo alone shows the check at connection.
     const url = new URL(`http://localhost:${port}/import`);
     const send = (allowedHosts: string[]) =>
@@ -96,11 +89,14 @@ test('C5m.1 a name that resolves to a private address is refused at connection, 
       send([]),
       (error: unknown) => error instanceof OutboundError && error.reason === 'private_address',
     );
-    assert.equal(requests, 0, 'no connection was made');
+    assert.equal(receiver.received.length, 0, 'no connection was made');
     assert.equal(await send(['localhost']), 202, 'an allowed host is reached');
-    assert.equal(received, '{"a":1}');
+    assert.deepEqual(
+      receiver.received.map((r) => r.body),
+      ['{"a":1}'],
+    );
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await receiver.close();
   }
 });
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import type { TestApp } from '../../test/support/app.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
+import { startReceiver } from '../../test/support/receiver.js';
 import type { Clock } from '../context.js';
 import { Worker } from '../jobs/queue.js';
 import { jobDefinitions } from '../jobs/registry.js';
@@ -792,23 +791,9 @@ for (const dialect of await dialects()) {
 
     test('C5m.1 on the person’s instruction, portable data goes straight to another organisation, only where personal data may go', async () => {
       const { id, link } = await answeredLetter('mover@example.org', 'portability');
-      const bodies: { authorization?: string; body: string }[] = [];
-      let answer = 503;
-      const receiver = createServer((req, res) => {
-        let body = '';
-        req.setEncoding('utf8');
-        req.on('data', (chunk: string) => (body += chunk));
-        req.on('end', () => {
-          bodies.push({
-            body,
-            ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-          });
-          res.writeHead(answer).end();
-        });
-      });
-      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const receiver = await startReceiver(503);
       try {
-        const { port } = receiver.address() as AddressInfo;
+        const { port } = receiver;
         const freshCode = async () => {
           assert.equal((await askResultCode(link, '198.51.100.250')).statusCode, 202);
           await runJobs();
@@ -839,7 +824,7 @@ for (const dialect of await dialects()) {
           endpoint: `http://127.0.0.1:${port}/in`,
         });
         assert.equal(wrong.statusCode, 403);
-        assert.equal(bodies.length, 0, 'nothing was sent anywhere');
+        assert.equal(receiver.received.length, 0, 'nothing was sent anywhere');
 
         // A receiver that refuses uses nothing up: a fresh code, and the next try goes through.
         const failed = await send({ code, endpoint: `http://127.0.0.1:${port}/in` });
@@ -850,7 +835,7 @@ for (const dialect of await dialects()) {
           status: 503,
           reason: 'rejected',
         });
-        answer = 202;
+        receiver.status = 202;
         code = await freshCode();
         const sent = await send({
           code,
@@ -859,8 +844,8 @@ for (const dialect of await dialects()) {
         });
         assert.equal(sent.statusCode, 200, sent.body);
         assert.deepEqual(sent.json(), { ok: true, host: `127.0.0.1:${port}`, status: 202 });
-        const last = bodies.at(-1)!;
-        assert.equal(last.authorization, 'Bearer from-them');
+        const last = receiver.received.at(-1)!;
+        assert.equal(last.headers.authorization, 'Bearer from-them');
         const document = JSON.parse(last.body) as {
           sections: Record<string, { rows: { communicationId?: string }[] }>;
         };
@@ -898,7 +883,7 @@ for (const dialect of await dialects()) {
           'the timeline shows where the answer went, once',
         );
       } finally {
-        await new Promise((resolve) => receiver.close(resolve));
+        await receiver.close();
       }
     });
 

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import type { KeyObject } from 'node:crypto';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +14,7 @@ import {
   smallShopDeclaration,
   startTestApp,
 } from '../../../test/support/app.js';
+import { startReceiver } from '../../../test/support/receiver.js';
 import { rolePermissions } from '../../access/roles.js';
 import { hostActor } from '../../cli/host-actor.js';
 import { Worker } from '../../jobs/queue.js';
@@ -318,17 +317,8 @@ for (const dialect of await dialects()) {
     });
 
     test('DRP revoke withdraws the request, answers revoked, and POSTs the new status to status_callback', async () => {
-      const received: unknown[] = [];
-      const hook = createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        req.on('end', () => {
-          received.push(JSON.parse(body));
-          res.end('ok');
-        });
-      });
-      await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-      const port = (hook.address() as AddressInfo).port;
+      const hook = await startReceiver(200);
+      const { port } = hook;
       try {
         const created = await post(
           agent,
@@ -369,9 +359,12 @@ for (const dialect of await dialects()) {
         // One callback for the opening (verification needed) and one for the revocation; each
         // carries the status as it is when sent.
         assert.equal(await new Worker(app.ctx, [drpCallbackJob]).drain(), 2);
-        assert.deepEqual(received, [status.json(), status.json()]);
+        assert.deepEqual(
+          hook.received.map((r) => JSON.parse(r.body) as unknown),
+          [status.json(), status.json()],
+        );
       } finally {
-        await new Promise((resolve) => hook.close(resolve));
+        await hook.close();
       }
     });
 
