@@ -295,6 +295,8 @@ describe('the consent banner and analytics script in Chromium', { skip }, () => 
       const { context, page } = await open();
       const banner = dialog(page);
       await banner.waitFor();
+      // The banner slides in: measure once it has settled, not halfway.
+      await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished)).then(() => true)');
       const reject = banner.getByRole('button', { name: 'Reject all' });
       const accept = banner.getByRole('button', { name: 'Accept all' });
       const [r, a] = await Promise.all([reject.boundingBox(), accept.boundingBox()]);
