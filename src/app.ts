@@ -121,7 +121,7 @@ export async function bootstrapAdministrator(
     ctx,
     systemActor(),
     { email: ctx.config.adminEmail, name: 'Administrator', role: 'administrator' },
-    { bootstrap: true },
+    { bootstrap: true, grants: ['outbox:reveal'] },
   );
   return { email: operator.email, password };
 }

@@ -16,7 +16,7 @@ import { transaction } from '../store/transaction.js';
 import type { Actor } from './actor.js';
 import { actorRef, requirePermission } from './actor.js';
 import type { Permission, Role } from './roles.js';
-import { isPermission, permissions, rolePermissions, roles } from './roles.js';
+import { isPermission, permissions, personalPermissions, rolePermissions, roles } from './roles.js';
 
 const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
 const SESSION_MAX_MS = 7 * 24 * 60 * 60 * 1000;
@@ -53,9 +53,18 @@ export async function createOperator(
   ctx: Pick<AppContext, 'store' | 'clock'>,
   actor: Actor,
   input: CreateOperatorInput,
-  options: { bootstrap?: boolean } = {},
+  options: { bootstrap?: boolean; grants?: readonly Permission[] } = {},
 ): Promise<{ operator: OperatorView; password: string }> {
   if (!options.bootstrap) requirePermission(actor, 'operators:manage');
+  // Personal permissions are given once, by Steward itself, to the account it creates first.
+  if (
+    options.grants !== undefined &&
+    (!options.bootstrap || options.grants.some((p) => !personalPermissions.includes(p)))
+  )
+    throw new AppError(
+      'forbidden',
+      'Only personal permissions can be granted, and only to the first account.',
+    );
   const data = createOperatorInput.parse(input);
   const password = data.password ?? randomToken(18);
   const row = {
@@ -68,6 +77,7 @@ export async function createOperator(
     disabled_at: null,
     failed_logins: 0,
     locked_until: null,
+    grants: JSON.stringify(options.grants ?? []),
   };
   try {
     await transaction(ctx.store, async (tx) => {
@@ -76,7 +86,11 @@ export async function createOperator(
         actor: actorRef(actor),
         action: 'operator.created',
         target: `operator:${row.id}`,
-        details: { email: row.email, role: row.role },
+        details: {
+          email: row.email,
+          role: row.role,
+          ...(options.grants?.length ? { grants: options.grants } : {}),
+        },
       });
     });
   } catch (error) {
@@ -181,14 +195,17 @@ export async function signIn(
   return { ok: true, operator: view(operator), token, expiresAt };
 }
 
-function operatorActor(o: Pick<Operator, 'id' | 'name' | 'role'>): Actor {
+function operatorActor(o: Pick<Operator, 'id' | 'name' | 'role' | 'grants'>): Actor {
   const role = o.role as Role;
+  const grants = (JSON.parse(o.grants) as string[]).filter(
+    (p): p is Permission => isPermission(p) && personalPermissions.includes(p),
+  );
   return {
     kind: 'operator',
     id: o.id,
     name: o.name,
     role,
-    permissions: new Set(rolePermissions[role] ?? []),
+    permissions: new Set([...(rolePermissions[role] ?? []), ...grants]),
   };
 }
 
@@ -206,6 +223,7 @@ export async function authenticateSession(
       'operators.email',
       'operators.name',
       'operators.role',
+      'operators.grants',
       'sessions.created_at',
       'sessions.expires_at',
       'sessions.last_seen_at',
@@ -260,6 +278,11 @@ export async function createApiKey(
 ): Promise<{ id: string; key: string; scopes: Permission[] }> {
   requirePermission(actor, 'apikeys:manage');
   const data = createApiKeyInput.parse(input);
+  const personal = data.scopes.filter((scope) => personalPermissions.includes(scope));
+  if (personal.length > 0)
+    throw new AppError('forbidden', `An API key cannot hold a personal permission: ${personal.join(', ')}.`, [
+      { path: 'scopes', message: 'personal to one operator' },
+    ]);
   const beyond = data.scopes.filter((scope) => !actor.permissions.has(scope));
   if (beyond.length > 0) {
     throw new AppError(

@@ -15,6 +15,7 @@ export const permissions = [
   'suppression:check',
   'messages:send',
   'requests:read',
+  'requests:claims',
   'requests:manage',
   'requests:submit',
   'holds:manage',
@@ -23,8 +24,17 @@ export const permissions = [
   'disclosures:write',
   'web:read',
   'jobs:read',
+  'outbox:read',
+  'outbox:reveal',
 ] as const;
 export type Permission = (typeof permissions)[number];
+
+/**
+ * Permissions no role carries and no API key can hold: granted to one operator account only.
+ * `outbox:reveal` reads whole messages of the development outbox (codes and links included), so
+ * someone trying Steward without a mail server can act on them; the first administrator gets it.
+ */
+export const personalPermissions: readonly Permission[] = ['outbox:reveal'];
 
 export const roles = [
   'administrator',
@@ -47,6 +57,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'drp:manage',
     'jobs:read',
     'web:read',
+    'outbox:read',
   ],
   privacy_officer: [
     'policy:read',
@@ -59,12 +70,14 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'suppression:check',
     'messages:send',
     'requests:read',
+    'requests:claims',
     'requests:manage',
     'requests:submit',
     'holds:manage',
     'disclosures:read',
     'disclosures:write',
     'web:read',
+    'outbox:read',
   ],
   support_agent: [
     'policy:read',
@@ -72,10 +85,13 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'consent:read',
     'consent:write',
     'requests:read',
+    'requests:claims',
     'requests:manage',
     'requests:submit',
   ],
   marketing_operator: ['policy:read', 'suppression:check', 'messages:send', 'consent:read', 'web:read'],
+  // Checks that the work was done right: sees requests and their timelines, never what the
+  // requester wrote (claims are masked without requests:claims).
   auditor: ['policy:read', 'audit:read', 'requests:read', 'disclosures:read', 'jobs:read'],
 };
 

@@ -6,6 +6,7 @@ import { dialects, startTestApp } from '../../test/support/app.js';
 import { lookupOf } from '../subjects/subjects.js';
 import { checkSuppression } from './suppression.js';
 import { signToken } from './tokens.js';
+import { lastMessage, mailbox } from '../../test/support/mail.js';
 
 const D = 'sncn-general';
 const MARKETING = ['sncn_newsletter', 'group_newsletter', 'product_updates'] as const;
@@ -122,15 +123,9 @@ for (const dialect of await dialects()) {
       });
 
     async function confirmationPath(address: string) {
-      const message = await db()
-        .selectFrom('outbox')
-        .select('text_body')
-        .where('to_address', '=', address)
-        .where('kind', '=', 'confirmation')
-        .orderBy('created_at', 'desc')
-        .executeTakeFirstOrThrow();
-      const path = /\/confirm\/\S+/.exec(message.text_body)?.[0];
-      assert.ok(path, message.text_body);
+      const message = await lastMessage(app.ctx, { to: address, kind: 'confirmation' });
+      const path = /\/confirm\/\S+/.exec(message?.text ?? '')?.[0];
+      assert.ok(path, message?.text);
       return path;
     }
 
@@ -143,13 +138,7 @@ for (const dialect of await dialects()) {
       }
     }
 
-    const preferenceLinks = (address: string) =>
-      db()
-        .selectFrom('outbox')
-        .select(['text_body', 'kind'])
-        .where('to_address', '=', address)
-        .where('kind', '=', 'preferences_link')
-        .execute();
+    const preferenceLinks = (address: string) => mailbox(app.ctx, { to: address, kind: 'preferences_link' });
 
     test('C4a.6 GET never changes state', async () => {
       const address = email('alice');
@@ -636,7 +625,7 @@ for (const dialect of await dialects()) {
       });
       assert.equal(links?.length, 1);
       assert.deepEqual(await preferenceLinks(unknown), []);
-      const path = /\/preferences\/\S+/.exec(links?.[0]?.text_body ?? '')?.[0] ?? '';
+      const path = /\/preferences\/\S+/.exec(links?.[0]?.text ?? '')?.[0] ?? '';
       const centre = await app.request({ method: 'GET', url: path });
       assert.equal(centre.statusCode, 200, centre.body);
       assert.match(centre.body, /value="unsubscribe:product_updates"/);

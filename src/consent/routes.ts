@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { actorOf, guard } from '../server/auth.js';
 import { CONTROLLER_TENANT, findSubjectId, normaliseAll } from '../subjects/subjects.js';
+import { listOutbox, listOutboxInput, revealMessage } from './outbox.js';
 import { exportConsentRecords, recordConsentInput, recordConsents } from './record-consent.js';
 import { objectionInput, objectToPurpose } from './object-to-purpose.js';
 import { redeemInput, redeemPromotion } from './promotions.js';
@@ -205,41 +206,31 @@ export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
         schema: {
           tags: ['consent'],
           summary:
-            'Messages Steward built, newest first (the development mailbox when no SMTP server is set)',
-          querystring: z.strictObject({
-            limit: z.coerce.number().int().min(1).max(500).default(100),
-            to: z.string().max(320).optional(),
-          }),
+            'Messages Steward built, newest first, with their codes and link tokens removed (the read is audited)',
+          querystring: listOutboxInput,
         },
-        onRequest: guard('consent:read'),
+        onRequest: guard('outbox:read'),
       },
-      async (request) => {
-        const rows = await ctx.store.db
-          .selectFrom('outbox')
-          .selectAll()
-          .$if(request.query.to !== undefined, (q) => q.where('to_address', '=', request.query.to ?? ''))
-          .orderBy('created_at', 'desc')
-          .limit(request.query.limit)
-          .execute();
-        return {
-          transport: ctx.config.smtpUrl === undefined ? 'outbox' : 'smtp',
-          messages: rows.map((r) => ({
-            id: r.id,
-            to: r.to_address,
-            from: r.from_address,
-            subject: r.subject,
-            text: r.text_body,
-            html: r.html_body,
-            headers: JSON.parse(r.headers) as Record<string, string>,
-            kind: r.kind,
-            communication: r.communication_id,
-            createdAt: r.created_at,
-            sentAt: r.sent_at,
-            transport: r.transport,
-            error: r.error,
-          })),
-        };
+      async (request) => ({
+        transport: ctx.config.smtpUrl === undefined ? 'outbox' : 'smtp',
+        messages: await listOutbox(ctx, actorOf(request), request.query),
+      }),
+    );
+    app.get(
+      '/outbox/:id/message',
+      {
+        schema: {
+          tags: ['consent'],
+          summary:
+            'One whole message of the development outbox, codes and links included (personal permission of the first administrator; audited)',
+          params: z.object({ id: z.uuid('must be a message id') }),
+        },
+        onRequest: guard('outbox:reveal'),
       },
+      async (request, reply) =>
+        reply
+          .header('cache-control', 'no-store')
+          .send({ message: await revealMessage(ctx, actorOf(request), request.params.id) }),
     );
 
     app.post(

@@ -257,6 +257,7 @@ async function sendConfirmation(
       '',
       'If you did not ask for it, ignore this message: nothing will be sent to you.',
     ].join('\n'),
+    secrets: [token],
   });
 }
 

@@ -10,6 +10,7 @@ import { dialects, startTestApp } from '../../test/support/app.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
 import { Worker } from '../jobs/queue.js';
 import { jobDefinitions } from '../jobs/registry.js';
+import { lastMessage } from '../../test/support/mail.js';
 
 const form = (fields: Record<string, string>) => ({
   'content-type': 'application/x-www-form-urlencoded',
@@ -35,15 +36,9 @@ for (const dialect of await dialects()) {
       return app.request({ method: 'POST', url, headers, payload });
     };
     const lastMail = async (address: string, kind: string) => {
-      const [mail] = await app.ctx.store.db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('to_address', '=', address)
-        .where('kind', '=', kind)
-        .orderBy('created_at', 'desc')
-        .execute();
+      const mail = await lastMessage(app.ctx, { to: address, kind });
       assert.ok(mail, `a ${kind} mail went to ${address}`);
-      return mail.text_body;
+      return mail.text;
     };
     const codeIn = (text: string) => /(?:Your code|Din kod): (\d{6})/.exec(text)?.[1] ?? '';
     const hidden = (html: string, name: string) =>

@@ -64,7 +64,7 @@ interface Base {
   readonly type: string;
 }
 
-type Ctx = Pick<AppContext, 'store' | 'config' | 'clock' | 'log'>;
+type Ctx = Pick<AppContext, 'store' | 'config' | 'clock' | 'log' | 'keys'>;
 
 export async function sendCodeEmail(
   ctx: Ctx,
@@ -80,6 +80,7 @@ export async function sendCodeEmail(
     subject: m.lang === 'sv' ? `Din kod för begäran ${m.reference}` : `Your code for request ${m.reference}`,
     text,
     kind: 'rights_code',
+    secrets: [m.code, m.statusUrl],
   });
 }
 
@@ -97,6 +98,7 @@ export async function sendExtensionEmail(
     subject: m.lang === 'sv' ? `Förlängd svarstid: ${m.reference}` : `More time needed: ${m.reference}`,
     text,
     kind: 'rights_extension',
+    secrets: [],
   });
 }
 
@@ -121,6 +123,7 @@ export async function sendCompletionEmail(
     subject: m.lang === 'sv' ? `Din begäran ${m.reference} är klar` : `Your request ${m.reference} is done`,
     text,
     kind: 'rights_completed',
+    secrets: m.resultUrl === undefined ? [] : [m.resultUrl],
   });
 }
 
@@ -136,6 +139,7 @@ export async function sendRefusalEmail(ctx: Ctx, m: Base & { reasons: string }):
       m.lang === 'sv' ? `Beslut om din begäran ${m.reference}` : `Decision on your request ${m.reference}`,
     text,
     kind: 'rights_refused',
+    secrets: [],
   });
 }
 

@@ -10,6 +10,7 @@ import { jobDefinitions } from '../jobs/registry.js';
 import { checkSuppression } from '../consent/suppression.js';
 import { deadlineFrom } from './model.js';
 import { REQUESTS_PER_CONTACT_PER_DAY } from './submit-request.js';
+import { mailbox } from '../../test/support/mail.js';
 
 const DECLARATION = 'sncn-general';
 
@@ -53,18 +54,13 @@ for (const dialect of await dialects()) {
 
     const runJobs = () => new Worker(app.ctx, jobDefinitions).drain();
 
-    const mailTo = (address: string, kind: string) =>
-      app.ctx.store.db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('to_address', '=', address)
-        .where('kind', '=', kind)
-        .orderBy('created_at', 'desc')
-        .execute();
+    /** Newest first, as delivered. */
+    const mailTo = async (address: string, kind: string) =>
+      (await mailbox(app.ctx, { to: address, kind })).reverse();
 
     const codeFor = async (address: string) => {
       const [message] = await mailTo(address, 'rights_code');
-      const code = /(?:Your code|Din kod): (\d{6})/.exec(message?.text_body ?? '')?.[1];
+      const code = /(?:Your code|Din kod): (\d{6})/.exec(message?.text ?? '')?.[1];
       assert.ok(code, `a code was mailed to ${address}`);
       return code;
     };
@@ -131,7 +127,7 @@ for (const dialect of await dialects()) {
       assert.equal((await page(id)).request.status, 'completed');
       await runJobs();
       const [done] = await mailTo(address, 'rights_completed');
-      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text_body ?? '')?.[1];
+      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
       assert.ok(link, 'the completion message carries a result link');
       return { id, link };
     };
@@ -311,8 +307,8 @@ for (const dialect of await dialects()) {
       });
       assert.deepEqual(verdict, { allowed: false, reason: 'objected' });
       const [done] = await mailTo('objector@example.org', 'rights_completed');
-      assert.match(done?.text_body ?? '', /no direct marketing/);
-      assert.match(done?.text_body ?? '', /Integritetsskyddsmyndigheten|supervisory authority/);
+      assert.match(done?.text ?? '', /no direct marketing/);
+      assert.match(done?.text ?? '', /Integritetsskyddsmyndigheten|supervisory authority/);
     });
 
     test('C1.2 a request about a service run for a Provider is routed there and the requester is told who the Provider is', async () => {
@@ -382,7 +378,7 @@ for (const dialect of await dialects()) {
       assert.equal(ok.json<{ request: { deadline: string } }>().request.deadline.slice(0, 10), '2026-04-28');
       await runJobs();
       const [notice] = await mailTo('patient@example.org', 'rights_extension');
-      assert.match(notice?.text_body ?? '', /Many systems hold parts of the data/);
+      assert.match(notice?.text ?? '', /Many systems hold parts of the data/);
       assert.equal((await extend('P1M')).statusCode, 409, 'only once');
     });
 
@@ -405,9 +401,9 @@ for (const dialect of await dialects()) {
       assert.equal(res.statusCode, 200, res.body);
       await runJobs();
       const [message] = await mailTo('refused@example.org', 'rights_refused');
-      assert.match(message?.text_body ?? '', /answered last week/);
+      assert.match(message?.text ?? '', /answered last week/);
       assert.match(
-        message?.text_body ?? '',
+        message?.text ?? '',
         /complaint with the supervisory authority, Integritetsskyddsmyndigheten/,
       );
     });

@@ -516,5 +516,42 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('web_links_subject').on('web_links').columns(['subject_id']).execute();
       },
     },
+    '0006_identity_trust': {
+      async up(db: Kysely<unknown>) {
+        // Where each identifier came from and whether its holder proved control of it. One that
+        // arrived beside another person's identifier is a claim (claimed = 1): never a channel
+        // for codes or results until verified (double opt-in, operator, verified import).
+        await db.schema.alterTable('identifiers').addColumn('source', 'text').execute();
+        await db.schema
+          .alterTable('identifiers')
+          .addColumn('claimed', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.alterTable('identifiers').addColumn('verified_at', 'text').execute();
+        await db.schema.alterTable('identifiers').addColumn('verified_by', 'text').execute();
+        // Permissions granted to one operator beyond its role (the first administrator's
+        // reading of the development outbox), as a JSON array.
+        await db.schema
+          .alterTable('operators')
+          .addColumn('grants', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
+        // Stored bodies have their secrets removed; the full message is kept sealed only in the
+        // development outbox (no SMTP), and a digest proves what SMTP accepted.
+        await db.schema.alterTable('outbox').addColumn('sealed_message', 'text').execute();
+        await db.schema.alterTable('outbox').addColumn('body_digest', 'text').execute();
+        // Every identifier a request names, so the daily limit counts each of them.
+        await db.schema
+          .createTable('request_contacts')
+          .addColumn('request_id', 'text', (c) => c.notNull().references('requests.id').onDelete('cascade'))
+          .addColumn('lookup', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('request_contacts_pk', ['request_id', 'lookup'])
+          .execute();
+        await db.schema
+          .createIndex('request_contacts_lookup')
+          .on('request_contacts')
+          .columns(['lookup', 'received_at'])
+          .execute();
+      },
+    },
   };
 }

@@ -25,6 +25,8 @@ export interface OperatorTable {
   disabled_at: string | null;
   failed_logins: number;
   locked_until: string | null;
+  /** JSON array of permissions granted beyond the role (see access/roles.ts personalPermissions). */
+  grants: Generated<string>;
 }
 
 export interface SessionTable {
@@ -118,6 +120,13 @@ export interface IdentifierTable {
   /** Keyed hash of kind and normalised value: how identifiers are looked up. */
   lookup: string;
   created_at: string;
+  /** Where it came from: `capture:<source>`, `import`, `subscription`, `consent`, `operator`, `merge`, ... */
+  source: string | null;
+  /** 1 when it arrived beside an identifier of an existing person: a claim, not a channel until verified. */
+  claimed: Generated<number>;
+  verified_at: string | null;
+  /** `double_opt_in`, `operator`, `import` or `code`. */
+  verified_by: string | null;
 }
 
 export interface RecordTable {
@@ -216,6 +225,16 @@ export interface OutboxTable {
   sent_at: string | null;
   transport: string;
   error: string | null;
+  /** The whole message, sealed; only in the development outbox, readable with outbox:reveal. */
+  sealed_message: string | null;
+  /** SHA-256 of subject, text, HTML and headers as sent. */
+  body_digest: string | null;
+}
+
+export interface RequestContactTable {
+  request_id: string;
+  lookup: string;
+  received_at: string;
 }
 
 export interface SuppressionChangeTable {
@@ -427,6 +446,7 @@ export interface Database {
   suppressions: SuppressionTable;
   redemptions: RedemptionTable;
   outbox: OutboxTable;
+  request_contacts: RequestContactTable;
   suppression_changes: SuppressionChangeTable;
   requests: RequestTable;
   request_events: RequestEventTable;

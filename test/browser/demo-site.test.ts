@@ -15,6 +15,7 @@ import type { TestApp } from '../support/app.js';
 import { dialects, startTestApp } from '../support/app.js';
 import type { BrowserContext, Page } from '../support/browser.js';
 import { chromiumPath, ensureConsoleBuilt, launchBrowser } from '../support/browser.js';
+import { mailbox } from '../support/mail.js';
 
 const DECLARATION_ID = 'sncn-general';
 const STRIP = 'This is an example site that shows Steward at work.';
@@ -154,15 +155,15 @@ for (const dialect of await dialects()) {
           [['sncn_newsletter', 'unconfirmed']],
           'double opt-in, as the declaration says: the subscription waits for confirmation',
         );
-        const mail = await db().selectFrom('outbox').select(['to_address', 'kind', 'text_body']).execute();
+        const mail = await mailbox(app.ctx);
         assert.equal(mail.length, 1);
-        assert.equal(mail[0]?.to_address, email);
+        assert.equal(mail[0]?.to, email);
         assert.equal(mail[0]?.kind, 'confirmation');
-        assert.match(mail[0]?.text_body ?? '', /\/confirm\//, 'the message carries the confirmation link');
+        assert.match(mail[0]?.text ?? '', /\/confirm\//, 'the message carries the confirmation link');
         assert.equal(await count('web_links'), 0, 'typing an address into a form links nothing');
         if (consentCookie) {
           // Confirming from this browser proves control of the address: now the browser is linked.
-          const confirm = /https?:\/\/\S+(\/confirm\/\S+)/.exec(mail[0]?.text_body ?? '')?.[1] ?? '';
+          const confirm = /https?:\/\/\S+(\/confirm\/\S+)/.exec(mail[0]?.text ?? '')?.[1] ?? '';
           await page.goto(`${baseUrl}${confirm}`);
           await page.getByRole('button', { name: 'Confirm subscription' }).click();
           await page.getByRole('heading', { level: 1, name: 'Subscription confirmed' }).waitFor();
@@ -513,12 +514,8 @@ for (const dialect of await dialects()) {
       assert.equal(withMarketing.statusCode, 201, withMarketing.body);
       assert.deepEqual(await rows('web_links'), [], 'typing someone’s address links nothing');
       const marketingCookie = cookieOf(await choose(true));
-      const [confirmation] = await app.ctx.store.db
-        .selectFrom('outbox')
-        .select('text_body')
-        .where('to_address', '=', 'linked@example.org')
-        .execute();
-      const confirmPath = /https?:\/\/\S+(\/confirm\/\S+)/.exec(confirmation?.text_body ?? '')?.[1] ?? '';
+      const [confirmation] = await mailbox(app.ctx, { to: 'linked@example.org' });
+      const confirmPath = /https?:\/\/\S+(\/confirm\/\S+)/.exec(confirmation?.text ?? '')?.[1] ?? '';
       const confirmed = await form(confirmPath, {}, marketingCookie);
       assert.equal(confirmed.statusCode, 200, confirmed.body);
       const linked = await rows('web_links');

@@ -16,6 +16,7 @@ import { dialects, startTestApp } from '../support/app.js';
 import type { BrowserContext, Page } from '../support/browser.js';
 import { chromiumPath, launchBrowser } from '../support/browser.js';
 import { subscribeConfirmed } from '../support/consent.js';
+import { lastMessage } from '../support/mail.js';
 
 const TIMEOUT = { timeout: 120_000 };
 
@@ -50,15 +51,9 @@ for (const dialect of await dialects()) {
     /** The newest message of `kind` to `address`, after the mail jobs have run. */
     const mail = async (address: string, kind: string) => {
       await runJobs();
-      const [row] = await app.ctx.store.db
-        .selectFrom('outbox')
-        .select('text_body')
-        .where('to_address', '=', address)
-        .where('kind', '=', kind)
-        .orderBy('created_at', 'desc')
-        .execute();
-      assert.ok(row, `a ${kind} message went to ${address}`);
-      return row.text_body;
+      const message = await lastMessage(app.ctx, { to: address, kind });
+      assert.ok(message, `a ${kind} message went to ${address}`);
+      return message.text;
     };
     const codeIn = (text: string) => {
       const code = /(?:Your code|Din kod): (\d{6})/.exec(text)?.[1];

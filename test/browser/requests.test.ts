@@ -18,6 +18,7 @@ import type { Locator } from 'playwright-core';
 import type { BrowserContext, Page } from '../support/browser.js';
 import { chromiumPath, ensureConsoleBuilt, launchBrowser } from '../support/browser.js';
 import { subscribeConfirmed } from '../support/consent.js';
+import { mailbox } from '../support/mail.js';
 
 // The reference declaration (examples/reference/declaration.yaml): a one-month deadline,
 // extendable by two months; erasure needs an operator's review after the code.
@@ -75,14 +76,9 @@ for (const dialect of await dialects()) {
       return body as Receipt;
     }
 
-    const mailTo = (address: string, kind: string) =>
-      app.ctx.store.db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('to_address', '=', address)
-        .where('kind', '=', kind)
-        .orderBy('created_at', 'desc')
-        .execute();
+    /** Newest first, as delivered. */
+    const mailTo = async (address: string, kind: string) =>
+      (await mailbox(app.ctx, { to: address, kind })).reverse();
 
     /**
      * A person known to Steward asks for erasure through the privacy centre and enters the code
@@ -105,7 +101,7 @@ for (const dialect of await dialects()) {
       const receipt = submitted.json<Receipt>();
       await runJobs();
       const [message] = await mailTo(email, 'rights_code');
-      const code = /Your code: (\d{6})/.exec(message?.text_body ?? '')?.[1];
+      const code = /Your code: (\d{6})/.exec(message?.text ?? '')?.[1];
       assert.ok(code, `a code was mailed to ${email}`);
       const entered = await app.request({
         method: 'POST',
@@ -321,7 +317,7 @@ for (const dialect of await dialects()) {
         // The requester is told, with the reasons.
         await runJobs();
         const [notice] = await mailTo('patient@example.org', 'rights_extension');
-        assert.ok(notice?.text_body.includes(reasons), 'the extension notice gives the reasons');
+        assert.ok(notice?.text.includes(reasons), 'the extension notice gives the reasons');
 
         // The overdue letter can no longer be extended: the server's refusal is shown.
         await goTo(page, 'Requests');
@@ -387,7 +383,7 @@ for (const dialect of await dialects()) {
           app.ctx.policies.get(DECLARATION_ID)?.model.declaration.controller.supervisoryAuthority;
         assert.ok(authority);
         const [message] = await mailTo('refused@example.org', 'rights_refused');
-        const text = message?.text_body ?? '';
+        const text = message?.text ?? '';
         assert.ok(text.includes(reasons), 'the reasons');
         assert.ok(text.includes(authority.name), 'the supervisory authority');
         assert.match(text, /right to lodge a complaint/);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { confirmSubscription } from '../../src/consent/subscriptions.js';
 import type { TestApp } from './app.js';
+import { lastMessage } from './mail.js';
 
 /**
  * Subscribes an address through the API and follows the link of the confirmation message in
@@ -20,14 +21,8 @@ export async function subscribeConfirmed(
     payload: { declarationId, communication, email, channel: 'web_form', noticeHash: 'c'.repeat(64) },
   });
   assert.equal(res.statusCode, 201, res.body);
-  const message = await app.ctx.store.db
-    .selectFrom('outbox')
-    .select('text_body')
-    .where('to_address', '=', email)
-    .where('kind', '=', 'confirmation')
-    .orderBy('created_at', 'desc')
-    .executeTakeFirstOrThrow();
-  const token = /\/confirm\/([A-Za-z0-9_.-]+)/.exec(message.text_body)?.[1];
+  const message = await lastMessage(app.ctx, { to: email, kind: 'confirmation' });
+  const token = /\/confirm\/([A-Za-z0-9_.-]+)/.exec(message?.text ?? '')?.[1];
   assert.ok(token, 'the confirmation message carries a link');
   assert.equal((await confirmSubscription(app.ctx, token, {})).ok, true);
 }
