@@ -39,13 +39,24 @@ export interface OperatorView {
   readonly email: string;
   readonly name: string;
   readonly role: Role;
+  /** What the role allows, and any personal grant: the console shows only what can be used. */
+  readonly permissions: readonly Permission[];
 }
 
-const view = (o: Pick<Operator, 'id' | 'email' | 'name' | 'role'>): OperatorView => ({
+/** The role's permissions and the operator's personal grants (only personal permissions count). */
+function permissionsOf(o: Pick<Operator, 'role' | 'grants'>): Permission[] {
+  const grants = (JSON.parse(o.grants) as string[]).filter(
+    (p): p is Permission => isPermission(p) && personalPermissions.includes(p),
+  );
+  return [...new Set([...(rolePermissions[o.role as Role] ?? []), ...grants])];
+}
+
+const view = (o: Pick<Operator, 'id' | 'email' | 'name' | 'role' | 'grants'>): OperatorView => ({
   id: o.id,
   email: o.email,
   name: o.name,
   role: o.role as Role,
+  permissions: permissionsOf(o),
 });
 
 /** Creates an operator; without a password, one is generated and returned once. */
@@ -115,7 +126,7 @@ export async function listOperators(ctx: Pick<AppContext, 'store'>, actor: Actor
   requirePermission(actor, 'operators:manage');
   const rows = await ctx.store.db
     .selectFrom('operators')
-    .select(['id', 'email', 'name', 'role'])
+    .select(['id', 'email', 'name', 'role', 'grants'])
     .where('disabled_at', 'is', null)
     .orderBy('email')
     .execute();
@@ -196,16 +207,12 @@ export async function signIn(
 }
 
 function operatorActor(o: Pick<Operator, 'id' | 'name' | 'role' | 'grants'>): Actor {
-  const role = o.role as Role;
-  const grants = (JSON.parse(o.grants) as string[]).filter(
-    (p): p is Permission => isPermission(p) && personalPermissions.includes(p),
-  );
   return {
     kind: 'operator',
     id: o.id,
     name: o.name,
-    role,
-    permissions: new Set([...(rolePermissions[role] ?? []), ...grants]),
+    role: o.role as Role,
+    permissions: new Set(permissionsOf(o)),
   };
 }
 

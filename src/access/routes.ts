@@ -14,9 +14,15 @@ import {
   signIn,
   signOut,
 } from './operators.js';
-import { roles } from './roles.js';
+import { permissions, roles } from './roles.js';
 
-const operatorView = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(roles) });
+const operatorView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(roles),
+  permissions: z.array(z.enum(permissions)).readonly(),
+});
 const sessionBody = z.object({ operator: operatorView });
 
 export function accessRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -69,10 +75,10 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsync {
         }
         const operator = await ctx.store.db
           .selectFrom('operators')
-          .select(['id', 'email', 'name', 'role'])
+          .select(['id', 'email', 'name'])
           .where('id', '=', actor.id)
           .executeTakeFirstOrThrow();
-        return { operator: { ...operator, role: actor.role } };
+        return { operator: { ...operator, role: actor.role, permissions: [...actor.permissions] } };
       },
     );
 

@@ -9,6 +9,8 @@ export interface Operator {
   email: string;
   name: string;
   role: Role;
+  /** What this operator may do: the role's permissions and any personal grant. */
+  permissions: string[];
 }
 
 export interface SessionResponse {
@@ -186,6 +188,18 @@ export interface OutboxMessage {
   sentAt: string | null;
   transport: 'outbox' | 'smtp';
   error: string | null;
+  /** SHA-256 of what was sent. */
+  digest: string | null;
+  /** The whole message is kept sealed (development outbox) for someone with outbox:reveal. */
+  revealable: boolean;
+}
+
+/** A whole message of the development outbox, codes and links included. */
+export interface RevealedMessage {
+  subject: string;
+  text: string;
+  html: string | null;
+  headers: Record<string, string>;
 }
 
 export interface OutboxResponse {

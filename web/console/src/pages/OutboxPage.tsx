@@ -1,15 +1,61 @@
 import { useId, useState } from 'react';
-import type { OutboxMessage, OutboxResponse } from '../api';
+import { api, ApiError } from '../api';
+import type { OutboxMessage, OutboxResponse, RevealedMessage } from '../api';
 import { humanise, plural, Timestamp } from '../components/Format';
 import { ApiErrorPanel, Loading } from '../components/Status';
+import { useSession } from '../session';
 import { useApiResource } from '../useApiResource';
 
 function newestFirst(a: OutboxMessage, b: OutboxMessage): number {
   return a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0;
 }
 
+/**
+ * The whole message, codes and links included: only for the operator holding the personal
+ * outbox:reveal permission (the first administrator), only in the development outbox, and each
+ * reading is written to the audit ledger.
+ */
+function RevealMessage({ id }: { id: string }) {
+  const [state, setState] = useState<
+    { status: 'idle' } | { status: 'shown'; message: RevealedMessage } | { status: 'error'; error: ApiError }
+  >({ status: 'idle' });
+  if (state.status === 'shown')
+    return (
+      <section className="card" data-testid="outbox-revealed" aria-label="The whole message">
+        <h3>The whole message</h3>
+        <p className="muted">As the recipient reads it. This reading is recorded in the audit ledger.</p>
+        <pre className="mail-body" data-testid="outbox-revealed-text" tabIndex={0}>
+          {state.message.text}
+        </pre>
+      </section>
+    );
+  return (
+    <div className="toolbar">
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={() => {
+          api.get<{ message: RevealedMessage }>(`/outbox/${id}/message`).then(
+            ({ message }) => setState({ status: 'shown', message }),
+            (error: unknown) =>
+              setState({
+                status: 'error',
+                error: error instanceof ApiError ? error : new ApiError(0, 'error', String(error)),
+              }),
+          );
+        }}
+      >
+        Show the whole message (audited)
+      </button>
+      {state.status === 'error' && <p className="notice notice-error">{state.error.message}</p>}
+    </div>
+  );
+}
+
 function MessageDetail({ message }: { message: OutboxMessage }) {
   const headingId = useId();
+  const { operator } = useSession();
+  const canReveal = message.revealable && operator.permissions.includes('outbox:reveal');
   const headers = Object.entries(message.headers);
   return (
     <article className="card message-detail" data-testid="outbox-message" aria-labelledby={headingId}>
@@ -93,9 +139,20 @@ function MessageDetail({ message }: { message: OutboxMessage }) {
         </div>
       )}
       <h3>Text</h3>
+      <p className="muted">
+        {message.sentAt
+          ? 'Accepted by the mail server: only what delivery and proof need is kept (its digest below).'
+          : 'Codes and the tokens in links are removed from the copy kept here.'}
+      </p>
       <pre className="mail-body" data-testid="outbox-text" tabIndex={0} aria-label="Text of the message">
         {message.text}
       </pre>
+      {message.digest && (
+        <p className="muted">
+          SHA-256 of what was sent: <code>{message.digest}</code>
+        </p>
+      )}
+      {canReveal && <RevealMessage id={message.id} />}
       {message.html !== null && message.html !== '' && (
         <details className="mail-html">
           <summary>HTML version, shown as source (not rendered)</summary>
