@@ -271,7 +271,11 @@ export async function captureRecord(
   ctx: AppContext,
   actor: Actor,
   rawInput: CaptureInput,
-  options: { dryRun?: boolean } = {},
+  options: {
+    dryRun?: boolean;
+    /** An import the operator marked as verified: its identifiers are the person's (see resolveSubject). */
+    verifiedIdentifiers?: boolean;
+  } = {},
 ): Promise<CapturedRecord> {
   requirePermission(actor, 'subjects:write');
   const input = captureInput.parse(rawInput);
@@ -300,6 +304,8 @@ export async function captureRecord(
     const subject = await resolveSubject(tx, ctx, {
       tenant: plan.tenant,
       identifiers,
+      source: `capture:${input.source}`,
+      ...(options.verifiedIdentifiers ? { verifiedBy: 'import' as const } : {}),
       ...(input.subject.jurisdiction ? { jurisdiction: input.subject.jurisdiction } : {}),
     });
     await refuseStopped(tx, subject.subjectId, active.model.id, input.purposes);

@@ -30,7 +30,7 @@ for (const dialect of await dialects()) {
       (
         await app.request({
           method: 'GET',
-          url: `/api/v1/subjects/${subjectId}?purpose=${encodeURIComponent('checking the capture test')}`,
+          url: `/api/v1/subjects/${subjectId}?reason=audit_sample&note=${encodeURIComponent('checking the capture test')}`,
           headers,
         })
       ).json<{

@@ -411,6 +411,11 @@ export interface ImportSummary extends ImportProgress {
 export interface ImportOptions extends ImportDefaults {
   /** Capture every row in a transaction that is rolled back: every check runs, nothing is kept. */
   readonly dryRun?: boolean;
+  /**
+   * The operator vouches that the file's identifiers belong together (a customer register, not
+   * typed-in leads): ones joining a known person become channels at once, without a claim.
+   */
+  readonly verifiedIdentifiers?: boolean;
   /** What is imported, for the audit ledger (such as the file name). */
   readonly label?: string;
   /** Called after each row. */
@@ -481,7 +486,10 @@ export async function importRecords(
         throw new AppError('validation_failed', `The row could not be read: it ${row.error}.`, [
           { path: 'row', message: row.error },
         ]);
-      await captureRecord(ctx, actor, toCaptureInput(row.fields, options), { dryRun });
+      await captureRecord(ctx, actor, toCaptureInput(row.fields, options), {
+        dryRun,
+        verifiedIdentifiers: options.verifiedIdentifiers ?? false,
+      });
       progress.imported += 1;
     } catch (error) {
       const rejection = rejectionOf(error);

@@ -33,6 +33,7 @@ interface ImportCommandOptions {
   format?: ImportFormat;
   report?: string;
   dryRun?: boolean;
+  verified?: boolean;
 }
 
 class UsageError extends Error {}
@@ -155,6 +156,7 @@ async function runImport(file: string, opts: ImportCommandOptions): Promise<numb
       ...(opts.categories !== undefined ? { categories: opts.categories } : {}),
       kind: opts.kind,
       dryRun: opts.dryRun ?? false,
+      verifiedIdentifiers: opts.verified ?? false,
       label: basename(file),
       onReject: (row) => report?.write(row),
       onProgress: (p) => {
@@ -209,6 +211,10 @@ export function registerImportCommand(program: Command): void {
     )
     .option('--report <path>', 'where to write the rejected rows (default: FILE.rejected.csv)')
     .option('--dry-run', 'check every row without writing anything')
+    .option(
+      '--verified',
+      'the identifiers of each row are known to belong together (a customer register): ones joining a known person may receive codes and results at once',
+    )
     // Bad arguments are usage errors: exit 2, like the rest of `steward`.
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .action(async (file: string, opts: ImportCommandOptions) => {

@@ -8,6 +8,7 @@ import { hostActor } from '../cli/host-actor.js';
 import { subscribeConfirmed as subscribeWithLink } from '../../test/support/consent.js';
 import type { Verdict } from './suppression.js';
 import { checkSuppression } from './suppression.js';
+import { mailbox } from '../../test/support/mail.js';
 
 const D = 'sncn-general';
 const NOTICE = 'a'.repeat(64);
@@ -323,17 +324,24 @@ for (const dialect of await dialects()) {
         },
         202,
       );
-      const row = await app.ctx.store.db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('id', '=', sent.json<{ outboxId: string }>().outboxId)
-        .executeTakeFirstOrThrow();
-      const h = JSON.parse(row.headers) as Record<string, string>;
+      const id = sent.json<{ outboxId: string }>().outboxId;
+      const h =
+        (await mailbox(app.ctx, { to: 'reader@example.com' })).find((m) => m.id === id)?.headers ?? {};
       assert.match(
         h['List-Unsubscribe'] ?? '',
         /^<http:\/\/localhost:8080\/u\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+>, <mailto:unsubscribe@example\.test\?subject=unsubscribe%20/,
       );
       assert.equal(h['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click');
+      // The copy kept in the outbox shows the headers were there, without the token.
+      const row = await app.ctx.store.db
+        .selectFrom('outbox')
+        .select('headers')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(
+        (JSON.parse(row.headers) as Record<string, string>)['List-Unsubscribe'],
+        '<http://localhost:8080/u/[removed]>, <mailto:unsubscribe@example.test?subject=unsubscribe%20[removed]>',
+      );
       const blocked = await post(
         '/api/v1/messages',
         {

@@ -60,7 +60,15 @@ export function redactSecrets(text: string, secrets: readonly string[], publicUr
       .join('/');
     return url.slice(0, url.length - path.length) + kept + (bare.length < path.length ? `#${REDACTED}` : '');
   });
-  return out.replace(/(mailto:[^\s<>?]+\?subject=)[^\s<>]*/g, `$1${REDACTED}`);
+  return out.replace(
+    /(mailto:[^\s<>?]+\?subject=)([^\s<>]*)/g,
+    (_m, head: string, value: string) =>
+      head +
+      value
+        .split('%20')
+        .map((word) => (word.length >= 16 ? REDACTED : word))
+        .join('%20'),
+  );
 }
 
 const transports = new WeakMap<Store, Transporter>();

@@ -229,7 +229,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       kind: 'preferences_link',
       subject: t.mailSubject,
       text: t.mailBody(lang === 'en' ? url : `${url}?lang=${lang}`, LINK_DAYS),
-      secrets: [url],
+      secrets: [],
     });
   };
 

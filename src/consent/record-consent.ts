@@ -87,6 +87,7 @@ export async function recordConsents(
     const subject = await resolveSubject(tx, ctx, {
       tenant: CONTROLLER_TENANT,
       identifiers,
+      source: 'consent',
       ...(input.jurisdiction ? { jurisdiction: input.jurisdiction } : {}),
     });
     const events = await recordConsentEvents(tx, ctx, {

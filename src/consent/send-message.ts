@@ -59,8 +59,6 @@ export async function sendMessage(
     return { sent: false, verdict: verdict ?? { allowed: false, reason: 'invalid_address' } };
   const [email] = normaliseAll(ctx.keys, [{ kind: 'email', value: input.to }], 'to');
   let headers: Record<string, string> = {};
-  // Links that act for the person (unsubscribe, preferences); tracked links are Steward links too.
-  const secrets: string[] = [];
   let footer = '';
   let text = input.text;
   if (communication.kind === 'marketing' && email !== undefined) {
@@ -100,10 +98,7 @@ export async function sendMessage(
       declarationId: input.declarationId,
       communicationId: communication.id,
     });
-    const unsubscribeUrl = headers['List-Unsubscribe']?.slice(1).split('>')[0] ?? '';
-    const choicesUrl = preferencesUrl(ctx, identifier.id, input.declarationId);
-    secrets.push(unsubscribeUrl, choicesUrl);
-    footer = `\n\n--\nUnsubscribe from this list: ${unsubscribeUrl}\nAll your choices: ${choicesUrl}`;
+    footer = `\n\n--\nUnsubscribe from this list: ${headers['List-Unsubscribe']?.slice(1).split('>')[0] ?? ''}\nAll your choices: ${preferencesUrl(ctx, identifier.id, input.declarationId)}`;
   }
   const outboxId = await sendMail(ctx, {
     to: email?.value ?? input.to,
@@ -114,7 +109,9 @@ export async function sendMessage(
     kind: communication.kind,
     communicationId: communication.id,
     headers,
-    secrets,
+    // The links that act for the person (unsubscribe, preferences, tracked links) all lead to
+    // Steward, whose tokens the mailer removes from the stored copy.
+    secrets: [],
   });
   return { sent: true, outboxId, verdict };
 }

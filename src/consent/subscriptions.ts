@@ -15,7 +15,7 @@ import type { Communication } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
-import { CONTROLLER_TENANT, normaliseAll, resolveSubject } from '../subjects/subjects.js';
+import { CONTROLLER_TENANT, markVerified, normaliseAll, resolveSubject } from '../subjects/subjects.js';
 import { markSuppressionChange, suppressAddress } from './changes.js';
 import { consentedPurposes, recordConsentEvents } from './ledger.js';
 import { sendMail } from './mailer.js';
@@ -111,6 +111,7 @@ export async function subscribe(
     const subject = await resolveSubject(tx, ctx, {
       tenant: CONTROLLER_TENANT,
       identifiers: [email],
+      source: `subscription:${input.communication}`,
       ...(input.jurisdiction ? { jurisdiction: input.jurisdiction } : {}),
     });
     const identifierId = subject.identifierIds.get(`email:${email.value}`);
@@ -295,6 +296,8 @@ export async function confirmSubscription(
       .where('id', '=', sub.id)
       .execute();
     await giveConsent(tx, ctx, active, sub.subject_id, identifierId, communicationId, input);
+    // Following the link proves control of the address: from now on it is the person's channel.
+    await markVerified(tx, ctx, identifierId, 'double_opt_in');
     await markSuppressionChange(tx, ctx.clock, sub.subject_id);
     await audit(tx, ctx, `subject:${sub.subject_id}`, 'subscription.confirmed', sub.subject_id, {
       communication: communicationId,

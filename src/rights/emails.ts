@@ -80,7 +80,7 @@ export async function sendCodeEmail(
     subject: m.lang === 'sv' ? `Din kod för begäran ${m.reference}` : `Your code for request ${m.reference}`,
     text,
     kind: 'rights_code',
-    secrets: [m.code, m.statusUrl],
+    secrets: [m.code],
   });
 }
 
@@ -123,7 +123,7 @@ export async function sendCompletionEmail(
     subject: m.lang === 'sv' ? `Din begäran ${m.reference} är klar` : `Your request ${m.reference} is done`,
     text,
     kind: 'rights_completed',
-    secrets: m.resultUrl === undefined ? [] : [m.resultUrl],
+    secrets: [],
   });
 }
 

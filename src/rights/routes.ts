@@ -25,6 +25,7 @@ import {
   listTasks,
   listTasksInput,
   openRequest,
+  openRequestInput,
   refuseInput,
   refuseRequest,
   requesterView,
@@ -75,12 +76,14 @@ export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
       {
         schema: {
           tags: ['rights'],
-          summary: 'A request: what was asked, its timeline, tasks and verification state (audited)',
+          summary:
+            'A request: what was asked, its timeline, tasks and verification state (audited); what the requester wrote only with requests:claims and a reason',
           params: idParams,
+          querystring: openRequestInput,
         },
         onRequest: guard('requests:read'),
       },
-      async (request) => openRequest(ctx, actorOf(request), request.params.id),
+      async (request) => openRequest(ctx, actorOf(request), request.params.id, request.query),
     );
     app.post(
       '/requests/:id/approve',

@@ -16,16 +16,46 @@ import { AppError, notInForce } from '../errors.js';
 import { requestTypes } from '../policy/schema.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
-import { CONTROLLER_TENANT, findSubjectId, normaliseAll } from '../subjects/subjects.js';
+import { CONTROLLER_TENANT, findSubjectId, isChannel, normaliseAll } from '../subjects/subjects.js';
 import { addDuration } from '../time.js';
 import { languageOf, providerText } from './emails.js';
 import type { RequestRow } from './model.js';
-import { deadlineFrom, moveRequest, newReference, requestChannels } from './model.js';
+import { addRequestEvent, deadlineFrom, moveRequest, newReference, requestChannels } from './model.js';
 import { startFulfilment } from './fulfil.js';
 import { issueChallenge, statusUrl } from './verify-request.js';
 
-/** Requests one contact may open in a day: enough for a person, too few to probe with. */
+/**
+ * Requests in a day that may name one contact, or reach one person through any of their
+ * identifiers: enough for a person, too few to probe with or to flood someone with codes.
+ */
 export const REQUESTS_PER_CONTACT_PER_DAY = 5;
+
+/**
+ * How many requests of the last day named any of `lookups`. Every identifier a request names is
+ * kept in request_contacts, so a fresh address put first does not hide the one it targets.
+ */
+async function requestsNaming(tx: Tx, lookups: readonly string[], since: string): Promise<number> {
+  if (lookups.length === 0) return 0;
+  const row = await tx
+    .selectFrom('request_contacts')
+    .select((eb) => eb.fn.count<number>('request_id').distinct().as('n'))
+    .where('lookup', 'in', [...lookups])
+    .where('received_at', '>', since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Every identifier of the people `subjectIds` (the controller's own), as lookups. */
+async function lookupsOf(tx: Tx, subjectIds: readonly string[]): Promise<string[]> {
+  if (subjectIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('identifiers')
+    .select('lookup')
+    .where('tenant', '=', CONTROLLER_TENANT)
+    .where('subject_id', 'in', [...subjectIds])
+    .execute();
+  return rows.map((r) => r.lookup);
+}
 
 export const submitRequestInput = z.strictObject({
   declarationId: z.string().min(1).max(100),
@@ -175,15 +205,12 @@ export async function submitRequest(
   const accessToken = randomToken(24);
   const id = randomUUID();
 
+  const named = [...new Set(identifiers.map((i) => i.lookup))];
+
   const { row, next } = await transaction(ctx.store, async (tx) => {
+    // What the requester typed is limited openly: the answer is the same whether or not we know it.
     const since = addDuration(now, '-P1D').toISOString();
-    const recent = await tx
-      .selectFrom('requests')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('contact_lookup', '=', contact.lookup)
-      .where('received_at', '>', since)
-      .executeTakeFirst();
-    if (Number(recent?.n ?? 0) >= REQUESTS_PER_CONTACT_PER_DAY)
+    if ((await requestsNaming(tx, named, since)) >= REQUESTS_PER_CONTACT_PER_DAY)
       throw new AppError(
         'rate_limited',
         'Too many requests for this contact today; please try again tomorrow.',
@@ -226,6 +253,10 @@ export async function submitRequest(
       updated_at: now.toISOString(),
     };
     await tx.insertInto('requests').values(created).execute();
+    await tx
+      .insertInto('request_contacts')
+      .values(named.map((lookup) => ({ request_id: id, lookup, received_at: created.received_at })))
+      .execute();
     const by = created.created_by;
 
     if (service?.role === 'processor') {
@@ -254,32 +285,46 @@ export async function submitRequest(
     }
 
     // Every identifier the requester gave is looked up the same way, matched or not.
-    const matches = new Set<string>();
+    const owners = new Map<string, string>();
     for (const identifier of identifiers) {
       const subjectId = await findSubjectId(tx, CONTROLLER_TENANT, identifier);
-      if (subjectId !== undefined) matches.add(subjectId);
+      if (subjectId !== undefined) owners.set(identifier.lookup, subjectId);
     }
-    const subjectId = matches.size === 1 ? [...matches][0]! : null;
+    const matches = new Set(owners.values());
+    // Identifiers of different people: a person looks before anything is done, but the
+    // requester is answered and challenged exactly as anyone else, so that answer tells nothing.
+    // The code goes to the person the contact address belongs to.
+    const several = matches.size > 1;
+    const subjectId = several ? (owners.get(contact.lookup) ?? null) : ([...matches][0] ?? null);
+    if (several)
+      await addRequestEvent(tx, ctx, {
+        requestId: id,
+        actor: 'system',
+        kind: 'needs_review',
+        details: { why: 'identifiers_match_several_people' },
+      });
+    // Reaching one person through their other identifiers counts too, but silently: a visible
+    // refusal would tell which identifiers belong together. Past the limit no code is sent.
+    const flooded =
+      matches.size > 0 &&
+      (await requestsNaming(tx, await lookupsOf(tx, [...matches]), since)) > REQUESTS_PER_CONTACT_PER_DAY;
 
     if (input.verifiedBy === 'account_session') {
       const verified = await moveRequest(tx, ctx, by, created, 'verifying', {
         kind: 'verified',
         details: { method: 'account_session' },
-        set: { subject_id: subjectId, verified_at: now.toISOString() },
+        set: { subject_id: several ? null : subjectId, verified_at: now.toISOString() },
       });
       const row = await afterVerification(tx, ctx, by, verified);
       return { row, next: 'wait' as const };
     }
-    if (matches.size > 1) {
-      // The identifiers belong to different people: a person must look before anyone is challenged.
-      const row = await moveRequest(tx, ctx, by, created, 'awaiting_review', {
-        kind: 'needs_review',
-        details: { why: 'identifiers_match_several_people' },
-        visible: false,
-      });
-      return { row, next: 'wait' as const };
-    }
-    await issueChallenge(tx, ctx, created, 1, { subjectId, prefer: contact.lookup, accessToken });
+    await issueChallenge(tx, ctx, created, 1, {
+      subjectId,
+      prefer: contact.lookup,
+      named: identifiers.filter((i) => i.kind === 'email').map((i) => i.lookup),
+      accessToken,
+      ...(flooded ? { withhold: 'daily_limit_for_person' } : {}),
+    });
     const row = await moveRequest(tx, ctx, by, created, 'verifying', {
       kind: 'received',
       details: { channel: input.channel },
@@ -312,11 +357,34 @@ export async function afterVerification(
   actor: string,
   row: RequestRow,
 ): Promise<RequestRow> {
-  if (row.second_step === 'operator_review' || row.subject_id === null) {
-    return moveRequest(tx, ctx, actor, row, 'awaiting_review', {
-      kind: 'awaiting_review',
-      details: { why: row.subject_id === null ? 'no_data_found' : 'declaration_requires_review' },
-    });
-  }
+  const why = await reviewNeeded(tx, row);
+  if (why !== undefined)
+    return moveRequest(tx, ctx, actor, row, 'awaiting_review', { kind: 'awaiting_review', details: { why } });
   return startFulfilment(tx, ctx, actor, row);
+}
+
+/**
+ * Why a person must look before a verified request is fulfilled, if they must: the declaration
+ * says so, nobody matched, the identifiers named several people, or the person's data holds an
+ * address that is only a claim (it may be someone else's record that was joined to theirs).
+ */
+async function reviewNeeded(tx: Tx, row: RequestRow): Promise<string | undefined> {
+  if (row.subject_id === null) return 'no_data_found';
+  if (row.second_step === 'operator_review') return 'declaration_requires_review';
+  const several = await tx
+    .selectFrom('request_events')
+    .select('seq')
+    .where('request_id', '=', row.id)
+    .where('kind', '=', 'needs_review')
+    .executeTakeFirst();
+  if (several !== undefined) return 'identifiers_match_several_people';
+  const claim = await tx
+    .selectFrom('identifiers')
+    .select('id')
+    .where('tenant', '=', CONTROLLER_TENANT)
+    .where('subject_id', '=', row.subject_id)
+    .where('kind', '=', 'email')
+    .where((eb) => eb.not(isChannel(eb)))
+    .executeTakeFirst();
+  return claim === undefined ? undefined : 'unverified_identifiers';
 }

@@ -14,6 +14,7 @@ import { defineJob, enqueue } from '../jobs/queue.js';
 import { seal, unseal } from '../capture/sealed.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
+import { isChannel, markVerified } from '../subjects/subjects.js';
 import { addDuration } from '../time.js';
 import { languageOf, sendCodeEmail } from './emails.js';
 import type { RequestRow } from './model.js';
@@ -75,37 +76,75 @@ export const sendCodeJob = defineJob({
   },
 });
 
-/** The email addresses on file for a subject, oldest first. */
-async function emailsOnFile(tx: Tx, subjectId: string): Promise<{ id: string; lookup: string }[]> {
-  return tx
+/** The email addresses on file for a subject, oldest first, with whether codes may go to each. */
+async function emailsOnFile(
+  tx: Tx,
+  subjectId: string,
+): Promise<{ id: string; lookup: string; channel: boolean }[]> {
+  const rows = await tx
     .selectFrom('identifiers')
     .select(['id', 'lookup'])
+    .select((eb) => isChannel(eb).as('channel'))
     .where('subject_id', '=', subjectId)
     .where('kind', '=', 'email')
     .where('value', 'is not', null)
     .orderBy('created_at')
     .execute();
+  return rows.map((r) => ({ id: r.id, lookup: r.lookup, channel: Boolean(r.channel) }));
+}
+
+/**
+ * Which address a code goes to. Never to one that is only a claim (see isChannel). When the
+ * requester named addresses we hold, only one of those will do: if each is a claim, nobody gets
+ * the code, rather than the person whose address it was claimed beside. Otherwise the preferred
+ * address, or the oldest channel on file.
+ */
+function pickAddress(
+  emails: readonly { id: string; lookup: string; channel: boolean }[],
+  target: { prefer?: string; named?: readonly string[] },
+): string | null {
+  const named = emails.filter((e) => target.named?.includes(e.lookup));
+  if (named.length > 0) return named.find((e) => e.channel)?.id ?? null;
+  const channels = emails.filter((e) => e.channel);
+  return (channels.find((e) => e.lookup === target.prefer) ?? channels[0])?.id ?? null;
 }
 
 /**
  * Issues a challenge for `step` (1: first code, 2: second channel, 3: code before a download).
- * `prefer` is the identifier lookup to use if it is on file; `exclude` one not to use (the second
- * channel must differ from the first). Returns false when the subject has no usable contact on
- * file for this step (the caller then falls back to operator review); a decoy is still stored
- * for step 1 so nothing differs outwardly.
+ * `prefer` is the identifier lookup to use if it is on file; `named` the lookups the requester
+ * gave; `exclude` one not to use (the second channel must differ from the first); `withhold`
+ * stores a decoy whatever is on file, with the reason on the request's hidden timeline. Returns
+ * false when no code went out for this step (the caller then falls back to operator review); a
+ * decoy is still stored for step 1 so nothing differs outwardly.
  */
 export async function issueChallenge(
   tx: Tx,
   ctx: Pick<AppContext, 'clock' | 'keys'>,
   request: Pick<RequestRow, 'id'>,
   step: 1 | 2 | 3,
-  target: { subjectId: string | null; prefer?: string; exclude?: string | null; accessToken?: string },
+  target: {
+    subjectId: string | null;
+    prefer?: string;
+    named?: readonly string[];
+    exclude?: string | null;
+    accessToken?: string;
+    withhold?: string;
+  },
 ): Promise<boolean> {
   let identifierId: string | null = null;
-  if (target.subjectId !== null) {
+  let withheld = target.withhold;
+  if (target.subjectId !== null && withheld === undefined) {
     const emails = (await emailsOnFile(tx, target.subjectId)).filter((e) => e.id !== target.exclude);
-    identifierId = (emails.find((e) => e.lookup === target.prefer) ?? emails[0])?.id ?? null;
+    identifierId = pickAddress(emails, target);
+    if (identifierId === null && emails.length > 0) withheld = 'no_verified_address';
   }
+  if (withheld !== undefined)
+    await addRequestEvent(tx, ctx, {
+      requestId: request.id,
+      actor: 'system',
+      kind: 'code_withheld',
+      details: { step, why: withheld },
+    });
   if (identifierId === null && step !== 1) return false;
   const id = randomUUID();
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -191,6 +230,7 @@ export async function checkCode(
       .set({ attempts, passed_at: now })
       .where('id', '=', challenge.id)
       .execute();
+    await markVerified(tx, ctx, challenge.identifier_id, 'code');
     return { ok: true, identifierId: challenge.identifier_id };
   });
 }
@@ -227,6 +267,7 @@ export async function answerAddress(
     .where('subject_id', '=', row.subject_id)
     .where('kind', '=', 'email')
     .where('lookup', '=', row.contact_lookup)
+    .where(isChannel)
     .executeTakeFirst();
   return onFile?.value == null ? undefined : { id: onFile.id, value: onFile.value, lookup: onFile.lookup };
 }

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { requestTypes } from '../policy/schema.js';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
+import { checkReason, maskIdentifier, maskText, optionalReasonInput } from '../access/reasons.js';
 import { appendAudit } from '../audit/ledger.js';
 import { unseal } from '../capture/sealed.js';
 import type { AppContext } from '../context.js';
@@ -245,11 +246,49 @@ export async function listRequests(
   return rows.map((r) => summarise(r, now));
 }
 
-/** The request page: summary, what the requester supplied (opening it is audited), timeline, tasks, verification state. */
-export async function openRequest(ctx: AppContext, actor: Actor, id: string) {
+/** How the request page is opened: what the requester wrote is shown only with a reason. */
+export const openRequestInput = optionalReasonInput;
+
+/** What the requester wrote, masked: enough to tell requests apart, not to learn who asked. */
+function maskedClaims(claims: RequestClaims): RequestClaims {
+  return {
+    ...(claims.name !== undefined ? { name: maskText(claims.name) } : {}),
+    identifiers: claims.identifiers.map((i) => ({ kind: i.kind, value: maskIdentifier(i.kind, i.value) })),
+    ...(claims.details !== undefined ? { details: '[withheld]' } : {}),
+    ...(claims.rectification !== undefined
+      ? { rectification: claims.rectification.map((r) => ({ field: r.field, value: '[withheld]' })) }
+      : {}),
+    ...(claims.objection !== undefined
+      ? {
+          objection: {
+            scope: claims.objection.scope,
+            ...(claims.objection.purposeId ? { purposeId: claims.objection.purposeId } : {}),
+            ...(claims.objection.grounds !== undefined ? { grounds: '[withheld]' } : {}),
+          },
+        }
+      : {}),
+    ...(claims.language !== undefined ? { language: claims.language } : {}),
+  };
+}
+
+/**
+ * The request page: summary, what the requester supplied, timeline, tasks, verification state.
+ * What the requester supplied (names, addresses, their words) is shown only to a role holding
+ * `requests:claims` that states a reason, and that opening is audited with the reason; everyone
+ * else sees it masked.
+ */
+export async function openRequest(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  raw: z.input<typeof openRequestInput> = {},
+) {
   requirePermission(actor, 'requests:read');
+  const input = openRequestInput.parse(raw);
   const row = await ctx.store.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
   if (row === undefined) throw notFound(`Request ${id}`);
+  if (input.reason !== undefined) requirePermission(actor, 'requests:claims');
+  const reveal = input.reason !== undefined;
   const [events, tasks, challenges] = await Promise.all([
     ctx.store.db
       .selectFrom('request_events')
@@ -270,16 +309,24 @@ export async function openRequest(ctx: AppContext, actor: Actor, id: string) {
       .orderBy('created_at')
       .execute(),
   ]);
-  await transaction(ctx.store, (tx) =>
-    appendAudit(tx, ctx.store.dialect, ctx.clock, {
+  await transaction(ctx.store, async (tx) => {
+    const stated =
+      input.reason === undefined
+        ? undefined
+        : await checkReason(tx, { ...input, reason: input.reason }, { requestId: id });
+    await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'request.opened',
       target: `request:${id}`,
-    }),
-  );
+      ...(stated !== undefined ? { purpose: stated.purpose } : {}),
+      details: { claims: reveal ? 'shown' : 'masked', ...stated?.details },
+    });
+  });
+  const claims = unseal(ctx.keys.records, row.claims) as RequestClaims;
   return {
     request: summarise(row, ctx.clock.now()),
-    claims: unseal(ctx.keys.records, row.claims) as RequestClaims,
+    claims: reveal ? claims : maskedClaims(claims),
+    claimsShown: reveal,
     timeline: events.map((e) => ({
       at: e.at,
       actor: e.actor,

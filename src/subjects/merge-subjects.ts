@@ -12,7 +12,7 @@ import { AppError, notFound } from '../errors.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { identifierKinds } from './normalize.js';
-import { findSubjectId, normaliseAll, resolveSubject } from './subjects.js';
+import { findSubjectId, markVerified, normaliseAll, resolveSubject } from './subjects.js';
 
 export const linkIdentifierInput = z.strictObject({
   kind: z.enum(identifierKinds),
@@ -51,7 +51,14 @@ export async function linkIdentifier(
         [{ path: 'value', message: 'belongs to another subject' }],
       );
     }
-    const resolved = await resolveSubject(tx, ctx, { tenant, identifiers: [identifier], into: subjectId });
+    // An operator linking it, with a reason, is a decision that it is this person's.
+    const resolved = await resolveSubject(tx, ctx, {
+      tenant,
+      identifiers: [identifier],
+      into: subjectId,
+      source: 'operator',
+      verifiedBy: 'operator',
+    });
     if (resolved.subjectId !== subjectId) throw new Error('linked to the wrong subject');
     const identifierId = resolved.identifierIds.get(`${identifier.kind}:${identifier.value}`) ?? '';
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
@@ -62,6 +69,49 @@ export async function linkIdentifier(
       details: { kind: input.kind, identifier: identifierId },
     });
     return { identifierId };
+  });
+}
+
+export const confirmIdentifierInput = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(5, 'must say how you know the identifier is this person’s (at least 5 characters)')
+    .max(500),
+});
+
+/**
+ * An operator settles a claim: the identifier, which arrived beside another of the person's, is
+ * theirs (they checked it, for example on a call from the number on file). From then on codes
+ * and results may go to it.
+ */
+export async function confirmIdentifier(
+  ctx: AppContext,
+  actor: Actor,
+  subjectId: string,
+  identifierId: string,
+  raw: z.input<typeof confirmIdentifierInput>,
+): Promise<void> {
+  requirePermission(actor, 'subjects:write');
+  const { reason } = confirmIdentifierInput.parse(raw);
+  await transaction(ctx.store, async (tx) => {
+    const tenant = await tenantOf(tx, subjectId);
+    const found = await tx
+      .selectFrom('identifiers')
+      .select('id')
+      .where('tenant', '=', tenant)
+      .where('subject_id', '=', subjectId)
+      .where('id', '=', identifierId)
+      .executeTakeFirst();
+    if (found === undefined) throw notFound(`Identifier ${identifierId} of subject ${subjectId}`);
+    await markVerified(tx, ctx, identifierId, 'operator');
+    await appendAudit(tx, ctx.store.dialect, ctx.clock, {
+      actor: actorRef(actor),
+      action: 'subject.identifier_confirmed',
+      target: `subject:${subjectId}`,
+      purpose: reason,
+      details: { identifier: identifierId },
+    });
   });
 }
 

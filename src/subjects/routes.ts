@@ -4,7 +4,14 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { actorOf, guard } from '../server/auth.js';
-import { linkIdentifier, linkIdentifierInput, mergeSubjects, mergeSubjectsInput } from './merge-subjects.js';
+import {
+  confirmIdentifier,
+  confirmIdentifierInput,
+  linkIdentifier,
+  linkIdentifierInput,
+  mergeSubjects,
+  mergeSubjectsInput,
+} from './merge-subjects.js';
 import {
   closeNoticeTask,
   closeNoticeTaskInput,
@@ -62,6 +69,29 @@ export function subjectRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request, reply) =>
         reply.code(201).send(await linkIdentifier(ctx, actorOf(request), request.params.id, request.body)),
+    );
+    app.post(
+      '/subjects/:id/identifiers/:identifierId/confirm',
+      {
+        schema: {
+          tags: ['subjects'],
+          summary:
+            'Settle a claimed identifier: it is this person’s, so codes and results may go to it (audited with the reason)',
+          params: z.object({ id: z.uuid(), identifierId: z.uuid() }),
+          body: confirmIdentifierInput,
+        },
+        onRequest: guard('subjects:write'),
+      },
+      async (request, reply) => {
+        await confirmIdentifier(
+          ctx,
+          actorOf(request),
+          request.params.id,
+          request.params.identifierId,
+          request.body,
+        );
+        return reply.code(204).send();
+      },
     );
     app.post(
       '/subjects/:id/merge',

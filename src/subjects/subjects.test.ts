@@ -129,7 +129,7 @@ for (const dialect of await dialects()) {
       const file = (
         await app.request({
           method: 'GET',
-          url: `/api/v1/subjects/${b}?purpose=${encodeURIComponent('checking the merge')}`,
+          url: `/api/v1/subjects/${b}?reason=support_case&reference=T-77`,
           headers,
         })
       ).json<{
@@ -188,14 +188,14 @@ for (const dialect of await dialects()) {
       assert.equal(merge.statusCode, 409, 'partitions are never merged');
     });
 
-    test('C7.2 opening a subject needs a stated purpose, which is audited; searching does not open', async () => {
+    test('C7.2 opening a subject needs a stated reason, which is audited; searching does not open', async () => {
       const id = await capture([{ kind: 'email', value: 'private@example.com' }]);
       const without = await app.request({ method: 'GET', url: `/api/v1/subjects/${id}`, headers });
       assert.equal(without.statusCode, 400);
-      assert.match(without.body, /purpose/);
+      assert.match(without.body, /reason/);
       const opened = await app.request({
         method: 'GET',
-        url: `/api/v1/subjects/${id}?purpose=${encodeURIComponent('Answering ticket 981')}`,
+        url: `/api/v1/subjects/${id}?reason=support_case&reference=T-981&note=${encodeURIComponent('She called about her account')}`,
         headers,
       });
       assert.equal(opened.statusCode, 200);
@@ -205,11 +205,15 @@ for (const dialect of await dialects()) {
         .where('action', '=', 'subject.opened')
         .where('target', '=', `subject:${id}`)
         .executeTakeFirstOrThrow();
-      assert.equal(entry.purpose, 'Answering ticket 981');
+      assert.equal(entry.purpose, 'support_case');
+      assert.deepEqual(JSON.parse(entry.details), {
+        note: 'She called about her account',
+        reference: 'T-981',
+      });
       const marketing = await app.signInAs('marketing_operator');
       const denied = await app.request({
         method: 'GET',
-        url: `/api/v1/subjects/${id}?purpose=${encodeURIComponent('Just curious about this')}`,
+        url: `/api/v1/subjects/${id}?reason=audit_sample`,
         headers: { cookie: marketing.cookie },
       });
       assert.equal(denied.statusCode, 403);

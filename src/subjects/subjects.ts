@@ -4,9 +4,12 @@
  * see. Identifiers are found by keyed hash; cookie and device ids are kept only as that hash.
  */
 import { randomUUID } from 'node:crypto';
+import type { ExpressionBuilder } from 'kysely';
+import { appendAudit } from '../audit/ledger.js';
 import type { AppContext, Keys } from '../context.js';
 import { hmac } from '../crypto.js';
 import { AppError } from '../errors.js';
+import type { Database } from '../store/schema.js';
 import type { Tx } from '../store/transaction.js';
 import { markSuppressionChange, suppressAddress } from '../consent/changes.js';
 import type { IdentifierKind } from './normalize.js';
@@ -79,24 +82,82 @@ export interface ResolvedSubject {
 }
 
 /**
+ * How an identifier was verified. `double_opt_in` and `code` prove that someone controls it;
+ * `operator` and `import` (a register the operator vouches for) also prove that it belongs to
+ * this person, which is what a claim needs.
+ */
+export type Verification = 'double_opt_in' | 'code' | 'operator' | 'import';
+
+/** Verifications that settle a claim: they say whose the identifier is, not only who can read it. */
+export const settlesClaim: readonly Verification[] = ['operator', 'import'];
+
+/**
+ * Whether messages that act for the person (codes, results) may go to an identifier: one that
+ * founded its subject, or a claim an operator or a verified import settled. An identifier that
+ * arrived beside another person's identifier is only a claim: whoever typed it may well control
+ * it (and confirm a subscription from it) without being that person.
+ */
+export const isChannel = (eb: ExpressionBuilder<Database, 'identifiers'>) =>
+  eb.or([
+    eb('identifiers.claimed', '=', 0),
+    // coalesce: never NULL, so that `not(isChannel)` selects the claims too.
+    eb(eb.fn.coalesce('identifiers.verified_by', eb.val('')), 'in', [...settlesClaim]),
+  ]);
+
+/**
+ * Records a verification of an identifier. The first proof of control stands; a verification
+ * that settles a claim replaces one that only proved control.
+ */
+export async function markVerified(
+  tx: Tx,
+  ctx: Pick<AppContext, 'clock'>,
+  identifierId: string,
+  by: Verification,
+): Promise<void> {
+  await tx
+    .updateTable('identifiers')
+    .set({ verified_at: ctx.clock.now().toISOString(), verified_by: by })
+    .where('id', '=', identifierId)
+    .where((eb) =>
+      settlesClaim.includes(by)
+        ? eb.or([eb('verified_by', 'is', null), eb('verified_by', 'not in', [...settlesClaim])])
+        : eb('verified_at', 'is', null),
+    )
+    .execute();
+}
+
+/**
  * Finds the subject one of the identifiers belongs to, or creates one, and links the identifiers
- * that are new. An identifier that already belongs to someone else stays theirs: two people are
- * merged only by an explicit, audited merge.
+ * that are new. The identifiers of a new subject found it; one that joins an existing subject is
+ * a claim (see {@link isChannel}) unless the caller vouches for it (`verifiedBy`). An identifier
+ * that already belongs to someone else stays theirs: two people are merged only by an explicit,
+ * audited merge, and a capture naming identifiers of two people is written to the audit ledger.
  */
 export async function resolveSubject(
   tx: Tx,
-  ctx: Pick<AppContext, 'clock'>,
+  ctx: Pick<AppContext, 'clock' | 'store'>,
   input: {
     tenant: string;
     identifiers: readonly NormalisedIdentifier[];
+    /** Where the identifiers come from: `capture:<source>`, `subscription`, `import`, `operator`, ... */
+    source: string;
     jurisdiction?: string;
     into?: string;
+    verifiedBy?: Verification;
   },
 ): Promise<ResolvedSubject> {
   const now = ctx.clock.now().toISOString();
   const owners = await Promise.all(input.identifiers.map((i) => findSubjectId(tx, input.tenant, i)));
   let subjectId = input.into ?? owners.find((o) => o !== undefined);
   const created = subjectId === undefined;
+  const others = [...new Set(owners.filter((o) => o !== undefined && o !== subjectId))];
+  if (others.length > 0)
+    await appendAudit(tx, ctx.store.dialect, ctx.clock, {
+      actor: 'system',
+      action: 'subject.identity_conflict',
+      target: `subject:${subjectId}`,
+      details: { others, source: input.source, joined: false },
+    });
   if (subjectId === undefined) {
     subjectId = randomUUID();
     await tx
@@ -139,6 +200,10 @@ export async function resolveSubject(
           value: hashedOnlyKinds.has(identifier.kind) ? null : identifier.value,
           lookup: identifier.lookup,
           created_at: now,
+          source: input.source,
+          claimed: created || input.into !== undefined ? 0 : 1,
+          verified_at: input.verifiedBy === undefined ? null : now,
+          verified_by: input.verifiedBy ?? null,
         })
         .execute();
       if (identifier.kind === 'email') {
@@ -155,6 +220,7 @@ export async function resolveSubject(
           .where('lookup', '=', identifier.lookup)
           .executeTakeFirstOrThrow()
       ).id;
+      if (input.verifiedBy !== undefined) await markVerified(tx, ctx, id, input.verifiedBy);
     }
     ids.set(`${identifier.kind}:${identifier.value}`, id);
   }
@@ -193,7 +259,22 @@ export interface SubjectView {
   readonly restricted: boolean;
   readonly objectedAt: string | null;
   readonly createdAt: string;
-  readonly identifiers: readonly { id: string; kind: string; value: string | null; createdAt: string }[];
+  readonly identifiers: readonly IdentifierView[];
+}
+
+export interface IdentifierView {
+  readonly id: string;
+  readonly kind: string;
+  readonly value: string | null;
+  readonly createdAt: string;
+  /** Where it came from (see resolveSubject). */
+  readonly source: string | null;
+  /** `founding`: it created the subject; `claimed`: it arrived beside another identifier of the person. */
+  readonly origin: 'founding' | 'claimed';
+  readonly verifiedAt: string | null;
+  readonly verifiedBy: string | null;
+  /** Whether codes and results may go to it (see isChannel). */
+  readonly channel: boolean;
 }
 
 export async function loadSubject(db: Tx, subjectId: string): Promise<SubjectView | undefined> {
@@ -201,7 +282,7 @@ export async function loadSubject(db: Tx, subjectId: string): Promise<SubjectVie
   if (subject === undefined) return undefined;
   const identifiers = await db
     .selectFrom('identifiers')
-    .select(['id', 'kind', 'value', 'created_at'])
+    .select(['id', 'kind', 'value', 'created_at', 'source', 'claimed', 'verified_at', 'verified_by'])
     .where('subject_id', '=', subjectId)
     .orderBy('created_at')
     .execute();
@@ -218,6 +299,11 @@ export async function loadSubject(db: Tx, subjectId: string): Promise<SubjectVie
       kind: i.kind,
       value: i.value,
       createdAt: i.created_at,
+      source: i.source,
+      origin: i.claimed === 1 ? 'claimed' : 'founding',
+      verifiedAt: i.verified_at,
+      verifiedBy: i.verified_by,
+      channel: i.claimed === 0 || settlesClaim.includes(i.verified_by as Verification),
     })),
   };
 }

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
+import type { AccessReasonInput } from '../access/reasons.js';
+import { accessReasonInput, checkReason } from '../access/reasons.js';
 import { appendAudit } from '../audit/ledger.js';
 import { unseal } from '../capture/sealed.js';
 import type { ConsentEventView, ConsentState } from '../consent/ledger.js';
@@ -37,13 +39,8 @@ export async function findSubject(
   return id === undefined ? undefined : { id };
 }
 
-export const openSubjectInput = z.strictObject({
-  purpose: z
-    .string()
-    .trim()
-    .min(5, 'must say why you open this person’s data (at least 5 characters)')
-    .max(500),
-});
+/** Why the data is opened: a reason from the declared list, its reference, a note (see access/reasons.ts). */
+export const openSubjectInput = accessReasonInput;
 
 export interface RecordView {
   readonly id: string;
@@ -81,15 +78,15 @@ export interface SubjectFile extends SubjectView {
   }[];
 }
 
-/** Opens everything Steward holds on a subject; the opening and its purpose are audited. */
+/** Opens everything Steward holds on a subject; the opening and its reason are audited. */
 export async function openSubject(
   ctx: AppContext,
   actor: Actor,
   subjectId: string,
-  input: z.input<typeof openSubjectInput>,
+  input: AccessReasonInput,
 ): Promise<SubjectFile> {
   requirePermission(actor, 'subjects:read');
-  const { purpose } = openSubjectInput.parse(input);
+  const stated = openSubjectInput.parse(input);
   const db = ctx.store.db;
   // A merged record points at the one it was merged into.
   const merged = await db
@@ -100,14 +97,17 @@ export async function openSubject(
   if (merged?.merged_into) subjectId = merged.merged_into;
   const subject = await loadSubject(db, subjectId);
   if (subject === undefined) throw notFound(`Subject ${subjectId}`);
-  await transaction(ctx.store, (tx) =>
-    appendAudit(tx, ctx.store.dialect, ctx.clock, {
+  const opened = subjectId;
+  await transaction(ctx.store, async (tx) => {
+    const { purpose, details } = await checkReason(tx, stated, { subjectId: opened });
+    await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'subject.opened',
-      target: `subject:${subjectId}`,
+      target: `subject:${opened}`,
       purpose,
-    }),
-  );
+      details,
+    });
+  });
   const [records, events, subscriptions, tasks] = await Promise.all([
     db
       .selectFrom('records')

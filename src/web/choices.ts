@@ -117,6 +117,7 @@ export async function recordBannerChoice(
     const subject = await resolveSubject(tx, ctx, {
       tenant: CONTROLLER_TENANT,
       identifiers: [{ kind: 'cookie', value: consentId, lookup: consentRef(ctx, consentId) }],
+      source: 'website',
     });
     const shared = {
       subjectId: subject.subjectId,

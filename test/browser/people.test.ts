@@ -111,14 +111,14 @@ for (const dialect of await dialects()) {
       await page.getByRole('heading', { level: 1, name: label }).waitFor();
     }
 
-    /** What a page stores on its own: nothing (the purpose lives only in the address). */
+    /** What a page stores on its own: nothing (the reason lives only in the address). */
     function storedInBrowser(page: Page): Promise<number[]> {
       // A string: it runs in the page (this project type-checks without the DOM library).
       return page.evaluate<number[]>('[localStorage.length, sessionStorage.length]');
     }
 
     test(
-      "C7.2 opening a person's data in the console needs a stated purpose, and the opening is audited",
+      "C7.2 opening a person's data in the console needs a reason from the list, and the opening is audited",
       TIMEOUT,
       async () => {
         const email = 'ada@example.com';
@@ -167,38 +167,41 @@ for (const dialect of await dialects()) {
         assert.equal((await result.getByTestId('subject-id').innerText()).trim(), captured.subjectId);
         assert.doesNotMatch(await page.innerText('main'), /Analytical Engines|credit_check/);
 
-        // Opening asks why; a too-short purpose is refused in the form.
+        // Opening asks why: a reason from the list, and the case it belongs to.
         await page.getByTestId('open-subject').click();
         const dialog = page.getByRole('dialog', { name: 'Open this person’s data' });
         await dialog.waitFor();
-        const purposeInput = dialog.getByTestId('purpose-input');
+        const reasonSelect = dialog.getByTestId('reason-select');
         assert.equal(
           await dialog.getByLabel("Why are you opening this person's data?").getAttribute('data-testid'),
-          'purpose-input',
-          'the purpose field is labelled with the question',
+          'reason-select',
+          'the reason field is labelled with the question',
         );
-        await purposeInput.fill('abc');
         await dialog.getByRole('button', { name: 'Open their data' }).click();
         const refusal = dialog.getByRole('alert');
         await refusal.waitFor();
-        assert.match(await refusal.innerText(), /at least 5 characters/);
-        assert.equal(await purposeInput.getAttribute('aria-invalid'), 'true');
+        assert.match(await refusal.innerText(), /Choose why/);
+        assert.equal(await reasonSelect.getAttribute('aria-invalid'), 'true');
+        await reasonSelect.selectOption('support_case');
+        await dialog.getByRole('button', { name: 'Open their data' }).click();
+        assert.match(await dialog.getByRole('alert').innerText(), /Name the case or ticket/);
         assert.match(page.url(), /#\/subjects$/, 'still on the search');
 
-        const purpose = 'Answering her access request of 3 May';
-        await purposeInput.fill(purpose);
-        await purposeInput.press('Enter');
+        const stated = { reason: 'support_case', reference: 'T-1042', note: 'She asked what we hold' };
+        await dialog.getByTestId('reference-input').fill(stated.reference);
+        await dialog.getByTestId('note-input').fill(stated.note);
+        await dialog.getByTestId('note-input').press('Enter');
         const subjectPage = page.getByTestId('subject-page');
         await subjectPage.getByTestId('records-table').waitFor();
         assert.equal(
           new URL(page.url()).hash,
-          `#/subjects/${captured.subjectId}?${new URLSearchParams({ purpose }).toString()}`,
+          `#/subjects/${captured.subjectId}?${new URLSearchParams(stated).toString()}`,
         );
         assert.equal(await page.title(), 'Subject · Steward');
         assert.equal((await subjectPage.getByTestId('subject-id').innerText()).trim(), captured.subjectId);
         assert.match(
           await subjectPage.getByTestId('audit-note').innerText(),
-          /This access was recorded in the audit ledger with your stated purpose/,
+          /This access was recorded in the audit ledger with your reason: A support case \(“?T-1042”?\)/,
         );
 
         // Identifiers: the email as typed, the cookie only as a keyed hash.
@@ -244,32 +247,34 @@ for (const dialect of await dialects()) {
         // The notice owed for this record is listed here too.
         assert.match(await subjectPage.getByTestId('subject-notices').innerText(), /credit_institutions/);
 
-        // The opening is in the audit ledger with its purpose; the purpose is kept nowhere in the browser.
+        // The opening is in the audit ledger with its reason; the reason is kept nowhere in the browser.
         const opened = await app.ctx.store.db
           .selectFrom('audit_log')
-          .select(['actor', 'purpose'])
+          .select(['actor', 'purpose', 'details'])
           .where('action', '=', 'subject.opened')
           .where('target', '=', `subject:${captured.subjectId}`)
           .execute();
         assert.deepEqual(
-          opened.map((entry) => entry.purpose),
-          [purpose],
+          opened.map((entry) => [entry.purpose, JSON.parse(entry.details) as unknown]),
+          [['support_case', { note: stated.note, reference: stated.reference }]],
         );
         assert.deepEqual(await storedInBrowser(page), [0, 0]);
 
         await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-        // A purpose the server finds too short (typed into the address) is refused with its message.
-        await page.evaluate(`window.location.hash = '#/subjects/${captured.subjectId}?purpose=abcd'`);
+        // A request named as the reason must concern this person (typed into the address): refused.
+        await page.evaluate(
+          `window.location.hash = '#/subjects/${captured.subjectId}?reason=handling_request&reference=R-NOSUCH'`,
+        );
         const serverRefusal = subjectPage.getByRole('alert').filter({ hasText: 'did not open' });
         await serverRefusal.waitFor();
-        assert.match(await serverRefusal.innerText(), /at least 5 characters/);
+        assert.match(await serverRefusal.innerText(), /does not concern this data/);
         assert.equal(await subjectPage.getByTestId('records-table').count(), 0);
         const refused = await app.ctx.store.db
           .selectFrom('audit_log')
           .select('seq')
           .where('action', '=', 'subject.opened')
-          .where('purpose', '=', 'abcd')
+          .where('purpose', '=', 'handling_request')
           .execute();
         assert.equal(refused.length, 0, 'a refused opening opens nothing');
       },
@@ -277,10 +282,14 @@ for (const dialect of await dialects()) {
 
     test('C4a.7 an objection to direct marketing is recorded from the subject page', TIMEOUT, async () => {
       const captured = await captureIndirectRecord('grace@example.com');
-      const purpose = 'Recording her objection by phone';
+      const stated = {
+        reason: 'support_case',
+        reference: 'CALL-88',
+        note: 'Recording her objection by phone',
+      };
       const page = await signIn(
         'support_agent',
-        `#/subjects/${captured.subjectId}?${new URLSearchParams({ purpose }).toString()}`,
+        `#/subjects/${captured.subjectId}?${new URLSearchParams(stated).toString()}`,
       );
       const subjectPage = page.getByTestId('subject-page');
       await subjectPage.getByTestId('records-table').waitFor();
@@ -306,7 +315,7 @@ for (const dialect of await dialects()) {
         .getByText('Objected to direct marketing')
         .waitFor();
       const query = new URL(page.url()).hash.split('?')[1] ?? '';
-      assert.equal(new URLSearchParams(query).get('purpose'), purpose, 'the purpose stays in the address');
+      assert.equal(new URLSearchParams(query).get('note'), stated.note, 'the reason stays in the address');
       const after = await app.ctx.store.db
         .selectFrom('subjects')
         .select('objected_at')

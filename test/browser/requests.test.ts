@@ -271,7 +271,12 @@ for (const dialect of await dialects()) {
           await requestPage.getByTestId('request-timeline').locator(':scope > li').first().innerText(),
           /Requester sees this\s*yes/,
         );
-        assert.match(await requestPage.getByTestId('request-claims').innerText(), /patient@example\.org/);
+        // What the requester wrote is masked until the operator says they are handling the request.
+        const masked = await requestPage.getByTestId('request-claims').innerText();
+        assert.doesNotMatch(masked, /patient@example\.org/);
+        assert.match(masked, /p…@e…\.org/);
+        await requestPage.getByRole('button', { name: /Show what they wrote/ }).click();
+        await requestPage.getByTestId('request-claims').getByText('patient@example.org').waitFor();
 
         // Reasons are required.
         await requestPage.getByRole('button', { name: 'Extend the deadline' }).click();
@@ -444,6 +449,8 @@ for (const dialect of await dialects()) {
         const requestPage = page.getByTestId('request-page');
         await page.getByRole('heading', { level: 1, name: `Request ${entered.reference}` }).waitFor();
         assert.match(await requestPage.getByTestId('request-summary').innerText(), /Letter/);
+        await requestPage.getByRole('button', { name: /Show what they wrote/ }).click();
+        await requestPage.getByTestId('request-claims').getByText('Grace Letterwriter').waitFor();
         const claims = await requestPage.getByTestId('request-claims').innerText();
         assert.match(claims, /Grace Letterwriter/);
         assert.match(claims, /Please delete everything/);

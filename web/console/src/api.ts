@@ -73,6 +73,14 @@ export interface SubjectIdentifier {
   /** Null for kinds kept only as a keyed hash. */
   value: string | null;
   createdAt: string;
+  /** Where it came from: `capture:<source>`, `subscription:<list>`, `import`, `operator`, ... */
+  source: string | null;
+  /** `founding`: it created the subject; `claimed`: it arrived beside an identifier of this person. */
+  origin: 'founding' | 'claimed';
+  verifiedAt: string | null;
+  verifiedBy: string | null;
+  /** Whether codes and results may go to it. */
+  channel: boolean;
 }
 
 export interface SubjectRecord {
@@ -418,6 +426,8 @@ export interface VerificationChallenge {
 export interface RequestFileResponse {
   request: RequestSummary;
   claims: RequestClaims;
+  /** False when the claims are masked (no reason stated, or no requests:claims). */
+  claimsShown: boolean;
   timeline: RequestEvent[];
   tasks: RequestTask[];
   verification: VerificationChallenge[];

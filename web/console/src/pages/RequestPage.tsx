@@ -243,10 +243,34 @@ function Summary({ request, now }: { request: RequestSummary; now: number }) {
   );
 }
 
-function Claims({ claims }: { claims: RequestClaims }) {
+function Claims({
+  claims,
+  shown,
+  onReveal,
+}: {
+  claims: RequestClaims;
+  shown: boolean;
+  /** Present when the operator may read what the requester wrote. */
+  onReveal?: () => void;
+}) {
   return (
     <>
-      <p className="muted">As the requester gave it; opening this page was recorded in the audit ledger.</p>
+      {shown ? (
+        <p className="muted">
+          As the requester gave it; this reading was recorded in the audit ledger as handling this request.
+        </p>
+      ) : (
+        <div className="toolbar" data-testid="claims-masked">
+          <p className="muted">
+            Masked: names, addresses and the requester’s words are shown only to someone handling the request.
+          </p>
+          {onReveal && (
+            <button type="button" className="button button-secondary button-small" onClick={onReveal}>
+              Show what they wrote (recorded as handling this request)
+            </button>
+          )}
+        </div>
+      )}
       <dl className="facts">
         <div>
           <dt>Name</dt>
@@ -501,9 +525,11 @@ function Tasks({ tasks, onClose }: { tasks: RequestTask[]; onClose: (task: Reque
 function RequestFile({
   file,
   onAction,
+  onReveal,
 }: {
   file: RequestFileResponse;
   onAction: (action: RequestAction) => void;
+  onReveal?: () => void;
 }) {
   const now = Date.now();
   return (
@@ -513,7 +539,7 @@ function RequestFile({
         <RequestActions request={file.request} onChoose={onAction} />
       </section>
       <Section title="What the requester supplied" testId="request-claims">
-        <Claims claims={file.claims} />
+        <Claims claims={file.claims} shown={file.claimsShown} {...(onReveal ? { onReveal } : {})} />
       </Section>
       <Section title="Verification">
         <Verification challenges={file.verification} now={now} />
@@ -530,8 +556,15 @@ function RequestFile({
 
 export function RequestPage({ params }: PageProps) {
   const requestId = params.id ?? '';
+  const { operator } = useSession();
+  // The reference of the request once the operator asked to read what the requester wrote.
+  const [reason, setReason] = useState<string | null>(null);
   const { state, reload, refresh } = useApiResource<RequestFileResponse>(
-    `/requests/${encodeURIComponent(requestId)}`,
+    `/requests/${encodeURIComponent(requestId)}${
+      reason === null
+        ? ''
+        : `?${new URLSearchParams({ reason: 'handling_request', reference: reason }).toString()}`
+    }`,
   );
   const [action, setAction] = useState<RequestAction | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -566,6 +599,9 @@ export function RequestPage({ params }: PageProps) {
           setMessage(null);
           setAction(next);
         }}
+        {...(operator.permissions.includes('requests:claims')
+          ? { onReveal: () => setReason(state.data.request.reference) }
+          : {})}
       />
     );
 

@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import {
   api,
   hashedOnlyKinds,
@@ -12,7 +12,8 @@ import {
 } from '../api';
 import { Dialog } from '../components/Dialog';
 import { capitalise, Hash, humanise, Identifier, plural, Timestamp } from '../components/Format';
-import { PurposeForm } from '../components/PurposeForm';
+import { isReason, reasonLabels, ReasonForm } from '../components/ReasonForm';
+import type { StatedReason } from '../components/ReasonForm';
 import { ApiErrorPanel, ErrorPanel, Forbidden, Loading, Success } from '../components/Status';
 import type { PageProps } from '../routes';
 import { href, useHashQuery } from '../router';
@@ -115,24 +116,66 @@ function Flags({ subject }: { subject: SubjectFile }) {
   );
 }
 
-function IdentifiersTable({ subject }: { subject: SubjectFile }) {
+const verificationLabels: Record<string, string> = {
+  double_opt_in: 'control proved by double opt-in',
+  code: 'control proved by a code',
+  operator: 'confirmed by an operator',
+  import: 'from a verified import',
+};
+
+/**
+ * Where each identifier came from and whether Steward trusts it as the person's: a claimed one
+ * (typed beside another of theirs) receives no codes or results until an operator confirms it.
+ */
+function IdentifiersTable({ subject, onChanged }: { subject: SubjectFile; onChanged: () => void }) {
+  const [confirming, setConfirming] = useState<SubjectFile['identifiers'][number] | null>(null);
   return (
     <div className="table-wrap">
-      <table>
+      <table data-testid="identifiers-table">
         <caption className="visually-hidden">Identifiers</caption>
         <thead>
           <tr>
             <th scope="col">Kind</th>
             <th scope="col">Value</th>
+            <th scope="col">Came from</th>
+            <th scope="col">Trust</th>
             <th scope="col">Added</th>
           </tr>
         </thead>
         <tbody>
           {subject.identifiers.map((identifier) => (
-            <tr key={identifier.id}>
+            <tr key={identifier.id} data-identifier-id={identifier.id}>
               <td>{identifier.kind}</td>
               <td>
                 <IdentifierValue identifier={identifier} />
+              </td>
+              <td>{identifier.source ?? <span className="muted">not recorded</span>}</td>
+              <td>
+                {identifier.origin === 'claimed' && !identifier.channel ? (
+                  <>
+                    <span className="badge badge-warning">Claimed, not confirmed</span>
+                    {identifier.verifiedBy && (
+                      <span className="cell-note">{verificationLabels[identifier.verifiedBy]}</span>
+                    )}
+                    <span className="cell-note">No codes or results go to it.</span>{' '}
+                    <button
+                      type="button"
+                      className="button button-secondary button-small"
+                      onClick={() => setConfirming(identifier)}
+                    >
+                      Confirm it is theirs
+                    </button>
+                  </>
+                ) : (
+                  <>
+                    <span className="badge badge-neutral">
+                      {identifier.origin === 'founding' ? 'Founding' : 'Confirmed'}
+                    </span>
+                    {identifier.verifiedBy && (
+                      <span className="cell-note">{verificationLabels[identifier.verifiedBy]}</span>
+                    )}
+                  </>
+                )}
               </td>
               <td>
                 <Timestamp value={identifier.createdAt} />
@@ -141,7 +184,94 @@ function IdentifiersTable({ subject }: { subject: SubjectFile }) {
           ))}
         </tbody>
       </table>
+      {confirming && (
+        <ConfirmIdentifierDialog
+          subjectId={subject.id}
+          identifier={confirming}
+          onClose={() => setConfirming(null)}
+          onDone={() => {
+            setConfirming(null);
+            onChanged();
+          }}
+        />
+      )}
     </div>
+  );
+}
+
+function ConfirmIdentifierDialog({
+  subjectId,
+  identifier,
+  onDone,
+  onClose,
+}: {
+  subjectId: string;
+  identifier: SubjectFile['identifiers'][number];
+  onDone: () => void;
+  onClose: () => void;
+}) {
+  const { expire } = useSession();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<ReactNode>(null);
+  const [busy, setBusy] = useState(false);
+  const reasonId = useId();
+
+  async function confirm(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post<undefined>(
+        `/subjects/${encodeURIComponent(subjectId)}/identifiers/${encodeURIComponent(identifier.id)}/confirm`,
+        { reason },
+      );
+      onDone();
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.status === 401) return expire();
+      setError(apiError.status === 403 ? <Forbidden what="Confirming an identifier" /> : apiError.message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="Confirm this identifier is theirs?" onClose={onClose} testId="confirm-identifier-dialog">
+      <p>
+        <code>{identifier.value ?? identifier.kind}</code> arrived beside another of this person’s identifiers
+        ({identifier.source ?? 'source not recorded'}). Once confirmed, codes and the answers to their
+        requests may go to it. Say how you know it is theirs.
+      </p>
+      <form className="form" onSubmit={(event) => void confirm(event)}>
+        <div className="field">
+          <label htmlFor={reasonId}>How do you know?</label>
+          <input
+            id={reasonId}
+            type="text"
+            required
+            minLength={5}
+            maxLength={500}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            data-autofocus
+          />
+        </div>
+        {error && typeof error === 'string' ? (
+          <p className="notice notice-error" role="alert">
+            {error}
+          </p>
+        ) : (
+          error
+        )}
+        <div className="actions">
+          <button type="submit" className="button button-primary" disabled={busy} aria-busy={busy}>
+            Confirm
+          </button>
+          <button type="button" className="button button-secondary" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 
@@ -534,12 +664,14 @@ function ObjectionDialog({
 
 function SubjectFileView({
   subject,
-  purpose,
+  stated,
   onObjected,
+  onChanged,
 }: {
   subject: SubjectFile;
-  purpose: string;
+  stated: StatedReason;
   onObjected: () => void;
+  onChanged: () => void;
 }) {
   const [confirming, setConfirming] = useState(false);
   return (
@@ -591,7 +723,13 @@ function SubjectFileView({
         </div>
       </section>
       <p className="audit-note" data-testid="audit-note">
-        This access was recorded in the audit ledger with your stated purpose: <q>{purpose}</q>
+        This access was recorded in the audit ledger with your reason: {reasonLabels[stated.reason]}
+        {stated.reference && (
+          <>
+            {' '}
+            (<q>{stated.reference}</q>)
+          </>
+        )}
       </p>
       {confirming && (
         <ObjectionDialog
@@ -604,7 +742,7 @@ function SubjectFileView({
         />
       )}
       <Section title="Identifiers" count={subject.identifiers.length}>
-        <IdentifiersTable subject={subject} />
+        <IdentifiersTable subject={subject} onChanged={onChanged} />
       </Section>
       <Section title="Current consents">
         <CurrentConsents subject={subject} />
@@ -625,8 +763,12 @@ function SubjectFileView({
   );
 }
 
-function OpenedSubject({ subjectId, purpose }: { subjectId: string; purpose: string }) {
-  const query = new URLSearchParams({ purpose }).toString();
+function OpenedSubject({ subjectId, stated }: { subjectId: string; stated: StatedReason }) {
+  const query = new URLSearchParams({
+    reason: stated.reason,
+    ...(stated.reference ? { reference: stated.reference } : {}),
+    ...(stated.note ? { note: stated.note } : {}),
+  }).toString();
   const { state, reload, refresh } = useApiResource<SubjectFileResponse>(
     `/subjects/${encodeURIComponent(subjectId)}?${query}`,
   );
@@ -641,8 +783,8 @@ function OpenedSubject({ subjectId, purpose }: { subjectId: string; purpose: str
         <>
           <ErrorPanel title="Steward did not open this person’s data" message={error.message} />
           <section className="card" aria-labelledby="purpose-heading">
-            <h2 id="purpose-heading">State your purpose</h2>
-            <PurposeForm subjectId={subjectId} initialPurpose={purpose} />
+            <h2 id="purpose-heading">State your reason</h2>
+            <ReasonForm subjectId={subjectId} initial={stated} />
           </section>
         </>
       );
@@ -662,9 +804,13 @@ function OpenedSubject({ subjectId, purpose }: { subjectId: string; purpose: str
     body = (
       <SubjectFileView
         subject={state.data.subject}
-        purpose={purpose}
+        stated={stated}
         onObjected={() => {
           setMessage('The objection to direct marketing was recorded.');
+          refresh();
+        }}
+        onChanged={() => {
+          setMessage('The identifier is confirmed as this person’s.');
           refresh();
         }}
       />
@@ -680,7 +826,11 @@ function OpenedSubject({ subjectId, purpose }: { subjectId: string; purpose: str
 
 export function SubjectPage({ params }: PageProps) {
   const subjectId = params.id ?? '';
-  const purpose = useHashQuery().get('purpose')?.trim() ?? '';
+  const query = useHashQuery();
+  const reason = query.get('reason');
+  const stated: StatedReason | undefined = isReason(reason)
+    ? { reason, reference: query.get('reference')?.trim() ?? '', note: query.get('note')?.trim() ?? '' }
+    : undefined;
   return (
     <div className="page" data-testid="subject-page">
       <div className="page-heading">
@@ -689,16 +839,16 @@ export function SubjectPage({ params }: PageProps) {
         </p>
         <h1 tabIndex={-1}>Subject</h1>
       </div>
-      {purpose === '' ? (
+      {stated === undefined ? (
         <section className="card" aria-labelledby="purpose-heading">
-          <h2 id="purpose-heading">State your purpose</h2>
+          <h2 id="purpose-heading">State your reason</h2>
           <p className="muted">
             Opening a person’s data is recorded with your reason. Subject <code>{subjectId}</code>
           </p>
-          <PurposeForm subjectId={subjectId} />
+          <ReasonForm subjectId={subjectId} />
         </section>
       ) : (
-        <OpenedSubject key={purpose} subjectId={subjectId} purpose={purpose} />
+        <OpenedSubject key={query.toString()} subjectId={subjectId} stated={stated} />
       )}
     </div>
   );

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, identifierKinds, type ApiError, type FindSubjectResponse, type IdentifierKind } from '../api';
 import { Dialog } from '../components/Dialog';
-import { PurposeForm } from '../components/PurposeForm';
+import { ReasonForm } from '../components/ReasonForm';
 import { ApiErrorPanel } from '../components/Status';
 import { useSession } from '../session';
 import { toApiError } from '../useApiResource';
@@ -183,7 +183,7 @@ export function SubjectsPage() {
           <p className="muted">
             Subject <code>{search.subjectId}</code>
           </p>
-          <PurposeForm subjectId={search.subjectId} onCancel={() => setOpening(false)} autoFocus />
+          <ReasonForm subjectId={search.subjectId} onCancel={() => setOpening(false)} autoFocus />
         </Dialog>
       )}
     </div>
