@@ -47,13 +47,13 @@ function referenceCheck(
   issue: z.RefinementCtx,
 ): void {
   if (needsReference.has(value.reason) && value.reference === undefined)
-      issue.addIssue({
-        code: 'custom',
-        path: ['reference'],
-        message:
-          value.reason === 'handling_request'
-            ? 'name the request (its reference, such as R-7K2Q9M)'
-            : `name the ${value.reason === 'support_case' ? 'case or ticket' : 'matter'}`,
+    issue.addIssue({
+      code: 'custom',
+      path: ['reference'],
+      message:
+        value.reason === 'handling_request'
+          ? 'name the request (its reference, such as R-7K2Q9M)'
+          : `name the ${value.reason === 'support_case' ? 'case or ticket' : 'matter'}`,
     });
 }
 
