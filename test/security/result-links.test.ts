@@ -61,10 +61,10 @@ function post(port: number, path: string, body: unknown, cut?: () => Promise<voi
           if (cut === undefined) return;
           res.pause();
           chunks.push(chunk);
-          cut().then(() => {
-            req.destroy();
-            resolve(answer());
-          }, reject);
+          // Destroyed even when `cut` fails, or the server would wait on the open connection.
+          cut()
+            .then(() => resolve(answer()), reject)
+            .finally(() => req.destroy());
         });
         if (cut === undefined) res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve(answer()));
