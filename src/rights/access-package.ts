@@ -22,6 +22,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ZipWriter } from '@zip.js/zip.js';
 import type { AppContext } from '../context.js';
 import { escapeHtml, htmlPage, safeHref } from '../policy/html.js';
@@ -70,6 +71,26 @@ const MEMORY_CHARS = 256 * 1024;
 /** The temporary file is written and read in pieces of this many bytes. */
 const FILE_CHUNK_BYTES = 256 * 1024;
 
+const closedEarly = () => new Error('The output closed before the package was complete.');
+
+/**
+ * Waits until `out` takes more. Fails once it is closed (a download whose connection went), so
+ * the writer stops instead of waiting for a 'drain' that never comes.
+ */
+async function roomIn(out: Writable): Promise<void> {
+  const stop = new AbortController();
+  try {
+    await Promise.race([
+      once(out, 'drain', { signal: stop.signal }),
+      once(out, 'close', { signal: stop.signal }).then(() => {
+        throw closedEarly();
+      }),
+    ]);
+  } finally {
+    stop.abort();
+  }
+}
+
 function counting(out: PackageOutput, counter: { bytes: number }): WritableStream<Uint8Array> {
   if (out instanceof WritableStream) {
     const writer = out.getWriter();
@@ -85,13 +106,13 @@ function counting(out: PackageOutput, counter: { bytes: number }): WritableStrea
   return new WritableStream<Uint8Array>({
     async write(chunk) {
       counter.bytes += chunk.byteLength;
-      if (!out.write(chunk)) await once(out, 'drain');
+      if (out.destroyed) throw closedEarly();
+      if (!out.write(chunk)) await roomIn(out);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        out.once('error', reject);
-        out.end(() => resolve());
-      }),
+    async close() {
+      out.end();
+      await finished(out, { readable: false });
+    },
     abort: (reason: unknown) => {
       out.destroy(reason instanceof Error ? reason : new Error(String(reason)));
     },

@@ -7,7 +7,6 @@
  * that it travels only in POST bodies. Answers never reveal whether we hold data about anyone.
  */
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
@@ -34,6 +33,7 @@ import { collectResult, requestResultCode, sendResult } from './collect-result.j
 import type { DestinationProblem } from './outbound.js';
 import { destinationProblem } from './outbound.js';
 import type { SubmitRequestInput } from './submit-request.js';
+import { zipDelivery } from './routes.js';
 import { submitRequest } from './submit-request.js';
 import { enterCode, requesterView, resendCode, withdrawByRequester } from './workflow.js';
 
@@ -455,6 +455,28 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     return page(reply, lang, options.status ?? 200, t.resultTitle, content);
   };
 
+  /**
+   * A link that cannot be used (used, expired, closed after too many codes, or unknown: all
+   * answered alike) and how to ask again: a new request, or the controller's contact for rights
+   * when one declaration is in force.
+   */
+  const gonePage = (reply: FastifyReply, lang: PageLanguage) => {
+    const t = centreText[lang];
+    const declarations = ctx.policies.list();
+    const only = declarations.length === 1 ? declarations[0] : undefined;
+    const contacts = (only?.model.declaration.controller.contacts ?? []).filter(
+      (c) => c.purposes === undefined || c.purposes.includes('rights'),
+    );
+    const contact = (contacts.find((c) => c.channel === 'email') ?? contacts.find((c) => c.channel === 'web'))
+      ?.value;
+    const content = [
+      noticeHtml({ kind: 'alert', text: t.resultGone }),
+      `<p>${escapeHtml(t.askAgain(only === undefined ? undefined : orgOf(only), contact))}</p>`,
+      `<p><a href="${escapeHtml(withLang('/privacy-centre', lang))}">${escapeHtml(t.newRequest)}</a></p>`,
+    ].join('\n');
+    return page(reply, lang, 410, t.resultTitle, content);
+  };
+
   /** What is wrong with a typed endpoint, checked here to answer in the page's language. */
   const endpointProblem = (endpoint: string): DestinationProblem | { code: 'not_url' } | undefined => {
     if (!URL.canParse(endpoint)) return { code: 'not_url' };
@@ -468,6 +490,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     token: string,
     body: unknown,
     gone: () => unknown,
+    busy: () => unknown,
   ) => {
     const t = centreText[lang];
     const again = (errors: FieldErrors, values: Record<string, string>) =>
@@ -491,6 +514,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       result = await sendResult(ctx, { token, code, endpoint, ...(authorization ? { authorization } : {}) });
     } catch (error) {
       if (error instanceof AppError && error.code === 'invalid_token') return gone();
+      if (error instanceof AppError && error.code === 'conflict') return busy();
       if (error instanceof AppError && error.code === 'validation_failed')
         return again({ endpoint: error.message }, { endpoint });
       throw error;
@@ -663,10 +687,15 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
         const t = centreText[lang];
         const { token } = request.params;
         const values = fieldsOf(request.body);
-        const gone = () =>
-          resultPage(reply, lang, token, { notice: { kind: 'alert', text: t.resultGone }, status: 410 });
+        const gone = () => gonePage(reply, lang);
+        const busy = () =>
+          resultPage(reply, lang, token, {
+            codeSent: true,
+            notice: { kind: 'alert', text: t.downloadBusy },
+            status: 409,
+          });
         const action = values('action');
-        if (action === 'send') return sendToOrganisation(reply, lang, token, request.body, gone);
+        if (action === 'send') return sendToOrganisation(reply, lang, token, request.body, gone, busy);
         if (action !== 'download') {
           let kind;
           try {
@@ -687,18 +716,14 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
         if (Object.keys(errors).length > 0)
           return resultPage(reply, lang, token, { codeSent: true, errors, status: 400 });
 
-        const stream = new PassThrough();
         let result;
         try {
-          result = await collectResult(ctx, { token, code, ...(passphrase ? { passphrase } : {}) }, () => {
-            void reply
-              .type('application/zip')
-              .header('content-disposition', 'attachment; filename="my-data.zip"')
-              .send(stream);
-            return stream;
-          });
+          result = await collectResult(ctx, { token, code, ...(passphrase ? { passphrase } : {}) }, () =>
+            zipDelivery(reply),
+          );
         } catch (error) {
           if (error instanceof AppError && error.code === 'invalid_token') return gone();
+          if (error instanceof AppError && error.code === 'conflict') return busy();
           throw error;
         }
         if (!result.ok) {

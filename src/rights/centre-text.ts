@@ -85,6 +85,9 @@ export interface CentreText {
   readonly download: string;
   readonly downloadOnce: string;
   readonly resultGone: string;
+  readonly askAgain: (org: string | undefined, contact: string | undefined) => string;
+  readonly newRequest: string;
+  readonly downloadBusy: string;
   readonly sendHeading: string;
   readonly sendLead: string;
   readonly endpointLabel: string;
@@ -235,8 +238,14 @@ const en: CentreText = {
     withdrawn: 'Withdrawn',
     expired_unverified: 'Closed because the code was not entered',
     routed_to_provider: 'Passed on to the organisation responsible',
+    download_started: 'You started downloading the answer',
+    download_interrupted: 'The download broke off before the end; nothing was used up',
     result_collected: 'You downloaded the answer',
+    transmission_started: 'We started sending your data to the organisation you named',
+    transmission_failed: 'The organisation you named did not take your data; nothing was used up',
     result_transmitted: 'We sent your data to the organisation you named',
+    result_link_closed:
+      'The link to your answer was closed: too many codes were asked for or tried with it. Make a new request to get your data',
   },
   withdrawHeading: 'Withdraw the request',
   withdrawConfirm: 'I no longer want this request',
@@ -256,9 +265,15 @@ const en: CentreText = {
   passphraseShort: 'Use at least 8 characters, or leave both passphrase fields empty.',
   passphraseMismatch: 'The two passphrases differ.',
   download: 'Download my data',
-  downloadOnce: 'The download starts at once and works only once: save the file.',
+  downloadOnce:
+    'The download starts at once. When all of it has arrived, the link is used up: save the file. If it breaks off, try again with the same code.',
   resultGone:
-    'This link cannot be used: it was used already, or it expired. Reply to our email and we will send a new one.',
+    'This link can no longer be used: it was used already, or it expired, or it was closed because too many codes were asked for or tried with it.',
+  askAgain: (org, contact) =>
+    `To get your data, make a new request, or contact ${org ?? 'the organisation that wrote to you'}${contact ? ` (${contact})` : ''}.`,
+  newRequest: 'Make a new request',
+  downloadBusy:
+    'This answer is being downloaded already. Wait for that download to finish, or try again in a few minutes.',
   sendHeading: 'Or send it straight to another organisation',
   sendLead:
     'If another organisation has given you an address to send your data to, we can send it there for you, instead of the download. It goes only over an encrypted connection (https), and only where you say.',
@@ -413,8 +428,14 @@ const sv: CentreText = {
     withdrawn: 'Återkallad',
     expired_unverified: 'Stängd eftersom koden inte angavs',
     routed_to_provider: 'Vidareskickad till den ansvariga organisationen',
+    download_started: 'Du började ladda ner svaret',
+    download_interrupted: 'Nedladdningen avbröts före slutet; inget förbrukades',
     result_collected: 'Du laddade ner svaret',
+    transmission_started: 'Vi började skicka dina uppgifter till organisationen du angav',
+    transmission_failed: 'Organisationen du angav tog inte emot dina uppgifter; inget förbrukades',
     result_transmitted: 'Vi skickade dina uppgifter till organisationen du angav',
+    result_link_closed:
+      'Länken till ditt svar stängdes: för många koder begärdes eller prövades med den. Gör en ny begäran för att få dina uppgifter',
   },
   withdrawHeading: 'Återkalla begäran',
   withdrawConfirm: 'Jag vill inte längre ha den här begäran',
@@ -434,9 +455,15 @@ const sv: CentreText = {
   passphraseShort: 'Använd minst 8 tecken, eller lämna båda fälten för lösenfras tomma.',
   passphraseMismatch: 'Lösenfraserna skiljer sig åt.',
   download: 'Ladda ner mina uppgifter',
-  downloadOnce: 'Nedladdningen börjar direkt och fungerar bara en gång: spara filen.',
+  downloadOnce:
+    'Nedladdningen börjar direkt. När allt har kommit fram är länken förbrukad: spara filen. Avbryts den, försök igen med samma kod.',
   resultGone:
-    'Länken kan inte användas: den är redan använd eller har gått ut. Svara på vårt mejl så skickar vi en ny.',
+    'Länken kan inte längre användas: den är redan använd, den har gått ut, eller så stängdes den för att för många koder begärdes eller prövades med den.',
+  askAgain: (org, contact) =>
+    `Gör en ny begäran för att få dina uppgifter, eller kontakta ${org ?? 'organisationen som skrev till dig'}${contact ? ` (${contact})` : ''}.`,
+  newRequest: 'Gör en ny begäran',
+  downloadBusy:
+    'Svaret håller redan på att laddas ner. Vänta tills den nedladdningen är klar, eller försök igen om några minuter.',
   sendHeading: 'Eller skicka dem direkt till en annan organisation',
   sendLead:
     'Om en annan organisation har gett dig en adress att skicka dina uppgifter till kan vi skicka dem dit åt dig, i stället för nedladdningen. De skickas bara över en krypterad anslutning (https), och bara dit du säger.',

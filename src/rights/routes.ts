@@ -4,12 +4,13 @@
  * privacy centre (submit, enter a code, follow the request, collect the result). Requester
  * endpoints need no account: the request's token is their key, and they are rate-limited.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { actorOf, guard } from '../server/auth.js';
-import { PassThrough } from 'node:stream';
+import { Transform } from 'node:stream';
+import type { Delivery } from './collect-result.js';
 import { collectResult, requestResultCode, sendResult } from './collect-result.js';
 import { submitRequest, submitRequestInput } from './submit-request.js';
 import {
@@ -35,6 +36,41 @@ import {
   withdrawByRequester,
   withdrawRequest,
 } from './workflow.js';
+
+/**
+ * Sends a result package as the ZIP answer of `reply`. It is complete only when the response
+ * finished, every byte flushed to the socket; a connection that closed first, or a stream that
+ * broke, is not. Bytes are counted as they are handed on to the response.
+ */
+export function zipDelivery(reply: FastifyReply): Delivery {
+  let bytes = 0;
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.byteLength;
+      callback(null, chunk);
+    },
+  });
+  // 'finish' comes once the last byte was written to the socket; 'close' comes in any case,
+  // after 'finish' or instead of it when the connection went first.
+  const complete = new Promise<boolean>((resolve) => {
+    const res = reply.raw;
+    let whole = false;
+    const closed = () => {
+      // Stops the package writer at once; it would otherwise build the rest for nobody.
+      if (!whole) out.destroy(new Error('The connection closed before the package was sent.'));
+      resolve(whole);
+    };
+    if (res.destroyed) return closed();
+    res.once('finish', () => (whole = true));
+    res.once('close', closed);
+  });
+  void reply
+    .type('application/zip')
+    .header('content-disposition', 'attachment; filename="my-data.zip"')
+    .header('cache-control', 'no-store')
+    .send(out);
+  return { out, sent: () => bytes, complete };
+}
 
 const idParams = z.strictObject({ id: z.string().min(1).max(100) });
 const tokenBody = z.strictObject({ token: z.string().min(10).max(200) });
@@ -271,15 +307,9 @@ export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
         config: publicLimit,
       },
       async (request, reply) => {
-        const stream = new PassThrough();
-        const result = await collectResult(ctx, { token: request.params.token, ...request.body }, () => {
-          void reply
-            .type('application/zip')
-            .header('content-disposition', 'attachment; filename="my-data.zip"')
-            .header('cache-control', 'no-store')
-            .send(stream);
-          return stream;
-        });
+        const result = await collectResult(ctx, { token: request.params.token, ...request.body }, () =>
+          zipDelivery(reply),
+        );
         if (!result.ok) return reply.code(403).send({ ok: false, reason: result.reason });
         return reply;
       },

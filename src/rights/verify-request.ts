@@ -195,44 +195,61 @@ export async function checkCode(
   step: 1 | 2 | 3,
   code: string,
 ): Promise<CodeCheck> {
-  return transaction(ctx.store, async (tx) => {
-    const challenge = await tx
-      .selectFrom('verification_challenges')
-      .selectAll()
-      .where('request_id', '=', requestId)
-      .where('step', '=', step)
-      .where('passed_at', 'is', null)
-      .orderBy('expires_at', 'desc')
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
-    if (challenge === undefined) return { ok: false, reason: 'no_challenge' };
-    const now = ctx.clock.now().toISOString();
-    if (challenge.attempts >= challenge.max_attempts) return { ok: false, reason: 'too_many_attempts' };
-    if (challenge.expires_at <= now) return { ok: false, reason: 'expired' };
-    const attempts = challenge.attempts + 1;
-    const matches = safeEqual(codeHash(ctx, challenge.id, code), challenge.code_hash);
-    if (!matches || challenge.identifier_id === null) {
-      await tx
-        .updateTable('verification_challenges')
-        .set({ attempts })
-        .where('id', '=', challenge.id)
-        .execute();
-      await addRequestEvent(tx, ctx, {
-        requestId,
-        actor: 'requester',
-        kind: 'code_rejected',
-        details: { step, attempts },
-      });
-      return { ok: false, reason: attempts >= challenge.max_attempts ? 'too_many_attempts' : 'wrong_code' };
-    }
+  return transaction(ctx.store, (tx) => checkCodeIn(tx, ctx, requestId, step, code));
+}
+
+/**
+ * `checkCode` inside the caller's transaction (which must commit a failure: attempts count).
+ * With `keep`, a right code is not spent: it stays usable until it expires, for a download that
+ * has to be tried again. `onWrong` runs in the transaction for each code compared and found
+ * wrong (a caller's own limit), not for one refused unread (expired, locked, no challenge).
+ */
+export async function checkCodeIn(
+  tx: Tx,
+  ctx: Pick<AppContext, 'clock' | 'keys'>,
+  requestId: string,
+  step: 1 | 2 | 3,
+  code: string,
+  options: { keep?: boolean; onWrong?: () => Promise<void> } = {},
+): Promise<CodeCheck> {
+  const challenge = await tx
+    .selectFrom('verification_challenges')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .where('step', '=', step)
+    .where('passed_at', 'is', null)
+    .orderBy('expires_at', 'desc')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (challenge === undefined) return { ok: false, reason: 'no_challenge' };
+  const now = ctx.clock.now().toISOString();
+  if (challenge.attempts >= challenge.max_attempts) return { ok: false, reason: 'too_many_attempts' };
+  if (challenge.expires_at <= now) return { ok: false, reason: 'expired' };
+  const attempts = challenge.attempts + 1;
+  const matches = safeEqual(codeHash(ctx, challenge.id, code), challenge.code_hash);
+  if (!matches || challenge.identifier_id === null) {
+    await tx
+      .updateTable('verification_challenges')
+      .set({ attempts })
+      .where('id', '=', challenge.id)
+      .execute();
+    await addRequestEvent(tx, ctx, {
+      requestId,
+      actor: 'requester',
+      kind: 'code_rejected',
+      details: { step, attempts },
+    });
+    await options.onWrong?.();
+    return { ok: false, reason: attempts >= challenge.max_attempts ? 'too_many_attempts' : 'wrong_code' };
+  }
+  if (!options.keep)
     await tx
       .updateTable('verification_challenges')
       .set({ attempts, passed_at: now })
       .where('id', '=', challenge.id)
       .execute();
-    await markVerified(tx, ctx, challenge.identifier_id, 'code');
-    return { ok: true, identifierId: challenge.identifier_id };
-  });
+  await markVerified(tx, ctx, challenge.identifier_id, 'code');
+  return { ok: true, identifierId: challenge.identifier_id };
 }
 
 /** The identifier the requester proved control of at step 1: where results and notices go. */

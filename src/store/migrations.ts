@@ -553,5 +553,20 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0008_result_link_limits': {
+      async up(db: Kysely<unknown>) {
+        // What a result link has given out, so that a leaked link stops after a few codes and
+        // guesses whatever network address asks; why it was closed early; and until when a
+        // delivery in progress holds it (a lease, so a crashed process does not keep it).
+        const columns: [string, (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder][] = [
+          ['codes_sent', (c) => c.notNull().defaultTo(0)],
+          ['wrong_codes', (c) => c.notNull().defaultTo(0)],
+        ];
+        for (const [name, build] of columns)
+          await db.schema.alterTable('result_links').addColumn(name, 'integer', build).execute();
+        for (const name of ['closed_at', 'closed_reason', 'delivering_until'])
+          await db.schema.alterTable('result_links').addColumn(name, 'text').execute();
+      },
+    },
   };
 }

@@ -344,6 +344,15 @@ export interface ResultLinkTable {
   expires_at: string;
   used_at: string | null;
   created_at: string;
+  /** Codes sent for this link (capped: RESULT_LINK_CODES). */
+  codes_sent: Generated<number>;
+  /** Wrong codes tried with it, across all its codes (capped: RESULT_LINK_GUESSES). */
+  wrong_codes: Generated<number>;
+  /** When it was closed before use because a cap was reached, and which. */
+  closed_at: string | null;
+  closed_reason: 'code_limit' | 'guess_limit' | null;
+  /** A delivery (download or transmission) in progress holds the link until then. */
+  delivering_until: string | null;
 }
 
 export interface LegalHoldTable {

@@ -61,8 +61,13 @@ const eventLabels: Record<string, string> = {
   task_closed: 'Task closed',
   expired_unverified: 'Expired: the code was never entered',
   routed_to_provider: 'Routed to the provider',
+  download_started: 'Download of the answer started',
+  download_interrupted: 'Download broke off before the end (the link still works)',
   result_collected: 'Answer downloaded by the requester',
+  transmission_started: 'Sending the answer to another organisation started',
+  transmission_failed: 'The other organisation did not take the answer (the link still works)',
   result_transmitted: 'Answer sent to another organisation, as the requester asked',
+  result_link_closed: 'Result link closed: too many codes asked for or tried',
 };
 
 function eventLabel(kind: string): string {
