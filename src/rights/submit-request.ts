@@ -117,7 +117,13 @@ export async function submitRequest(
   ctx: AppContext,
   actor: Actor | 'public',
   raw: SubmitRequestInput,
-  drp?: { agentId: string; agentRequestId?: string; callback?: string },
+  drp?: {
+    agentId: string;
+    agentRequestId?: string;
+    callback?: string;
+    /** Runs first in the transaction that opens request `requestId`; throwing opens nothing. */
+    record?: (tx: Tx, requestId: string) => Promise<void>;
+  },
 ): Promise<RequestReceipt> {
   const input = submitRequestInput.parse(raw);
   if (drp === undefined) checkChannel(actor, input.channel);
@@ -176,6 +182,7 @@ export async function submitRequest(
   const id = randomUUID();
 
   const { row, next } = await transaction(ctx.store, async (tx) => {
+    await drp?.record?.(tx, id);
     const since = addDuration(now, '-P1D').toISOString();
     const recent = await tx
       .selectFrom('requests')
