@@ -7,6 +7,7 @@
  * (src/consent/changes.ts) before every answer, so a withdrawal made in any process holds in all.
  */
 import { randomBytes } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
 import { consentHistory, deriveState, recordConsentEvents } from '../consent/ledger.js';
@@ -181,7 +182,18 @@ class TokenCache {
   private appliedSeq = -1;
   private syncing: Promise<void> | undefined;
 
-  constructor(private readonly store: Store) {}
+  /** Compiled once: this read runs before every answer, and building it cost more than running it. */
+  private readonly changesSince;
+
+  constructor(private readonly store: Store) {
+    this.changesSince = store.db
+      .selectFrom('consent_changes')
+      .select(['seq', 'subject_id'])
+      .where('seq', '>', 0)
+      .orderBy('seq')
+      .limit(1)
+      .compile();
+  }
 
   /** Applies every consent change committed so far. */
   sync(): Promise<void> {
@@ -226,13 +238,9 @@ class TokenCache {
       this.appliedSeq = Number(head?.seq ?? 0);
       return;
     }
-    const changes = await this.store.db
-      .selectFrom('consent_changes')
-      .select(['seq', 'subject_id'])
-      .where('seq', '>', this.appliedSeq)
-      .orderBy('seq')
-      .limit(CHANGES_PER_SYNC + 1)
-      .execute();
+    const { rows: changes } = await this.store.db.executeQuery<{ seq: number; subject_id: string | null }>(
+      CompiledQuery.raw(this.changesSince.sql, [this.appliedSeq, CHANGES_PER_SYNC + 1]),
+    );
     if (changes.length === 0) return;
     if (changes.length > CHANGES_PER_SYNC || changes.some((c) => c.subject_id === null)) {
       this.clear();
