@@ -3,12 +3,14 @@
  * the configured declaration files when their content changed, and loads the declarations in
  * force. The server, the workers and the CLI all start here.
  */
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { systemActor } from './access/actor.js';
 import { countOperators, createOperator } from './access/operators.js';
 import type { Config } from './config.js';
+import { ConfigError } from './config.js';
 import type { AppContext, Clock, Keys } from './context.js';
 import { systemClock } from './context.js';
 import { deriveKey } from './crypto.js';
@@ -18,6 +20,7 @@ import { PolicyRegistry } from './policy/registry.js';
 import { publishDeclaration } from './policy/versions.js';
 import type { Store } from './store/database.js';
 import { openStore } from './store/database.js';
+import { checkStoreSecret } from './store/identity.js';
 
 export interface CreateOptions {
   readonly clock?: Clock;
@@ -70,6 +73,8 @@ export async function createContext(config: Config, options: CreateOptions = {})
     ...(options.schema ? { schema: options.schema } : {}),
   });
   try {
+    // Before anything is written: data made under another secret would be unreadable to the rest.
+    if (!(await checkStoreSecret(store, config.secret, clock))) throw secretMismatch(config);
     const policies = new PolicyRegistry(store);
     const ctx: AppContext = { store, clock, log, config, policies, keys: deriveKeys(config.secret) };
     if (options.publishFiles ?? true) await publishFiles(ctx, config.declarationFiles);
@@ -79,6 +84,28 @@ export async function createContext(config: Config, options: CreateOptions = {})
     await store.close();
     throw error;
   }
+}
+
+/**
+ * The refusal of a process whose secret is not the store's, naming the setting to fix. A secret
+ * file this process generated a moment ago is removed, so that a corrected start does not find it.
+ */
+function secretMismatch(config: Config): ConfigError {
+  const file = config.secretFile;
+  if (file === undefined)
+    return new ConfigError([
+      'STEWARD_SECRET: the store was created with another secret than this one. Every process that opens ' +
+        'the store (server, worker, CLI) must have the same STEWARD_SECRET: set it to the installation’s. ' +
+        'Nothing was written.',
+    ]);
+  if (file.created) rmSync(file.path, { force: true });
+  return new ConfigError([
+    `STEWARD_DATA_DIR: the store was created with another secret than ${file.path}` +
+      `${file.created ? ' (generated just now, and removed again)' : ''}. Every process that opens the store ` +
+      `(server, worker, CLI) needs the same secret: point STEWARD_DATA_DIR (now ${config.dataDir}) at the ` +
+      'installation’s data directory, the one holding its secret.key, or set STEWARD_SECRET to that secret. ' +
+      'Nothing was written.',
+  ]);
 }
 
 /** Lints every file first, so one bad file means nothing is published. */

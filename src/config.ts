@@ -68,6 +68,11 @@ export interface Config {
   readonly publicUrl: string;
   /** Root secret; purpose-specific keys are derived from it (see `src/crypto.ts`). */
   readonly secret: Buffer;
+  /**
+   * Where the secret came from when STEWARD_SECRET was not set: the file beside the embedded
+   * database, and whether this process just generated it (so a refused start can remove it).
+   */
+  readonly secretFile?: { readonly path: string; readonly created: boolean };
   readonly declarationFiles: readonly string[];
   readonly logLevel: string;
   readonly tls?: { readonly cert: string; readonly key: string };
@@ -121,10 +126,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!existsSync(file)) problems.push(`STEWARD_DECLARATIONS: ${file} does not exist`);
   }
   let secret: Buffer | undefined;
+  let secretFile: Config['secretFile'];
   if (e.STEWARD_SECRET !== undefined) {
     secret = Buffer.from(e.STEWARD_SECRET, 'base64');
   } else if (databaseUrl.startsWith('sqlite:')) {
-    secret = localSecret(dataDir);
+    ({ secret, file: secretFile } = localSecret(dataDir));
   } else {
     problems.push(
       'STEWARD_SECRET: required with PostgreSQL, and the same for every process (openssl rand -base64 32)',
@@ -141,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.STEWARD_PORT,
     publicUrl,
     secret,
+    ...(secretFile ? { secretFile } : {}),
     declarationFiles,
     logLevel: e.STEWARD_LOG_LEVEL,
     ...(e.STEWARD_TLS_CERT && e.STEWARD_TLS_KEY
@@ -158,11 +165,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** The embedded default keeps a generated secret beside its database, readable by its owner only. */
-function localSecret(dataDir: string): Buffer {
-  const file = join(dataDir, 'secret.key');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+function localSecret(dataDir: string): { secret: Buffer; file: NonNullable<Config['secretFile']> } {
+  const path = join(dataDir, 'secret.key');
+  if (existsSync(path))
+    return {
+      secret: Buffer.from(readFileSync(path, 'utf8').trim(), 'base64'),
+      file: { path, created: false },
+    };
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32);
-  writeFileSync(file, `${secret.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  return secret;
+  writeFileSync(path, `${secret.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return { secret, file: { path, created: true } };
 }

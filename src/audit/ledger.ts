@@ -38,6 +38,15 @@ function entryHash(row: Omit<AuditRow, 'hash'>): string {
 }
 
 /**
+ * On PostgreSQL, takes the lock that orders audit appenders, held until the transaction ends.
+ * Other append-only logs read by sequence (src/consent/changes.ts) take it before they insert, so
+ * their rows commit in sequence order and a reader past row n has missed none before it.
+ */
+export async function lockAppendOrder(tx: Tx, dialect: Store['dialect']): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7270013)`.execute(tx);
+}
+
+/**
  * Appends one entry inside the caller's transaction, so the entry exists if and only if the
  * change it records does. On PostgreSQL an advisory lock orders concurrent appenders.
  */
@@ -47,7 +56,7 @@ export async function appendAudit(
   clock: Clock,
   entry: AuditEntry,
 ): Promise<number> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7270013)`.execute(tx);
+  await lockAppendOrder(tx, dialect);
   const head = await tx
     .selectFrom('audit_head')
     .select(['seq', 'hash'])

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../context.js';
+import { lockAppendOrder } from '../audit/ledger.js';
+import type { AppContext, Clock } from '../context.js';
 import type { SuppressionTable } from '../store/schema.js';
 import type { Tx } from '../store/transaction.js';
 
@@ -12,6 +13,24 @@ export async function markSuppressionChange(tx: Tx, clock: Clock, subjectId: str
   await tx
     .insertInto('suppression_changes')
     .values({ subject_id: subjectId, at: clock.now().toISOString() })
+    .execute();
+}
+
+/**
+ * Records, inside the caller's transaction, that what a subject's consent tokens allow changed
+ * (its cookie-category consents), or with null that anyone's may have (erasure, merge). Every
+ * process's token cache (src/web/choices.ts) reads past the last row it applied before it answers
+ * from memory, so a withdrawal in one process holds in all of them from its commit on.
+ */
+export async function markConsentChange(
+  tx: Tx,
+  ctx: Pick<AppContext, 'clock' | 'store'>,
+  subjectId: string | null,
+): Promise<void> {
+  await lockAppendOrder(tx, ctx.store.dialect);
+  await tx
+    .insertInto('consent_changes')
+    .values({ subject_id: subjectId, at: ctx.clock.now().toISOString() })
     .execute();
 }
 

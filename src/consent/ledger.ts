@@ -10,6 +10,7 @@ import type { AppContext } from '../context.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { ConsentEventTable } from '../store/schema.js';
 import type { Tx } from '../store/transaction.js';
+import { markConsentChange } from './changes.js';
 import { truncateIp, userAgentFamily } from './minimise.js';
 
 export type ConsentTargetKind = ConsentEventTable['target_kind'];
@@ -32,10 +33,13 @@ export interface ConsentEventInput {
   readonly idempotencyKey?: string;
 }
 
-/** Appends one event per target inside the caller's transaction; returns their ids. */
+/**
+ * Appends one event per target inside the caller's transaction; returns their ids. Events on
+ * cookie categories also mark a consent change, so every process's token cache sees them.
+ */
 export async function recordConsentEvents(
   tx: Tx,
-  ctx: Pick<AppContext, 'clock'>,
+  ctx: Pick<AppContext, 'clock' | 'store'>,
   input: ConsentEventInput,
 ): Promise<string[]> {
   const at = (input.at ?? ctx.clock.now()).toISOString();
@@ -64,6 +68,8 @@ export async function recordConsentEvents(
     .values(rows)
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
+  if (input.targets.some((t) => t.kind === 'cookie_category'))
+    await markConsentChange(tx, ctx, input.subjectId);
   return rows.map((r) => r.id);
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,8 +22,16 @@ function fakeClock(at = new Date('2026-03-01T09:00:00.000Z')): Clock & { at: Dat
   return clock;
 }
 
+/** One secret per database: a store refuses a process with another (src/store/identity.ts). */
+const secrets = new Map<string, Buffer>();
+function secretOf(db: Database): Buffer {
+  let secret = secrets.get(db.dataDir);
+  if (secret === undefined) secrets.set(db.dataDir, (secret = randomBytes(32)));
+  return secret;
+}
+
 function openContext(db: Database, clock?: Clock): Promise<AppContext> {
-  return createContext(testConfig(db.url, db.dataDir, { declarationFiles: [] }), {
+  return createContext(testConfig(db.url, db.dataDir, { declarationFiles: [], secret: secretOf(db) }), {
     log: createLogger('silent'),
     publishFiles: false,
     ...(db.schema ? { schema: db.schema } : {}),
@@ -348,6 +357,7 @@ for (const dialect of await dialects()) {
             PATH: process.env.PATH ?? '',
             STEWARD_TEST_DATABASE_URL: db.url,
             STEWARD_TEST_DATA_DIR: db.dataDir,
+            STEWARD_TEST_SECRET: secretOf(db).toString('base64'),
             STEWARD_TEST_JOB_TYPE: type,
             STEWARD_TEST_LEASE_MS: String(leaseMs),
             ...(db.schema ? { STEWARD_TEST_SCHEMA: db.schema } : {}),

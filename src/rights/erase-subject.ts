@@ -27,7 +27,7 @@ import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
-import { markSuppressionChange, suppressAddress } from '../consent/changes.js';
+import { markConsentChange, markSuppressionChange, suppressAddress } from '../consent/changes.js';
 import { consentHistory, deriveState, recordConsentEvents } from '../consent/ledger.js';
 import { ALL } from '../consent/suppression.js';
 import type { AppContext } from '../context.js';
@@ -509,6 +509,7 @@ export async function eraseSubject(
         .execute();
     }
     await markSuppressionChange(tx, ctx.clock, null);
+    await markConsentChange(tx, ctx, null);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'subject.erased',

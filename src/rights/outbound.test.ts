@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import type { LookupAddress } from 'node:dns';
 import { startReceiver } from '../../test/support/receiver.js';
@@ -13,6 +12,7 @@ import {
   problemText,
   publicOnly,
 } from './outbound.js';
+import { bytesBody } from './sized-body.js';
 
 test('C5m.1 only global unicast addresses count as public', () => {
   const cases: [string, boolean][] = [
@@ -84,7 +84,7 @@ test('C5m.1 a name that resolves to a private address is refused at connection, 
     // destinationProblem refuses "localhost" by name; postTo alone shows the check at connection.
     const url = new URL(`http://localhost:${port}/import`);
     const send = (allowedHosts: string[]) =>
-      postTo(url, { headers: {}, body: Readable.from(['{"a":1}']), timeoutMs: 5000, allowedHosts });
+      postTo(url, { headers: {}, body: bytesBody(Buffer.from('{"a":1}')), timeoutMs: 5000, allowedHosts });
     await assert.rejects(
       send([]),
       (error: unknown) => error instanceof OutboundError && error.reason === 'private_address',
@@ -107,7 +107,7 @@ test('C5m.1 a receiver that does not answer in time is a timeout, one that canno
   const send = (target: number, timeoutMs: number) =>
     postTo(new URL(`http://127.0.0.1:${target}/import`), {
       headers: {},
-      body: Readable.from(['{}']),
+      body: bytesBody(Buffer.from('{}')),
       timeoutMs,
       allowedHosts: ['127.0.0.1'],
     });

@@ -13,9 +13,9 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ipaddr from 'ipaddr.js';
+import type { SizedBody } from './sized-body.js';
 
 /** An address a connection was refused to: not on the public internet. */
 export class PrivateAddressError extends Error {
@@ -128,7 +128,8 @@ function failureOf(error: unknown): OutboundFailure {
 }
 
 /**
- * POSTs `body` to `url` and answers the response status. Addresses that are not public are
+ * POSTs `body` to `url` with its exact Content-Length (never chunked: see `sized-body.ts`) and
+ * answers the response status. Addresses that are not public are
  * refused at connection unless the host is in `allowedHosts`; call `destinationProblem` first.
  *
  * @throws OutboundError when no answer came: a refused address, the time ran out, or the
@@ -138,7 +139,7 @@ export function postTo(
   url: URL,
   options: {
     readonly headers: Record<string, string>;
-    readonly body: Readable;
+    readonly body: SizedBody;
     readonly timeoutMs: number;
     readonly allowedHosts: readonly string[];
   },
@@ -152,7 +153,7 @@ export function postTo(
       url,
       {
         method: 'POST',
-        headers: options.headers,
+        headers: { ...options.headers, 'content-length': String(options.body.length) },
         signal: AbortSignal.timeout(options.timeoutMs),
         ...(allowed ? {} : { lookup: publicOnlyLookup }),
       },
@@ -162,6 +163,6 @@ export function postTo(
       },
     );
     req.on('error', fail);
-    pipeline(options.body, req).catch(fail);
+    pipeline(options.body.stream(), req).catch(fail);
   });
 }

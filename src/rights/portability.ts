@@ -9,7 +9,6 @@
  * bases, is not portable (it is in the access package instead). Subscriptions the person made are
  * included: they are choices the person gave under consent.
  */
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
@@ -19,6 +18,7 @@ import type { FileDescription, PackageInput, PackageOutput, PackageResult } from
 import { encodedChunks, PackageZip, schemaDocument, writeSections } from './access-package.js';
 import type { OutboundFailure } from './outbound.js';
 import { destinationProblem, OutboundError, postTo, problemText } from './outbound.js';
+import { spoolBody } from './sized-body.js';
 import type { RecordMeta, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
 import { resolveSubjectRow, subjectSections } from './subject-data.js';
 
@@ -180,20 +180,13 @@ export async function transmitPortability(
   const input = transmitInput.parse(raw);
   const url = checkedEndpoint(ctx, input.endpoint);
   const subject = await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant);
-  let bytes = 0;
   const document = portabilityDocument(
     ctx,
     subject.id,
     input.tenant === undefined ? {} : { tenant: input.tenant },
   );
-  const body = Readable.from(
-    (async function* counted() {
-      for await (const chunk of encodedChunks(document)) {
-        bytes += chunk.byteLength;
-        yield chunk;
-      }
-    })(),
-  );
+  const body = await spoolBody(encodedChunks(document));
+  const bytes = body.length;
   let result: TransmitResult;
   try {
     const status = await postTo(url, {
@@ -212,6 +205,8 @@ export async function transmitPortability(
   } catch (error) {
     if (!(error instanceof OutboundError)) throw error;
     result = { ok: false, reason: error.reason, status: null, bytes, host: url.host };
+  } finally {
+    await body.remove();
   }
   await transaction(ctx.store, (tx) =>
     appendAudit(tx, ctx.store.dialect, ctx.clock, {

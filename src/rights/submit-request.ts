@@ -147,7 +147,13 @@ export async function submitRequest(
   ctx: AppContext,
   actor: Actor | 'public',
   raw: SubmitRequestInput,
-  drp?: { agentId: string; agentRequestId?: string; callback?: string },
+  drp?: {
+    agentId: string;
+    agentRequestId?: string;
+    callback?: string;
+    /** Runs first in the transaction that opens request `requestId`; throwing opens nothing. */
+    record?: (tx: Tx, requestId: string) => Promise<void>;
+  },
 ): Promise<RequestReceipt> {
   const input = submitRequestInput.parse(raw);
   if (drp === undefined) checkChannel(actor, input.channel);
@@ -208,6 +214,7 @@ export async function submitRequest(
   const named = [...new Set(identifiers.map((i) => i.lookup))];
 
   const { row, next } = await transaction(ctx.store, async (tx) => {
+    await drp?.record?.(tx, id);
     // What the requester typed is limited openly: the answer is the same whether or not we know it.
     const since = addDuration(now, '-P1D').toISOString();
     if ((await requestsNaming(tx, named, since)) >= REQUESTS_PER_CONTACT_PER_DAY)

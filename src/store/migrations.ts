@@ -553,6 +553,38 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0007_store_identity_and_drp_replay': {
+      async up(db: Kysely<unknown>) {
+        // Which secret the store belongs to: a check value derived from it, never the secret. A
+        // process with another secret refuses to start instead of writing keyed hashes and sealed
+        // data nobody else can read. Filled by the first process that opens the store.
+        await db.schema
+          .createTable('store_identity')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('secret_check', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // Every signed Data Rights Protocol message that took effect, by agent and a hash of its
+        // content (or the agent-request-id it carried): a replay answers with the first effect.
+        await db.schema
+          .createTable('drp_messages')
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('request_id', 'text')
+          .addColumn('answer', 'text')
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('drp_messages_pk', ['agent_id', 'key'])
+          .execute();
+        // Cookie-consent changes, written in the transaction of the change: every web process reads
+        // past the last one it applied before trusting its cache of what a consent token allows.
+        await db.schema
+          .createTable('consent_changes')
+          .addColumn('seq', 'integer', autoId(dialect))
+          .addColumn('subject_id', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
     '0008_result_link_limits': {
       async up(db: Kysely<unknown>) {
         // What a result link has given out, so that a leaked link stops after a few codes and

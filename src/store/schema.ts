@@ -433,6 +433,32 @@ export interface WebLinkTable {
   consent_event_id: string | null;
 }
 
+/** The one row naming the secret the store was created with (src/store/identity.ts). */
+export interface StoreIdentityTable {
+  id: number;
+  /** HMAC under a key derived from the root secret; never the secret or a key. */
+  secret_check: string;
+  created_at: string;
+}
+
+/** A signed DRP message that took effect (src/rights/drp/replay.ts). */
+export interface DrpMessageTable {
+  agent_id: string;
+  /** `create:<sha256>`, `agent-request:<id>`, `pair:<sha256>` or `revoke:<sha256>`. */
+  key: string;
+  request_id: string | null;
+  /** The status answered, for an answer that opened no request (a denied sale right). */
+  answer: string | null;
+  received_at: string;
+}
+
+export interface ConsentChangeTable {
+  seq: Generated<number>;
+  /** The subject whose cookie consents changed; null when anyone's may have (erasure, merge). */
+  subject_id: string | null;
+  at: string;
+}
+
 export interface Database {
   web_events: WebEventTable;
   visitor_salts: VisitorSaltTable;
@@ -464,6 +490,9 @@ export interface Database {
   result_links: ResultLinkTable;
   legal_holds: LegalHoldTable;
   drp_agents: DrpAgentTable;
+  store_identity: StoreIdentityTable;
+  drp_messages: DrpMessageTable;
+  consent_changes: ConsentChangeTable;
 }
 
 export type Operator = Selectable<OperatorTable>;

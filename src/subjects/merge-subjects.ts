@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
-import { markSuppressionChange, suppressAddress } from '../consent/changes.js';
+import { markConsentChange, markSuppressionChange, suppressAddress } from '../consent/changes.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { transaction } from '../store/transaction.js';
@@ -199,6 +199,7 @@ export async function mergeSubjects(
       }
     }
     await markSuppressionChange(tx, ctx.clock, null);
+    await markConsentChange(tx, ctx, null);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'subject.merged',

@@ -3,15 +3,18 @@
  * in a first-party cookie inside a token we sign; the id is a `cookie` identifier of a subject
  * of its own, so every choice is a consent record in the ledger with the declaration version
  * the visitor saw. The token lets events claim a consent quickly, but the ledger decides:
- * `allowedCategories` reads it (cached for a minute per token).
+ * `allowedCategories` reads it, through a per-process cache that applies the consent change log
+ * (src/consent/changes.ts) before every answer, so a withdrawal made in any process holds in all.
  */
 import { randomBytes } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
 import { consentHistory, deriveState, recordConsentEvents } from '../consent/ledger.js';
 import type { AppContext } from '../context.js';
 import { hmac, safeEqual } from '../crypto.js';
 import { AppError, notInForce } from '../errors.js';
+import type { Store } from '../store/database.js';
 import { groupTransaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { CONTROLLER_TENANT, lookupOf, resolveSubject } from '../subjects/subjects.js';
@@ -148,7 +151,6 @@ export async function recordBannerChoice(
       details: { declarationId: active.model.id, allowed, via: input.via, gpc },
     });
   });
-  tokenCache.clear();
   const token = issueToken(ctx, {
     consentId,
     declarationId: active.model.id,
@@ -158,10 +160,103 @@ export async function recordBannerChoice(
   return { token, allowed, version: input.version };
 }
 
-/** Allowed categories per token, from the ledger; kept for a minute. */
-const tokenCache = new Map<string, { readonly at: number; readonly allowed: ReadonlySet<string> }>();
+/** An entry is read again after this long even without a change: a bound, not the guarantee. */
 const TOKEN_CACHE_MS = 60_000;
 const TOKEN_CACHE_SIZE = 50_000;
+/** Past this many changes at once, dropping everything is cheaper than dropping each. */
+const CHANGES_PER_SYNC = 10_000;
+
+interface CachedToken {
+  readonly at: number;
+  readonly subjectId: string;
+  readonly allowed: ReadonlySet<string>;
+}
+
+/**
+ * Allowed categories per token, from the ledger. Before each answer it reads the consent change
+ * log past the last row it applied (one indexed read, shared by concurrent callers) and drops the
+ * tokens of the subjects that changed, as the suppression index does with its own log.
+ */
+class TokenCache {
+  private readonly entries = new Map<string, CachedToken>();
+  private readonly bySubject = new Map<string, Set<string>>();
+  private appliedSeq = -1;
+  private syncing: Promise<void> | undefined;
+
+  /** Compiled once: this read runs before every answer, and building it cost more than running it. */
+  private readonly changesSince;
+
+  constructor(private readonly store: Store) {
+    this.changesSince = store.db
+      .selectFrom('consent_changes')
+      .select(['seq', 'subject_id'])
+      .where('seq', '>', 0)
+      .orderBy('seq')
+      .limit(1)
+      .compile();
+  }
+
+  /** Applies every consent change committed so far. */
+  sync(): Promise<void> {
+    this.syncing ??= this.doSync().finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
+  }
+
+  /** The sequence applied so far: an answer read from the ledger is cached only if it is unchanged. */
+  get applied(): number {
+    return this.appliedSeq;
+  }
+
+  get(raw: string, now: number): ReadonlySet<string> | undefined {
+    const entry = this.entries.get(raw);
+    return entry !== undefined && now - entry.at < TOKEN_CACHE_MS ? entry.allowed : undefined;
+  }
+
+  set(raw: string, entry: CachedToken, readAt: number): void {
+    // A change applied while the ledger was read may be newer than what was read.
+    if (readAt !== this.appliedSeq) return;
+    if (this.entries.size >= TOKEN_CACHE_SIZE) this.clear();
+    this.entries.set(raw, entry);
+    let tokens = this.bySubject.get(entry.subjectId);
+    if (tokens === undefined) this.bySubject.set(entry.subjectId, (tokens = new Set()));
+    tokens.add(raw);
+  }
+
+  private clear(): void {
+    this.entries.clear();
+    this.bySubject.clear();
+  }
+
+  private async doSync(): Promise<void> {
+    if (this.appliedSeq < 0) {
+      const head = await this.store.db
+        .selectFrom('consent_changes')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .executeTakeFirst();
+      this.clear();
+      this.appliedSeq = Number(head?.seq ?? 0);
+      return;
+    }
+    const { rows: changes } = await this.store.db.executeQuery<{ seq: number; subject_id: string | null }>(
+      CompiledQuery.raw(this.changesSince.sql, [this.appliedSeq, CHANGES_PER_SYNC + 1]),
+    );
+    if (changes.length === 0) return;
+    if (changes.length > CHANGES_PER_SYNC || changes.some((c) => c.subject_id === null)) {
+      this.clear();
+    } else {
+      for (const { subject_id: subjectId } of changes) {
+        for (const raw of this.bySubject.get(subjectId!) ?? []) this.entries.delete(raw);
+        this.bySubject.delete(subjectId!);
+      }
+    }
+    this.appliedSeq = Number(changes[changes.length - 1]!.seq);
+  }
+}
+
+/** One cache per store, so two contexts in one process are two processes to each other. */
+const tokenCaches = new WeakMap<Store, TokenCache>();
 
 /**
  * The cookie categories the ledger shows as allowed for the browser behind `token`, for the
@@ -173,25 +268,27 @@ export async function allowedCategories(
   token: ConsentToken,
   raw: string,
 ): Promise<ReadonlySet<string>> {
+  let cache = tokenCaches.get(ctx.store);
+  if (cache === undefined) tokenCaches.set(ctx.store, (cache = new TokenCache(ctx.store)));
+  await cache.sync();
   const now = ctx.clock.now().getTime();
-  const cached = tokenCache.get(raw);
-  if (cached !== undefined && now - cached.at < TOKEN_CACHE_MS) return cached.allowed;
+  const cached = cache.get(raw, now);
+  if (cached !== undefined) return cached;
+  const readAt = cache.applied;
   const identifier = await db
     .selectFrom('identifiers')
     .select('subject_id')
     .where('tenant', '=', CONTROLLER_TENANT)
     .where('lookup', '=', consentRef(ctx, token.consentId))
     .executeTakeFirst();
+  if (identifier === undefined) return new Set();
   const allowed = new Set(
-    identifier === undefined
-      ? []
-      : deriveState(await consentHistory(db, identifier.subject_id))
-          .filter(
-            (s) => s.given && s.declarationId === token.declarationId && s.target.kind === 'cookie_category',
-          )
-          .map((s) => s.target.id),
+    deriveState(await consentHistory(db, identifier.subject_id))
+      .filter(
+        (s) => s.given && s.declarationId === token.declarationId && s.target.kind === 'cookie_category',
+      )
+      .map((s) => s.target.id),
   );
-  if (tokenCache.size >= TOKEN_CACHE_SIZE) tokenCache.clear();
-  tokenCache.set(raw, { at: now, allowed });
+  cache.set(raw, { at: now, subjectId: identifier.subject_id, allowed }, readAt);
   return allowed;
 }

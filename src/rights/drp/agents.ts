@@ -13,8 +13,10 @@ import type { AppContext } from '../../context.js';
 import { randomToken, sha256Hex } from '../../crypto.js';
 import { AppError, notFound } from '../../errors.js';
 import type { DrpAgentTable } from '../../store/schema.js';
+import { isUniqueViolation } from '../../store/database.js';
 import { transaction } from '../../store/transaction.js';
 import { checkEnvelope, normaliseVerifyKey, openSigned, verifyKeyObject } from './protocol.js';
+import { contentKey, recordMessage } from './replay.js';
 
 /** Tokens we issue start with this, so the API-key hook (`Bearer stw_…`) never mistakes one. */
 const TOKEN_PREFIX = 'drp_';
@@ -168,23 +170,32 @@ export async function pairDrpAgent(ctx: AppContext, agentId: string, body: unkno
 
   const token = `${TOKEN_PREFIX}${randomToken(32)}`;
   const now = ctx.clock.now().toISOString();
-  const paired = await transaction(ctx.store, async (tx) => {
-    // Re-read inside the transaction: an operator may have revoked the agent meanwhile.
-    const updated = await tx
-      .updateTable('drp_agents')
-      .set({ token_hash: sha256Hex(token), paired_at: now })
-      .where('id', '=', agentId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return false;
-    await appendAudit(tx, ctx.store.dialect, ctx.clock, {
-      actor: agentRef(agentId),
-      action: 'drp.agent_paired',
-      target: `drp_agent:${agentId}`,
-      details: { businessId: envelope.businessId },
+  let paired: boolean;
+  try {
+    paired = await transaction(ctx.store, async (tx) => {
+      // A pairing message issues one token: the same message again (a replay within its validity)
+      // would replace the agent's token and hand a working one to whoever holds the message.
+      await recordMessage(tx, ctx, agentId, [contentKey('pair', opened.message)], {});
+      // Re-read inside the transaction: an operator may have revoked the agent meanwhile.
+      const updated = await tx
+        .updateTable('drp_agents')
+        .set({ token_hash: sha256Hex(token), paired_at: now })
+        .where('id', '=', agentId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return false;
+      await appendAudit(tx, ctx.store.dialect, ctx.clock, {
+        actor: agentRef(agentId),
+        action: 'drp.agent_paired',
+        target: `drp_agent:${agentId}`,
+        details: { businessId: envelope.businessId },
+      });
+      return true;
     });
-    return true;
-  });
+  } catch (error) {
+    if (isUniqueViolation(error)) return refuse('replayed');
+    throw error;
+  }
   return paired ? { ok: true, agentId, token } : refuse('revoked');
 }
 

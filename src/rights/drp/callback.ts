@@ -6,13 +6,13 @@
  * ends with the latest state. Callbacks go only where personal data may (`outbound.ts`): a
  * paired agent is trusted with requests, not with reaching into this network.
  */
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { defineJob, enqueue } from '../../jobs/queue.js';
 import type { Tx } from '../../store/transaction.js';
 import { loadRequest } from '../model.js';
 import { destinationProblem, OutboundError, postTo } from '../outbound.js';
+import { bytesBody } from '../sized-body.js';
 import { statusOf } from './status.js';
 import { callbackAllowed } from './protocol.js';
 
@@ -41,7 +41,7 @@ export const drpCallbackJob = defineJob({
     try {
       answer = await postTo(url, {
         headers: { 'content-type': 'application/json' },
-        body: Readable.from([JSON.stringify(status)]),
+        body: bytesBody(Buffer.from(JSON.stringify(status))),
         timeoutMs: CALLBACK_TIMEOUT_MS,
         allowedHosts: ctx.config.transmitAllowedHosts,
       });

@@ -13,6 +13,7 @@ import { appendAudit } from '../../audit/ledger.js';
 import type { AppContext } from '../../context.js';
 import { AppError, forbidden } from '../../errors.js';
 import type { Declaration } from '../../policy/schema.js';
+import { isUniqueViolation } from '../../store/database.js';
 import { transaction } from '../../store/transaction.js';
 import type { RequestRow } from '../model.js';
 import { closedStatuses, loadRequest } from '../model.js';
@@ -22,6 +23,7 @@ import { withdrawRequest } from '../workflow.js';
 import { agentRef } from './agents.js';
 import { notifyDrpCallback } from './callback.js';
 import type { DrpExercise, DrpRequestMessage, DrpStatus } from './protocol.js';
+import { agentRequestKey, answerOf, earlierMessage, recordMessage } from './replay.js';
 import { statusOf } from './status.js';
 
 /** Which of our request types a DRP right becomes; the sale rights have none (see `exerciseRight`). */
@@ -64,30 +66,55 @@ function requestDetails(agentId: string, message: DrpRequestMessage): string {
 
 /**
  * Creates a request from a message whose envelope has been checked (`businessId` is the
- * declaration id). An `agent-request-id` the agent already used answers with that request's
- * status, so a retried POST does not open a second request.
+ * declaration id). `messageKey` is the content key of the signed message (`replay.ts`): the
+ * same message again, or an `agent-request-id` the agent already used, answers with the first
+ * request's status, so neither a replay nor a retried POST opens a second request.
  *
  * The sale rights are answered at once with `denied` / `claim_not_covered`: a declaration has no
  * way to provide for selling personal information (every disclosure must go to a declared
  * recipient, C5.0), so there is nothing to opt out of or into. Such an answer opens no request
- * (there is no person to verify and nothing to do); it is recorded in the audit ledger.
+ * (there is no person to verify and nothing to do); it is recorded in the audit ledger, and kept
+ * as the answer to the same message sent again.
  */
 export async function exerciseRight(
   ctx: AppContext,
   agentId: string,
   businessId: string,
   message: DrpRequestMessage,
+  messageKey: string,
 ): Promise<DrpStatus> {
   const agentRequestId = message['agent-request-id'];
+  const keys = [messageKey, ...(agentRequestId === undefined ? [] : [agentRequestKey(agentRequestId)])];
+  const earlier = await earlierMessage(ctx.store.db, agentId, keys);
+  if (earlier !== undefined) return answerOf(ctx, earlier);
   if (agentRequestId !== undefined) {
-    const earlier = await ctx.store.db
+    // Requests opened before messages were kept.
+    const opened = await ctx.store.db
       .selectFrom('requests')
       .selectAll()
       .where('drp_agent_id', '=', agentId)
       .where('drp_agent_request_id', '=', agentRequestId)
       .executeTakeFirst();
-    if (earlier !== undefined) return statusOf(ctx, earlier);
+    if (opened !== undefined) return statusOf(ctx, opened);
   }
+  try {
+    return await takeEffect(ctx, agentId, businessId, message, keys);
+  } catch (error) {
+    // A concurrent send of the same message (or agent-request-id) took effect first.
+    const first = isUniqueViolation(error) ? await earlierMessage(ctx.store.db, agentId, keys) : undefined;
+    if (first === undefined) throw error;
+    return answerOf(ctx, first);
+  }
+}
+
+async function takeEffect(
+  ctx: AppContext,
+  agentId: string,
+  businessId: string,
+  message: DrpRequestMessage,
+  keys: readonly string[],
+): Promise<DrpStatus> {
+  const agentRequestId = message['agent-request-id'];
   const active = ctx.policies.get(businessId);
   if (active === undefined) throw new AppError('forbidden', `"${businessId}" is not in force.`);
   const declaration = active.model.declaration;
@@ -96,15 +123,7 @@ export async function exerciseRight(
   if (type === null) {
     const now = ctx.clock.now().toISOString();
     const requestId = randomUUID();
-    await transaction(ctx.store, (tx) =>
-      appendAudit(tx, ctx.store.dialect, ctx.clock, {
-        actor: agentRef(agentId),
-        action: 'drp.request_denied',
-        target: `drp_request:${requestId}`,
-        details: { businessId, exercise: message.exercise, reason: 'claim_not_covered', agentRequestId },
-      }),
-    );
-    return {
+    const answer: DrpStatus = {
       request_id: requestId,
       received_at: now,
       ...(agentRequestId === undefined ? {} : { agent_request_id: agentRequestId }),
@@ -115,6 +134,16 @@ export async function exerciseRight(
         `recipients listed in its privacy notice (${noticeUrl(ctx, declaration.id)}), so there is no sale to opt ` +
         `${message.exercise === 'sale:opt-out' ? 'out of' : 'into'}.`,
     };
+    await transaction(ctx.store, async (tx) => {
+      await recordMessage(tx, ctx, agentId, keys, { answer });
+      await appendAudit(tx, ctx.store.dialect, ctx.clock, {
+        actor: agentRef(agentId),
+        action: 'drp.request_denied',
+        target: `drp_request:${requestId}`,
+        details: { businessId, exercise: message.exercise, reason: 'claim_not_covered', agentRequestId },
+      });
+    });
+    return answer;
   }
 
   const identifiers: SubmitRequestInput['requester']['identifiers'] = [];
@@ -134,6 +163,7 @@ export async function exerciseRight(
       agentId,
       ...(agentRequestId === undefined ? {} : { agentRequestId }),
       ...(message.status_callback === undefined ? {} : { callback: message.status_callback }),
+      record: (tx, requestId) => recordMessage(tx, ctx, agentId, keys, { requestId }),
     },
   );
   return statusOf(ctx, await loadRequest(ctx.store.db, receipt.id));

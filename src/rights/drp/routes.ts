@@ -29,6 +29,7 @@ import {
   openSigned,
   verifyKeyObject,
 } from './protocol.js';
+import { bindRevoke, contentKey } from './replay.js';
 import { statusOf } from './status.js';
 
 /** A signed request is a few kilobytes at most; anything larger is not one. */
@@ -173,7 +174,8 @@ export function drpRoutes(ctx: AppContext): FastifyPluginAsync {
         const agent = agentOf(request);
         const message = open(agent, request.body);
         const businessId = envelope(agent, message);
-        return exerciseRight(ctx, agent.id, businessId, fields(drpRequestMessage, message));
+        const exercise = fields(drpRequestMessage, message);
+        return exerciseRight(ctx, agent.id, businessId, exercise, contentKey('create', message));
       },
     );
 
@@ -203,8 +205,13 @@ export function drpRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request) => {
         const agent = agentOf(request);
         const message = open(agent, request.body);
-        if (ENVELOPE_CLAIMS.some((claim) => claim in message)) envelope(agent, message);
+        const dated = ENVELOPE_CLAIMS.some((claim) => claim in message);
+        if (dated) envelope(agent, message);
         const { reason } = fields(drpRevokeMessage, message);
+        // A message with the envelope claims is one act at one moment: it revokes the request it
+        // was first sent for and no other. A bare `{ reason }` (all DRP 1.0 requires) carries
+        // nothing to bind it to, so the same words may revoke several requests.
+        if (dated) await bindRevoke(ctx, agent.id, contentKey('revoke', message), request.params.requestId);
         return revokeRequest(ctx, agent.id, request.params.requestId, reason);
       },
     );
