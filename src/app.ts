@@ -21,6 +21,7 @@ import { publishDeclaration } from './policy/versions.js';
 import type { Store } from './store/database.js';
 import { openStore } from './store/database.js';
 import { checkStoreSecret } from './store/identity.js';
+import { firstAccountGrants } from './access/roles.js';
 
 export interface CreateOptions {
   readonly clock?: Clock;
@@ -148,7 +149,7 @@ export async function bootstrapAdministrator(
     ctx,
     systemActor(),
     { email: ctx.config.adminEmail, name: 'Administrator', role: 'administrator' },
-    { bootstrap: true, grants: ['outbox:reveal'] },
+    { bootstrap: true, grants: firstAccountGrants },
   );
   return { email: operator.email, password };
 }

@@ -16,7 +16,14 @@ import { transaction } from '../store/transaction.js';
 import type { Actor } from './actor.js';
 import { actorRef, requirePermission } from './actor.js';
 import type { Permission, Role } from './roles.js';
-import { isPermission, permissions, personalPermissions, rolePermissions, roles } from './roles.js';
+import {
+  firstAccountGrants,
+  isPermission,
+  permissions,
+  personalPermissions,
+  rolePermissions,
+  roles,
+} from './roles.js';
 
 const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
 const SESSION_MAX_MS = 7 * 24 * 60 * 60 * 1000;
@@ -43,10 +50,10 @@ export interface OperatorView {
   readonly permissions: readonly Permission[];
 }
 
-/** The role's permissions and the operator's personal grants (only personal permissions count). */
+/** The role's permissions and the operator's own grants (only the first account's can count). */
 function permissionsOf(o: Pick<Operator, 'role' | 'grants'>): Permission[] {
   const grants = (JSON.parse(o.grants) as string[]).filter(
-    (p): p is Permission => isPermission(p) && personalPermissions.includes(p),
+    (p): p is Permission => isPermission(p) && firstAccountGrants.includes(p),
   );
   return [...new Set([...(rolePermissions[o.role as Role] ?? []), ...grants])];
 }
@@ -70,12 +77,9 @@ export async function createOperator(
   // Personal permissions are given once, by Steward itself, to the account it creates first.
   if (
     options.grants !== undefined &&
-    (!options.bootstrap || options.grants.some((p) => !personalPermissions.includes(p)))
+    (!options.bootstrap || options.grants.some((p) => !firstAccountGrants.includes(p)))
   )
-    throw new AppError(
-      'forbidden',
-      'Only personal permissions can be granted, and only to the first account.',
-    );
+    throw new AppError('forbidden', 'Only the first account’s grants can be given, and only to it.');
   const data = createOperatorInput.parse(input);
   const password = data.password ?? randomToken(18);
   const row = {

@@ -36,6 +36,13 @@ export type Permission = (typeof permissions)[number];
  */
 export const personalPermissions: readonly Permission[] = ['outbox:reveal'];
 
+/**
+ * What Steward grants, beyond its role, to the account it creates first: the development outbox
+ * (reading its list, and revealing whole messages), so the two-command start can be tried
+ * without a mail server. Other administrators, who hold no people's data, do not get it.
+ */
+export const firstAccountGrants: readonly Permission[] = ['outbox:read', 'outbox:reveal'];
+
 export const roles = [
   'administrator',
   'privacy_officer',
@@ -57,7 +64,6 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'drp:manage',
     'jobs:read',
     'web:read',
-    'outbox:read',
   ],
   privacy_officer: [
     'policy:read',

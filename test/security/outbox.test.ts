@@ -72,8 +72,8 @@ for (const dialect of await dialects()) {
       return res.json<{ id: string; accessToken: string }>();
     };
 
-    test('C9.6 roles that send marketing or handle requests cannot read the outbox at all', async () => {
-      for (const role of ['marketing_operator', 'support_agent', 'auditor'] as const) {
+    test('C9.6 roles that send marketing or handle requests, and administrators other than the first, cannot read the outbox at all', async () => {
+      for (const role of ['marketing_operator', 'support_agent', 'auditor', 'administrator'] as const) {
         const { cookie } = await app.signInAs(role);
         const res = await app.request({ method: 'GET', url: '/api/v1/outbox', headers: { cookie } });
         assert.equal(res.statusCode, 403, `${role}: ${res.body}`);
