@@ -212,6 +212,13 @@ for (const dialect of await dialects()) {
           /kept as keyed hash/,
         );
         assert.doesNotMatch(await subjectPage.innerText(), /c0ffee-ada-browser/);
+        // Where each identifier came from, and that the address founded the person's record.
+        const emailRow = await identifiers
+          .getByRole('row')
+          .filter({ hasText: 'ada@example.com' })
+          .innerText();
+        assert.match(emailRow, /capture:|consent|subscription/);
+        assert.match(emailRow, /Founding/);
 
         // The record: purpose with its basis, categories, source and its type, and the data on demand.
         const row = subjectPage.getByTestId('records-table').locator(`tr[data-record-id="${captured.id}"]`);
