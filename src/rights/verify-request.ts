@@ -17,6 +17,7 @@ import type { Tx } from '../store/transaction.js';
 import { addDuration } from '../time.js';
 import { languageOf, sendCodeEmail } from './emails.js';
 import type { RequestRow } from './model.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { addRequestEvent, loadRequest } from './model.js';
 
 export const CODE_LIFETIME = 'PT15M';
@@ -49,6 +50,7 @@ export const sendCodeJob = defineJob({
       .selectFrom('identifiers')
       .select(['value', 'kind'])
       .where('id', '=', challenge.identifier_id)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .executeTakeFirst();
     const request = await loadRequest(ctx.store.db, challenge.request_id);
     const active = ctx.policies.get(request.declaration_id);
@@ -81,6 +83,7 @@ async function emailsOnFile(tx: Tx, subjectId: string): Promise<{ id: string; lo
     .selectFrom('identifiers')
     .select(['id', 'lookup'])
     .where('subject_id', '=', subjectId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .where('kind', '=', 'email')
     .where('value', 'is not', null)
     .orderBy('created_at')
@@ -207,6 +210,7 @@ export async function verifiedContact(
     .where('c.request_id', '=', requestId)
     .where('c.step', '=', 1)
     .where('c.passed_at', 'is not', null)
+    .where('i.tenant', '=', CONTROLLER_TENANT)
     .executeTakeFirst();
   return row?.value == null ? undefined : { id: row.id, value: row.value, lookup: row.lookup };
 }
@@ -225,6 +229,7 @@ export async function answerAddress(
     .selectFrom('identifiers')
     .select(['id', 'value', 'lookup'])
     .where('subject_id', '=', row.subject_id)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .where('kind', '=', 'email')
     .where('lookup', '=', row.contact_lookup)
     .executeTakeFirst();

@@ -118,6 +118,7 @@ export async function resolveSubject(
       .updateTable('subjects')
       .set({ jurisdiction: input.jurisdiction, updated_at: now })
       .where('id', '=', subjectId)
+      .where('tenant', '=', input.tenant)
       .where('jurisdiction', 'is', null)
       .execute();
   }
@@ -143,7 +144,7 @@ export async function resolveSubject(
         .execute();
       if (identifier.kind === 'email') {
         newEmails += 1;
-        await extendObjection(tx, ctx, subjectId, identifier.lookup);
+        await extendObjection(tx, ctx, subjectId, input.tenant, identifier.lookup);
       }
     } else {
       id = (
@@ -168,12 +169,14 @@ async function extendObjection(
   tx: Tx,
   ctx: Pick<AppContext, 'clock'>,
   subjectId: string,
+  tenant: string,
   lookup: string,
 ): Promise<void> {
   const subject = await tx
     .selectFrom('subjects')
     .select('objected_at')
     .where('id', '=', subjectId)
+    .where('tenant', '=', tenant)
     .executeTakeFirst();
   if (subject?.objected_at == null) return;
   await suppressAddress(tx, ctx.clock, {
@@ -196,13 +199,24 @@ export interface SubjectView {
   readonly identifiers: readonly { id: string; kind: string; value: string | null; createdAt: string }[];
 }
 
-export async function loadSubject(db: Tx, subjectId: string): Promise<SubjectView | undefined> {
-  const subject = await db.selectFrom('subjects').selectAll().where('id', '=', subjectId).executeTakeFirst();
+/** The subject and its identifiers, if it lives in `tenant`. */
+export async function loadSubject(
+  db: Tx,
+  subjectId: string,
+  tenant: string,
+): Promise<SubjectView | undefined> {
+  const subject = await db
+    .selectFrom('subjects')
+    .selectAll()
+    .where('id', '=', subjectId)
+    .where('tenant', '=', tenant)
+    .executeTakeFirst();
   if (subject === undefined) return undefined;
   const identifiers = await db
     .selectFrom('identifiers')
     .select(['id', 'kind', 'value', 'created_at'])
     .where('subject_id', '=', subjectId)
+    .where('tenant', '=', tenant)
     .orderBy('created_at')
     .execute();
   return {

@@ -43,6 +43,8 @@ export const openSubjectInput = z.strictObject({
     .trim()
     .min(5, 'must say why you open this person’s data (at least 5 characters)')
     .max(500),
+  /** Our own data unless a Provider's partition is named: its subjects are found in it only. */
+  tenant: z.string().max(300).default(CONTROLLER_TENANT),
 });
 
 export interface RecordView {
@@ -89,16 +91,17 @@ export async function openSubject(
   input: z.input<typeof openSubjectInput>,
 ): Promise<SubjectFile> {
   requirePermission(actor, 'subjects:read');
-  const { purpose } = openSubjectInput.parse(input);
+  const { purpose, tenant } = openSubjectInput.parse(input);
   const db = ctx.store.db;
   // A merged record points at the one it was merged into.
   const merged = await db
     .selectFrom('subjects')
     .select('merged_into')
     .where('id', '=', subjectId)
+    .where('tenant', '=', tenant)
     .executeTakeFirst();
   if (merged?.merged_into) subjectId = merged.merged_into;
-  const subject = await loadSubject(db, subjectId);
+  const subject = await loadSubject(db, subjectId, tenant);
   if (subject === undefined) throw notFound(`Subject ${subjectId}`);
   await transaction(ctx.store, (tx) =>
     appendAudit(tx, ctx.store.dialect, ctx.clock, {
@@ -113,6 +116,7 @@ export async function openSubject(
       .selectFrom('records')
       .selectAll()
       .where('subject_id', '=', subjectId)
+      .where('tenant', '=', tenant)
       .orderBy('collected_at')
       .execute(),
     consentHistory(db, subjectId),
