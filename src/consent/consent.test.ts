@@ -8,6 +8,7 @@ import { hostActor } from '../cli/host-actor.js';
 import { subscribeConfirmed as subscribeWithLink } from '../../test/support/consent.js';
 import type { Verdict } from './suppression.js';
 import { checkSuppression } from './suppression.js';
+import { unsafeAnyTenant } from '../store/tenant-guard.js';
 
 const D = 'sncn-general';
 const NOTICE = 'a'.repeat(64);
@@ -242,6 +243,7 @@ for (const dialect of await dialects()) {
             .selectFrom('identifiers')
             .select('id')
             .where('value', '=', 'obj-a@example.com')
+            .where(unsafeAnyTenant('identifiers'))
             .execute()
         ).length,
         0,
@@ -372,6 +374,7 @@ for (const dialect of await dialects()) {
             .selectFrom('identifiers')
             .select('id')
             .where('value', '=', 'kid@example.com')
+            .where(unsafeAnyTenant('identifiers'))
             .execute()
         ).length,
         0,
@@ -454,6 +457,8 @@ for (const dialect of await dialects()) {
         .innerJoin('subjects', 'subjects.id', 'subscriptions.subject_id')
         .select('subjects.tenant')
         .where('subscriptions.id', '=', sub.json<{ subscriptionId: string }>().subscriptionId)
+        // The question is which partition it is in.
+        .where(unsafeAnyTenant('subjects'))
         .executeTakeFirstOrThrow();
       assert.equal(
         subject.tenant,

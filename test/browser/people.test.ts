@@ -12,6 +12,7 @@ import type { TestApp } from '../support/app.js';
 import { dialects, startTestApp } from '../support/app.js';
 import type { BrowserContext, Page } from '../support/browser.js';
 import { chromiumPath, ensureConsoleBuilt, launchBrowser } from '../support/browser.js';
+import { CONTROLLER_TENANT } from '../../src/subjects/subjects.js';
 
 // The reference declaration (examples/reference/declaration.yaml).
 const DECLARATION_ID = 'sncn-general';
@@ -293,6 +294,7 @@ for (const dialect of await dialects()) {
       const before = await app.ctx.store.db
         .selectFrom('subjects')
         .select('objected_at')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', captured.subjectId)
         .executeTakeFirstOrThrow();
       assert.equal(before.objected_at, null);
@@ -309,6 +311,7 @@ for (const dialect of await dialects()) {
       const after = await app.ctx.store.db
         .selectFrom('subjects')
         .select('objected_at')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', captured.subjectId)
         .executeTakeFirstOrThrow();
       assert.notEqual(after.objected_at, null);
