@@ -27,7 +27,8 @@ const needsReference: ReadonlySet<AccessReason> = new Set([
   'legal_claim',
 ]);
 
-const reasonFields = z.strictObject({
+/** The fields of a reason, for inputs that add their own (refine them with referenceCheck). */
+export const reasonFields = z.strictObject({
   reason: z.enum(accessReasons, {
     error: `must be one of: ${accessReasons.join(', ')}`,
   }),
@@ -42,7 +43,8 @@ export const optionalReasonInput = reasonFields.partial().superRefine((value, is
   else if (value.reason !== undefined) referenceCheck({ ...value, reason: value.reason }, issue);
 });
 
-function referenceCheck(
+/** A reason that needs a case names one. */
+export function referenceCheck(
   value: { reason: AccessReason; reference?: string | undefined },
   issue: z.RefinementCtx,
 ): void {

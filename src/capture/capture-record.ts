@@ -230,23 +230,25 @@ export function planCapture(
  */
 async function refuseStopped(
   tx: Tx,
-  subjectId: string,
+  subject: { id: string; tenant: string },
   declarationId: string,
   purposes: readonly string[],
 ): Promise<void> {
-  const subject = await tx
+  const subjectId = subject.id;
+  const row = await tx
     .selectFrom('subjects')
     .select('restricted')
     .where('id', '=', subjectId)
+    .where('tenant', '=', subject.tenant)
     .executeTakeFirstOrThrow();
-  if (subject.restricted === 1) {
+  if (row.restricted === 1) {
     throw new AppError(
       'subject_restricted',
       'Processing of this person’s data is restricted at their request: it is only stored, so no new record was taken. The restriction must be lifted first, after telling the person.',
       [{ path: 'subject', message: 'processing restricted' }],
     );
   }
-  const stopped = await stoppedPurposes(tx, { subjectId, declarationId, purposes });
+  const stopped = await stoppedPurposes(tx, { subjectId, tenant: subject.tenant, declarationId, purposes });
   if (stopped.length > 0) {
     throw new AppError(
       'objection_upheld',
@@ -308,7 +310,7 @@ export async function captureRecord(
       ...(options.verifiedIdentifiers ? { verifiedBy: 'import' as const } : {}),
       ...(input.subject.jurisdiction ? { jurisdiction: input.subject.jurisdiction } : {}),
     });
-    await refuseStopped(tx, subject.subjectId, active.model.id, input.purposes);
+    await refuseStopped(tx, { id: subject.subjectId, tenant: plan.tenant }, active.model.id, input.purposes);
     const consentPurposes = plan.purposes.filter((p) => p.basis === 'consent').map((p) => p.id);
     if (consentPurposes.length > 0) {
       if (input.consent !== undefined) {

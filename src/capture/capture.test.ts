@@ -4,6 +4,8 @@ import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
 import { mailbox } from '../../test/support/mail.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
+import { unsafeAnyTenant } from '../store/tenant-guard.js';
 
 const D = 'sncn-general';
 const NOTICE = 'b'.repeat(64);
@@ -90,13 +92,22 @@ for (const dialect of await dialects()) {
       const stored = await app.ctx.store.db
         .selectFrom('records')
         .select('data')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('subject_id', '=', captured.subjectId)
         .executeTakeFirstOrThrow();
       assert.ok(!stored.data.includes('Please call me'), 'record data is encrypted at rest');
     });
 
     test('C3a.1 undeclared purposes, categories, sources and bases are refused, naming each, and nothing is written', async () => {
-      const before = (await app.ctx.store.db.selectFrom('records').select('id').execute()).length;
+      const allRecords = async () =>
+        (
+          await app.ctx.store.db
+            .selectFrom('records')
+            .select('id')
+            .where(unsafeAnyTenant('records'))
+            .execute()
+        ).length;
+      const before = await allRecords();
       const res = await post(
         '/api/v1/records',
         {
@@ -115,12 +126,13 @@ for (const dialect of await dialects()) {
       const paths = body.error.details.map((d) => d.path);
       for (const path of ['purposes[1]', 'categories[1]', 'source', 'legalBasis'])
         assert.ok(paths.includes(path), `${path} in ${paths.join(',')}`);
-      assert.equal((await app.ctx.store.db.selectFrom('records').select('id').execute()).length, before);
+      assert.equal(await allRecords(), before);
       assert.equal(
         (
           await app.ctx.store.db
             .selectFrom('identifiers')
             .select('id')
+            .where(unsafeAnyTenant('identifiers'))
             .where('value', '=', 'refused@example.com')
             .execute()
         ).length,

@@ -22,6 +22,8 @@ import {
   readRows,
   toCaptureInput,
 } from './import-records.js';
+import { unsafeAnyTenant } from '../store/tenant-guard.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'steward-import-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -196,6 +198,7 @@ for (const dialect of await dialects()) {
         await db()
           .selectFrom('identifiers')
           .select('subject_id')
+          .where('tenant', '=', CONTROLLER_TENANT)
           .where('kind', '=', 'email')
           .where('value', '=', email)
           .executeTakeFirst()
@@ -206,6 +209,7 @@ for (const dialect of await dialects()) {
       return db()
         .selectFrom('records')
         .select(['id', 'source_id', 'source_type', 'purposes', 'kind', 'collected_at'])
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('subject_id', '=', subject)
         .execute();
     };
@@ -221,6 +225,8 @@ for (const dialect of await dialects()) {
           await db()
             .selectFrom(table)
             .select((eb) => eb.fn.countAll().as('n'))
+            // Rows in every partition: nothing may be written anywhere.
+            .$if(table !== 'audit_log' && table !== 'notice_tasks', (q) => q.where(unsafeAnyTenant(table)))
             .executeTakeFirstOrThrow()
         ).n,
       );
@@ -474,6 +480,7 @@ for (const dialect of await dialects()) {
       const identifier = await db()
         .selectFrom('identifiers')
         .select('id')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('subject_id', '=', given.subjectId)
         .executeTakeFirstOrThrow();
       await transaction(app.ctx.store, async (tx) => {

@@ -7,6 +7,7 @@ import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import type { CaptureInput, SuppressionResult } from './index.js';
 import { MAX_JSON_ADDRESSES, StewardClient, StewardError } from './index.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 
 const lead = (email: string, extra: Partial<CaptureInput> = {}): CaptureInput => ({
   declarationId: 'sncn-general',
@@ -103,6 +104,7 @@ for (const dialect of await dialects()) {
       const row = await app.ctx.store.db
         .selectFrom('records')
         .select(['source_id', 'source_type'])
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', record.id)
         .executeTakeFirstOrThrow();
       assert.deepEqual(row, { source_id: 'trade_shows', source_type: 'direct' });

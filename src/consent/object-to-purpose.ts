@@ -12,6 +12,7 @@ import { AppError } from '../errors.js';
 import { activeHolds, holdCovering } from '../retention/holds.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { objectToDirectMarketing } from './subscriptions.js';
 
 export const objectionInput = z.strictObject({
@@ -55,11 +56,13 @@ export async function objectToPurpose(
     );
   }
   return transaction(ctx.store, async (tx) => {
-    if (
-      (await tx.selectFrom('subjects').select('id').where('id', '=', subjectId).executeTakeFirst()) ===
-      undefined
-    )
-      throw new AppError('not_found', `Subject ${subjectId} was not found.`);
+    const subject = await tx
+      .selectFrom('subjects')
+      .select('id')
+      .where('id', '=', subjectId)
+      .where('tenant', '=', CONTROLLER_TENANT)
+      .executeTakeFirst();
+    if (subject === undefined) throw new AppError('not_found', `Subject ${subjectId} was not found.`);
     const dropped = await dropPurposes(tx, {
       subjectId,
       declarationId: active.model.id,
@@ -96,6 +99,7 @@ export interface DroppedPurposes {
  * Stops purposes for one subject, inside the caller's transaction: each of the subject's records
  * of the declaration loses the purposes, and a record left with none is deleted, unless a legal
  * hold covers it (C4f.2), when it stays with no purpose. Used by objections and consent withdrawal.
+ * Only our own records serve purposes: data held as processor has none to drop.
  */
 export async function dropPurposes(
   tx: Tx,
@@ -106,6 +110,7 @@ export async function dropPurposes(
     .selectFrom('records')
     .select(['id', 'purposes', 'categories'])
     .where('subject_id', '=', input.subjectId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .where('declaration_id', '=', input.declarationId)
     .execute();
   const holds = await activeHolds(tx, input.subjectId);
@@ -118,7 +123,11 @@ export async function dropPurposes(
     const rest = purposes.filter((p) => !drop.has(p.id));
     if (rest.length === 0 && holdCovering(holds, JSON.parse(record.categories) as string[]) === undefined) {
       await tx.deleteFrom('notice_tasks').where('record_id', '=', record.id).execute();
-      await tx.deleteFrom('records').where('id', '=', record.id).execute();
+      await tx
+        .deleteFrom('records')
+        .where('id', '=', record.id)
+        .where('tenant', '=', CONTROLLER_TENANT)
+        .execute();
       removed += 1;
       continue;
     }
@@ -126,6 +135,7 @@ export async function dropPurposes(
       .updateTable('records')
       .set({ purposes: JSON.stringify(rest) })
       .where('id', '=', record.id)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .execute();
     if (rest.length === 0) held += 1;
     else updated += 1;

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
-import { lookupOf } from '../subjects/subjects.js';
+import { CONTROLLER_TENANT, lookupOf } from '../subjects/subjects.js';
 import { checkSuppression } from './suppression.js';
 import { signToken } from './tokens.js';
 import { lastMessage, mailbox } from '../../test/support/mail.js';
@@ -68,6 +68,7 @@ for (const dialect of await dialects()) {
       return db()
         .selectFrom('identifiers')
         .select(['id', 'subject_id'])
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('lookup', '=', lookupOf(app.ctx.keys, 'email', address))
         .executeTakeFirstOrThrow();
     }
@@ -387,6 +388,7 @@ for (const dialect of await dialects()) {
       const subject = await db()
         .selectFrom('subjects')
         .select('objected_at')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', subjectId)
         .executeTakeFirstOrThrow();
       assert.notEqual(subject.objected_at, null);

@@ -124,7 +124,8 @@ export async function exportConsentRecords(
   format: ExportFormat,
 ): Promise<unknown> {
   requirePermission(actor, 'consent:read');
-  const subject = await loadSubject(ctx.store.db, subjectId);
+  // Consent is given to us for our purposes: a Provider's partition holds none.
+  const subject = await loadSubject(ctx.store.db, subjectId, CONTROLLER_TENANT);
   if (subject === undefined) return undefined;
   const events = await consentHistory(ctx.store.db, subjectId);
   if (format === 'events') return { subjectId, events, state: deriveState(events) };

@@ -124,6 +124,7 @@ export async function subscribe(
       .selectFrom('subjects')
       .select('objected_at')
       .where('id', '=', subject.subjectId)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .executeTakeFirstOrThrow();
     const existing = await tx
       .selectFrom('subscriptions')
@@ -204,6 +205,7 @@ async function giveConsent(
     .selectFrom('identifiers')
     .select('lookup')
     .where('id', '=', identifierId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .executeTakeFirstOrThrow();
   await tx
     .deleteFrom('suppressions')
@@ -297,7 +299,7 @@ export async function confirmSubscription(
       .execute();
     await giveConsent(tx, ctx, active, sub.subject_id, identifierId, communicationId, input);
     // Following the link proves control of the address: from now on it is the person's channel.
-    await markVerified(tx, ctx, identifierId, 'double_opt_in');
+    await markVerified(tx, ctx, { id: identifierId, tenant: CONTROLLER_TENANT }, 'double_opt_in');
     await markSuppressionChange(tx, ctx.clock, sub.subject_id);
     await audit(tx, ctx, `subject:${sub.subject_id}`, 'subscription.confirmed', sub.subject_id, {
       communication: communicationId,
@@ -317,6 +319,7 @@ async function addressRef(tx: Tx, identifierId: string): Promise<AddressRef | un
     .selectFrom('identifiers')
     .select(['id', 'subject_id', 'lookup'])
     .where('id', '=', identifierId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .where('kind', '=', 'email')
     .executeTakeFirst();
   return row === undefined
@@ -456,6 +459,7 @@ export async function objectToDirectMarketing(
       .selectFrom('subjects')
       .select(['id', 'objected_at', 'tenant'])
       .where('id', '=', input.subjectId)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .executeTakeFirst();
     if (subject === undefined) throw new AppError('not_found', `Subject ${input.subjectId} was not found.`);
     const now = ctx.clock.now().toISOString();
@@ -464,11 +468,13 @@ export async function objectToDirectMarketing(
         .updateTable('subjects')
         .set({ objected_at: now, updated_at: now })
         .where('id', '=', subject.id)
+        .where('tenant', '=', CONTROLLER_TENANT)
         .execute();
     const addresses = await tx
       .selectFrom('identifiers')
       .select('lookup')
       .where('subject_id', '=', subject.id)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .where('kind', '=', 'email')
       .execute();
     for (const a of addresses) {
@@ -537,6 +543,8 @@ export async function preferencesFor(
     .innerJoin('subjects', 'subjects.id', 'identifiers.subject_id')
     .select(['identifiers.value', 'identifiers.lookup', 'subjects.objected_at'])
     .where('identifiers.id', '=', identifierId)
+    .where('subjects.tenant', '=', CONTROLLER_TENANT)
+    .where('identifiers.tenant', '=', CONTROLLER_TENANT)
     .executeTakeFirst();
   if (identifier?.value == null) return undefined;
   const subs = await ctx.store.db

@@ -12,6 +12,7 @@ import type { AppContext } from '../context.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { Communication } from '../policy/schema.js';
 import type { Tx } from '../store/transaction.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { consentedPurposes } from './ledger.js';
 import { signToken, verifyToken } from './tokens.js';
 
@@ -36,6 +37,7 @@ export async function mayTrack(
     .selectFrom('subjects')
     .select(['jurisdiction', 'objected_at', 'restricted', 'child'])
     .where('id', '=', subjectId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .executeTakeFirst();
   if (purpose === undefined || subject === undefined || subject.restricted === 1 || subject.child === 1)
     return false;
@@ -75,6 +77,7 @@ export async function recordClick(ctx: AppContext, token: string): Promise<Click
     .selectFrom('identifiers')
     .select(['subject_id', 'value'])
     .where('id', '=', identifierId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .executeTakeFirst();
   const tracking = communication?.interactionTracking;
   if (

@@ -15,6 +15,7 @@ import type { LegalHoldTable } from '../store/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 
 export const placeHoldInput = z.strictObject({
   categories: z
@@ -99,11 +100,13 @@ export function holdCovering(
   );
 }
 
+/** Holds are ours, for our legal claims: a subject held as processor is not found here. */
 async function liveSubject(tx: Tx, subjectId: string): Promise<void> {
   const row = await tx
     .selectFrom('subjects')
     .select(['merged_into'])
     .where('id', '=', subjectId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .executeTakeFirst();
   if (row === undefined) throw notFound(`Subject ${subjectId}`);
   if (row.merged_into !== null)

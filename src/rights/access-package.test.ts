@@ -14,6 +14,7 @@ import { AppError } from '../errors.js';
 import type { AccessInformation } from './art15.js';
 import { writeAccessPackage } from './access-package.js';
 import { transmitPortability, writePortabilityPackage } from './portability.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 
 const D = 'sncn-general';
 const NOTICE = 'd'.repeat(64);
@@ -202,6 +203,7 @@ for (const dialect of await dialects()) {
       const lookups = await app.ctx.store.db
         .selectFrom('identifiers')
         .select('lookup')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('subject_id', '=', subjectId)
         .execute();
       for (const { lookup } of lookups)

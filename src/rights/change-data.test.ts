@@ -22,6 +22,8 @@ import { recipientsToNotify } from './recipients.js';
 import { rectifyIdentifier, rectifyRecord } from './rectify-subject.js';
 import { liftRestriction, restrictionLiftNotice, restrictSubject } from './restrict-subject.js';
 import { withdrawConsent } from './withdraw-consent.js';
+import { unsafeAnyTenant } from '../store/tenant-guard.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 
 const D = 'sncn-general';
 const NOTICE = 'd'.repeat(64);
@@ -87,8 +89,15 @@ for (const dialect of await dialects()) {
       table: 'records' | 'identifiers' | 'subscriptions' | 'consent_events',
       subjectId: string,
     ) =>
-      (await app.ctx.store.db.selectFrom(table).select('id').where('subject_id', '=', subjectId).execute())
-        .length;
+      (
+        await app.ctx.store.db
+          .selectFrom(table)
+          .select('id')
+          .where('subject_id', '=', subjectId)
+          // What is left of the person anywhere, whatever partition it is in.
+          .$if(table === 'records' || table === 'identifiers', (q) => q.where(unsafeAnyTenant(table)))
+          .execute()
+      ).length;
 
     test('C9.2 erasure removes everything not exempt; an objected address stays suppressed; bookkeeping and proof of consent stay, explained', async () => {
       const { subjectId } = await capture({
@@ -148,6 +157,7 @@ for (const dialect of await dialects()) {
       const tombstone = await app.ctx.store.db
         .selectFrom('subjects')
         .select('restricted')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', subjectId)
         .executeTakeFirstOrThrow();
       assert.equal(tombstone.restricted, 1, 'what is kept is only stored');
@@ -259,6 +269,7 @@ for (const dialect of await dialects()) {
           await app.ctx.store.db
             .selectFrom('subjects')
             .select('id')
+            .where('tenant', '=', CONTROLLER_TENANT)
             .where('id', '=', held.subjectId)
             .execute()
         ).length,
@@ -470,6 +481,7 @@ for (const dialect of await dialects()) {
       const [record] = await app.ctx.store.db
         .selectFrom('records')
         .select('purposes')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('subject_id', '=', subjectId)
         .execute();
       assert.deepEqual(JSON.parse(record?.purposes ?? '[]'), [
@@ -594,6 +606,7 @@ for (const dialect of await dialects()) {
       const row = await app.ctx.store.db
         .selectFrom('records')
         .select('data')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', record.id)
         .executeTakeFirstOrThrow();
       assert.deepEqual(unseal(app.ctx.keys.records, row.data), { name: 'John Smith', company: 'Acme' });
@@ -602,6 +615,7 @@ for (const dialect of await dialects()) {
       const identifier = await app.ctx.store.db
         .selectFrom('identifiers')
         .select('id')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('subject_id', '=', record.subjectId)
         .executeTakeFirstOrThrow();
       await assert.rejects(
@@ -616,6 +630,7 @@ for (const dialect of await dialects()) {
       const value = await app.ctx.store.db
         .selectFrom('identifiers')
         .select('value')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', identifier.id)
         .executeTakeFirstOrThrow();
       assert.equal(value.value, 'John.Smith@example.com');

@@ -44,6 +44,7 @@ import type { Tx } from '../store/transaction.js';
 import { eraseWebLinks } from '../web/link-visitor.js';
 import type { IdentifierKind } from '../subjects/normalize.js';
 import { addDuration } from '../time.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { subjectForRequest } from './restrict-subject.js';
 
 export const eraseInput = z.strictObject({
@@ -216,7 +217,12 @@ async function shellsOf(tx: Tx, subjectId: string): Promise<string[]> {
   const found: string[] = [];
   let frontier = [subjectId];
   while (frontier.length > 0) {
-    const rows = await tx.selectFrom('subjects').select('id').where('merged_into', 'in', frontier).execute();
+    const rows = await tx
+      .selectFrom('subjects')
+      .select('id')
+      .where('merged_into', 'in', frontier)
+      .where('tenant', '=', CONTROLLER_TENANT)
+      .execute();
     frontier = rows.map((r) => r.id).filter((id) => !found.includes(id) && id !== subjectId);
     found.push(...frontier);
   }
@@ -265,7 +271,12 @@ export async function eraseSubject(
       string,
       { purpose: Purpose; ids: string[]; categories: Set<string>; retention: Retention }
     >();
-    const rows = await tx.selectFrom('records').selectAll().where('subject_id', 'in', ids).execute();
+    const rows = await tx
+      .selectFrom('records')
+      .selectAll()
+      .where('subject_id', 'in', ids)
+      .where('tenant', '=', CONTROLLER_TENANT)
+      .execute();
     for (const record of rows) {
       const categories = JSON.parse(record.categories) as string[];
       const hold = holdCovering(holds, categories);
@@ -291,7 +302,11 @@ export async function eraseSubject(
           (await tx.deleteFrom('notice_tasks').where('record_id', '=', record.id).executeTakeFirst())
             .numDeletedRows,
         );
-        await tx.deleteFrom('records').where('id', '=', record.id).execute();
+        await tx
+          .deleteFrom('records')
+          .where('id', '=', record.id)
+          .where('tenant', '=', CONTROLLER_TENANT)
+          .execute();
         erased.records += 1;
         continue;
       }
@@ -300,6 +315,7 @@ export async function eraseSubject(
           .updateTable('records')
           .set({ purposes: JSON.stringify(obligations.map((o) => o.stored)) })
           .where('id', '=', record.id)
+          .where('tenant', '=', CONTROLLER_TENANT)
           .execute();
         erased.recordsReduced += 1;
       }
@@ -368,6 +384,7 @@ export async function eraseSubject(
       .selectFrom('identifiers')
       .selectAll()
       .where('subject_id', 'in', ids)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .execute();
     if (subject.objected_at !== null) {
       for (const i of identifiers.filter((i) => i.kind === 'email'))
@@ -396,7 +413,11 @@ export async function eraseSubject(
         continue;
       }
       if (identifier.kind === 'email' && identifier.value !== null) erasedAddresses.push(identifier.value);
-      await tx.deleteFrom('identifiers').where('id', '=', identifier.id).execute();
+      await tx
+        .deleteFrom('identifiers')
+        .where('id', '=', identifier.id)
+        .where('tenant', '=', CONTROLLER_TENANT)
+        .execute();
       erased.identifiers += 1;
     }
     for (const { hold, categories, count } of heldIdentifiers.values()) {
@@ -498,7 +519,7 @@ export async function eraseSubject(
       if (holds.some((h) => h.subjectId === id)) continue;
       await tx.deleteFrom('consent_events').where('subject_id', '=', id).execute();
       await tx.deleteFrom('legal_holds').where('subject_id', '=', id).execute();
-      await tx.deleteFrom('subjects').where('id', '=', id).execute();
+      await tx.deleteFrom('subjects').where('id', '=', id).where('tenant', '=', CONTROLLER_TENANT).execute();
       erased.subjects += 1;
     }
     if (tombstone) {
@@ -506,6 +527,7 @@ export async function eraseSubject(
         .updateTable('subjects')
         .set({ restricted: 1, updated_at: nowIso })
         .where('id', '=', subject.id)
+        .where('tenant', '=', CONTROLLER_TENANT)
         .execute();
     }
     await markSuppressionChange(tx, ctx.clock, null);

@@ -23,6 +23,7 @@ import type { ActiveDeclaration } from '../policy/registry.js';
 import type { LegalBasis, Purpose } from '../policy/schema.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { subjectForRequest } from './restrict-subject.js';
 
 /** The suppression scope that stops a purpose for a person after an upheld objection. */
@@ -34,7 +35,7 @@ export const purposeScope = (purposeId: string): string => `purpose:${purposeId}
  */
 export async function stoppedPurposes(
   db: Tx,
-  input: { subjectId: string; declarationId: string; purposes: readonly string[] },
+  input: { subjectId: string; tenant: string; declarationId: string; purposes: readonly string[] },
 ): Promise<string[]> {
   if (input.purposes.length === 0) return [];
   const rows = await db
@@ -43,7 +44,11 @@ export async function stoppedPurposes(
     .where(
       'lookup',
       'in',
-      db.selectFrom('identifiers').select('lookup').where('subject_id', '=', input.subjectId),
+      db
+        .selectFrom('identifiers')
+        .select('lookup')
+        .where('subject_id', '=', input.subjectId)
+        .where('tenant', '=', input.tenant),
     )
     .where('declaration_id', '=', input.declarationId)
     .where('scope', 'in', input.purposes.map(purposeScope))
@@ -149,6 +154,7 @@ async function recordsServing(
     .selectFrom('records')
     .select('purposes')
     .where('subject_id', '=', subjectId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .where('declaration_id', '=', active.model.id)
     .execute();
   return rows.filter((r) => (JSON.parse(r.purposes) as { id: string }[]).some((p) => p.id === purposeId))
@@ -190,6 +196,7 @@ export async function recordObjection(
       return { status: 'not_applicable', purpose: purpose.id, basis };
     const stopped = await stoppedPurposes(tx, {
       subjectId: subject.id,
+      tenant: CONTROLLER_TENANT,
       declarationId: active.model.id,
       purposes: [purpose.id],
     });
@@ -279,6 +286,7 @@ export async function decideObjection(
         .selectFrom('identifiers')
         .select('lookup')
         .where('subject_id', '=', subject.id)
+        .where('tenant', '=', CONTROLLER_TENANT)
         .execute();
       for (const { lookup } of identifiers) {
         await suppressAddress(tx, ctx.clock, {

@@ -11,6 +11,7 @@ import type { AppContext } from '../context.js';
 import { purposesOfRecipient } from '../policy/describe.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import { localise } from '../policy/text.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import type { Tx } from '../store/transaction.js';
 
 export interface RecipientToNotify {
@@ -55,6 +56,7 @@ export async function recipientsToNotify(
     .selectFrom('records')
     .select(['declaration_id', 'purposes', 'categories'])
     .where('subject_id', '=', subjectId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .execute();
   for (const record of records) {
     const model = ctx.policies.get(record.declaration_id)?.model;

@@ -19,7 +19,7 @@ import { activeHolds, holdCovering } from '../retention/holds.js';
 import { transaction } from '../store/transaction.js';
 import type { IdentifierKind } from '../subjects/normalize.js';
 import { hashedOnlyKinds } from '../subjects/normalize.js';
-import { findSubjectId, normaliseAll } from '../subjects/subjects.js';
+import { CONTROLLER_TENANT, findSubjectId, normaliseAll } from '../subjects/subjects.js';
 import { subjectForRequest } from './restrict-subject.js';
 
 const fieldName = z
@@ -65,6 +65,7 @@ export async function rectifyRecord(
       .selectFrom('records')
       .select(['id', 'subject_id', 'categories', 'data'])
       .where('id', '=', input.recordId)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .executeTakeFirst();
     if (record === undefined) throw notFound(`Record ${input.recordId}`);
     const subject = await subjectForRequest(tx, record.subject_id);
@@ -93,6 +94,7 @@ export async function rectifyRecord(
       .updateTable('records')
       .set({ data: seal(ctx.keys.records, next) })
       .where('id', '=', record.id)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .execute();
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
@@ -136,6 +138,7 @@ export async function rectifyIdentifier(
       .selectFrom('identifiers')
       .selectAll()
       .where('id', '=', input.identifierId)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .executeTakeFirst();
     if (identifier === undefined) throw notFound(`Identifier ${input.identifierId}`);
     const subject = await subjectForRequest(tx, identifier.subject_id);
@@ -143,7 +146,7 @@ export async function rectifyIdentifier(
     const [corrected] = normaliseAll(ctx.keys, [{ kind, value: input.value }], 'value');
     if (corrected === undefined) throw new Error('unreachable');
     if (corrected.lookup === identifier.lookup) return { identifierId: identifier.id, kind, changed: false };
-    const owner = await findSubjectId(tx, identifier.tenant, corrected);
+    const owner = await findSubjectId(tx, CONTROLLER_TENANT, corrected);
     if (owner !== undefined) {
       throw new AppError(
         'conflict',
@@ -157,6 +160,7 @@ export async function rectifyIdentifier(
       .updateTable('identifiers')
       .set({ value: hashedOnlyKinds.has(kind) ? null : corrected.value, lookup: corrected.lookup })
       .where('id', '=', identifier.id)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .execute();
     const stops = await tx
       .selectFrom('suppressions')
@@ -172,7 +176,7 @@ export async function rectifyIdentifier(
         subjectId: subject.id,
       });
     }
-    if (identifier.tenant === '' && kind === 'email') await markSuppressionChange(tx, ctx.clock, subject.id);
+    if (kind === 'email') await markSuppressionChange(tx, ctx.clock, subject.id);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'identifier.rectified',

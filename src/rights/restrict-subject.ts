@@ -21,24 +21,20 @@ import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 
 /**
  * The subject a rights request acts on, inside the caller's transaction: a merged record is
- * followed to the one it was merged into. Data held as processor is refused: its requests go to
- * the Provider, who decides (C1.4).
+ * followed to the one it was merged into. Only our own data is looked in: a subject held as
+ * processor is not found, since its requests go to the Provider, who decides (C1.4).
  */
 export async function subjectForRequest(tx: Tx, subjectId: string): Promise<SubjectTable> {
   let id = subjectId;
   for (let hops = 0; hops < 20; hops += 1) {
-    const row = await tx.selectFrom('subjects').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await tx
+      .selectFrom('subjects')
+      .selectAll()
+      .where('id', '=', id)
+      .where('tenant', '=', CONTROLLER_TENANT)
+      .executeTakeFirst();
     if (row === undefined) throw notFound(`Subject ${subjectId}`);
-    if (row.merged_into === null) {
-      if (row.tenant !== CONTROLLER_TENANT) {
-        throw new AppError(
-          'conflict',
-          `Subject ${subjectId} is data we hold as processor for ${row.tenant}: the request goes to that Provider, who decides.`,
-          [{ path: 'subjectId', message: 'held as processor' }],
-        );
-      }
-      return row;
-    }
+    if (row.merged_into === null) return row;
     id = row.merged_into;
   }
   throw new Error(`subject ${subjectId}: merge chain too long`);
@@ -70,6 +66,7 @@ export async function restrictSubject(
       .updateTable('subjects')
       .set({ restricted: 1, updated_at: ctx.clock.now().toISOString() })
       .where('id', '=', subject.id)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .execute();
     await markSuppressionChange(tx, ctx.clock, subject.id);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
@@ -145,6 +142,7 @@ export async function liftRestriction(
       .updateTable('subjects')
       .set({ restricted: 0, updated_at: ctx.clock.now().toISOString() })
       .where('id', '=', subject.id)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .execute();
     await markSuppressionChange(tx, ctx.clock, subject.id);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
@@ -179,6 +177,7 @@ export async function restrictionLiftNotice(
     .selectFrom('identifiers')
     .select('value')
     .where('subject_id', '=', input.subjectId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .where('kind', '=', 'email')
     .orderBy('created_at')
     .execute();

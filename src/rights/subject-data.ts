@@ -93,11 +93,16 @@ const HASHED = 'kept only as a keyed hash';
  * `not_found` when there is no such subject in the partition.
  */
 export async function resolveSubjectRow(db: Tx, subjectId: string, tenant: string = CONTROLLER_TENANT) {
-  let row = await db.selectFrom('subjects').selectAll().where('id', '=', subjectId).executeTakeFirst();
-  if (row?.merged_into) {
-    row = await db.selectFrom('subjects').selectAll().where('id', '=', row.merged_into).executeTakeFirst();
-  }
-  if (row === undefined || row.tenant !== tenant) throw notFound(`Subject ${subjectId}`);
+  const read = (id: string) =>
+    db
+      .selectFrom('subjects')
+      .selectAll()
+      .where('id', '=', id)
+      .where('tenant', '=', tenant)
+      .executeTakeFirst();
+  let row = await read(subjectId);
+  if (row?.merged_into) row = await read(row.merged_into);
+  if (row === undefined) throw notFound(`Subject ${subjectId}`);
   return row;
 }
 
@@ -390,6 +395,7 @@ export async function* subjectSections(
       .selectFrom('identifiers')
       .select(['id', 'kind', 'value', 'created_at'])
       .where('subject_id', '=', subject.id)
+      .where('tenant', '=', subject.tenant)
       .orderBy('created_at')
       .orderBy('id')
       .execute();

@@ -18,6 +18,7 @@ import { isChannel, markVerified } from '../subjects/subjects.js';
 import { addDuration } from '../time.js';
 import { languageOf, sendCodeEmail } from './emails.js';
 import type { RequestRow } from './model.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { addRequestEvent, loadRequest } from './model.js';
 
 export const CODE_LIFETIME = 'PT15M';
@@ -50,6 +51,7 @@ export const sendCodeJob = defineJob({
       .selectFrom('identifiers')
       .select(['value', 'kind'])
       .where('id', '=', challenge.identifier_id)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .executeTakeFirst();
     const request = await loadRequest(ctx.store.db, challenge.request_id);
     const active = ctx.policies.get(request.declaration_id);
@@ -86,6 +88,7 @@ async function emailsOnFile(
     .select(['id', 'lookup'])
     .select((eb) => isChannel(eb).as('channel'))
     .where('subject_id', '=', subjectId)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .where('kind', '=', 'email')
     .where('value', 'is not', null)
     .orderBy('created_at')
@@ -248,7 +251,8 @@ export async function checkCodeIn(
       .set({ attempts, passed_at: now })
       .where('id', '=', challenge.id)
       .execute();
-  await markVerified(tx, ctx, challenge.identifier_id, 'code');
+  // Requests are answered from the controller's own data only.
+  await markVerified(tx, ctx, { id: challenge.identifier_id, tenant: CONTROLLER_TENANT }, 'code');
   return { ok: true, identifierId: challenge.identifier_id };
 }
 
@@ -264,6 +268,7 @@ export async function verifiedContact(
     .where('c.request_id', '=', requestId)
     .where('c.step', '=', 1)
     .where('c.passed_at', 'is not', null)
+    .where('i.tenant', '=', CONTROLLER_TENANT)
     .executeTakeFirst();
   return row?.value == null ? undefined : { id: row.id, value: row.value, lookup: row.lookup };
 }
@@ -282,6 +287,7 @@ export async function answerAddress(
     .selectFrom('identifiers')
     .select(['id', 'value', 'lookup'])
     .where('subject_id', '=', row.subject_id)
+    .where('tenant', '=', CONTROLLER_TENANT)
     .where('kind', '=', 'email')
     .where('lookup', '=', row.contact_lookup)
     .where(isChannel)

@@ -25,6 +25,7 @@ import type { ActiveDeclaration } from '../policy/registry.js';
 import type { LegalBasis, Purpose } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
 import { transaction } from '../store/transaction.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { subjectForRequest } from './restrict-subject.js';
 
 /**
@@ -166,6 +167,7 @@ export async function withdrawConsent(
         .selectFrom('records')
         .select('purposes')
         .where('subject_id', '=', subjectId)
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('declaration_id', '=', declarationId)
         .execute();
       const onConsent = new Set(given);
@@ -189,6 +191,7 @@ export async function withdrawConsent(
         .select('purposes')
         .where('subject_id', '=', subjectId)
         .where('declaration_id', '=', declarationId)
+        .where('tenant', '=', CONTROLLER_TENANT)
         .execute();
       for (const r of remaining) {
         for (const p of JSON.parse(r.purposes) as StoredPurpose[]) {

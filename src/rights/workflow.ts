@@ -69,6 +69,7 @@ export async function enterCode(
       .selectFrom('identifiers')
       .select('subject_id')
       .where('id', '=', check.identifierId)
+      .where('tenant', '=', CONTROLLER_TENANT)
       .executeTakeFirstOrThrow();
     if (step === 1 && current.second_step === 'second_channel') {
       const issued = await issueChallenge(tx, ctx, current, 2, {
@@ -121,7 +122,9 @@ export async function resendCode(
     if (first === undefined) {
       const previous = await tx
         .selectFrom('verification_challenges as c')
-        .leftJoin('identifiers as i', 'i.id', 'c.identifier_id')
+        .leftJoin('identifiers as i', (j) =>
+          j.onRef('i.id', '=', 'c.identifier_id').on('i.tenant', '=', CONTROLLER_TENANT),
+        )
         .select(['i.subject_id', 'i.lookup'])
         .where('c.request_id', '=', row.id)
         .where('c.step', '=', 1)
@@ -137,6 +140,7 @@ export async function resendCode(
         .selectFrom('identifiers')
         .select('subject_id')
         .where('id', '=', first.id)
+        .where('tenant', '=', CONTROLLER_TENANT)
         .executeTakeFirstOrThrow();
       await issueChallenge(tx, ctx, row, 2, {
         subjectId: subject.subject_id,
@@ -390,6 +394,7 @@ export async function approveRequest(
         .selectFrom('subjects')
         .select('id')
         .where('id', '=', subjectId)
+        .where('tenant', '=', CONTROLLER_TENANT)
         .executeTakeFirst();
       if (subject === undefined) throw notFound(`Subject ${subjectId}`);
     }

@@ -1,6 +1,7 @@
 /**
  * Opens the store: SQLite (embedded default, a file, WAL) or PostgreSQL, chosen by URL, and runs
- * pending migrations. Everything else talks to `Store.db` through Kysely and stays dialect-blind,
+ * pending migrations. Every query passes the tenant guard (tenant-guard.ts), which refuses one on
+ * a partitioned table that does not name its tenant. Everything else talks to `Store.db` through Kysely and stays dialect-blind,
  * except the few places that ask `store.dialect` for a dialect-specific statement.
  */
 import { mkdirSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { MigrationProvider, SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations.js';
 import type { Database } from './schema.js';
+import { tenantGuard } from './tenant-guard.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -53,7 +55,10 @@ function openSqlite(path: string): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    plugins: [tenantGuard],
+  });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
@@ -101,7 +106,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
     max: options.poolSize ?? 10,
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [tenantGuard] });
   return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
 }
 

@@ -12,22 +12,27 @@ import { AppError, notFound } from '../errors.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { identifierKinds } from './normalize.js';
-import { findSubjectId, markVerified, normaliseAll, resolveSubject } from './subjects.js';
+import { CONTROLLER_TENANT, findSubjectId, markVerified, normaliseAll, resolveSubject } from './subjects.js';
+
+/** Our own data unless the operator names a Provider's partition, acting on its instructions. */
+const tenantInput = z.string().max(300).default(CONTROLLER_TENANT);
 
 export const linkIdentifierInput = z.strictObject({
   kind: z.enum(identifierKinds),
   value: z.string().min(1).max(512),
   reason: z.string().trim().min(5, 'must say why the identifier belongs to this person').max(500),
+  tenant: tenantInput,
 });
 
-async function tenantOf(tx: Tx, subjectId: string): Promise<string> {
+/** Refuses a subject that is not in `tenant`, or was merged into another. */
+async function liveSubject(tx: Tx, subjectId: string, tenant: string): Promise<void> {
   const row = await tx
     .selectFrom('subjects')
-    .select(['tenant', 'merged_into'])
+    .select('merged_into')
     .where('id', '=', subjectId)
+    .where('tenant', '=', tenant)
     .executeTakeFirst();
   if (row === undefined || row.merged_into !== null) throw notFound(`Subject ${subjectId}`);
-  return row.tenant;
 }
 
 /** Adds an identifier to a subject; refused when it already belongs to someone else (merge instead). */
@@ -42,7 +47,8 @@ export async function linkIdentifier(
   const [identifier] = normaliseAll(ctx.keys, [{ kind: input.kind, value: input.value }], 'value');
   if (identifier === undefined) throw new Error('unreachable');
   return transaction(ctx.store, async (tx) => {
-    const tenant = await tenantOf(tx, subjectId);
+    const tenant = input.tenant;
+    await liveSubject(tx, subjectId, tenant);
     const owner = await findSubjectId(tx, tenant, identifier);
     if (owner !== undefined && owner !== subjectId) {
       throw new AppError(
@@ -78,6 +84,7 @@ export const confirmIdentifierInput = z.strictObject({
     .trim()
     .min(5, 'must say how you know the identifier is this person’s (at least 5 characters)')
     .max(500),
+  tenant: tenantInput,
 });
 
 /**
@@ -93,9 +100,9 @@ export async function confirmIdentifier(
   raw: z.input<typeof confirmIdentifierInput>,
 ): Promise<void> {
   requirePermission(actor, 'subjects:write');
-  const { reason } = confirmIdentifierInput.parse(raw);
+  const { reason, tenant } = confirmIdentifierInput.parse(raw);
   await transaction(ctx.store, async (tx) => {
-    const tenant = await tenantOf(tx, subjectId);
+    await liveSubject(tx, subjectId, tenant);
     const found = await tx
       .selectFrom('identifiers')
       .select('id')
@@ -104,7 +111,7 @@ export async function confirmIdentifier(
       .where('id', '=', identifierId)
       .executeTakeFirst();
     if (found === undefined) throw notFound(`Identifier ${identifierId} of subject ${subjectId}`);
-    await markVerified(tx, ctx, identifierId, 'operator');
+    await markVerified(tx, ctx, { id: identifierId, tenant }, 'operator');
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'subject.identifier_confirmed',
@@ -118,6 +125,7 @@ export async function confirmIdentifier(
 export const mergeSubjectsInput = z.strictObject({
   from: z.uuid('must be a subject id'),
   reason: z.string().trim().min(5, 'must say why these are the same person').max(500),
+  tenant: tenantInput,
 });
 
 /**
@@ -139,17 +147,17 @@ export async function mergeSubjects(
       { path: 'from', message: 'same as the target' },
     ]);
   await transaction(ctx.store, async (tx) => {
-    const [a, b] = await Promise.all([tenantOf(tx, into), tenantOf(tx, input.from)]);
-    if (a !== b)
-      throw new AppError(
-        'conflict',
-        'Subjects in different partitions cannot be merged: data held for a Provider stays apart from our own.',
-        [{ path: 'from', message: 'other partition' }],
-      );
-    const [target, source] = await Promise.all([
-      tx.selectFrom('subjects').selectAll().where('id', '=', into).executeTakeFirstOrThrow(),
-      tx.selectFrom('subjects').selectAll().where('id', '=', input.from).executeTakeFirstOrThrow(),
-    ]);
+    // Both are looked up in the one partition named: a subject of another is simply not found.
+    const { tenant } = input;
+    await Promise.all([liveSubject(tx, into, tenant), liveSubject(tx, input.from, tenant)]);
+    const subject = (id: string) =>
+      tx
+        .selectFrom('subjects')
+        .selectAll()
+        .where('id', '=', id)
+        .where('tenant', '=', tenant)
+        .executeTakeFirstOrThrow();
+    const [target, source] = await Promise.all([subject(into), subject(input.from)]);
     const now = ctx.clock.now().toISOString();
     await tx
       .updateTable('subjects')
@@ -161,14 +169,17 @@ export async function mergeSubjects(
         updated_at: now,
       })
       .where('id', '=', into)
+      .where('tenant', '=', tenant)
       .execute();
-    for (const table of [
-      'identifiers',
-      'records',
-      'consent_events',
-      'subscriptions',
-      'notice_tasks',
-    ] as const) {
+    for (const table of ['identifiers', 'records'] as const) {
+      await tx
+        .updateTable(table)
+        .set({ subject_id: into })
+        .where('subject_id', '=', input.from)
+        .where('tenant', '=', tenant)
+        .execute();
+    }
+    for (const table of ['consent_events', 'subscriptions', 'notice_tasks'] as const) {
       await tx.updateTable(table).set({ subject_id: into }).where('subject_id', '=', input.from).execute();
     }
     await tx
@@ -180,12 +191,14 @@ export async function mergeSubjects(
       .updateTable('subjects')
       .set({ merged_into: into, updated_at: now })
       .where('id', '=', input.from)
+      .where('tenant', '=', tenant)
       .execute();
     if (target.objected_at === null && source.objected_at !== null) {
       const addresses = await tx
         .selectFrom('identifiers')
         .select('lookup')
         .where('subject_id', '=', into)
+        .where('tenant', '=', tenant)
         .where('kind', '=', 'email')
         .execute();
       for (const { lookup } of addresses) {

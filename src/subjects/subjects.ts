@@ -111,13 +111,14 @@ export const isChannel = (eb: ExpressionBuilder<Database, 'identifiers'>) =>
 export async function markVerified(
   tx: Tx,
   ctx: Pick<AppContext, 'clock'>,
-  identifierId: string,
+  identifier: { id: string; tenant: string },
   by: Verification,
 ): Promise<void> {
   await tx
     .updateTable('identifiers')
     .set({ verified_at: ctx.clock.now().toISOString(), verified_by: by })
-    .where('id', '=', identifierId)
+    .where('id', '=', identifier.id)
+    .where('tenant', '=', identifier.tenant)
     .where((eb) =>
       settlesClaim.includes(by)
         ? eb.or([eb('verified_by', 'is', null), eb('verified_by', 'not in', [...settlesClaim])])
@@ -179,6 +180,7 @@ export async function resolveSubject(
       .updateTable('subjects')
       .set({ jurisdiction: input.jurisdiction, updated_at: now })
       .where('id', '=', subjectId)
+      .where('tenant', '=', input.tenant)
       .where('jurisdiction', 'is', null)
       .execute();
   }
@@ -208,7 +210,7 @@ export async function resolveSubject(
         .execute();
       if (identifier.kind === 'email') {
         newEmails += 1;
-        await extendObjection(tx, ctx, subjectId, identifier.lookup);
+        await extendObjection(tx, ctx, subjectId, input.tenant, identifier.lookup);
       }
     } else {
       id = (
@@ -220,7 +222,8 @@ export async function resolveSubject(
           .where('lookup', '=', identifier.lookup)
           .executeTakeFirstOrThrow()
       ).id;
-      if (input.verifiedBy !== undefined) await markVerified(tx, ctx, id, input.verifiedBy);
+      if (input.verifiedBy !== undefined)
+        await markVerified(tx, ctx, { id, tenant: input.tenant }, input.verifiedBy);
     }
     ids.set(`${identifier.kind}:${identifier.value}`, id);
   }
@@ -234,12 +237,14 @@ async function extendObjection(
   tx: Tx,
   ctx: Pick<AppContext, 'clock'>,
   subjectId: string,
+  tenant: string,
   lookup: string,
 ): Promise<void> {
   const subject = await tx
     .selectFrom('subjects')
     .select('objected_at')
     .where('id', '=', subjectId)
+    .where('tenant', '=', tenant)
     .executeTakeFirst();
   if (subject?.objected_at == null) return;
   await suppressAddress(tx, ctx.clock, {
@@ -277,13 +282,24 @@ export interface IdentifierView {
   readonly channel: boolean;
 }
 
-export async function loadSubject(db: Tx, subjectId: string): Promise<SubjectView | undefined> {
-  const subject = await db.selectFrom('subjects').selectAll().where('id', '=', subjectId).executeTakeFirst();
+/** The subject and its identifiers, if it lives in `tenant`. */
+export async function loadSubject(
+  db: Tx,
+  subjectId: string,
+  tenant: string,
+): Promise<SubjectView | undefined> {
+  const subject = await db
+    .selectFrom('subjects')
+    .selectAll()
+    .where('id', '=', subjectId)
+    .where('tenant', '=', tenant)
+    .executeTakeFirst();
   if (subject === undefined) return undefined;
   const identifiers = await db
     .selectFrom('identifiers')
     .select(['id', 'kind', 'value', 'created_at', 'source', 'claimed', 'verified_at', 'verified_by'])
     .where('subject_id', '=', subjectId)
+    .where('tenant', '=', tenant)
     .orderBy('created_at')
     .execute();
   return {

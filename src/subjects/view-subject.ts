@@ -1,13 +1,12 @@
 /**
  * Looking people up and opening their data (C7.2). Searching answers only which subject an
- * identifier belongs to; opening a subject's data needs a stated purpose, and every opening is
- * written to the audit ledger with that purpose.
+ * identifier belongs to; opening a subject's data needs a reason from the list (access/reasons.ts),
+ * and every opening is written to the audit ledger with it.
  */
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
-import type { AccessReasonInput } from '../access/reasons.js';
-import { accessReasonInput, checkReason } from '../access/reasons.js';
+import { checkReason, reasonFields, referenceCheck } from '../access/reasons.js';
 import { appendAudit } from '../audit/ledger.js';
 import { unseal } from '../capture/sealed.js';
 import type { ConsentEventView, ConsentState } from '../consent/ledger.js';
@@ -39,8 +38,13 @@ export async function findSubject(
   return id === undefined ? undefined : { id };
 }
 
-/** Why the data is opened: a reason from the declared list, its reference, a note (see access/reasons.ts). */
-export const openSubjectInput = accessReasonInput;
+/**
+ * Why the data is opened: a reason from the declared list, its reference, a note (see
+ * access/reasons.ts); and the partition, our own data unless a Provider's is named.
+ */
+export const openSubjectInput = reasonFields
+  .extend({ tenant: z.string().max(300).default(CONTROLLER_TENANT) })
+  .superRefine(referenceCheck);
 
 export interface RecordView {
   readonly id: string;
@@ -83,19 +87,20 @@ export async function openSubject(
   ctx: AppContext,
   actor: Actor,
   subjectId: string,
-  input: AccessReasonInput,
+  input: z.input<typeof openSubjectInput>,
 ): Promise<SubjectFile> {
   requirePermission(actor, 'subjects:read');
-  const stated = openSubjectInput.parse(input);
+  const { tenant, ...stated } = openSubjectInput.parse(input);
   const db = ctx.store.db;
   // A merged record points at the one it was merged into.
   const merged = await db
     .selectFrom('subjects')
     .select('merged_into')
     .where('id', '=', subjectId)
+    .where('tenant', '=', tenant)
     .executeTakeFirst();
   if (merged?.merged_into) subjectId = merged.merged_into;
-  const subject = await loadSubject(db, subjectId);
+  const subject = await loadSubject(db, subjectId, tenant);
   if (subject === undefined) throw notFound(`Subject ${subjectId}`);
   const opened = subjectId;
   await transaction(ctx.store, async (tx) => {
@@ -113,6 +118,7 @@ export async function openSubject(
       .selectFrom('records')
       .selectAll()
       .where('subject_id', '=', subjectId)
+      .where('tenant', '=', tenant)
       .orderBy('collected_at')
       .execute(),
     consentHistory(db, subjectId),

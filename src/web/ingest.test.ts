@@ -12,7 +12,7 @@ import { subscribeConfirmed } from '../../test/support/consent.js';
 import type { Actor } from '../access/actor.js';
 import { rolePermissions } from '../access/roles.js';
 import { eraseSubject } from '../rights/erase-subject.js';
-import { lookupOf } from '../subjects/subjects.js';
+import { CONTROLLER_TENANT, lookupOf } from '../subjects/subjects.js';
 import type { BannerConfig, ConsentAnswer } from './contract.js';
 import { linkWebVisitor } from './link-visitor.js';
 
@@ -89,6 +89,7 @@ for (const dialect of await dialects()) {
         await app.ctx.store.db
           .selectFrom('identifiers')
           .select('subject_id')
+          .where('tenant', '=', CONTROLLER_TENANT)
           .where('lookup', '=', lookupOf(app.ctx.keys, 'email', email))
           .executeTakeFirstOrThrow()
       ).subject_id;

@@ -16,6 +16,7 @@ import { dialects, startTestApp } from '../support/app.js';
 import type { BrowserContext, Page } from '../support/browser.js';
 import { chromiumPath, ensureConsoleBuilt, launchBrowser } from '../support/browser.js';
 import { mailbox } from '../support/mail.js';
+import { CONTROLLER_TENANT } from '../../src/subjects/subjects.js';
 
 const DECLARATION_ID = 'sncn-general';
 const STRIP = 'This is an example site that shows Steward at work.';
@@ -194,6 +195,7 @@ for (const dialect of await dialects()) {
         const records = await db()
           .selectFrom('records')
           .select(['subject_id', 'purposes', 'categories', 'source_id', 'kind', 'data'])
+          .where('tenant', '=', CONTROLLER_TENANT)
           .execute();
         assert.equal(records.length, 1);
         const record = records[0]!;
@@ -523,6 +525,7 @@ for (const dialect of await dialects()) {
       const subject = await app.ctx.store.db
         .selectFrom('identifiers')
         .select('subject_id')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('value', '=', 'linked@example.org')
         .executeTakeFirstOrThrow();
       assert.equal(linked[0]?.subject_id, subject.subject_id, 'linked to the person who signed up');

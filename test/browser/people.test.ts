@@ -13,6 +13,7 @@ import { dialects, startTestApp } from '../support/app.js';
 import type { BrowserContext, Page } from '../support/browser.js';
 import { chromiumPath, ensureConsoleBuilt, launchBrowser } from '../support/browser.js';
 import { lastMessage } from '../support/mail.js';
+import { CONTROLLER_TENANT } from '../../src/subjects/subjects.js';
 
 // The reference declaration (examples/reference/declaration.yaml).
 const DECLARATION_ID = 'sncn-general';
@@ -310,6 +311,7 @@ for (const dialect of await dialects()) {
       const before = await app.ctx.store.db
         .selectFrom('subjects')
         .select('objected_at')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', captured.subjectId)
         .executeTakeFirstOrThrow();
       assert.equal(before.objected_at, null);
@@ -326,6 +328,7 @@ for (const dialect of await dialects()) {
       const after = await app.ctx.store.db
         .selectFrom('subjects')
         .select('objected_at')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', captured.subjectId)
         .executeTakeFirstOrThrow();
       assert.notEqual(after.objected_at, null);

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { Worker } from '../../src/jobs/queue.js';
 import { jobDefinitions } from '../../src/jobs/registry.js';
 import { REQUESTS_PER_CONTACT_PER_DAY } from '../../src/rights/submit-request.js';
+import { CONTROLLER_TENANT } from '../../src/subjects/subjects.js';
 import { dialects, startTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
 import { subscribeConfirmed } from '../support/consent.js';
@@ -166,6 +167,7 @@ for (const dialect of await dialects()) {
       const subject = await app.ctx.store.db
         .selectFrom('subjects')
         .select('restricted')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('id', '=', victim)
         .executeTakeFirstOrThrow();
       assert.equal(subject.restricted, 0, 'the victim’s processing is not restricted');
@@ -234,6 +236,7 @@ for (const dialect of await dialects()) {
       const claimed = await app.ctx.store.db
         .selectFrom('identifiers')
         .select('id')
+        .where('tenant', '=', CONTROLLER_TENANT)
         .where('subject_id', '=', victim)
         .where('claimed', '=', 1)
         .executeTakeFirstOrThrow();
