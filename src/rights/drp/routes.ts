@@ -60,6 +60,8 @@ function both<P>(
       method,
       url,
       schema: { tags: ['drp'], security: [], ...options.schema, ...(url === path ? {} : { hide: true }) },
+      // Not an operator's or an API key's route: DRP agents bring their pairwise token, checked below.
+      config: { ...options.config, public: 'DRP agents: their pairwise token is checked by this plugin' },
       handler,
     });
   }
