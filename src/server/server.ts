@@ -34,6 +34,7 @@ import { noticeRoutes, policyRoutes } from '../policy/routes.js';
 import { ping } from '../store/database.js';
 import { subjectRoutes } from '../subjects/routes.js';
 import { publicPlugin, registerAuth } from './auth.js';
+import { boundedJsonParser } from './json-body.js';
 import { errorHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
 
@@ -49,6 +50,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: ctx.config.trustedProxies.length > 0 ? [...ctx.config.trustedProxies] : false,
     https,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  // JSON bodies are refused past MAX_JSON_DEPTH before they are parsed; child plugins inherit this.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(app));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

@@ -8,6 +8,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError, notInForce } from '../errors.js';
+import { boundedJsonParser } from '../server/json-body.js';
 import { bannerConfig } from './banner-config.js';
 import { recordBannerChoice } from './choices.js';
 import { openCountryLookup } from './country.js';
@@ -35,17 +36,11 @@ export function webRoutes(ctx: AppContext): FastifyPluginAsync {
     const country = await openCountryLookup(ctx.config.geoipDb);
     const trusted = ctx.config.trustedProxies.length > 0;
 
-    app.removeContentTypeParser('text/plain');
+    app.removeContentTypeParser(['text/plain', 'application/json']);
     app.addContentTypeParser(
       ['text/plain', 'application/json'],
       { parseAs: 'string', bodyLimit: BATCH_BYTES },
-      (_request, body, done) => {
-        try {
-          done(null, JSON.parse(body as string));
-        } catch {
-          done(new AppError('invalid_json', 'The body is not valid JSON.'));
-        }
-      },
+      boundedJsonParser(app),
     );
     app.addHook('onRequest', async (request, reply) => {
       void reply

@@ -112,7 +112,8 @@ export function drpRoutes(ctx: AppContext): FastifyPluginAsync {
     const open = (agent: DrpAgentTable, body: unknown): Record<string, unknown> => {
       const opened = openSigned(body, verifyKeyObject(agent.verify_key));
       if (opened.ok) return opened.message;
-      if (opened.failure === 'not_json') throw new AppError('validation_failed', failureMessages.not_json);
+      if (opened.failure === 'not_json' || opened.failure === 'too_deep')
+        throw new AppError('validation_failed', failureMessages[opened.failure]);
       throw new AppError('forbidden', failureMessages[opened.failure]);
     };
 
