@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { actorRef } from '../access/actor.js';
 import type { AppContext } from '../context.js';
 import { actorOf, guard } from '../server/auth.js';
+import { MAX_STORED_INTEGER } from '../store/database.js';
 import { escapeHtml, htmlPage } from './html.js';
 import { lintSource } from './lint.js';
 import { PolicyModel } from './model.js';
@@ -19,7 +20,8 @@ const idParam = z.object({
     .regex(/^[a-z][a-z0-9_-]*$/, 'must be a declaration id')
     .max(100),
 });
-const versionParams = idParam.extend({ number: z.coerce.number().int().positive() });
+const versionNumber = z.coerce.number().int().positive().max(MAX_STORED_INTEGER);
+const versionParams = idParam.extend({ number: versionNumber });
 
 const noticeUrl = (id: string) => `/privacy/${id}`;
 const versionUrl = (id: string, n: number) => `/privacy/${id}/versions/${n}`;
@@ -154,8 +156,8 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'What changed between two versions',
           params: idParam,
           querystring: z.strictObject({
-            from: z.coerce.number().int().positive(),
-            to: z.coerce.number().int().positive(),
+            from: versionNumber,
+            to: versionNumber,
           }),
         },
         onRequest: guard('policy:read'),
