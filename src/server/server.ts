@@ -34,7 +34,7 @@ import { noticeRoutes, policyRoutes } from '../policy/routes.js';
 import { ping } from '../store/database.js';
 import { subjectRoutes } from '../subjects/routes.js';
 import { publicPlugin, registerAuth } from './auth.js';
-import { boundedJsonParser } from './json-body.js';
+import { boundedJsonParser, registerInputChecks } from './input.js';
 import { errorHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
 
@@ -53,6 +53,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   // JSON bodies are refused past MAX_JSON_DEPTH before they are parsed; child plugins inherit this.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(app));
+  registerInputChecks(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError, notInForce } from '../errors.js';
-import { boundedJsonParser } from '../server/json-body.js';
+import { boundedJsonParser } from '../server/input.js';
 import { bannerConfig } from './banner-config.js';
 import { recordBannerChoice } from './choices.js';
 import { openCountryLookup } from './country.js';
