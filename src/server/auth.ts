@@ -5,7 +5,7 @@
  * server from starting (see `routeTable`).
  */
 import type {} from '@fastify/cookie';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
 import type { Actor } from '../access/actor.js';
 import { requirePermission } from '../access/actor.js';
 import { authenticateApiKey, authenticateSession } from '../access/operators.js';
@@ -43,6 +43,8 @@ export interface RouteEntry {
   readonly method: string;
   readonly url: string;
   readonly access: RouteAccess;
+  /** The route's input schemas (Zod), for tests that generate input. */
+  readonly schema: FastifySchema | undefined;
 }
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -83,7 +85,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
       [route.method].flat().map((method) => {
         const access = accessOf(route);
         if (typeof access === 'string') problems.push(`${method} ${route.url} ${access}`);
-        return { method, url: route.url, access: access as RouteAccess };
+        return { method, url: route.url, access: access as RouteAccess, schema: route.schema };
       }),
     );
     if (problems.length > 0)
