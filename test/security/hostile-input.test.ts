@@ -21,7 +21,7 @@ import { dialects, startTestApp } from '../support/app.js';
  * Random runs per route and caller, after the sweep of known-hostile values: about a minute per
  * dialect on a two-core machine. A failure names fast-check's seed, to replay it.
  */
-const RUNS = 80;
+const RUNS = 120;
 const D = 'sncn-general';
 const EMAIL = 'hostile.person@example.org';
 
@@ -145,22 +145,33 @@ function arb(schema: Schema | undefined, ids: Ids, name = '', depth = 0): fc.Arb
   return fc.oneof({ arbitrary: fair, weight: 3 }, { arbitrary: hostileValue, weight: 1 });
 }
 
-function fairArb(schema: Schema | undefined, ids: Ids, name: string, depth: number): fc.Arbitrary<unknown> {
-  if (schema === undefined || depth > 6) return fc.jsonValue({ maxDepth: 2 });
+/**
+ * Values of `schema`. Its fields may still be hostile (see `arb`), unless `pure`: then only
+ * values the schema accepts, as far as this generator knows them, for the sweep's fair requests.
+ */
+function fairArb(
+  schema: Schema | undefined,
+  ids: Ids,
+  name: string,
+  depth: number,
+  pure = false,
+): fc.Arbitrary<unknown> {
+  if (schema === undefined || depth > 6) return pure ? fc.constant({}) : fc.jsonValue({ maxDepth: 2 });
+  const field = (sub: Schema | undefined, key: string) =>
+    pure ? fairArb(sub, ids, key, depth + 1, true) : arb(sub, ids, key, depth + 1);
   const choices = schema.anyOf ?? schema.oneOf ?? schema.allOf;
   if (choices !== undefined && choices.length > 0)
-    return fc.oneof(...choices.map((c) => fairArb(c, ids, name, depth + 1)));
+    return fc.oneof(...choices.map((c) => fairArb(c, ids, name, depth + 1, pure)));
   if (schema.enum !== undefined) return fc.constantFrom(...schema.enum);
   if (schema.const !== undefined) return fc.constant(schema.const);
   const type = [schema.type ?? 'any'].flat()[0];
   switch (type) {
     case 'object': {
       const props = schema.properties ?? {};
-      const shape = Object.fromEntries(
-        Object.entries(props).map(([key, sub]) => [key, arb(sub, ids, key, depth + 1)]),
-      );
+      const shape = Object.fromEntries(Object.entries(props).map(([key, sub]) => [key, field(sub, key)]));
       const required = (schema.required ?? []).filter((k) => k in props);
       const base = fc.record(shape, { requiredKeys: required });
+      if (pure) return base;
       return fc.oneof(
         { arbitrary: base, weight: 4 },
         {
@@ -179,9 +190,10 @@ function fairArb(schema: Schema | undefined, ids: Ids, name: string, depth: numb
       );
     }
     case 'array':
-      return fc.array(arb(schema.items, ids, name, depth + 1), { maxLength: 4 });
+      return fc.array(field(schema.items, name), { maxLength: 4 });
     case 'string': {
-      const samples = samplesFor(name, ids);
+      const matches = (v: string) => schema.pattern === undefined || new RegExp(schema.pattern).test(v);
+      const samples = samplesFor(name, ids).filter(matches);
       const options: fc.Arbitrary<string>[] = [];
       if (samples.length > 0) options.push(fc.constantFrom(...samples));
       const format = schema.format === undefined ? undefined : formats[schema.format];
@@ -193,19 +205,21 @@ function fairArb(schema: Schema | undefined, ids: Ids, name: string, depth: numb
           // A pattern JavaScript cannot read: the other options still apply.
         }
       }
-      options.push(fc.string({ maxLength: 30 }));
+      if (pure && options.length > 0) return options[0] as fc.Arbitrary<string>;
+      options.push(pure ? fc.constantFrom('a reason given', 'sample') : fc.string({ maxLength: 30 }));
       return fc.oneof(...options);
     }
     case 'integer':
     case 'number': {
-      const min = schema.minimum ?? -1000;
+      const floor = (schema as { exclusiveMinimum?: number }).exclusiveMinimum;
+      const min = schema.minimum ?? (floor !== undefined ? floor + 1 : pure ? 1 : -1000);
       const max = schema.maximum ?? 1000;
       return fc.integer({ min: Math.max(min, -1e9), max: Math.min(max, 1e9) });
     }
     case 'boolean':
       return fc.boolean();
     default:
-      return fc.jsonValue({ maxDepth: 2 });
+      return pure ? fc.constant('sample') : fc.jsonValue({ maxDepth: 2 });
   }
 }
 
@@ -379,30 +393,63 @@ function poison(value: unknown, leaf: unknown, depth = 0): unknown {
   return leaf;
 }
 
-/** One request per sweep value: a fair request for the route, poisoned everywhere with it. */
+/** Values tried in one field at a time, the others fair, so validation of the rest passes. */
+const fieldSweep: readonly unknown[] = ['\u0000', '2147483648', 'a: *nowhere'];
+
+/**
+ * A fair request for the route poisoned with each sweep value everywhere at once, then with each
+ * field sweep value in one parameter, query field or top-level body field at a time.
+ */
 function sweepExamples(route: RouteEntry, ids: Ids): [Raw][] {
   const parts = partsOf(route);
   const [fair] = fc.sample(
     fc.record({
       params: fc.record(
         Object.fromEntries(
-          parts.names.map((p) => [p, fairArb(parts.params[p] ?? { type: 'string' }, ids, p, 0)]),
+          parts.names.map((p) => [p, fairArb(parts.params[p] ?? { type: 'string' }, ids, p, 0, true)]),
         ),
       ),
-      query: parts.query === undefined ? fc.constant({}) : fairArb(parts.query, ids, '', 0),
-      body: fairArb(parts.body, ids, '', 0),
+      query: parts.query === undefined ? fc.constant({}) : fairArb(parts.query, ids, '', 0, true),
+      body: fairArb(parts.body, ids, '', 0, true),
     }),
     { numRuns: 1, seed: 10 },
   );
   if (fair === undefined) return [];
-  return sweep.map((leaf): [Raw] => [
-    {
-      params: Object.fromEntries(parts.names.map((p) => [p, typeof leaf === 'string' ? leaf : String(leaf)])),
-      query: pairsOf(fair.query).map(([k]) => [k, typeof leaf === 'string' ? leaf : String(leaf)] as const),
-      headers: {},
-      ...(parts.write ? { body: { value: poison(fair.body, leaf) } } : {}),
-    },
-  ]);
+  const text = (leaf: unknown) => (typeof leaf === 'string' ? leaf : String(leaf));
+  const query = pairsOf(fair.query);
+  const body = fair.body;
+  const everywhere = sweep.map((leaf): Raw => ({
+    params: Object.fromEntries(parts.names.map((p) => [p, text(leaf)])),
+    query: query.map(([k]) => [k, text(leaf)] as const),
+    headers: {},
+    ...(parts.write ? { body: { value: poison(body, leaf) } } : {}),
+  }));
+  const fairRaw: Raw = {
+    params: fair.params,
+    query,
+    headers: {},
+    ...(parts.write ? { body: { value: body } } : {}),
+  };
+  const oneField = fieldSweep.flatMap((leaf): Raw[] => {
+    // A number field gets the number, so a JSON schema's type check does not stop it first.
+    const inBody = (v: unknown) => poison(v, typeof v === 'number' && leaf === '2147483648' ? 2 ** 31 : leaf);
+    const fields =
+      parts.write && body !== null && typeof body === 'object' && !Array.isArray(body)
+        ? Object.keys(body)
+        : [];
+    return [
+      ...parts.names.map((p) => ({ ...fairRaw, params: { ...fair.params, [p]: leaf } })),
+      ...query.map((_, i) => ({
+        ...fairRaw,
+        query: query.map(([k, v], j) => [k, i === j ? leaf : v] as const),
+      })),
+      ...fields.map((k) => ({
+        ...fairRaw,
+        body: { value: { ...(body as object), [k]: inBody((body as Record<string, unknown>)[k]) } },
+      })),
+    ];
+  });
+  return [...everywhere, ...oneField].map((raw): [Raw] => [raw]);
 }
 
 function injectOf(route: RouteEntry, raw: Raw): InjectOptions {
@@ -484,6 +531,7 @@ for (const dialect of await dialects()) {
           route.access.kind === 'public'
             ? callers.filter((c) => !c.signedIn)
             : callers.filter((c) => c.signedIn);
+        const examples = sweepExamples(route, ids);
         for (const caller of who) {
           const details = await fc.check(
             fc.asyncProperty(requestArb(route, ids), async (raw) => {
@@ -499,7 +547,8 @@ for (const dialect of await dialects()) {
                 return true;
               return res.statusCode < 500;
             }),
-            { numRuns: RUNS, endOnFailure: true, examples: sweepExamples(route, ids) },
+            // Examples count in numRuns: the sweep first, then RUNS random requests.
+            { numRuns: examples.length + RUNS, endOnFailure: true, examples },
           );
           if (details.failed) {
             const example = JSON.stringify(
