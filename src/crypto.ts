@@ -1,5 +1,6 @@
 /** Small cryptographic helpers over node:crypto, shared by every feature. */
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AppError } from './errors.js';
 
 /** Derives a 32-byte key for one use from the root secret, so one leaked key cannot serve another use. */
 export function deriveKey(secret: Buffer, label: string): Buffer {
@@ -28,16 +29,32 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 /**
+ * How deep canonical JSON goes: far past any input Steward accepts (bodies stop at 64 levels,
+ * see bounded-json.ts), well short of the stack, so a value that slipped past validation is
+ * refused by name instead of overflowing.
+ */
+export const CANONICAL_MAX_DEPTH = 256;
+
+/**
  * Deterministic JSON: object keys sorted, no whitespace. Used wherever a hash must not depend on
  * key order (audit entries, content hashes).
  */
 export function canonicalJson(value: unknown): string {
+  return canonical(value, 0);
+}
+
+function canonical(value: unknown, depth: number): string {
   if (value === null || typeof value !== 'object') {
     return JSON.stringify(value ?? null);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (depth >= CANONICAL_MAX_DEPTH)
+    throw new AppError(
+      'validation_failed',
+      `A value nests deeper than ${CANONICAL_MAX_DEPTH} levels of objects and arrays, the most Steward records.`,
+    );
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, depth + 1)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v, depth + 1)}`).join(',')}}`;
 }

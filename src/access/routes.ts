@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { SESSION_COOKIE, actorOf, guard } from '../server/auth.js';
+import { SESSION_COOKIE, actorOf, guard, operatorGuard } from '../server/auth.js';
 import {
   createApiKey,
   createApiKeyInput,
@@ -39,7 +39,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsync {
           body: z.strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
           response: { 200: sessionBody },
         },
-        config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+        config: { public: 'signing in', rateLimit: { max: 10, timeWindow: '1 minute' } },
       },
       async (request, reply) => {
         const result = await signIn(ctx, request.body.email, request.body.password);
@@ -66,7 +66,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsync {
       '/session',
       {
         schema: { tags: ['access'], summary: 'The signed-in operator', response: { 200: sessionBody } },
-        onRequest: guard(),
+        onRequest: operatorGuard(),
       },
       async (request) => {
         const actor = actorOf(request);
@@ -84,7 +84,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.delete(
       '/session',
-      { schema: { tags: ['access'], summary: 'Sign out' }, onRequest: guard() },
+      { schema: { tags: ['access'], summary: 'Sign out' }, onRequest: operatorGuard() },
       async (request, reply) => {
         if (request.sessionToken !== undefined) await signOut(ctx, actorOf(request), request.sessionToken);
         void reply.clearCookie(SESSION_COOKIE, { path: '/' });

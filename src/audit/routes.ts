@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { guard } from '../server/auth.js';
+import { MAX_STORED_INTEGER } from '../store/database.js';
 import { verifyLedger } from './ledger.js';
 
 export function auditRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -34,7 +35,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsync {
           tags: ['audit'],
           summary: 'Audit entries, newest first',
           querystring: z.strictObject({
-            before: z.coerce.number().int().positive().optional(),
+            before: z.coerce.number().int().positive().max(MAX_STORED_INTEGER).optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
             action: z.string().max(100).optional(),
           }),

@@ -24,6 +24,7 @@ import { addDuration } from '../time.js';
 import { consentedPurposes, recordConsentEvents } from '../consent/ledger.js';
 import { stoppedPurposes } from '../rights/object-processing.js';
 import { seal } from './sealed.js';
+import { FREE_FORM_LIMITS, boundedJson } from '../bounded-json.js';
 
 /** Sources whose data the person did not give us themselves: Art. 14 notice is owed. */
 export const indirectSourceTypes: ReadonlySet<string> = new Set([
@@ -58,7 +59,11 @@ export const captureInput = z.strictObject({
   source: z.string().min(1).max(100),
   collectionPoint: z.string().max(100).optional(),
   legalBasis: z.enum(legalBases).optional().describe('If given, must be the basis the declaration sets'),
-  data: z.record(z.string(), z.unknown()).default({}),
+  data: boundedJson(z.record(z.string(), z.unknown()))
+    .default({})
+    .describe(
+      `Free-form fields; at most ${FREE_FORM_LIMITS.depth} levels deep, ${FREE_FORM_LIMITS.entries} fields and items, texts of ${FREE_FORM_LIMITS.textLength} characters`,
+    ),
   statedAge: z.number().int().min(0).max(150).optional(),
   birthDate: z.iso.date({ message: 'must be a date written YYYY-MM-DD' }).optional(),
   collectedAt: z.iso.datetime({ message: 'must be an ISO 8601 date-time', offset: true }).optional(),

@@ -27,6 +27,7 @@ import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
 import type { ErrorCode, ErrorDetail } from '../errors.js';
 import { AppError, notInForce } from '../errors.js';
+import { MAX_JSON_DEPTH, jsonTextTooDeep } from '../bounded-json.js';
 import { transaction } from '../store/transaction.js';
 import type { CaptureInput } from './capture-record.js';
 import { captureInput, captureRecord } from './capture-record.js';
@@ -211,6 +212,10 @@ async function* jsonRows(stream: ReadStream, position: Position): AsyncGenerator
       position.bytes += Buffer.byteLength(text) + 1; // the line break: CRLF counts one byte short
       const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
       if (trimmed === '') continue;
+      if (jsonTextTooDeep(trimmed)) {
+        yield { line, fields: {}, error: `nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays` };
+        continue;
+      }
       let value: unknown;
       try {
         value = JSON.parse(trimmed);
@@ -337,6 +342,8 @@ export function toCaptureInput(
         else problems.push({ path: name, message: 'must be a whole number of years' });
       } else if (key === 'birth_date') raw['birthDate'] = text;
       else if (isConsentColumn(key)) problems.push({ path: name, message: NO_CONSENT });
+      else if (name.trim() === '__proto__')
+        problems.push({ path: name, message: 'is not a usable column name' });
       else data[name.trim()] = value;
     }
     raw['subject'] = { identifiers, ...(jurisdiction !== undefined ? { jurisdiction } : {}) };

@@ -4,19 +4,37 @@
  * stay readable with the key they name.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { MAX_JSON_DEPTH } from '../bounded-json.js';
+import { AppError } from '../errors.js';
 
 const VERSION = 'k1';
 
 export function seal(key: Buffer, value: unknown): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+  const body = Buffer.concat([cipher.update(jsonOf(value), 'utf8'), cipher.final()]);
   return [
     VERSION,
     iv.toString('base64url'),
     cipher.getAuthTag().toString('base64url'),
     body.toString('base64url'),
   ].join('.');
+}
+
+/**
+ * `JSON.stringify` recurses: what reaches it is bounded at validation (bounded-json.ts), and a
+ * value that still nests too deep for it is refused by name rather than answered with a 500.
+ */
+function jsonOf(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new AppError('validation_failed', 'The data nests too deep to be stored.', [
+        { path: 'data', message: `nests too deep: keep it within ${MAX_JSON_DEPTH} levels` },
+      ]);
+    throw error;
+  }
 }
 
 export function unseal(key: Buffer, sealed: string): unknown {

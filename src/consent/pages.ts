@@ -53,6 +53,8 @@ const MULTIPART_LIMIT = 64 * 1024;
 const LINK_DAYS = 30;
 /** Preference links emailed to one address per hour, whoever asks: the form cannot flood an inbox. */
 const LINKS_PER_ADDRESS_PER_HOUR = 3;
+/** Every page here is a person's own: the signed link we sent them is the key, or it asks for one. */
+const linkPage = { public: "a person's own page: the signed link in their message is the key" };
 
 // ---------------------------------------------------------------------------------------------
 // Small pure helpers
@@ -627,7 +629,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       return { active, communication, address: await addressOf(payload.i) };
     };
 
-    app.get('/u/*', { schema: { hide: true } }, async (request, reply) => {
+    app.get('/u/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
       const t = pageText[lang];
       const token = wildcard(request);
@@ -664,7 +666,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       );
     });
 
-    app.post('/u/*', { schema: { hide: true } }, async (request, reply) => {
+    app.post('/u/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
       const t = pageText[lang];
       const token = wildcard(request);
@@ -703,7 +705,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
 
     // --- Double opt-in confirmation -----------------------------------------------------------
 
-    app.get('/confirm/*', { schema: { hide: true } }, async (request, reply) => {
+    app.get('/confirm/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
       const t = pageText[lang];
       const token = wildcard(request);
@@ -741,7 +743,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       );
     });
 
-    app.post('/confirm/*', { schema: { hide: true } }, async (request, reply) => {
+    app.post('/confirm/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
       const t = pageText[lang];
       const token = wildcard(request);
@@ -779,7 +781,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         `<form method="post" action="${escapeHtml(withLang(`/preferences/${token}`, lang))}"><div class="actions"><button type="submit" name="action" value="resend">${escapeHtml(pageText[lang].freshLinkButton)}</button></div></form>`,
       );
 
-    app.get('/preferences/*', { schema: { hide: true } }, async (request, reply) => {
+    app.get('/preferences/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
       const token = wildcard(request);
       const verified = verify('preferences', token);
@@ -800,7 +802,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       );
     });
 
-    app.post('/preferences/*', { schema: { hide: true } }, async (request, reply) => {
+    app.post('/preferences/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
       const t = pageText[lang];
       const token = wildcard(request);
@@ -842,7 +844,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
 
     // --- A link to the preference centre by email ---------------------------------------------
 
-    app.get('/preferences', { schema: { hide: true } }, async (request, reply) => {
+    app.get('/preferences', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
       const asked = formField(request.query, 'declaration');
       if (asked !== undefined && ctx.policies.get(asked) === undefined)
@@ -855,7 +857,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
 
     app.post(
       '/preferences',
-      { schema: { hide: true }, config: { rateLimit: { max: 5, timeWindow: '1 minute' } } },
+      { schema: { hide: true }, config: { ...linkPage, rateLimit: { max: 5, timeWindow: '1 minute' } } },
       async (request, reply) => {
         const lang = langOf(request);
         const t = pageText[lang];

@@ -11,7 +11,10 @@ export function trackingRoutes(ctx: AppContext): FastifyPluginAsync {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/t/:token',
-      { schema: { hide: true, params: z.object({ token: z.string().max(4096) }) } },
+      {
+        schema: { hide: true, params: z.object({ token: z.string().max(4096) }) },
+        config: { public: 'a link in a message: the signed token is the key' },
+      },
       async (request, reply) => {
         const result = await recordClick(ctx, request.params.token);
         if (!result.ok) throw new AppError('invalid_token', 'This link is not valid.');

@@ -45,6 +45,8 @@ const MAX_QUERY = 200;
 const MAX_NAME = 200;
 const MAX_MESSAGE = 5000;
 const formLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+/** The example shop's pages: what any visitor of a website sees. */
+const demo = { public: "the example shop's pages, as any visitor sees them" };
 
 /**
  * Captures contact-form records. Capture needs `subjects:write`, which the public does not hold:
@@ -578,45 +580,45 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
 
     app.get(
       '/',
-      { schema: { hide: true } },
+      { schema: { hide: true }, config: demo },
       page('/', (_request, reply, lang, active) => home(reply, lang, active)),
     );
     app.get(
       '/products',
-      { schema: { hide: true } },
+      { schema: { hide: true }, config: demo },
       page('/products', (request, reply, lang, active) =>
         products(reply, lang, active, query(request, 'view') === 'compare'),
       ),
     );
     app.get(
       '/search',
-      { schema: { hide: true } },
+      { schema: { hide: true }, config: demo },
       page('/search', (request, reply, lang, active) => search(reply, lang, active, query(request, 'q'))),
     );
     app.get(
       '/newsletter',
-      { schema: { hide: true } },
+      { schema: { hide: true }, config: demo },
       page('/newsletter', (_request, reply, lang, active) =>
         newsletterForm(reply, lang, active, () => undefined, {}),
       ),
     );
-    app.post('/newsletter', { schema: { hide: true }, config: formLimit }, signUp);
+    app.post('/newsletter', { schema: { hide: true }, config: { ...formLimit, ...demo } }, signUp);
     app.get(
       '/contact',
-      { schema: { hide: true } },
+      { schema: { hide: true }, config: demo },
       page('/contact', (_request, reply, lang, active) =>
         contactForm(reply, lang, active, () => undefined, {}),
       ),
     );
-    app.post('/contact', { schema: { hide: true }, config: formLimit }, sendMessage);
+    app.post('/contact', { schema: { hide: true }, config: { ...formLimit, ...demo } }, sendMessage);
 
-    app.get(MARKETING_TAG_PATH, { schema: { hide: true } }, async (_request, reply) =>
+    app.get(MARKETING_TAG_PATH, { schema: { hide: true }, config: demo }, async (_request, reply) =>
       reply
         .type('text/javascript; charset=utf-8')
         .header('cache-control', 'public, max-age=300')
         .send(marketingTag),
     );
-    app.get(DOWNLOAD_PATH, { schema: { hide: true } }, async (_request, reply) => {
+    app.get(DOWNLOAD_PATH, { schema: { hide: true }, config: demo }, async (_request, reply) => {
       const active = activeOf();
       const company = active === undefined ? 'Example Company' : orgOf(active);
       const lines = [

@@ -83,7 +83,24 @@ export function lintSource(source: string): LintResult {
     }
     return undefined;
   };
-  const raw: unknown = doc.toJS();
+  // Aliases are resolved only here: an alias to no anchor, or one that expands past the YAML
+  // library's limit (a "billion laughs" document), throws.
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    return {
+      issues: [
+        {
+          code: 'yaml.syntax',
+          severity: 'error',
+          path: '',
+          message: error instanceof Error ? error.message : String(error),
+          hint: 'Define each anchor (&name) before its alias (*name), and use aliases sparingly.',
+        },
+      ],
+    };
+  }
   const parsed = declarationSchema.safeParse(raw);
   if (!parsed.success) {
     return { issues: parsed.error.issues.map((issue) => schemaIssue(issue, lineOf)) };

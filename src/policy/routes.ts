@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { actorRef } from '../access/actor.js';
 import type { AppContext } from '../context.js';
 import { actorOf, guard } from '../server/auth.js';
+import { MAX_STORED_INTEGER } from '../store/database.js';
 import { escapeHtml, htmlPage } from './html.js';
 import { lintSource } from './lint.js';
 import { PolicyModel } from './model.js';
@@ -19,10 +20,13 @@ const idParam = z.object({
     .regex(/^[a-z][a-z0-9_-]*$/, 'must be a declaration id')
     .max(100),
 });
-const versionParams = idParam.extend({ number: z.coerce.number().int().positive() });
+const versionNumber = z.coerce.number().int().positive().max(MAX_STORED_INTEGER);
+const versionParams = idParam.extend({ number: versionNumber });
 
 const noticeUrl = (id: string) => `/privacy/${id}`;
 const versionUrl = (id: string, n: number) => `/privacy/${id}/versions/${n}`;
+/** The published notices are for everyone to read. */
+const notice = { public: 'the published privacy notices, for everyone to read' };
 
 /** The declarations API under /api/v1. */
 export function policyRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -31,7 +35,10 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get(
       '/declarations/schema',
-      { schema: { tags: ['declarations'], summary: 'JSON Schema of the declaration format' } },
+      {
+        schema: { tags: ['declarations'], summary: 'JSON Schema of the declaration format' },
+        config: { public: 'the format of a declaration, for editors; no declaration in it' },
+      },
       () => declarationJsonSchema(),
     );
 
@@ -149,8 +156,8 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'What changed between two versions',
           params: idParam,
           querystring: z.strictObject({
-            from: z.coerce.number().int().positive(),
-            to: z.coerce.number().int().positive(),
+            from: versionNumber,
+            to: versionNumber,
           }),
         },
         onRequest: guard('policy:read'),
@@ -233,7 +240,7 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
     const contentType = (format: 'html' | 'md') =>
       format === 'md' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8';
 
-    app.get('/privacy', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/privacy', { schema: { hide: true }, config: notice }, async (_request, reply) => {
       await ctx.policies.refresh();
       const items = ctx.policies
         .list()
@@ -254,7 +261,7 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get(
       '/privacy/:id',
-      { schema: { hide: true, params: idParam, querystring: formatQuery } },
+      { schema: { hide: true, params: idParam, querystring: formatQuery }, config: notice },
       async (request, reply) => {
         const text = await render(
           request.params.id,
@@ -266,29 +273,33 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     );
 
-    app.get('/privacy/:id/versions', { schema: { hide: true, params: idParam } }, async (request, reply) => {
-      const versions = await listVersions(ctx.store, request.params.id);
-      if (versions.length === 0) await getVersion(ctx.store, request.params.id);
-      const rows = versions
-        .map(
-          (v) =>
-            `<tr><td><a href="${versionUrl(v.declarationId, v.number)}">${v.number}</a></td><td>${escapeHtml(v.version)}</td><td>${escapeHtml(v.effectiveDate)}</td><td><code>${v.contentHash.slice(0, 12)}</code></td><td><a href="${versionUrl(v.declarationId, v.number)}/source">YAML</a></td></tr>`,
-        )
-        .join('');
-      const table = `<table><thead><tr><th scope="col">No.</th><th scope="col">Version</th><th scope="col">In force from</th><th scope="col">Content hash</th><th scope="col">Source</th></tr></thead><tbody>${rows}</tbody></table>`;
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          page(
-            `Versions of ${request.params.id}`,
-            `<h1>Published versions of ${escapeHtml(request.params.id)}</h1>${table}`,
-          ),
-        );
-    });
+    app.get(
+      '/privacy/:id/versions',
+      { schema: { hide: true, params: idParam }, config: notice },
+      async (request, reply) => {
+        const versions = await listVersions(ctx.store, request.params.id);
+        if (versions.length === 0) await getVersion(ctx.store, request.params.id);
+        const rows = versions
+          .map(
+            (v) =>
+              `<tr><td><a href="${versionUrl(v.declarationId, v.number)}">${v.number}</a></td><td>${escapeHtml(v.version)}</td><td>${escapeHtml(v.effectiveDate)}</td><td><code>${v.contentHash.slice(0, 12)}</code></td><td><a href="${versionUrl(v.declarationId, v.number)}/source">YAML</a></td></tr>`,
+          )
+          .join('');
+        const table = `<table><thead><tr><th scope="col">No.</th><th scope="col">Version</th><th scope="col">In force from</th><th scope="col">Content hash</th><th scope="col">Source</th></tr></thead><tbody>${rows}</tbody></table>`;
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(
+            page(
+              `Versions of ${request.params.id}`,
+              `<h1>Published versions of ${escapeHtml(request.params.id)}</h1>${table}`,
+            ),
+          );
+      },
+    );
 
     app.get(
       '/privacy/:id/versions/:number',
-      { schema: { hide: true, params: versionParams, querystring: formatQuery } },
+      { schema: { hide: true, params: versionParams, querystring: formatQuery }, config: notice },
       async (request, reply) => {
         const text = await render(
           request.params.id,
@@ -302,7 +313,7 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get(
       '/privacy/:id/versions/:number/source',
-      { schema: { hide: true, params: versionParams } },
+      { schema: { hide: true, params: versionParams }, config: notice },
       async (request, reply) => {
         const stored = await getVersion(ctx.store, request.params.id, request.params.number);
         return reply

@@ -39,6 +39,8 @@ import { enterCode, requesterView, resendCode, withdrawByRequester } from './wor
 
 const RECTIFICATION_ROWS = 3;
 const formLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+/** The privacy centre's pages: the request's access key or the result link is the requester's key. */
+const centre = { public: 'the privacy centre: the access key or the result link is the key' };
 
 /**
  * Copies the access key from the link's fragment into the forms, then drops the fragment from
@@ -549,59 +551,66 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       void reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow');
     });
 
-    app.get(scriptPath, { schema: { hide: true } }, async (_request, reply) =>
+    app.get(scriptPath, { schema: { hide: true }, config: centre }, async (_request, reply) =>
       reply
         .type('text/javascript; charset=utf-8')
         .header('cache-control', 'public, max-age=31536000, immutable')
         .send(script),
     );
 
-    app.get('/privacy-centre', { schema: { hide: true } }, async (request, reply) =>
+    app.get('/privacy-centre', { schema: { hide: true }, config: centre }, async (request, reply) =>
       requestForm(reply, langOf(request), emptyForm),
     );
 
-    app.post('/privacy-centre', { schema: { hide: true }, config: formLimit }, async (request, reply) => {
-      const lang = langOf(request);
-      const t = centreText[lang];
-      const values = fieldsOf(request.body);
-      const read = readForm(values, t);
-      if ('errors' in read) return requestForm(reply, lang, { values, errors: read.errors }, 400);
-      let receipt;
-      try {
-        receipt = await submitRequest(ctx, 'public', {
-          ...read.input,
-          channel: 'privacy_centre',
-          language: lang,
-        });
-      } catch (error) {
-        if (!(error instanceof AppError) || !['validation_failed', 'not_declared'].includes(error.code))
-          throw error;
-        const errors: FieldErrors = {};
-        for (const d of error.details.length > 0
-          ? error.details
-          : [{ path: 'details', message: error.message }])
-          errors[fieldOfPath(d.path)] ??= d.message;
-        return requestForm(reply, lang, { values, errors }, error.code === 'not_declared' ? 422 : 400);
-      }
-      const active = ctx.policies.get(read.input.declarationId);
-      const id = encodeURIComponent(receipt.id);
-      const content = [
-        `<div class="status" role="status"><p>${escapeHtml(t.sentLead(receipt.reference))}</p></div>`,
-        receipt.next === 'routed_to_provider' && receipt.provider
-          ? `<p>${escapeHtml(t.routedLead(receipt.provider.name))}</p>${receipt.provider.contact ? `<p>${escapeHtml(receipt.provider.contact)}</p>` : ''}`
-          : `<p>${escapeHtml(receipt.next === 'enter_code' ? t.sentCode : t.sentWait)}</p>`,
-        `<dl><div><dt>${escapeHtml(t.deadlineTerm)}</dt><dd>${escapeHtml(dateText(receipt.dueAt, lang))}</dd></div></dl>`,
-        receipt.next === 'enter_code'
-          ? codeEntry(t, escapeHtml(withLang(`/privacy-centre/requests/${id}`, lang)), receipt.accessToken) +
-            `<p class="hint">${escapeHtml(t.keepLink)}</p>`
-          : '',
-      ].join('\n');
-      return page(reply, lang, 201, t.sentTitle, content, active === undefined ? {} : { active });
-    });
+    app.post(
+      '/privacy-centre',
+      { schema: { hide: true }, config: { ...formLimit, ...centre } },
+      async (request, reply) => {
+        const lang = langOf(request);
+        const t = centreText[lang];
+        const values = fieldsOf(request.body);
+        const read = readForm(values, t);
+        if ('errors' in read) return requestForm(reply, lang, { values, errors: read.errors }, 400);
+        let receipt;
+        try {
+          receipt = await submitRequest(ctx, 'public', {
+            ...read.input,
+            channel: 'privacy_centre',
+            language: lang,
+          });
+        } catch (error) {
+          if (!(error instanceof AppError) || !['validation_failed', 'not_declared'].includes(error.code))
+            throw error;
+          const errors: FieldErrors = {};
+          for (const d of error.details.length > 0
+            ? error.details
+            : [{ path: 'details', message: error.message }])
+            errors[fieldOfPath(d.path)] ??= d.message;
+          return requestForm(reply, lang, { values, errors }, error.code === 'not_declared' ? 422 : 400);
+        }
+        const active = ctx.policies.get(read.input.declarationId);
+        const id = encodeURIComponent(receipt.id);
+        const content = [
+          `<div class="status" role="status"><p>${escapeHtml(t.sentLead(receipt.reference))}</p></div>`,
+          receipt.next === 'routed_to_provider' && receipt.provider
+            ? `<p>${escapeHtml(t.routedLead(receipt.provider.name))}</p>${receipt.provider.contact ? `<p>${escapeHtml(receipt.provider.contact)}</p>` : ''}`
+            : `<p>${escapeHtml(receipt.next === 'enter_code' ? t.sentCode : t.sentWait)}</p>`,
+          `<dl><div><dt>${escapeHtml(t.deadlineTerm)}</dt><dd>${escapeHtml(dateText(receipt.dueAt, lang))}</dd></div></dl>`,
+          receipt.next === 'enter_code'
+            ? codeEntry(
+                t,
+                escapeHtml(withLang(`/privacy-centre/requests/${id}`, lang)),
+                receipt.accessToken,
+              ) + `<p class="hint">${escapeHtml(t.keepLink)}</p>`
+            : '',
+        ].join('\n');
+        return page(reply, lang, 201, t.sentTitle, content, active === undefined ? {} : { active });
+      },
+    );
 
     app.get<{ Params: { id: string } }>(
       '/privacy-centre/requests/:id',
-      { schema: { hide: true } },
+      { schema: { hide: true }, config: centre },
       async (request, reply) => {
         const lang = langOf(request);
         const t = centreText[lang];
@@ -627,7 +636,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
 
     app.post<{ Params: { id: string } }>(
       '/privacy-centre/requests/:id',
-      { schema: { hide: true }, config: formLimit },
+      { schema: { hide: true }, config: { ...formLimit, ...centre } },
       async (request, reply) => {
         const lang = langOf(request);
         const t = centreText[lang];
@@ -675,13 +684,13 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { token: string } }>(
       '/privacy-centre/results/:token',
-      { schema: { hide: true } },
+      { schema: { hide: true }, config: centre },
       async (request, reply) => resultPage(reply, langOf(request), request.params.token),
     );
 
     app.post<{ Params: { token: string } }>(
       '/privacy-centre/results/:token',
-      { schema: { hide: true }, config: formLimit },
+      { schema: { hide: true }, config: { ...formLimit, ...centre } },
       async (request, reply) => {
         const lang = langOf(request);
         const t = centreText[lang];

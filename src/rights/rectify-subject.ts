@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
+import { boundedJson } from '../bounded-json.js';
 import { seal, unseal } from '../capture/sealed.js';
 import { markSuppressionChange, suppressAddress } from '../consent/changes.js';
 import type { AppContext } from '../context.js';
@@ -32,7 +33,7 @@ export const rectifyRecordInput = z
   .strictObject({
     recordId: z.uuid('must be a record id'),
     /** Fields to set, with their corrected values. */
-    set: z.record(fieldName, z.unknown()).default({}),
+    set: boundedJson(z.record(fieldName, z.unknown())).default({}),
     /** Fields to remove (wrong data with no correct value). */
     unset: z.array(fieldName).max(100).default([]),
     requestId: z.string().min(1).max(100).optional(),

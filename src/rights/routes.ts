@@ -74,7 +74,9 @@ export function zipDelivery(reply: FastifyReply): Delivery {
 
 const idParams = z.strictObject({ id: z.string().min(1).max(100) });
 const tokenBody = z.strictObject({ token: z.string().min(10).max(200) });
-const publicLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+/** The requester's endpoints: the request's access token or the result link is their key. */
+const requester = { public: "the requester's own request: its access token or result link is the key" };
+const publicLimit = { ...requester, rateLimit: { max: 20, timeWindow: '1 minute' } };
 
 export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (fastify) => {
@@ -89,8 +91,8 @@ export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'Open a request: from an integrated system (api), or on behalf of a letter, email or call',
           body: submitRequestInput,
         },
-        // The channel decides the permission (see submitRequest).
-        onRequest: guard(),
+        // The channel decides which of the two it needs (see submitRequest).
+        onRequest: guard(['requests:submit', 'requests:manage']),
       },
       async (request, reply) =>
         reply.code(201).send(await submitRequest(ctx, actorOf(request), request.body)),
@@ -269,7 +271,7 @@ export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
       '/privacy-centre/requests/:id/resend',
       {
         schema: { tags: ['privacy centre'], summary: 'Send a fresh code', params: idParams, body: tokenBody },
-        config: { rateLimit: { max: 3, timeWindow: '10 minutes' } },
+        config: { ...requester, rateLimit: { max: 3, timeWindow: '10 minutes' } },
       },
       async (request, reply) => {
         await resendCode(ctx, { requestId: request.params.id, token: request.body.token });
@@ -285,7 +287,7 @@ export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'Send a code to the verified address before collecting a result',
           params: resultParams,
         },
-        config: { rateLimit: { max: 3, timeWindow: '10 minutes' } },
+        config: { ...requester, rateLimit: { max: 3, timeWindow: '10 minutes' } },
       },
       async (request, reply) => {
         await requestResultCode(ctx, request.params.token);

@@ -33,7 +33,8 @@ import { governanceRoutes } from '../governance/routes.js';
 import { noticeRoutes, policyRoutes } from '../policy/routes.js';
 import { ping } from '../store/database.js';
 import { subjectRoutes } from '../subjects/routes.js';
-import { registerAuth } from './auth.js';
+import { publicPlugin, registerAuth } from './auth.js';
+import { boundedJsonParser, registerInputChecks } from './input.js';
 import { errorHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
 
@@ -49,6 +50,10 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: ctx.config.trustedProxies.length > 0 ? [...ctx.config.trustedProxies] : false,
     https,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  // JSON bodies are refused past MAX_JSON_DEPTH before they are parsed; child plugins inherit this.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(app));
+  registerInputChecks(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -97,10 +102,19 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await app.register(
+    publicPlugin('the API documentation: describes the API, holds no data', (docs) =>
+      docs.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true }),
+    ),
+  );
+  app.get(
+    '/api/openapi.json',
+    { schema: { hide: true }, config: { public: 'the API description, no data' } },
+    () => app.swagger(),
+  );
 
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+  const health = { public: 'load balancers probe it: database reachable, number of declarations' };
+  app.get('/healthz', { schema: { hide: true }, config: health }, async (_request, reply) => {
     try {
       await ping(ctx.store);
       return { status: 'ok', database: ctx.store.dialect, declarations: ctx.policies.list().length };
@@ -133,10 +147,15 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(drpRoutes(ctx));
 
   const consoleDir = join(packageRoot, 'dist/console');
+  const consoleReason = 'the console application itself; its data comes from the guarded API';
   if (existsSync(join(consoleDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: consoleDir, prefix: '/console/', redirect: true });
+    await app.register(
+      publicPlugin(consoleReason, (files) =>
+        files.register(fastifyStatic, { root: consoleDir, prefix: '/console/', redirect: true }),
+      ),
+    );
   } else {
-    app.get('/console/', (_request, reply) =>
+    app.get('/console/', { config: { public: consoleReason } }, (_request, reply) =>
       reply.code(503).type('text/plain').send('The console is not built: run `npm run build`.'),
     );
   }

@@ -16,6 +16,12 @@ import { tenantGuard } from './tenant-guard.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/**
+ * The largest value an `integer` column holds on both dialects (PostgreSQL's is 32-bit): numbers
+ * from input that are compared with such a column are bounded by it, or PostgreSQL refuses the query.
+ */
+export const MAX_STORED_INTEGER = 2_147_483_647;
+
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;

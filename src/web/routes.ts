@@ -8,12 +8,15 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError, notInForce } from '../errors.js';
+import { boundedJsonParser } from '../server/input.js';
 import { bannerConfig } from './banner-config.js';
 import { recordBannerChoice } from './choices.js';
 import { openCountryLookup } from './country.js';
 import { ingestBatch } from './ingest.js';
 
 const BATCH_BYTES = 64 * 1024;
+/** Any website visitor's browser calls these; the consent token in the body says what it may do. */
+const site = { public: "the browser script on the website: a visitor's consent token is in the body" };
 
 /** The script is built on first request: processes that never serve it never load esbuild. */
 const browserScript = async () => (await import('./script-bundle.js')).buildBrowserScript();
@@ -33,17 +36,11 @@ export function webRoutes(ctx: AppContext): FastifyPluginAsync {
     const country = await openCountryLookup(ctx.config.geoipDb);
     const trusted = ctx.config.trustedProxies.length > 0;
 
-    app.removeContentTypeParser('text/plain');
+    app.removeContentTypeParser(['text/plain', 'application/json']);
     app.addContentTypeParser(
       ['text/plain', 'application/json'],
       { parseAs: 'string', bodyLimit: BATCH_BYTES },
-      (_request, body, done) => {
-        try {
-          done(null, JSON.parse(body as string));
-        } catch {
-          done(new AppError('invalid_json', 'The body is not valid JSON.'));
-        }
-      },
+      boundedJsonParser(app),
     );
     app.addHook('onRequest', async (request, reply) => {
       void reply
@@ -59,11 +56,13 @@ export function webRoutes(ctx: AppContext): FastifyPluginAsync {
         );
     });
 
-    app.options('/web/v1/*', { schema: { hide: true } }, async (_request, reply) => reply.code(204).send());
+    app.options('/web/v1/*', { schema: { hide: true }, config: site }, async (_request, reply) =>
+      reply.code(204).send(),
+    );
 
     app.get<{ Params: { declarationId: string } }>(
       '/web/v1/config/:declarationId',
-      { schema: { hide: true } },
+      { schema: { hide: true }, config: site },
       async (request, reply) => {
         const active = ctx.policies.get(request.params.declarationId);
         if (active === undefined) throw notInForce(request.params.declarationId);
@@ -75,7 +74,7 @@ export function webRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post(
       '/web/v1/consent',
-      { schema: { hide: true }, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
+      { schema: { hide: true }, config: { ...site, rateLimit: { max: 60, timeWindow: '1 minute' } } },
       async (request, reply) => {
         const userAgent = request.headers['user-agent'];
         const answer = await recordBannerChoice(ctx, request.body as never, {
@@ -87,24 +86,28 @@ export function webRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     );
 
-    app.post('/web/v1/events', { schema: { hide: true }, bodyLimit: BATCH_BYTES }, async (request, reply) => {
-      const userAgent = request.headers['user-agent'];
-      const result = await ingestBatch(
-        ctx,
-        request.body,
-        { ip: request.ip, ...(userAgent ? { userAgent } : {}) },
-        country,
-      );
-      return reply.code(202).send(result);
-    });
+    app.post(
+      '/web/v1/events',
+      { schema: { hide: true }, config: site, bodyLimit: BATCH_BYTES },
+      async (request, reply) => {
+        const userAgent = request.headers['user-agent'];
+        const result = await ingestBatch(
+          ctx,
+          request.body,
+          { ip: request.ip, ...(userAgent ? { userAgent } : {}) },
+          country,
+        );
+        return reply.code(202).send(result);
+      },
+    );
 
-    app.get('/web/v1/steward.js', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/web/v1/steward.js', { schema: { hide: true }, config: site }, async (_request, reply) => {
       const { hash } = await browserScript();
       return reply.header('cache-control', 'public, max-age=300').redirect(`/web/v1/steward-${hash}.js`);
     });
     app.get<{ Params: { hash: string } }>(
       '/web/v1/steward-:hash.js',
-      { schema: { hide: true } },
+      { schema: { hide: true }, config: site },
       async (request, reply) => {
         const script = await browserScript();
         if (request.params.hash !== script.hash)

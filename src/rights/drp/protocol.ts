@@ -12,6 +12,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey, verify } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, jsonTextTooDeep } from '../../bounded-json.js';
 
 export const DRP_VERSION = '1.0';
 
@@ -86,7 +87,7 @@ export function verifyKeyObject(base64: string): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
 }
 
-export type OpenFailure = 'not_base64' | 'bad_signature' | 'not_json';
+export type OpenFailure = 'not_base64' | 'bad_signature' | 'not_json' | 'too_deep';
 export type Opened =
   | { readonly ok: true; readonly message: Record<string, unknown> }
   | { readonly ok: false; readonly failure: OpenFailure };
@@ -110,9 +111,12 @@ export function openSigned(body: unknown, key: KeyObject): Opened {
   const signature = bytes.subarray(0, ED25519_SIGNATURE_BYTES);
   const message = bytes.subarray(ED25519_SIGNATURE_BYTES);
   if (!verify(null, message, key, signature)) return { ok: false, failure: 'bad_signature' };
+  const text = message.toString('utf8');
+  // Bounded like every JSON body: the message is stored and serialised again later.
+  if (jsonTextTooDeep(text)) return { ok: false, failure: 'too_deep' };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(message.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     return { ok: false, failure: 'not_json' };
   }
@@ -174,6 +178,7 @@ export const failureMessages: Record<OpenFailure | EnvelopeFailure, string> = {
   not_base64: 'The body is not base64: send base64(signature ‖ JSON) as text/plain.',
   bad_signature: 'The signature does not verify with the key registered for the agent this token belongs to.',
   not_json: 'The signed message is not a JSON object.',
+  too_deep: `The signed message nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays, the most Steward accepts.`,
   agent_mismatch: '"agent-id" is not the agent this bearer token was issued to.',
   unknown_business: '"business-id" names no business that takes Data Rights Protocol requests here.',
   not_yet_valid: '"issued-at" is missing, not an ISO 8601 timestamp, or in the future: check the clock.',

@@ -61,6 +61,8 @@ function both<P>(
       method,
       url,
       schema: { tags: ['drp'], security: [], ...options.schema, ...(url === path ? {} : { hide: true }) },
+      // Not an operator's or an API key's route: DRP agents bring their pairwise token, checked below.
+      config: { ...options.config, public: 'DRP agents: their pairwise token is checked by this plugin' },
       handler,
     });
   }
@@ -111,7 +113,8 @@ export function drpRoutes(ctx: AppContext): FastifyPluginAsync {
     const open = (agent: DrpAgentTable, body: unknown): Record<string, unknown> => {
       const opened = openSigned(body, verifyKeyObject(agent.verify_key));
       if (opened.ok) return opened.message;
-      if (opened.failure === 'not_json') throw new AppError('validation_failed', failureMessages.not_json);
+      if (opened.failure === 'not_json' || opened.failure === 'too_deep')
+        throw new AppError('validation_failed', failureMessages[opened.failure]);
       throw new AppError('forbidden', failureMessages[opened.failure]);
     };
 
