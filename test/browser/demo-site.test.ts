@@ -17,6 +17,7 @@ import type { BrowserContext, Page } from '../support/browser.js';
 import { chromiumPath, ensureConsoleBuilt, launchBrowser } from '../support/browser.js';
 import { mailbox } from '../support/mail.js';
 import { CONTROLLER_TENANT } from '../../src/subjects/subjects.js';
+import { unsafeAnyTenant } from '../../src/store/tenant-guard.js';
 
 const DECLARATION_ID = 'sncn-general';
 const STRIP = 'This is an example site that shows Steward at work.';
@@ -60,11 +61,17 @@ for (const dialect of await dialects()) {
     const db = () => app.ctx.store.db;
     const count = async (table: 'subscriptions' | 'records' | 'outbox' | 'web_links') =>
       Number(
-        (
-          await db()
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
+        (table === 'records'
+          ? // What was stored for anyone, in any partition.
+            await db()
+              .selectFrom('records')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where(unsafeAnyTenant('records'))
+              .executeTakeFirstOrThrow()
+          : await db()
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
         ).n,
       );
 
@@ -410,7 +417,7 @@ for (const dialect of await dialects()) {
         },
         payload: new URLSearchParams(fields).toString(),
       });
-    const rows = async (table: 'subscriptions' | 'records' | 'outbox' | 'web_links') =>
+    const rows = async (table: 'subscriptions' | 'outbox' | 'web_links') =>
       app.ctx.store.db.selectFrom(table).selectAll().execute();
 
     test('every page is an example with the script, the gated tag and no inline script allowed', async () => {
@@ -462,8 +469,14 @@ for (const dialect of await dialects()) {
         assert.match(res.body, message);
         assert.match(res.body, /aria-invalid="true"/);
       }
-      for (const table of ['subscriptions', 'records', 'outbox'] as const)
+      for (const table of ['subscriptions', 'outbox'] as const)
         assert.deepEqual(await rows(table), [], `nothing in ${table}`);
+      const records = await app.ctx.store.db
+        .selectFrom('records')
+        .select('id')
+        .where(unsafeAnyTenant('records'))
+        .execute();
+      assert.deepEqual(records, [], 'nothing in records, in any partition');
     });
 
     test('C3d.4 a browser is linked to a person only on confirmation from it, and only with marketing allowed', async () => {
