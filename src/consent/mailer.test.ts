@@ -1,36 +1,24 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import type { TestApp } from '../../test/support/app.js';
 import { startTestApp } from '../../test/support/app.js';
 import { confirmSubscription } from './subscriptions.js';
+import type { TestSmtp } from '../../test/support/smtp.js';
+import { startSmtp } from '../../test/support/smtp.js';
 
 describe('mail over SMTP', () => {
-  const received: string[] = [];
-  let smtp: SMTPServer;
+  let smtp: TestSmtp;
   let app: TestApp;
+  let received: string[];
 
   before(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        let raw = '';
-        stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-        stream.on('end', () => {
-          received.push(raw);
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    app = await startTestApp('sqlite', { config: { smtpUrl: `smtp://127.0.0.1:${port}` } });
+    smtp = await startSmtp();
+    received = smtp.received;
+    app = await startTestApp('sqlite', { config: { smtpUrl: smtp.url } });
   });
   after(async () => {
     await app.close();
-    await new Promise<void>((resolve) => smtp.close(resolve));
+    await smtp.close();
   });
 
   test('C4a.6 with an SMTP server configured, marketing mail goes out through it with both unsubscribe headers', async () => {

@@ -4,9 +4,7 @@
  * downloaded the person's package. Every bearer secret must stay out of what operators can read.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { bootstrapAdministrator } from '../../src/app.js';
 import { Worker } from '../../src/jobs/queue.js';
 import { jobDefinitions } from '../../src/jobs/registry.js';
@@ -14,6 +12,8 @@ import { dialects, startTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
 import { subscribeConfirmed } from '../support/consent.js';
 import { lastMessage, mailbox } from '../support/mail.js';
+import type { TestSmtp } from '../support/smtp.js';
+import { startSmtp } from '../support/smtp.js';
 
 const DECLARATION = 'sncn-general';
 const json = { 'content-type': 'application/json' };
@@ -168,30 +168,18 @@ for (const dialect of await dialects()) {
 }
 
 describe('finding 1: once SMTP accepted a message, only what delivery and proof need is kept', () => {
-  const received: string[] = [];
-  let smtp: SMTPServer;
+  let smtp: TestSmtp;
   let app: TestApp;
+  let received: string[];
 
   before(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        let raw = '';
-        stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-        stream.on('end', () => {
-          received.push(raw);
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    app = await startTestApp('sqlite', { config: { smtpUrl: `smtp://127.0.0.1:${port}` } });
+    smtp = await startSmtp();
+    received = smtp.received;
+    app = await startTestApp('sqlite', { config: { smtpUrl: smtp.url } });
   });
   after(async () => {
     await app.close();
-    await new Promise<void>((resolve) => smtp.close(resolve));
+    await smtp.close();
   });
 
   test('C9.6 a delivered confirmation leaves no body, no sealed copy and no token behind', async () => {
