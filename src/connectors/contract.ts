@@ -1,0 +1,261 @@
+/**
+ * The contract every connector implements: Steward's own data, PostgreSQL, MySQL and MariaDB,
+ * SQLite, and later Redis, web APIs and manual systems. The execution engine talks to systems
+ * only through it, so fulfilment has no special case for any of them.
+ *
+ * A connector is built for one system from its settings (never from the published declaration)
+ * and its reviewed dataset. Every operation on a person takes the same `Seeds` (the request's
+ * verified identifiers, plus values other systems found for fields linked to this one), so a job
+ * that is killed and run again computes the same rows: nothing about a person is kept between
+ * calls. Changes are idempotent: rows already deleted or masked no longer match.
+ *
+ * Errors thrown by a connector are `ConnectorError`s whose message never contains the
+ * connection's secrets (URL, password); the original error goes to the log only after
+ * `redactSecrets`.
+ */
+import type { Dataset, IdentityKind, Mask, OnDeleteRule } from './dataset.js';
+
+/** A value a field can hold, as read from or bound to the database. */
+export type FieldValue = string | number | bigint | boolean | null | Date | Uint8Array;
+export type Row = Readonly<Record<string, unknown>>;
+
+/** Where a person's search starts in one system. */
+export interface Seeds {
+  /** Steward's own subject id for the person, when Steward holds them (the `steward` connector's seed). */
+  readonly subjectId?: string;
+  /** The request's identifiers, normalised (emails lower-case, phones E.164). */
+  readonly identities: readonly { readonly kind: IdentityKind; readonly value: string }[];
+  /** Values other systems hold for fields this system's dataset declares `sameAs` (or its own fields). */
+  readonly linked?: readonly {
+    readonly collection: string;
+    readonly field: string;
+    readonly values: readonly FieldValue[];
+  }[];
+}
+
+/**
+ * Which rows of one collection belong to the person, as a tree the SQL connectors compile into
+ * one statement (no keys are carried in memory, however many rows match):
+ * - `match`: the collection's `field` holds one of `values` (`caseInsensitive` for emails not
+ *   stored normalised);
+ * - `child`: `field` references `parent.parentField` of a row in the parent's scope (the person's
+ *   orders, through their customer row);
+ * - `parent`: a row the person's rows reference (`child.childField` → this `field`), taken only
+ *   when no row outside the person's scope references it too (`others`): an address only the
+ *   person uses, never a shared one or reference data;
+ * - `any`: one of several paths.
+ */
+export type Scope =
+  | {
+      readonly kind: 'match';
+      readonly field: string;
+      readonly values: readonly FieldValue[];
+      readonly caseInsensitive?: boolean;
+    }
+  | {
+      readonly kind: 'child';
+      readonly field: string;
+      readonly parent: string;
+      readonly parentField: string;
+      readonly parentScope: Scope;
+    }
+  | {
+      readonly kind: 'parent';
+      readonly field: string;
+      readonly child: string;
+      readonly childField: string;
+      readonly childScope: Scope;
+      /**
+       * Every collection with a field referencing this one's `field`, with its scope for the
+       * person (absent when none of its rows are the person's): a row referenced from outside
+       * the person's scope is shared and left out.
+       */
+      readonly others: readonly {
+        readonly collection: string;
+        readonly field: string;
+        readonly scope?: Scope;
+      }[];
+    }
+  | { readonly kind: 'any'; readonly of: readonly Scope[] };
+
+/** A collection's part of the person's data, as computed by `scopeFor` in `scope.ts`. */
+export interface CollectionScope {
+  readonly collection: string;
+  readonly scope: Scope;
+}
+
+/** The rows of a collection the person holds, read a page at a time (keyset order on the key). */
+export interface Page {
+  readonly rows: readonly Row[];
+  /** Pass as `after` to read the next page; absent on the last page. */
+  readonly next?: readonly FieldValue[];
+}
+
+export interface ReadOptions {
+  /** Key of the last row of the previous page. */
+  readonly after?: readonly FieldValue[];
+  /** Rows per page; connectors cap it (default 500, at most 5,000). */
+  readonly limit?: number;
+  /** Fields to read; default every field the dataset lists. */
+  readonly fields?: readonly string[];
+}
+
+/** One field's treatment in an erasure or anonymisation step. */
+export interface FieldMask {
+  readonly field: string;
+  readonly mask: Mask;
+}
+
+/** What a change step does to the person's rows of one collection. */
+export type ChangeAction =
+  | { readonly action: 'delete' }
+  | { readonly action: 'mask'; readonly fields: readonly FieldMask[] }
+  | {
+      readonly action: 'update';
+      readonly values: readonly { readonly field: string; readonly value: FieldValue }[];
+    }
+  | { readonly action: 'restrict' };
+
+export interface ChangeOptions {
+  /** Count what would change and change nothing. */
+  readonly dryRun?: boolean;
+  /** Rows per statement (and per transaction); default 1,000. */
+  readonly batchSize?: number;
+  /** Called after each committed batch: a job renews its lease and records progress here. */
+  readonly onBatch?: (done: { readonly changed: number }) => Promise<void> | void;
+}
+
+export interface ChangeResult {
+  /** Rows in the person's scope when the step started. */
+  readonly matched: number;
+  /** Rows changed (0 on a dry run, and on a second run of the same step). */
+  readonly changed: number;
+  readonly batches: number;
+}
+
+/** A live database's structure, as discovery and `describe` report it. */
+export interface Introspection {
+  readonly system: string;
+  readonly kind: string;
+  /** Server product and version ("PostgreSQL 15.20", "MariaDB 10.11.19", "SQLite 3.45"). */
+  readonly server: string;
+  readonly tables: readonly IntrospectedTable[];
+}
+
+export interface IntrospectedTable {
+  readonly name: string;
+  readonly schema?: string;
+  readonly kind: 'table' | 'view' | 'partitioned';
+  readonly columns: readonly IntrospectedColumn[];
+  readonly primaryKey: readonly string[];
+  readonly foreignKeys: readonly {
+    readonly columns: readonly string[];
+    readonly references: {
+      readonly table: string;
+      readonly schema?: string;
+      readonly columns: readonly string[];
+    };
+    readonly onDelete: OnDeleteRule;
+  }[];
+  readonly uniques: readonly (readonly string[])[];
+  /** Partitions of a partitioned table (their names); its rows are read through the parent. */
+  readonly partitions?: { readonly by: string; readonly names: readonly string[] };
+  readonly triggers: readonly string[];
+  /** Estimated rows (from statistics; not exact). */
+  readonly rows?: number;
+}
+
+export interface IntrospectedColumn {
+  readonly name: string;
+  /** The database's own type name ("character varying(255)", "int", "TEXT"). */
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly default?: string;
+}
+
+export type CheckResult =
+  | { readonly ok: true; readonly server: string; readonly latencyMs: number }
+  | { readonly ok: false; readonly error: string };
+
+/** What a connector can do; the plan turns a missing capability into a task for a person. */
+export interface Capabilities {
+  readonly read: boolean;
+  readonly delete: boolean;
+  readonly mask: boolean;
+  readonly update: boolean;
+  readonly restrict: boolean;
+  readonly introspect: boolean;
+}
+
+export interface Connector {
+  readonly system: string;
+  readonly kind: string;
+  readonly capabilities: Capabilities;
+  /** The reviewed dataset this connector works from. */
+  readonly dataset: Dataset;
+  /** Connects and runs a trivial query; never throws. */
+  check(): Promise<CheckResult>;
+  /** The live structure (tables, keys, foreign keys, partitions, views, triggers). */
+  introspect(): Promise<Introspection>;
+  /**
+   * A few values of a column, for discovery's classifier only: never stored, never logged.
+   * Returns at most `limit` non-null values, as text.
+   */
+  sample(table: { name: string; schema?: string }, column: string, limit: number): Promise<string[]>;
+  /** How many of the person's rows each collection holds (collections with none are left out). */
+  count(seeds: Seeds): Promise<ReadonlyMap<string, number>>;
+  /** The person's rows of one collection, a page at a time. */
+  read(seeds: Seeds, collection: string, options?: ReadOptions): Promise<Page>;
+  /** Values of the person's rows for one field (for `sameAs` links and the read-back), at most `limit`. */
+  values(seeds: Seeds, collection: string, field: string, limit: number): Promise<FieldValue[]>;
+  /**
+   * Changes the person's rows of one collection in batches, one short transaction each: delete,
+   * mask, update (rectification) or restrict. Idempotent; a dry run changes nothing.
+   */
+  change(
+    seeds: Seeds,
+    collection: string,
+    action: ChangeAction,
+    options?: ChangeOptions,
+  ): Promise<ChangeResult>;
+  /** Closes pools and clients. */
+  close(): Promise<void>;
+}
+
+/** An error from a system, safe to show to operators and store with a task: no secrets in it. */
+export class ConnectorError extends Error {
+  constructor(
+    readonly system: string,
+    readonly code: 'unreachable' | 'refused' | 'schema_mismatch' | 'constraint' | 'timeout' | 'failed',
+    message: string,
+  ) {
+    super(`${system}: ${message}`);
+    this.name = 'ConnectorError';
+  }
+}
+
+/**
+ * Removes connection secrets from a message: the URL as given, its password, and any
+ * `user:password@` part of any URL. Connectors pass every driver error through this.
+ */
+export function redactSecrets(message: string, secrets: readonly string[]): string {
+  let out = message;
+  for (const secret of secrets) if (secret.length >= 3) out = out.split(secret).join('[secret]');
+  return out.replace(/\/\/[^/@\s:]+:[^/@\s]*@/g, '//[secret]@');
+}
+
+/** Settings of a connected system, from STEWARD_SYSTEM_<ID>_URL or the secrets file. */
+export interface SystemSettings {
+  readonly system: string;
+  /** postgres://…, mysql://…, mariadb://…, sqlite:PATH */
+  readonly url: string;
+}
+
+/** Builds a connector for one system; registered per kind in `registry.ts`. */
+export type ConnectorFactory = (settings: SystemSettings, dataset: Dataset, keys: MaskKeys) => Connector;
+
+/** Keys the masking strategies use (derived from Steward's root secret per system). */
+export interface MaskKeys {
+  /** HMAC key of the `hash` strategy. */
+  readonly hash: Buffer;
+}
