@@ -259,3 +259,21 @@ export interface MaskKeys {
   /** HMAC key of the `hash` strategy. */
   readonly hash: Buffer;
 }
+
+/** A system the declarations name, as the app context knows it. */
+export interface SystemEntry {
+  readonly id: string;
+  readonly kind: string;
+  /** Connection settings exist (their content is never shown). */
+  readonly configured: boolean;
+  /** Version number of the reviewed dataset in force, if any. */
+  readonly datasetVersion?: number;
+}
+
+/** The connected systems of the app context (`ctx.systems`): connectors created once, closed with it. */
+export interface SystemRegistry {
+  list(): readonly SystemEntry[];
+  /** The connector of a system; throws a `ConnectorError` when it has no settings or no reviewed dataset. */
+  connector(system: string): Promise<Connector>;
+  close(): Promise<void>;
+}

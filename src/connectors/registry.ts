@@ -1,0 +1,8 @@
+/**
+ * Connector kinds: the kind a system declares (`postgres`, `mysql`, `mariadb`, `sqlite`, ...) →
+ * the factory that builds its connector. Pools and clients are created by the factory when the
+ * app context asks for a system's connector, and closed with the context, never in module globals.
+ */
+import type { ConnectorFactory } from './contract.js';
+
+export const connectorFactories: Readonly<Record<string, ConnectorFactory>> = {};
