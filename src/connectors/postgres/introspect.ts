@@ -31,7 +31,7 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
 WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition
-ORDER BY n.nspname, c.relname`;
+ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"`;
 
 const COLUMNS = `
 SELECT a.attrelid AS oid, a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
@@ -58,7 +58,7 @@ FROM pg_catalog.pg_constraint con
 LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p', 'u', 'f') AND con.conparentid = 0
-ORDER BY con.conrelid, con.conname`;
+ORDER BY con.conrelid, con.conname COLLATE "C"`;
 
 // Unique indexes that back no constraint; partial and expression indexes are not a column list.
 const UNIQUE_INDEXES = `
@@ -68,20 +68,20 @@ JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 WHERE i.indrelid = ANY($1::oid[]) AND i.indisunique AND NOT i.indisprimary
   AND i.indpred IS NULL AND i.indexprs IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = i.indexrelid)
-ORDER BY i.indrelid, ic.relname`;
+ORDER BY i.indrelid, ic.relname COLLATE "C"`;
 
 const TRIGGERS = `
 SELECT t.tgrelid AS oid, t.tgname AS name
 FROM pg_catalog.pg_trigger t
 WHERE t.tgrelid = ANY($1::oid[]) AND NOT t.tgisinternal
-ORDER BY t.tgrelid, t.tgname`;
+ORDER BY t.tgrelid, t.tgname COLLATE "C"`;
 
 const PARTITIONS = `
 SELECT i.inhparent AS oid, c.relname AS name
 FROM pg_catalog.pg_inherits i
 JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
 WHERE i.inhparent = ANY($1::oid[]) AND c.relispartition
-ORDER BY i.inhparent, c.relname`;
+ORDER BY i.inhparent, c.relname COLLATE "C"`;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : String(value));
 const texts = (value: unknown): string[] => (Array.isArray(value) ? value.map(text) : []);
