@@ -177,6 +177,38 @@ describe('MariaDB driver', { skip: !available }, () => {
     assert.equal(table(tables, 'orders').foreignKeys[0]?.onDelete, 'cascade');
   });
 
+  test('introspection covers the other databases the dataset names', async () => {
+    const other = `${database}_b`;
+    await admin([
+      `CREATE DATABASE \`${other}\``,
+      `CREATE TABLE \`${other}\`.notes (id INT PRIMARY KEY, customer_id BIGINT,
+         FOREIGN KEY (customer_id) REFERENCES \`${database}\`.customers (id) ON DELETE CASCADE) ENGINE = InnoDB`,
+    ]);
+    const both = mysqlDriver(parseMysqlSettings({ system: 'shop', url: urlFor(database) }), {
+      system: 'shop',
+      kind: 'mysql',
+      schemas: [other],
+    });
+    try {
+      const { tables } = await both.introspect('shop');
+      const notes = tables.find((t) => t.name === 'notes');
+      assert.equal(notes?.schema, other);
+      assert.deepEqual(notes?.foreignKeys[0]?.references, {
+        table: 'customers',
+        schema: database,
+        columns: ['id'],
+      });
+      assert.ok(tables.some((t) => t.name === 'customers' && t.schema === database));
+      assert.ok(
+        !(await driver.introspect('shop')).tables.some((t) => t.name === 'notes'),
+        'only the databases asked for',
+      );
+    } finally {
+      await both.close();
+      await admin([`DROP DATABASE \`${other}\``]);
+    }
+  });
+
   test('the mariadb:// URL reaches the same server', async () => {
     const maria = driverFor(urlFor(database, {}, mysqlUrl.replace(/^mysql:/, 'mariadb:')));
     try {

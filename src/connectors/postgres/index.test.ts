@@ -172,6 +172,31 @@ describe('PostgreSQL driver', { skip: !available }, () => {
     );
   });
 
+  test('introspection covers the other schemas the dataset names', async () => {
+    const other = `${schema}_b`;
+    await admin(
+      `CREATE SCHEMA ${other}; CREATE TABLE ${other}.notes (id integer PRIMARY KEY, customer_id bigint REFERENCES ${schema}.customers (id) ON DELETE CASCADE)`,
+    );
+    const both = postgresDriver(parsePostgresSettings({ system: 'shop', url: urlWith({ schema }) }), {
+      system: 'shop',
+      schemas: [other],
+    });
+    try {
+      const { tables } = await both.introspect('shop');
+      const notes = tables.find((t) => t.name === 'notes');
+      assert.equal(notes?.schema, other);
+      assert.deepEqual(notes?.foreignKeys[0]?.references, { table: 'customers', schema, columns: ['id'] });
+      assert.ok(tables.some((t) => t.name === 'customers' && t.schema === schema));
+      assert.ok(
+        !(await driver.introspect('shop')).tables.some((t) => t.name === 'notes'),
+        'only the schemas asked for',
+      );
+    } finally {
+      await both.close();
+      await admin(`DROP SCHEMA ${other} CASCADE`);
+    }
+  });
+
   test('connections name themselves steward, speak UTC and use the configured schema', async () => {
     const [row] = await driver.query(
       `SELECT current_setting('application_name') AS app, current_setting('TimeZone') AS tz,
