@@ -50,6 +50,8 @@ export interface ContractTarget {
   readonly secrets: readonly string[];
   /** The PostgreSQL schema or MySQL database holding the fixture, written into the dataset. */
   readonly schema?: string;
+  /** PostgreSQL: `payments` is partitioned by month (`PAYMENT_PARTITIONS`), read through its parent. */
+  readonly partitioned?: boolean;
   /** Runs one fixture statement (DDL or INSERT) in the fixture's schema or database. */
   exec(sql: string): Promise<void>;
   /** Runs one query there and returns its rows (the suite's own checks). */
@@ -96,7 +98,10 @@ export function runContractSuite(options: ContractSuiteOptions): void {
         const target = await options.create();
         const fx = new Fixture(target);
         try {
-          for (const statement of fixtureStatements(target.dialect)) await target.exec(statement);
+          for (const statement of fixtureStatements(target.dialect, {
+            partitioned: target.partitioned === true,
+          }))
+            await target.exec(statement);
           await c.run(fx, t);
         } finally {
           await fx.close();
@@ -112,9 +117,23 @@ const KEYS: MaskKeys = { hash: Buffer.alloc(32, 0x5a) };
 // ---------------------------------------------------------------------------------------------
 // The fixture: the same shop in each dialect.
 
+/** The monthly partitions of `payments` when the target partitions it, the fixture's months first. */
+export const PAYMENT_PARTITIONS = [
+  'payments_2024_01',
+  'payments_2024_02',
+  'payments_2024_03',
+  'payments_other',
+];
+
 /** The statements creating and filling the fixture, in order. */
-export function fixtureStatements(dialect: FixtureDialect): string[] {
+export function fixtureStatements(
+  dialect: FixtureDialect,
+  options: { readonly partitioned?: boolean } = {},
+): string[] {
   const d = dialectOf(dialect);
+  const partitioned = options.partitioned === true && dialect === 'postgres';
+  const month = (name: string, from: string, to: string) =>
+    `CREATE TABLE ${name} PARTITION OF payments FOR VALUES FROM ('${from}') TO ('${to}')`;
   const table = (name: string, body: string) => `CREATE TABLE ${name} (${body})${d.tableSuffix}`;
   const fk = (column: string, target: string, rule: string) =>
     `FOREIGN KEY (${column}) REFERENCES ${target} ON DELETE ${rule}`;
@@ -149,7 +168,15 @@ export function fixtureStatements(dialect: FixtureDialect): string[] {
       'payments',
       `id ${d.int} NOT NULL, paid_on ${d.date} NOT NULL, order_id ${d.int} NOT NULL, amount_cents ${d.int} NOT NULL, ` +
         `card_last4 VARCHAR(4), PRIMARY KEY (id, paid_on), ${fk('order_id', 'orders (id)', 'CASCADE')}`,
-    ),
+    ) + (partitioned ? ' PARTITION BY RANGE (paid_on)' : ''),
+    ...(partitioned
+      ? [
+          month('payments_2024_01', '2024-01-01', '2024-02-01'),
+          month('payments_2024_02', '2024-02-01', '2024-03-01'),
+          month('payments_2024_03', '2024-03-01', '2024-04-01'),
+          'CREATE TABLE payments_other PARTITION OF payments DEFAULT',
+        ]
+      : []),
     table(
       'tickets',
       `id ${d.autoKey}, email VARCHAR(320), customer_id ${d.int}, reply_to ${d.int}, body TEXT NOT NULL, ` +
@@ -1144,6 +1171,17 @@ const cases: readonly Case[] = [
         ].map((f) => `${f.references.table}.${f.references.columns.join(',')}:${f.onDelete}`),
         ['orders.id:cascade', 'customers.id:restrict', 'tickets.id:set_null', 'addresses.id:set_null'],
       );
+      if (fx.target.partitioned === true) {
+        assert.equal(table('payments').kind, 'partitioned');
+        assert.deepEqual(table('payments').partitions?.names, PAYMENT_PARTITIONS);
+        assert.match(table('payments').partitions?.by ?? '', /paid_on/);
+        assert.equal(fk('payments', 'order_id').onDelete, 'cascade');
+        for (const name of PAYMENT_PARTITIONS)
+          assert.ok(
+            !found.tables.some((x) => x.name === name),
+            `partition ${name} is not reported as a table`,
+          );
+      }
       assert.ok(table('customers').uniques.some((u) => u.length === 1 && u[0] === 'customer_no'));
       assert.ok(table('orders').triggers.includes('orders_check'));
       const email = table('customers').columns.find((col) => col.name === 'email');

@@ -217,10 +217,23 @@ const unreachableCodes = new Set([
   'EPIPE',
   'PROTOCOL_CONNECTION_LOST',
 ]);
-const refusedErrnos = new Set([1044, 1045, 1049, 1040, 1129, 1130, 1142, 1143, 1227, 1698, 1251]);
+// Turned away at connection (login, database, host, too many connections): unreachable, like a
+// closed port. Refused: the connection works but the server refuses this statement.
+const unreachableErrnos = new Set([1044, 1045, 1049, 1040, 1129, 1130, 1698, 1251]);
+const refusedErrnos = new Set([1142, 1143, 1227]);
 const schemaErrnos = new Set([1146, 1054, 1051, 1305, 1109]);
 const constraintErrnos = new Set([1062, 1451, 1452, 1048, 1364, 1216, 1217, 3819, 4025, 1761, 1762]);
 const timeoutErrnos = new Set([1969, 3024, 1205, 1317]);
+
+function classify(errno: number | undefined): ConnectorError['code'] {
+  if (errno === undefined) return 'failed';
+  if (timeoutErrnos.has(errno)) return 'timeout';
+  if (unreachableErrnos.has(errno)) return 'unreachable';
+  if (refusedErrnos.has(errno)) return 'refused';
+  if (schemaErrnos.has(errno)) return 'schema_mismatch';
+  if (constraintErrnos.has(errno)) return 'constraint';
+  return 'failed';
+}
 
 /**
  * A driver error as a `ConnectorError`: classified by error number, secrets removed, and the
@@ -243,18 +256,7 @@ export function toConnectorError(system: string, error: unknown, secrets: readon
   message = message
     .replace(/^Duplicate entry '.*' for key /s, 'Duplicate entry for key ')
     .replace(/ value: '.*?'( for column |$)/s, ' value$1');
-  const kind: ConnectorError['code'] =
-    errno === undefined
-      ? 'failed'
-      : timeoutErrnos.has(errno)
-        ? 'timeout'
-        : refusedErrnos.has(errno)
-          ? 'refused'
-          : schemaErrnos.has(errno)
-            ? 'schema_mismatch'
-            : constraintErrnos.has(errno)
-              ? 'constraint'
-              : 'failed';
+  const kind = classify(errno);
   const suffix = errno !== undefined ? ` (error ${errno}${code !== '' ? ` ${code}` : ''})` : '';
   return new ConnectorError(system, kind, `${redactSecrets(message, secrets)}${suffix}`);
 }

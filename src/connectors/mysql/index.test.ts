@@ -4,10 +4,14 @@ import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import { mysqlUrl, serviceAvailable } from '../../../test/support/services.js';
 import { ConnectorError } from '../contract.js';
-import type { IntrospectedTable } from '../contract.js';
+import type { IntrospectedTable, Row } from '../contract.js';
+import { runContractSuite } from '../contract-suite.js';
+import type { ContractTarget } from '../contract-suite.js';
+import { connectorFactories } from '../registry.js';
 import type { SqlDriver } from '../sql/driver.js';
 import { parseMysqlSettings } from './config.js';
 import { mysqlDriver } from './driver.js';
+import { createMariadbConnector, createMysqlConnector } from './index.js';
 
 const available = await serviceAvailable('MariaDB', mysqlUrl);
 const database = `conn_${randomBytes(6).toString('hex')}`;
@@ -25,6 +29,43 @@ const driverFor = (url: string, system = 'shop'): SqlDriver =>
     system,
     kind: url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
   });
+
+/** A database of its own per contract case, reached as mariadb:// and named in the dataset. */
+async function contractTarget(): Promise<ContractTarget> {
+  const own = `contract_${randomBytes(6).toString('hex')}`;
+  await admin([`CREATE DATABASE \`${own}\``]);
+  const url = new URL(mysqlUrl);
+  const connection = await mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: own,
+  });
+  const password = `Wr0ng-${randomBytes(4).toString('hex')}`;
+  const settingsUrl = urlFor(own, {}, mysqlUrl.replace(/^mysql:/, 'mariadb:'));
+  const unreachable = new URL(settingsUrl);
+  unreachable.password = password;
+  return {
+    dialect: 'mysql',
+    factory: createMariadbConnector,
+    settings: { system: 'shop', url: settingsUrl },
+    unreachable: { system: 'shop', url: unreachable.toString() },
+    secrets: [password],
+    schema: own,
+    async exec(sql) {
+      await connection.query(sql);
+    },
+    async query(sql) {
+      const [rows] = await connection.query(sql);
+      return rows as Row[];
+    },
+    async drop() {
+      await connection.query(`DROP DATABASE \`${own}\``);
+      await connection.end();
+    },
+  };
+}
 
 /** Runs fixture statements one by one (the driver never allows several per call; nor does this). */
 async function admin(statements: readonly string[]): Promise<void> {
@@ -91,6 +132,17 @@ const FIXTURE = [
   `INSERT INTO orders (id, customer_id, total) SELECT id, id, id * 1.5 FROM customers`,
   `ANALYZE TABLE customers, orders, events`,
 ];
+
+runContractSuite({
+  name: 'mariadb',
+  create: contractTarget,
+  skip: available ? false : 'MariaDB is not reachable',
+});
+
+test('mysql and mariadb are registered as connector kinds', () => {
+  assert.equal(connectorFactories.mysql, createMysqlConnector);
+  assert.equal(connectorFactories.mariadb, createMariadbConnector);
+});
 
 describe('MariaDB driver', { skip: !available }, () => {
   let driver: SqlDriver;
@@ -350,8 +402,8 @@ describe('MariaDB driver', { skip: !available }, () => {
     closedPort.password = password;
     closedPort.port = '1';
     for (const [url, code] of [
-      [wrongPassword.toString(), 'refused'],
-      [wrongDatabase.toString(), 'refused'],
+      [wrongPassword.toString(), 'unreachable'],
+      [wrongDatabase.toString(), 'unreachable'],
       [closedPort.toString(), 'unreachable'],
     ] as const) {
       const bad = driverFor(url);

@@ -171,22 +171,23 @@ export function toConnectorError(system: string, error: unknown, secrets: readon
       `PostgreSQL is not reachable (${code || 'connection lost'})`,
     );
   if (code.startsWith('22')) message = message.split(':')[0] ?? message;
-  const kind: ConnectorError['code'] =
-    code === '57014'
-      ? 'timeout'
-      : code.startsWith('28') ||
-          code === '3D000' ||
-          code === '42501' ||
-          code.startsWith('08') ||
-          code === '53300'
-        ? 'refused'
-        : code === '42P01' || code === '42703' || code === '3F000' || code === '42883'
-          ? 'schema_mismatch'
-          : code.startsWith('23')
-            ? 'constraint'
-            : 'failed';
+  const kind = classify(code);
   const suffix = code !== '' ? ` (SQLSTATE ${code})` : '';
   return new ConnectorError(system, kind, `${redactSecrets(message, secrets)}${suffix}`);
+}
+
+/**
+ * The kind of failure from its SQLSTATE. A connection the server turns away (login, database,
+ * too many clients) is unreachable like a closed port: nothing works until the settings change.
+ */
+function classify(code: string): ConnectorError['code'] {
+  if (code === '57014') return 'timeout';
+  if (code.startsWith('28') || code.startsWith('08') || code === '3D000' || code === '53300')
+    return 'unreachable';
+  if (code === '42501') return 'refused';
+  if (['42P01', '42703', '3F000', '42883'].includes(code)) return 'schema_mismatch';
+  if (code.startsWith('23')) return 'constraint';
+  return 'failed';
 }
 
 const TEXT_ARRAY = 1009;

@@ -4,13 +4,62 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { postgresUrl, serviceAvailable } from '../../../test/support/services.js';
 import { ConnectorError } from '../contract.js';
-import type { IntrospectedTable } from '../contract.js';
+import type { IntrospectedTable, Row } from '../contract.js';
+import { runContractSuite } from '../contract-suite.js';
+import type { ContractTarget } from '../contract-suite.js';
+import { connectorFactories } from '../registry.js';
 import type { SqlDriver } from '../sql/driver.js';
 import { parsePostgresSettings } from './config.js';
 import { postgresDriver } from './driver.js';
+import { createPostgresConnector } from './index.js';
 
 const available = await serviceAvailable('PostgreSQL', postgresUrl);
 const schema = `conn_${randomBytes(6).toString('hex')}`;
+
+/**
+ * A schema of its own per contract case, named in the dataset (the connection's default schema
+ * stays `public`), with `payments` partitioned by month.
+ */
+async function contractTarget(): Promise<ContractTarget> {
+  const own = `contract_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${own}`);
+  await client.query(`SET search_path TO ${own}`);
+  const password = `Wr0ng-${randomBytes(4).toString('hex')}`;
+  const unreachable = new URL(postgresUrl);
+  unreachable.password = password;
+  unreachable.pathname = `/missing_${randomBytes(4).toString('hex')}`;
+  return {
+    dialect: 'postgres',
+    factory: createPostgresConnector,
+    settings: { system: 'shop', url: postgresUrl },
+    unreachable: { system: 'shop', url: unreachable.toString() },
+    secrets: [password],
+    schema: own,
+    partitioned: true,
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async query(sql) {
+      return (await client.query(sql)).rows as Row[];
+    },
+    async drop() {
+      await client.query(`DROP SCHEMA ${own} CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+runContractSuite({
+  name: 'postgres',
+  create: contractTarget,
+  skip: available ? false : 'PostgreSQL is not reachable',
+});
+
+test('postgres is registered as a connector kind', () => {
+  assert.equal(connectorFactories.postgres, createPostgresConnector);
+});
 
 /** The server's URL with Steward's parameters (and any others) added. */
 function urlWith(params: Record<string, string>, base = postgresUrl): string {
@@ -336,8 +385,8 @@ describe('PostgreSQL driver', { skip: !available }, () => {
     closedPort.password = password;
     closedPort.port = '1';
     for (const [url, code] of [
-      [wrongUser.toString(), 'refused'],
-      [wrongDatabase.toString(), 'refused'],
+      [wrongUser.toString(), 'unreachable'],
+      [wrongDatabase.toString(), 'unreachable'],
       [closedPort.toString(), 'unreachable'],
     ] as const) {
       const bad = driverFor(url);
