@@ -20,7 +20,7 @@ import { callbackAllowed } from './protocol.js';
 /** How long an agent has to answer a callback before the attempt counts as failed. */
 export const CALLBACK_TIMEOUT_MS = 10_000;
 
-/** Register in src/jobs/registry.ts so workers deliver callbacks. */
+/** Register in src/worker-jobs.ts so workers deliver callbacks. */
 export const drpCallbackJob = defineJob({
   type: 'rights.drp-callback',
   version: 1,
