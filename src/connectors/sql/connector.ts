@@ -227,7 +227,7 @@ export function sqlConnector(
         changed += batch.n;
         batches += 1;
         before = batch.last;
-        await changeOptions.onBatch?.({ changed });
+        await changeOptions.onBatch?.({ changed }); // the running total, so a resumed job can record it as is
         if (batch.n < batchSize) break;
       }
       return { matched, changed, batches };
