@@ -75,6 +75,7 @@ export const contractCases = [
   'hostile',
   'secrets',
   'introspection',
+  'sample',
 ] as const;
 export type ContractCase = (typeof contractCases)[number];
 
@@ -853,7 +854,7 @@ const cases: readonly Case[] = [
   {
     id: 'memory',
     name: "C9.2 reading a person's 50,000 rows page by page holds a page at a time (heap growth under 64 MB)",
-    async run(fx) {
+    async run(fx, t) {
       const d = dialectOf(fx.target.dialect);
       const size = 2_000;
       await fx.target.exec(
@@ -887,6 +888,9 @@ const cases: readonly Case[] = [
       assert.equal(largest, 500);
       // Holding every row would take more than the bound.
       assert.ok(chars >= 50_000 * size && chars > 64 * 2 ** 20);
+      t.diagnostic(
+        `heap growth ${(peak / 2 ** 20).toFixed(1)} MB over ${(chars / 2 ** 20).toFixed(0)} MB of rows read`,
+      );
       assert.ok(peak < 64 * 2 ** 20, `heap grew by ${Math.round(peak / 2 ** 20)} MB`);
     },
   },
@@ -1142,7 +1146,7 @@ const cases: readonly Case[] = [
     name: 'introspection reports tables, views, composite keys, foreign keys with their ON DELETE rules, uniques and triggers',
     async run(fx) {
       const found = await fx.connect().introspect();
-      assert.equal(found.system, 'shop');
+      assert.equal(found.system, fx.target.settings.system);
       assert.ok(found.server.length > 0);
       const table = (name: string) => {
         const t = found.tables.find(
@@ -1187,6 +1191,33 @@ const cases: readonly Case[] = [
       const email = table('customers').columns.find((col) => col.name === 'email');
       assert.equal(email?.nullable, false);
       assert.equal(table('customers').columns.find((col) => col.name === 'phone')?.nullable, true);
+    },
+  },
+  {
+    id: 'sample',
+    name: 'sample() gives a few non-null values of a column as text, and binds its limit',
+    async run(fx) {
+      const c = fx.connect();
+      const table = {
+        name: 'customers',
+        ...(fx.target.schema === undefined ? {} : { schema: fx.target.schema }),
+      };
+      const emails = await c.sample(table, 'email', 2);
+      assert.equal(emails.length, 2);
+      assert.ok(emails.every((e) => typeof e === 'string' && e.includes('@')));
+      // Three of the four phones are NULL.
+      assert.deepEqual((await c.sample(table, 'phone', 10)).sort(), ['+46701234567']);
+      assert.deepEqual((await c.sample(table, 'id', 10)).sort(), ['1', '2', '3', '4']);
+      const before = await fx.snapshot();
+      await assert.rejects(
+        c.sample(table, 'email"; DROP TABLE customers; --', 1),
+        isConnectorError('schema_mismatch'),
+      );
+      await assert.rejects(
+        c.sample({ ...table, name: 'customers` ; DROP TABLE orders; --' }, 'id', 1),
+        isConnectorError(),
+      );
+      assert.deepEqual(changedRows(before, await fx.snapshot()), {});
     },
   },
 ];

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { Scope, Seeds } from './contract.js';
 import { datasetSchema } from './dataset.js';
 import type { DatasetInput } from './dataset.js';
-import { CYCLE_TURNS, scopeFor } from './scope.js';
+import { CYCLE_TURNS, MAX_SCOPE_NODES, scopeFor } from './scope.js';
 
 type CollectionInput = DatasetInput['collections'][number];
 
@@ -308,4 +308,30 @@ test('a cycle across collections terminates, and each member is reached through 
 
 test('scopes are rebuilt from the seeds alone: the same seeds give the same trees', () => {
   assert.deepEqual(scopeFor(shop, email('a@x')), scopeFor(shop, email('a@x')));
+});
+
+test('a knot of references (every collection referencing every other) stops turning at a bounded size', () => {
+  const names = ['a', 'b', 'c', 'd', 'e'];
+  const ds = dataset(
+    ...names.map((name) => ({
+      name,
+      primaryKey: ['id'],
+      fields: [
+        { name: 'id' },
+        ...(name === 'a' ? [{ name: 'email', identity: 'email' as const }] : []),
+        ...names.filter((n) => n !== name).map((n) => ({ name: `${n}_id`, ...ref(n) })),
+      ],
+    })),
+  );
+  const scopes = scopeFor(ds, email('a@x'));
+  assert.deepEqual([...scopes.keys()].sort(), names);
+  const count = (s: Scope): number =>
+    s.kind === 'match'
+      ? 1
+      : s.kind === 'child'
+        ? 1 + count(s.parentScope)
+        : s.kind === 'any'
+          ? s.of.reduce((n, x) => n + count(x), 1)
+          : 1 + count(s.childScope);
+  for (const scope of scopes.values()) assert.ok(count(scope) <= MAX_SCOPE_NODES, String(count(scope)));
 });

@@ -9,7 +9,8 @@
  *    orders of their customer row, the lines of those orders). Followed to a fixpoint over the
  *    strongly connected components of the reference graph, in topological order, so every scope
  *    refers only to scopes built before it; inside a cycle (a ticket replying to a ticket) the
- *    component is unrolled `CYCLE_TURNS` times around and then cut.
+ *    component is unrolled `CYCLE_TURNS` times around (fewer when its statement would pass
+ *    `MAX_SCOPE_NODES`) and then cut.
  * 3. Upward, one hop: a collection the person's rows reference (their address) is theirs only
  *    where no row outside their scope references it too (a household's shared address is not).
  *    Nothing is followed down from a collection reached this way.
@@ -23,6 +24,12 @@ import type { Dataset, DatasetField } from './dataset.js';
 
 /** How many times a cycle of references is followed around before it is cut. */
 export const CYCLE_TURNS = 3;
+
+/**
+ * The most nodes an unrolled cycle's scope may expand to (each node is a subquery or a test in
+ * the statement): a tight knot of references stops turning before its statement grows huge.
+ */
+export const MAX_SCOPE_NODES = 400;
 
 interface Edge {
   /** The referencing collection and field (the child). */
@@ -189,11 +196,34 @@ function downward(
         const scope = anyOf(paths);
         if (scope !== undefined) next.set(name, scope);
       }
+      // Once every member is reached, a further turn that makes a statement too large is cut.
+      const grown = Math.max(...[...next.values()].map(nodes));
+      if (current.size === component.length && grown > MAX_SCOPE_NODES) break;
       current = next;
     }
     for (const [name, scope] of current) done.set(name, scope);
   }
   return done;
+}
+
+const sizes = new WeakMap<Scope, number>();
+
+/** Nodes of a scope tree as a statement expands it (shared subtrees counted each time). */
+function nodes(scope: Scope): number {
+  const known = sizes.get(scope);
+  if (known !== undefined) return known;
+  const n =
+    scope.kind === 'match'
+      ? 1
+      : scope.kind === 'child'
+        ? 1 + nodes(scope.parentScope)
+        : scope.kind === 'parent'
+          ? 1 +
+            nodes(scope.childScope) +
+            scope.others.reduce((sum, o) => sum + 1 + (o.scope === undefined ? 0 : nodes(o.scope)), 0)
+          : scope.of.reduce((sum, s) => sum + nodes(s), 1);
+  sizes.set(scope, n);
+  return n;
 }
 
 function childScope(e: Edge, parentScope: Scope): Scope {

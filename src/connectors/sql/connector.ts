@@ -115,10 +115,10 @@ export function sqlConnector(
     },
 
     async sample(table, column, limit) {
-      for (const name of [table.name, table.schema ?? 'x', column])
-        if (name.length === 0 || name.includes('\0'))
-          throw refuse('a table or column name is empty or holds NUL');
-      const n = Math.max(1, Math.min(MAX_SAMPLE, Math.floor(limit)));
+      const names = [table.name, column, ...(table.schema === undefined ? [] : [table.schema])];
+      if (names.some((name) => name.length === 0 || name.includes('\0')))
+        throw refuse('a table, schema or column name is empty or holds a NUL character');
+      const n = clamp(limit, MAX_SAMPLE, 5);
       const rows = await run(sampleStatement(driver, table, column, n));
       return rows.flatMap((r) => {
         const text = asText(r.v);
@@ -143,7 +143,7 @@ export function sqlConnector(
         throw refuse(`"after" must hold the ${c.primaryKey.length} key value(s) of "${c.name}"`);
       const scope = scopeOf(seeds, collection);
       if (scope === undefined) return { rows: [] };
-      const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(readOptions.limit ?? DEFAULT_PAGE)));
+      const limit = clamp(readOptions.limit, MAX_PAGE, DEFAULT_PAGE);
       const selected = [...new Set([...c.primaryKey, ...fields])];
       const rows = await run(
         pageStatement(driver, dataset, {
@@ -170,7 +170,7 @@ export function sqlConnector(
       fieldOf(c, field);
       const scope = scopeOf(seeds, collection);
       if (scope === undefined) return [];
-      const n = Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)));
+      const n = clamp(limit, MAX_PAGE, DEFAULT_PAGE);
       const rows = await run(valuesStatement(driver, dataset, collection, scope, field, n));
       return rows.map((r) => r.v as FieldValue);
     },
@@ -193,10 +193,7 @@ export function sqlConnector(
         MAX_BOUND /
           (plan.perRow.length * (c.primaryKey.length + 1) + c.primaryKey.length + plan.set.length + 1),
       );
-      const batchSize = Math.max(
-        1,
-        Math.min(MAX_BATCH, perStatement, Math.floor(changeOptions.batchSize ?? DEFAULT_BATCH)),
-      );
+      const batchSize = clamp(changeOptions.batchSize, Math.min(MAX_BATCH, perStatement), DEFAULT_BATCH);
       let before: readonly FieldValue[] | undefined;
       let changed = 0;
       let batches = 0;
@@ -230,7 +227,7 @@ export function sqlConnector(
         changed += batch.n;
         batches += 1;
         before = batch.last;
-        await changeOptions.onBatch?.({ changed });
+        await changeOptions.onBatch?.({ changed }); // the running total, so a resumed job can record it as is
         if (batch.n < batchSize) break;
       }
       return { matched, changed, batches };
@@ -309,6 +306,12 @@ async function transaction<T>(
   } catch (error) {
     throw fail(error);
   }
+}
+
+/** A whole number from 1 to `max`; `fallback` when none is given (or it is not a number). */
+function clamp(value: number | undefined, max: number, fallback: number): number {
+  const n = value === undefined || !Number.isFinite(value) ? fallback : Math.floor(value);
+  return Math.max(1, Math.min(max, n));
 }
 
 function asText(value: unknown): string | undefined {

@@ -67,6 +67,8 @@ export class StatementBuilder {
         const values = scope.values.flatMap((v) => comparable(field, v));
         if (values.length === 0) return '1 = 0';
         const column = this.column(alias, scope.field);
+        // Seeds arrive lower-cased; SQLite's LOWER folds ASCII letters only, enough for the
+        // domain and, in practice, the local part of an address.
         const target = scope.caseInsensitive === true ? `LOWER(${column})` : column;
         return values.length === 1
           ? `${target} = ${this.bind(values[0]!)}`
