@@ -253,6 +253,20 @@ describe('PostgreSQL driver', { skip: !available }, () => {
       [],
     );
     assert.deepEqual(row, { app: 'steward', tz: 'UTC', schema, timeout: '30s' });
+    const tuned = driverFor(urlWith({ schema, options: '-c work_mem=8MB' }));
+    try {
+      const [own] = await tuned.query(
+        `SELECT current_setting('work_mem') AS mem, current_setting('TimeZone') AS tz, current_schema() AS schema`,
+        [],
+      );
+      assert.deepEqual(
+        own,
+        { mem: '8MB', tz: 'UTC', schema },
+        "the URL's own options are kept beside Steward's",
+      );
+    } finally {
+      await tuned.close();
+    }
   });
 
   test('hostile identifiers are quoted, and bound values with quotes come back unchanged', async () => {
