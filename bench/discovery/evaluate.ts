@@ -8,7 +8,7 @@ import type { ColumnClassification } from '../../src/discovery/classify.js';
 import { SAMPLE_LIMIT, classifySchema, needsSample } from '../../src/discovery/classify.js';
 import type { CorpusSchema, Label } from './corpus.js';
 import { labelsOf, loadIntoSqlite } from './corpus.js';
-import { sqliteSource } from './sqlite-introspect.js';
+import { sqliteSource } from '../../test/support/sqlite-introspect.js';
 
 /** The corpus's classification clock, so dates of birth age the same on every run. */
 export const corpusNow = new Date('2025-06-01T00:00:00Z');

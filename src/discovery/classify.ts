@@ -359,6 +359,10 @@ export function classifyWithStats(
     };
   }
 
+  // A key naming a person without a foreign key (`user_id` in an events table).
+  if (isPersonKeyName(n) && role !== 'thing')
+    return { category: 'user.unique_id', confidence: 0.75, reasons: ['name:person-key'] };
+
   // No name rule: values alone, or the keys of JSON objects.
   if (stats !== undefined && stats.n >= 5) {
     const byValues = classifyByValues(context, stats, kind);
@@ -413,8 +417,6 @@ function classifyKey(
       return { category: 'user.device.device_id', confidence: 0.75, reasons: ['key:device-table'] };
     return { confidence: 0.9, reasons: [`key:${role}-table`] };
   }
-  if (isPersonKeyName(n) && role !== 'thing')
-    return { category: 'user.unique_id', confidence: 0.75, reasons: ['name:person-key'] };
   return undefined;
 }
 

@@ -92,7 +92,7 @@ export function luhnValid(digits: string): boolean {
 
 /** Card networks by number prefix, with the lengths each issues. */
 const cardNetworks: readonly { readonly prefix: RegExp; readonly lengths: readonly number[] }[] = [
-  { prefix: /^4/, lengths: [13, 16, 19] }, // Visa
+  { prefix: /^4/, lengths: [16, 19] }, // Visa (13-digit Visa cards are gone; EAN-13 codes starting with 4 are not)
   { prefix: /^(5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720))/, lengths: [16] }, // Mastercard
   { prefix: /^3[47]/, lengths: [15] }, // American Express
   { prefix: /^(6011|65|64[4-9])/, lengths: [16, 19] }, // Discover
@@ -138,7 +138,7 @@ export function isPostalCode(value: string): boolean {
     /^\d{4}-\d{3}$/.test(v) || // PT
     /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/.test(v) || // UK
     /^[A-Z]\d{2} ?[A-Z\d]{4}$/.test(v) || // IE Eircode
-    /^(SE|DK|FI|NO|DE|AT|CH|NL|BE|FR|PL)-\s?\d{4,5}$/.test(v) // with a country prefix
+    /^(SE|DK|FI|NO|DE|AT|CH|NL|BE|FR|PL)-\s?\d{3} ?\d{1,2}$/.test(v) // with a country prefix
   );
 }
 
