@@ -3,12 +3,12 @@
  * file, introspected, sampled and classified; each column's verdict is compared with its label.
  */
 import { join } from 'node:path';
-import type { IntrospectedTable, Introspection } from '../../src/connectors/contract.js';
-import type { ColumnClassification } from '../../src/discovery/classify.js';
-import { SAMPLE_LIMIT, classifySchema, needsSample } from '../../src/discovery/classify.js';
+import { SAMPLE_LIMIT, needsSample } from '../../src/discovery/classify.js';
+import type { ProposedField } from '../../src/discovery/propose.js';
+import { scanSystem } from '../../src/discovery/propose.js';
+import { sqliteConnector } from '../../test/support/discovery.js';
 import type { CorpusSchema, Label } from './corpus.js';
 import { labelsOf, loadIntoSqlite } from './corpus.js';
-import { sqliteSource } from '../../test/support/sqlite-introspect.js';
 
 /** The corpus's classification clock, so dates of birth age the same on every run. */
 export const corpusNow = new Date('2025-06-01T00:00:00Z');
@@ -17,46 +17,44 @@ export interface ColumnResult {
   readonly schema: string;
   readonly column: string;
   readonly label: Label;
-  readonly verdict: ColumnClassification;
+  readonly verdict: Pick<ProposedField, 'category' | 'identity' | 'confidence' | 'reasons'>;
 }
 
 export interface SchemaRun {
   readonly results: ColumnResult[];
   readonly columns: number;
-  /** Seconds to introspect and sample (the baseline). */
+  /** Seconds to introspect and sample every candidate column, without classifying (the baseline). */
   readonly readSeconds: number;
-  /** Seconds to classify what was read. */
-  readonly classifySeconds: number;
+  /** Seconds of the whole scan: introspect, sample, classify, propose. */
+  readonly scanSeconds: number;
 }
 
-/** Loads, introspects, samples and classifies one schema in `dir`. */
-export function runSchema(schema: CorpusSchema, dir: string): SchemaRun {
+/** Loads a schema into a SQLite file in `dir`; returns the file. */
+export function loadSchema(schema: CorpusSchema, dir: string): string {
   const file = join(dir, `${schema.name}.db`);
   loadIntoSqlite(schema, file);
-  const source = sqliteSource(file);
+  return file;
+}
+
+/** Introspects, samples and classifies one loaded schema through the SQLite connector. */
+export async function runSchema(schema: CorpusSchema, file: string): Promise<SchemaRun> {
+  const connector = sqliteConnector(file, schema.name);
   try {
     const t0 = process.hrtime.bigint();
-    const introspection: Introspection = source.introspect();
-    const samples = new Map<string, string[]>();
+    const introspection = await connector.introspect();
     for (const table of introspection.tables)
       for (const column of table.columns)
-        if (needsSample(table, column))
-          samples.set(`${table.name}.${column.name}`, source.sample(table, column.name, SAMPLE_LIMIT));
+        if (needsSample(table, column)) await connector.sample(table, column.name, SAMPLE_LIMIT);
     const t1 = process.hrtime.bigint();
-    const classified = classifySchema(
-      introspection,
-      (table: IntrospectedTable, column) => samples.get(`${table.name}.${column.name}`),
-      corpusNow,
-    );
+    const { proposal } = await scanSystem(connector, { now: corpusNow });
     const t2 = process.hrtime.bigint();
+
     const labels = labelsOf(schema);
-    const results: ColumnResult[] = [];
-    for (const t of classified)
-      for (const { column, verdict } of t.columns) {
-        const key = `${t.table.name}.${column.name}`;
-        if (!labels.has(key)) throw new Error(`corpus ${schema.name}: column ${key} has no label`);
-        results.push({ schema: schema.name, column: key, label: labels.get(key) ?? null, verdict });
-      }
+    const results: ColumnResult[] = proposal.fields.map((f) => {
+      const key = `${f.collection}.${f.field}`;
+      if (!labels.has(key)) throw new Error(`corpus ${schema.name}: column ${key} has no label`);
+      return { schema: schema.name, column: key, label: labels.get(key) ?? null, verdict: f };
+    });
     for (const key of labels.keys())
       if (!results.some((r) => r.column === key))
         throw new Error(`corpus ${schema.name}: label for unknown column ${key}`);
@@ -64,10 +62,10 @@ export function runSchema(schema: CorpusSchema, dir: string): SchemaRun {
       results,
       columns: results.length,
       readSeconds: Number(t1 - t0) / 1e9,
-      classifySeconds: Number(t2 - t1) / 1e9,
+      scanSeconds: Number(t2 - t1) / 1e9,
     };
   } finally {
-    source.close();
+    await connector.close();
   }
 }
 

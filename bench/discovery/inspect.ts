@@ -9,12 +9,13 @@
  */
 import { withTempDir } from '../support.js';
 import { corpus } from './index.js';
-import { runSchema, score } from './evaluate.js';
+import { loadSchema, runSchema, score } from './evaluate.js';
 
 const wanted = process.argv.slice(2);
 const schemas = corpus.filter((s) => (wanted.length === 0 ? !s.heldOut : wanted.includes(s.name)));
-await withTempDir((dir) => {
-  const results = schemas.flatMap((s) => runSchema(s, dir).results);
+await withTempDir(async (dir) => {
+  const results = [];
+  for (const schema of schemas) results.push(...(await runSchema(schema, loadSchema(schema, dir))).results);
   const s = score(results);
   const show = (title: string, list: typeof s.misses) => {
     process.stdout.write(`\n${title} (${list.length})\n`);

@@ -310,11 +310,9 @@ export function classifyWithStats(
       };
     }
     if (gate.verdict === 'weak') {
-      // Only values make a weak name personal: a `name` in `bookings` that holds people's names.
-      const nameLike =
-        stats !== undefined &&
-        stats.n >= 5 &&
-        (ratio(stats.givenName, stats.n) >= 0.4 || ratio(stats.nameShape, stats.n) >= 0.7);
+      // Only values make a weak name personal: a `name` in `bookings` that holds people's given
+      // names. Capitalised words alone do not: products and places have them too.
+      const nameLike = stats !== undefined && stats.n >= 5 && ratio(stats.givenName, stats.n) >= 0.4;
       if (family.detector === 'person_name' && nameLike) {
         reasons.push(gate.reason, 'values:person-names');
         return { category: family.category, confidence: 0.7, reasons };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { sqliteSource } from '../../test/support/sqlite-introspect.js';
+import { sqliteConnector } from '../../test/support/discovery.js';
 import type { Dataset } from '../connectors/dataset.js';
 import { datasetSchema } from '../connectors/dataset.js';
 import type { DiscoveryWarning } from './diff.js';
@@ -32,18 +32,11 @@ CREATE TABLE legacy_export (id INTEGER PRIMARY KEY, payload TEXT);
 `;
 
 async function scan(file: string) {
-  const source = sqliteSource(file);
+  const connector = sqliteConnector(file);
   try {
-    return await scanSystem(
-      {
-        system: 'shop',
-        introspect: () => Promise.resolve(source.introspect()),
-        sample: (t, c, l) => Promise.resolve(source.sample(t, c, l)),
-      },
-      { now },
-    );
+    return await scanSystem(connector, { now });
   } finally {
-    source.close();
+    await connector.close();
   }
 }
 

@@ -13,8 +13,20 @@ export interface NameParts {
   readonly joined: string;
 }
 
+const partsCache = new Map<string, NameParts>();
+
 /** "customerEMail" → [customer, e, mail]; "IPAddress" → [ip, address]; "address_line1" → [address, line, 1]. */
 export function nameParts(name: string): NameParts {
+  const cached = partsCache.get(name);
+  if (cached !== undefined) return cached;
+  const parts = splitName(name);
+  // Column names and JSON keys repeat across tables and samples; the cache stays small.
+  if (partsCache.size >= 10_000) partsCache.clear();
+  partsCache.set(name, parts);
+  return parts;
+}
+
+function splitName(name: string): NameParts {
   const spaced = name
     .replace(/([\p{Ll}\d])(\p{Lu})/gu, '$1 $2')
     .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
@@ -78,7 +90,16 @@ export function typeKind(type: string): TypeKind {
   return 'unknown';
 }
 
-const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/).filter((w) => w.length > 0));
+const sets = new Map<string, ReadonlySet<string>>();
+/** Whitespace-separated words as a set, built once per literal (rules call this on every match). */
+const set = (words: string): ReadonlySet<string> => {
+  let found = sets.get(words);
+  if (found === undefined) {
+    found = new Set(words.split(/\s+/).filter((w) => w.length > 0));
+    sets.set(words, found);
+  }
+  return found;
+};
 /** Whitespace-separated words as a list. */
 const words = (text: string): readonly string[] => text.split(/\s+/).filter((w) => w.length > 0);
 

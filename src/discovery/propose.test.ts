@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { parse } from 'yaml';
-import { sqliteSource } from '../../test/support/sqlite-introspect.js';
+import { sqliteConnector } from '../../test/support/discovery.js';
 import type { Connector, Introspection } from '../connectors/contract.js';
 import { ConnectorError } from '../connectors/contract.js';
 import type { Dataset, DatasetCollection } from '../connectors/dataset.js';
@@ -103,16 +103,17 @@ function shopFile(name: string): string {
   return file;
 }
 
-/** The test SQLite source as the part of a connector discovery uses, recording every value sampled. */
+/** The SQLite connector of `file`, recording every value it samples. */
 function connectorFor(file: string, seen?: string[]): Pick<Connector, 'introspect' | 'sample' | 'system'> {
-  const source = sqliteSource(file);
+  const connector = sqliteConnector(file);
+  after(() => connector.close());
   return {
-    system: 'shop',
-    introspect: () => Promise.resolve(source.introspect()),
-    sample: (t, c, limit) => {
-      const values = source.sample(t, c, limit);
+    system: connector.system,
+    introspect: () => connector.introspect(),
+    sample: async (t, c, limit) => {
+      const values = await connector.sample(t, c, limit);
       seen?.push(...values);
-      return Promise.resolve(values);
+      return values;
     },
   };
 }
