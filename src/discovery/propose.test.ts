@@ -59,6 +59,12 @@ CREATE TABLE login_events (
   customer_id INTEGER REFERENCES customers(id) ON DELETE CASCADE,
   ip TEXT
 );
+CREATE TABLE tag_labels (code TEXT UNIQUE, label TEXT);
+CREATE TABLE customer_tags (
+  id INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  tag_code TEXT REFERENCES tag_labels(code)
+);
 CREATE VIEW customer_emails AS SELECT id, email FROM customers;
 CREATE TRIGGER orders_touch AFTER UPDATE ON orders BEGIN SELECT 1; END;
 `;
@@ -139,6 +145,7 @@ describe('discovery proposal', () => {
     assert.deepEqual(names, [
       'addresses',
       'countries',
+      'customer_tags',
       'customers',
       'invoices',
       'login_events',
@@ -193,18 +200,24 @@ describe('discovery proposal', () => {
     assert.ok(codes.includes('discovery.unique_key_used login_events'));
     assert.ok(codes.includes('discovery.view customer_emails'));
     assert.ok(codes.includes('discovery.triggers orders'));
+    assert.ok(codes.includes('discovery.no_primary_key tag_labels'));
+    assert.ok(
+      codes.includes('discovery.reference_left_out customer_tags'),
+      'no reference to a table left out',
+    );
+    assert.equal(field(collection(proposal, 'customer_tags'), 'tag_code').references, undefined);
     assert.match(
       proposal.notes.find((n) => n.collection === 'audit_trail')!.message,
       /looks personal \(actor_email\)/,
     );
 
     const sampled = progress.filter((p) => p.phase === 'sample');
-    assert.equal(sampled.length, 9, 'one step per table and view');
+    assert.equal(sampled.length, 11, 'one step per table and view');
     assert.deepEqual(
       sampled.map((p) => p.index),
-      Array.from({ length: 9 }, (_, i) => i + 1),
+      Array.from({ length: 11 }, (_, i) => i + 1),
     );
-    assert.ok(sampled.every((p) => p.total === 9));
+    assert.ok(sampled.every((p) => p.total === 11));
     assert.equal(progress.at(-1)?.phase, 'done');
   });
 

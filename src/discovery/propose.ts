@@ -32,6 +32,7 @@ export type ProposalNoteCode =
   | 'discovery.partitioned'
   | 'discovery.triggers'
   | 'discovery.composite_reference'
+  | 'discovery.reference_left_out'
   | 'discovery.no_collections';
 
 export interface ProposalNote {
@@ -239,7 +240,15 @@ function buildProposal(
   const collections = included.map((t) => {
     const table = t.table;
     const isReference = !linked.has(table.name);
-    const datasetFields = t.columns.map(({ column, verdict }) => fieldOf(table, column, verdict));
+    const datasetFields = t.columns.map(({ column, verdict }) => fieldOf(table, column, verdict, byName));
+    for (const fk of table.foreignKeys)
+      if (fk.columns.length === 1 && !byName.has(fk.references.table))
+        notes.push({
+          code: 'discovery.reference_left_out',
+          collection: table.name,
+          field: fk.columns[0]!,
+          message: `${table.name}.${fk.columns[0]!} references ${fk.references.table}, which is not a collection of this proposal, so the reference is left out.`,
+        });
     const rule = erasure.get(table.name);
     if (rule?.action === 'mask' && rule.keep && hasPersonal(t))
       notes.push({
@@ -370,8 +379,11 @@ function fieldOf(
   table: IntrospectedTable,
   column: IntrospectedColumn,
   verdict: ColumnClassification,
+  collections: ReadonlyMap<string, unknown>,
 ): DatasetField {
-  const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === column.name);
+  const fk = table.foreignKeys.find(
+    (f) => f.columns.length === 1 && f.columns[0] === column.name && collections.has(f.references.table),
+  );
   const field: DatasetField = {
     name: column.name,
     type: column.type.slice(0, 200),
