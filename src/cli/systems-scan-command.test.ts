@@ -7,10 +7,11 @@ import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { parse, stringify } from 'yaml';
 import { placeholderDataset, sqliteConnector } from '../../test/support/discovery.js';
-import type { Connector, SystemRegistry } from '../connectors/contract.js';
+import type { Connector } from '../connectors/contract.js';
 import { ConnectorError } from '../connectors/contract.js';
 import type { Dataset } from '../connectors/dataset.js';
 import { datasetSchema } from '../connectors/dataset.js';
+import type { ScanSystems } from './systems-scan-command.js';
 import { systemsScanCommands } from './systems-scan-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'steward-scan-cli-'));
@@ -29,12 +30,16 @@ const database = join(dir, 'shop.db');
 }
 
 /** Runs `steward systems …` in-process against a registry whose connector reads `database`. */
-async function run(args: string[], options: { reviewed?: Dataset; refuse?: boolean } = {}) {
+async function run(
+  args: string[],
+  options: { reviewed?: Dataset; refuse?: boolean; scanner?: boolean } = {},
+) {
   let stdout = '';
   let stderr = '';
   let code = -1;
+  let scannerUsed = false;
   const opened: Connector[] = [];
-  const registry: Pick<SystemRegistry, 'connector'> = {
+  const registry: ScanSystems = {
     connector: (id) => {
       if (options.refuse === true)
         return Promise.reject(
@@ -44,6 +49,16 @@ async function run(args: string[], options: { reviewed?: Dataset; refuse?: boole
       opened.push(connector);
       return Promise.resolve(connector);
     },
+    ...(options.scanner === true
+      ? {
+          scanner: (id: string) => {
+            scannerUsed = true;
+            const connector = sqliteConnector(database, id);
+            opened.push(connector);
+            return Promise.resolve(connector);
+          },
+        }
+      : {}),
   };
   const program = new Command('steward').exitOverride();
   const systems = program.command('systems');
@@ -61,7 +76,7 @@ async function run(args: string[], options: { reviewed?: Dataset; refuse?: boole
     clock: () => new Date('2025-06-01T00:00:00Z'),
   })(systems);
   await program.parseAsync(['node', 'steward', 'systems', ...args]);
-  return { stdout, stderr, code };
+  return { stdout, stderr, code, scannerUsed };
 }
 
 describe('steward systems scan and diff', () => {
@@ -127,6 +142,13 @@ describe('steward systems scan and diff', () => {
     const report = JSON.parse(json.stdout) as { ok: boolean; warnings: { code: string }[] };
     assert.equal(report.ok, false);
     assert.ok(report.warnings.some((w) => w.code === 'discovery.new_personal_column'));
+  });
+
+  test('scan reads a system without a reviewed dataset through the registry’s scanner when it has one', async () => {
+    const result = await run(['scan', 'shop'], { refuse: true, scanner: true });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.scannerUsed, true);
+    assert.equal(datasetSchema.parse(parse(result.stdout)).system, 'shop');
   });
 
   test('a system the registry refuses prints the refusal and exits 1', async () => {

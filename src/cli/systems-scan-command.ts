@@ -25,12 +25,25 @@ interface Output {
   readonly isTTY?: boolean;
 }
 
+/** What a scan needs of a system: its structure and a few values. */
+export type ScanSource = Pick<Connector, 'system' | 'introspect' | 'sample'>;
+
+/**
+ * The connected systems as the commands use them: `connector` gives the connector with the
+ * reviewed dataset in force (diff compares against it); `scanner`, when given, a connector for
+ * reading the structure of a system that has no reviewed dataset yet (scan uses it, and falls
+ * back to `connector`).
+ */
+export interface ScanSystems extends Pick<SystemRegistry, 'connector'> {
+  scanner?(system: string): Promise<ScanSource>;
+}
+
 export interface ScanCommandDeps {
   /**
    * Runs `fn` with the connected systems of an app context (`ctx.systems`), opened for the one
    * command and closed after it.
    */
-  readonly withSystems: <T>(fn: (systems: Pick<SystemRegistry, 'connector'>) => Promise<T>) => Promise<T>;
+  readonly withSystems: <T>(fn: (systems: ScanSystems) => Promise<T>) => Promise<T>;
   readonly stdout?: Output;
   readonly stderr?: Output;
   readonly setExitCode?: (code: number) => void;
@@ -118,10 +131,10 @@ export function systemsScanCommands(deps: ScanCommandDeps): (systems: Command) =
     });
   const clock = deps.clock ?? (() => new Date());
 
-  /** Runs a command against one system's connector; refusals and failures print and set exit code 1. */
-  const withConnector = async (id: string, fn: (connector: Connector) => Promise<void>): Promise<void> => {
+  /** Runs a command against one system; refusals and failures print and set exit code 1. */
+  const withSystem = async (id: string, fn: (systems: ScanSystems) => Promise<void>): Promise<void> => {
     try {
-      await deps.withSystems(async (systems) => fn(await systems.connector(id)));
+      await deps.withSystems(fn);
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
       stderr.write(`${error.message}\n`);
@@ -146,11 +159,12 @@ export function systemsScanCommands(deps: ScanCommandDeps): (systems: Command) =
           setExitCode(2);
           return;
         }
-        await withConnector(id, async (connector) => {
+        await withSystem(id, async (registry) => {
+          const source = await (registry.scanner?.(id) ?? registry.connector(id));
           const bar = progressBar(stderr, id);
           let proposal: Proposal;
           try {
-            ({ proposal } = await scanSystem(connector, { onProgress: (p) => bar.update(p), system: id }));
+            ({ proposal } = await scanSystem(source, { onProgress: (p) => bar.update(p), system: id }));
           } finally {
             bar.stop();
           }
@@ -172,7 +186,8 @@ export function systemsScanCommands(deps: ScanCommandDeps): (systems: Command) =
       .argument('<id>', 'the system id, as declared')
       .option('--json', 'machine-readable output')
       .action(async (id: string, opts: { json?: boolean }) => {
-        await withConnector(id, async (connector) => {
+        await withSystem(id, async (registry) => {
+          const connector = await registry.connector(id);
           const bar = progressBar(stderr, id);
           let warnings: DiscoveryWarning[];
           try {

@@ -1054,5 +1054,3 @@ export function isOrganisationColumn(name: string): boolean {
     seq(n, 'annual', 'revenue')
   );
 }
-
-export { has as hasWord, seq as hasSequence };
