@@ -13,7 +13,7 @@ import { actorRef } from '../access/actor.js';
 import { createApiKey, createOperator } from '../access/operators.js';
 import { isPermission, permissions, roles } from '../access/roles.js';
 import type { Permission } from '../access/roles.js';
-import { DeclarationRefused, createContext, createLogger } from '../app.js';
+import { DeclarationRefused, closeContext, createContext, createLogger } from '../app.js';
 import { verifyLedger } from '../audit/ledger.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { communicationOf, suppressionIndex } from '../consent/suppression.js';
@@ -47,7 +47,7 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, publishFiles 
   try {
     return await fn(ctx);
   } finally {
-    await ctx.store.close();
+    await closeContext(ctx);
   }
 }
 
