@@ -15,6 +15,7 @@ import type { AppContext, Clock, Keys } from './context.js';
 import { systemClock } from './context.js';
 import { deriveKey } from './crypto.js';
 import { AppError } from './errors.js';
+import { Events } from './events.js';
 import { lintSource } from './policy/lint.js';
 import { PolicyRegistry } from './policy/registry.js';
 import { publishDeclaration } from './policy/versions.js';
@@ -22,6 +23,7 @@ import type { Declaration } from './policy/schema.js';
 import { publishDatasets } from './connectors/dataset-versions.js';
 import { datasetFilesBeside, lintDatasetFiles } from './connectors/lint-dataset.js';
 import { Systems } from './connectors/systems.js';
+import { subscribeDrpCallbacks } from './rights/drp/callback.js';
 import type { Store } from './store/database.js';
 import { openStore } from './store/database.js';
 import { checkStoreSecret } from './store/identity.js';
@@ -81,8 +83,19 @@ export async function createContext(config: Config, options: CreateOptions = {})
     // Before anything is written: data made under another secret would be unreadable to the rest.
     if (!(await checkStoreSecret(store, config.secret, clock))) throw secretMismatch(config);
     const policies = new PolicyRegistry(store);
+    const events = new Events();
+    subscribeDrpCallbacks(events);
     const systems = new Systems({ store, config, policies, log });
-    const ctx: AppContext = { store, clock, log, config, policies, systems, keys: deriveKeys(config.secret) };
+    const ctx: AppContext = {
+      store,
+      clock,
+      log,
+      config,
+      policies,
+      events,
+      systems,
+      keys: deriveKeys(config.secret),
+    };
     if (options.publishFiles ?? true) await publishFiles(ctx, config.declarationFiles);
     await policies.refresh();
     await systems.refresh();

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { SystemRegistry } from './connectors/contract.js';
+import type { Events } from './events.js';
 import type { PolicyRegistry } from './policy/registry.js';
 import type { Store } from './store/database.js';
 
@@ -32,6 +33,8 @@ export interface AppContext {
   readonly log: Logger;
   readonly config: Config;
   readonly policies: PolicyRegistry;
+  /** In-transaction events and their subscribers, wired in src/app.ts. */
+  readonly events: Events;
   /** The connected systems: their connectors, created once and closed with the context. */
   readonly systems: SystemRegistry;
 }

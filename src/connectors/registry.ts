@@ -4,5 +4,8 @@
  * app context asks for a system's connector, and closed with the context, never in module globals.
  */
 import type { ConnectorFactory } from './contract.js';
+import { createSqliteConnector } from './sqlite/index.js';
 
-export const connectorFactories: Readonly<Record<string, ConnectorFactory>> = {};
+export const connectorFactories: Readonly<Record<string, ConnectorFactory>> = {
+  sqlite: createSqliteConnector,
+};
