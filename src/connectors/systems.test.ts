@@ -5,8 +5,11 @@
  * that records its calls stands in for a kind, so the registry's own rules are what is checked.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { createLogger } from '../app.js';
 import { secretSettings } from '../config.js';
 import { lintSource } from '../policy/lint.js';
@@ -18,6 +21,7 @@ import { ConnectorError } from './contract.js';
 import type { Dataset } from './dataset.js';
 import { publishDatasets } from './dataset-versions.js';
 import { datasetFilesBeside } from './lint-dataset.js';
+import { connectorFactories } from './registry.js';
 import { Systems } from './systems.js';
 
 const SHOP_URL = 'postgres://shop_owner:Pl3ase-n0t-this@db.shop.internal:5432/shop';
@@ -221,6 +225,52 @@ for (const dialect of await dialects()) {
       assert.equal(made[1]?.dataset.reviewed?.on, '2025-05-02');
       assert.equal(registry.list().find((s) => s.id === 'support')?.datasetVersion, 3);
       await registry.close();
+    });
+
+    test('C9.2 with the real SQLite connector: a reviewed dataset reaches the person’s rows; a missing file is refused without its path', async () => {
+      const missing = systems(connectorFactories);
+      const unreachable = await (await missing.connector('support')).check();
+      assert.equal(unreachable.ok, false);
+      assert.ok(!unreachable.ok && !secretsIn(unreachable.error), JSON.stringify(unreachable));
+      await missing.close();
+
+      const dir = mkdtempSync(join(tmpdir(), 'steward-support-'));
+      const file = join(dir, 'support.db');
+      const db = new Database(file);
+      db.exec(`
+        create table queues (id integer primary key, name text not null);
+        create table tickets (id integer primary key, requester_email text not null, requester_name text,
+          subject text not null, queue_id integer not null references queues(id), status text not null,
+          opened_at text not null);
+        create table messages (id integer primary key, ticket_id integer not null references tickets(id)
+          on delete cascade, direction text not null, body text not null, sent_at text not null);
+        insert into queues values (1, 'Orders');
+        insert into tickets values (1, 'ada@example.org', 'Ada', 'Where is my coffee?', 1, 'open', '2025-05-01');
+        insert into tickets values (2, 'bo@example.org', 'Bo', 'Grind size', 1, 'open', '2025-05-02');
+        insert into messages values (1, 1, 'in', 'It has not arrived.', '2025-05-01');
+        insert into messages values (2, 1, 'out', 'On its way.', '2025-05-02');`);
+      db.close();
+      const real = new Systems(
+        {
+          ...app.ctx,
+          log: createLogger('silent'),
+          config: {
+            ...app.config,
+            systems: new Map([['support', secretSettings('support', `sqlite:${file}`)]]),
+          },
+        },
+        connectorFactories,
+      );
+      try {
+        const connector = await real.connector('support');
+        const check = await connector.check();
+        assert.equal(check.ok, true, JSON.stringify(check));
+        const counts = await connector.count({ identities: [{ kind: 'email', value: 'ada@example.org' }] });
+        assert.deepEqual(Object.fromEntries(counts), { tickets: 1, messages: 2 });
+      } finally {
+        await real.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('a dataset with lint errors publishes nothing', async () => {

@@ -4,6 +4,10 @@
  * screen, and each system's reviewed dataset as a readable map. No page shows a connection URL.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Role } from '../../src/access/roles.js';
@@ -27,12 +31,26 @@ for (const dialect of await dialects()) {
   describe(`the console's Systems screen on ${dialect}`, { skip }, () => {
     let app: TestApp;
     let baseUrl: string;
+    let deskFile: string | undefined;
     const contexts: BrowserContext[] = [];
 
     before(async () => {
+      // The support desk is a real SQLite file with the tables its dataset maps.
+      const file = join(mkdtempSync(join(tmpdir(), 'steward-desk-')), 'support.db');
+      const db = new Database(file);
+      db.exec(
+        'create table queues (id integer primary key, name text not null); create table tickets (id integer primary key, requester_email text not null, requester_name text, subject text not null, queue_id integer not null references queues(id), status text not null, opened_at text not null); create table messages (id integer primary key, ticket_id integer not null references tickets(id) on delete cascade, direction text not null, body text not null, sent_at text not null);',
+      );
+      db.close();
+      deskFile = file;
       app = await startTestApp(dialect, {
         declarations: [smallShopDeclaration],
-        config: { systems: new Map([['shop', secretSettings('shop', SHOP_URL)]]) },
+        config: {
+          systems: new Map([
+            ['shop', secretSettings('shop', SHOP_URL)],
+            ['support', secretSettings('support', `sqlite:${file}`)],
+          ]),
+        },
       });
       await app.server.listen({ host: '127.0.0.1', port: 0 });
       const { port } = app.server.server.address() as AddressInfo;
@@ -41,7 +59,10 @@ for (const dialect of await dialects()) {
     afterEach(async () => {
       await Promise.all(contexts.splice(0).map((context) => context.close()));
     });
-    after(() => app?.close());
+    after(async () => {
+      await app?.close();
+      if (deskFile !== undefined) rmSync(dirname(deskFile), { recursive: true, force: true });
+    });
 
     /** Signs in as `role` through the form and opens the Systems screen. */
     async function openSystems(role: Role): Promise<Page> {
@@ -108,6 +129,19 @@ for (const dialect of await dialects()) {
         if (connectorFactories['postgres'] === undefined)
           assert.match(shopCheck, /no connector for kind "postgres"/);
         else assert.match(shopCheck, /\S/, 'the unreachable host is reported');
+        if (connectorFactories['sqlite'] !== undefined) {
+          const desk = rows.filter({ has: page.locator('code', { hasText: /^support$/ }) });
+          await desk.getByRole('button', { name: 'Check connection to Kundtjänstens ärendesystem' }).click();
+          await desk.getByText('Reachable').waitFor();
+          assert.match(await desk.getByTestId('check-detail').innerText(), /^SQLite [\d.]+, \d+ ms$/);
+          assert.match(
+            await page
+              .getByRole('status')
+              .filter({ hasText: /answered/ })
+              .innerText(),
+            /Kundtjänstens ärendesystem answered: SQLite/,
+          );
+        }
         await noSecrets(page);
         await page.screenshot({ path: '/tmp/steward-console-systems.png', fullPage: true });
       },
