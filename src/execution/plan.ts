@@ -130,6 +130,8 @@ export interface PlannedStep {
   readonly cascades?: readonly string[];
   /** For `read` steps: the collections to count and read (default: all the person's). */
   readonly collections?: readonly string[];
+  /** For the `locate` step: the linked systems it searches. */
+  readonly systems?: readonly string[];
 }
 
 export interface Plan {
@@ -590,6 +592,7 @@ export function planRequest(input: PlanInput): Plan {
       action: 'locate',
       dependsOn: [],
       status: 'pending',
+      systems: [...linkedSystems].sort(),
       note: `Finds the person's linked values in ${joinWords([...linkedSystems].sort(), 'en')} before any of them changes.`,
     });
   for (const system of input.systems) {

@@ -1,6 +1,7 @@
 import { verifyLedgerJob } from '../audit/jobs.js';
 import { drpCallbackJob } from '../rights/drp/callback.js';
-import { runTaskJob } from '../rights/fulfil.js';
+import { receiptJob } from '../execution/receipt.js';
+import { planJob, runStepJob } from '../execution/run-step.js';
 import { tellRequesterJob } from '../rights/tell-requester.js';
 import { sendCodeJob } from '../rights/verify-request.js';
 import { deadlineSweepJob } from '../rights/workflow.js';
@@ -11,7 +12,9 @@ import type { JobDefinition } from './queue.js';
 export const jobDefinitions: readonly JobDefinition[] = [
   verifyLedgerJob,
   sendCodeJob,
-  runTaskJob,
+  planJob,
+  runStepJob,
+  receiptJob,
   deadlineSweepJob,
   tellRequesterJob,
   drpCallbackJob,

@@ -21,6 +21,7 @@ import type { IdentifierKind } from '../subjects/normalize.js';
 import { CONTROLLER_TENANT, findSubjectId, lookupOf } from '../subjects/subjects.js';
 import { addDuration } from '../time.js';
 import { tellRequester } from './tell-requester.js';
+import { finishManualStep } from '../execution/run-step.js';
 import { completeIfDone, startFulfilment } from './fulfil.js';
 import type { RequestRow, RequestSummary } from './model.js';
 import {
@@ -708,7 +709,14 @@ export async function closeTask(
       target: `request:${requestId}`,
       details: { task: task.kind, target: task.target },
     });
-    if (task.kind === 'system') await completeIfDone(tx, ctx, requestId);
+    if (task.kind !== 'system') return;
+    // A system task is a manual step of the request's plan (or, before plans, the whole work).
+    const step = await finishManualStep(tx, ctx, requestId, taskId, {
+      status: input.outcome,
+      ...(input.summary === undefined ? {} : { summary: input.summary }),
+      by: actorRef(actor),
+    });
+    if (!step) await completeIfDone(tx, ctx, requestId);
   });
 }
 
