@@ -15,9 +15,11 @@ import type { AppContext, Clock, Keys } from './context.js';
 import { systemClock } from './context.js';
 import { deriveKey } from './crypto.js';
 import { AppError } from './errors.js';
+import { Events } from './events.js';
 import { lintSource } from './policy/lint.js';
 import { PolicyRegistry } from './policy/registry.js';
 import { publishDeclaration } from './policy/versions.js';
+import { subscribeDrpCallbacks } from './rights/drp/callback.js';
 import type { Store } from './store/database.js';
 import { openStore } from './store/database.js';
 import { checkStoreSecret } from './store/identity.js';
@@ -77,7 +79,9 @@ export async function createContext(config: Config, options: CreateOptions = {})
     // Before anything is written: data made under another secret would be unreadable to the rest.
     if (!(await checkStoreSecret(store, config.secret, clock))) throw secretMismatch(config);
     const policies = new PolicyRegistry(store);
-    const ctx: AppContext = { store, clock, log, config, policies, keys: deriveKeys(config.secret) };
+    const events = new Events();
+    subscribeDrpCallbacks(events);
+    const ctx: AppContext = { store, clock, log, config, policies, events, keys: deriveKeys(config.secret) };
     if (options.publishFiles ?? true) await publishFiles(ctx, config.declarationFiles);
     await policies.refresh();
     return ctx;

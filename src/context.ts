@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { Events } from './events.js';
 import type { PolicyRegistry } from './policy/registry.js';
 import type { Store } from './store/database.js';
 
@@ -31,4 +32,6 @@ export interface AppContext {
   readonly log: Logger;
   readonly config: Config;
   readonly policies: PolicyRegistry;
+  /** In-transaction events and their subscribers, wired in src/app.ts. */
+  readonly events: Events;
 }

@@ -19,7 +19,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { communicationOf, suppressionIndex } from '../consent/suppression.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { jobDefinitions } from '../jobs/registry.js';
+import { jobDefinitions } from '../worker-jobs.js';
 import { Worker } from '../jobs/queue.js';
 import type { LintIssue } from '../policy/lint.js';
 import { lintSource } from '../policy/lint.js';

@@ -4,7 +4,7 @@
  */
 import { bootstrapAdministrator, createContext } from '../app.js';
 import type { Config } from '../config.js';
-import { jobDefinitions, recurringJobs } from '../jobs/registry.js';
+import { jobDefinitions, recurringJobs } from '../worker-jobs.js';
 import { Worker } from '../jobs/queue.js';
 import { ensureScheduled } from '../jobs/schedule.js';
 import { buildServer } from '../server/server.js';

@@ -6,13 +6,20 @@ import type { Tx } from '../store/transaction.js';
 
 /**
  * Records, inside the caller's transaction, that suppression answers for a subject changed
- * (or, with null, that any may have). Every process's suppression index applies it before its
- * next answer.
+ * (or, with null, that any may have). Every process's suppression index (src/consent/suppression.ts)
+ * reads past the last row it applied before its next answer, so rows must become visible in
+ * sequence order: on PostgreSQL the audit lock is taken before the row's number, and a writer that
+ * numbers after another commits after it.
  */
-export async function markSuppressionChange(tx: Tx, clock: Clock, subjectId: string | null): Promise<void> {
+export async function markSuppressionChange(
+  tx: Tx,
+  ctx: Pick<AppContext, 'clock' | 'store'>,
+  subjectId: string | null,
+): Promise<void> {
+  await lockAppendOrder(tx, ctx.store.dialect);
   await tx
     .insertInto('suppression_changes')
-    .values({ subject_id: subjectId, at: clock.now().toISOString() })
+    .values({ subject_id: subjectId, at: ctx.clock.now().toISOString() })
     .execute();
 }
 

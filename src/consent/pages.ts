@@ -283,7 +283,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         userAgent: choice.userAgent ?? null,
         gpc: true,
       });
-      await markSuppressionChange(tx, ctx.clock, address.subjectId);
+      await markSuppressionChange(tx, ctx, address.subjectId);
       await appendAudit(tx, ctx.store.dialect, ctx.clock, {
         actor: `subject:${address.subjectId}`,
         action: 'consent.withdrawn',
@@ -339,7 +339,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         userAgent: choice.userAgent ?? null,
         gpc: choice.gpc ?? false,
       });
-      await markSuppressionChange(tx, ctx.clock, address.subjectId);
+      await markSuppressionChange(tx, ctx, address.subjectId);
       await appendAudit(tx, ctx.store.dialect, ctx.clock, {
         actor: `subject:${address.subjectId}`,
         action: 'consent.withdrawn',

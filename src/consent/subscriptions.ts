@@ -176,7 +176,7 @@ export async function subscribe(
     } else {
       confirmation = { identifierId };
     }
-    await markSuppressionChange(tx, ctx.clock, subject.subjectId);
+    await markSuppressionChange(tx, ctx, subject.subjectId);
     await audit(tx, ctx, actor, 'subscription.requested', subject.subjectId, {
       communication: communication.id,
       state,
@@ -300,7 +300,7 @@ export async function confirmSubscription(
     await giveConsent(tx, ctx, active, sub.subject_id, identifierId, communicationId, input);
     // Following the link proves control of the address: from now on it is the person's channel.
     await markVerified(tx, ctx, { id: identifierId, tenant: CONTROLLER_TENANT }, 'double_opt_in');
-    await markSuppressionChange(tx, ctx.clock, sub.subject_id);
+    await markSuppressionChange(tx, ctx, sub.subject_id);
     await audit(tx, ctx, `subject:${sub.subject_id}`, 'subscription.confirmed', sub.subject_id, {
       communication: communicationId,
     });
@@ -412,7 +412,7 @@ async function applyUnsubscribe(
     gpc: context.gpc ?? false,
     jurisdiction: context.jurisdiction ?? null,
   });
-  await markSuppressionChange(tx, ctx.clock, address.subjectId);
+  await markSuppressionChange(tx, ctx, address.subjectId);
 }
 
 /** "All marketing" for one address: every marketing communication of the declaration (C4a.9). */
@@ -436,7 +436,7 @@ export async function unsubscribeAllMarketing(
       reason: 'unsubscribed',
       subjectId: address.subjectId,
     });
-    await markSuppressionChange(tx, ctx.clock, address.subjectId);
+    await markSuppressionChange(tx, ctx, address.subjectId);
     await audit(tx, ctx, actor, 'subscription.unsubscribed_all', address.subjectId, {
       channel: input.channel ?? 'api',
     });
@@ -508,7 +508,7 @@ export async function objectToDirectMarketing(
         });
       }
     }
-    await markSuppressionChange(tx, ctx.clock, subject.id);
+    await markSuppressionChange(tx, ctx, subject.id);
     await audit(tx, ctx, actor, 'subject.objected_to_marketing', subject.id, {
       channel: input.channel ?? 'api',
     });

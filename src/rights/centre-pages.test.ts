@@ -9,7 +9,7 @@ import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
 import { Worker } from '../jobs/queue.js';
-import { jobDefinitions } from '../jobs/registry.js';
+import { jobDefinitions } from '../worker-jobs.js';
 import { lastMessage } from '../../test/support/mail.js';
 
 const form = (fields: Record<string, string>) => ({

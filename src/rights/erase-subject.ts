@@ -558,7 +558,7 @@ export async function eraseSubject(
         .where('tenant', '=', CONTROLLER_TENANT)
         .execute();
     }
-    await markSuppressionChange(tx, ctx.clock, null);
+    await markSuppressionChange(tx, ctx, null);
     await markConsentChange(tx, ctx, null);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),

@@ -9,11 +9,11 @@ import { actorRef } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
+import { defineTopic } from '../events.js';
 import type { RequestType } from '../policy/schema.js';
 import type { RequestStatus, RequestTable } from '../store/schema.js';
 import type { Tx } from '../store/transaction.js';
 import { addDuration } from '../time.js';
-import { notifyDrpCallback } from './drp/callback.js';
 
 export type { RequestType };
 export type RequestRow = RequestTable;
@@ -90,8 +90,25 @@ export async function addRequestEvent(
 }
 
 /**
+ * A request moved to a state (or, when `from` is its status, changed within it: an extension).
+ * Published by `moveRequest` inside the change's transaction; integrations subscribe in src/app.ts.
+ */
+export interface RequestMoved {
+  /** The context the change ran under. */
+  readonly ctx: AppContext;
+  /** The request as it is now. */
+  readonly request: RequestRow;
+  readonly from: RequestStatus;
+  /** The timeline step: `completed`, `extended`, `fulfilment_started`... */
+  readonly kind: string;
+}
+
+export const requestMoved = defineTopic<RequestMoved>('rights.request-moved');
+
+/**
  * Moves a request to `to` (checking the transition), records the step on its timeline and in
- * the audit ledger, all inside the caller's transaction. Returns the updated row.
+ * the audit ledger, and publishes `requestMoved`, all inside the caller's transaction. Returns
+ * the updated row.
  */
 export async function moveRequest(
   tx: Tx,
@@ -127,7 +144,7 @@ export async function moveRequest(
     details: { status: to, ...(change.details as object | undefined) },
     visible: change.visible ?? true,
   });
-  if (row.drp_agent_id !== null) await notifyDrpCallback(ctx, row.id, tx);
+  await ctx.events.publish(tx, requestMoved, { ctx, request: updated, from: row.status, kind: change.kind });
   await appendAudit(tx, ctx.store.dialect, ctx.clock, {
     actor: ref,
     action: `request.${change.kind}`,

@@ -297,7 +297,7 @@ export async function decideObjection(
           subjectId: subject.id,
         });
       }
-      await markSuppressionChange(tx, ctx.clock, subject.id);
+      await markSuppressionChange(tx, ctx, subject.id);
     }
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),

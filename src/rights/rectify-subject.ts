@@ -177,7 +177,7 @@ export async function rectifyIdentifier(
         subjectId: subject.id,
       });
     }
-    if (kind === 'email') await markSuppressionChange(tx, ctx.clock, subject.id);
+    if (kind === 'email') await markSuppressionChange(tx, ctx, subject.id);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'identifier.rectified',

@@ -68,7 +68,7 @@ export async function restrictSubject(
       .where('id', '=', subject.id)
       .where('tenant', '=', CONTROLLER_TENANT)
       .execute();
-    await markSuppressionChange(tx, ctx.clock, subject.id);
+    await markSuppressionChange(tx, ctx, subject.id);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'subject.restricted',
@@ -144,7 +144,7 @@ export async function liftRestriction(
       .where('id', '=', subject.id)
       .where('tenant', '=', CONTROLLER_TENANT)
       .execute();
-    await markSuppressionChange(tx, ctx.clock, subject.id);
+    await markSuppressionChange(tx, ctx, subject.id);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'subject.restriction_lifted',

@@ -6,7 +6,7 @@ import { subscribeConfirmed } from '../../test/support/consent.js';
 import { startReceiver } from '../../test/support/receiver.js';
 import type { Clock } from '../context.js';
 import { Worker } from '../jobs/queue.js';
-import { jobDefinitions } from '../jobs/registry.js';
+import { jobDefinitions } from '../worker-jobs.js';
 import { checkSuppression } from '../consent/suppression.js';
 import { deadlineFrom } from './model.js';
 import { REQUESTS_PER_CONTACT_PER_DAY } from './submit-request.js';

@@ -211,7 +211,7 @@ export async function mergeSubjects(
         });
       }
     }
-    await markSuppressionChange(tx, ctx.clock, null);
+    await markSuppressionChange(tx, ctx, null);
     await markConsentChange(tx, ctx, null);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),

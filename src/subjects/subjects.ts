@@ -227,8 +227,7 @@ export async function resolveSubject(
     }
     ids.set(`${identifier.kind}:${identifier.value}`, id);
   }
-  if (newEmails > 0 && input.tenant === CONTROLLER_TENANT)
-    await markSuppressionChange(tx, ctx.clock, subjectId);
+  if (newEmails > 0 && input.tenant === CONTROLLER_TENANT) await markSuppressionChange(tx, ctx, subjectId);
   return { subjectId, created, identifierIds: ids };
 }
 

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { Worker } from '../../src/jobs/queue.js';
-import { jobDefinitions } from '../../src/jobs/registry.js';
+import { jobDefinitions } from '../../src/worker-jobs.js';
 import type { TestApp } from '../support/app.js';
 import { dialects, startTestApp } from '../support/app.js';
 import type { BrowserContext, Page } from '../support/browser.js';

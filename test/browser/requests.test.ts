@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Role } from '../../src/access/roles.js';
 import { Worker } from '../../src/jobs/queue.js';
-import { jobDefinitions } from '../../src/jobs/registry.js';
+import { jobDefinitions } from '../../src/worker-jobs.js';
 import { addDuration } from '../../src/time.js';
 import type { TestApp } from '../support/app.js';
 import { dialects, startTestApp } from '../support/app.js';

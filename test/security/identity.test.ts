@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Worker } from '../../src/jobs/queue.js';
-import { jobDefinitions } from '../../src/jobs/registry.js';
+import { jobDefinitions } from '../../src/worker-jobs.js';
 import { REQUESTS_PER_CONTACT_PER_DAY } from '../../src/rights/submit-request.js';
 import { CONTROLLER_TENANT } from '../../src/subjects/subjects.js';
 import { dialects, startTestApp } from '../support/app.js';

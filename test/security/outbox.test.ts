@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bootstrapAdministrator } from '../../src/app.js';
 import { Worker } from '../../src/jobs/queue.js';
-import { jobDefinitions } from '../../src/jobs/registry.js';
+import { jobDefinitions } from '../../src/worker-jobs.js';
 import { dialects, startTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
 import { subscribeConfirmed } from '../support/consent.js';

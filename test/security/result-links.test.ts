@@ -13,7 +13,7 @@ import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
 import { captureRecord } from '../../src/capture/capture-record.js';
 import { hostActor } from '../../src/cli/host-actor.js';
 import { Worker } from '../../src/jobs/queue.js';
-import { jobDefinitions } from '../../src/jobs/registry.js';
+import { jobDefinitions } from '../../src/worker-jobs.js';
 import { RESULT_LINK_CODES, RESULT_LINK_GUESSES } from '../../src/rights/collect-result.js';
 import { dialects, startTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';

@@ -21,7 +21,7 @@ import {
 import { bootstrapAdministrator } from '../../src/app.js';
 import { hostActor } from '../../src/cli/host-actor.js';
 import { Worker } from '../../src/jobs/queue.js';
-import { jobDefinitions } from '../../src/jobs/registry.js';
+import { jobDefinitions } from '../../src/worker-jobs.js';
 import type { RouteAccess, RouteEntry } from '../../src/server/auth.js';
 import { guard, registerAuth, routeTable } from '../../src/server/auth.js';
 import type { TestApp } from '../support/app.js';

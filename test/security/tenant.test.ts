@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { dialects, startTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
 import { Worker } from '../../src/jobs/queue.js';
-import { jobDefinitions } from '../../src/jobs/registry.js';
+import { jobDefinitions } from '../../src/worker-jobs.js';
 
 const D = 'sncn-general';
 const PATIENT = 'patient@clinic.example';

@@ -8,9 +8,10 @@
  */
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import type { Events } from '../../events.js';
 import { defineJob, enqueue } from '../../jobs/queue.js';
 import type { Tx } from '../../store/transaction.js';
-import { loadRequest } from '../model.js';
+import { loadRequest, requestMoved } from '../model.js';
 import { destinationProblem, OutboundError, postTo } from '../outbound.js';
 import { bytesBody } from '../sized-body.js';
 import { statusOf } from './status.js';
@@ -19,7 +20,7 @@ import { callbackAllowed } from './protocol.js';
 /** How long an agent has to answer a callback before the attempt counts as failed. */
 export const CALLBACK_TIMEOUT_MS = 10_000;
 
-/** Register in src/jobs/registry.ts so workers deliver callbacks. */
+/** Register in src/worker-jobs.ts so workers deliver callbacks. */
 export const drpCallbackJob = defineJob({
   type: 'rights.drp-callback',
   version: 1,
@@ -64,13 +65,12 @@ export const drpCallbackJob = defineJob({
  * state change, passing the change's transaction so the callback is queued if and only if the
  * change commits. One job per request, protocol state and deadline (an extension is news to the
  * agent too): a second call for the same state (say, from both the workflow and the revoke route)
- * queues nothing more. Returns whether a job was queued.
+ * queues nothing more. Returns whether a job was queued. Every `moveRequest` calls it through
+ * `subscribeDrpCallbacks`.
  *
  * @example
- * await transaction(ctx.store, async (tx) => {
- *   await moveRequest(tx, ctx, actor, row, 'completed', { kind: 'completed' });
- *   await notifyDrpCallback(ctx, row.id, tx);
- * });
+ * await withdrawRequest(ctx, agentRef(agentId), requestId, reason);
+ * await notifyDrpCallback(ctx, requestId); // queues nothing more: the withdrawal's move did
  */
 export async function notifyDrpCallback(
   ctx: AppContext,
@@ -88,4 +88,14 @@ export async function notifyDrpCallback(
     { id: `drp-callback:${requestId}:${status.status}:${status.reason ?? ''}:${status.expected_by ?? ''}` },
   );
   return true;
+}
+
+/**
+ * Queues a status callback whenever a request from an agent changes, in the change's own
+ * transaction. Called once per context, at the composition root (src/app.ts).
+ */
+export function subscribeDrpCallbacks(events: Events): void {
+  events.subscribe(requestMoved, async (tx, { ctx, request }) => {
+    if (request.drp_agent_id !== null) await notifyDrpCallback(ctx, request.id, tx);
+  });
 }
