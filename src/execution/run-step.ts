@@ -451,6 +451,10 @@ async function replanned(ctx: AppContext, request: RequestRow, step: StepRow): P
   return planFor(model, request, claims, systems).steps.filter((s) => s.system === step.system);
 }
 
+export const retryStepInput = z.strictObject({
+  note: z.string().min(1).max(2000).optional().describe('What was fixed, for the timeline'),
+});
+
 /**
  * An operator retries a failed step: it runs again with fresh attempts; a step that failed
  * because its system could not be planned is planned again, and its collections' steps replace
@@ -463,8 +467,10 @@ export async function retryStep(
   actor: Actor,
   requestId: string,
   stepId: string,
+  raw: z.input<typeof retryStepInput> = {},
 ): Promise<void> {
   requirePermission(actor, 'requests:manage');
+  const input = retryStepInput.parse(raw);
   const request = await loadRequest(ctx.store.db, requestId);
   const step = await ctx.store.db
     .selectFrom('request_steps')
@@ -506,7 +512,7 @@ export async function retryStep(
       requestId,
       actor: actorRef(actor),
       kind: 'step_retried',
-      details: { step: step.key, replanned: fresh?.map((s) => s.key) ?? null },
+      details: { step: step.key, replanned: fresh?.map((s) => s.key) ?? null, note: input.note ?? null },
     });
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),

@@ -22,6 +22,7 @@ import type { PlanRecipient, PlanSystem } from './plan.js';
 interface DeclaredSystem {
   readonly id: string;
   readonly name: string | Record<string, string>;
+  readonly description?: string | Record<string, string>;
   readonly operator?: string;
   readonly purposes?: readonly string[];
   readonly owner?: string;
