@@ -6,6 +6,8 @@ import { Socket } from 'node:net';
 
 export const requireServices = process.env.STEWARD_REQUIRE_SERVICES === '1';
 export const postgresUrl = process.env.STEWARD_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** A MySQL or MariaDB server where the tests may create and drop databases of their own. */
+export const mysqlUrl = process.env.STEWARD_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
 function reachable(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {

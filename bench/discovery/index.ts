@@ -1,0 +1,11 @@
+/** Every schema of the discovery corpus; the held-out one last. */
+import { clinic } from './clinic.js';
+import type { CorpusSchema } from './corpus.js';
+import { crm } from './crm.js';
+import { ledger } from './ledger.js';
+import { nordic } from './nordic.js';
+import { recruiting } from './recruiting.js';
+import { saas } from './saas.js';
+import { shop } from './shop.js';
+
+export const corpus: readonly CorpusSchema[] = [shop, crm, clinic, ledger, saas, nordic, recruiting];

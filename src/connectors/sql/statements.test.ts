@@ -1,0 +1,184 @@
+/**
+ * Unit tests of the statement builder: scopes compile to bound values and quoted identifiers,
+ * placeholders in the order their values are bound, NULL-safe negation, schema qualification.
+ * (The statements' behaviour on real databases is the contract suite's.)
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FieldValue, Scope } from '../contract.js';
+import { datasetSchema } from '../dataset.js';
+import type { DatasetInput } from '../dataset.js';
+import { scopeFor } from '../scope.js';
+import type { Statement } from './statements.js';
+import { batchStatement, countStatement, pageStatement, updateStatement } from './statements.js';
+
+/** PostgreSQL's numbered placeholders: their order in the text must be the order of the values. */
+const numbered = {
+  quote: (n: string) => `"${n.replaceAll('"', '""')}"`,
+  placeholder: (n: number) => `$${n}`,
+};
+const question = { quote: (n: string) => `\`${n.replaceAll('`', '``')}\``, placeholder: () => '?' };
+
+const dataset = (schema?: string) =>
+  datasetSchema.parse({
+    steward: 1,
+    kind: 'dataset',
+    system: 'shop',
+    collections: (
+      [
+        {
+          name: 'customers',
+          primaryKey: ['id'],
+          fields: [
+            { name: 'id', type: 'integer' },
+            { name: 'email', identity: 'email' },
+            { name: 'phone', identity: 'phone' },
+            { name: 'address_id', references: { collection: 'addresses', field: 'id' } },
+          ],
+        },
+        {
+          name: 'orders',
+          primaryKey: ['id'],
+          fields: [
+            { name: 'id', type: 'integer' },
+            { name: 'customer_id', references: { collection: 'customers', field: 'id' } },
+            { name: 'ship_to', references: { collection: 'addresses', field: 'id' } },
+          ],
+        },
+        { name: 'addresses', primaryKey: ['id'], fields: [{ name: 'id' }] },
+        {
+          name: 'payments',
+          primaryKey: ['id', 'paid_on'],
+          fields: [
+            { name: 'id' },
+            { name: 'paid_on' },
+            { name: 'order_id', references: { collection: 'orders', field: 'id' } },
+          ],
+        },
+        {
+          name: 'we"ird',
+          primaryKey: ['id'],
+          fields: [{ name: 'id' }, { name: 'e"mail', identity: 'email' }],
+        },
+      ] satisfies DatasetInput['collections']
+    ).map((c) => (schema === undefined ? c : { ...c, schema })),
+  });
+
+const seeds = { identities: [{ kind: 'email' as const, value: "o'brien@example.com" }] };
+
+function placeholdersInOrder(s: Statement): void {
+  const found = [...s.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+  assert.deepEqual(
+    found,
+    s.values.map((_, i) => i + 1),
+    s.text,
+  );
+}
+
+test('a match binds its values: no value is ever part of the text', () => {
+  const ds = dataset();
+  const scope = scopeFor(ds, seeds).get('customers')!;
+  const s = countStatement(numbered, ds, 'customers', scope);
+  assert.equal(s.text, 'SELECT COUNT(*) AS "n" FROM "customers" t0 WHERE LOWER(t0."email") = $1');
+  assert.deepEqual(s.values, ["o'brien@example.com"]);
+  const several: Scope = { kind: 'match', field: 'phone', values: ['+1', '+2'] };
+  assert.match(countStatement(question, ds, 'customers', several).text, /t0\.`phone` IN \(\?, \?\)$/);
+});
+
+test('identifiers come quoted from the dataset, quotes inside them doubled, schema-qualified when named', () => {
+  const ds = dataset('shop"s');
+  const scope = scopeFor(ds, { identities: [{ kind: 'email', value: 'a@x' }] }).get('we"ird')!;
+  const s = countStatement(numbered, ds, 'we"ird', scope);
+  assert.equal(s.text, 'SELECT COUNT(*) AS "n" FROM "shop""s"."we""ird" t0 WHERE LOWER(t0."e""mail") = $1');
+});
+
+test('children and parents compile to nested subqueries, each with its own alias, NOT NULL-safe', () => {
+  const ds = dataset();
+  const scopes = scopeFor(ds, seeds);
+  const payments = countStatement(numbered, ds, 'payments', scopes.get('payments')!);
+  assert.equal(
+    payments.text,
+    'SELECT COUNT(*) AS "n" FROM "payments" t0 WHERE t0."order_id" IN (SELECT t1."id" FROM "orders" t1 WHERE ' +
+      't1."customer_id" IN (SELECT t2."id" FROM "customers" t2 WHERE LOWER(t2."email") = $1))',
+  );
+  const addresses = countStatement(numbered, ds, 'addresses', scopes.get('addresses')!);
+  placeholdersInOrder(addresses);
+  // A row referencing the address from outside the person's scope, unknown (NULL) included, keeps it out.
+  assert.match(
+    addresses.text,
+    /NOT EXISTS \(SELECT 1 FROM "customers" t\d+ WHERE t\d+\."address_id" = t0\."id" AND CASE WHEN \(LOWER\(t\d+\."email"\) = \$\d+\) THEN 1 ELSE 0 END = 0\)/,
+  );
+  const aliases = [...addresses.text.matchAll(/ (t\d+) (?:WHERE|$)/g)].map((m) => m[1]);
+  assert.equal(new Set(aliases).size, aliases.length, 'aliases are not reused');
+});
+
+test('a string that is not a number never reaches a numeric column; a number meets a text column as text', () => {
+  const ds = dataset();
+  const linked = (values: FieldValue[]) =>
+    scopeFor(ds, { identities: [], linked: [{ collection: 'orders', field: 'id', values }] }).get('orders')!;
+  const none = countStatement(question, ds, 'orders', linked(['10abc', '10 OR 1=1', ' 10']));
+  assert.match(none.text, /WHERE 1 = 0$/);
+  assert.deepEqual(none.values, []);
+  assert.deepEqual(countStatement(question, ds, 'orders', linked(['10', 11])).values, ['10', 11]);
+});
+
+test('pages and batches: keyset on the whole key, bound limit, placeholders in order', () => {
+  const ds = dataset();
+  const scope = scopeFor(ds, seeds).get('payments')!;
+  const payments = ds.collections.find((c) => c.name === 'payments')!;
+  const page = pageStatement(numbered, ds, {
+    collection: payments,
+    scope,
+    fields: ['id', 'paid_on', 'order_id'],
+    after: [7, '2024-01-01'],
+    limit: 501,
+  });
+  placeholdersInOrder(page);
+  assert.match(
+    page.text,
+    /\(t0\."id", t0\."paid_on"\) > \(\$2, \$3\)\) ORDER BY t0\."id", t0\."paid_on" LIMIT \$4\) k JOIN/,
+  );
+  assert.deepEqual(page.values.slice(1), [7, '2024-01-01', 501]);
+
+  const batch = batchStatement(numbered, ds, {
+    collection: payments,
+    scope,
+    fields: [],
+    before: [7, '2024-01-01'],
+    limit: 100,
+    unlessAlready: [
+      { field: 'order_id', value: null },
+      { field: 'paid_on', value: 'x' },
+    ],
+    lockRows: 'FOR UPDATE',
+  });
+  placeholdersInOrder(batch);
+  assert.match(
+    batch.text,
+    /\(t0\."id", t0\."paid_on"\) < \(\$2, \$3\)\) AND \(CASE WHEN \(t0\."order_id" IS NULL AND t0\."paid_on" = \$4\) THEN 1 ELSE 0 END = 0\) ORDER BY t0\."id" DESC, t0\."paid_on" DESC LIMIT \$5 FOR UPDATE$/,
+  );
+});
+
+test('one UPDATE per batch: set-based values once, per-row values by CASE on the whole key', () => {
+  const ds = dataset();
+  const payments = ds.collections.find((c) => c.name === 'payments')!;
+  const s = updateStatement(
+    numbered,
+    ds,
+    payments,
+    [
+      [1, 'a'],
+      [2, 'b'],
+    ],
+    [{ field: 'order_id', value: null }],
+    [{ field: 'paid_on', values: ['x', 'y'] }],
+  );
+  placeholdersInOrder(s);
+  assert.equal(
+    s.text,
+    'UPDATE "payments" SET "order_id" = $1, "paid_on" = CASE WHEN "id" = $2 AND "paid_on" = $3 THEN $4 ' +
+      'WHEN "id" = $5 AND "paid_on" = $6 THEN $7 ELSE "paid_on" END ' +
+      'WHERE ("id" = $8 AND "paid_on" = $9) OR ("id" = $10 AND "paid_on" = $11)',
+  );
+  assert.deepEqual(s.values, [null, 1, 'a', 'x', 2, 'b', 'y', 1, 'a', 2, 'b']);
+});

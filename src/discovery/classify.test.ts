@@ -1,0 +1,343 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { IntrospectedTable, Introspection } from '../connectors/contract.js';
+import type { ColumnClassification } from './classify.js';
+import { classifySchema, tableRoles } from './classify.js';
+import { nameParts, typeKind } from './names.js';
+
+const now = new Date('2025-06-01T00:00:00Z');
+
+type ColumnSpec = string | { name: string; type?: string; nullable?: boolean };
+
+/** A table of the given columns (TEXT unless said), `id` as primary key when present. */
+function table(
+  name: string,
+  columns: readonly ColumnSpec[],
+  extra: Partial<Omit<IntrospectedTable, 'name' | 'columns'>> = {},
+): IntrospectedTable {
+  const cols = columns.map((c) =>
+    typeof c === 'string'
+      ? { name: c, type: 'TEXT', nullable: true }
+      : { type: 'TEXT', nullable: true, ...c },
+  );
+  return {
+    name,
+    kind: 'table',
+    columns: cols,
+    primaryKey: cols.some((c) => c.name === 'id') ? ['id'] : [],
+    foreignKeys: [],
+    uniques: [],
+    triggers: [],
+    ...extra,
+  };
+}
+
+const schema = (...tables: IntrospectedTable[]): Introspection => ({
+  system: 'test',
+  kind: 'sqlite',
+  server: 'SQLite 3',
+  tables,
+});
+
+/** Classifies a schema; `samples` maps `table.column` to sampled values. */
+function classify(
+  introspection: Introspection,
+  samples: Record<string, readonly string[]> = {},
+): (at: string) => ColumnClassification {
+  const result = classifySchema(introspection, (t, c) => samples[`${t.name}.${c.name}`], now);
+  return (at) => {
+    const [t, c] = at.split('.');
+    const found = result.find((r) => r.table.name === t)?.columns.find((x) => x.column.name === c);
+    if (found === undefined) throw new Error(`no column ${at}`);
+    return found.verdict;
+  };
+}
+
+const repeat = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
+
+describe('discovery classification', () => {
+  test('names split by case, separators, digits and diacritics', () => {
+    assert.deepEqual(nameParts('customerEMail').tokens, ['customer', 'e', 'mail']);
+    assert.deepEqual(nameParts('IPAddress').tokens, ['ip', 'address']);
+    assert.deepEqual(nameParts('address_line1').tokens, ['address', 'line', '1']);
+    assert.deepEqual(nameParts('Födelsedatum').tokens, ['fodelsedatum']);
+    assert.deepEqual(nameParts('Straße').tokens, ['strasse']);
+    assert.equal(typeKind('character varying(255)'), 'text');
+    assert.equal(typeKind('jsonb'), 'json');
+    assert.equal(typeKind('tinyint(1)'), 'boolean');
+    assert.equal(typeKind(''), 'unknown');
+  });
+
+  test('a `name` is a person’s in customers, not in products or cities', () => {
+    const at = classify(
+      schema(
+        table('customers', ['id', 'name', 'email']),
+        table('products', ['id', 'name']),
+        table('cities', ['id', 'name']),
+      ),
+    );
+    assert.equal(at('customers.name').category, 'user.name');
+    assert.equal(at('products.name').category, undefined);
+    assert.equal(at('cities.name').category, undefined);
+    assert.equal(at('customers.id').category, 'user.unique_id');
+    assert.equal(at('customers.id').identity, 'customer');
+    assert.equal(at('products.id').category, undefined);
+  });
+
+  test('contact details of organisations are left out; a contact person’s are not', () => {
+    const at = classify(
+      schema(
+        table('stores', ['id', 'name', 'phone', 'email', 'street']),
+        table('suppliers', ['id', 'name', 'vat_number', 'contact_person', 'contact_email', 'phone']),
+        table('accounts', ['id', 'name', 'industry', 'website', 'phone']),
+      ),
+    );
+    for (const c of [
+      'stores.phone',
+      'stores.email',
+      'stores.street',
+      'suppliers.phone',
+      'accounts.phone',
+      'accounts.name',
+    ]) {
+      assert.equal(at(c).category, undefined, c);
+    }
+    assert.ok(at('stores.phone').review, 'the reviewer is told');
+    assert.equal(at('suppliers.contact_person').category, 'user.name');
+    assert.equal(at('suppliers.contact_email').category, 'user.contact.email');
+  });
+
+  test('flags and timestamps about a field are not the field', () => {
+    const at = classify(
+      schema(
+        table('users', [
+          'id',
+          'email',
+          { name: 'email_verified', type: 'BOOLEAN' },
+          'email_verified_at',
+          'phone_type',
+          'address_id',
+          'last_name_changed_at',
+          'password_changed_at',
+          'created_at',
+        ]),
+      ),
+    );
+    assert.equal(at('users.email').category, 'user.contact.email');
+    for (const c of [
+      'email_verified',
+      'email_verified_at',
+      'phone_type',
+      'address_id',
+      'last_name_changed_at',
+      'password_changed_at',
+      'created_at',
+    ])
+      assert.equal(at(`users.${c}`).category, undefined, c);
+  });
+
+  test('column names in Swedish, Danish, German and in camelCase', () => {
+    const at = classify(
+      schema(
+        table('medlemmar', [
+          'id',
+          'fornamn',
+          'efternamn',
+          'födelsedatum',
+          'personnummer',
+          'epost',
+          'mobilnummer',
+          'postnr',
+          'ort',
+        ]),
+        table('kunden', [
+          'id',
+          'vorname',
+          'nachname',
+          'geburtsdatum',
+          'straße',
+          'plz',
+          'telefon',
+          'kundennummer',
+          'iban',
+        ]),
+        table('kunder', ['id', 'fornavn', 'efternavn', 'cpr_nummer', 'by', 'kontonummer']),
+        table('users', ['id', 'displayName', 'lastLoginIp', 'passwordHash', 'mfaSecret', 'timeZone']),
+      ),
+    );
+    const expected: Record<string, string> = {
+      'medlemmar.fornamn': 'user.name',
+      'medlemmar.efternamn': 'user.name',
+      'medlemmar.födelsedatum': 'user.demographic.age',
+      'medlemmar.personnummer': 'user.unique_id',
+      'medlemmar.epost': 'user.contact.email',
+      'medlemmar.mobilnummer': 'user.contact.phone_number',
+      'medlemmar.postnr': 'user.contact.address',
+      'medlemmar.ort': 'user.contact.address',
+      'kunden.vorname': 'user.name',
+      'kunden.geburtsdatum': 'user.demographic.age',
+      'kunden.straße': 'user.contact.address',
+      'kunden.plz': 'user.contact.address',
+      'kunden.telefon': 'user.contact.phone_number',
+      'kunden.kundennummer': 'user.unique_id',
+      'kunden.iban': 'user.financial',
+      'kunder.cpr_nummer': 'user.unique_id',
+      'kunder.by': 'user.contact.address',
+      'kunder.kontonummer': 'user.financial',
+      'users.displayName': 'user.name',
+      'users.lastLoginIp': 'user.device.ip_address',
+      'users.passwordHash': 'user.credentials.password',
+      'users.mfaSecret': 'user.credentials',
+      'users.timeZone': 'user.location.imprecise',
+    };
+    for (const [column, category] of Object.entries(expected))
+      assert.equal(at(column).category, category, column);
+    assert.equal(at('medlemmar.epost').identity, 'email');
+    assert.equal(at('kunden.telefon').identity, 'phone');
+  });
+
+  test('values decide where names do not: phones, emails, cards and IBANs under other names', () => {
+    const phones = repeat(20, (i) => `+46 70 ${100 + i} 45 67`);
+    const emails = repeat(20, (i) => `person${i}@example.se`);
+    const cards = [
+      '4111111111111111',
+      '5555555555554444',
+      '378282246310005',
+      '6011111111111117',
+      '4012888888881881',
+    ];
+    const ibans = [
+      'DE89370400440532013000',
+      'GB82WEST12345698765432',
+      'SE4550000000058398257466',
+      'NL91ABNA0417164300',
+      'FR1420041010050500013M02606',
+    ];
+    const at = classify(
+      schema(table('contacts', ['id', 'first_name', 'direct_dial', 'to_address', 'ref_code', 'remit_to'])),
+      {
+        'contacts.direct_dial': phones,
+        'contacts.to_address': emails,
+        'contacts.ref_code': cards,
+        'contacts.remit_to': ibans,
+      },
+    );
+    assert.equal(at('contacts.direct_dial').category, 'user.contact.phone_number');
+    assert.equal(
+      at('contacts.to_address').category,
+      'user.contact.email',
+      'the values overrule the name "address"',
+    );
+    assert.equal(at('contacts.ref_code').category, 'user.financial.payment');
+    assert.equal(at('contacts.remit_to').category, 'user.financial');
+    assert.ok(at('contacts.direct_dial').reasons.some((r) => r.startsWith('values:phone')));
+  });
+
+  test('decoys: EANs, ISBNs, order totals, SKUs, hashes, timestamps and server addresses', () => {
+    const eans = repeat(20, (i) => {
+      const body = `40063813${String(3390 + i).padStart(4, '0')}`;
+      let sum = 0;
+      for (let k = 0; k < 12; k++) sum += Number(body[k]) * (k % 2 === 0 ? 1 : 3);
+      return body + String((10 - (sum % 10)) % 10);
+    });
+    const at = classify(
+      schema(
+        table('products', ['id', 'ean', 'isbn', 'sku', 'checksum', 'created_at']),
+        table('orders', ['id', 'customer_id', 'total', 'tracking_code', 'placed_at']),
+        table('servers', ['id', 'hostname', 'ip_address']),
+      ),
+      {
+        'products.ean': eans,
+        'products.isbn': repeat(10, (i) => `97803064061${String(50 + i)}`),
+        'products.sku': repeat(10, (i) => `SKU-${48210 + i}`),
+        'products.checksum': repeat(10, (i) => `${i}f`.padEnd(64, 'a')),
+        'products.created_at': repeat(10, (i) => `2025-0${1 + (i % 5)}-1${i}T10:00:00Z`),
+        'orders.total': repeat(10, (i) => `${1200 + i * 37}.50`),
+        'orders.tracking_code': repeat(10, (i) => `00340434${String(100000 + i)}`),
+        'orders.placed_at': repeat(10, (i) => `2024-1${i % 3}-0${1 + i}`),
+        'servers.ip_address': repeat(10, (i) => `10.0.0.${i + 1}`),
+      },
+    );
+    for (const c of [
+      'products.ean',
+      'products.isbn',
+      'products.sku',
+      'products.checksum',
+      'products.created_at',
+      'orders.total',
+      'orders.tracking_code',
+      'orders.placed_at',
+      'servers.ip_address',
+    ])
+      assert.equal(at(c).category, undefined, c);
+    assert.equal(
+      at('orders.customer_id').category,
+      'user.unique_id',
+      'a person key by name, without a foreign key',
+    );
+  });
+
+  test('a date of birth is checked against the values; record dates are not births', () => {
+    const at = classify(schema(table('patients', ['id', 'first_name', 'birth_date', 'dob'])), {
+      'patients.birth_date': ['1980-03-12', '1955-11-02', '2001-07-30', '1992-01-15', '1970-05-05'],
+      'patients.dob': ['2025-03-12', '2025-04-02', '2025-01-30', '2025-02-15', '2025-05-05'],
+    });
+    assert.equal(at('patients.birth_date').category, 'user.demographic.age');
+    assert.ok(at('patients.birth_date').confidence > 0.9);
+    assert.equal(at('patients.dob').category, 'user.demographic.age', 'the name still says so');
+    assert.ok(at('patients.dob').confidence < 0.65, 'but less sure');
+    assert.ok(at('patients.dob').review);
+  });
+
+  test('JSON columns: personal keys inside make the column personal; a product’s attributes do not', () => {
+    const at = classify(
+      schema(table('web_forms', ['id', 'contact_id', 'payload']), table('products', ['id', 'attributes'])),
+      {
+        'web_forms.payload': repeat(10, (i) =>
+          JSON.stringify({ firstName: 'Anna', email: `a${i}@example.se`, message: 'hi' }),
+        ),
+        'products.attributes': repeat(10, () =>
+          JSON.stringify({ color: 'red', size: 'M', material: 'wool' }),
+        ),
+      },
+    );
+    assert.equal(at('web_forms.payload').category, 'user.contact.email');
+    assert.ok(at('web_forms.payload').reasons.some((r) => r.startsWith('json-keys:')));
+    assert.equal(at('products.attributes').category, undefined);
+  });
+
+  test('table roles: from names, organisation columns and foreign keys to people', () => {
+    const fk = (column: string, target: string) => ({
+      columns: [column],
+      references: { table: target, columns: ['id'] },
+      onDelete: 'cascade' as const,
+    });
+    const roles = tableRoles(
+      schema(
+        table('kunder', ['id', 'namn']),
+        table('accounts', ['id', 'name', 'industry', 'website']),
+        table('members_x', ['id', 'first_name', 'last_name']),
+        table('user_settings', ['id', 'user_id', 'settings'], { foreignKeys: [fk('user_id', 'kunder')] }),
+        table('widgets', ['id', 'label']),
+      ),
+    );
+    assert.equal(roles.get('kunder')?.role, 'person');
+    assert.equal(roles.get('accounts')?.role, 'thing');
+    assert.equal(roles.get('members_x')?.role, 'person');
+    assert.equal(
+      roles.get('user_settings')?.role,
+      'record',
+      'a settings table pointing at a person holds their rows',
+    );
+    assert.equal(roles.get('user_settings')?.owned, true);
+    assert.equal(roles.get('widgets')?.role, 'unknown');
+  });
+
+  test('reasons name rules and counts, never values', () => {
+    const values = repeat(10, (i) => `zz.unique${i}@example.se`);
+    const at = classify(schema(table('users', ['id', 'login_mail'])), { 'users.login_mail': values });
+    const text = JSON.stringify(at('users.login_mail'));
+    for (const v of values) assert.ok(!text.includes(v));
+    assert.match(text, /values:email 10\/10/);
+  });
+});

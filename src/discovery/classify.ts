@@ -1,0 +1,636 @@
+/**
+ * Classifies the columns of a live schema into data categories (keys of the default taxonomy) or
+ * "not personal", from four kinds of evidence: the column's name (pattern families in several
+ * languages, `names.ts`), the table it is in (a `name` in `customers` is a person's, in
+ * `products` it is not), its type, and a small sample of its values (`detectors.ts`).
+ *
+ * Sampled values only ever become counts (`SampleStats`): a classification holds a confidence and
+ * the rules that fired, never a value, so nothing sampled can reach a proposal, a log or an error.
+ */
+import type { IntrospectedColumn, IntrospectedTable, Introspection } from '../connectors/contract.js';
+import type { IdentityKind } from '../connectors/dataset.js';
+import {
+  isCardNumber,
+  isEmail,
+  isIban,
+  isIpAddress,
+  isPostalCode,
+  jsonKeys,
+  parseDate,
+  personNameShape,
+  phoneShape,
+  plausibleBirthDates,
+} from './detectors.js';
+import type { DetectorId, NameFamily, NameParts, TableNameRole, TableRole, TypeKind } from './names.js';
+import {
+  isOrganisationColumn,
+  modifiers as defaultBlockers,
+  nameFamilies,
+  nameParts,
+  personWords,
+  tableNameHas,
+  tableRoleByName,
+  typeKind,
+} from './names.js';
+
+/** How many values discovery samples from each column. */
+export const SAMPLE_LIMIT = 50;
+
+/** What a column's sampled values were, as counts only (the values themselves are not kept). */
+export interface SampleStats {
+  /** Non-empty values looked at. */
+  readonly n: number;
+  readonly email: number;
+  /** Values shaped as phone numbers beyond doubt (`+`, `00`, grouped digits). */
+  readonly phoneStrong: number;
+  /** Every phone-shaped value, bare digit strings with a trunk 0 included. */
+  readonly phone: number;
+  readonly ip: number;
+  readonly iban: number;
+  readonly card: number;
+  readonly postcode: number;
+  /** Values holding a common given name. */
+  readonly givenName: number;
+  /** Values shaped as names ("Two Capitalised" words) or holding a given name. */
+  readonly nameShape: number;
+  /** Values that parse as dates. */
+  readonly dates: number;
+  /** The parsed dates look like dates of birth. */
+  readonly birthDates: boolean;
+  /** Values that are JSON objects or arrays. */
+  readonly json: number;
+  /** Families the JSON objects' keys match, with how many objects had such a key. */
+  readonly jsonFamilies: ReadonlyMap<string, number>;
+  /** Value detectors that matched strings inside the JSON objects (detector → count). */
+  readonly jsonValues: ReadonlyMap<DetectorId, number>;
+}
+
+/** Counts what the detectors see in `values` (at most `SAMPLE_LIMIT` are looked at). */
+export function sampleStats(values: readonly string[], now: Date): SampleStats {
+  const taken = values
+    .slice(0, SAMPLE_LIMIT)
+    .map((v) => String(v))
+    .filter((v) => v.trim() !== '');
+  const count = (test: (v: string) => boolean) => taken.filter(test).length;
+  const dates = taken.map(parseDate).filter((d): d is Date => d !== undefined);
+  const jsonFamilies = new Map<string, number>();
+  const jsonValues = new Map<DetectorId, number>();
+  let json = 0;
+  for (const v of taken) {
+    const inner = jsonKeys(v);
+    if (inner === undefined) continue;
+    json++;
+    const seen = new Set<string>();
+    for (const key of inner.keys) {
+      const family = familyOf(nameParts(key));
+      if (family !== undefined) seen.add(family.id);
+    }
+    for (const id of seen) jsonFamilies.set(id, (jsonFamilies.get(id) ?? 0) + 1);
+    const found = new Set<DetectorId>();
+    for (const s of inner.strings) {
+      if (isEmail(s)) found.add('email');
+      else if (phoneShape(s) === 'strong') found.add('phone');
+      else if (isIpAddress(s)) found.add('ip');
+      else if (isIban(s)) found.add('iban');
+      else if (isCardNumber(s)) found.add('card');
+    }
+    for (const id of found) jsonValues.set(id, (jsonValues.get(id) ?? 0) + 1);
+  }
+  const names = taken.map(personNameShape);
+  return {
+    n: taken.length,
+    email: count(isEmail),
+    phoneStrong: count((v) => phoneShape(v) === 'strong'),
+    phone: count((v) => phoneShape(v) !== false),
+    ip: count(isIpAddress),
+    iban: count(isIban),
+    card: count(isCardNumber),
+    postcode: count(isPostalCode),
+    givenName: names.filter((s) => s === 'given').length,
+    nameShape: names.filter((s) => s !== false).length,
+    dates: dates.length,
+    birthDates: dates.length >= Math.max(1, taken.length * 0.8) && plausibleBirthDates(dates, now),
+    json,
+    jsonFamilies,
+    jsonValues,
+  };
+}
+
+/** A column's verdict: a category (personal) or none (not personal), how sure, and which rules said so. */
+export interface ColumnClassification {
+  readonly category?: string;
+  readonly identity?: IdentityKind;
+  /** 0–1: how sure the verdict is (personal or not). */
+  readonly confidence: number;
+  /** The rules that fired (`name:email`, `values:email 48/50`, `context:person-table`); never a value. */
+  readonly reasons: readonly string[];
+  /** Something a reviewer should look at (an organisation's contact details left out, a weak match). */
+  readonly review?: string;
+}
+
+/** What classifying a column knows about its table. */
+export interface TableContext {
+  readonly table: IntrospectedTable;
+  readonly role: TableRole;
+  /** The table's rows point at a person (a foreign key or a `user_id`-like column). */
+  readonly owned: boolean;
+  /** Roles of every table of the schema, by name (for foreign keys). */
+  readonly roles: ReadonlyMap<string, TableRole>;
+}
+
+/** Table roles of a whole schema: from names, then from what their columns and foreign keys say. */
+export function tableRoles(introspection: Introspection): Map<string, { role: TableRole; owned: boolean }> {
+  const byName = new Map<string, TableNameRole>();
+  for (const t of introspection.tables) byName.set(t.name, tableRoleByName(t.name));
+  const roles = new Map<string, { role: TableRole; owned: boolean }>();
+  // First the people: by name, or by columns only a person's row has.
+  for (const t of introspection.tables) {
+    const named = byName.get(t.name)!;
+    const organisation = t.columns.some((c) => isOrganisationColumn(c.name));
+    const personal = personSignals(t);
+    // A table the name says nothing about is a person's when it has a person's name columns, an
+    // organisation's when it has an organisation's columns, and a person's again on other strong signs.
+    const role: TableRole =
+      named === 'weak-thing'
+        ? 'thing'
+        : named !== 'unknown'
+          ? named
+          : personal.names
+            ? 'person'
+            : organisation
+              ? 'thing'
+              : personal.strong
+                ? 'person'
+                : 'unknown';
+    roles.set(t.name, { role, owned: false });
+  }
+  // Then the rows that point at people.
+  for (const t of introspection.tables) {
+    const entry = roles.get(t.name)!;
+    if (entry.role === 'person') continue;
+    const viaKey = t.foreignKeys.some(
+      (fk) => fk.columns.length === 1 && roles.get(fk.references.table)?.role === 'person',
+    );
+    const viaName = t.columns.some((c) => isPersonKeyName(nameParts(c.name)));
+    const owned = viaKey || viaName;
+    const weak = byName.get(t.name) === 'weak-thing';
+    const role = owned && (entry.role === 'unknown' || weak) ? 'record' : entry.role;
+    roles.set(t.name, { role, owned });
+  }
+  return roles;
+}
+
+function personSignals(t: IntrospectedTable): { strong: boolean; names: boolean } {
+  const ids = t.columns.map((c) => familyOf(nameParts(c.name), typeKind(c.type))?.id);
+  const names = ids.includes('person_name');
+  const contact = ids.includes('email') || ids.includes('phone');
+  const strong =
+    names ||
+    ids.includes('birth_date') ||
+    ids.includes('national_id') ||
+    (contact && (ids.includes('password') || ids.includes('username')));
+  return { strong, names };
+}
+
+/** `user_id`, `customerId`, `kund_id`, `patient_uuid`: a key naming a person. */
+function isPersonKeyName(n: NameParts): boolean {
+  const last = n.tokens[n.tokens.length - 1];
+  const before = n.tokens[n.tokens.length - 2];
+  if (last === undefined || before === undefined) return false;
+  return (
+    ['id', 'uuid', 'uid', 'key'].includes(last) &&
+    (personWords.has(before) || tableRoleByName(before) === 'person')
+  );
+}
+
+/** The first family the name matches and that the type allows, ignoring context (used for JSON keys and table signals). */
+function familyOf(n: NameParts, kind: TypeKind = 'unknown'): NameFamily | undefined {
+  return nameFamilies.find((f) => matches(f, n, kind));
+}
+
+const defaultTypes: readonly TypeKind[] = ['text', 'unknown'];
+
+function matches(f: NameFamily, n: NameParts, kind: TypeKind): boolean {
+  if (!f.match(n)) return false;
+  if (!(f.types ?? defaultTypes).includes(kind) && !(kind === 'json' && f.types === undefined)) return false;
+  const blocked = f.blockedBy ?? defaultBlockers;
+  return !n.tokens.some((t) => blocked.has(t));
+}
+
+const ratio = (hits: number, n: number) => (n === 0 ? 0 : hits / n);
+const share = (hits: number, n: number) => `${hits}/${n}`;
+
+/** Evidence from values for a detector: the share of sampled values it accepted. */
+function detectorHits(detector: DetectorId, s: SampleStats): number {
+  switch (detector) {
+    case 'email':
+      return s.email;
+    case 'phone':
+      return s.phone;
+    case 'ip':
+      return s.ip;
+    case 'iban':
+      return s.iban;
+    case 'card':
+      return s.card;
+    case 'postcode':
+      return s.postcode;
+    case 'person_name':
+      return s.nameShape;
+    case 'birth_date':
+      return s.birthDates ? s.dates : 0;
+  }
+}
+
+/** Detectors whose silence on a full sample speaks against the name (an "email" column without one email). */
+const telling: ReadonlySet<DetectorId> = new Set(['email', 'ip', 'card', 'birth_date']);
+
+function identityFor(family: NameFamily | undefined, category: string | undefined): IdentityKind | undefined {
+  if (category === undefined) return undefined;
+  return family?.identity;
+}
+
+/**
+ * Classifies one column. `samples` are at most `SAMPLE_LIMIT` of its values (or none, when it was
+ * not sampled); they are reduced to counts at once and not kept.
+ */
+export function classifyColumn(
+  context: TableContext,
+  column: IntrospectedColumn,
+  samples: readonly string[] | undefined,
+  now: Date = new Date(),
+): ColumnClassification {
+  const stats = samples === undefined ? undefined : sampleStats(samples, now);
+  return classifyWithStats(context, column, stats);
+}
+
+/** As `classifyColumn`, from counts already taken. */
+export function classifyWithStats(
+  context: TableContext,
+  column: IntrospectedColumn,
+  stats: SampleStats | undefined,
+): ColumnClassification {
+  const { table, role } = context;
+  const n = nameParts(column.name);
+  const kind = typeKind(column.type);
+  const reasons: string[] = [];
+
+  // Keys: a person table's own key identifies the person; a foreign key is as personal as what it points at.
+  const keyVerdict = classifyKey(context, column, n, kind);
+  if (keyVerdict !== undefined) return keyVerdict;
+
+  const family = nameFamilies.find(
+    (f) => matches(f, n, kind) && (f.tables === undefined || tableNameHas(table.name, f.tables)),
+  );
+  if (family !== undefined) {
+    reasons.push(`name:${family.id}`);
+    const gate = contextGate(family, context, n);
+    const hits =
+      family.detector !== undefined && stats !== undefined ? detectorHits(family.detector, stats) : 0;
+    const sampled = stats?.n ?? 0;
+    const supported = family.detector !== undefined && sampled >= 3 && ratio(hits, sampled) >= 0.6;
+    if (family.detector !== undefined && sampled > 0)
+      reasons.push(`values:${family.detector} ${share(hits, sampled)}`);
+    if (gate.verdict === 'blocked') {
+      // Values can still show people where the context said no (first names in a table of things).
+      if (
+        family.id === 'bare_name' &&
+        stats !== undefined &&
+        stats.n >= 5 &&
+        ratio(stats.givenName, stats.n) >= 0.5
+      ) {
+        reasons.push(`context:${role}-table`, 'values:given-names');
+        return { category: family.category, confidence: 0.6, reasons };
+      }
+      reasons.push(gate.reason);
+      return {
+        confidence: gate.confidence,
+        reasons,
+        ...(gate.review !== undefined ? { review: gate.review } : {}),
+      };
+    }
+    if (gate.verdict === 'weak') {
+      // Only values make a weak name personal: a `name` in `bookings` that holds people's given
+      // names. Capitalised words alone do not: products and places have them too.
+      const nameLike = stats !== undefined && stats.n >= 5 && ratio(stats.givenName, stats.n) >= 0.4;
+      if (family.detector === 'person_name' && nameLike) {
+        reasons.push(gate.reason, 'values:person-names');
+        return { category: family.category, confidence: 0.7, reasons };
+      }
+      reasons.push(gate.reason);
+      return {
+        confidence: 0.55,
+        reasons,
+        review: `"${column.name}" may hold personal data (${family.category}); the table does not say so. Check it.`,
+      };
+    }
+    reasons.push(gate.reason);
+    let confidence = gate.confidence;
+    if (supported) confidence = Math.max(confidence, 0.97);
+    else if (
+      family.detector !== undefined &&
+      telling.has(family.detector) &&
+      sampled >= 5 &&
+      ratio(hits, sampled) < 0.1
+    )
+      confidence = Math.min(confidence, 0.6);
+    const override = stats === undefined ? undefined : valueOverride(stats, family.detector);
+    if (override !== undefined) {
+      reasons.push(override.reason);
+      return {
+        category: override.category,
+        ...(override.identity !== undefined ? { identity: override.identity } : {}),
+        confidence: Math.max(confidence, 0.9),
+        reasons,
+      };
+    }
+    const category = refineCategory(family, context);
+    const identity = identityFor(family, category);
+    return {
+      category,
+      ...(identity !== undefined ? { identity } : {}),
+      confidence,
+      reasons,
+      ...(confidence < 0.65
+        ? { review: `The name says ${category}, but the sampled values do not look like it. Check it.` }
+        : {}),
+    };
+  }
+
+  // A key naming a person without a foreign key (`user_id` in an events table).
+  if (isPersonKeyName(n) && role !== 'thing')
+    return { category: 'user.unique_id', confidence: 0.75, reasons: ['name:person-key'] };
+
+  // No name rule: values alone, or the keys of JSON objects.
+  if (stats !== undefined && stats.n >= 5) {
+    const byValues = classifyByValues(context, stats, kind);
+    if (byValues !== undefined) return byValues;
+  }
+  if (kind === 'json' && stats === undefined) {
+    return {
+      confidence: 0.5,
+      reasons: ['type:json', 'values:not-sampled'],
+      review: `"${column.name}" is a JSON column that was not sampled: look inside for personal keys.`,
+    };
+  }
+  return { confidence: stats === undefined ? 0.6 : 0.75, reasons: ['no-rule'] };
+}
+
+function classifyKey(
+  context: TableContext,
+  column: IntrospectedColumn,
+  n: NameParts,
+  kind: TypeKind,
+): ColumnClassification | undefined {
+  const { table, role, roles } = context;
+  const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === column.name);
+  if (fk !== undefined) {
+    const target = roles.get(fk.references.table);
+    if (target === 'person')
+      return { category: 'user.unique_id', confidence: 0.9, reasons: ['reference:person-table'] };
+    return { confidence: 0.85, reasons: [`reference:${target ?? 'unknown'}-table`] };
+  }
+  const isKey = table.primaryKey.length === 1 && table.primaryKey[0] === column.name;
+  if (isKey) {
+    if (role === 'person') {
+      const identity: IdentityKind = tableNameHas(table.name, [
+        'user',
+        'account',
+        'login',
+        'member',
+        'subscriber',
+        'profile',
+        'benutzer',
+        'anvandar',
+        'bruger',
+        'bruker',
+      ])
+        ? 'account'
+        : 'customer';
+      return { category: 'user.unique_id', identity, confidence: 0.9, reasons: ['key:person-table'] };
+    }
+    if (kind !== 'numeric' && tableNameHas(table.name, ['session', 'visitor', 'cookie']))
+      return { category: 'user.device.cookie_id', confidence: 0.8, reasons: ['key:session-table'] };
+    if (kind !== 'numeric' && tableNameHas(table.name, ['device']) && context.owned)
+      return { category: 'user.device.device_id', confidence: 0.75, reasons: ['key:device-table'] };
+    return { confidence: 0.9, reasons: [`key:${role}-table`] };
+  }
+  return undefined;
+}
+
+type Gate =
+  | { verdict: 'open'; confidence: number; reason: string }
+  | { verdict: 'weak'; reason: string }
+  | { verdict: 'blocked'; confidence: number; reason: string; review?: string };
+
+/** Whether the table lets a family's name mean a person's data. */
+function contextGate(family: NameFamily, context: TableContext, n: NameParts): Gate {
+  const { role, owned } = context;
+  const qualified = n.tokens.some((t) => personWords.has(t));
+  if (family.reach === 'intrinsic') return { verdict: 'open', confidence: 0.85, reason: 'context:any-table' };
+  if (role === 'thing') {
+    if (family.reach === 'contact' && qualified)
+      return { verdict: 'open', confidence: 0.8, reason: 'context:person-word' };
+    return {
+      verdict: 'blocked',
+      confidence: 0.7,
+      reason: 'context:thing-table',
+      ...(family.reach === 'contact'
+        ? {
+            review: `Looks like ${family.category} of an organisation or a thing, left not personal; mark it if it can name a person.`,
+          }
+        : {}),
+    };
+  }
+  if (family.needs === 'person' && role !== 'person')
+    return { verdict: 'weak', reason: `context:${role}-table` };
+  if (family.needs === 'owned' && role !== 'person' && !owned)
+    return { verdict: 'weak', reason: `context:${role}-table` };
+  const confidence =
+    family.reach === 'contact'
+      ? role === 'unknown'
+        ? 0.75
+        : 0.85
+      : role === 'person'
+        ? 0.8
+        : role === 'record'
+          ? 0.7
+          : 0.6;
+  return { verdict: 'open', confidence, reason: `context:${role}-table` };
+}
+
+/**
+ * Values that say beyond doubt what a column holds overrule the category its name suggested: a
+ * `to_address` of emails holds emails, not postal addresses.
+ */
+function valueOverride(
+  s: SampleStats,
+  detector: DetectorId | undefined,
+): { category: string; identity?: IdentityKind; reason: string } | undefined {
+  if (s.n < 5) return undefined;
+  const clear = (hits: number) => hits / s.n >= 0.8;
+  if (detector !== 'email' && clear(s.email))
+    return {
+      category: 'user.contact.email',
+      identity: 'email',
+      reason: `values:email ${share(s.email, s.n)}`,
+    };
+  if (detector !== 'card' && clear(s.card))
+    return { category: 'user.financial.payment', reason: `values:card ${share(s.card, s.n)}` };
+  if (detector !== 'iban' && clear(s.iban))
+    return { category: 'user.financial', reason: `values:iban ${share(s.iban, s.n)}` };
+  if (detector !== 'ip' && clear(s.ip))
+    return { category: 'user.device.ip_address', reason: `values:ip ${share(s.ip, s.n)}` };
+  if (detector !== 'phone' && clear(s.phoneStrong))
+    return {
+      category: 'user.contact.phone_number',
+      identity: 'phone',
+      reason: `values:phone ${share(s.phoneStrong, s.n)}`,
+    };
+  return undefined;
+}
+
+/** A family's category, made specific by the table: free text in `reviews` is public content. */
+function refineCategory(family: NameFamily, context: TableContext): string {
+  if (family.id === 'content' || family.id === 'content_title') {
+    if (tableNameHas(context.table.name, ['review', 'rating', 'post$', 'forum', 'recension', 'bewertung']))
+      return 'user.content.public';
+    if (tableNameHas(context.table.name, ['survey', 'questionnaire', 'poll', 'enkat', 'umfrage']))
+      return 'user.content.survey';
+  }
+  return family.category;
+}
+
+function classifyByValues(
+  context: TableContext,
+  s: SampleStats,
+  kind: TypeKind,
+): ColumnClassification | undefined {
+  const { role } = context;
+  const thing = role === 'thing';
+  const strong = (hits: number) => ratio(hits, s.n) >= 0.8;
+  const reason = (id: string, hits: number) => `values:${id} ${share(hits, s.n)}`;
+  const notInThing = (
+    category: string,
+    id: string,
+    hits: number,
+    identity?: IdentityKind,
+  ): ColumnClassification =>
+    thing
+      ? {
+          confidence: 0.6,
+          reasons: [reason(id, hits), 'context:thing-table'],
+          review: `Values look like ${category} in a table of things or organisations; left not personal. Check it.`,
+        }
+      : {
+          category,
+          ...(identity !== undefined ? { identity } : {}),
+          confidence: 0.85,
+          reasons: [reason(id, hits)],
+        };
+
+  if (strong(s.card))
+    return { category: 'user.financial.payment', confidence: 0.9, reasons: [reason('card', s.card)] };
+  if (strong(s.email)) return notInThing('user.contact.email', 'email', s.email, 'email');
+  if (strong(s.iban)) return notInThing('user.financial', 'iban', s.iban);
+  if (strong(s.ip)) return notInThing('user.device.ip_address', 'ip', s.ip);
+  if (strong(s.phone) && ratio(s.phoneStrong, s.n) >= 0.5)
+    return notInThing('user.contact.phone_number', 'phone', s.phone, 'phone');
+  if (!thing && ratio(s.givenName, s.n) >= 0.6 && (kind === 'text' || kind === 'unknown'))
+    return { category: 'user.name', confidence: 0.65, reasons: [reason('given-names', s.givenName)] };
+
+  if (s.json > 0 && ratio(s.json, s.n) >= 0.6) {
+    const found = nameFamilies.filter(
+      (f) => (s.jsonFamilies.get(f.id) ?? 0) > 0 && jsonFamilyOpen(f, context),
+    );
+    const values = [...s.jsonValues.keys()];
+    if (found.length > 0 || values.length > 0) {
+      const first = found[0];
+      const category = first?.category ?? valueCategory(values[0]!);
+      return {
+        category,
+        confidence: found.length > 0 ? 0.8 : 0.75,
+        reasons: [
+          'type:json',
+          ...(found.length > 0 ? [`json-keys:${found.map((f) => f.id).join(',')}`] : []),
+          ...(values.length > 0 ? [`json-values:${values.join(',')}`] : []),
+        ],
+      };
+    }
+    return { confidence: 0.7, reasons: ['type:json', 'json-keys:none-personal'] };
+  }
+  return undefined;
+}
+
+function jsonFamilyOpen(f: NameFamily, context: TableContext): boolean {
+  if (context.role === 'thing') return f.reach === 'intrinsic';
+  if (f.tables !== undefined) return tableNameHas(context.table.name, f.tables);
+  return true;
+}
+
+function valueCategory(detector: DetectorId): string {
+  switch (detector) {
+    case 'email':
+      return 'user.contact.email';
+    case 'phone':
+      return 'user.contact.phone_number';
+    case 'ip':
+      return 'user.device.ip_address';
+    case 'iban':
+      return 'user.financial';
+    case 'card':
+      return 'user.financial.payment';
+    default:
+      return 'user';
+  }
+}
+
+/**
+ * Whether discovery should sample a column: every column but booleans, binary data and integer
+ * keys, whose values tell nothing the name and the foreign keys do not.
+ */
+export function needsSample(table: IntrospectedTable, column: IntrospectedColumn): boolean {
+  const kind = typeKind(column.type);
+  if (kind === 'boolean' || kind === 'binary') return false;
+  const isKey =
+    (table.primaryKey.length === 1 && table.primaryKey[0] === column.name) ||
+    table.foreignKeys.some((f) => f.columns.includes(column.name));
+  return !(isKey && kind === 'numeric');
+}
+
+/** A table's columns with their verdicts. */
+export interface ClassifiedTable {
+  readonly table: IntrospectedTable;
+  readonly role: TableRole;
+  readonly owned: boolean;
+  readonly columns: readonly {
+    readonly column: IntrospectedColumn;
+    readonly verdict: ColumnClassification;
+  }[];
+}
+
+/**
+ * Classifies every column of a schema. `samplesOf` gives a column's sampled values (or undefined
+ * when it was not sampled); each is reduced to counts at once.
+ */
+export function classifySchema(
+  introspection: Introspection,
+  samplesOf: (table: IntrospectedTable, column: IntrospectedColumn) => readonly string[] | undefined,
+  now: Date = new Date(),
+): ClassifiedTable[] {
+  const roles = tableRoles(introspection);
+  const roleOf = new Map([...roles].map(([k, v]) => [k, v.role]));
+  return introspection.tables.map((table) => {
+    const { role, owned } = roles.get(table.name)!;
+    const context: TableContext = { table, role, owned, roles: roleOf };
+    return {
+      table,
+      role,
+      owned,
+      columns: table.columns.map((column) => ({
+        column,
+        verdict: classifyColumn(context, column, samplesOf(table, column), now),
+      })),
+    };
+  });
+}

@@ -1,0 +1,1056 @@
+/**
+ * What column and table names say, in the languages and styles databases use: snake_case,
+ * camelCase, PascalCase, abbreviations (`fname`, `tel`, `dob`), and English, Swedish, Danish,
+ * Norwegian, German, Dutch, Finnish, French, Spanish, Italian and Polish words. Rules are pattern
+ * families (a concept and the words for it), never single known column names.
+ */
+import type { IdentityKind } from '../connectors/dataset.js';
+import { fold } from './detectors.js';
+
+/** A name split into lower-case words without diacritics, and those words run together. */
+export interface NameParts {
+  readonly tokens: readonly string[];
+  readonly joined: string;
+}
+
+const partsCache = new Map<string, NameParts>();
+
+/** "customerEMail" → [customer, e, mail]; "IPAddress" → [ip, address]; "address_line1" → [address, line, 1]. */
+export function nameParts(name: string): NameParts {
+  const cached = partsCache.get(name);
+  if (cached !== undefined) return cached;
+  const parts = splitName(name);
+  // Column names and JSON keys repeat across tables and samples; the cache stays small.
+  if (partsCache.size >= 10_000) partsCache.clear();
+  partsCache.set(name, parts);
+  return parts;
+}
+
+function splitName(name: string): NameParts {
+  const spaced = name
+    .replace(/([\p{Ll}\d])(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
+    .replace(/(\p{L})(\d)/gu, '$1 $2')
+    .replace(/(\d)(\p{L})/gu, '$1 $2');
+  const tokens = fold(spaced)
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t.length > 0);
+  return { tokens, joined: tokens.join('') };
+}
+
+/** Which value detector backs a family up. */
+export type DetectorId =
+  'email' | 'phone' | 'ip' | 'iban' | 'card' | 'postcode' | 'person_name' | 'birth_date';
+
+/**
+ * How a family depends on the table it is found in:
+ * - `intrinsic`: personal in any table (a date of birth, a national id number, a diagnosis);
+ * - `contact`: personal in tables about people or their records, not in an organisation's or a
+ *   catalogue's row (a store's phone number, a supplier's email) unless a person word qualifies it;
+ * - `contextual`: only where the table is about people or their records (`city`, `notes`, `title`).
+ */
+export type Reach = 'intrinsic' | 'contact' | 'contextual';
+
+export interface NameFamily {
+  /** Named in the classification's reasons (`name:email`). */
+  readonly id: string;
+  readonly category: string;
+  readonly identity?: IdentityKind;
+  readonly reach: Reach;
+  readonly detector?: DetectorId;
+  /** Types the family fits; other types rule it out. Default: text. */
+  readonly types?: readonly TypeKind[];
+  /** Words that turn the name into something else (`email_verified`, `phone_type`); default: `modifiers`. */
+  readonly blockedBy?: ReadonlySet<string>;
+  /**
+   * Context only some tables give: `person`, a table about people (a bare `name` or `title`);
+   * `owned`, that or a table whose rows point at a person (their settings, their language).
+   */
+  readonly needs?: 'person' | 'owned';
+  /** Stems one of the table name's words must begin with (`url` only means a visited page in `page_views`). */
+  readonly tables?: readonly string[];
+  match(n: NameParts): boolean;
+}
+
+/** The kinds of column types the rules distinguish. */
+export type TypeKind = 'text' | 'numeric' | 'boolean' | 'date' | 'datetime' | 'json' | 'binary' | 'unknown';
+
+/** "character varying(255)" → text, "INTEGER" → numeric, "jsonb" → json, "" (SQLite untyped) → unknown. */
+export function typeKind(type: string): TypeKind {
+  const t = type.toLowerCase();
+  if (t.trim() === '') return 'unknown';
+  if (/json/.test(t)) return 'json';
+  if (/bool|^bit\b|tinyint\(1\)/.test(t)) return 'boolean';
+  if (/timestamp|datetime/.test(t)) return 'datetime';
+  if (/^date\b/.test(t)) return 'date';
+  if (/blob|bytea|binary|^image/.test(t)) return 'binary';
+  if (/char|text|clob|string|uuid|citext|inet|cidr|macaddr|enum|^set\b|xml/.test(t)) return 'text';
+  if (/int|serial|num|dec|real|float|double|money/.test(t)) return 'numeric';
+  if (/^time\b|interval/.test(t)) return 'datetime';
+  return 'unknown';
+}
+
+const sets = new Map<string, ReadonlySet<string>>();
+/** Whitespace-separated words as a set, built once per literal (rules call this on every match). */
+const set = (words: string): ReadonlySet<string> => {
+  let found = sets.get(words);
+  if (found === undefined) {
+    found = new Set(words.split(/\s+/).filter((w) => w.length > 0));
+    sets.set(words, found);
+  }
+  return found;
+};
+/** Whitespace-separated words as a list. */
+const words = (text: string): readonly string[] => text.split(/\s+/).filter((w) => w.length > 0);
+
+/**
+ * Words that make a contact-like name into metadata about it: a flag, a count, a timestamp, a
+ * type or a key of another row (`email_verified`, `phone_type`, `address_id`, `name_changed_at`).
+ */
+export const modifiers = set(`
+  verified confirmed validated valid validity enabled disabled active inactive required visible public
+  bounced bounce bounces status state type kind template format provider domain length source
+  is has changed updated sent opened clicked delivered failed count cnt counter attempts tries
+  at on time timestamp ts datetime when id ids uuid key fk ref sequence seq order position sort
+  min max minimum maximum limit default label hint placeholder regex pattern mask masked
+`);
+const timeAndCount = set(
+  'at on time timestamp ts datetime when count cnt counter attempts tries changed updated sent',
+);
+const flagsAndTimes = set(
+  [...timeAndCount, 'verified', 'confirmed', 'is', 'has', 'type', 'kind', 'status'].join(' '),
+);
+const none: ReadonlySet<string> = new Set();
+
+const has = (n: NameParts, words: ReadonlySet<string>): boolean => n.tokens.some((t) => words.has(t));
+const seq = (n: NameParts, ...words: string[]): boolean =>
+  n.tokens.some((_, i) => words.every((w, j) => n.tokens[i + j] === w));
+const stem = (n: NameParts, stems: readonly string[]): boolean => stems.some((s) => n.joined.includes(s));
+const startsWithAny = (n: NameParts, prefixes: readonly string[]): boolean =>
+  n.tokens.some((t) => prefixes.some((p) => t.startsWith(p)));
+
+/**
+ * Words for people: one before `name`, `email` or `phone` makes it a person's (`contact_name`,
+ * `owner_email`), even in an organisation's row.
+ */
+export const personWords = set(`
+  customer cust client user member contact guest patient person employee emp staff recipient sender
+  holder cardholder owner buyer author applicant driver passenger traveller traveler student parent
+  guardian emergency kin spouse partner doctor physician nurse manager rep agent attendee participant
+  subscriber visitor donor reviewer beneficiary payee payer debtor invitee inviter requester assignee
+  kund kunde kunden gast gaest medlem mitglied anstalld kontakt kontaktperson benutzer anvandare
+  bruger bruker asiakas potilas klant ansprechpartner
+`);
+
+/** Words of a party to a transaction: a person's where the row is a person's order, not in an organisation's row. */
+export const partyWords = set(
+  'billing bill shipping ship delivery invoice home personal private mobile work',
+);
+
+/** Words of things a name can belong to instead of a person (`product_name`, `city_name`, `bank_name`). */
+export const thingWords = set(`
+  product produkt item article artikel vara sku variant category kategori brand city stad stadt country
+  land region state company firma foretag organisation organization org business supplier vendor
+  leverantor lieferant bank file filename host hostname server domain table column schema database db
+  template plan tier campaign event page site store shop warehouse lager hotel room clinic branch
+  office department team project group role feature tag label currency tax course book device app
+  application service street display screen
+`);
+
+const emailWords = set(
+  'email emails mail epost eposti courriel correo sahkoposti emailaddress emailadresse mailadresse',
+);
+const phoneWords = set(`
+  phone phones telephone tel tlf tfn telno telnr tlfnr phoneno phonenumber mobile mobil mobilnr mobilnummer
+  cell cellphone cellular handy handynummer fax msisdn gsm puhelin puhelinnumero telefon telefoon telefone telefono
+  telefonnummer telefonnr whatsapp sms
+`);
+
+/**
+ * The families, most specific first: the first that matches (and is not blocked) wins. Each
+ * lists the words of one concept across languages; compound words (Swedish `efternamn`, German
+ * `geburtsdatum`) are matched as stems of the joined name.
+ */
+export const nameFamilies: readonly NameFamily[] = [
+  {
+    id: 'consent',
+    category: 'user.consent',
+    reach: 'contextual',
+    types: ['boolean', 'numeric', 'text', 'datetime', 'date', 'unknown'],
+    blockedBy: set('id fk ref'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'consent consents consented optin opted optout unsubscribed unsubscribe gdpr samtycke einwilligung samtykke suostumus toestemming nyhetsbrev newsletter',
+        ),
+      ) ||
+      seq(n, 'opt', 'in') ||
+      seq(n, 'opt', 'out') ||
+      seq(n, 'accepts', 'marketing') ||
+      seq(n, 'marketing', 'allowed') ||
+      seq(n, 'do', 'not', 'contact') ||
+      seq(n, 'do', 'not', 'call') ||
+      seq(n, 'allow', 'marketing') ||
+      stem(n, ['samtyck', 'einwillig', 'newsletter', 'nyhetsbrev']),
+  },
+  {
+    id: 'password',
+    category: 'user.credentials.password',
+    reach: 'contact',
+    types: ['text', 'binary', 'unknown'],
+    blockedBy: flagsAndTimes,
+    match: (n) =>
+      has(
+        n,
+        set(
+          'password passwd pwd pw passcode passphrase passwort losenord losen adgangskode passord salasana wachtwoord contrasena pin pincode',
+        ),
+      ) ||
+      stem(n, ['password', 'passwort', 'losenord', 'adgangskode', 'wachtwoord']) ||
+      (has(n, set('pass')) && has(n, set('hash digest word crypt'))),
+  },
+  {
+    id: 'credential',
+    category: 'user.credentials',
+    reach: 'contact',
+    types: ['text', 'binary', 'unknown'],
+    blockedBy: flagsAndTimes,
+    match: (n) =>
+      (has(n, set('otp totp mfa twofactor 2fa recovery reset remember refresh access api auth bearer')) &&
+        has(n, set('secret token key code codes seed'))) ||
+      seq(n, 'two', 'factor') ||
+      seq(n, 'session', 'token') ||
+      seq(n, 'security', 'question') ||
+      seq(n, 'security', 'answer'),
+  },
+  {
+    id: 'credential_row',
+    category: 'user.credentials',
+    reach: 'contextual',
+    tables: ['token', 'credential', 'apikey', 'api', 'secret', 'key$', 'passkey', 'webauthn'],
+    types: ['text', 'binary', 'unknown'],
+    blockedBy: flagsAndTimes,
+    match: (n) => has(n, set('hash digest secret token key value ciphertext')),
+  },
+  {
+    id: 'national_id',
+    category: 'user.unique_id',
+    reach: 'intrinsic',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: flagsAndTimes,
+    match: (n) =>
+      has(
+        n,
+        set(
+          'ssn personnummer personnr personnumer fodselsnummer fodselsnr cpr cprnr henkilotunnus hetu bsn burgerservicenummer dni nie pesel passport passportno nino',
+        ),
+      ) ||
+      stem(n, [
+        'personnummer',
+        'socialsecurity',
+        'nationalid',
+        'nationalidentity',
+        'fodselsnummer',
+        'henkilotunnus',
+        'passportnumber',
+        'codicefiscale',
+        'steueridentifikation',
+        'identitycard',
+        'idcard',
+        'drivinglicen',
+        'driverslicen',
+        'driverlicen',
+        'identitetsnummer',
+        'samordningsnummer',
+      ]) ||
+      seq(n, 'social', 'security') ||
+      seq(n, 'tax', 'id') ||
+      seq(n, 'personal', 'number') ||
+      seq(n, 'personal', 'id') ||
+      seq(n, 'personal', 'identity'),
+  },
+  {
+    id: 'birth_date',
+    category: 'user.demographic.age',
+    reach: 'intrinsic',
+    detector: 'birth_date',
+    types: ['date', 'datetime', 'text', 'numeric', 'unknown'],
+    blockedBy: none,
+    match: (n) =>
+      has(
+        n,
+        set(
+          'dob birthday birthdate birthdates bday born birth fodd geboren geburtstag fodselsdag fodelsedag',
+        ),
+      ) ||
+      stem(n, [
+        'birth',
+        'geburt',
+        'fodelse',
+        'fodsel',
+        'syntyma',
+        'naissance',
+        'nacimiento',
+        'nascita',
+        'geboorte',
+        'urodzeni',
+        'bornon',
+      ]),
+  },
+  {
+    id: 'age',
+    category: 'user.demographic.age',
+    reach: 'contextual',
+    types: ['numeric', 'text', 'unknown'],
+    blockedBy: set('min max minimum maximum limit required restriction rating'),
+    match: (n) =>
+      has(n, set('age alder leeftijd edad ika')) || seq(n, 'age', 'group') || seq(n, 'age', 'range'),
+  },
+  {
+    id: 'health',
+    category: 'user.health',
+    reach: 'intrinsic',
+    types: ['text', 'json', 'unknown', 'numeric', 'boolean'],
+    blockedBy: timeAndCount,
+    match: (n) =>
+      has(
+        n,
+        set(
+          'diagnosis diagnoses diagnos diagnose icd icd10 allergy allergies allergi allergien allergier medication medications medicine medicines medikament medicin lakemedel dosage dose dosering symptom symptoms disability disabilities handicap pregnancy pregnant vaccination vaccinations vaccine bloodtype anamnesis anamnes',
+        ),
+      ) ||
+      stem(n, [
+        'diagnos',
+        'allerg',
+        'medicat',
+        'bloodtype',
+        'bloodgroup',
+        'blutgruppe',
+        'blodgrupp',
+        'medicalhistory',
+        'healthcondition',
+        'chronic',
+      ]) ||
+      seq(n, 'blood', 'type') ||
+      seq(n, 'blood', 'group') ||
+      (has(n, set('medical clinical health halsa gesundheit')) && !has(n, set('insurance provider plan'))),
+  },
+  {
+    id: 'body',
+    category: 'user.health',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['numeric', 'text', 'unknown'],
+    match: (n) =>
+      has(n, set('bmi weight height vikt langd gewicht groesse grosse')) &&
+      !has(n, set('package parcel shipping product net gross')),
+  },
+  {
+    id: 'card_number',
+    category: 'user.financial.payment',
+    reach: 'intrinsic',
+    detector: 'card',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set(
+      'type brand kind status count network issuer country scheme last last4 lastfour digits masked expiry exp expires expiration cvv cvc holder token fingerprint bin sista letzte sidste siste',
+    ),
+    match: (n) =>
+      (has(n, set('card kort karte karten carta tarjeta cc credit')) &&
+        has(n, set('number no nr num pan'))) ||
+      has(n, set('pan cardnumber cardno ccnumber ccnum creditcard kortnummer kartennummer')) ||
+      stem(n, ['cardnumber', 'creditcard', 'kortnummer', 'kartennummer']),
+  },
+  {
+    id: 'card_detail',
+    category: 'user.financial.payment',
+    reach: 'intrinsic',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type brand kind status count network issuer country scheme'),
+    match: (n) =>
+      ((has(n, set('card kort karte karten carta tarjeta cc credit')) ||
+        stem(n, ['kortnummer', 'kartennummer', 'cardnumber', 'creditcard'])) &&
+        has(
+          n,
+          set(
+            'last4 lastfour last digits pan token fingerprint expiry exp expires expiration cvv cvc holder masked sista letzte sidste siste',
+          ),
+        )) ||
+      has(n, set('last4 cvv cvc maskedpan')) ||
+      seq(n, 'last', 'four') ||
+      seq(n, 'last', '4') ||
+      seq(n, 'payment', 'method'),
+  },
+  {
+    id: 'bank_account',
+    category: 'user.financial',
+    reach: 'contact',
+    detector: 'iban',
+    types: ['text', 'numeric', 'unknown'],
+    match: (n) =>
+      has(
+        n,
+        set(
+          'iban bic swift kontonummer kontonr konto clearing clearingnr clearingnummer bankgiro plusgiro sortcode routing aba rekeningnummer rekening tilinumero bankaccount bankkonto bankverbindung payout',
+        ),
+      ) ||
+      stem(n, [
+        'iban',
+        'kontonummer',
+        'bankaccount',
+        'bankkonto',
+        'bankgiro',
+        'plusgiro',
+        'clearingnummer',
+        'rekeningnummer',
+      ]) ||
+      seq(n, 'sort', 'code') ||
+      seq(n, 'routing', 'number') ||
+      (has(n, set('account acct')) && has(n, set('number no nr holder')) && has(n, set('bank payout iban'))),
+  },
+  {
+    id: 'financial',
+    category: 'user.financial',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['numeric', 'text', 'unknown'],
+    match: (n) =>
+      has(n, set('salary income wage wages gehalt salaris palkka earnings networth')) ||
+      stem(n, [
+        'manadslon',
+        'timlon',
+        'arslon',
+        'grundlon',
+        'bruttolon',
+        'nettolon',
+        'manedsloen',
+        'timeloen',
+        'stundenlohn',
+        'monatslohn',
+        'bruttogehalt',
+      ]) ||
+      seq(n, 'annual', 'income') ||
+      seq(n, 'net', 'worth'),
+  },
+  {
+    id: 'credit',
+    category: 'user.financial.credit',
+    reach: 'contextual',
+    needs: 'owned',
+    blockedBy: set('id at count'),
+    types: ['numeric', 'text', 'unknown'],
+    match: (n) =>
+      seq(n, 'credit', 'score') ||
+      seq(n, 'credit', 'limit') ||
+      seq(n, 'credit', 'rating') ||
+      has(n, set('creditscore creditworthiness bonitat bonitet kreditupplysning')),
+  },
+  {
+    id: 'purchase_history',
+    category: 'user.financial.purchase_history',
+    reach: 'contextual',
+    needs: 'owned',
+    blockedBy: none,
+    types: ['numeric', 'text', 'json', 'unknown'],
+    match: (n) =>
+      seq(n, 'total', 'spent') ||
+      seq(n, 'lifetime', 'value') ||
+      seq(n, 'purchase', 'history') ||
+      seq(n, 'order', 'history') ||
+      seq(n, 'orders', 'count') ||
+      seq(n, 'order', 'count') ||
+      seq(n, 'last', 'order') ||
+      seq(n, 'last', 'purchase') ||
+      has(n, set('ltv clv purchases')),
+  },
+  {
+    id: 'ip_location',
+    category: 'user.location.imprecise',
+    reach: 'contextual',
+    types: ['text', 'unknown'],
+    blockedBy: set('id'),
+    match: (n) =>
+      (has(n, set('ip geo geoip')) && has(n, set('country city region land ort'))) ||
+      has(n, set('geocountry geocity geoip')),
+  },
+  {
+    id: 'ip',
+    category: 'user.device.ip_address',
+    reach: 'contact',
+    detector: 'ip',
+    types: ['text', 'numeric', 'binary', 'unknown'],
+    blockedBy: set('version type kind count allowlist whitelist blocklist range ranges'),
+    match: (n) =>
+      has(n, set('ip ipaddress ipaddr ipv4 ipv6 ip4 ip6 ipadresse ipadress xff')) ||
+      seq(n, 'remote', 'addr') ||
+      seq(n, 'remote', 'address') ||
+      seq(n, 'forwarded', 'for') ||
+      has(n, set('remoteaddr remoteaddress')) ||
+      stem(n, ['ipaddr', 'ipadress', 'ipadres']),
+  },
+  {
+    id: 'device_id',
+    category: 'user.device.device_id',
+    reach: 'contact',
+    types: ['text', 'unknown', 'binary'],
+    blockedBy: set('type kind model name os version count at'),
+    match: (n) =>
+      (has(n, set('device geraet enhet installation install hardware push fcm apns')) &&
+        has(n, set('id token uuid identifier key'))) ||
+      has(n, set('deviceid idfa idfv gaid aaid imei udid macaddress macaddr devicetoken pushtoken')) ||
+      seq(n, 'advertising', 'id') ||
+      seq(n, 'ad', 'id') ||
+      seq(n, 'mac', 'address') ||
+      seq(n, 'mac', 'addr'),
+  },
+  {
+    id: 'cookie_id',
+    category: 'user.device.cookie_id',
+    reach: 'contact',
+    types: ['text', 'unknown'],
+    blockedBy: set('type kind name count at expires expiry duration'),
+    match: (n) =>
+      has(n, set('cookie cookieid visitorid anonymousid anonid fingerprint browserfingerprint')) ||
+      (has(
+        n,
+        set('visitor anonymous anon browser session distinct tracking ga amplitude mixpanel segment'),
+      ) &&
+        has(n, set('id uuid identifier key'))) ||
+      seq(n, 'ga', 'client', 'id'),
+  },
+  {
+    id: 'browser',
+    category: 'user.device.browser',
+    reach: 'contextual',
+    types: ['text', 'unknown'],
+    blockedBy: set('id count type'),
+    match: (n) =>
+      seq(n, 'user', 'agent') ||
+      has(n, set('useragent ua browser os operatingsystem')) ||
+      seq(n, 'operating', 'system') ||
+      seq(n, 'screen', 'resolution') ||
+      seq(n, 'device', 'model') ||
+      seq(n, 'device', 'name'),
+  },
+  {
+    id: 'email',
+    category: 'user.contact.email',
+    identity: 'email',
+    reach: 'contact',
+    detector: 'email',
+    match: (n) =>
+      has(n, emailWords) ||
+      seq(n, 'e', 'mail') ||
+      seq(n, 'e', 'post') ||
+      stem(n, ['email', 'epost', 'mailadress', 'sahkoposti', 'courriel']),
+  },
+  {
+    id: 'phone',
+    category: 'user.contact.phone_number',
+    identity: 'phone',
+    reach: 'contact',
+    detector: 'phone',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set([...modifiers, 'app', 'model', 'os', 'carrier', 'prefix'].join(' ')),
+    match: (n) =>
+      has(n, phoneWords) ||
+      stem(n, ['phone', 'telefon', 'mobilnummer', 'puhelin', 'telefoon', 'handynummer']),
+  },
+  {
+    id: 'username',
+    category: 'user.account.username',
+    identity: 'account',
+    reach: 'contact',
+    match: (n) =>
+      has(
+        n,
+        set(
+          'username usernames login loginname handle nickname nick screenname alias anvandarnamn benutzername brugernavn brukernavn kayttajatunnus gebruikersnaam',
+        ),
+      ) ||
+      seq(n, 'user', 'name') ||
+      seq(n, 'screen', 'name') ||
+      seq(n, 'login', 'name') ||
+      stem(n, ['username', 'anvandarnamn', 'benutzername', 'brugernavn', 'brukernavn', 'gebruikersnaam']),
+  },
+  {
+    id: 'person_name',
+    category: 'user.name',
+    reach: 'contact',
+    detector: 'person_name',
+    match: (n) =>
+      has(
+        n,
+        set(
+          'fname lname firstname lastname givenname familyname surname surnames forename forenames fullname middlename maidenname initials vorname nachname vollername fornamn efternamn mellannamn fornavn efternavn etternavn mellemnavn etunimi sukunimi voornaam achternaam tussenvoegsel prenom apellido apellidos cognome nazwisko imie',
+        ),
+      ) ||
+      seq(n, 'first', 'name') ||
+      seq(n, 'last', 'name') ||
+      seq(n, 'given', 'name') ||
+      seq(n, 'family', 'name') ||
+      seq(n, 'middle', 'name') ||
+      seq(n, 'full', 'name') ||
+      seq(n, 'maiden', 'name') ||
+      seq(n, 'display', 'name') ||
+      has(n, set('displayname')) ||
+      stem(n, [
+        'firstname',
+        'lastname',
+        'surname',
+        'fullname',
+        'givenname',
+        'fornamn',
+        'efternamn',
+        'fornavn',
+        'efternavn',
+        'etternavn',
+        'vorname',
+        'nachname',
+        'voornaam',
+        'achternaam',
+        'etunimi',
+        'sukunimi',
+      ]) ||
+      has(
+        n,
+        set(
+          'salutation anrede honorific courtesy kontaktperson ansprechpartner contactpersoon yhteyshenkilo',
+        ),
+      ) ||
+      seq(n, 'contact', 'person'),
+  },
+  {
+    id: 'qualified_name',
+    category: 'user.name',
+    reach: 'contact',
+    detector: 'person_name',
+    match: (n) =>
+      has(n, set('name namn navn nimi naam nom nombre nome')) &&
+      (has(n, personWords) || has(n, partyWords)) &&
+      !has(n, thingWords),
+  },
+  {
+    id: 'bare_name',
+    category: 'user.name',
+    reach: 'contextual',
+    needs: 'person',
+    detector: 'person_name',
+    match: (n) =>
+      n.tokens.length <= 2 &&
+      has(n, set('name namn navn nimi naam nom nombre nome contact kontakt kontaktperson')) &&
+      !has(n, thingWords),
+  },
+  {
+    id: 'postcode',
+    category: 'user.contact.address',
+    reach: 'contact',
+    detector: 'postcode',
+    types: ['text', 'numeric', 'unknown'],
+    match: (n) =>
+      has(
+        n,
+        set(
+          'zip zipcode postcode postalcode postnr postnummer postleitzahl plz postinumero postcodigo cep eircode postnumber',
+        ),
+      ) ||
+      seq(n, 'postal', 'code') ||
+      seq(n, 'post', 'code') ||
+      seq(n, 'zip', 'code') ||
+      seq(n, 'codigo', 'postal') ||
+      seq(n, 'code', 'postal') ||
+      stem(n, ['zipcode', 'postcode', 'postalcode', 'postnummer', 'postleitzahl', 'postinumero']),
+  },
+  {
+    id: 'street_address',
+    category: 'user.contact.address',
+    reach: 'contact',
+    match: (n) =>
+      has(
+        n,
+        set(
+          'address addresses addr adress adresse adres adresa indirizzo direccion endereco osoite street streetaddress strasse gata gatuadress gade vej vag road housenumber hausnummer husnummer apartment apt line1 line2 careof',
+        ),
+      ) ||
+      seq(n, 'house', 'number') ||
+      seq(n, 'street', 'name') ||
+      seq(n, 'care', 'of') ||
+      stem(n, ['address', 'adress', 'adresse', 'strasse', 'gatuadress', 'hausnummer']),
+  },
+  {
+    id: 'locality',
+    category: 'user.contact.address',
+    reach: 'contextual',
+    types: ['text', 'unknown'],
+    match: (n) =>
+      (has(
+        n,
+        set(
+          'city town ort postort stad stadt ville ciudad citta kaupunki paikkakunta municipality kommun kommune gemeinde county province provinz region bundesland country land countrycode landskod pais paese maa suburb district',
+        ),
+      ) &&
+        !has(n, set('name id code'))) ||
+      seq(n, 'country', 'code') ||
+      seq(n, 'city', 'name') ||
+      (n.tokens.length === 1 && n.tokens[0] === 'by'),
+  },
+  {
+    id: 'gender',
+    category: 'user.demographic',
+    reach: 'contextual',
+    types: ['text', 'numeric', 'boolean', 'unknown'],
+    match: (n) =>
+      has(
+        n,
+        set(
+          'gender sex kon kjonn koen geschlecht sukupuoli sexe sexo sesso geslacht plec nationality nationalitat nationalitet ethnicity ethnic religion race civilstand familienstand civilstatus',
+        ),
+      ) ||
+      seq(n, 'marital', 'status') ||
+      seq(n, 'civil', 'status'),
+  },
+  {
+    id: 'content_title',
+    category: 'user.content.communication',
+    reach: 'contextual',
+    tables: [
+      'review',
+      'post$',
+      'comment',
+      'ticket',
+      'message',
+      'thread',
+      'forum',
+      'recension',
+      'bewertung',
+      'inquir',
+      'complaint',
+    ],
+    types: ['text', 'unknown'],
+    blockedBy: set('id count type at'),
+    match: (n) => has(n, set('title headline heading summary rubrik titel')),
+  },
+  {
+    id: 'job_title',
+    category: 'user.job_title',
+    reach: 'contextual',
+    needs: 'person',
+    blockedBy: set('id count at type'),
+    types: ['text', 'unknown'],
+    match: (n) =>
+      has(
+        n,
+        set(
+          'jobtitle title titel befattning stilling beruf occupation profession yrke ammatti functie specialty speciality specialisation specialization specialitet fachrichtung',
+        ),
+      ) ||
+      seq(n, 'job', 'title') ||
+      seq(n, 'job', 'role') ||
+      (has(n, set('position')) && n.tokens.length === 1),
+  },
+  {
+    id: 'workplace',
+    category: 'user.workplace',
+    reach: 'contextual',
+    needs: 'person',
+    types: ['text', 'unknown'],
+    blockedBy: set('id uuid ref fk size count type'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'company employer organisation organization firma foretag arbetsgivare arbeitgeber workplace arbetsplats department abteilung avdelning afdeling avdeling dept bedrift werkgever',
+        ),
+      ) || seq(n, 'company', 'name'),
+  },
+  {
+    id: 'social',
+    category: 'user.social',
+    reach: 'contact',
+    types: ['text', 'unknown'],
+    match: (n) =>
+      has(n, set('twitter linkedin facebook instagram tiktok github mastodon xing')) ||
+      seq(n, 'social', 'profile'),
+  },
+  {
+    id: 'precise_location',
+    category: 'user.location',
+    reach: 'contact',
+    types: ['numeric', 'text', 'unknown'],
+    blockedBy: set('id type count'),
+    match: (n) =>
+      has(n, set('latitude longitude lat lng lon geo geolocation gps coordinates coords geopoint latlng')) ||
+      seq(n, 'lat', 'lng') ||
+      seq(n, 'last', 'location') ||
+      seq(n, 'current', 'location'),
+  },
+  {
+    id: 'timezone',
+    category: 'user.location.imprecise',
+    reach: 'contextual',
+    needs: 'owned',
+    blockedBy: set('id count at'),
+    types: ['text', 'unknown'],
+    match: (n) => has(n, set('timezone tz tidszon zeitzone')) || seq(n, 'time', 'zone'),
+  },
+  {
+    id: 'search',
+    category: 'user.behavior.search_history',
+    reach: 'contextual',
+    tables: ['search', 'event', 'log$', 'history', 'quer', 'activit', 'track', 'analytic'],
+    types: ['text', 'unknown'],
+    blockedBy: set('id count type at'),
+    match: (n) =>
+      (has(n, set('search sok suche haku')) &&
+        has(n, set('query term terms text phrase string q keyword keywords'))) ||
+      has(n, set('searchquery searchterm sokord suchbegriff')) ||
+      has(n, set('query keywords')),
+  },
+  {
+    id: 'browsing',
+    category: 'user.behavior.browsing_history',
+    reach: 'contextual',
+    tables: [
+      'event',
+      'view',
+      'click',
+      'visit',
+      'session',
+      'track',
+      'analytic',
+      'log$',
+      'hit$',
+      'pageview',
+      'impression',
+      'history',
+      'activit',
+    ],
+    types: ['text', 'unknown'],
+    blockedBy: set('id count type at template'),
+    match: (n) =>
+      has(n, set('referrer referer url uri path page pageurl pagepath landing utm')) ||
+      startsWithAny(n, ['utm']) ||
+      seq(n, 'page', 'title') ||
+      seq(n, 'clicked', 'link'),
+  },
+  {
+    id: 'settings',
+    category: 'user.account.settings',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['json', 'text', 'unknown'],
+    blockedBy: set('id count at'),
+    match: (n) => has(n, set('settings preferences prefs installningar einstellungen config configuration')),
+  },
+  {
+    id: 'preference',
+    category: 'user.preferences',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['text', 'unknown', 'json'],
+    blockedBy: set('id count at'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'language lang locale sprak sprache sprog kieli taal langue idioma lingua interests interest favourites favorites hobbies theme',
+        ),
+      ) ||
+      seq(n, 'preferred', 'language') ||
+      seq(n, 'preferred', 'currency'),
+  },
+  {
+    id: 'survey',
+    category: 'user.content.survey',
+    reach: 'contextual',
+    tables: [
+      'survey',
+      'questionnaire',
+      'poll',
+      'form',
+      'feedback',
+      'answer',
+      'response',
+      'enkat',
+      'umfrage',
+      'kysely',
+      'evaluation',
+    ],
+    types: ['text', 'json', 'unknown'],
+    match: (n) => has(n, set('answer answers response responses svar antwort antworten vastaus')),
+  },
+  {
+    id: 'content',
+    category: 'user.content.communication',
+    reach: 'contextual',
+    types: ['text', 'unknown'],
+    blockedBy: set('id count type at length format template html'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'message messages msg body content text comment comments note notes remark remarks transcript chat feedback reply review complaint subject meddelande kommentar kommentarer anteckning anteckningar notering noteringar nachricht bemerkung bemerkungen notiz notizen besked merknad viesti huomautus opmerking opmerkingen bericht',
+        ),
+      ) || startsWithAny(n, ['anteckning', 'kommentar', 'notiz', 'bemerkung']),
+  },
+  {
+    id: 'person_number',
+    category: 'user.unique_id',
+    identity: 'customer',
+    reach: 'contact',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind status count at'),
+    match: (n) =>
+      (has(
+        n,
+        set(
+          'customer cust client member membership loyalty patient guest employee staff subscriber kund kunde kunden medlem mitglied asiakas klant',
+        ),
+      ) &&
+        has(n, set('number no nr num code ref reference'))) ||
+      has(
+        n,
+        set(
+          'kundnummer kundnr kundennummer kundennr medlemsnummer mitgliedsnummer asiakasnumero klantnummer mrn customerno customernumber membernumber',
+        ),
+      ) ||
+      stem(n, [
+        'kundnummer',
+        'kundennummer',
+        'medlemsnummer',
+        'mitgliedsnummer',
+        'asiakasnumero',
+        'klantnummer',
+        'customernumber',
+        'membernumber',
+        'loyaltynumber',
+      ]),
+  },
+  {
+    id: 'person_licence',
+    category: 'user.unique_id',
+    reach: 'contextual',
+    needs: 'person',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind status count at expires expiry'),
+    match: (n) =>
+      has(n, set('license licence insurance policy membership registration')) &&
+      has(n, set('number no nr num id code')),
+  },
+  {
+    id: 'external_id',
+    category: 'user.unique_id',
+    reach: 'contextual',
+    needs: 'person',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind status count at'),
+    match: (n) =>
+      (has(
+        n,
+        set(
+          'external ext stripe crm hubspot salesforce zendesk intercom mailchimp klaviyo braintree paypal adyen auth0 okta oauth sso google apple legacy public',
+        ),
+      ) &&
+        has(n, set('id uid uuid ref key identifier'))) ||
+      has(n, set('uuid guid uid')),
+  },
+];
+
+/** Table kinds: about people, records of people's doings, or things (catalogues, organisations, settings). */
+export type TableRole = 'person' | 'record' | 'thing' | 'unknown';
+
+const personTableStems = words(`
+  customer user member contact client patient guest employee staff person people lead prospect
+  subscriber recipient travel passenger student pupil applicant candidate driver visitor donor
+  volunteer profile attendee participant shopper buyer resident worker teacher doctor physician
+  nurse practitioner clinician dentist therapist beneficiar debtor householder owner kund klient
+  kontakt medlem mitglied gast gaest anstalld ansatt ansat mitarbeiter personal personer anvandar
+  benutzer bruger bruker kayttaja asiaka asiakka potila pasient elev schuler schueler lakare arzt
+  arzte klant gebruiker deelnemer deltagare deltager teilnehmer resenar reisende fahrer forare
+  hyresgast mieter abonnent prenumerant bewerber sokande admin author$ agent$ operator cardholder
+`);
+
+const recordTableStems = words(`
+  order bestall bestellung ordre tilaus booking bokning buchung reservation reserv appointment
+  termin besok visit session login event pageview view click search message meddelande nachricht
+  chat conversation ticket case comment review rating post$ payment betalning zahlung invoice
+  faktura rechnung receipt kvitto transaction transaktion address adress adresse subscription
+  abonnemang consent samtycke note log$ audit activit cart basket wishlist enrol registration
+  prescription recept treatment behandling encounter journal entry entries shipment delivery
+  leverans lieferung return refund loan contract avtal vertrag claim application ansokan response
+  answer feedback device token credential notification email sms call$ attendance membership stay
+  vistelse checkin upload attachment card wallet identity identit bokforing verifikation mail
+  inquir request signup result vaccin diagnos anamnes referral remiss history track hit$ analytic
+  pageview impression share like$ follow favourite favorite
+`);
+
+/** Catalogues, organisations and infrastructure: a row of these is never one person's. */
+const thingTableStems = words(`
+  product produkt article artikel vara$ varor sku variant inventor stock lager warehouse categor
+  kategori city cities stad$ stadt stader staedte country countries region currenc valuta waehrung
+  price tax vat$ moms supplier leverantor lieferant vendor manufacturer brand compan firm foretag
+  unternehmen organi org$ orgs tenant workspace team project plan$ tier feature integration
+  webhook server host node instance cluster service room rum$ zimmer hotel clinic klinik
+  mottagning branch office kontor filial store shop site venue book$ course kurs carrier shipper
+  courier migration schema translation template campaign coupon discount promotion rate period
+  fiscal menu page$ media asset attribute option status type lookup holiday calendar resource
+  equipment vehicle bank$ chart ledger konto department abteilung avdelning catalog katalog unit
+  queue job$ jobs lock cache kv$ meta currency warehouse
+`);
+
+/** Things a person may own a row of (their settings, their tagged location): a foreign key to a person decides. */
+const weakThingTableStems = words(`
+  setting config location tag label role permission group preference list
+`);
+
+/** A stem matches a word it begins; a stem ending in `$` only the word itself and its plural. */
+function stemMatch(token: string, stems: readonly string[]): boolean {
+  return stems.some((s) =>
+    s.endsWith('$')
+      ? token === s.slice(0, -1) || token === `${s.slice(0, -1)}s` || token === `${s.slice(0, -1)}es`
+      : token.startsWith(s),
+  );
+}
+
+/** What a table's name alone says: `weak-thing` is a thing unless the table points at a person. */
+export type TableNameRole = TableRole | 'weak-thing';
+
+/**
+ * What a table's name alone says about its rows. The last word counts most
+ * (`customer_addresses` holds addresses, `product_reviews` reviews); a compound table name in one
+ * word (`kundadresser`) is matched on its stems.
+ */
+export function tableRoleByName(name: string): TableNameRole {
+  const { tokens } = nameParts(name);
+  for (const token of [...tokens].reverse()) {
+    if (stemMatch(token, personTableStems)) return 'person';
+    if (stemMatch(token, recordTableStems)) return 'record';
+    if (stemMatch(token, thingTableStems)) return 'thing';
+    if (stemMatch(token, weakThingTableStems)) return 'weak-thing';
+  }
+  return 'unknown';
+}
+
+/** True when one of the table name's words begins with one of the stems (`page_views` and `view`). */
+export function tableNameHas(name: string, stems: readonly string[]): boolean {
+  return nameParts(name).tokens.some((t) => stemMatch(t, stems));
+}
+
+/** Words of an organisation's row (`industry`, `website`, `vat_number`): a table with them is not about one person. */
+export function isOrganisationColumn(name: string): boolean {
+  const n = nameParts(name);
+  return (
+    has(
+      n,
+      set(
+        'industry website homepage domain vat vatno orgnr organisationsnummer orgnumber cvr kvk siret siren ein employees headcount revenue turnover sector branche bransch',
+      ),
+    ) ||
+    seq(n, 'vat', 'number') ||
+    seq(n, 'org', 'number') ||
+    seq(n, 'company', 'number') ||
+    seq(n, 'registration', 'number') ||
+    seq(n, 'number', 'of', 'employees') ||
+    seq(n, 'annual', 'revenue')
+  );
+}
