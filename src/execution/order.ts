@@ -7,8 +7,8 @@
  * - **Paths.** A collection whose rows are found through another's (orders through the customer
  *   row, an address through the customer row that points at it) is handled while that path still
  *   exists, so before the collection it is found through: deleting or masking the customer first
- *   would leave the orders unreachable. The paths are the ones `scopeFor` builds (pass its scopes);
- *   without them the same paths are found breadth-first from the fields that identify a person.
+ *   would leave the orders unreachable. The paths are the ones `scopeFor` builds: for the
+ *   request's own seeds when given, otherwise for the fullest search (`fullScopes`).
  * - **Foreign keys.** Rows to be deleted that reference a parent that is deleted go first:
  *   RESTRICT and NO ACTION refuse the parent's deletion otherwise, and CASCADE would remove the
  *   child's rows without its step. Under SET NULL only the paths matter (a child found through
@@ -30,6 +30,8 @@
  */
 import type { CollectionScope, Scope } from '../connectors/contract.js';
 import type { Dataset, DatasetCollection, OnDeleteRule } from '../connectors/dataset.js';
+import { identityKinds } from '../connectors/dataset.js';
+import { scopeFor } from '../connectors/scope.js';
 
 export type ErasureAction = 'delete' | 'mask' | 'keep';
 
@@ -122,34 +124,35 @@ function directPaths(scope: Scope): string[] {
 }
 
 /**
- * For each collection of the person's data, the collections its rows are found through. From
- * `scopes` when given, otherwise breadth-first from the identifying collections: a collection
- * first reached at one level is found through every collection of the level before that reaches
- * it (as the child of one it references, or the parent of one that references it).
+ * The scopes of every collection a person's rows could be in, whatever identifiers a request
+ * brings: `scopeFor` with a value for every kind of identifier and every linked field, so the
+ * paths are those of the fullest search (a superset of any one request's).
+ */
+export function fullScopes(
+  dataset: Dataset,
+  linkedFields: readonly { readonly collection: string; readonly field: string }[] = [],
+): CollectionScope[] {
+  const linked = [
+    ...dataset.collections.flatMap((c) =>
+      c.fields.filter((f) => f.sameAs !== undefined).map((f) => ({ collection: c.name, field: f.name })),
+    ),
+    ...linkedFields,
+  ].map((l) => ({ ...l, values: ['?'] }));
+  const scopes = scopeFor(dataset, {
+    identities: identityKinds.map((kind) => ({ kind, value: '?' })),
+    linked,
+  });
+  return [...scopes].map(([collection, scope]) => ({ collection, scope }));
+}
+
+/**
+ * For each collection of the person's data, the collections its rows are found through, from
+ * the scopes (`fullScopes` when none are given).
  */
 export function pathsOf(dataset: Dataset, scopes?: readonly CollectionScope[]): Map<string, Set<string>> {
   const via = new Map<string, Set<string>>();
-  if (scopes !== undefined) {
-    for (const { collection, scope } of scopes) via.set(collection, new Set(directPaths(scope)));
-    return via;
-  }
-  const edges = edgesOf(dataset);
-  let frontier = dataset.collections.filter((c) => !c.reference && identifies(c)).map((c) => c.name);
-  for (const name of frontier) via.set(name, new Set());
-  while (frontier.length > 0) {
-    const next = new Map<string, Set<string>>();
-    for (const from of frontier) {
-      for (const e of edges) {
-        const reached = e.parent === from ? e.child : e.child === from ? e.parent : undefined;
-        if (reached === undefined || via.has(reached)) continue;
-        const set = next.get(reached) ?? new Set<string>();
-        set.add(from);
-        next.set(reached, set);
-      }
-    }
-    for (const [name, set] of next) via.set(name, set);
-    frontier = [...next.keys()];
-  }
+  for (const { collection, scope } of scopes ?? fullScopes(dataset))
+    via.set(collection, new Set(directPaths(scope)));
   return via;
 }
 

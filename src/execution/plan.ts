@@ -31,7 +31,7 @@ import type { Purpose, RequestType } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import { localise } from '../policy/text.js';
 import type { ErasureStep } from './order.js';
-import { erasureOrder, ErasureOrderError } from './order.js';
+import { erasureOrder, ErasureOrderError, fullScopes } from './order.js';
 
 /** A recipient to tell of a change made in a system (Art. 19), when the system held the person's data. */
 export interface PlanRecipient {
@@ -412,9 +412,13 @@ function erasureSteps(
         status: 'pending',
       },
     ];
+  // Fields of this system that others declare `sameAs` are searched with their values too.
+  const linkedFields = linksOf(input.systems)
+    .filter((l) => l.to.system === id)
+    .map((l) => ({ collection: l.to.collection, field: l.to.field }));
   let order;
   try {
-    order = erasureOrder(dataset);
+    order = erasureOrder(dataset, fullScopes(dataset, linkedFields));
   } catch (error) {
     if (!(error instanceof ErasureOrderError)) throw error;
     return [

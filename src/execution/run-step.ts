@@ -244,7 +244,8 @@ async function performChange(
   let progress = before;
   const result = await connector.change(seeds, step.collection, change, {
     onBatch: async ({ changed }) => {
-      progress = { changed: progress.changed + changed, batches: progress.batches + 1 };
+      // `changed` is this run's running total; earlier runs' rows are in `before`.
+      progress = { changed: before.changed + changed, batches: progress.batches + 1 };
       const now = ctx.clock.now();
       await ctx.store.db
         .updateTable('request_steps')
@@ -259,12 +260,7 @@ async function performChange(
         .execute();
     },
   });
-  // A connector that reports no batches still reports what it changed.
-  if (progress.changed - before.changed < result.changed)
-    progress = {
-      changed: before.changed + result.changed,
-      batches: Math.max(progress.batches, before.batches + result.batches),
-    };
+  progress = { changed: before.changed + result.changed, batches: before.batches + result.batches };
   return {
     result: {
       matched: result.matched,
