@@ -23,7 +23,8 @@
  * missing capability becomes a task for a person: never a silent success.
  */
 import type { Capabilities, ChangeAction, FieldMask } from '../connectors/contract.js';
-import type { Dataset, DatasetCollection, DatasetField, Mask } from '../connectors/dataset.js';
+import type { Dataset, DatasetCollection, DatasetField } from '../connectors/dataset.js';
+import { defaultMask } from '../connectors/masking.js';
 import { isPersonal } from '../connectors/dataset.js';
 import { categoryName, describeBasis, describeRetentionPeriod, joinWords } from '../policy/describe.js';
 import type { PolicyModel } from '../policy/model.js';
@@ -167,19 +168,8 @@ export function keyFields(dataset: Dataset, collection: DatasetCollection): Set<
   return keys;
 }
 
-/**
- * How a field is masked when its dataset names no strategy: empty when it may be, random
- * characters of the same shape for identifiers (unique indexes and format checks still hold),
- * otherwise a fixed text.
- */
-export function defaultMask(field: DatasetField): Mask {
-  if (field.mask !== undefined) return field.mask;
-  if (field.identity !== undefined) return 'format';
-  return field.nullable === true ? 'null' : 'fixed';
-}
-
 function masksFor(fields: readonly DatasetField[]): FieldMask[] {
-  return fields.map((f) => ({ field: f.name, mask: defaultMask(f) }));
+  return fields.map((f) => ({ field: f.name, mask: f.mask ?? defaultMask(f) }));
 }
 
 /** The purposes a collection's data serves. */

@@ -42,6 +42,8 @@ export interface SystemReceipt {
     readonly why: string;
     readonly expected: boolean;
   }[];
+  /** Rows kept on purpose (an obligation, a hold), whether or not the search still finds them. */
+  readonly kept: readonly { readonly collection: string; readonly rows: number; readonly why: string }[];
   /** In one sentence, for the request page. */
   readonly statement: string;
   /** The search could not run (the system was unreachable): nothing is claimed. */
@@ -125,17 +127,38 @@ async function readBack(
   };
 }
 
+/** What the steps kept on purpose: the plan's kept collections, and what Steward kept on its own. */
+function keptBy(steps: readonly StepRow[]): SystemReceipt['kept'][number][] {
+  const kept: SystemReceipt['kept'][number][] = [];
+  for (const step of steps) {
+    const plan = planOf(step);
+    const rows = resultOf(step).matched ?? 0;
+    if (plan.kept !== undefined && rows > 0)
+      kept.push({ collection: step.collection, rows, why: whyRemaining(step, step.collection, []).why });
+    for (const k of resultOf(step).systemKept ?? [])
+      kept.push({ collection: k.collection, rows: k.count, why: k.explanation });
+  }
+  return kept;
+}
+
 function statementOf(
-  r: Pick<SystemReceipt, 'identifyingValues' | 'identifyingFields' | 'remaining'>,
+  r: Pick<SystemReceipt, 'identifyingValues' | 'identifyingFields' | 'remaining' | 'kept'>,
 ): string {
-  const stays = r.remaining.map((x) => `${x.collection} (${x.rows}): ${x.why}`);
+  const onPurpose = new Set(r.kept.map((k) => k.collection));
+  const stays = r.remaining
+    .filter((x) => !onPurpose.has(x.collection))
+    .map((x) => `${x.collection} (${x.rows}): ${x.why}`);
+  const kept = r.kept.map((k) => `${k.collection} (${k.rows}): ${k.why}`);
   const head =
     r.identifyingValues === 0
       ? '0 identifying values left'
       : `${r.identifyingValues} identifying value${r.identifyingValues === 1 ? '' : 's'} left, in ${r.identifyingFields.map((f) => `${f.collection}.${f.field}`).join(', ')}`;
-  return stays.length === 0
-    ? `${head}; nothing of the person remains.`
-    : `${head}. Still held: ${stays.join(' ')}`;
+  if (stays.length === 0 && kept.length === 0) return `${head}; nothing of the person remains.`;
+  return [
+    `${head}.`,
+    ...(kept.length === 0 ? [] : [`Kept on purpose: ${kept.join(' ')}`]),
+    ...(stays.length === 0 ? [] : [`Still found: ${stays.join(' ')}`]),
+  ].join(' ');
 }
 
 /** Searches every system of the request again and describes what is left. Never throws for one system. */
@@ -153,7 +176,10 @@ export async function buildReceipt(ctx: AppContext, requestId: string): Promise<
     const checkedAt = ctx.clock.now().toISOString();
     try {
       const connector = await connectorFor(ctx, system.id, request);
-      const found = await readBack(connector, seedsFor(base, system.id, linked), own);
+      const found = {
+        ...(await readBack(connector, seedsFor(base, system.id, linked), own)),
+        kept: keptBy(own),
+      };
       systems.push({
         system: system.id,
         name: system.name,
@@ -170,6 +196,7 @@ export async function buildReceipt(ctx: AppContext, requestId: string): Promise<
         identifyingValues: 0,
         identifyingFields: [],
         remaining: [],
+        kept: keptBy(own),
         statement: `Could not search ${system.name} again: ${message}`,
         error: message,
       });
