@@ -78,6 +78,7 @@ function config(databaseUrl: string, dataDir: string, secret: Buffer): Config {
     adminEmail: 'admin@steward.local',
     mailFrom: 'Steward Bench <no-reply@example.test>',
     unsubscribeMailto: 'unsubscribe@example.test',
+    systems: new Map(),
   };
 }
 

@@ -19,6 +19,10 @@ import { Events } from './events.js';
 import { lintSource } from './policy/lint.js';
 import { PolicyRegistry } from './policy/registry.js';
 import { publishDeclaration } from './policy/versions.js';
+import type { Declaration } from './policy/schema.js';
+import { publishDatasets } from './connectors/dataset-versions.js';
+import { datasetFilesBeside, lintDatasetFiles } from './connectors/lint-dataset.js';
+import { Systems } from './connectors/systems.js';
 import { subscribeDrpCallbacks } from './rights/drp/callback.js';
 import type { Store } from './store/database.js';
 import { openStore } from './store/database.js';
@@ -81,13 +85,33 @@ export async function createContext(config: Config, options: CreateOptions = {})
     const policies = new PolicyRegistry(store);
     const events = new Events();
     subscribeDrpCallbacks(events);
-    const ctx: AppContext = { store, clock, log, config, policies, events, keys: deriveKeys(config.secret) };
+    const systems = new Systems({ store, config, policies, log });
+    const ctx: AppContext = {
+      store,
+      clock,
+      log,
+      config,
+      policies,
+      events,
+      systems,
+      keys: deriveKeys(config.secret),
+    };
     if (options.publishFiles ?? true) await publishFiles(ctx, config.declarationFiles);
     await policies.refresh();
+    await systems.refresh();
     return ctx;
   } catch (error) {
     await store.close();
     throw error;
+  }
+}
+
+/** Closes what the context opened: the connected systems' connectors, then the store. */
+export async function closeContext(ctx: Pick<AppContext, 'store' | 'systems'>): Promise<void> {
+  try {
+    await ctx.systems.close();
+  } finally {
+    await ctx.store.close();
   }
 }
 
@@ -113,21 +137,37 @@ function secretMismatch(config: Config): ConfigError {
   ]);
 }
 
-/** Lints every file first, so one bad file means nothing is published. */
+/**
+ * Lints every file first (each declaration and the datasets beside it, in `datasets/`), so one
+ * bad file means nothing is published; then publishes what changed.
+ */
 export async function publishFiles(ctx: AppContext, files: readonly string[]): Promise<void> {
   const sources = await Promise.all(
-    files.map(async (file) => ({ file, source: await readFile(file, 'utf8') })),
+    files.map(async (file) => ({
+      file,
+      source: await readFile(file, 'utf8'),
+      datasets: await Promise.all(
+        datasetFilesBeside(file).map(async (f) => ({ file: f, source: await readFile(f, 'utf8') })),
+      ),
+    })),
   );
-  for (const { file, source } of sources) {
-    const errors = lintSource(source).issues.filter((i) => i.severity === 'error');
-    if (errors.length > 0) {
-      throw new DeclarationRefused(
-        file,
-        errors.map((i) => `  ${file}:${i.line ?? 0} ${i.code} ${i.message}. ${i.hint}`).join('\n'),
-      );
+  const report = (
+    file: string,
+    issues: readonly { line?: number; code: string; message: string; hint: string }[],
+  ) => issues.map((i) => `  ${file}:${i.line ?? 0} ${i.code} ${i.message}. ${i.hint}`).join('\n');
+  const declarations = new Map<string, Declaration>();
+  for (const { file, source, datasets } of sources) {
+    const lint = lintSource(source);
+    const errors = lint.issues.filter((i) => i.severity === 'error');
+    if (errors.length > 0 || lint.declaration === undefined)
+      throw new DeclarationRefused(file, report(file, errors));
+    declarations.set(file, lint.declaration);
+    for (const r of lintDatasetFiles(lint.declaration, datasets)) {
+      const bad = r.issues.filter((i) => i.severity === 'error');
+      if (bad.length > 0) throw new DeclarationRefused(r.file, report(r.file, bad));
     }
   }
-  for (const { file, source } of sources) {
+  for (const { file, source, datasets } of sources) {
     try {
       const result = await publishDeclaration(ctx, 'system', source);
       if (result.created) {
@@ -135,6 +175,17 @@ export async function publishFiles(ctx: AppContext, files: readonly string[]): P
           { declaration: result.version.declarationId, number: result.version.number, file },
           'published declaration version',
         );
+      }
+      const declaration = declarations.get(file);
+      if (datasets.length === 0 || declaration === undefined) continue;
+      for (const published of await publishDatasets(ctx, 'system', declaration, datasets)) {
+        if (published.created)
+          ctx.log.info(
+            { system: published.version.system, number: published.version.number, file: published.file },
+            published.version.reviewed === undefined
+              ? 'published dataset proposal (not reviewed: its connector stays off)'
+              : 'published dataset version',
+          );
       }
     } catch (error) {
       if (error instanceof AppError)

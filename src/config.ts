@@ -3,10 +3,13 @@
  * with one line per problem saying how to fix it. Nothing else reads `process.env`.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import type { SystemSettings } from './connectors/contract.js';
 
 /** The package root: where `examples/` and the built console live. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,6 +61,7 @@ const envSchema = z.object({
     .string()
     .email('STEWARD_UNSUBSCRIBE_MAILTO must be an email address')
     .optional(),
+  STEWARD_SYSTEMS_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -91,6 +95,12 @@ export interface Config {
   readonly mailFrom: string;
   /** Address for mailto: unsubscribe requests (RFC 2369). */
   readonly unsubscribeMailto: string;
+  /**
+   * Connection settings of connected systems, keyed by `systemKey(id)`; look one up with
+   * `systemSettingsFor`. From STEWARD_SYSTEM_<ID>_URL and the STEWARD_SYSTEMS_FILE secrets file
+   * (the variable wins). Never logged or shown: the settings print as `[secret]`.
+   */
+  readonly systems: ReadonlyMap<string, SystemSettings>;
 }
 
 export class ConfigError extends Error {
@@ -136,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'STEWARD_SECRET: required with PostgreSQL, and the same for every process (openssl rand -base64 32)',
     );
   }
+  const systems = systemSettings(env, e.STEWARD_SYSTEMS_FILE, problems);
   if (problems.length > 0 || secret === undefined) throw new ConfigError(problems);
   const scheme = e.STEWARD_TLS_CERT ? 'https' : 'http';
   const shownHost = e.STEWARD_HOST === '0.0.0.0' || e.STEWARD_HOST === '::' ? 'localhost' : e.STEWARD_HOST;
@@ -161,7 +172,153 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.STEWARD_SMTP_URL ? { smtpUrl: e.STEWARD_SMTP_URL } : {}),
     mailFrom: e.STEWARD_MAIL_FROM,
     unsubscribeMailto: e.STEWARD_UNSUBSCRIBE_MAILTO ?? `unsubscribe@${new URL(publicUrl).hostname}`,
+    systems,
   };
+}
+
+/**
+ * The key a system's settings are kept under: the variable name's part, lower-cased. System
+ * `web-shop` reads STEWARD_SYSTEM_WEB_SHOP_URL, so `web-shop` and `web_shop` share one key.
+ */
+export function systemKey(id: string): string {
+  return id.toLowerCase().replace(/-/g, '_');
+}
+
+/** The environment variable that holds a system's connection URL. */
+export function systemUrlVariable(id: string): string {
+  return `STEWARD_SYSTEM_${systemKey(id).toUpperCase()}_URL`;
+}
+
+/** The connection settings of a declared system, if any are configured. */
+export function systemSettingsFor(config: Pick<Config, 'systems'>, id: string): SystemSettings | undefined {
+  const found = config.systems.get(systemKey(id));
+  return found === undefined ? undefined : secretSettings(id, found.url);
+}
+
+/**
+ * Settings that never print their URL: JSON, `util.inspect` and template strings show
+ * `[secret]`, so a settings object that reaches a log line or an error leaks nothing.
+ */
+export function secretSettings(system: string, url: string): SystemSettings {
+  const shown = { system, url: '[secret]' };
+  const settings = {
+    system,
+    toJSON: () => shown,
+    toString: () => `settings of ${system}`,
+    [inspect.custom]: () => shown,
+  };
+  Object.defineProperty(settings, 'url', { value: url, enumerable: false });
+  return settings as unknown as SystemSettings;
+}
+
+/** What a connection URL must look like; the problem never repeats the URL. */
+function urlProblem(url: string): string | undefined {
+  if (url.startsWith('sqlite:')) return url.length > 'sqlite:'.length ? undefined : 'names no file';
+  if (!/^[a-z][a-z0-9+.-]*:\/\//.test(url))
+    return 'is not a connection URL (postgres://…, mysql://…, mariadb://… or sqlite:PATH)';
+  try {
+    new URL(url);
+    return undefined;
+  } catch {
+    return 'is not a valid URL (special characters in the password must be percent-encoded)';
+  }
+}
+
+const systemsFileSchema = z.record(
+  z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be a system id (lower-case letters, digits, "-" or "_")'),
+  z.strictObject({ url: z.string({ message: 'url must be text' }).min(1, 'url is empty') }),
+);
+
+/** Connection settings from STEWARD_SYSTEM_<ID>_URL variables and the secrets file. */
+function systemSettings(
+  env: Record<string, string | undefined>,
+  file: string | undefined,
+  problems: string[],
+): Map<string, SystemSettings> {
+  const systems = new Map<string, SystemSettings>();
+  if (file !== undefined) {
+    const path = resolve(file);
+    for (const [id, url] of readSystemsFile(path, problems)) {
+      const key = systemKey(id);
+      const problem = urlProblem(url);
+      if (problem !== undefined)
+        problems.push(`STEWARD_SYSTEMS_FILE: the url of "${id}" in ${path} ${problem}`);
+      else if (systems.has(key))
+        problems.push(
+          `STEWARD_SYSTEMS_FILE: ${path} names "${id}" and another spelling of it; keep one entry per system`,
+        );
+      else systems.set(key, secretSettings(id, url));
+    }
+  }
+  for (const [name, url] of Object.entries(env)) {
+    const match = /^STEWARD_SYSTEM_([A-Z][A-Z0-9_]*)_URL$/.exec(name);
+    if (match?.[1] === undefined || url === undefined) continue;
+    const key = match[1].toLowerCase();
+    const problem = urlProblem(url);
+    if (problem !== undefined) problems.push(`${name} ${problem}`);
+    else systems.set(key, secretSettings(key, url));
+  }
+  return systems;
+}
+
+/**
+ * Reads the secrets file: a YAML or JSON mapping of system id to `{ url }`. It holds passwords,
+ * so a file other users may read or change is refused. Errors name the file and the line, never
+ * its content.
+ */
+function readSystemsFile(path: string, problems: string[]): [string, string][] {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    problems.push(`STEWARD_SYSTEMS_FILE: ${path} does not exist or cannot be read`);
+    return [];
+  }
+  if ((mode & 0o006) !== 0) {
+    problems.push(
+      `STEWARD_SYSTEMS_FILE: ${path} holds database passwords but other users on this machine can ${
+        (mode & 0o002) !== 0 ? 'change' : 'read'
+      } it: run chmod 600 ${path} (as the account Steward runs as), then start again`,
+    );
+    return [];
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(path, 'utf8'), {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  const [syntax] = doc.errors;
+  if (syntax !== undefined) {
+    problems.push(
+      `STEWARD_SYSTEMS_FILE: ${path} is not valid YAML or JSON at line ${lineCounter.linePos(syntax.pos[0]).line}`,
+    );
+    return [];
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch {
+    problems.push(`STEWARD_SYSTEMS_FILE: ${path} uses a YAML alias that cannot be resolved`);
+    return [];
+  }
+  const parsed = systemsFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const where = issue.path.map(String).join('.');
+      problems.push(
+        `STEWARD_SYSTEMS_FILE: ${path}${where === '' ? '' : ` at ${where}`}: ${
+          issue.code === 'unrecognized_keys'
+            ? `unknown key ${issue.keys.join(', ')} (each system has only url)`
+            : issue.code === 'invalid_type' && where === ''
+              ? 'must map each system id to { url: ... }'
+              : issue.message
+        }`,
+      );
+    }
+    return [];
+  }
+  return Object.entries(parsed.data).map(([id, { url }]) => [id, url]);
 }
 
 /** The embedded default keeps a generated secret beside its database, readable by its owner only. */

@@ -1,10 +1,11 @@
 /**
- * What every use case receives besides its input: the store, a clock, a logger, settings and the
- * active declarations. Use cases never see an HTTP request, so the server, the workers and the
+ * What every use case receives besides its input: the store, a clock, a logger, settings, the
+ * active declarations and the connected systems. Use cases never see an HTTP request, so the server, the workers and the
  * CLI call the same code.
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { SystemRegistry } from './connectors/contract.js';
 import type { Events } from './events.js';
 import type { PolicyRegistry } from './policy/registry.js';
 import type { Store } from './store/database.js';
@@ -34,4 +35,6 @@ export interface AppContext {
   readonly policies: PolicyRegistry;
   /** In-transaction events and their subscribers, wired in src/app.ts. */
   readonly events: Events;
+  /** The connected systems: their connectors, created once and closed with the context. */
+  readonly systems: SystemRegistry;
 }

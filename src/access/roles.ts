@@ -26,6 +26,8 @@ export const permissions = [
   'jobs:read',
   'outbox:read',
   'outbox:reveal',
+  'systems:read',
+  'systems:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -64,6 +66,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'drp:manage',
     'jobs:read',
     'web:read',
+    // Connected systems: their list, checks and dataset maps (where data lives, never the data).
+    'systems:read',
+    'systems:manage',
   ],
   privacy_officer: [
     'policy:read',
@@ -84,6 +89,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'disclosures:write',
     'web:read',
     'outbox:read',
+    'systems:read',
+    'systems:manage',
   ],
   support_agent: [
     'policy:read',
@@ -98,7 +105,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   marketing_operator: ['policy:read', 'suppression:check', 'messages:send', 'consent:read', 'web:read'],
   // Checks that the work was done right: sees requests and their timelines, never what the
   // requester wrote (claims are masked without requests:claims).
-  auditor: ['policy:read', 'audit:read', 'requests:read', 'disclosures:read', 'jobs:read'],
+  auditor: ['policy:read', 'audit:read', 'requests:read', 'disclosures:read', 'jobs:read', 'systems:read'],
 };
 
 export function isRole(value: string): value is Role {

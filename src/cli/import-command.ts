@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { createContext, createLogger } from '../app.js';
+import { closeContext, createContext, createLogger } from '../app.js';
 import type { ImportFormat, ImportProgress, RejectReport } from '../capture/import-records.js';
 import {
   ImportFileError,
@@ -186,7 +186,7 @@ async function runImport(file: string, opts: ImportCommandOptions): Promise<numb
     throw error;
   } finally {
     await report?.close();
-    await ctx.store.close();
+    await closeContext(ctx);
   }
 }
 

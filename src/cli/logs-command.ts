@@ -6,7 +6,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { createContext, createLogger } from '../app.js';
+import { closeContext, createContext, createLogger } from '../app.js';
 import { loadConfig } from '../config.js';
 import { notInForce } from '../errors.js';
 import type { LogImportProgress, LogImportSummary } from '../web/log-import.js';
@@ -113,7 +113,7 @@ async function runLogsImport(files: string[], opts: LogsImportOptions): Promise<
     return summary.files.some((f) => f.error !== undefined) ? 1 : 0;
   } finally {
     bar?.stop();
-    await ctx.store.close();
+    await closeContext(ctx);
   }
 }
 

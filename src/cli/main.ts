@@ -13,7 +13,7 @@ import { actorRef } from '../access/actor.js';
 import { createApiKey, createOperator } from '../access/operators.js';
 import { isPermission, permissions, roles } from '../access/roles.js';
 import type { Permission } from '../access/roles.js';
-import { DeclarationRefused, createContext, createLogger } from '../app.js';
+import { DeclarationRefused, closeContext, createContext, createLogger } from '../app.js';
 import { verifyLedger } from '../audit/ledger.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { communicationOf, suppressionIndex } from '../consent/suppression.js';
@@ -28,13 +28,22 @@ import { renderNotice } from '../policy/render-notice.js';
 import { renderRopa } from '../policy/ropa.js';
 import type { Declaration } from '../policy/schema.js';
 import { declarationJsonSchema } from '../policy/schema.js';
-import { diffDeclarations, diffVersions, listVersions, publishDeclaration } from '../policy/versions.js';
+import {
+  diffDeclarations,
+  diffVersions,
+  getVersion,
+  listVersions,
+  publishDeclaration,
+} from '../policy/versions.js';
+import { publishDatasets } from '../connectors/dataset-versions.js';
+import { datasetFilesBeside, lintDatasetFiles } from '../connectors/lint-dataset.js';
 import type { DrpAgentView } from '../rights/drp/agents.js';
 import { addDrpAgent, listDrpAgents, revokeDrpAgent } from '../rights/drp/agents.js';
 import { toErrorBody } from '../server/errors.js';
 import { hostActor } from './host-actor.js';
 import { registerImportCommand } from './import-command.js';
 import { registerLogsCommand } from './logs-command.js';
+import { registerSystemsCommand } from './systems-command.js';
 import { start } from './start.js';
 
 const program = new Command('steward')
@@ -47,11 +56,11 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, publishFiles 
   try {
     return await fn(ctx);
   } finally {
-    await ctx.store.close();
+    await closeContext(ctx);
   }
 }
 
-function printIssues(file: string, issues: readonly LintIssue[]): void {
+function printIssues(file: string, issues: readonly LintIssue<string>[]): void {
   for (const i of issues) {
     process.stdout.write(
       `${file}:${i.line ?? 0} ${i.severity} ${i.code} ${i.path ? `[${i.path}] ` : ''}${i.message}\n    fix: ${i.hint}\n`,
@@ -111,21 +120,43 @@ policy
   .option('--json', 'machine-readable output')
   .action(async (files: string[], opts: { json?: boolean }) => {
     const results = await Promise.all(
-      files.map(async (file) => ({ file, ...lintSource(await readFile(file, 'utf8')) })),
+      files.map(async (file) => {
+        const result = lintSource(await readFile(file, 'utf8'));
+        // The datasets beside a declaration (datasets/*.yaml) are checked against it.
+        const datasets =
+          result.declaration === undefined
+            ? []
+            : lintDatasetFiles(
+                result.declaration,
+                await Promise.all(
+                  datasetFilesBeside(file).map(async (f) => ({ file: f, source: await readFile(f, 'utf8') })),
+                ),
+              );
+        return { file, ...result, datasets };
+      }),
     );
-    const failed = results.some((r) => r.issues.some((i) => i.severity === 'error'));
+    const hasErrors = (issues: readonly { severity: string }[]) => issues.some((i) => i.severity === 'error');
+    const failed = results.some((r) => hasErrors(r.issues) || r.datasets.some((d) => hasErrors(d.issues)));
     if (opts.json) {
-      process.stdout.write(
-        `${JSON.stringify({ ok: !failed, files: results.map((r) => ({ file: r.file, contentHash: r.contentHash, issues: r.issues })) }, null, 2)}\n`,
-      );
+      const files = results.map((r) => ({
+        file: r.file,
+        contentHash: r.contentHash,
+        issues: r.issues,
+        datasets: r.datasets.map((d) => ({ file: d.file, contentHash: d.contentHash, issues: d.issues })),
+      }));
+      process.stdout.write(`${JSON.stringify({ ok: !failed, files }, null, 2)}\n`);
     } else {
-      for (const r of results) {
-        printIssues(r.file, r.issues);
-        const errors = r.issues.filter((i) => i.severity === 'error').length;
-        const warnings = r.issues.length - errors;
+      const summary = (file: string, issues: readonly LintIssue<string>[]) => {
+        printIssues(file, issues);
+        const errors = issues.filter((i) => i.severity === 'error').length;
+        const warnings = issues.length - errors;
         process.stdout.write(
-          `${r.file}: ${errors === 0 ? 'ok' : 'FAILED'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})\n`,
+          `${file}: ${errors === 0 ? 'ok' : 'FAILED'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})\n`,
         );
+      };
+      for (const r of results) {
+        summary(r.file, r.issues);
+        for (const d of r.datasets) summary(d.file, d.issues);
       }
     }
     process.exitCode = failed ? 1 : 0;
@@ -167,7 +198,9 @@ policy
 
 policy
   .command('publish')
-  .description('Store a declaration as a new version (if its content changed)')
+  .description(
+    'Store a declaration as a new version (if its content changed), and the datasets beside it (datasets/*.yaml)',
+  )
   .argument('<file>')
   .option('--effective <date>', 'effective date (YYYY-MM-DD); defaults to the one in the file', (v) => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError('write the date as YYYY-MM-DD');
@@ -189,6 +222,24 @@ policy
           ? `Published ${v.declarationId} version ${v.number} (${v.version}, in force from ${v.effectiveDate}, sha256 ${v.contentHash}).\n`
           : `Unchanged: ${v.declarationId} version ${v.number} already has this content.\n`,
       );
+      const datasets = await Promise.all(
+        datasetFilesBeside(file).map(async (f) => ({ file: f, source: await readFile(f, 'utf8') })),
+      );
+      if (datasets.length === 0) return;
+      const { declaration } = await getVersion(ctx.store, v.declarationId, v.number);
+      for (const d of await publishDatasets(ctx, actorRef(hostActor()), declaration, datasets)) {
+        printIssues(d.file, d.warnings);
+        const dv = d.version;
+        const state =
+          dv.reviewed === undefined
+            ? 'a proposal, not reviewed'
+            : `reviewed by ${dv.reviewed.by} on ${dv.reviewed.on}`;
+        process.stdout.write(
+          d.created
+            ? `Published the dataset of ${dv.system} version ${dv.number} (${state}).\n`
+            : `Unchanged: the dataset of ${dv.system} version ${dv.number} already has this content.\n`,
+        );
+      }
     });
   });
 
@@ -410,6 +461,8 @@ drpAgent
 
 registerImportCommand(program);
 registerLogsCommand(program);
+// Discovery's `scan` and `diff` (systems-scan-command.ts) join the group as extra registrars here.
+registerSystemsCommand(program, []);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,7 @@
  * `steward start --role web|worker|all`: one build, several roles. The web role serves HTTP; the
  * worker role runs durable jobs and keeps recurring ones scheduled; `all` does both in one process.
  */
-import { bootstrapAdministrator, createContext } from '../app.js';
+import { bootstrapAdministrator, closeContext, createContext } from '../app.js';
 import type { Config } from '../config.js';
 import { jobDefinitions, recurringJobs } from '../worker-jobs.js';
 import { Worker } from '../jobs/queue.js';
@@ -29,6 +29,7 @@ export async function start(config: Config, role: Role): Promise<void> {
         () =>
           void ctx.policies
             .refresh()
+            .then(() => ctx.systems.refresh())
             .catch((e: unknown) => ctx.log.warn({ err: e }, 'declaration refresh failed')),
         30_000,
       ),
@@ -74,7 +75,7 @@ export async function start(config: Config, role: Role): Promise<void> {
     ctx.log.info({ signal }, 'shutting down');
     for (const t of timers) clearInterval(t);
     void Promise.all(stops.map((s) => s()))
-      .then(() => ctx.store.close())
+      .then(() => closeContext(ctx))
       .then(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));

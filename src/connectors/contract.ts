@@ -282,10 +282,18 @@ export interface MaskKeys {
 export interface SystemEntry {
   readonly id: string;
   readonly kind: string;
+  /** The declaration that declares it. */
+  readonly declarationId: string;
+  /** Its name, in the declaration's first language. */
+  readonly name: string;
   /** Connection settings exist (their content is never shown). */
   readonly configured: boolean;
   /** Version number of the reviewed dataset in force, if any. */
   readonly datasetVersion?: number;
+  /** Who reviewed that dataset, and when. */
+  readonly reviewed?: { readonly by: string; readonly on: string };
+  /** Version number of the latest dataset when it is a proposal nobody reviewed (no connector then). */
+  readonly datasetProposal?: number;
 }
 
 /** The connected systems of the app context (`ctx.systems`): connectors created once, closed with it. */
@@ -293,5 +301,7 @@ export interface SystemRegistry {
   list(): readonly SystemEntry[];
   /** The connector of a system; throws a `ConnectorError` when it has no settings or no reviewed dataset. */
   connector(system: string): Promise<Connector>;
+  /** Reloads the declared systems and datasets in force from the store; cheap when nothing changed. */
+  refresh(): Promise<void>;
   close(): Promise<void>;
 }

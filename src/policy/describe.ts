@@ -7,7 +7,7 @@
  */
 import { eeaCountries, needsTransferMechanism } from './geography.js';
 import type { PolicyModel } from './model.js';
-import type { LegalBasis, Purpose, Recipient, RetentionRule } from './schema.js';
+import type { DeclaredSystem, LegalBasis, Purpose, Recipient, RetentionRule } from './schema.js';
 import { legalBasisTerms } from './taxonomy.js';
 import { localise } from './text.js';
 
@@ -308,6 +308,38 @@ export function transfersTo(recipients: readonly Recipient[]): Transfer[] {
         };
       }),
   );
+}
+
+/**
+ * The connected systems that hold data for a purpose, as the controller: a processor-role system
+ * holds its Providers' data, which no purpose of this declaration uses.
+ */
+export function systemsOf(model: PolicyModel, purpose: Purpose): DeclaredSystem[] {
+  return model.declaration.systems.filter((s) => s.role === 'controller' && s.purposes.includes(purpose.id));
+}
+
+/** The controller-role systems of a declaration: the ones its notice and record describe. */
+export function controllerSystems(model: PolicyModel): DeclaredSystem[] {
+  return model.declaration.systems.filter((s) => s.role === 'controller');
+}
+
+/**
+ * Who runs a system, in words: "Nordkust Kaffe AB" for `self`, else the operator recipient's
+ * name, with the server provider when another company provides the servers.
+ *
+ * @example describeOperator(model, shop, 'en') // "Hosting provider"
+ */
+export function describeOperator(model: PolicyModel, system: DeclaredSystem, language: string): string {
+  const d = model.declaration;
+  const operator =
+    system.operator === 'self'
+      ? d.controller.name
+      : localise(d.recipients.find((r) => r.id === system.operator)?.name ?? system.operator, language);
+  const provider = system.hosting.provider;
+  if (provider === undefined) return operator;
+  return wordingFor(language) === 'sv'
+    ? `${operator}, på servrar hos ${provider}`
+    : `${operator}, on servers provided by ${provider}`;
 }
 
 /** The retention rule for one category of a purpose. */

@@ -153,3 +153,107 @@ describe('policy lint', () => {
     assert.notEqual(a.contentHash, c.contentHash);
   });
 });
+
+describe('policy lint: connected systems', () => {
+  const kinds = { connectorKinds: new Set(['postgres', 'sqlite']) };
+  const system = (overrides: Record<string, unknown> = {}) => ({
+    id: 'helpdesk-db',
+    name: { en: 'Helpdesk database', sv: 'Helpdeskens databas' },
+    kind: 'postgres',
+    operator: 'helpdesk',
+    purposes: ['customer-support'],
+    hosting: { country: 'US' },
+    ...overrides,
+  });
+  /** Lints the minimal declaration with these systems; returns [code, severity] pairs. */
+  const issuesWith = (systems: unknown[], change: (d: Mutable) => void = () => {}) => {
+    const d = minimalDeclaration() as Mutable;
+    (d as Record<string, unknown>)['systems'] = systems;
+    change(d);
+    return lintSource(stringify(d), kinds).issues.map((i) => [i.code, i.severity]);
+  };
+
+  test('a system run by a declared processor, in a country it is declared in, with its transfer mechanism, passes', () => {
+    assert.deepEqual(issuesWith([system()]), []);
+    assert.deepEqual(
+      issuesWith([system({ id: 'local', kind: 'sqlite', operator: 'self', hosting: { country: 'SE' } })]),
+      [],
+    );
+  });
+
+  test('an unknown kind is an error; a known kind whose connector is not built in is a warning', () => {
+    assert.deepEqual(issuesWith([system({ kind: 'postgress' })]), [['system.unknown_kind', 'error']]);
+    assert.deepEqual(issuesWith([system({ kind: 'mariadb' })]), [['system.no_connector', 'warning']]);
+  });
+
+  test('duplicate ids, undeclared purposes and an undeclared operator', () => {
+    assert.deepEqual(issuesWith([system(), system()]), [['id.duplicate', 'error']]);
+    assert.deepEqual(issuesWith([system({ purposes: ['customer-support', 'payroll'] })]), [
+      ['ref.undeclared', 'error'],
+    ]);
+    assert.deepEqual(issuesWith([system({ operator: 'hoster' })]), [['ref.undeclared', 'error']]);
+  });
+
+  test('C6.1 a system hosted outside the EEA needs its operator’s transfer mechanism and country', () => {
+    assert.deepEqual(
+      issuesWith([system()], (d) => delete d.recipients[0]!['transfer']),
+      [
+        ['transfer.no_mechanism', 'error'],
+        ['system.transfer_no_mechanism', 'error'],
+      ],
+    );
+    // Hosted in Germany by a recipient declared only in the US: the notice would not say so.
+    assert.deepEqual(issuesWith([system({ hosting: { country: 'DE' } })]), [
+      ['system.hosting_country_undeclared', 'error'],
+    ]);
+    // Run by the controller itself in the US: someone likely runs those servers.
+    assert.deepEqual(
+      issuesWith([system({ operator: 'self', hosting: { country: 'US', provider: 'Big Cloud' } })]),
+      [['system.self_hosted_outside_eea', 'warning']],
+    );
+    // Adequacy: Japan needs no mechanism, for a system as for a recipient.
+    assert.deepEqual(issuesWith([system({ operator: 'self', hosting: { country: 'JP' } })]), []);
+  });
+
+  test('role: a controller system names purposes; a processor system names processor services and no purposes', () => {
+    assert.deepEqual(issuesWith([system({ purposes: [] })]), [['system.role_mismatch', 'error']]);
+    const withService = (d: Mutable) => {
+      d.services = [
+        { id: 'hosted-app', name: 'Hosted app', role: 'processor', provider: { kind: 'customer' } },
+      ];
+    };
+    // Purposes, and no service: both are wrong.
+    assert.deepEqual(issuesWith([system({ role: 'processor' })], withService), [
+      ['system.role_mismatch', 'error'],
+      ['system.role_mismatch', 'error'],
+    ]);
+    assert.deepEqual(
+      issuesWith([system({ role: 'processor', purposes: [], services: ['hosted-app'] })], withService),
+      [],
+    );
+    assert.deepEqual(issuesWith([system({ role: 'processor', purposes: [] })], withService), [
+      ['system.role_mismatch', 'error'],
+    ]);
+  });
+
+  test('an operator that is not a recipient of the purposes it serves is a warning', () => {
+    assert.deepEqual(issuesWith([system({ purposes: ['customer-support', 'newsletter'] })]), [
+      ['system.operator_not_recipient', 'warning'],
+    ]);
+  });
+
+  test('the small shop example declares its three systems without errors', () => {
+    const result = lintSource(readFileSync(smallShopDeclaration, 'utf8'), {
+      connectorKinds: new Set(['postgres', 'mariadb', 'sqlite']),
+    });
+    assert.deepEqual(result.issues, []);
+    assert.deepEqual(
+      result.declaration?.systems.map((s) => [s.id, s.kind, s.operator, s.hosting.country]),
+      [
+        ['shop', 'postgres', 'hosting_provider', 'SE'],
+        ['crm', 'mariadb', 'hosting_provider', 'DE'],
+        ['support', 'sqlite', 'self', 'SE'],
+      ],
+    );
+  });
+});

@@ -5,11 +5,12 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { connectorFactories } from '../connectors/registry.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
 import { PolicyModel } from './model.js';
 import type { Declaration } from './schema.js';
-import { declarationSchema } from './schema.js';
+import { declarationSchema, wellKnownSystemKinds } from './schema.js';
 
 export const lintCodes = {
   'yaml.syntax': 'The file is not valid YAML',
@@ -30,11 +31,19 @@ export const lintCodes = {
   'communication.purpose_not_marketing':
     'A marketing communication serves a purpose not marked as direct marketing',
   'category.special': 'A special category of data (Art. 9) is processed',
+  'system.unknown_kind': 'A connected system of a kind Steward has no connector for',
+  'system.no_connector': 'A connected system of a known kind whose connector this build lacks',
+  'system.role_mismatch': 'A connected system’s role does not fit its purposes or services',
+  'system.hosting_country_undeclared': 'A system is hosted in a country its operator is not declared in',
+  'system.transfer_no_mechanism': 'A system hosted outside the EEA without adequacy or a transfer mechanism',
+  'system.self_hosted_outside_eea':
+    'A system the controller runs itself is hosted outside the EEA: check whether someone else runs the servers',
+  'system.operator_not_recipient': 'A system’s operator is not a recipient of the purposes it serves',
 } as const;
 export type LintCode = keyof typeof lintCodes;
 
-export interface LintIssue {
-  readonly code: LintCode;
+export interface LintIssue<C extends string = LintCode> {
+  readonly code: C;
   readonly severity: 'error' | 'warning';
   /** Path in the file, such as `purposes[2].legalBasis`. */
   readonly path: string;
@@ -51,7 +60,7 @@ export interface LintResult {
   readonly contentHash?: string;
 }
 
-type PathPart = string | number;
+export type PathPart = string | number;
 
 export function formatPath(path: readonly PathPart[]): string {
   return path.reduce<string>(
@@ -60,8 +69,21 @@ export function formatPath(path: readonly PathPart[]): string {
   );
 }
 
-/** Lints a declaration given as YAML text. Never throws on bad input. */
-export function lintSource(source: string): LintResult {
+/** A YAML document read for linting: its plain value, and the line where any path starts. */
+export interface YamlSource {
+  readonly raw: unknown;
+  lineOf(path: readonly PathPart[]): number | undefined;
+}
+
+type SyntaxOrSchema = 'yaml.syntax' | 'schema.invalid';
+
+/**
+ * Parses YAML text for a linter: the value and a line finder, or the syntax issues. Shared by the
+ * declaration and dataset linters, so both report lines the same way. Never throws.
+ */
+export function readYamlSource(
+  source: string,
+): { readonly yaml: YamlSource } | { readonly issues: LintIssue<SyntaxOrSchema>[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -85,9 +107,8 @@ export function lintSource(source: string): LintResult {
   };
   // Aliases are resolved only here: an alias to no anchor, or one that expands past the YAML
   // library's limit (a "billion laughs" document), throws.
-  let raw: unknown;
   try {
-    raw = doc.toJS();
+    return { yaml: { raw: doc.toJS(), lineOf } };
   } catch (error) {
     return {
       issues: [
@@ -101,23 +122,70 @@ export function lintSource(source: string): LintResult {
       ],
     };
   }
-  const parsed = declarationSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { issues: parsed.error.issues.map((issue) => schemaIssue(issue, lineOf)) };
-  }
-  const declaration = parsed.data;
-  const issues = checkRules(declaration).map((i) => ({ ...i, line: lineOf(i.pathParts) }));
+}
+
+/** Where the reader of a schema issue finds the expected shape. */
+export interface SchemaHints {
+  /** For a value of the wrong shape. */
+  readonly shape: string;
+  /** For an unknown key. */
+  readonly keys: string;
+}
+
+const declarationHints: SchemaHints = {
+  shape: 'See `steward policy schema` for the expected shape.',
+  keys: 'Remove the key or correct its spelling; `steward policy schema` prints the allowed keys.',
+};
+
+/** Checks a parsed YAML value against a schema: the value, or one `schema.invalid` issue per problem. */
+export function validateYaml<T>(
+  yaml: YamlSource,
+  schema: z.ZodType<T>,
+  what: string,
+  hints: SchemaHints = declarationHints,
+): { readonly value: T } | { readonly issues: LintIssue<SyntaxOrSchema>[] } {
+  const parsed = schema.safeParse(yaml.raw);
+  if (parsed.success) return { value: parsed.data };
+  return { issues: parsed.error.issues.map((issue) => schemaIssue(issue, yaml.lineOf, what, hints)) };
+}
+
+/** Rule issues with their path parts turned into a path and a line. */
+export function placeIssues<C extends string>(
+  lineOf: YamlSource['lineOf'],
+  issues: readonly RawIssue<C>[],
+): LintIssue<C>[] {
+  return issues.map(({ pathParts, ...rest }) => {
+    const line = lineOf(pathParts);
+    return { ...rest, path: formatPath(pathParts), ...(line !== undefined ? { line } : {}) };
+  });
+}
+
+/** Options of the declaration linter. */
+export interface LintOptions {
+  /** Connector kinds this build can reach (default: the registry's). */
+  readonly connectorKinds?: ReadonlySet<string>;
+}
+
+/** Lints a declaration given as YAML text. Never throws on bad input. */
+export function lintSource(source: string, options: LintOptions = {}): LintResult {
+  const read = readYamlSource(source);
+  if ('issues' in read) return { issues: read.issues };
+  const validated = validateYaml(read.yaml, declarationSchema, 'declaration');
+  if ('issues' in validated) return { issues: validated.issues };
+  const declaration = validated.value;
   return {
-    issues: issues.map(({ pathParts, ...rest }) => ({ ...rest, path: formatPath(pathParts) })),
+    issues: placeIssues(read.yaml.lineOf, checkRules(declaration, options)),
     declaration,
-    contentHash: sha256Hex(canonicalJson(raw)),
+    contentHash: sha256Hex(canonicalJson(read.yaml.raw)),
   };
 }
 
 function schemaIssue(
   issue: z.core.$ZodIssue,
   lineOf: (p: readonly PathPart[]) => number | undefined,
-): LintIssue {
+  what: string,
+  hints: SchemaHints,
+): LintIssue<'schema.invalid'> {
   const path = issue.path.filter((p): p is PathPart => typeof p !== 'symbol');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys')
@@ -129,20 +197,18 @@ function schemaIssue(
     severity: 'error',
     path: formatPath(path),
     ...(line !== undefined ? { line } : {}),
-    message: `${formatPath(path) || 'declaration'}: ${message}`,
-    hint:
-      issue.code === 'unrecognized_keys'
-        ? 'Remove the key or correct its spelling; `steward policy schema` prints the allowed keys.'
-        : 'See `steward policy schema` for the expected shape.',
+    message: `${formatPath(path) || what}: ${message}`,
+    hint: issue.code === 'unrecognized_keys' ? hints.keys : hints.shape,
   };
 }
 
-interface RawIssue extends Omit<LintIssue, 'path' | 'line'> {
+/** An issue found by a rule, before its path is formatted and its line looked up. */
+export interface RawIssue<C extends string = LintCode> extends Omit<LintIssue<C>, 'path' | 'line'> {
   readonly pathParts: readonly PathPart[];
 }
 
 /** The semantic rules, over a declaration that already matches the schema. */
-export function checkRules(d: Declaration): RawIssue[] {
+export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[] {
   const issues: RawIssue[] = [];
   const model = new PolicyModel(d);
   const error = (code: LintCode, pathParts: PathPart[], message: string, hint: string) =>
@@ -170,6 +236,7 @@ export function checkRules(d: Declaration): RawIssue[] {
   const subjects = ids(d.subjectCategories, 'subjectCategories');
   const services = ids(d.services, 'services');
   const rules = ids(d.retention, 'retention');
+  ids(d.systems, 'systems');
   const points = ids(d.collectionPoints, 'collectionPoints');
   ids(d.communications, 'communications');
   const cookieCategories = ids(d.cookies.categories, 'cookies.categories');
@@ -316,6 +383,97 @@ export function checkRules(d: Declaration): RawIssue[] {
         `recipient "${r.id}" uses the Data Privacy Framework for countries other than the US`,
         'Use SCCs or BCRs for the other countries.',
       );
+    }
+  });
+
+  const kinds = options.connectorKinds ?? new Set(Object.keys(connectorFactories));
+  d.systems.forEach((system, i) => {
+    const at = (...rest: PathPart[]): PathPart[] => ['systems', i, ...rest];
+    if (!kinds.has(system.kind)) {
+      if ((wellKnownSystemKinds as readonly string[]).includes(system.kind))
+        warn(
+          'system.no_connector',
+          at('kind'),
+          `system "${system.id}" is a ${system.kind} database, but this build of Steward has no ${system.kind} connector`,
+          'Steward lists the system but cannot reach it until a connector for the kind is installed.',
+        );
+      else
+        error(
+          'system.unknown_kind',
+          at('kind'),
+          `system "${system.id}" has kind "${system.kind}", which no connector handles`,
+          `Use one of ${[...new Set([...kinds, ...wellKnownSystemKinds])].sort().join(', ')}.`,
+        );
+    }
+    system.purposes.forEach((p, j) => ref(purposes, 'purposes', p, at('purposes', j)));
+    system.services?.forEach((s, j) => ref(services, 'services', s, at('services', j)));
+    if (system.role === 'controller' && system.purposes.length === 0)
+      error(
+        'system.role_mismatch',
+        at('purposes'),
+        `system "${system.id}" names no purpose, so neither the notice nor the record of processing can say why it holds data`,
+        'List the declared purposes its data serves.',
+      );
+    if (system.role === 'processor') {
+      if (system.purposes.length > 0)
+        error(
+          'system.role_mismatch',
+          at('purposes'),
+          `system "${system.id}" holds data as processor, which may not serve the controller’s purposes`,
+          'Remove the purposes and name the processor-role services whose data it holds.',
+        );
+      const processorServices = (system.services ?? []).filter(
+        (s) => d.services.find((x) => x.id === s)?.role === 'processor',
+      );
+      if (processorServices.length === 0)
+        error(
+          'system.role_mismatch',
+          at('services'),
+          `processor-role system "${system.id}" names no processor-role service`,
+          'Name the services (role: processor) whose Providers’ data it holds.',
+        );
+    }
+    const country = system.hosting.country;
+    if (system.operator === 'self') {
+      if (needsTransferMechanism(country))
+        warn(
+          'system.self_hosted_outside_eea',
+          at('hosting', 'country'),
+          `system "${system.id}" is hosted in ${country}, outside the EEA and without an adequacy decision`,
+          system.hosting.provider === undefined
+            ? 'If another company runs the servers, declare it as a recipient with a transfer mechanism and make it the operator.'
+            : `Declare ${system.hosting.provider} as a recipient with a transfer mechanism and make it the operator.`,
+        );
+      return;
+    }
+    ref(recipients, 'recipients', system.operator, at('operator'));
+    const operator = d.recipients.find((r) => r.id === system.operator);
+    if (operator === undefined) return;
+    if (!operator.countries.includes(country))
+      error(
+        'system.hosting_country_undeclared',
+        at('hosting', 'country'),
+        `system "${system.id}" is hosted in ${country} by recipient "${operator.id}", whose countries are ${operator.countries.join(', ')}`,
+        `Add ${country} to the countries of recipient "${operator.id}", so the notice says where the data goes.`,
+      );
+    if (needsTransferMechanism(country) && operator.transfer === undefined)
+      error(
+        'system.transfer_no_mechanism',
+        at('hosting', 'country'),
+        `system "${system.id}" is hosted in ${country} by "${operator.id}" without an adequacy decision or a transfer mechanism`,
+        `Add transfer: { mechanism: scc | bcr | dpf | ... } to recipient "${operator.id}".`,
+      );
+    for (const [j, p] of system.purposes.entries()) {
+      const purpose = model.purposes.get(p);
+      if (purpose === undefined) continue;
+      const named = (purpose.recipients ?? []).includes(operator.id) || (operator.purposes ?? []).includes(p);
+      if (!named)
+        warn(
+          'system.operator_not_recipient',
+          at('purposes', j),
+          `"${operator.id}" runs system "${system.id}" for purpose "${p}" but is not among that purpose’s recipients`,
+          `Add "${operator.id}" to the recipients of purpose "${p}" (or "${p}" to the recipient’s purposes).`,
+        );
     }
   });
 

@@ -547,3 +547,77 @@ describe('durations and triggers in words', () => {
     assert.equal(describeTrigger('consent_withdrawn', 'sv'), 'efter att samtycket har återkallats');
   });
 });
+
+describe('privacy notice: where the data is stored', () => {
+  const withSystems = (): DeclarationInput =>
+    minimalDeclaration({
+      languages: ['en', 'sv'],
+      systems: [
+        {
+          id: 'helpdesk-db',
+          name: { en: 'Helpdesk database', sv: 'Helpdeskens databas' },
+          description: { en: 'Support tickets.', sv: 'Supportärenden.' },
+          kind: 'postgres',
+          operator: 'helpdesk',
+          purposes: ['customer-support'],
+          hosting: { country: 'US' },
+        },
+        {
+          id: 'mailing-list',
+          name: 'Mailing list',
+          kind: 'sqlite',
+          operator: 'self',
+          purposes: ['newsletter', 'customer-support'],
+          hosting: { country: 'SE', provider: 'Rack AB' },
+        },
+        {
+          id: 'hosted-app-db',
+          name: 'Hosted app database',
+          kind: 'postgres',
+          role: 'processor',
+          services: ['hosted-app'],
+          hosting: { country: 'SE' },
+        },
+      ],
+      services: [{ id: 'hosted-app', name: 'Hosted app', role: 'processor', provider: { kind: 'customer' } }],
+    });
+
+  test('C1.1 each system says where its data is stored, who runs it and for which purposes, in English', () => {
+    const page = html(withSystems(), 'en');
+    const text = textOf(sectionOf(page, 'systems'));
+    assert.match(text, /Where the data is stored/);
+    assert.match(
+      text,
+      /Helpdesk database — Support tickets\. United States Helpdesk Cloud Inc\. Customer support/,
+    );
+    assert.match(
+      text,
+      /Mailing list Sweden Example Systems B\.V\., Swedish branch, on servers provided by Rack AB Customer support ?, Product newsletter/,
+    );
+    // A processor-role system holds the Providers' data: not this notice's business.
+    assert.doesNotMatch(text, /Hosted app database/);
+    // Each purpose names where its data is kept, linking from the table to the purpose.
+    assert.match(sectionOf(page, 'systems'), /href="#purpose-newsletter"/);
+    assert.match(
+      textOf(sectionOf(page, 'purpose-customer-support')),
+      /Stored in: Helpdesk database \(United States\), Mailing list \(Sweden\)/,
+    );
+    assert.match(textOf(sectionOf(page, 'purpose-newsletter')), /Stored in: Mailing list \(Sweden\)/);
+  });
+
+  test('C1.1 and in Swedish', () => {
+    const text = textOf(sectionOf(html(withSystems(), 'sv'), 'systems'));
+    assert.match(text, /Var uppgifterna lagras/);
+    assert.match(text, /Helpdeskens databas — Supportärenden\. USA Helpdesk Cloud Inc\./);
+    assert.match(text, /på servrar hos Rack AB/);
+    assert.match(text, /Lagras i/);
+  });
+
+  test('without systems the section is left out, and Markdown carries the same table', () => {
+    assert.doesNotMatch(html(minimalDeclaration(), 'en'), /id="systems"/);
+    const md = renderNotice(modelOf(withSystems()), { format: 'md', language: 'en' });
+    assert.match(md, /## Where the data is stored/);
+    assert.match(md, /\| System \| Stored in \| Run by \| Purposes \|/);
+    assert.match(md, /\| Helpdesk database — Support tickets\. \| United States \| Helpdesk Cloud Inc\. \|/);
+  });
+});

@@ -15,6 +15,7 @@ import {
   basesInUse,
   basisName,
   categoryName,
+  controllerSystems,
   countryName,
   describeArticle,
   describeBases,
@@ -22,6 +23,7 @@ import {
   describeDuration,
   describeJurisdiction,
   describeMechanism,
+  describeOperator,
   describeRetention,
   describeRetentionPeriod,
   joinWords,
@@ -29,6 +31,7 @@ import {
   purposesOfRecipient,
   recipientsOf,
   retentionEntries,
+  systemsOf,
   transfersTo,
   wordingFor,
 } from './describe.js';
@@ -143,6 +146,7 @@ type SectionKey =
   | 'sources'
   | 'recipients'
   | 'transfers'
+  | 'systems'
   | 'retention'
   | 'requirement'
   | 'automated'
@@ -164,6 +168,7 @@ const sectionIds: Record<SectionKey, string> = {
   sources: 'sources',
   recipients: 'recipients',
   transfers: 'transfers',
+  systems: 'systems',
   retention: 'retention',
   requirement: 'requirement',
   automated: 'automated-decisions',
@@ -229,6 +234,7 @@ interface Words {
     readonly retention: string;
     readonly requirement: string;
     readonly services: string;
+    readonly systems: string;
     readonly consentAt: string;
     readonly automated: string;
     readonly objection: string;
@@ -281,6 +287,15 @@ interface Words {
   };
   readonly noMechanism: string;
   readonly copyOnRequest: string;
+  // Where data is stored
+  readonly systemsIntro: string;
+  readonly systemTable: {
+    readonly caption: string;
+    readonly system: string;
+    readonly country: string;
+    readonly operator: string;
+    readonly purposes: string;
+  };
   readonly notNeeded: string;
   // Retention
   readonly retentionIntro: string;
@@ -430,6 +445,7 @@ const en: Words = {
     sources: 'Where the data comes from',
     recipients: 'Who receives the data',
     transfers: 'Transfers outside the EEA',
+    systems: 'Where the data is stored',
     retention: 'How long we keep the data',
     requirement: 'Do you have to give us your data?',
     automated: 'Automated decisions',
@@ -486,6 +502,7 @@ const en: Words = {
     retention: 'How long we keep it',
     requirement: 'Obligation to provide it',
     services: 'Services',
+    systems: 'Stored in',
     consentAt: 'Where we ask for consent',
     automated: 'Automated decisions',
     objection: 'Your right to object',
@@ -562,6 +579,15 @@ const en: Words = {
   },
   noMechanism: 'No safeguard declared',
   copyOnRequest: 'Ask us for a copy',
+  systemsIntro:
+    'We keep personal data in the systems below: for each, the country where the data is stored, who runs it, and the purposes it holds data for.',
+  systemTable: {
+    caption: 'Systems that hold personal data',
+    system: 'System',
+    country: 'Stored in',
+    operator: 'Run by',
+    purposes: 'Purposes',
+  },
   notNeeded: 'Not needed',
   retentionIntro:
     'We keep personal data only as long as each purpose needs it, or as long as a law requires. When the period ends, the data is deleted or anonymised.',
@@ -808,6 +834,7 @@ const sv: Words = {
     sources: 'Var uppgifterna kommer ifrån',
     recipients: 'Vem som får ta del av uppgifterna',
     transfers: 'Överföringar till länder utanför EES',
+    systems: 'Var uppgifterna lagras',
     retention: 'Hur länge vi sparar uppgifterna',
     requirement: 'Måste du lämna uppgifter till oss?',
     automated: 'Automatiserade beslut',
@@ -864,6 +891,7 @@ const sv: Words = {
     retention: 'Hur länge vi sparar dem',
     requirement: 'Skyldighet att lämna dem',
     services: 'Tjänster',
+    systems: 'Lagras i',
     consentAt: 'Där vi ber om samtycke',
     automated: 'Automatiserade beslut',
     objection: 'Din rätt att invända',
@@ -941,6 +969,15 @@ const sv: Words = {
   },
   noMechanism: 'Ingen skyddsåtgärd angiven',
   copyOnRequest: 'Be oss om en kopia',
+  systemsIntro:
+    'Vi sparar personuppgifter i systemen nedan: för vart och ett anges landet där uppgifterna lagras, vem som driver det och för vilka ändamål det innehåller uppgifter.',
+  systemTable: {
+    caption: 'System som innehåller personuppgifter',
+    system: 'System',
+    country: 'Lagras i',
+    operator: 'Drivs av',
+    purposes: 'Ändamål',
+  },
   notNeeded: 'Behövs inte',
   retentionIntro:
     'Vi sparar personuppgifter bara så länge varje ändamål kräver det, eller så länge en lag kräver. När tiden har gått ut raderas eller anonymiseras uppgifterna.',
@@ -1252,6 +1289,7 @@ class NoticeBuilder {
       this.sources(),
       this.recipients(),
       this.transfers(),
+      this.systems(),
       this.retention(),
       this.requirement(),
       this.automated(),
@@ -1423,6 +1461,12 @@ class NoticeBuilder {
         { label: labels.retention, value: retentionText },
         { label: labels.requirement, value: w.requirement[purpose.requirement ?? 'none'] },
         { label: labels.services, value: services.join(', ') },
+        {
+          label: labels.systems,
+          value: systemsOf(this.model, purpose)
+            .map((x) => `${this.t(x.name)} (${countryName(x.hosting.country, this.lang)})`)
+            .join(', '),
+        },
         bases.includes('consent') ? { label: labels.consentAt, value: points.join(', ') } : undefined,
         purpose.automatedDecisions === undefined
           ? undefined
@@ -1534,6 +1578,24 @@ class NoticeBuilder {
     return section(...this.heading('transfers'), [
       p(w.transfersIntro),
       table(t.caption, [t.recipient, t.country, t.safeguard, t.copy], rows),
+    ]);
+  }
+
+  /** Where the data is kept: the controller-role systems, omitted when none is declared. */
+  private systems(): Section | undefined {
+    const w = this.w;
+    const t = w.systemTable;
+    const systems = controllerSystems(this.model);
+    if (systems.length === 0) return undefined;
+    const rows = systems.map((x): Rich[] => [
+      x.description === undefined ? this.t(x.name) : `${this.t(x.name)} — ${this.t(x.description)}`,
+      countryName(x.hosting.country, this.lang),
+      describeOperator(this.model, x, this.lang),
+      this.purposeLinks(this.d.purposes.filter((purpose) => x.purposes.includes(purpose.id))),
+    ]);
+    return section(...this.heading('systems'), [
+      p(w.systemsIntro),
+      table(t.caption, [t.system, t.country, t.operator, t.purposes], rows),
     ]);
   }
 

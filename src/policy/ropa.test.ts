@@ -189,3 +189,63 @@ describe('record of processing (Art. 30)', () => {
     assert.match(page, /<th scope="row">&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/th>/);
   });
 });
+
+describe('record of processing: connected systems', () => {
+  const model = () =>
+    modelOf(
+      minimalDeclaration({
+        systems: [
+          {
+            id: 'helpdesk-db',
+            name: 'Helpdesk database',
+            kind: 'postgres',
+            operator: 'helpdesk',
+            purposes: ['customer-support'],
+            hosting: { country: 'US' },
+          },
+          {
+            id: 'mailing-list',
+            name: { en: 'Mailing list', sv: 'Utskickslista' },
+            kind: 'sqlite',
+            purposes: ['newsletter', 'customer-support'],
+            hosting: { country: 'SE' },
+          },
+        ],
+      }),
+    );
+
+  test('C1.2 each purpose lists the systems that hold its data, with their hosting country and operator', () => {
+    const [support, newsletter] = buildRopa(model());
+    assert.deepEqual(support?.systems, [
+      {
+        id: 'helpdesk-db',
+        name: 'Helpdesk database',
+        kind: 'postgres',
+        country: 'US',
+        operator: 'Helpdesk Cloud Inc.',
+      },
+      {
+        id: 'mailing-list',
+        name: 'Mailing list',
+        kind: 'sqlite',
+        country: 'SE',
+        operator: 'Example Systems B.V., Swedish branch',
+      },
+    ]);
+    assert.deepEqual(
+      newsletter?.systems.map((s) => s.id),
+      ['mailing-list'],
+    );
+  });
+
+  test('C1.2 the CSV has a Systems column naming the hosting country', () => {
+    const [head, support] = parseCsv(renderRopa(model(), 'csv'));
+    const column = head?.indexOf('Systems') ?? -1;
+    assert.ok(column > 0);
+    assert.equal(
+      support?.[column],
+      'Helpdesk database (postgres, United States (US), run by Helpdesk Cloud Inc.); Mailing list (sqlite, Sweden (SE), run by Example Systems B.V., Swedish branch)',
+    );
+    assert.equal(head?.length, support?.length);
+  });
+});

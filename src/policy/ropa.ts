@@ -10,11 +10,14 @@ import {
   describeBasis,
   describeJurisdiction,
   describeMechanism,
+  describeOperator,
   describeRetention,
   languageOf,
   recipientsOf,
   retentionEntries,
+  systemsOf,
   transfersTo,
+  wordingFor,
 } from './describe.js';
 import { escapeHtml, htmlPage, pageStyle } from './html.js';
 import type { PolicyModel } from './model.js';
@@ -68,6 +71,15 @@ export interface RopaRow {
   }[];
   readonly sources: readonly { readonly id: string; readonly name: string; readonly type: string }[];
   readonly services: readonly { readonly id: string; readonly name: string; readonly role: string }[];
+  /** The connected systems that hold the purpose's data, with where they are hosted and by whom. */
+  readonly systems: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly kind: string;
+    /** ISO country code of the hosting. */
+    readonly country: string;
+    readonly operator: string;
+  }[];
   readonly securityMeasures: string;
 }
 
@@ -145,6 +157,13 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
       const service = d.services.find((s) => s.id === id);
       return { id, name: service?.name ?? id, role: service?.role ?? '' };
     }),
+    systems: systemsOf(model, purpose).map((x) => ({
+      id: x.id,
+      name: t(x.name),
+      kind: x.kind,
+      country: x.hosting.country,
+      operator: describeOperator(model, x, language),
+    })),
     securityMeasures,
   };
 }
@@ -176,6 +195,7 @@ const columns = [
   'Retention',
   'Sources',
   'Services',
+  'Systems',
   'Security measures',
 ] as const;
 
@@ -210,6 +230,12 @@ function flatten(row: RopaRow, language: string): string[] {
     join(row.retention.map((r) => `${r.category}: ${r.text === '' ? 'no rule' : r.text}`)),
     join(row.sources.map((s) => `${s.name} (${s.type})`)),
     join(row.services.map((s) => `${s.name} (${s.role})`)),
+    join(
+      row.systems.map(
+        (x) =>
+          `${x.name} (${x.kind}, ${describeJurisdiction(x.country, language)} (${x.country}), ${wordingFor(language) === 'sv' ? 'drivs av' : 'run by'} ${x.operator})`,
+      ),
+    ),
     row.securityMeasures,
   ];
 }

@@ -251,6 +251,45 @@ export const recipientSchema = z.strictObject({
     .describe('Art. 19: tell them of rectification, erasure, restriction'),
 });
 
+/**
+ * Kinds of connected system the format describes. The field is an open string so that later
+ * kinds (redis, http, manual) fit without a format change; lint checks it against the connector
+ * kinds this build registers (`src/connectors/registry.ts`).
+ */
+export const wellKnownSystemKinds = ['postgres', 'mysql', 'mariadb', 'sqlite'] as const;
+
+/**
+ * A connected system: one of the company's own databases that holds personal data. Only what a
+ * notice and a record of processing need is declared here; connection details never are (they
+ * come from STEWARD_SYSTEM_<ID>_URL or the secrets file), and the map of its tables and columns
+ * is the reviewed dataset in `datasets/<id>.yaml` beside the declaration.
+ */
+export const systemSchema = z.strictObject({
+  id,
+  name: localText,
+  description: localText.optional(),
+  kind: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/, 'must be a connector kind such as postgres, mysql, mariadb or sqlite')
+    .describe('Connector kind: postgres, mysql, mariadb, sqlite'),
+  operator: z
+    .string()
+    .min(1)
+    .default('self')
+    .describe('Who runs it: self, or the id of a declared recipient (a processor hosting it)'),
+  role: z
+    .enum(['controller', 'processor'])
+    .default('controller')
+    .describe('processor: it holds data only for the Providers of the services it names'),
+  purposes: z.array(z.string()).default([]).describe('Declared purposes its data serves'),
+  services: z.array(z.string()).optional().describe('Processor-role services whose Providers’ data it holds'),
+  hosting: z.strictObject({
+    country: countryCode.describe('Where the data is stored'),
+    provider: z.string().min(1).optional().describe('Who provides the servers, if not the operator'),
+  }),
+  owner: z.string().min(1).optional().describe('Team or email address that gets the tasks about this system'),
+});
+
 export const retentionRuleSchema = z.strictObject({
   id,
   duration: isoDuration,
@@ -437,6 +476,10 @@ export const declarationSchema = z.strictObject({
   sources: z.array(sourceSchema).min(1),
   purposes: z.array(purposeSchema).min(1),
   recipients: z.array(recipientSchema).default([]),
+  systems: z
+    .array(systemSchema)
+    .default([])
+    .describe('Connected systems: the company’s own databases that hold personal data'),
   retention: z.array(retentionRuleSchema).min(1),
   collectionPoints: z.array(collectionPointSchema).default([]),
   communications: z.array(communicationSchema).default([]),
@@ -474,6 +517,7 @@ export type Communication = Declaration['communications'][number];
 export type RetentionRule = Declaration['retention'][number];
 export type Service = Declaration['services'][number];
 export type Source = Declaration['sources'][number];
+export type DeclaredSystem = Declaration['systems'][number];
 
 /** JSON Schema of the declaration file, for editors (`steward policy schema`). */
 export function declarationJsonSchema(): unknown {

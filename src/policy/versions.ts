@@ -200,6 +200,7 @@ const listSections = [
   'sources',
   'purposes',
   'recipients',
+  'systems',
   'retention',
   'collectionPoints',
   'communications',

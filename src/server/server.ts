@@ -19,6 +19,7 @@ import { auditRoutes } from '../audit/routes.js';
 import { captureRoutes } from '../capture/routes.js';
 import { packageRoot } from '../config.js';
 import { consentPages } from '../consent/pages.js';
+import { systemRoutes } from '../connectors/routes.js';
 import { centrePages } from '../rights/centre-pages.js';
 import { webApiRoutes } from '../web/api-routes.js';
 import { webRoutes } from '../web/routes.js';
@@ -136,6 +137,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(rightsRoutes(ctx));
       await api.register(retentionRoutes(ctx));
       await api.register(webApiRoutes(ctx));
+      await api.register(systemRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

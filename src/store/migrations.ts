@@ -600,6 +600,38 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           await db.schema.alterTable('result_links').addColumn(name, 'text').execute();
       },
     },
+    '0009_systems_and_datasets': {
+      async up(db: Kysely<unknown>) {
+        // Published versions of each connected system's dataset (the reviewed map of its tables),
+        // per declaration, like policy_versions: a new row only when the content hash changes.
+        // A version without reviewed_by is a proposal that no connector acts on.
+        await db.schema
+          .createTable('dataset_versions')
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('system', 'text', (c) => c.notNull())
+          .addColumn('number', 'integer', (c) => c.notNull())
+          .addColumn('content_hash', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('published_at', 'text', (c) => c.notNull())
+          .addColumn('published_by', 'text', (c) => c.notNull())
+          .addColumn('reviewed_by', 'text')
+          .addColumn('reviewed_on', 'text')
+          .addPrimaryKeyConstraint('dataset_versions_pk', ['declaration_id', 'system', 'number'])
+          .execute();
+        // The last connection check of each system, so every process shows the same answer.
+        // Never the connection settings: only the outcome and an error already free of secrets.
+        await db.schema
+          .createTable('system_checks')
+          .addColumn('system', 'text', (c) => c.primaryKey())
+          .addColumn('checked_at', 'text', (c) => c.notNull())
+          .addColumn('checked_by', 'text', (c) => c.notNull())
+          .addColumn('ok', 'integer', (c) => c.notNull())
+          .addColumn('server', 'text')
+          .addColumn('latency_ms', 'integer')
+          .addColumn('error', 'text')
+          .execute();
+      },
+    },
     '0010_execution_steps': {
       async up(db: Kysely<unknown>) {
         // A request's work across Steward's data and every connected system: one row per step

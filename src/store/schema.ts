@@ -506,6 +506,35 @@ export interface ConsentChangeTable {
   at: string;
 }
 
+/** A published version of a system's dataset (src/connectors/dataset-versions.ts). */
+export interface DatasetVersionTable {
+  declaration_id: string;
+  system: string;
+  number: number;
+  /** SHA-256 of the dataset's canonical JSON. */
+  content_hash: string;
+  /** The YAML as published. */
+  source: string;
+  published_at: string;
+  published_by: string;
+  /** The dataset's `reviewed` block; null for a proposal, which connectors refuse. */
+  reviewed_by: string | null;
+  reviewed_on: string | null;
+}
+
+/** The last connection check of a system (src/connectors/systems.ts). */
+export interface SystemCheckTable {
+  system: string;
+  checked_at: string;
+  checked_by: string;
+  ok: number;
+  /** Server product and version, when the check passed. */
+  server: string | null;
+  latency_ms: number | null;
+  /** What went wrong, secrets removed. */
+  error: string | null;
+}
+
 export interface Database {
   web_events: WebEventTable;
   visitor_salts: VisitorSaltTable;
@@ -542,6 +571,8 @@ export interface Database {
   store_identity: StoreIdentityTable;
   drp_messages: DrpMessageTable;
   consent_changes: ConsentChangeTable;
+  dataset_versions: DatasetVersionTable;
+  system_checks: SystemCheckTable;
 }
 
 export type Operator = Selectable<OperatorTable>;

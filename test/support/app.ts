@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { createContext, createLogger } from '../../src/app.js';
+import { closeContext, createContext, createLogger } from '../../src/app.js';
 import { createOperator } from '../../src/access/operators.js';
 import type { Role } from '../../src/access/roles.js';
 import { systemActor } from '../../src/access/actor.js';
@@ -57,6 +57,7 @@ export function testConfig(databaseUrl: string, dataDir: string, overrides: Part
     adminEmail: 'admin@steward.local',
     mailFrom: 'Steward Test <no-reply@example.test>',
     unsubscribeMailto: 'unsubscribe@example.test',
+    systems: new Map(),
     ...overrides,
   };
 }
@@ -133,7 +134,7 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
     },
     async close() {
       await server.close();
-      await ctx.store.close();
+      await closeContext(ctx);
       await db.drop();
     },
   };

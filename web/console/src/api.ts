@@ -520,3 +520,73 @@ export interface Traffic {
   /** Banner choices per non-required cookie category. */
   consent: { category: string; given: number; refused: number }[];
 }
+
+/** The last connection check of a connected system. */
+export interface SystemCheck {
+  system: string;
+  checkedAt: string;
+  checkedBy: string;
+  ok: boolean;
+  server?: string;
+  latencyMs?: number;
+  error?: string;
+}
+
+/** A connected system, as `GET /systems` lists it: never its connection settings. */
+export interface ConnectedSystem {
+  id: string;
+  kind: string;
+  declarationId: string;
+  name: string;
+  configured: boolean;
+  datasetVersion?: number;
+  reviewed?: { by: string; on: string };
+  datasetProposal?: number;
+  lastCheck: SystemCheck | null;
+}
+
+export interface SystemsResponse {
+  systems: ConnectedSystem[];
+}
+
+export interface SystemCheckResponse {
+  check: SystemCheck;
+}
+
+export type MaskStrategy = 'null' | 'fixed' | 'random' | 'hash' | 'format' | 'keep';
+
+export interface DatasetField {
+  name: string;
+  type?: string;
+  nullable?: boolean;
+  category?: string;
+  identity?: 'email' | 'phone' | 'account' | 'customer';
+  normalised?: boolean;
+  mask?: MaskStrategy | { strategy: 'fixed'; value: string };
+  references?: { collection: string; field: string; onDelete: string };
+  sameAs?: { system: string; collection: string; field: string };
+}
+
+export interface DatasetCollection {
+  name: string;
+  schema?: string;
+  description?: string;
+  primaryKey: string[];
+  fields: DatasetField[];
+  reference?: boolean;
+  purposes?: string[];
+  erasure?: { action: 'delete' } | { action: 'mask' } | { action: 'keep'; purpose: string };
+  restriction?: { field: string; value: boolean | string | number };
+}
+
+export interface DatasetResponse {
+  system: string;
+  version: {
+    declarationId: string;
+    number: number;
+    contentHash: string;
+    publishedAt: string;
+    reviewed?: { by: string; on: string };
+  };
+  dataset: { system: string; collections: DatasetCollection[] };
+}

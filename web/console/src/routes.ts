@@ -7,6 +7,7 @@ import { RequestPage } from './pages/RequestPage';
 import { RequestsPage } from './pages/RequestsPage';
 import { SubjectPage } from './pages/SubjectPage';
 import { SubjectsPage } from './pages/SubjectsPage';
+import { SystemDatasetPage, SystemsPage } from './pages/SystemsPage';
 import { WebsitePage } from './pages/WebsitePage';
 
 /** What a page receives: the `:name` segments of its path. */
@@ -34,6 +35,8 @@ export const routes: readonly RouteDef[] = [
   { path: '/requests', label: 'Requests', Page: RequestsPage },
   { path: '/requests/:id', label: 'Request', Page: RequestPage, nav: false },
   { path: '/website', label: 'Website', Page: WebsitePage },
+  { path: '/systems', label: 'Systems', Page: SystemsPage },
+  { path: '/systems/:id', label: 'System dataset', Page: SystemDatasetPage, nav: false },
   { path: '/audit', label: 'Audit', Page: comingLater('Audit') },
 ];
 
