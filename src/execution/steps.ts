@@ -57,8 +57,7 @@ export async function loadSteps(db: Tx, requestId: string): Promise<StepRow[]> {
     .selectFrom('request_steps')
     .selectAll()
     .where('request_id', '=', requestId)
-    .orderBy('created_at')
-    .orderBy('id')
+    .orderBy('position')
     .execute();
 }
 
@@ -102,7 +101,9 @@ export async function insertSteps(
   steps: readonly PlannedStep[],
 ): Promise<Map<string, string>> {
   const now = ctx.clock.now().toISOString();
-  const existing = new Set((await loadSteps(tx, requestId)).map((s) => s.key));
+  const stored = await loadSteps(tx, requestId);
+  const existing = new Set(stored.map((s) => s.key));
+  let position = stored.reduce((n, s) => Math.max(n, s.position), 0);
   const ids = new Map<string, string>();
   for (const step of steps) {
     if (existing.has(step.key)) continue;
@@ -132,6 +133,7 @@ export async function insertSteps(
         id,
         request_id: requestId,
         key: step.key,
+        position: (position += 1),
         system: step.system,
         collection: step.collection,
         action: step.action,

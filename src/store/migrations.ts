@@ -642,6 +642,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('request_id', 'text', (c) => c.notNull().references('requests.id'))
           .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
           .addColumn('system', 'text', (c) => c.notNull())
           .addColumn('collection', 'text', (c) => c.notNull())
           .addColumn('action', 'text', (c) => c.notNull())

@@ -344,6 +344,8 @@ export interface RequestStepTable {
   request_id: string;
   /** `system:collection:action`, unique within the request. */
   key: string;
+  /** Order in the plan (a step added by a retry comes after the others). */
+  position: number;
   /** `steward` for Steward's own data, `*` for the locate step over every linked system. */
   system: string;
   collection: string;
