@@ -4,8 +4,7 @@
  * names, connected through the app context's system registry.
  */
 import type { AppContext } from '../context.js';
-import type { Connector, SystemRegistry } from '../connectors/contract.js';
-import { ConnectorError } from '../connectors/contract.js';
+import type { Connector } from '../connectors/contract.js';
 import {
   STEWARD_SYSTEM,
   stewardCapabilities,
@@ -15,31 +14,14 @@ import {
 } from '../connectors/steward/index.js';
 import { recipientsOf } from '../policy/describe.js';
 import type { PolicyModel } from '../policy/model.js';
+import type { DeclaredSystem } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
 import type { PlanRecipient, PlanSystem } from './plan.js';
 
-/** A system as the declaration names it. */
-interface DeclaredSystem {
-  readonly id: string;
-  readonly name: string | Record<string, string>;
-  readonly description?: string | Record<string, string>;
-  readonly operator?: string;
-  readonly purposes?: readonly string[];
-  readonly owner?: string;
-}
-
 /** The connected systems the declaration names. */
 export function declaredSystems(model: PolicyModel): readonly DeclaredSystem[] {
-  return (model.declaration as { systems?: readonly DeclaredSystem[] }).systems ?? [];
+  return model.declaration.systems;
 }
-
-/** The registry of connected systems, when the app context has one. */
-function registryOf(ctx: AppContext): SystemRegistry | undefined {
-  return (ctx as AppContext & { readonly systems?: SystemRegistry }).systems;
-}
-
-/** The setting that gives a system's connection, named for operators. */
-export const settingOf = (system: string) => `STEWARD_SYSTEM_${system.toUpperCase().replace(/-/g, '_')}_URL`;
 
 /**
  * Recipients to tell of a change to a system's data (Art. 19): those serving its purposes that
@@ -48,7 +30,7 @@ export const settingOf = (system: string) => `STEWARD_SYSTEM_${system.toUpperCas
 export function systemRecipients(model: PolicyModel, system: DeclaredSystem): PlanRecipient[] {
   const name = localise(system.name, 'en');
   const found = new Map<string, PlanRecipient>();
-  for (const purposeId of system.purposes ?? []) {
+  for (const purposeId of system.purposes) {
     const purpose = model.purposes.get(purposeId);
     if (purpose === undefined) continue;
     for (const r of recipientsOf(model, purpose))
@@ -60,7 +42,7 @@ export function systemRecipients(model: PolicyModel, system: DeclaredSystem): Pl
         });
   }
   const operator =
-    system.operator === undefined || system.operator === 'self'
+    system.operator === 'self'
       ? undefined
       : model.declaration.recipients.find((r) => r.id === system.operator);
   if (operator !== undefined && !found.has(operator.id))
@@ -87,41 +69,26 @@ export function stewardSystem(recipients: readonly PlanRecipient[]): PlanSystem 
 
 /**
  * The connected systems of a declaration as the plan sees them: with the reviewed dataset and
- * capabilities of their connector, or the problem that stops them, saying what to do.
+ * capabilities of their connector, or the registry's refusal (no settings, no reviewed dataset,
+ * no connector for its kind), which says what to do.
  */
 export async function connectedSystems(ctx: AppContext, model: PolicyModel): Promise<PlanSystem[]> {
-  const registry = registryOf(ctx);
-  const entries = new Map((registry?.list() ?? []).map((e) => [e.id, e]));
+  await ctx.systems.refresh();
   const systems: PlanSystem[] = [];
   for (const declared of declaredSystems(model)) {
     const name = localise(declared.name, 'en');
     const base = {
       id: declared.id,
       name,
-      purposes: declared.purposes ?? [],
+      purposes: declared.purposes,
       recipients: systemRecipients(model, declared),
       ...(declared.owner === undefined ? {} : { owner: declared.owner }),
     };
-    const entry = entries.get(declared.id);
-    if (registry === undefined || entry === undefined || !entry.configured) {
-      systems.push({
-        ...base,
-        problem: `${name} is not configured: set ${settingOf(declared.id)} (or its entry in the secrets file) and restart, then retry this step.`,
-      });
-      continue;
-    }
-    if (entry.datasetVersion === undefined) {
-      systems.push({
-        ...base,
-        problem: `${name} has no reviewed dataset: review datasets/${declared.id}.yaml and publish it, then retry this step.`,
-      });
-      continue;
-    }
     try {
-      const connector = await registry.connector(declared.id);
+      const connector = await ctx.systems.connector(declared.id);
       systems.push({ ...base, dataset: connector.dataset, capabilities: connector.capabilities });
     } catch (error) {
-      systems.push({ ...base, problem: `${name}: ${safeMessage(error)} Fix it, then retry this step.` });
+      systems.push({ ...base, problem: `${safeMessage(error).replace(/\.?$/, '.')} Then retry this step.` });
     }
   }
   return systems;
@@ -135,10 +102,7 @@ export async function connectorFor(
 ): Promise<Connector> {
   if (system === STEWARD_SYSTEM)
     return stewardConnector(ctx, { requestId: request.id, reference: request.reference });
-  const registry = registryOf(ctx);
-  if (registry === undefined)
-    throw new ConnectorError(system, 'refused', `not configured: set ${settingOf(system)}, then retry.`);
-  return registry.connector(system);
+  return ctx.systems.connector(system);
 }
 
 /** Text of an error that is safe to store with a step and show to operators: no URLs, no secrets. */
