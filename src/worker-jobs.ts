@@ -4,9 +4,10 @@
  * job adds it to `jobDefinitions`, and to `recurringJobs` when it runs on a period.
  */
 import { verifyLedgerJob } from './audit/jobs.js';
+import { receiptJob } from './execution/receipt.js';
+import { planJob, runStepJob } from './execution/run-step.js';
 import type { JobDefinition } from './jobs/queue.js';
 import { drpCallbackJob } from './rights/drp/callback.js';
-import { runTaskJob } from './rights/fulfil.js';
 import { tellRequesterJob } from './rights/tell-requester.js';
 import { sendCodeJob } from './rights/verify-request.js';
 import { deadlineSweepJob } from './rights/workflow.js';
@@ -16,7 +17,9 @@ import { deleteOldSaltsJob } from './web/salts.js';
 export const jobDefinitions: readonly JobDefinition[] = [
   verifyLedgerJob,
   sendCodeJob,
-  runTaskJob,
+  planJob,
+  runStepJob,
+  receiptJob,
   deadlineSweepJob,
   tellRequesterJob,
   drpCallbackJob,

@@ -131,6 +131,24 @@ export interface ChangeResult {
   /** Rows changed (0 on a dry run, and on a second run of the same step). */
   readonly changed: number;
   readonly batches: number;
+  /**
+   * Rows the system itself kept despite the change, and why. Only Steward's own data keeps on
+   * its own (legal holds, legal obligations, proof of consent); other systems keep what their
+   * dataset says, which the plan records.
+   */
+  readonly kept?: readonly KeptRows[];
+}
+
+/** Rows a change left in place on purpose, explained for operators and the requester. */
+export interface KeptRows {
+  readonly collection: string;
+  readonly count: number;
+  readonly categories: readonly string[];
+  readonly reason: 'legal_hold' | 'legal_obligation';
+  /** In our words for the requester: what is kept, under which obligation, until when. */
+  readonly explanation: string;
+  readonly purpose?: string;
+  readonly until?: string;
 }
 
 /** A live database's structure, as discovery and `describe` report it. */

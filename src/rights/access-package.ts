@@ -27,6 +27,8 @@ import { ZipWriter } from '@zip.js/zip.js';
 import type { AppContext } from '../context.js';
 import { escapeHtml, htmlPage, safeHref } from '../policy/html.js';
 import { wordingFor } from '../policy/describe.js';
+import type { SystemHeld } from '../execution/connected-data.js';
+import { connectedData } from '../execution/connected-data.js';
 import type { AccessInformation } from './art15.js';
 import { explainForSubject } from './art15.js';
 import type { FieldDescription, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
@@ -40,6 +42,11 @@ export interface PackageInput {
   readonly passphrase?: string;
   /** The partition (see `SubjectDataOptions.tenant`); the controller's own data by default. */
   readonly tenant?: string;
+  /**
+   * The request the package answers: the data its connected systems hold is read from them now,
+   * page by page, into `systems/<system>/<collection>.json` and `.csv` (nothing is staged).
+   */
+  readonly requestId?: string;
 }
 
 export interface PackageResult {
@@ -565,6 +572,7 @@ export interface FileDescription {
   readonly count?: number;
   readonly fields?: readonly (Pick<FieldDescription, 'name' | 'type' | 'description'> & {
     nullable?: boolean;
+    category?: string;
   })[];
   readonly columns?: readonly { name: string; description: string }[];
 }
@@ -618,6 +626,7 @@ function jsonDescription(section: SubjectSection): FileDescription {
       type: f.type,
       description: f.description,
       ...(f.nullable ? { nullable: true } : {}),
+      ...(f.category === undefined ? {} : { category: f.category }),
     })),
   };
 }
@@ -653,6 +662,7 @@ const labels = {
     shown: (shown: number, total: number) => `Showing ${shown} of ${total}; the files hold all of them.`,
     empty: 'Nothing held.',
     notes: 'Not included',
+    systems: 'Where else we hold it',
   },
   sv: {
     title: 'Dina uppgifter',
@@ -683,6 +693,7 @@ const labels = {
     shown: (shown: number, total: number) => `Visar ${shown} av ${total}; filerna innehåller alla.`,
     empty: 'Inget sparat.',
     notes: 'Ingår inte',
+    systems: 'Var vi i övrigt har dem',
   },
 };
 
@@ -753,6 +764,22 @@ function purposeHtml(p: AccessInformation['purposes'][number], l: Labels): strin
   return `<section aria-labelledby="p-${e(p.declarationId)}-${e(p.id)}"><h3 id="p-${e(p.declarationId)}-${e(p.id)}">${e(p.name)}</h3><p>${e(p.description)}</p>${facts(items)}</section>`;
 }
 
+/** One connected system: what it holds (collections, categories) and why (purposes, bases). */
+function systemHtml(s: SystemHeld, l: Labels): string {
+  const list = (items: readonly string[]) =>
+    items.length === 0 ? e(l.none) : `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
+  return `<section aria-labelledby="sys-${e(s.id)}"><h3 id="sys-${e(s.id)}">${e(s.name)}</h3>${s.description === null ? '' : `<p>${e(s.description)}</p>`}${facts(
+    [
+      [
+        l.purposes,
+        list(s.purposes.map((p) => (p.legalBasis === null ? p.name : `${p.name} (${p.legalBasis})`))),
+      ],
+      [l.categories, list(s.categories.map((c) => c.name))],
+      [l.records, list(s.collections.map((c) => `${c.name}: ${c.rows}`))],
+    ],
+  )}</section>`;
+}
+
 /** The Art. 15 information as HTML: summary, purposes, automated decisions, rights, complaints. */
 export function informationHtml(info: AccessInformation, l: Labels): string {
   const rights = info.rights.map(
@@ -772,6 +799,9 @@ export function informationHtml(info: AccessInformation, l: Labels): string {
     `<h2 id="summary">${e(l.summary)}</h2><p>${e(info.summary.text)}</p>`,
     `<h2 id="purposes">${e(l.purposes)}</h2>`,
     ...info.purposes.map((p) => purposeHtml(p, l)),
+    ...(info.systems === undefined || info.systems.length === 0
+      ? []
+      : [`<h2 id="systems">${e(l.systems)}</h2>`, ...info.systems.map((s) => systemHtml(s, l))]),
     `<h2 id="automated">${e(l.automated)}</h2><p>${e(info.automatedDecisions.text)}</p>`,
     `<h2 id="rights">${e(l.rights)}</h2><ul>${rights.join('')}</ul><p>${e(info.howToExercise.text)}</p><ul>${info.howToExercise.channels.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`,
     `<h2 id="complaints">${e(l.complaint)}</h2><p>${e(info.complaint.text)}</p>${authorities.join('')}`,
@@ -873,7 +903,13 @@ export async function writeAccessPackage(
     ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
   };
   // Resolves the subject (and fails) before anything is written.
-  const info = await explainForSubject(ctx, input.subjectId, input.lang, options);
+  const own = await explainForSubject(ctx, input.subjectId, input.lang, options);
+  const connected =
+    input.requestId === undefined
+      ? undefined
+      : await connectedData(ctx, input.requestId, { lang: input.lang });
+  const info: AccessInformation =
+    connected === undefined || connected.systems.length === 0 ? own : { ...own, systems: connected.systems };
   const zip = new PackageZip(out, {
     date: ctx.clock.now(),
     ...(input.passphrase === undefined ? {} : { passphrase: input.passphrase }),
@@ -884,6 +920,10 @@ export async function writeAccessPackage(
     const written = await writeSections(zip, subjectSections(ctx, input.subjectId, options), (s) =>
       sections.push(s),
     );
+    const fromSystems =
+      connected === undefined
+        ? { files: [], records: 0 }
+        : await writeSections(zip, connected.sections(), (s) => sections.push(s));
     const files: FileDescription[] = [
       {
         path: 'index.html',
@@ -898,6 +938,7 @@ export async function writeAccessPackage(
           'The information of Art. 15(1) GDPR about your data: purposes with their legal basis, the categories held, recipients and transfers, retention with the expiry dates of your records, sources, your rights, the supervisory authority and automated decisions.',
       },
       ...written.files,
+      ...fromSystems.files,
       { path: 'schema.json', format: 'json', description: 'This description of the files.' },
     ];
     await zip.add('schema.json', [schemaDocument('access', files)]);

@@ -8,6 +8,7 @@
  * right to complain (C9.7), and automated decisions. English and Swedish.
  */
 import type { AppContext } from '../context.js';
+import type { SystemHeld } from '../execution/connected-data.js';
 import {
   categoryName,
   countryName,
@@ -145,6 +146,11 @@ export interface AccessInformation {
     }[];
   };
   readonly notes: readonly string[];
+  /**
+   * The company's other systems that hold the person's data (when the answer is for a request):
+   * what each holds and why. Their rows are in the package's `systems/` files.
+   */
+  readonly systems?: readonly SystemHeld[];
 }
 
 type RightId =

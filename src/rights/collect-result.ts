@@ -265,6 +265,7 @@ export async function collectResult(
     const lang = active === undefined ? 'en' : languageOf(active.model.declaration, claims.language);
     const options = {
       subjectId: request.subject_id,
+      requestId: request.id,
       lang,
       ...(input.passphrase ? { passphrase: input.passphrase } : {}),
     };

@@ -4,8 +4,11 @@
  *
  * - Data under an active legal hold stays until the hold is released (C4f.2, Art. 17(3)(e)).
  * - Records serving a purpose that rests on a legal obligation (bookkeeping, for example) stay
- *   while that purpose's retention runs (Art. 17(3)(b)), serving only that purpose. A record's
- *   sealed data is kept whole: Steward cannot tell which field belongs to which category.
+ *   while that purpose's retention runs (Art. 17(3)(b)), serving only that purpose, and reduced
+ *   to what it needs: the record's categories outside the purpose's are dropped, and so are the
+ *   fields of its data that hold them, as far as their names tell (`field-categories.ts`: an
+ *   `email` or `phone` field goes unless the purpose lists that category; a field whose name
+ *   says nothing stays).
  * - Consent events are proof that a consent we relied on was given, and of when it was withdrawn
  *   (Art. 7(1)). They are kept only when the declaration says so: a purpose on a legal-obligation
  *   basis that declares the category `user.consent` (the reference declaration's
@@ -27,6 +30,8 @@ import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
+import { reduceRecordData } from '../capture/field-categories.js';
+import { seal, unseal } from '../capture/sealed.js';
 import { markConsentChange, markSuppressionChange, suppressAddress } from '../consent/changes.js';
 import { consentHistory, deriveState, recordConsentEvents } from '../consent/ledger.js';
 import { ALL } from '../consent/suppression.js';
@@ -57,6 +62,8 @@ export interface ErasedCounts {
   readonly records: number;
   /** Records kept for a legal obligation that lost every other purpose. */
   readonly recordsReduced: number;
+  /** Fields removed from the data of kept records because the keeping purpose does not need them. */
+  readonly recordFields: number;
   readonly identifiers: number;
   readonly subscriptions: number;
   readonly consentEvents: number;
@@ -107,6 +114,7 @@ const CONSENT_CATEGORY = 'user.consent';
 const nothingErased: ErasedCounts = {
   records: 0,
   recordsReduced: 0,
+  recordFields: 0,
   identifiers: 0,
   subscriptions: 0,
   consentEvents: 0,
@@ -319,6 +327,26 @@ export async function eraseSubject(
           .execute();
         erased.recordsReduced += 1;
       }
+      // Only what the keeping purposes need stays: their categories, and the fields holding them.
+      const needed = (category: string) =>
+        obligations.some((o) => o.purpose.categories.some((pc) => categoryCovers(pc, category)));
+      const keptCategories = categories.filter(needed);
+      const reduced = reduceRecordData(
+        unseal(ctx.keys.records, record.data) as Record<string, unknown>,
+        needed,
+      );
+      if (reduced.removed.length > 0 || keptCategories.length < categories.length) {
+        await tx
+          .updateTable('records')
+          .set({
+            categories: JSON.stringify(keptCategories),
+            ...(reduced.removed.length > 0 ? { data: seal(ctx.keys.records, reduced.data) } : {}),
+          })
+          .where('id', '=', record.id)
+          .where('tenant', '=', CONTROLLER_TENANT)
+          .execute();
+        erased.recordFields += reduced.removed.length;
+      }
       for (const o of obligations) {
         const key = `${record.declaration_id}|${o.purpose.id}`;
         const entry = byObligation.get(key) ?? {
@@ -328,7 +356,7 @@ export async function eraseSubject(
           retention: o.retention,
         };
         entry.ids.push(record.id);
-        for (const c of categories) entry.categories.add(c);
+        for (const c of keptCategories) entry.categories.add(c);
         if (
           o.retention.kind === 'open' ||
           (entry.retention.kind === 'until' &&

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
+import { connectedData } from '../execution/connected-data.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { transaction } from '../store/transaction.js';
@@ -69,9 +70,17 @@ export async function writePortabilityPackage(
   try {
     await zip.add('README.txt', [readme(controller, ctx.clock.now().toISOString().slice(0, 10))]);
     const written = await writeSections(zip, portableSections(ctx, subject.id, input));
+    const fromSystems =
+      input.requestId === undefined
+        ? { files: [], records: 0 }
+        : await writeSections(
+            zip,
+            (await connectedData(ctx, input.requestId, { lang: input.lang, portability: true })).sections(),
+          );
     const files: FileDescription[] = [
       { path: 'README.txt', format: 'json', description: 'What this package is.' },
       ...written.files,
+      ...fromSystems.files,
       { path: 'schema.json', format: 'json', description: 'This description of the files.' },
     ];
     await zip.add('schema.json', [schemaDocument('portability', files)]);

@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { retryStep, retryStepInput } from '../execution/run-step.js';
 import { actorOf, guard } from '../server/auth.js';
 import { Transform } from 'node:stream';
 import type { Delivery } from './collect-result.js';
@@ -195,6 +196,23 @@ export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request) => ({
         request: await withdrawRequest(ctx, actorOf(request), request.params.id, request.body.reason),
       }),
+    );
+    app.post(
+      '/requests/:id/steps/:stepId/retry',
+      {
+        schema: {
+          tags: ['rights'],
+          summary:
+            'Run a failed step of the request again (after fixing its cause); a system that could not be planned is planned again',
+          params: z.strictObject({ id: z.string().min(1).max(100), stepId: z.string().min(1).max(100) }),
+          body: retryStepInput,
+        },
+        onRequest: guard('requests:manage'),
+      },
+      async (request, reply) => {
+        await retryStep(ctx, actorOf(request), request.params.id, request.params.stepId, request.body);
+        return reply.code(202).send({ retried: true });
+      },
     );
     app.get(
       '/request-tasks',

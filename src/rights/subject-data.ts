@@ -32,6 +32,8 @@ export interface FieldDescription {
    * package adds columns for keys first seen late by padding the end of earlier rows.
    */
   readonly expand?: boolean;
+  /** The data category the field holds (connected systems' fields, from their dataset). */
+  readonly category?: string;
 }
 
 /** One kind of data held: a table's rows for this person, or records of one kind. */
@@ -48,7 +50,9 @@ export interface SubjectSection {
     | 'notice_tasks'
     | 'suppressions'
     | 'promotion_redemptions'
-    | 'requests';
+    | 'requests'
+    /** A collection of a connected system (`systems/<system>/<collection>`). */
+    | 'system';
   /** For records: the kind of record (`form_submission`, `support_interaction`...). */
   readonly category?: string;
   readonly description: string;

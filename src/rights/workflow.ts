@@ -21,6 +21,8 @@ import type { IdentifierKind } from '../subjects/normalize.js';
 import { CONTROLLER_TENANT, findSubjectId, lookupOf } from '../subjects/subjects.js';
 import { addDuration } from '../time.js';
 import { tellRequester } from './tell-requester.js';
+import { finishManualStep } from '../execution/run-step.js';
+import { planView } from '../execution/view.js';
 import { completeIfDone, startFulfilment } from './fulfil.js';
 import type { RequestRow, RequestSummary } from './model.js';
 import {
@@ -327,6 +329,7 @@ export async function openRequest(
     });
   });
   const claims = unseal(ctx.keys.records, row.claims) as RequestClaims;
+  const plan = await planView(ctx, id);
   return {
     request: summarise(row, ctx.clock.now()),
     claims: reveal ? claims : maskedClaims(claims),
@@ -349,6 +352,10 @@ export async function openRequest(
       doneAt: t.done_at,
       doneBy: t.done_by,
     })),
+    /** The work across Steward's data and every connected system, step by step. */
+    plan: plan === null ? null : { systems: plan.systems, steps: plan.steps },
+    /** After an erasure: what each system still holds of the person, and why. */
+    receipt: plan?.receipt ?? null,
     verification: challenges.map((c) => ({
       step: c.step,
       attempts: c.attempts,
@@ -708,7 +715,14 @@ export async function closeTask(
       target: `request:${requestId}`,
       details: { task: task.kind, target: task.target },
     });
-    if (task.kind === 'system') await completeIfDone(tx, ctx, requestId);
+    if (task.kind !== 'system') return;
+    // A system task is a manual step of the request's plan (or, before plans, the whole work).
+    const step = await finishManualStep(tx, ctx, requestId, taskId, {
+      status: input.outcome,
+      ...(input.summary === undefined ? {} : { summary: input.summary }),
+      by: actorRef(actor),
+    });
+    if (!step) await completeIfDone(tx, ctx, requestId);
   });
 }
 

@@ -632,5 +632,55 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0010_execution_steps': {
+      async up(db: Kysely<unknown>) {
+        // A request's work across Steward's data and every connected system: one row per step
+        // (a collection of a system, or a whole system), with the keys of the steps it waits for,
+        // what it was planned to do, its progress per committed batch and its outcome.
+        await db.schema
+          .createTable('request_steps')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('request_id', 'text', (c) => c.notNull().references('requests.id'))
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('system', 'text', (c) => c.notNull())
+          .addColumn('collection', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('depends_on', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('plan', 'text', (c) => c.notNull())
+          .addColumn('progress', 'text')
+          .addColumn('result', 'text')
+          .addColumn('error', 'text')
+          .addColumn('task_id', 'text')
+          .addColumn('job_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text')
+          .addColumn('finished_at', 'text')
+          .execute();
+        await db.schema
+          .createIndex('request_steps_key')
+          .on('request_steps')
+          .columns(['request_id', 'key'])
+          .unique()
+          .execute();
+        await db.schema.createIndex('request_steps_status').on('request_steps').column('status').execute();
+        // Per request: the identifiers its steps search with and the address to answer (both
+        // sealed: erasure removes them from Steward before the last step runs), the systems in
+        // the plan with the recipients to tell of a change, and the receipt of the read-back.
+        await db.schema
+          .createTable('request_plans')
+          .addColumn('request_id', 'text', (c) => c.primaryKey().references('requests.id'))
+          .addColumn('seeds', 'text')
+          .addColumn('answer_to', 'text')
+          .addColumn('systems', 'text', (c) => c.notNull())
+          .addColumn('receipt', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

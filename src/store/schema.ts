@@ -336,6 +336,55 @@ export interface RequestTaskTable {
   done_by: string | null;
 }
 
+export type RequestStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'manual' | 'skipped';
+
+/** One step of a request's plan (src/execution/): a collection of a system, or a whole system. */
+export interface RequestStepTable {
+  id: string;
+  request_id: string;
+  /** `system:collection:action`, unique within the request. */
+  key: string;
+  /** Order in the plan (a step added by a retry comes after the others). */
+  position: number;
+  /** `steward` for Steward's own data, `*` for the locate step over every linked system. */
+  system: string;
+  collection: string;
+  action: string;
+  /** JSON: keys of the steps that must be done first. */
+  depends_on: string;
+  status: RequestStepStatus;
+  attempts: Generated<number>;
+  /** JSON: what the plan asked for (change, updates, kept, note, cascades, collections). */
+  plan: string;
+  /** JSON: rows changed so far and batches committed, across attempts. */
+  progress: string | null;
+  /** JSON: counts, what was kept, the summary; sealed values for a locate step. */
+  result: string | null;
+  /** The last error, safe to show to operators (no connection secrets). */
+  error: string | null;
+  /** The task a person closes, for a manual step. */
+  task_id: string | null;
+  job_id: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface RequestPlanTable {
+  request_id: string;
+  /** Sealed JSON: the identifiers (and Steward subject) the steps search with. */
+  seeds: string | null;
+  /** Sealed: the verified address to answer, read before erasure removes it. */
+  answer_to: string | null;
+  /** JSON: the systems of the plan, with names and the recipients to tell of a change. */
+  systems: string;
+  /** JSON: the read-back after an erasure, per system. */
+  receipt: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ResultLinkTable {
   token_hash: string;
   request_id: string;
@@ -516,6 +565,8 @@ export interface Database {
   request_events: RequestEventTable;
   verification_challenges: VerificationChallengeTable;
   request_tasks: RequestTaskTable;
+  request_steps: RequestStepTable;
+  request_plans: RequestPlanTable;
   result_links: ResultLinkTable;
   legal_holds: LegalHoldTable;
   drp_agents: DrpAgentTable;

@@ -467,14 +467,26 @@ for (const dialect of await dialects()) {
           .getByText('The request was approved and fulfilment has started.')
           .waitFor();
         await requestPage.getByTestId('request-status').getByText('In progress').waitFor();
-        assert.match(await requestPage.getByTestId('tasks-table').innerText(), /steward/);
+        assert.match(await requestPage.getByTestId('plan-section').innerText(), /No plan yet/);
+
+        // The workers plan and carry out the erasure: the page shows each step and the receipt.
+        await runJobs();
+        await page.reload();
+        const plan = requestPage.getByTestId('request-plan');
+        await plan.locator('section[data-system="steward"] tr[data-status="done"]').first().waitFor();
+        assert.match(await plan.innerText(), /Steward \(1 of 1 done\)/);
+        await requestPage.getByTestId('request-status').getByText('Completed').waitFor();
+        assert.match(
+          await requestPage.getByTestId('erasure-receipt').innerText(),
+          /Steward: 0 identifying values left/,
+        );
         const timeline = requestPage.getByTestId('request-timeline');
         assert.match(
           await timeline.locator('li[data-kind="verified_by_operator"]').innerText(),
           /Requester sees this\s*no \(internal\)/,
         );
         const approved = await stored(entered.id);
-        assert.equal(approved.status, 'in_progress');
+        assert.equal(approved.status, 'completed');
         assert.notEqual(approved.verified_at, null);
       },
     );

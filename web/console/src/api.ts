@@ -423,6 +423,61 @@ export interface VerificationChallenge {
   createdAt: string;
 }
 
+/** One step of a request's plan (src/execution/view.ts). */
+export interface RequestStep {
+  id: string;
+  key: string;
+  system: string;
+  collection: string;
+  action: string;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'manual' | 'skipped';
+  attempts: number;
+  dependsOn: string[];
+  plan: {
+    note?: string;
+    cascades?: string[];
+    kept?: {
+      purposeName: string;
+      obligation?: string;
+      retention: string;
+      keptFields: { field: string; category?: string }[];
+      maskedFields: string[];
+    };
+  };
+  progress: { changed: number; batches: number } | null;
+  result: {
+    matched?: number;
+    changed?: number;
+    counts?: Record<string, number>;
+    found?: Record<string, number>;
+    summary?: string[];
+    systemKept?: { collection: string; count: number; explanation: string }[];
+  } | null;
+  error: string | null;
+  taskId: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface RequestPlan {
+  systems: { id: string; name: string; owner?: string; recipients: string[] }[];
+  steps: RequestStep[];
+}
+
+/** After an erasure: what each system still holds of the person, and why (src/execution/receipt.ts). */
+export interface ErasureReceipt {
+  at: string;
+  systems: {
+    system: string;
+    name: string;
+    checkedAt: string;
+    identifyingValues: number;
+    remaining: { collection: string; rows: number; why: string; expected: boolean }[];
+    statement: string;
+    error?: string;
+  }[];
+}
+
 export interface RequestFileResponse {
   request: RequestSummary;
   claims: RequestClaims;
@@ -430,6 +485,9 @@ export interface RequestFileResponse {
   claimsShown: boolean;
   timeline: RequestEvent[];
   tasks: RequestTask[];
+  /** Null until fulfilment has been planned (and for requests fulfilled before plans). */
+  plan: RequestPlan | null;
+  receipt: ErasureReceipt | null;
   verification: VerificationChallenge[];
 }
 

@@ -8,6 +8,7 @@ import type {
   VerificationChallenge,
 } from '../api';
 import { capitalise, humanise, Timestamp } from '../components/Format';
+import { ErasureReceiptView, RequestPlanView } from '../components/RequestPlan';
 import { RequestActionDialog, RequestActions, type RequestAction } from '../components/RequestActions';
 import {
   channelLabel,
@@ -531,10 +532,12 @@ function RequestFile({
   file,
   onAction,
   onReveal,
+  onChanged,
 }: {
   file: RequestFileResponse;
   onAction: (action: RequestAction) => void;
   onReveal?: () => void;
+  onChanged: (message: string) => void;
 }) {
   const now = Date.now();
   return (
@@ -552,6 +555,14 @@ function RequestFile({
       <Section title="Timeline">
         <Timeline events={file.timeline} />
       </Section>
+      <Section title="Plan across systems" testId="plan-section">
+        <RequestPlanView requestId={file.request.id} plan={file.plan} onChanged={onChanged} />
+      </Section>
+      {file.receipt && (
+        <Section title="Erasure receipt" testId="receipt-section">
+          <ErasureReceiptView receipt={file.receipt} />
+        </Section>
+      )}
       <Section title="Tasks">
         <Tasks tasks={file.tasks} onClose={(task) => onAction({ kind: 'close-task', task })} />
       </Section>
@@ -607,6 +618,10 @@ export function RequestPage({ params }: PageProps) {
         {...(operator.permissions.includes('requests:claims')
           ? { onReveal: () => setReason(state.data.request.reference) }
           : {})}
+        onChanged={(done) => {
+          setMessage(done);
+          refresh();
+        }}
       />
     );
 

@@ -1,0 +1,330 @@
+/**
+ * Completing a request once its plan is worked through: the requester's answer (a summary per
+ * system, what was kept and why, and for access and portability a single-use link), and for a
+ * rectification, erasure or restriction a notification task for each declared recipient of a
+ * system that really held the person's data (Art. 19, C5.1), tracked to done.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KeptRows } from '../connectors/contract.js';
+import type { AppContext } from '../context.js';
+import { randomToken, sha256Hex } from '../crypto.js';
+import { unseal } from '../capture/sealed.js';
+import { categoryName, joinWords } from '../policy/describe.js';
+import type { PolicyModel } from '../policy/model.js';
+import { loadRequest, moveRequest } from '../rights/model.js';
+import type { RequestRow } from '../rights/model.js';
+import type { ActionOutcome } from '../rights/own-data-actions.js';
+import { tellRequester } from '../rights/tell-requester.js';
+import type { Tx } from '../store/transaction.js';
+import { addDuration } from '../time.js';
+import type { KeptPlan, PlanRecipient } from './plan.js';
+import type { StepRow } from './steps.js';
+import { isFinished, loadSteps, planOf } from './steps.js';
+
+/** How long a result link works. */
+export const RESULT_LINK_LIFETIME = 'P7D';
+
+const changesData: ReadonlySet<string> = new Set(['rectification', 'erasure', 'restriction']);
+
+/** A system of a stored plan (`request_plans.systems`). */
+export interface PlannedSystem {
+  readonly id: string;
+  readonly name: string;
+  readonly owner?: string;
+  readonly recipients: readonly PlanRecipient[];
+}
+
+/** What a step's run left in `result`. */
+export interface StepResult {
+  readonly matched?: number;
+  readonly changed?: number;
+  readonly batches?: number;
+  /** Rows per collection (read steps). */
+  readonly counts?: Readonly<Record<string, number>>;
+  /** What the system kept on its own (Steward: holds and legal obligations). */
+  readonly systemKept?: readonly KeptRows[];
+  /** Words for the requester (Steward's own actions; a person closing a task). */
+  readonly summary?: readonly string[];
+  readonly recipients?: ActionOutcome['recipients'];
+}
+
+export const resultOf = (step: Pick<StepRow, 'result'>): StepResult =>
+  step.result === null ? {} : (JSON.parse(step.result) as StepResult);
+
+export async function loadPlanRow(db: Tx, requestId: string) {
+  return db.selectFrom('request_plans').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+}
+
+export const systemsOf = (plan: { systems: string }) => JSON.parse(plan.systems) as PlannedSystem[];
+
+const rows = (n: number) => (n === 1 ? '1 row' : `${n} rows`);
+
+/** The person's rows a system's steps found (read, changed or kept). */
+export function rowsFound(steps: readonly StepRow[]): number {
+  let found = 0;
+  for (const step of steps) {
+    const r = resultOf(step);
+    if (r.counts !== undefined) found += Object.values(r.counts).reduce((a, b) => a + b, 0);
+    else found += Math.max(r.matched ?? 0, r.changed ?? 0);
+  }
+  return found;
+}
+
+function keptSentence(
+  model: PolicyModel | undefined,
+  system: string,
+  collection: string,
+  count: number,
+  kept: KeptPlan,
+): string {
+  const categories = [
+    ...new Set(kept.keptFields.flatMap((f) => (f.category === undefined ? [] : [f.category]))),
+  ];
+  const names = joinWords(
+    categories.map((c) => (model === undefined ? c : categoryName(model, c, 'en').toLowerCase())),
+    'en',
+  );
+  const law =
+    kept.obligation === undefined ? 'the law requires it' : `the law requires it (${kept.obligation})`;
+  const masked = kept.maskedFields.length === 0 ? '' : ' Everything else in them was removed.';
+  return `Kept in ${system}: ${rows(count)} of ${collection}${names === '' ? '' : ` (${names})`} for "${kept.purposeName}", because ${law}${kept.basis === undefined ? '' : `; the legal basis is ${kept.basis}`}. They are used for nothing else and kept for ${kept.retention}.${masked}`;
+}
+
+/** What the requester is told, system by system, in our words. */
+export function summarise(
+  row: Pick<RequestRow, 'type' | 'subject_id'>,
+  model: PolicyModel | undefined,
+  systems: readonly PlannedSystem[],
+  steps: readonly StepRow[],
+): string[] {
+  const lines: string[] = [];
+  let anything = false;
+  for (const system of systems) {
+    const own = steps.filter((s) => s.system === system.id);
+    if (own.length === 0) continue;
+    const found = rowsFound(own);
+    const spoken = own.flatMap((s) => resultOf(s).summary ?? []);
+    if (system.id === 'steward') {
+      if (spoken.length > 0) {
+        lines.push(...spoken);
+        anything ||= row.subject_id !== null;
+        continue;
+      }
+      if (row.type === 'rectification') {
+        if (row.subject_id !== null && own.some((s) => s.action === 'review' && s.status === 'done')) {
+          lines.push('We checked the correction you asked for and applied it.');
+          anything = true;
+        }
+        continue;
+      }
+      if (row.subject_id === null || found === 0) continue;
+      anything = true;
+      switch (row.type) {
+        case 'access':
+          lines.push('Your copy is ready: it holds every record we keep about you and what we do with it.');
+          break;
+        case 'portability':
+          lines.push('The data you gave us is ready in JSON and CSV, with a description of each field.');
+          break;
+        case 'erasure':
+          lines.push(
+            'We erased the personal data we held about you.',
+            ...own.flatMap((s) => resultOf(s).systemKept ?? []).map((k) => `Kept: ${k.explanation}`),
+          );
+          break;
+        case 'restriction':
+          lines.push(
+            'Your data is kept but not used for anything but storage until the restriction is lifted; we will tell you before we lift it.',
+          );
+          break;
+      }
+      continue;
+    }
+    if (spoken.length > 0) lines.push(...spoken.map((s) => `${system.name}: ${s}`));
+    if (found === 0) {
+      if (spoken.length === 0) lines.push(`${system.name}: we hold nothing about you there.`);
+      continue;
+    }
+    anything = true;
+    const counted = (action: string) =>
+      own.filter((s) => s.action === action).reduce((n, s) => n + (resultOf(s).changed ?? 0), 0);
+    switch (row.type) {
+      case 'access':
+      case 'portability': {
+        const counts = own.flatMap((s) => Object.entries(resultOf(s).counts ?? {}));
+        lines.push(
+          `${system.name}: ${rows(found)} (${counts.map(([c, n]) => `${c}: ${n}`).join(', ')}), included in your copy as JSON and CSV.`,
+        );
+        break;
+      }
+      case 'erasure': {
+        const deleted = counted('delete');
+        const masked = counted('mask');
+        const parts = [
+          deleted > 0 ? `deleted ${rows(deleted)}` : '',
+          masked > 0 ? `removed your details from ${rows(masked)} that other records need` : '',
+        ].filter((p) => p !== '');
+        lines.push(`${system.name}: we ${parts.length === 0 ? 'erased your data' : joinWords(parts, 'en')}.`);
+        for (const s of own) {
+          const kept = planOf(s).kept;
+          const count = resultOf(s).matched ?? 0;
+          if (kept !== undefined && count > 0)
+            lines.push(keptSentence(model, system.name, s.collection, count, kept));
+        }
+        break;
+      }
+      case 'rectification': {
+        const fields = [
+          ...new Set(own.flatMap((s) => (planOf(s).updates ?? []).map((u) => `${s.collection}.${u.field}`))),
+        ];
+        lines.push(`${system.name}: we corrected ${joinWords(fields, 'en')} (${rows(counted('update'))}).`);
+        break;
+      }
+      case 'restriction':
+        lines.push(`${system.name}: your data is marked restricted there (${rows(counted('restrict'))}).`);
+        break;
+    }
+  }
+  if (!anything && lines.every((l) => l.endsWith('we hold nothing about you there.')))
+    return ['We hold no personal data about you.'];
+  return lines;
+}
+
+/**
+ * Recipients to tell of the change: those of every system whose steps found the person's rows
+ * (a step done by hand counts, since nobody can tell), one task each, naming the systems.
+ */
+export function recipientsOfChange(
+  row: Pick<RequestRow, 'subject_id'>,
+  systems: readonly PlannedSystem[],
+  steps: readonly StepRow[],
+): { recipientId: string; name: string; why: string; systems: string[] }[] {
+  const found = new Map<string, { recipientId: string; name: string; why: string; systems: string[] }>();
+  for (const system of systems) {
+    const own = steps.filter((s) => s.system === system.id && s.action !== 'read' && s.action !== 'locate');
+    // A correction reviewed and applied by a person changed Steward's data if Steward holds the person.
+    const byHand = own.some(
+      (s) => s.task_id !== null && s.status === 'done' && (s.action !== 'review' || row.subject_id !== null),
+    );
+    const held = rowsFound(own) > 0 || byHand;
+    if (!held) continue;
+    for (const r of system.recipients) {
+      const entry = found.get(r.recipientId);
+      if (entry === undefined) found.set(r.recipientId, { ...r, systems: [system.name] });
+      else if (!entry.systems.includes(system.name)) entry.systems.push(system.name);
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * Completes the request once every step of its plan is done (and, after an erasure, the
+ * read-back receipt is written): result link, recipient notices, completion email, outcome.
+ * Called after each step finishes, by a job or an operator. Requests fulfilled before plans
+ * existed complete when their system tasks are done.
+ */
+export async function completeIfDone(
+  tx: Tx,
+  ctx: AppContext,
+  requestId: string,
+  /** Where to send the answer when the verified address no longer exists (after an erasure). */
+  contact?: string,
+): Promise<boolean> {
+  const row = await loadRequest(tx, requestId);
+  if (row.status !== 'in_progress') return false;
+  const plan = await loadPlanRow(tx, requestId);
+  const model = ctx.policies.get(row.declaration_id)?.model;
+  let summary: string[];
+  let recipients: { recipientId: string; name: string; why: string; systems?: string[] }[];
+  let systemsOutcome: unknown;
+  if (plan !== undefined) {
+    const steps = await loadSteps(tx, requestId);
+    if (steps.length === 0 || !steps.every((s) => isFinished(s.status))) return false;
+    if (row.type === 'erasure' && plan.receipt === null) return false;
+    const systems = systemsOf(plan);
+    summary = summarise(row, model, systems, steps);
+    recipients = changesData.has(row.type) ? recipientsOfChange(row, systems, steps) : [];
+    systemsOutcome = systems.map((s) => ({
+      id: s.id,
+      name: s.name,
+      rows: rowsFound(steps.filter((x) => x.system === s.id)),
+    }));
+    contact ??= plan.answer_to === null ? undefined : (unseal(ctx.keys.records, plan.answer_to) as string);
+  } else {
+    const tasks = await tx
+      .selectFrom('request_tasks')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .where('kind', '=', 'system')
+      .execute();
+    if (tasks.some((t) => t.status !== 'done' && t.status !== 'skipped')) return false;
+    const outcomes = tasks.map((t) => JSON.parse(t.result ?? '{}') as ActionOutcome);
+    summary = outcomes.flatMap((o) => o.summary);
+    recipients = changesData.has(row.type) ? outcomes.flatMap((o) => o.recipients ?? []) : [];
+  }
+  const now = ctx.clock.now();
+
+  let resultUrl: string | undefined;
+  let expiresAt: string | undefined;
+  if ((row.type === 'access' || row.type === 'portability') && row.subject_id !== null) {
+    const token = randomToken(32);
+    expiresAt = addDuration(now, RESULT_LINK_LIFETIME).toISOString();
+    await tx
+      .insertInto('result_links')
+      .values({
+        token_hash: sha256Hex(token),
+        request_id: row.id,
+        kind: row.type,
+        passphrase_hash: null,
+        expires_at: expiresAt,
+        used_at: null,
+        created_at: now.toISOString(),
+      })
+      .execute();
+    resultUrl = `${ctx.config.publicUrl}/privacy-centre/results/${token}`;
+  }
+
+  const notices: string[] = [];
+  for (const recipient of recipients) {
+    if (notices.includes(recipient.recipientId)) continue;
+    notices.push(recipient.recipientId);
+    const held =
+      recipient.systems === undefined ? '' : ` The data was held in ${joinWords(recipient.systems, 'en')}.`;
+    await tx
+      .insertInto('request_tasks')
+      .values({
+        id: randomUUID(),
+        request_id: row.id,
+        kind: 'recipient_notice',
+        target: recipient.recipientId,
+        action: row.type,
+        status: 'pending',
+        result: null,
+        note: `Tell ${recipient.name} of the ${row.type} (${recipient.why.replace(/\.$/, '')}).${held}`,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+        done_at: null,
+        done_by: null,
+      })
+      .execute();
+  }
+
+  await moveRequest(tx, ctx, 'system', row, 'completed', {
+    kind: 'completed',
+    details: { recipientsToNotify: notices },
+    set: {
+      outcome: JSON.stringify({
+        summary,
+        recipientsToNotify: notices,
+        ...(systemsOutcome === undefined ? {} : { systems: systemsOutcome }),
+      }),
+    },
+  });
+  await tellRequester(tx, ctx, row.id, {
+    kind: 'completed',
+    ...(contact !== undefined ? { to: contact } : {}),
+    summary,
+    ...(resultUrl !== undefined && expiresAt !== undefined ? { resultUrl, expiresAt } : {}),
+  });
+  return true;
+}

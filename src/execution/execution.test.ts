@@ -1,0 +1,636 @@
+/**
+ * Requests carried out across Steward's own data and a connected company database, end to end:
+ * HTTP through the test harness, Steward's store on SQLite and PostgreSQL, and the company's web
+ * shop as a real SQLite file reached through its connector.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
+import type { TestApp } from '../../test/support/app.js';
+import { dialects, referenceDeclaration, startTestApp } from '../../test/support/app.js';
+import { mailbox } from '../../test/support/mail.js';
+import type { Clock } from '../context.js';
+import { Worker } from '../jobs/queue.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
+import { jobDefinitions } from '../worker-jobs.js';
+import { planFulfilment, runStep } from './run-step.js';
+
+const D = 'sncn-general';
+
+/** The web shop: customers, their addresses, orders and lines, invoices kept for bookkeeping. */
+const SHOP_SCHEMA = `
+  create table customers (id integer primary key, email text not null unique, full_name text not null,
+    phone text, restricted integer not null default 0);
+  create table addresses (id integer primary key,
+    customer_id integer not null references customers(id) on delete cascade, address text not null);
+  create table orders (id integer primary key,
+    customer_id integer not null references customers(id) on delete restrict,
+    placed_at text not null, total real not null, delivery_phone text);
+  create table order_lines (id integer primary key,
+    order_id integer not null references orders(id) on delete cascade,
+    sku text not null, quantity integer not null, price real not null);
+  create table invoices (id integer primary key,
+    order_id integer not null references orders(id) on delete restrict, invoice_no text not null,
+    billing_name text not null, billing_address text not null, email text, amount real not null,
+    issued_on text not null);
+`;
+
+const SHOP_DATASET = `steward: 1
+kind: dataset
+system: shop
+reviewed: { by: Test Reviewer, on: '2026-11-30' }
+collections:
+  - name: customers
+    description: One row per customer account.
+    primaryKey: [id]
+    erasure: { action: mask }
+    restriction: { field: restricted, value: 1 }
+    fields:
+      - { name: id, type: INTEGER, nullable: false }
+      - { name: email, type: TEXT, nullable: false, category: user.contact.email, identity: email, normalised: true, mask: format }
+      - { name: full_name, type: TEXT, nullable: false, category: user.name, mask: fixed }
+      - { name: phone, type: TEXT, nullable: true, category: user.contact.phone_number, identity: phone, mask: 'null' }
+      - { name: restricted, type: INTEGER, nullable: false }
+  - name: addresses
+    primaryKey: [id]
+    erasure: { action: delete }
+    fields:
+      - { name: id, type: INTEGER, nullable: false }
+      - { name: customer_id, type: INTEGER, nullable: false, references: { collection: customers, field: id, onDelete: cascade } }
+      - { name: address, type: TEXT, nullable: false, category: user.contact.address }
+  - name: orders
+    primaryKey: [id]
+    erasure: { action: keep, purpose: bookkeeping }
+    fields:
+      - { name: id, type: INTEGER, nullable: false }
+      - { name: customer_id, type: INTEGER, nullable: false, references: { collection: customers, field: id, onDelete: restrict } }
+      - { name: placed_at, type: TEXT, nullable: false, category: user.financial.purchase_history }
+      - { name: total, type: REAL, nullable: false, category: user.financial.purchase_history }
+      - { name: delivery_phone, type: TEXT, nullable: true, category: user.contact.phone_number, mask: 'null' }
+  - name: order_lines
+    primaryKey: [id]
+    erasure: { action: delete }
+    fields:
+      - { name: id, type: INTEGER, nullable: false }
+      - { name: order_id, type: INTEGER, nullable: false, references: { collection: orders, field: id, onDelete: cascade } }
+      - { name: sku, type: TEXT, nullable: false, category: user.financial.purchase_history }
+      - { name: quantity, type: INTEGER, nullable: false }
+      - { name: price, type: REAL, nullable: false }
+  - name: invoices
+    description: The accounting vouchers.
+    primaryKey: [id]
+    purposes: [b2b_service_provision, bookkeeping]
+    erasure: { action: keep, purpose: bookkeeping }
+    fields:
+      - { name: id, type: INTEGER, nullable: false }
+      - { name: order_id, type: INTEGER, nullable: false, references: { collection: orders, field: id, onDelete: restrict } }
+      - { name: invoice_no, type: TEXT, nullable: false }
+      - { name: billing_name, type: TEXT, nullable: false, category: user.name }
+      - { name: billing_address, type: TEXT, nullable: false, category: user.contact.address }
+      - { name: email, type: TEXT, nullable: true, category: user.contact.email, mask: 'null' }
+      - { name: amount, type: REAL, nullable: false, category: user.financial.purchase_history }
+      - { name: issued_on, type: TEXT, nullable: false }
+`;
+
+const LEDGER_DATASET = `steward: 1
+kind: dataset
+system: ledger
+reviewed: { by: Test Reviewer, on: '2026-11-30' }
+collections:
+  - name: entries
+    primaryKey: [id]
+    erasure: { action: delete }
+    fields:
+      - { name: id, type: INTEGER, nullable: false }
+      - { name: email, type: TEXT, nullable: false, category: user.contact.email, identity: email, normalised: true }
+`;
+
+const system = (id: string, name: string) => `
+  - id: ${id}
+    name: { en: ${name}, sv: ${name} }
+    kind: sqlite
+    operator: self
+    purposes: [b2b_service_provision, bookkeeping]
+    hosting: { country: SE }
+    owner: ${id}-team@example.com
+`;
+
+/** The reference declaration with connected systems, and their datasets beside it. */
+function declarationWith(
+  dir: string,
+  systems: readonly { id: string; name: string; dataset: string }[],
+): string {
+  mkdirSync(join(dir, 'datasets'), { recursive: true });
+  const file = join(dir, 'declaration.yaml');
+  writeFileSync(
+    file,
+    `${readFileSync(referenceDeclaration, 'utf8').trimEnd()}\n\nsystems:${systems.map((s) => system(s.id, s.name)).join('')}`,
+  );
+  for (const s of systems) writeFileSync(join(dir, 'datasets', `${s.id}.yaml`), s.dataset);
+  return file;
+}
+
+interface Shop {
+  readonly path: string;
+  add(n: number, email: string, name: string): void;
+  all<T>(sql: string, ...params: unknown[]): T[];
+  close(): void;
+}
+
+/** Customer `n`: one address, two orders of two lines each, an invoice per order. */
+function createShop(path: string): Shop {
+  const db = new SQLite(path);
+  db.pragma('foreign_keys = ON');
+  db.exec(SHOP_SCHEMA);
+  return {
+    path,
+    add(n, email, name) {
+      db.prepare('insert into customers values (?, ?, ?, ?, 0)').run(n, email, name, `+4670${1000000 + n}`);
+      db.prepare('insert into addresses values (?, ?, ?)').run(n, n, `${n} Harbour Street, Luleå`);
+      for (const o of [n * 10, n * 10 + 1]) {
+        db.prepare('insert into orders values (?, ?, ?, ?, ?)').run(
+          o,
+          n,
+          '2026-05-01',
+          120.5,
+          'Leave at the door',
+        );
+        for (const l of [o * 10, o * 10 + 1])
+          db.prepare('insert into order_lines values (?, ?, ?, 1, 60.25)').run(l, o, `SKU-${l}`);
+        db.prepare('insert into invoices values (?, ?, ?, ?, ?, ?, 120.5, ?)').run(
+          o,
+          o,
+          `F-${o}`,
+          name,
+          `${n} Harbour Street, Luleå`,
+          email,
+          '2026-05-01',
+        );
+      }
+    },
+    all: <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[],
+    close: () => db.close(),
+  };
+}
+
+/** A clock the test moves on by hand (job backoff waits for it). */
+function movableClock(): Clock & { skip(ms: number): void } {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), skip: (ms) => void (offset += ms) };
+}
+
+async function unzip(bytes: Uint8Array): Promise<Map<string, string>> {
+  const reader = new ZipReader(new Uint8ArrayReader(bytes));
+  const files = new Map<string, string>();
+  for (const entry of await reader.getEntries()) {
+    if (entry.directory || entry.getData === undefined) continue;
+    files.set(entry.filename, await entry.getData(new TextWriter()));
+  }
+  await reader.close();
+  return files;
+}
+
+interface StepView {
+  id: string;
+  key: string;
+  system: string;
+  collection: string;
+  action: string;
+  status: string;
+  error: string | null;
+  result: { matched?: number; changed?: number; counts?: Record<string, number> } | null;
+  taskId: string | null;
+}
+interface RequestView {
+  request: { status: string; outcome: { summary: string[] } | null };
+  tasks: { id: string; kind: string; target: string; status: string; note: string | null }[];
+  plan: { systems: { id: string; name: string }[]; steps: StepView[] } | null;
+  receipt: {
+    systems: {
+      system: string;
+      identifyingValues: number;
+      statement: string;
+      remaining: { collection: string; rows: number; expected: boolean }[];
+      kept: { collection: string; rows: number; why: string }[];
+    }[];
+  } | null;
+}
+
+/** Requests made and carried out through the HTTP API. */
+function requestsOf(app: TestApp, officer: () => Record<string, string>) {
+  const runJobs = () => new Worker(app.ctx, jobDefinitions).drain();
+  const view = async (id: string): Promise<RequestView> => {
+    const res = await app.request({ method: 'GET', url: `/api/v1/requests/${id}`, headers: officer() });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json<RequestView>();
+  };
+  const capture = async (email: string) => {
+    const res = await app.request({
+      method: 'POST',
+      url: '/api/v1/records',
+      headers: officer(),
+      payload: {
+        declarationId: D,
+        source: 'website_forms',
+        kind: 'form_submission',
+        subject: { identifiers: [{ kind: 'email', value: email }], jurisdiction: 'SE' },
+        purposes: ['enquiries'],
+        categories: ['user.contact.email', 'user.content.communication'],
+        data: { message: 'Where is my order?' },
+      },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json<{ subjectId: string }>().subjectId;
+  };
+  /** A request entered from a letter and approved by an operator who checked it; not yet run. */
+  const approved = async (type: string, email: string, extra: Record<string, unknown> = {}) => {
+    const res = await app.request({
+      method: 'POST',
+      url: '/api/v1/requests',
+      headers: officer(),
+      payload: {
+        declarationId: D,
+        type,
+        channel: 'post',
+        language: 'en',
+        requester: { identifiers: [{ kind: 'email', value: email }] },
+        ...extra,
+      },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const { id } = res.json<{ id: string }>();
+    await runJobs();
+    const ok = await app.request({
+      method: 'POST',
+      url: `/api/v1/requests/${id}/approve`,
+      headers: officer(),
+      payload: { note: 'Signed letter matched the address on file' },
+    });
+    assert.equal(ok.statusCode, 200, ok.body);
+    return id;
+  };
+  return { runJobs, view, capture, approved };
+}
+
+for (const dialect of await dialects()) {
+  describe(`requests across Steward and a connected shop on ${dialect}`, () => {
+    let app: TestApp;
+    let dir: string;
+    let shop: Shop;
+    let headers: Record<string, string>;
+    let r: ReturnType<typeof requestsOf>;
+
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'steward-execution-'));
+      shop = createShop(join(dir, 'shop.db'));
+      shop.add(1, 'alice@example.com', 'Alice Andersson');
+      shop.add(2, 'bob@example.com', 'Bob Berg');
+      shop.add(3, 'carol@example.com', 'Carol Carlsson');
+      shop.add(4, 'dave@example.com', 'Dave Dahl');
+      shop.add(5, 'frank@example.com', 'Frank Fors');
+      shop.add(6, 'gina@example.com', 'Gina Gran');
+      app = await startTestApp(dialect, {
+        declarations: [declarationWith(dir, [{ id: 'shop', name: 'Web shop', dataset: SHOP_DATASET }])],
+        config: { systems: new Map([['shop', { system: 'shop', url: `sqlite:${shop.path}` }]]) },
+      });
+      headers = {
+        cookie: (await app.signInAs('privacy_officer')).cookie,
+        'content-type': 'application/json',
+      };
+      r = requestsOf(app, () => headers);
+    });
+    after(async () => {
+      await app.close();
+      shop.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const bobIntact = () => {
+      assert.deepEqual(shop.all('select email, full_name from customers where id = 2'), [
+        { email: 'bob@example.com', full_name: 'Bob Berg' },
+      ]);
+      assert.equal(shop.all('select id from order_lines where order_id in (20, 21)').length, 4);
+      assert.equal(shop.all('select id from addresses where customer_id = 2').length, 1);
+    };
+
+    test('C9.2 C5.1 an erasure runs across Steward and the shop: only the person’s rows go, invoices keep what bookkeeping needs, the receipt finds 0 identifying values, and the shop’s recipients are told', async () => {
+      await r.capture('alice@example.com');
+      const id = await r.approved('erasure', 'alice@example.com');
+      await r.runJobs();
+      const v = await r.view(id);
+      assert.equal(
+        v.request.status,
+        'completed',
+        JSON.stringify(v.plan?.steps.map((s) => [s.key, s.status, s.error])),
+      );
+      const steps = v.plan?.steps ?? [];
+      assert.deepEqual(
+        steps.map((s) => s.key),
+        [
+          'steward:subject:delete',
+          'shop:addresses:delete',
+          'shop:order_lines:delete',
+          'shop:invoices:keep',
+          'shop:orders:keep',
+          'shop:customers:mask',
+        ],
+      );
+      assert.ok(steps.every((s) => s.status === 'done'));
+
+      // Only Alice's rows: her lines and address go, her orders and invoices stay reduced.
+      assert.equal(shop.all('select id from order_lines where order_id in (10, 11)').length, 0);
+      assert.equal(shop.all('select id from addresses where customer_id = 1').length, 0);
+      const [customer] = shop.all<{ email: string; full_name: string; phone: string | null }>(
+        'select email, full_name, phone from customers where id = 1',
+      );
+      assert.notEqual(customer?.email, 'alice@example.com');
+      assert.equal(customer?.full_name, '[erased]');
+      assert.equal(customer?.phone, null);
+      assert.deepEqual(
+        shop.all('select billing_name, email, amount from invoices where order_id in (10, 11)'),
+        [
+          { billing_name: 'Alice Andersson', email: null, amount: 120.5 },
+          { billing_name: 'Alice Andersson', email: null, amount: 120.5 },
+        ],
+      );
+      assert.deepEqual(shop.all('select delivery_phone, total from orders where customer_id = 1'), [
+        { delivery_phone: null, total: 120.5 },
+        { delivery_phone: null, total: 120.5 },
+      ]);
+      bobIntact();
+
+      const receipt = v.receipt?.systems.find((s) => s.system === 'shop');
+      assert.equal(receipt?.identifyingValues, 0);
+      assert.match(receipt?.statement ?? '', /^0 identifying values left/);
+      assert.match(receipt?.statement ?? '', /invoices \(2\).*Bookkeeping.*Bokföringslagen/);
+      const own = v.receipt?.systems.find((s) => s.system === 'steward');
+      assert.equal(own?.identifyingValues, 0);
+
+      const summary = v.request.outcome?.summary.join('\n') ?? '';
+      assert.match(
+        summary,
+        /Web shop: we deleted 5 rows and removed your details from 1 row that other records need/,
+      );
+      assert.match(
+        summary,
+        /Kept in Web shop: 2 rows of invoices \(name, postal address and purchase history\) for "Bookkeeping".*Bokföringslagen/,
+      );
+      const notices = v.tasks.filter((t) => t.kind === 'recipient_notice');
+      const delivery = notices.find((t) => t.target === 'fulfilment_delivery');
+      assert.ok(delivery, `the shop's delivery partner is told: ${notices.map((t) => t.target).join(', ')}`);
+      assert.match(delivery.note ?? '', /held in Web shop/);
+    });
+
+    test('C5.1 a person the shop never held: the shop finds nothing and its recipients are not told', async () => {
+      await r.capture('erin@example.com');
+      const id = await r.approved('erasure', 'erin@example.com');
+      await r.runJobs();
+      const v = await r.view(id);
+      assert.equal(v.request.status, 'completed');
+      assert.ok(!v.tasks.some((t) => t.kind === 'recipient_notice' && t.target === 'fulfilment_delivery'));
+      assert.match(v.request.outcome?.summary.join('\n') ?? '', /Web shop: we hold nothing about you there/);
+      bobIntact();
+    });
+
+    test('C9.2 C9.5 C9.9 the access package holds the shop’s rows per collection as JSON and CSV with a schema, and says what the shop holds and why', async () => {
+      await r.capture('carol@example.com');
+      const id = await r.approved('access', 'carol@example.com');
+      await r.runJobs();
+      assert.equal((await r.view(id)).request.status, 'completed');
+      await r.runJobs();
+      const [done] = (
+        await mailbox(app.ctx, { to: 'carol@example.com', kind: 'rights_completed' })
+      ).reverse();
+      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
+      assert.ok(link);
+      assert.match(done?.text ?? '', /Web shop: 10 rows/);
+      assert.equal(
+        (await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` }))
+          .statusCode,
+        202,
+      );
+      await r.runJobs();
+      const [mail] = (await mailbox(app.ctx, { to: 'carol@example.com', kind: 'rights_code' })).reverse();
+      const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
+      assert.ok(code);
+      const zip = await app.request({
+        method: 'POST',
+        url: `/api/v1/privacy-centre/results/${link}/download`,
+        headers: { 'content-type': 'application/json' },
+        payload: { code },
+      });
+      assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
+      const files = await unzip(zip.rawPayload);
+      const customers = JSON.parse(files.get('systems/shop/customers.json') ?? '{}') as {
+        rows: { email: string }[];
+      };
+      assert.deepEqual(
+        customers.rows.map((c) => c.email),
+        ['carol@example.com'],
+      );
+      const lines = JSON.parse(files.get('systems/shop/order_lines.json') ?? '{}') as { count: number };
+      assert.equal(lines.count, 4);
+      assert.match(files.get('systems/shop/invoices.csv') ?? '', /^id,order_id,invoice_no,billing_name/);
+      assert.match(files.get('systems/shop/invoices.csv') ?? '', /Carol Carlsson/);
+      assert.ok(!(files.get('systems/shop/invoices.csv') ?? '').includes('Bob Berg'));
+      const schema = JSON.parse(files.get('schema.json') ?? '{}') as {
+        files: { path: string; fields?: { name: string; category?: string }[] }[];
+      };
+      const described = schema.files.find((f) => f.path === 'systems/shop/customers.json');
+      assert.equal(described?.fields?.find((f) => f.name === 'email')?.category, 'user.contact.email');
+      const info = JSON.parse(files.get('information.json') ?? '{}') as {
+        systems?: {
+          id: string;
+          purposes: { name: string }[];
+          categories: { key: string }[];
+          collections: { name: string; rows: number }[];
+        }[];
+      };
+      const held = info.systems?.find((s) => s.id === 'shop');
+      assert.ok(held, 'Art. 15 information names the shop');
+      assert.ok(held.purposes.some((p) => p.name === 'Bookkeeping'));
+      assert.ok(held.categories.some((c) => c.key === 'user.financial.purchase_history'));
+      assert.deepEqual(
+        held.collections.find((c) => c.name === 'orders'),
+        { name: 'orders', description: null, rows: 2 },
+      );
+      assert.match(files.get('index.html') ?? '', /Where else we hold it/);
+    });
+
+    test('C9.2 rectification: after the review, every field of the category in the shop is corrected, and only the person’s', async () => {
+      await r.capture('dave@example.com');
+      const id = await r.approved('rectification', 'dave@example.com', {
+        rectification: [
+          { field: 'Telephone number', value: '+46709998877' },
+          { field: 'Postal address', value: '7 Storgatan, Piteå' },
+        ],
+      });
+      await r.runJobs();
+      let v = await r.view(id);
+      assert.equal(v.request.status, 'in_progress', 'a person checks the correction first');
+      const review = v.plan?.steps.find((s) => s.action === 'review');
+      assert.equal(review?.status, 'manual');
+      const close = await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/tasks/${review?.taskId}/close`,
+        headers,
+        payload: { note: 'Checked against the customer’s letter; applied in Steward.' },
+      });
+      assert.equal(close.statusCode, 204, close.body);
+      await r.runJobs();
+      v = await r.view(id);
+      assert.equal(
+        v.request.status,
+        'completed',
+        JSON.stringify(v.plan?.steps.map((s) => [s.key, s.status, s.error])),
+      );
+      assert.deepEqual(shop.all('select phone from customers where id = 4'), [{ phone: '+46709998877' }]);
+      assert.deepEqual(shop.all('select address from addresses where customer_id = 4'), [
+        { address: '7 Storgatan, Piteå' },
+      ]);
+      assert.deepEqual(shop.all('select distinct billing_address from invoices where order_id in (40, 41)'), [
+        { billing_address: '7 Storgatan, Piteå' },
+      ]);
+      bobIntact();
+      assert.match(v.request.outcome?.summary.join('\n') ?? '', /Web shop: we corrected .*customers\.phone/);
+    });
+
+    test('C9.10 restriction sets the shop’s declared flag and restricts Steward’s data', async () => {
+      const subjectId = await r.capture('frank@example.com');
+      const id = await r.approved('restriction', 'frank@example.com');
+      await r.runJobs();
+      const v = await r.view(id);
+      assert.equal(v.request.status, 'completed');
+      assert.deepEqual(shop.all('select restricted from customers where id = 5'), [{ restricted: 1 }]);
+      assert.deepEqual(shop.all('select restricted from customers where id = 2'), [{ restricted: 0 }]);
+      const subject = await app.ctx.store.db
+        .selectFrom('subjects')
+        .select('restricted')
+        .where('id', '=', subjectId)
+        .where('tenant', '=', CONTROLLER_TENANT)
+        .executeTakeFirstOrThrow();
+      assert.equal(subject.restricted, 1);
+      assert.match(
+        v.request.outcome?.summary.join('\n') ?? '',
+        /Web shop: your data is marked restricted there \(1 row\)/,
+      );
+    });
+
+    test('C9.2 a step run again after an interruption changes nothing twice', async () => {
+      await r.capture('gina@example.com');
+      const id = await r.approved('erasure', 'gina@example.com');
+      await planFulfilment(app.ctx, id);
+      const lines = (await r.view(id)).plan?.steps.find((s) => s.key === 'shop:order_lines:delete');
+      assert.ok(lines);
+      await runStep(app.ctx, lines.id, { id: 'by-hand', attempt: 1 });
+      const first = (await r.view(id)).plan?.steps.find((s) => s.id === lines.id);
+      assert.equal(first?.result?.changed, 4);
+      // As if the worker died after committing its last batch, before the step was marked done.
+      await app.ctx.store.db
+        .updateTable('request_steps')
+        .set({
+          status: 'running',
+          result: null,
+          finished_at: null,
+          progress: JSON.stringify({ changed: 4, batches: 1 }),
+        })
+        .where('id', '=', lines.id)
+        .execute();
+      await runStep(app.ctx, lines.id, { id: 'by-hand-again', attempt: 2 });
+      const again = (await r.view(id)).plan?.steps.find((s) => s.id === lines.id);
+      assert.equal(again?.status, 'done');
+      assert.equal(again?.result?.changed, 4, 'the count carries on; nothing is counted or changed twice');
+      assert.equal(shop.all('select id from order_lines where order_id in (60, 61)').length, 0);
+      bobIntact();
+      await r.runJobs();
+      assert.equal((await r.view(id)).request.status, 'completed');
+    });
+  });
+
+  describe(`a connected system that cannot be reached on ${dialect}`, () => {
+    let app: TestApp;
+    let dir: string;
+    let shop: Shop;
+    const clock = movableClock();
+
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'steward-execution-'));
+      shop = createShop(join(dir, 'shop.db'));
+      app = await startTestApp(dialect, {
+        clock,
+        declarations: [
+          declarationWith(dir, [
+            { id: 'shop', name: 'Web shop', dataset: SHOP_DATASET },
+            { id: 'ledger', name: 'Ledger', dataset: LEDGER_DATASET },
+          ]),
+        ],
+        config: {
+          systems: new Map([
+            ['shop', { system: 'shop', url: `sqlite:${shop.path}` }],
+            ['ledger', { system: 'ledger', url: `sqlite:${join(dir, 'ledger.db')}` }],
+          ]),
+        },
+      });
+    });
+    after(async () => {
+      await app.close();
+      shop.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('C9.2 an unreachable system fails its step with a clear error, the request stays in progress, and a retry after the fix completes it', async () => {
+      const headers = {
+        cookie: (await app.signInAs('privacy_officer')).cookie,
+        'content-type': 'application/json',
+      };
+      const r = requestsOf(app, () => headers);
+      await r.capture('heidi@example.com');
+      const id = await r.approved('erasure', 'heidi@example.com');
+      let failed: StepView | undefined;
+      for (let round = 0; round < 12 && failed === undefined; round += 1) {
+        await r.runJobs();
+        clock.skip(60 * 60 * 1000);
+        failed = (await r.view(id)).plan?.steps.find((s) => s.system === 'ledger' && s.status === 'failed');
+      }
+      assert.ok(failed, 'the ledger step ends failed');
+      assert.match(failed.error ?? '', /^ledger: .*(unable to open|unreachable)/i);
+      assert.ok(!(failed.error ?? '').includes(dir), 'the error does not show the file path');
+      let v = await r.view(id);
+      assert.equal(v.request.status, 'in_progress', 'the request does not complete');
+      assert.ok(v.plan?.steps.filter((s) => s.system !== 'ledger').every((s) => s.status === 'done'));
+
+      const ledger = new SQLite(join(dir, 'ledger.db'));
+      ledger.exec('create table entries (id integer primary key, email text not null)');
+      ledger
+        .prepare('insert into entries values (1, ?), (2, ?)')
+        .run('heidi@example.com', 'ivan@example.com');
+      const retry = await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/steps/${failed.id}/retry`,
+        headers,
+        payload: {},
+      });
+      assert.equal(retry.statusCode, 202, retry.body);
+      await r.runJobs();
+      v = await r.view(id);
+      assert.equal(
+        v.request.status,
+        'completed',
+        JSON.stringify(v.plan?.steps.map((s) => [s.key, s.status, s.error])),
+      );
+      assert.deepEqual(ledger.prepare('select email from entries').all(), [{ email: 'ivan@example.com' }]);
+      ledger.close();
+      const again = await app.request({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/steps/${failed.id}/retry`,
+        headers,
+        payload: {},
+      });
+      assert.equal(again.statusCode, 409, 'a step that is done is not retried');
+    });
+  });
+}

@@ -1,0 +1,591 @@
+/**
+ * Running a request's plan: each step is a durable job (`execution.run-step`) that a worker
+ * claims with a lease, in any process started with `--role worker` or `all`.
+ *
+ * - A step whose dependencies are done is enqueued in the same transaction that finished the
+ *   last of them, under a lock on the request, so it starts exactly once.
+ * - Changes are idempotent (rows already changed no longer match) and progress is committed per
+ *   batch, with the lease renewed: a worker killed at any moment, mid-batch included, leaves a
+ *   step that the next claim runs again to the same end, its count carried on from the last
+ *   committed batch.
+ * - A step that keeps failing (the job's attempts, with backoff) ends `failed` with the error
+ *   shown to operators, and the request does not complete; an operator retries it.
+ * - When the last step is done the request completes (`complete.ts`); after an erasure, first
+ *   the read-back receipt (`receipt.ts`).
+ */
+import { z } from 'zod';
+import type { Actor } from '../access/actor.js';
+import { actorRef, requirePermission } from '../access/actor.js';
+import { appendAudit } from '../audit/ledger.js';
+import { seal, unseal } from '../capture/sealed.js';
+import type { ChangeAction, Connector, FieldValue } from '../connectors/contract.js';
+import { STEWARD_SYSTEM } from '../connectors/steward/index.js';
+import type { AppContext } from '../context.js';
+import { AppError, notFound } from '../errors.js';
+import type { RequestType } from '../policy/schema.js';
+import { defineJob, enqueue } from '../jobs/queue.js';
+import { addRequestEvent, loadRequest } from '../rights/model.js';
+import type { RequestRow } from '../rights/model.js';
+import { ownDataActions } from '../rights/own-data-actions.js';
+import type { RequestClaims } from '../rights/own-data-actions.js';
+import { recipientsToNotify } from '../rights/recipients.js';
+import { answerAddress } from '../rights/verify-request.js';
+import { transaction } from '../store/transaction.js';
+import type { Tx } from '../store/transaction.js';
+import type { PlannedSystem, StepResult } from './complete.js';
+import { completeIfDone, loadPlanRow, resultOf, systemsOf } from './complete.js';
+import type { PlannedStep, PlanSystem } from './plan.js';
+import { LOCATE_KEY, planRequest } from './plan.js';
+import { linkedOf, requestReceipt } from './receipt.js';
+import type { RequestSeeds } from './seeds.js';
+import { encodeValue, locateLinked, requestSeeds, seedsFor } from './seeds.js';
+import type { StepProgress, StepRow } from './steps.js';
+import {
+  allDone,
+  dependenciesOf,
+  insertSteps,
+  isFinished,
+  loadSteps,
+  lockRequest,
+  makeManual,
+  planOf,
+  STEP_ATTEMPTS,
+  STEP_LEASE_MS,
+} from './steps.js';
+import { connectedSystems, connectorFor, safeMessage, stewardSystem } from './systems.js';
+
+const changesData: ReadonlySet<string> = new Set(['rectification', 'erasure', 'restriction']);
+
+// ---- Planning -------------------------------------------------------------------------------
+
+/** The systems of a request's plan, with Steward's own recipients as found before any change. */
+async function planSystems(
+  ctx: AppContext,
+  request: RequestRow,
+  stewardRecipients: PlanSystem['recipients'],
+) {
+  const model = ctx.policies.get(request.declaration_id)?.model;
+  if (model === undefined) throw new Error(`The declaration ${request.declaration_id} is not in force.`);
+  const connected =
+    request.type === 'objection' || request.type === 'withdrawal' ? [] : await connectedSystems(ctx, model);
+  return { model, systems: [stewardSystem(stewardRecipients), ...connected] };
+}
+
+function planFor(
+  model: Parameters<typeof planRequest>[0]['model'],
+  request: RequestRow,
+  claims: RequestClaims,
+  systems: PlanSystem[],
+) {
+  return planRequest({
+    type: request.type as RequestType,
+    model,
+    jurisdiction: request.jurisdiction ?? 'default',
+    systems,
+    ...(claims.rectification === undefined ? {} : { corrections: claims.rectification }),
+  });
+}
+
+/**
+ * Plans a request that entered fulfilment and starts the steps that wait for nothing. What must
+ * be read before anything changes is read here: the recipients of Steward's data, the address
+ * to answer, the identifiers to search with. Runs once per request.
+ */
+export async function planFulfilment(
+  ctx: AppContext,
+  requestId: string,
+): Promise<{ steps: number } | { skipped: true }> {
+  const request = await loadRequest(ctx.store.db, requestId);
+  if (request.status !== 'in_progress' || (await loadPlanRow(ctx.store.db, requestId)) !== undefined)
+    return { skipped: true };
+  const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
+  const stewardRecipients =
+    request.subject_id !== null && changesData.has(request.type)
+      ? (await recipientsToNotify(ctx, request.subject_id)).map(({ recipientId, name, why }) => ({
+          recipientId,
+          name,
+          why,
+        }))
+      : [];
+  const { model, systems } = await planSystems(ctx, request, stewardRecipients);
+  const plan = planFor(model, request, claims, systems);
+  return transaction(ctx.store, async (tx) => {
+    await lockRequest(tx, ctx, requestId);
+    if ((await loadPlanRow(tx, requestId)) !== undefined) return { skipped: true as const };
+    const now = ctx.clock.now().toISOString();
+    const seeds = await requestSeeds(tx, ctx, request);
+    const contact = await answerAddress(tx, request);
+    const stored: PlannedSystem[] = systems.map((s) => ({
+      id: s.id,
+      name: s.name,
+      ...(s.owner === undefined ? {} : { owner: s.owner }),
+      recipients: s.recipients,
+    }));
+    await tx
+      .insertInto('request_plans')
+      .values({
+        request_id: requestId,
+        seeds: seal(ctx.keys.records, seeds),
+        answer_to: contact === undefined ? null : seal(ctx.keys.records, contact.value),
+        systems: JSON.stringify(stored),
+        receipt: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await insertSteps(tx, ctx, requestId, plan.steps);
+    await addRequestEvent(tx, ctx, {
+      requestId,
+      actor: 'system',
+      kind: 'plan_made',
+      details: {
+        systems: systems.map((s) => s.id),
+        steps: plan.steps.length,
+        failed: plan.steps.filter((s) => s.status === 'failed').map((s) => s.key),
+        manual: plan.steps.filter((s) => s.status === 'manual').map((s) => s.key),
+      },
+    });
+    await afterStepDone(tx, ctx, requestId);
+    return { steps: plan.steps.length };
+  });
+}
+
+/** Plans a request once it is in fulfilment (enqueued by `startFulfilment`). */
+export const planJob = defineJob({
+  type: 'execution.plan',
+  version: 1,
+  payload: z.strictObject({ requestId: z.string() }),
+  handler: (ctx, { requestId }) => planFulfilment(ctx, requestId),
+});
+
+/** Queues the planning of a request, in the transaction that moved it into fulfilment. */
+export async function schedulePlan(tx: Tx, ctx: Pick<AppContext, 'clock'>, requestId: string): Promise<void> {
+  await enqueue(tx, ctx.clock, planJob, { requestId }, { id: `plan:${requestId}` });
+}
+
+// ---- Starting and finishing steps -------------------------------------------------------------
+
+/**
+ * Hands every pending step whose dependencies are all done to a job. Call inside the transaction
+ * that finished the last dependency, after `lockRequest`, so a step is started exactly once.
+ */
+export async function startReady(tx: Tx, ctx: Pick<AppContext, 'clock'>, requestId: string): Promise<number> {
+  const steps = await loadSteps(tx, requestId);
+  const done = new Set(steps.filter((s) => isFinished(s.status)).map((s) => s.key));
+  let started = 0;
+  for (const step of steps) {
+    if (step.status !== 'pending' || step.job_id !== null) continue;
+    if (!dependenciesOf(step).every((key) => done.has(key))) continue;
+    const jobId = `step:${step.id}:${step.attempts}:${ctx.clock.now().getTime()}`;
+    await tx
+      .updateTable('request_steps')
+      .set({ job_id: jobId, updated_at: ctx.clock.now().toISOString() })
+      .where('id', '=', step.id)
+      .execute();
+    await enqueue(tx, ctx.clock, runStepJob, { stepId: step.id }, { id: jobId });
+    started += 1;
+  }
+  return started;
+}
+
+/** After a step finished: start what waited for it, and complete the request when nothing is left. */
+export async function afterStepDone(tx: Tx, ctx: AppContext, requestId: string): Promise<void> {
+  await startReady(tx, ctx, requestId);
+  if (!(await allDone(tx, requestId))) return;
+  const request = await loadRequest(tx, requestId);
+  if (request.type === 'erasure') await requestReceipt(tx, ctx, requestId);
+  else await completeIfDone(tx, ctx, requestId);
+}
+
+// ---- Running one step -------------------------------------------------------------------------
+
+interface Performed {
+  readonly result: StepResult & Record<string, unknown>;
+  /** The step needs a person after all (an objection to weigh): their task. */
+  readonly manual?: string;
+}
+
+/** The seeds this step searches with: the request's, with the linked values found for its system. */
+async function stepSeeds(ctx: AppContext, step: StepRow) {
+  const plan = await loadPlanRow(ctx.store.db, step.request_id);
+  const base: RequestSeeds =
+    plan?.seeds == null ? { identities: [] } : (unseal(ctx.keys.records, plan.seeds) as RequestSeeds);
+  const locate = (await loadSteps(ctx.store.db, step.request_id)).find((s) => s.key === LOCATE_KEY);
+  return { base, seeds: seedsFor(base, step.system, linkedOf(ctx, locate)) };
+}
+
+/** The update of a rectification step: the corrected values, read from the sealed claims. */
+function updateOf(ctx: AppContext, request: RequestRow, step: StepRow): ChangeAction {
+  const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
+  const values = (planOf(step).updates ?? []).flatMap((u) => {
+    const correction = claims.rectification?.[u.correction];
+    return correction === undefined ? [] : [{ field: u.field, value: correction.value as FieldValue }];
+  });
+  return { action: 'update', values };
+}
+
+async function performChange(
+  ctx: AppContext,
+  request: RequestRow,
+  step: StepRow,
+  job: { id: string },
+  connector: Connector,
+  seeds: ReturnType<typeof seedsFor>,
+): Promise<Performed> {
+  const plan = planOf(step);
+  const change = plan.change ?? (step.action === 'update' ? updateOf(ctx, request, step) : undefined);
+  if (change === undefined) {
+    // A kept collection that needs nothing masked: counted, for the answer and the receipt.
+    const matched = (await connector.count(seeds)).get(step.collection) ?? 0;
+    return { result: { matched, changed: 0, batches: 0 } };
+  }
+  const before: StepProgress =
+    step.progress === null ? { changed: 0, batches: 0 } : (JSON.parse(step.progress) as StepProgress);
+  let progress = before;
+  const result = await connector.change(seeds, step.collection, change, {
+    onBatch: async ({ changed }) => {
+      // `changed` is this run's running total; earlier runs' rows are in `before`.
+      progress = { changed: before.changed + changed, batches: progress.batches + 1 };
+      const now = ctx.clock.now();
+      await ctx.store.db
+        .updateTable('request_steps')
+        .set({ progress: JSON.stringify(progress), updated_at: now.toISOString() })
+        .where('id', '=', step.id)
+        .execute();
+      await ctx.store.db
+        .updateTable('jobs')
+        .set({ lease_expires_at: new Date(now.getTime() + STEP_LEASE_MS).toISOString() })
+        .where('id', '=', job.id)
+        .where('status', '=', 'running')
+        .execute();
+    },
+  });
+  progress = { changed: before.changed + result.changed, batches: before.batches + result.batches };
+  return {
+    result: {
+      matched: result.matched,
+      changed: progress.changed,
+      batches: progress.batches,
+      ...(result.kept === undefined || result.kept.length === 0 ? {} : { systemKept: result.kept }),
+    },
+  };
+}
+
+async function perform(
+  ctx: AppContext,
+  request: RequestRow,
+  step: StepRow,
+  job: { id: string },
+): Promise<Performed> {
+  const plan = planOf(step);
+  const { base, seeds } = await stepSeeds(ctx, step);
+  switch (step.action) {
+    case 'locate': {
+      const linked = await locateLinked(ctx, request, base, plan.systems ?? []);
+      const found = Object.fromEntries(
+        Object.entries(linked).map(([system, list]) => [
+          system,
+          list.reduce((n, l) => n + l.values.length, 0),
+        ]),
+      );
+      const encoded = Object.fromEntries(
+        Object.entries(linked).map(([system, list]) => [
+          system,
+          list.map((l) => ({ ...l, values: l.values.map(encodeValue) })),
+        ]),
+      );
+      return { result: { found, sealed: seal(ctx.keys.records, encoded) } };
+    }
+    case 'objection':
+    case 'withdrawal': {
+      const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
+      const { contact: _, ...outcome } = await ownDataActions[step.action]!(ctx, request, claims);
+      return outcome.manual === true
+        ? { result: { ...outcome, summary: outcome.summary }, manual: outcome.summary.join(' ') }
+        : { result: { ...outcome, summary: outcome.summary } };
+    }
+    case 'read': {
+      const connector = await connectorFor(ctx, step.system, request);
+      const counts = await connector.count(seeds);
+      const wanted = plan.collections;
+      const kept = [...counts].filter(([c, n]) => n > 0 && (wanted === undefined || wanted.includes(c)));
+      return { result: { counts: Object.fromEntries(kept) } };
+    }
+    case 'delete':
+    case 'mask':
+    case 'keep':
+    case 'update':
+    case 'restrict': {
+      const connector = await connectorFor(ctx, step.system, request);
+      return performChange(ctx, request, step, job, connector, seeds);
+    }
+    default:
+      throw new Error(`A ${step.action} step is done by a person, not by a job.`);
+  }
+}
+
+/** Runs one step once; see the module comment for what happens when it fails. */
+export async function runStep(
+  ctx: AppContext,
+  stepId: string,
+  job: { id: string; attempt: number },
+): Promise<unknown> {
+  const step = await ctx.store.db
+    .selectFrom('request_steps')
+    .selectAll()
+    .where('id', '=', stepId)
+    .executeTakeFirst();
+  if (step === undefined || (step.status !== 'pending' && step.status !== 'running'))
+    return { skipped: true };
+  const request = await loadRequest(ctx.store.db, step.request_id);
+  const now = () => ctx.clock.now().toISOString();
+  if (request.status !== 'in_progress') {
+    await ctx.store.db
+      .updateTable('request_steps')
+      .set({
+        status: 'skipped',
+        error: `The request is ${request.status.replace('_', ' ')}.`,
+        updated_at: now(),
+        finished_at: now(),
+      })
+      .where('id', '=', stepId)
+      .execute();
+    return { skipped: true, status: request.status };
+  }
+  await ctx.store.db
+    .updateTable('request_steps')
+    .set((eb) => ({
+      status: 'running',
+      attempts: eb('attempts', '+', 1),
+      started_at: eb.fn.coalesce('started_at', eb.val(now())),
+      updated_at: now(),
+    }))
+    .where('id', '=', stepId)
+    .execute();
+  let performed: Performed;
+  try {
+    performed = await perform(ctx, request, step, job);
+  } catch (error) {
+    const message = safeMessage(error);
+    const final = job.attempt >= STEP_ATTEMPTS;
+    ctx.log.warn(
+      { step: step.key, request: request.id, attempt: job.attempt, final, err: message },
+      'request step failed',
+    );
+    await transaction(ctx.store, async (tx) => {
+      await tx
+        .updateTable('request_steps')
+        .set({
+          status: final ? 'failed' : 'pending',
+          error: message,
+          updated_at: now(),
+          finished_at: final ? now() : null,
+        })
+        .where('id', '=', stepId)
+        .execute();
+      if (final)
+        await addRequestEvent(tx, ctx, {
+          requestId: request.id,
+          actor: 'system',
+          kind: 'step_failed',
+          details: { step: step.key, attempts: job.attempt, error: message },
+        });
+    });
+    if (final) return { failed: true };
+    throw error;
+  }
+  await transaction(ctx.store, async (tx) => {
+    await lockRequest(tx, ctx, request.id);
+    if (performed.manual !== undefined) {
+      await makeManual(tx, ctx, step, performed.manual, performed.result);
+      return;
+    }
+    await tx
+      .updateTable('request_steps')
+      .set({
+        status: 'done',
+        result: JSON.stringify(performed.result),
+        error: null,
+        updated_at: now(),
+        finished_at: now(),
+      })
+      .where('id', '=', stepId)
+      .execute();
+    await afterStepDone(tx, ctx, request.id);
+  });
+  return { done: true };
+}
+
+/** One step of a request's plan as a leased job. */
+export const runStepJob = defineJob({
+  type: 'execution.run-step',
+  version: 1,
+  payload: z.strictObject({ stepId: z.string() }),
+  maxAttempts: STEP_ATTEMPTS,
+  leaseMs: STEP_LEASE_MS,
+  handler: (ctx, { stepId }, job) => runStep(ctx, stepId, job),
+});
+
+// ---- People: retrying a failed step, closing a manual one ---------------------------------------
+
+/** True when the step's job died without the step finishing (its worker stopped every attempt). */
+export async function jobDied(db: Tx, step: Pick<StepRow, 'status' | 'job_id'>): Promise<boolean> {
+  if (step.status !== 'running' || step.job_id === null) return false;
+  const job = await db.selectFrom('jobs').select('status').where('id', '=', step.job_id).executeTakeFirst();
+  return job?.status === 'dead';
+}
+
+/**
+ * The steps of one system planned again, for a retry of a step that could not be planned (no
+ * settings, no reviewed dataset, a dataset problem) after the cause was fixed.
+ */
+async function replanned(ctx: AppContext, request: RequestRow, step: StepRow): Promise<PlannedStep[]> {
+  const plan = await loadPlanRow(ctx.store.db, request.id);
+  const steward = plan === undefined ? undefined : systemsOf(plan).find((s) => s.id === STEWARD_SYSTEM);
+  const { model, systems } = await planSystems(ctx, request, steward?.recipients ?? []);
+  const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
+  return planFor(model, request, claims, systems).steps.filter((s) => s.system === step.system);
+}
+
+export const retryStepInput = z.strictObject({
+  note: z.string().min(1).max(2000).optional().describe('What was fixed, for the timeline'),
+});
+
+/**
+ * An operator retries a failed step: it runs again with fresh attempts; a step that failed
+ * because its system could not be planned is planned again, and its collections' steps replace
+ * it. Needs `requests:manage`.
+ *
+ * @throws AppError `conflict` when the step has not failed, or the cause is still there.
+ */
+export async function retryStep(
+  ctx: AppContext,
+  actor: Actor,
+  requestId: string,
+  stepId: string,
+  raw: z.input<typeof retryStepInput> = {},
+): Promise<void> {
+  requirePermission(actor, 'requests:manage');
+  const input = retryStepInput.parse(raw);
+  const request = await loadRequest(ctx.store.db, requestId);
+  const step = await ctx.store.db
+    .selectFrom('request_steps')
+    .selectAll()
+    .where('id', '=', stepId)
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+  if (step === undefined) throw notFound(`Step ${stepId}`);
+  if (request.status !== 'in_progress')
+    throw new AppError(
+      'conflict',
+      `Request ${request.reference} is ${request.status.replace('_', ' ')}; its steps no longer run.`,
+    );
+  if (step.status !== 'failed' && !(await jobDied(ctx.store.db, step)))
+    throw new AppError('conflict', `Step ${step.key} is ${step.status}; only a failed step can be retried.`);
+  const fresh = planOf(step).planFailed === true ? await replanned(ctx, request, step) : undefined;
+  if (fresh !== undefined) {
+    const still = fresh.find((s) => s.key === step.key && s.status === 'failed');
+    if (still !== undefined)
+      throw new AppError('conflict', still.note ?? `Step ${step.key} still cannot be planned.`);
+  }
+  await transaction(ctx.store, async (tx) => {
+    await lockRequest(tx, ctx, requestId);
+    const now = ctx.clock.now().toISOString();
+    if (fresh === undefined) {
+      await tx
+        .updateTable('request_steps')
+        .set({ status: 'pending', job_id: null, finished_at: null, updated_at: now })
+        .where('id', '=', stepId)
+        .execute();
+    } else {
+      // The old failures of this system give way to its steps as planned now.
+      const existing = (await loadSteps(tx, requestId)).filter((s) => s.system === step.system);
+      for (const old of existing)
+        if (old.status === 'failed') await tx.deleteFrom('request_steps').where('id', '=', old.id).execute();
+      await insertSteps(tx, ctx, requestId, fresh);
+    }
+    await addRequestEvent(tx, ctx, {
+      requestId,
+      actor: actorRef(actor),
+      kind: 'step_retried',
+      details: { step: step.key, replanned: fresh?.map((s) => s.key) ?? null, note: input.note ?? null },
+    });
+    await appendAudit(tx, ctx.store.dialect, ctx.clock, {
+      actor: actorRef(actor),
+      action: 'request.step_retried',
+      target: `request:${requestId}`,
+      details: { step: step.key },
+    });
+    await afterStepDone(tx, ctx, requestId);
+  });
+}
+
+/**
+ * A person closed the task of a manual step (done by hand, or skipped): the step is finished
+ * with what they said, and the plan goes on. Returns false for a task of no step (a request
+ * fulfilled before plans existed). Inside the caller's transaction.
+ */
+export async function finishManualStep(
+  tx: Tx,
+  ctx: AppContext,
+  requestId: string,
+  taskId: string,
+  outcome: { status: 'done' | 'skipped'; summary?: string; by: string },
+): Promise<boolean> {
+  const step = await tx
+    .selectFrom('request_steps')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .where('task_id', '=', taskId)
+    .executeTakeFirst();
+  if (step === undefined) return false;
+  await lockRequest(tx, ctx, requestId);
+  const now = ctx.clock.now().toISOString();
+  const previous = resultOf(step);
+  await tx
+    .updateTable('request_steps')
+    .set({
+      status: outcome.status,
+      result: JSON.stringify({
+        ...previous,
+        summary: outcome.summary === undefined ? (previous.summary ?? []) : [outcome.summary],
+        closedBy: outcome.by,
+      }),
+      updated_at: now,
+      finished_at: now,
+    })
+    .where('id', '=', step.id)
+    .execute();
+  // A correction found inaccurate is applied nowhere: what waited for the review is skipped.
+  if (outcome.status === 'skipped' && step.action === 'review')
+    await skipDependents(tx, ctx, requestId, step.key);
+  await afterStepDone(tx, ctx, requestId);
+  return true;
+}
+
+/** Skips every step that waits, directly or not, for `key`. */
+async function skipDependents(tx: Tx, ctx: AppContext, requestId: string, key: string): Promise<void> {
+  const steps = await loadSteps(tx, requestId);
+  const skipped = new Set([key]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of steps)
+      if (!skipped.has(s.key) && dependenciesOf(s).some((k) => skipped.has(k))) {
+        skipped.add(s.key);
+        grew = true;
+      }
+  }
+  const now = ctx.clock.now().toISOString();
+  for (const s of steps)
+    if (s.key !== key && skipped.has(s.key) && !isFinished(s.status))
+      await tx
+        .updateTable('request_steps')
+        .set({
+          status: 'skipped',
+          error: `Not done: ${key} was closed without applying the correction.`,
+          updated_at: now,
+          finished_at: now,
+        })
+        .where('id', '=', s.id)
+        .execute();
+}
