@@ -68,6 +68,12 @@ export async function run(report: Report): Promise<void> {
       report('discovery_heldout_recall', held.recall);
       report('discovery_heldout_precision', held.precision);
       report('discovery_heldout_category_accuracy', held.categoryAccuracy);
+      for (const name of heldOut) {
+        const one = score(results.filter((r) => r.schema === name));
+        note(
+          `held-out ${name}: recall ${one.recall.toFixed(3)}, precision ${one.precision.toFixed(3)}, category accuracy ${one.categoryAccuracy.toFixed(3)} (${one.columns} columns, ${one.personal} labelled personal)`,
+        );
+      }
       for (const r of held.misses)
         note(`held-out missed ${r.schema}.${r.column} (${r.label?.join('|') ?? '-'})`);
       for (const r of held.falseAlarms)
