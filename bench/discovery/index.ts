@@ -9,6 +9,7 @@ import { payroll } from './payroll.js';
 import { recruiting } from './recruiting.js';
 import { saas } from './saas.js';
 import { shop } from './shop.js';
+import { telecom } from './telecom.js';
 
 export const corpus: readonly CorpusSchema[] = [
   shop,
@@ -20,4 +21,5 @@ export const corpus: readonly CorpusSchema[] = [
   recruiting,
   payroll,
   events,
+  telecom,
 ];
