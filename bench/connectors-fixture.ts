@@ -54,6 +54,7 @@ export async function createPostgresShop(
     from generate_series(1, ${c}) g`);
   await q(`create table orders (id bigint primary key, customer_id bigint not null references customers(id),
     placed_at timestamptz not null, total numeric(10,2) not null, delivery_note text)`);
+  await q(`create index customers_address_id on customers (address_id)`);
   await q(`insert into orders select g, g / ${ORDERS_PER_CUSTOMER}, timestamptz '2024-01-01' + (g % 700) * interval '1 day',
     (g % 500) + 0.95, null from generate_series(${ORDERS_PER_CUSTOMER}, ${orders + ORDERS_PER_CUSTOMER - 1}) g`);
   await q(`create index on orders (customer_id)`);
@@ -108,8 +109,10 @@ export async function ensurePostgresShop(
     .query<{ customers: number; heavy_events: number; shape: number }>(`select * from ${schema}.bench_meta`)
     .catch(() => ({ rows: [] }));
   const row = meta.rows[0];
-  if (row?.customers === scale.customers && row.heavy_events === scale.heavyEvents && row.shape === SHAPE)
+  if (row?.customers === scale.customers && row.heavy_events === scale.heavyEvents && row.shape === SHAPE) {
+    await client.query(`create index if not exists customers_address_id on ${schema}.customers (address_id)`);
     return false;
+  }
   await createPostgresShop(client, schema, scale);
   return true;
 }
@@ -264,7 +267,8 @@ export function shopDataset(system: string, schema: string | undefined, keepPurp
  */
 export const rawAccess = (p: string): readonly string[] => [
   `select * from ${p}customers where email = $1`,
-  `select a.* from ${p}addresses a join ${p}customers c on c.address_id = a.id where c.email = $1`,
+  `select a.* from ${p}addresses a join ${p}customers c on c.address_id = a.id where c.email = $1
+    and not exists (select 1 from ${p}customers o where o.address_id = a.id and o.email <> $1)`,
   `select o.* from ${p}orders o join ${p}customers c on c.id = o.customer_id where c.email = $1`,
   `select l.* from ${p}order_lines l join ${p}orders o on o.id = l.order_id join ${p}customers c on c.id = o.customer_id where c.email = $1`,
   `select y.* from ${p}payments y join ${p}orders o on o.id = y.order_id join ${p}customers c on c.id = o.customer_id where c.email = $1`,
@@ -319,10 +323,10 @@ export async function createMariadbShop(
     full_name text not null, address_id bigint, restricted boolean not null default false, created_at datetime not null,
     foreign key (address_id) references addresses(id) on delete set null)`);
   await q(`insert into customers select seq, concat('customer', seq, '@example.com'), concat('+4670', lpad(seq, 7, '0')),
-    concat('Customer ', seq), seq, false, timestamp '2024-01-01' + interval (seq % 700) day from seq_1_to_${c}`);
+    concat('Customer ', seq), seq, false, timestamp '2024-01-01 00:00:00' + interval (seq % 700) day from seq_1_to_${c}`);
   await q(`create table orders (id bigint primary key, customer_id bigint not null, placed_at datetime not null,
     total decimal(10,2) not null, delivery_note text, foreign key (customer_id) references customers(id))`);
-  await q(`insert into orders select seq, seq div ${ORDERS_PER_CUSTOMER}, timestamp '2024-01-01' + interval (seq % 700) day,
+  await q(`insert into orders select seq, seq div ${ORDERS_PER_CUSTOMER}, timestamp '2024-01-01 00:00:00' + interval (seq % 700) day,
     seq % 500 + 0.95, null from seq_${ORDERS_PER_CUSTOMER}_to_${orders + ORDERS_PER_CUSTOMER - 1}`);
   await q(`create table order_lines (id bigint primary key, order_id bigint not null, sku text not null,
     quantity int not null, price decimal(10,2) not null, foreign key (order_id) references orders(id) on delete cascade)`);
@@ -335,12 +339,12 @@ export async function createMariadbShop(
   await q(`create table support_tickets (id bigint primary key, email varchar(255) not null, subject text not null,
     body text not null, created_at datetime not null, index (email))`);
   await q(`insert into support_tickets select seq, concat('customer', seq, '@example.com'), concat('Question ', seq),
-    concat('About my order number ', seq * 4), timestamp '2024-01-01' + interval (seq % 700) day from seq_1_to_${c}`);
+    concat('About my order number ', seq * 4), timestamp '2024-01-01 00:00:00' + interval (seq % 700) day from seq_1_to_${c}`);
   await q(`create table events (id bigint primary key, customer_id bigint not null, kind text not null, at datetime not null,
     foreign key (customer_id) references customers(id))`);
-  await q(`insert into events select seq, seq % ${c} + 1, 'page_view', timestamp '2024-01-01' + interval (seq % 700) day
+  await q(`insert into events select seq, seq % ${c} + 1, 'page_view', timestamp '2024-01-01 00:00:00' + interval (seq % 700) day
     from seq_1_to_${c}`);
-  await q(`insert into events select ${c} + seq, ${HEAVY_CUSTOMER}, 'page_view', timestamp '2024-01-01' + interval (seq % 700) minute
+  await q(`insert into events select ${c} + seq, ${HEAVY_CUSTOMER}, 'page_view', timestamp '2024-01-01 00:00:00' + interval (seq % 700) minute
     from seq_1_to_${scale.heavyEvents}`);
   await q(
     `analyze table cities, addresses, customers, orders, order_lines, payments, support_tickets, events`,
@@ -367,6 +371,7 @@ export function createSqliteShop(exec: (sql: string) => void, scale: FixtureScal
     address_id integer references addresses(id) on delete set null, restricted integer not null default 0, created_at text not null)`);
   exec(`${series(1, c)} insert into customers select n, 'customer' || n || '@example.com', '+4670' || printf('%07d', n),
     'Customer ' || n, n, 0, ${day('n')} from g`);
+  exec(`create index customers_address_id on customers (address_id)`);
   exec(`create table orders (id integer primary key, customer_id integer not null references customers(id),
     placed_at text not null, total real not null, delivery_note text)`);
   exec(`${series(ORDERS_PER_CUSTOMER, orders + ORDERS_PER_CUSTOMER - 1)} insert into orders
