@@ -97,3 +97,25 @@ test('defaultMask: emails formatted, other identities hashed, NOT NULL columns n
   );
   assert.equal(defaultMask(field({ name: 'total' })), 'keep');
 });
+
+test('format: a date or date-time read as text (as the PostgreSQL driver gives it) stays a valid one of the same year', () => {
+  for (const value of [
+    '2024-03-05',
+    '2024-03-05T10:20:30Z',
+    '2024-03-05T10:20:30.5+05:30',
+    '2023-12-31 23:59:59',
+  ]) {
+    const out = maskValue(value, 'format', keys) as string;
+    assert.equal(out.length, value.length);
+    assert.equal(out.slice(0, 5), value.slice(0, 5));
+    assert.equal(out.slice(10), value.slice(10), 'the time of day and zone are kept');
+    assert.ok(!Number.isNaN(Date.parse(out.slice(0, 10))), `${out} is a date`);
+    assert.equal(new Date(`${out.slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10), out.slice(0, 10));
+  }
+  const many = new Set(
+    Array.from({ length: 20 }, (_, i) =>
+      maskValue(`2024-01-${String(i + 1).padStart(2, '0')}`, 'format', keys),
+    ),
+  );
+  assert.ok(many.size > 10, 'different dates mask to different days');
+});

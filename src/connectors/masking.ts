@@ -145,7 +145,11 @@ const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = LOWER.toUpperCase();
 const ALNUM = LOWER + UPPER + '0123456789';
 
+/** A date or date-time as text (`2024-03-05`, `2024-03-05T10:00:00Z`), as drivers hand them over. */
+const ISO_DATE = /^(\d{4})-(\d\d)-(\d\d)(?=$|[T ]\d\d:\d\d)/;
+
 function reshape(value: Exclude<FieldValue, null>, source: Source, keepShape: boolean): FieldValue {
+  if (typeof value === 'string' && keepShape && ISO_DATE.test(value)) return formatDateText(value, source);
   if (typeof value === 'string') return keepShape ? formatText(value, source) : randomText(value, source);
   if (typeof value === 'number') return Number(digitsOf(String(value), source));
   if (typeof value === 'bigint') return BigInt(digitsOf(value.toString(), source));
@@ -160,6 +164,15 @@ function reshape(value: Exclude<FieldValue, null>, source: Source, keepShape: bo
   const out = Buffer.alloc(value.length);
   for (let i = 0; i < out.length; i++) out[i] = source.below(256);
   return out;
+}
+
+/** Another day of the same year, the time of day and the rest of the text kept, so the column still accepts it. */
+function formatDateText(value: string, source: Source): string {
+  const year = Number(value.slice(0, 4));
+  const start = Date.UTC(year, 0, 1);
+  const days = (Date.UTC(year + 1, 0, 1) - start) / 86_400_000;
+  const day = new Date(start + source.below(days) * 86_400_000).toISOString().slice(0, 10);
+  return `${String(year).padStart(4, '0')}${day.slice(4)}${value.slice(10)}`;
 }
 
 /** Random letters and digits, as many characters as the value has. */
