@@ -69,15 +69,27 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
   const shop: ShopDb = await createShopDb();
   const crm: CrmDb = await createCrmDb();
   const support: SupportDb = createSupportDb(join(dir, 'support.db'));
-  const app: TestApp = await startTestApp(dialect, {
-    declarations: [smallShopDeclaration],
-    env: {
-      STEWARD_SYSTEM_SHOP_URL: shop.url,
-      STEWARD_SYSTEM_CRM_URL: crm.url,
-      STEWARD_SYSTEM_SUPPORT_URL: support.url,
-    },
-    ...(clock ? { clock } : {}),
-  });
+  const dropSystems = async () => {
+    await shop.drop();
+    await crm.drop();
+    support.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let app: TestApp;
+  try {
+    app = await startTestApp(dialect, {
+      declarations: [smallShopDeclaration],
+      env: {
+        STEWARD_SYSTEM_SHOP_URL: shop.url,
+        STEWARD_SYSTEM_CRM_URL: crm.url,
+        STEWARD_SYSTEM_SUPPORT_URL: support.url,
+      },
+      ...(clock ? { clock } : {}),
+    });
+  } catch (error) {
+    await dropSystems();
+    throw error;
+  }
   const headers = {
     cookie: (await app.signInAs('privacy_officer')).cookie,
     'content-type': 'application/json',
@@ -203,11 +215,11 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     closeTask,
     decoyIntact,
     async close() {
-      await app.close();
-      await shop.drop();
-      await crm.drop();
-      support.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await app.close();
+      } finally {
+        await dropSystems();
+      }
     },
   };
 }
@@ -317,6 +329,13 @@ for (const dialect of await dialects()) {
               [anna.email],
             );
             assert.equal(rows('systems/support/messages.json').length, 2);
+            // And Steward's own data about her, beside the systems' sections.
+            assert.ok(
+              [...files].some(
+                ([path, text]) => !path.startsWith('systems/') && text.includes('Where is my order?'),
+              ),
+              `Steward's record of her email is in the package: ${[...files.keys()].join(', ')}`,
+            );
             for (const [path, text] of files)
               for (const value of decoyOnly)
                 assert.ok(!text.includes(value), `${path} holds none of the decoy's data (${value})`);
