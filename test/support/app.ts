@@ -14,6 +14,7 @@ import { createOperator } from '../../src/access/operators.js';
 import type { Role } from '../../src/access/roles.js';
 import { systemActor } from '../../src/access/actor.js';
 import type { Config } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import type { AppContext, Clock } from '../../src/context.js';
 import type { DialectName } from '../../src/store/database.js';
 import { buildServer } from '../../src/server/server.js';
@@ -39,6 +40,11 @@ export interface TestAppOptions {
   readonly declarations?: readonly string[];
   readonly clock?: Clock;
   readonly config?: Partial<Config>;
+  /**
+   * Connected systems' settings as the environment gives them (`STEWARD_SYSTEM_<ID>_URL`), read by
+   * the real config loader.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export function testConfig(databaseUrl: string, dataDir: string, overrides: Partial<Config> = {}): Config {
@@ -91,8 +97,21 @@ export async function freshDatabase(
 
 export async function startTestApp(dialect: DialectName, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await freshDatabase(dialect);
+  const secret = randomBytes(32);
+  const fromEnv =
+    options.env === undefined
+      ? {}
+      : {
+          systems: loadConfig({
+            ...options.env,
+            STEWARD_DATA_DIR: db.dataDir,
+            STEWARD_SECRET: secret.toString('base64'),
+          }).systems,
+        };
   const config = testConfig(db.url, db.dataDir, {
+    secret,
     declarationFiles: options.declarations ?? [referenceDeclaration],
+    ...fromEnv,
     ...options.config,
   });
   const ctx = await createContext(config, {
