@@ -11,6 +11,7 @@ import { subscribeConfirmed } from '../../test/support/consent.js';
 import { Worker } from '../jobs/queue.js';
 import { jobDefinitions } from '../worker-jobs.js';
 import { lastMessage } from '../../test/support/mail.js';
+import { untilLinkSpent } from '../../test/support/result-links.js';
 
 const form = (fields: Record<string, string>) => ({
   'content-type': 'application/x-www-form-urlencoded',
@@ -256,6 +257,7 @@ for (const dialect of await dialects()) {
       assert.match(zip.headers['content-disposition'] as string, /attachment/);
       assert.equal(zip.rawPayload.subarray(0, 2).toString('latin1'), 'PK');
 
+      await untilLinkSpent(app.ctx, link);
       const again = await post(link, { action: 'download', code });
       assert.equal(again.statusCode, 410);
       assert.match(again.body, /used already, or it expired/);

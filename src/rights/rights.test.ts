@@ -11,6 +11,7 @@ import { checkSuppression } from '../consent/suppression.js';
 import { deadlineFrom } from './model.js';
 import { REQUESTS_PER_CONTACT_PER_DAY } from './submit-request.js';
 import { mailbox } from '../../test/support/mail.js';
+import { untilLinkSpent } from '../../test/support/result-links.js';
 
 const DECLARATION = 'sncn-general';
 
@@ -546,6 +547,7 @@ for (const dialect of await dialects()) {
       assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
       assert.equal(zip.headers['content-type'], 'application/zip');
       assert.equal(zip.rawPayload.subarray(0, 2).toString(), 'PK');
+      await untilLinkSpent(app.ctx, link);
       const again = await download(fresh);
       assert.equal(again.statusCode, 400, 'the link works once');
       assert.equal(
