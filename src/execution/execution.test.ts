@@ -293,6 +293,7 @@ for (const dialect of await dialects()) {
       shop.add(4, 'dave@example.com', 'Dave Dahl');
       shop.add(5, 'frank@example.com', 'Frank Fors');
       shop.add(6, 'gina@example.com', 'Gina Gran');
+      shop.add(7, 'ivy@example.com', 'Ivy Ingvar');
       app = await startTestApp(dialect, {
         declarations: [declarationWith(dir, [{ id: 'shop', name: 'Web shop', dataset: SHOP_DATASET }])],
         config: { systems: new Map([['shop', { system: 'shop', url: `sqlite:${shop.path}` }]]) },
@@ -459,6 +460,44 @@ for (const dialect of await dialects()) {
         { name: 'orders', description: null, rows: 2 },
       );
       assert.match(files.get('index.html') ?? '', /Where else we hold it/);
+    });
+
+    test('C9.5 the portability package holds the shop’s data the person gave under contract, per collection as JSON and CSV, with a schema', async () => {
+      await r.capture('ivy@example.com');
+      const id = await r.approved('portability', 'ivy@example.com');
+      await r.runJobs();
+      assert.equal((await r.view(id)).request.status, 'completed');
+      await r.runJobs();
+      const [done] = (await mailbox(app.ctx, { to: 'ivy@example.com', kind: 'rights_completed' })).reverse();
+      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
+      assert.ok(link);
+      await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` });
+      await r.runJobs();
+      const [mail] = (await mailbox(app.ctx, { to: 'ivy@example.com', kind: 'rights_code' })).reverse();
+      const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
+      const zip = await app.request({
+        method: 'POST',
+        url: `/api/v1/privacy-centre/results/${link}/download`,
+        headers: { 'content-type': 'application/json' },
+        payload: { code },
+      });
+      assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
+      const files = await unzip(zip.rawPayload);
+      assert.ok(files.has('README.txt'));
+      const orders = JSON.parse(files.get('systems/shop/orders.json') ?? '{}') as {
+        rows: { total: number }[];
+      };
+      assert.deepEqual(
+        orders.rows.map((o) => o.total),
+        [120.5, 120.5],
+      );
+      assert.match(files.get('systems/shop/customers.csv') ?? '', /ivy@example\.com/);
+      const schema = JSON.parse(files.get('schema.json') ?? '{}') as {
+        format: string;
+        files: { path: string; format: string }[];
+      };
+      assert.equal(schema.format, 'steward-portability-package');
+      assert.ok(schema.files.some((f) => f.path === 'systems/shop/customers.csv' && f.format === 'csv'));
     });
 
     test('C9.2 rectification: after the review, every field of the category in the shop is corrected, and only the person’s', async () => {
