@@ -1,11 +1,25 @@
-/** Every schema of the discovery corpus; the held-out one last. */
+/** Every schema of the discovery corpus; the held-out ones last. */
 import { clinic } from './clinic.js';
 import type { CorpusSchema } from './corpus.js';
 import { crm } from './crm.js';
+import { events } from './events.js';
 import { ledger } from './ledger.js';
 import { nordic } from './nordic.js';
+import { payroll } from './payroll.js';
 import { recruiting } from './recruiting.js';
 import { saas } from './saas.js';
 import { shop } from './shop.js';
+import { telecom } from './telecom.js';
 
-export const corpus: readonly CorpusSchema[] = [shop, crm, clinic, ledger, saas, nordic, recruiting];
+export const corpus: readonly CorpusSchema[] = [
+  shop,
+  crm,
+  clinic,
+  ledger,
+  saas,
+  nordic,
+  recruiting,
+  payroll,
+  events,
+  telecom,
+];

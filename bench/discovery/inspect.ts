@@ -1,6 +1,6 @@
 /**
  * Prints what the classifier got wrong on the corpus, column by column, with the rules that fired:
- * the tool for looking at misses while working on the rules. The held-out schema is left out
+ * the tool for looking at misses while working on the rules. The held-out schemas are left out
  * unless named.
  *
  * @example

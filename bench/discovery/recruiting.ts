@@ -1,7 +1,7 @@
 /**
- * The held-out schema: a recruiting system in PascalCase (SQL Server style) with a few Dutch
- * names. Written after the classifier's rules were settled and never tuned on; the bench reports
- * its figures on their own.
+ * A held-out schema: a recruiting system in PascalCase (SQL Server style) with a few Dutch names.
+ * Written after the first rules were settled. Its figures then, untuned: recall 0.853 (29 of 34
+ * personal columns), precision 1.000; its misses were later used to broaden the rule families.
  */
 import type { CorpusSchema } from './corpus.js';
 import { times } from './corpus.js';
@@ -10,6 +10,7 @@ export const recruiting: CorpusSchema = {
   name: 'recruiting',
   description: 'recruiting system, PascalCase with Dutch words (held out)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE Recruiters (
   RecruiterId INTEGER PRIMARY KEY,                  -- user.unique_id

@@ -43,6 +43,7 @@ import { toErrorBody } from '../server/errors.js';
 import { hostActor } from './host-actor.js';
 import { registerImportCommand } from './import-command.js';
 import { registerLogsCommand } from './logs-command.js';
+import { systemsScanCommands } from './systems-scan-command.js';
 import { registerSystemsCommand } from './systems-command.js';
 import { start } from './start.js';
 
@@ -461,8 +462,10 @@ drpAgent
 
 registerImportCommand(program);
 registerLogsCommand(program);
-// Discovery's `scan` and `diff` (systems-scan-command.ts) join the group as extra registrars here.
-registerSystemsCommand(program, []);
+// Discovery's `scan` and `diff` (systems-scan-command.ts) join the group.
+registerSystemsCommand(program, [
+  systemsScanCommands({ withSystems: (fn) => withContext((ctx) => fn(ctx.systems)) }),
+]);
 
 try {
   await program.parseAsync(process.argv);

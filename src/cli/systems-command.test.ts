@@ -94,6 +94,28 @@ describe('steward systems (CLI)', () => {
     assert.match(res.stdout, /^support: ok, SQLite [\d.]+, \d+ ms$/m);
   });
 
+  test('scan proposes a dataset from the live SQLite file, without a sampled value; diff names what changed', async () => {
+    const file = join(dir, 'scanned.db');
+    const db = new Database(file);
+    db.exec(
+      "create table queues (id integer primary key, name text not null); create table tickets (id integer primary key, requester_email text not null, requester_name text, subject text not null, queue_id integer not null references queues(id), status text not null, opened_at text not null); insert into queues values (1, 'General'); insert into tickets values (1, 'ingrid.sample@example.com', 'Ingrid Samplesdotter', 'Where is my parcel', 1, 'open', '2025-01-01');",
+    );
+    db.close();
+    const scanEnv = { ...env, STEWARD_SYSTEM_SUPPORT_URL: `sqlite:${file}` };
+    const out = join(dir, 'proposed-support.yaml');
+    const scan = await runCli(['systems', 'scan', 'support', '--out', out], scanEnv);
+    assert.equal(scan.code, 0, scan.stdout + scan.stderr);
+    const proposal = readFileSync(out, 'utf8');
+    assert.match(proposal, /name: requester_email.*category: user\.contact\.email, identity: email/);
+    assert.match(proposal, /name: queues\n\s+primaryKey: \[ id \]\n\s+reference: true/);
+    assert.doesNotMatch(proposal + scan.stdout + scan.stderr, /ingrid|Samplesdotter|parcel/i);
+
+    const diff = await runCli(['systems', 'diff', 'support'], scanEnv);
+    assert.equal(diff.code, 1, diff.stdout + diff.stderr);
+    assert.match(diff.stdout, /error discovery\.table_missing \[messages\]/);
+    assert.doesNotMatch(diff.stdout + diff.stderr, /ingrid|Samplesdotter|parcel/i);
+  });
+
   test('policy lint checks the datasets beside a declaration and fails on their errors', async () => {
     const ok = await runCli(['policy', 'lint', smallShopDeclaration]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);

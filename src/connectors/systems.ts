@@ -15,6 +15,7 @@ import { localise } from '../policy/text.js';
 import type { Store } from '../store/database.js';
 import type { Connector, ConnectorFactory, MaskKeys, SystemEntry, SystemRegistry } from './contract.js';
 import { ConnectorError, redactSecrets } from './contract.js';
+import type { Dataset } from './dataset.js';
 import type { StoredDataset } from './dataset-versions.js';
 import { datasetsFingerprint, latestDatasets } from './dataset-versions.js';
 import { connectorFactories } from './registry.js';
@@ -45,6 +46,7 @@ export class Systems implements SystemRegistry {
     string,
     { readonly number: number; readonly connector: Promise<Connector> }
   >();
+  private readonly scanners: Promise<Connector>[] = [];
   private closed = false;
 
   /** `factories` defaults to the registry of connector kinds. */
@@ -157,6 +159,49 @@ export class Systems implements SystemRegistry {
     return created;
   }
 
+  /**
+   * A connector that only reads a system's structure and samples values, for discovery's first
+   * scan: it needs the system's settings but no reviewed dataset (its dataset names nothing, so
+   * no person's rows can be read or changed through it).
+   */
+  async scanner(system: string): Promise<Pick<Connector, 'system' | 'introspect' | 'sample'>> {
+    if (this.closed) throw new ConnectorError(system, 'refused', 'the application is shutting down');
+    await this.refresh();
+    const known = this.known.get(system);
+    if (known === undefined)
+      throw new ConnectorError(system, 'refused', 'no declaration in force declares this system');
+    const settings = systemSettingsFor(this.deps.config, system);
+    if (settings === undefined)
+      throw new ConnectorError(
+        system,
+        'refused',
+        `no connection settings: set ${systemUrlVariable(system)}, or add "${system}" to the STEWARD_SYSTEMS_FILE secrets file`,
+      );
+    const factory = this.factories[known.entry.kind];
+    if (factory === undefined)
+      throw new ConnectorError(
+        system,
+        'refused',
+        `this build of Steward has no connector for kind "${known.entry.kind}"`,
+      );
+    const created = Promise.resolve().then(() => {
+      try {
+        return factory(settings, structureOnly(system), maskKeysFor(this.deps.config.secret, system));
+      } catch (error) {
+        if (error instanceof ConnectorError) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ConnectorError(system, 'failed', redactSecrets(message, [settings.url]));
+      }
+    });
+    this.scanners.push(created);
+    const connector = await created;
+    return {
+      system,
+      introspect: () => connector.introspect(),
+      sample: (table, column, limit) => connector.sample(table, column, limit),
+    };
+  }
+
   private async closeOne(system: string, connector: Promise<Connector>): Promise<void> {
     let opened: Connector;
     try {
@@ -180,6 +225,22 @@ export class Systems implements SystemRegistry {
     this.closed = true;
     const open = [...this.connectors.entries()];
     this.connectors.clear();
-    await Promise.all(open.map(([system, c]) => this.closeOne(system, c.connector)));
+    const scanners = this.scanners.splice(0);
+    await Promise.all([
+      ...open.map(([system, c]) => this.closeOne(system, c.connector)),
+      ...scanners.map(async (c) => this.closeOne((await c.catch(() => undefined))?.system ?? '', c)),
+    ]);
   }
+}
+
+/** A dataset naming no table of the system: a connector built on it can only introspect and sample. */
+function structureOnly(system: string): Dataset {
+  return {
+    steward: 1,
+    kind: 'dataset',
+    system,
+    collections: [
+      { name: 'steward_structure_only', primaryKey: ['id'], reference: true, fields: [{ name: 'id' }] },
+    ],
+  };
 }

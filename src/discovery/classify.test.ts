@@ -341,3 +341,419 @@ describe('discovery classification', () => {
     assert.match(text, /values:email 10\/10/);
   });
 });
+
+describe('discovery classification: HR, social profiles, free text and more languages', () => {
+  const fk = (column: string, target: string, references = 'id') => ({
+    columns: [column],
+    references: { table: target, columns: [references] },
+    onDelete: 'cascade' as const,
+  });
+
+  test('employee tables in Italian, French, Spanish, Polish, Finnish, Dutch, Portuguese and Czech', () => {
+    const at = classify(
+      schema(
+        table('dipendenti', ['id', 'matricola', 'nome', 'cognome', 'qualifica', 'ral', 'cellulare', 'note']),
+        table('employes', ['id', 'matricule', 'civilite', 'prenom', 'emploi', 'rib', 'salaire_brut']),
+        table('empleados', [
+          'id',
+          'nif',
+          'primer_apellido',
+          'domicilio',
+          'puesto',
+          'sueldo',
+          'observaciones',
+        ]),
+        table('pracownicy', ['id', 'imie', 'pesel', 'ulica', 'stanowisko', 'wynagrodzenie', 'uwagi']),
+        table('tyontekijat', [
+          'id',
+          'sukunimi',
+          'lahiosoite',
+          'tehtavanimike',
+          'kuukausipalkka',
+          'lisatiedot',
+        ]),
+        table('medewerkers', ['id', 'achternaam', 'woonplaats', 'functie', 'salaris', 'opmerkingen']),
+        table('funcionarios', ['id', 'nome', 'morada', 'cidade', 'cargo', 'salario']),
+        table('zamestnanci', ['id', 'jmeno', 'prijmeni', 'rodne_cislo', 'mesto', 'plat']),
+      ),
+    );
+    const expected: Record<string, string> = {
+      'dipendenti.id': 'user.unique_id',
+      'dipendenti.matricola': 'user.unique_id',
+      'dipendenti.cognome': 'user.name',
+      'dipendenti.qualifica': 'user.job_title',
+      'dipendenti.ral': 'user.financial',
+      'dipendenti.cellulare': 'user.contact.phone_number',
+      'dipendenti.note': 'user.content.communication',
+      'employes.id': 'user.unique_id',
+      'employes.matricule': 'user.unique_id',
+      'employes.civilite': 'user.name',
+      'employes.emploi': 'user.job_title',
+      'employes.rib': 'user.financial',
+      'employes.salaire_brut': 'user.financial',
+      'empleados.nif': 'user.unique_id',
+      'empleados.domicilio': 'user.contact.address',
+      'empleados.puesto': 'user.job_title',
+      'empleados.sueldo': 'user.financial',
+      'empleados.observaciones': 'user.content.communication',
+      'pracownicy.pesel': 'user.unique_id',
+      'pracownicy.ulica': 'user.contact.address',
+      'pracownicy.stanowisko': 'user.job_title',
+      'pracownicy.wynagrodzenie': 'user.financial',
+      'pracownicy.uwagi': 'user.content.communication',
+      'tyontekijat.lahiosoite': 'user.contact.address',
+      'tyontekijat.tehtavanimike': 'user.job_title',
+      'tyontekijat.kuukausipalkka': 'user.financial',
+      'tyontekijat.lisatiedot': 'user.content.communication',
+      'medewerkers.woonplaats': 'user.contact.address',
+      'medewerkers.functie': 'user.job_title',
+      'medewerkers.salaris': 'user.financial',
+      'medewerkers.opmerkingen': 'user.content.communication',
+      'funcionarios.morada': 'user.contact.address',
+      'funcionarios.cidade': 'user.contact.address',
+      'funcionarios.cargo': 'user.job_title',
+      'funcionarios.salario': 'user.financial',
+      'zamestnanci.prijmeni': 'user.name',
+      'zamestnanci.rodne_cislo': 'user.unique_id',
+      'zamestnanci.mesto': 'user.contact.address',
+      'zamestnanci.plat': 'user.financial',
+    };
+    for (const [column, category] of Object.entries(expected))
+      assert.equal(at(column).category, category, column);
+  });
+
+  test('place-of-residence words in the EEA’s languages are a person’s address, not an office’s', () => {
+    const words = [
+      'woonplaats',
+      'wohnort',
+      'ville',
+      'citta',
+      'ciudad',
+      'miasto',
+      'kaupunki',
+      'by',
+      'ort',
+      'bopæl',
+      'cidade',
+      'localidad',
+      'comune',
+      'residenza',
+    ];
+    const at = classify(
+      schema(table('kunden', ['id', 'vorname', ...words]), table('offices', ['id', 'name', ...words])),
+    );
+    for (const w of words) {
+      assert.equal(at(`kunden.${w}`).category, 'user.contact.address', w);
+      assert.equal(at(`offices.${w}`).category, undefined, `offices.${w}`);
+    }
+  });
+
+  test('place and name at birth are not dates of birth', () => {
+    const at = classify(
+      schema(
+        table('salaries', [
+          'id',
+          'nom',
+          'prenom',
+          'nom_de_naissance',
+          'lieu_de_naissance',
+          'date_de_naissance',
+          'luogo_nascita',
+          'geburtsort',
+        ]),
+      ),
+    );
+    assert.equal(at('salaries.nom_de_naissance').category, 'user.name');
+    assert.equal(at('salaries.lieu_de_naissance').category, 'user.demographic');
+    assert.equal(at('salaries.luogo_nascita').category, 'user.demographic');
+    assert.equal(at('salaries.geburtsort').category, 'user.demographic');
+    assert.equal(at('salaries.date_de_naissance').category, 'user.demographic.age');
+  });
+
+  test('`epost` inside `code_postal` or `intitule_poste` is not an email', () => {
+    const at = classify(
+      schema(table('clients', ['id', 'nom', 'code_postal', 'intitule_poste', 'epost', 'epostadress'])),
+    );
+    assert.equal(at('clients.code_postal').category, 'user.contact.address');
+    assert.equal(at('clients.intitule_poste').category, 'user.job_title');
+    assert.equal(at('clients.epost').category, 'user.contact.email');
+    assert.equal(at('clients.epostadress').category, 'user.contact.email');
+  });
+
+  test('short postcode words (`cap`, `cp`) count only when the values are postcodes', () => {
+    const at = classify(
+      schema(table('clienti', ['id', 'nome', 'cap']), table('utenti', ['id', 'nome', 'cap'])),
+      {
+        'clienti.cap': repeat(10, (i) => `${20100 + i}`),
+        'utenti.cap': repeat(10, (i) => `${i % 2 === 0 ? 'monthly' : 'weekly'} limit ${i}`),
+      },
+    );
+    assert.equal(at('clienti.cap').category, 'user.contact.address');
+    assert.equal(at('utenti.cap').category, undefined, 'a cap that is not a postcode');
+    assert.ok(at('utenti.cap').review);
+  });
+
+  test('social profiles: network names, LinkedIn in camelCase and handles are a person’s, not a login', () => {
+    const at = classify(
+      schema(
+        table('members', [
+          'id',
+          'firstName',
+          'twitterHandle',
+          'githubUsername',
+          'xHandle',
+          'LinkedInProfile',
+          'instagram_url',
+          'facebook',
+          'personalWebsite',
+          'username',
+        ]),
+        table('posts', ['id', 'author_id', 'author_twitter', 'share_url'], {
+          foreignKeys: [fk('author_id', 'members')],
+        }),
+      ),
+    );
+    for (const c of [
+      'twitterHandle',
+      'githubUsername',
+      'xHandle',
+      'LinkedInProfile',
+      'instagram_url',
+      'facebook',
+      'personalWebsite',
+    ])
+      assert.equal(at(`members.${c}`).category, 'user.social', c);
+    assert.equal(at('members.username').category, 'user.account.username');
+    assert.equal(at('posts.author_twitter').category, 'user.social', 'a person word says whose');
+  });
+
+  test('social links of organisations, venues and events are not a person’s', () => {
+    const at = classify(
+      schema(
+        table('sponsors', [
+          'id',
+          'companyName',
+          'linkedinPage',
+          'twitterUrl',
+          'contactPerson',
+          'contactEmail',
+        ]),
+        table('venues', ['id', 'name', 'instagramHandle']),
+        table('events', ['id', 'organizer_id', 'title', 'facebookEventUrl', 'coverImageUrl', 'socialLinks'], {
+          foreignKeys: [fk('organizer_id', 'members')],
+        }),
+        table('members', ['id', 'first_name', 'last_name']),
+      ),
+      {
+        'events.socialLinks': repeat(10, (i) =>
+          JSON.stringify({
+            twitter: '@ourclub',
+            instagram: 'https://www.instagram.com/ourclub/',
+            hashtag: `#club${i}`,
+          }),
+        ),
+      },
+    );
+    for (const c of [
+      'sponsors.id',
+      'sponsors.companyName',
+      'sponsors.linkedinPage',
+      'sponsors.twitterUrl',
+      'venues.instagramHandle',
+      'events.facebookEventUrl',
+      'events.coverImageUrl',
+      'events.socialLinks',
+    ])
+      assert.equal(at(c).category, undefined, c);
+    assert.equal(at('sponsors.contactPerson').category, 'user.name');
+    assert.equal(at('sponsors.contactEmail').category, 'user.contact.email');
+  });
+
+  test('profile URLs in the values of a people table are social; company pages are not', () => {
+    const at = classify(schema(table('candidates', ['id', 'first_name', 'profile_link', 'other_link'])), {
+      'candidates.profile_link': repeat(10, (i) => `https://www.linkedin.com/in/anna-berg-${i}`),
+      'candidates.other_link': repeat(10, (i) => `https://www.linkedin.com/company/acme-${i}`),
+    });
+    assert.equal(at('candidates.profile_link').category, 'user.social');
+    assert.equal(at('candidates.other_link').category, undefined);
+  });
+
+  test('pay: salaries of people, payslip amounts and fees are financial; salary bands, runs and order totals are not', () => {
+    const at = classify(
+      schema(
+        table('employees', [
+          'id',
+          'first_name',
+          'last_name',
+          'gross_annual_salary',
+          'tax_rate',
+          'hourly_rate',
+          'bonus',
+        ]),
+        table('payslips', ['id', 'employee_id', 'period', 'gross', 'net', 'withholding'], {
+          foreignKeys: [fk('employee_id', 'employees')],
+        }),
+        table('salary_bands', ['id', 'grade', 'description', 'salary_min', 'salary_max']),
+        table('fasce_retributive', ['id', 'livello', 'stipendio_minimo', 'stipendio_massimo']),
+        table('payroll_runs', ['id', 'period', 'total_gross', 'started_by'], {
+          foreignKeys: [fk('started_by', 'employees')],
+        }),
+        table('orders', ['id', 'customer_id', 'gross', 'net', 'tax_rate', 'payment_method']),
+        table('speakers', ['id', 'full_name', 'speaker_fee']),
+      ),
+    );
+    for (const c of [
+      'employees.gross_annual_salary',
+      'employees.tax_rate',
+      'employees.hourly_rate',
+      'employees.bonus',
+      'payslips.gross',
+      'payslips.net',
+      'payslips.withholding',
+      'speakers.speaker_fee',
+    ])
+      assert.equal(at(c).category, 'user.financial', c);
+    for (const c of [
+      'salary_bands.salary_min',
+      'salary_bands.salary_max',
+      'salary_bands.description',
+      'fasce_retributive.stipendio_minimo',
+      'fasce_retributive.stipendio_massimo',
+      'payroll_runs.total_gross',
+      'orders.gross',
+      'orders.net',
+      'orders.tax_rate',
+      'orders.payment_method',
+    ])
+      assert.equal(at(c).category, undefined, c);
+  });
+
+  test('a salary in an offer on a candidate’s application: ownership follows records', () => {
+    const introspection = schema(
+      table('candidates', ['id', 'first_name', 'last_name']),
+      table('applications', ['id', 'candidate_id'], { foreignKeys: [fk('candidate_id', 'candidates')] }),
+      table('offers', ['id', 'application_id', 'gross_annual_salary'], {
+        foreignKeys: [fk('application_id', 'applications')],
+      }),
+      table('vacancies', ['id', 'title', 'salary']),
+    );
+    const roles = tableRoles(introspection);
+    assert.equal(roles.get('offers')?.owned, true);
+    assert.equal(roles.get('offers')?.role, 'record');
+    assert.equal(roles.get('vacancies')?.owned, false);
+    const at = classify(introspection);
+    assert.equal(at('offers.gross_annual_salary').category, 'user.financial');
+    assert.equal(at('vacancies.salary').category, undefined, 'a vacancy is nobody’s');
+  });
+
+  test('free text about a person: letters, reasons in words, bios and claims; codes and catalogue text are not', () => {
+    const at = classify(
+      schema(
+        table('candidates', [
+          'id',
+          'first_name',
+          'cover_letter',
+          'bio',
+          'about_me',
+          'avatar_url',
+          'motivation',
+        ]),
+        table('applications', ['id', 'candidate_id', 'rejection_reason', 'withdrawal_reason'], {
+          foreignKeys: [fk('candidate_id', 'candidates')],
+        }),
+        table('expense_claims', ['id', 'candidate_id', 'description', 'amount'], {
+          foreignKeys: [fk('candidate_id', 'candidates')],
+        }),
+        table('products', ['id', 'name', 'description', 'image_url', 'bio']),
+        table('email_templates', ['id', 'body', 'cover_letter']),
+      ),
+      {
+        'applications.rejection_reason': repeat(10, (i) => `Not enough experience with Kubernetes (${i})`),
+        'applications.withdrawal_reason': repeat(10, (i) => ['duplicate', 'fraud', 'other'][i % 3]!),
+      },
+    );
+    assert.equal(at('candidates.cover_letter').category, 'user.content.communication');
+    assert.equal(at('candidates.motivation').category, 'user.content.communication');
+    assert.equal(at('candidates.bio').category, 'user.content.public');
+    assert.equal(at('candidates.about_me').category, 'user.content.public');
+    assert.equal(at('candidates.avatar_url').category, 'user.content.public');
+    assert.equal(at('applications.rejection_reason').category, 'user.content.communication');
+    assert.equal(at('applications.withdrawal_reason').category, undefined, 'reason codes are not free text');
+    assert.equal(at('expense_claims.description').category, 'user.content.communication');
+    assert.equal(at('expense_claims.amount').category, undefined);
+    for (const c of [
+      'products.description',
+      'products.image_url',
+      'products.bio',
+      'email_templates.body',
+      'email_templates.cover_letter',
+    ])
+      assert.equal(at(c).category, undefined, c);
+  });
+
+  test('health, demographics and preferences in more words: sick notes, diets, pronouns, mother tongue, sizes', () => {
+    const at = classify(
+      schema(
+        table('members', [
+          'id',
+          'first_name',
+          'dietary_needs',
+          'pronouns',
+          'aidinkieli',
+          'mother_tongue',
+          'tshirt_size',
+        ]),
+        table('assenze', ['id', 'dipendente_id', 'certificato_medico', 'medico_id'], {
+          foreignKeys: [fk('dipendente_id', 'members')],
+        }),
+        table('menu_items', ['id', 'name', 'diet', 'size']),
+      ),
+    );
+    assert.equal(at('members.dietary_needs').category, 'user.health');
+    assert.equal(at('members.pronouns').category, 'user.demographic');
+    assert.equal(at('members.aidinkieli').category, 'user.demographic');
+    assert.equal(at('members.mother_tongue').category, 'user.demographic');
+    assert.equal(at('members.tshirt_size').category, 'user.preferences');
+    assert.equal(at('assenze.certificato_medico').category, 'user.health');
+    assert.equal(at('assenze.medico_id').category, undefined, 'a key is not a diagnosis');
+    assert.equal(at('menu_items.diet').category, undefined);
+    assert.equal(at('menu_items.size').category, undefined);
+  });
+
+  test('organisations in other languages are things; a server’s address is not a person’s', () => {
+    const at = classify(
+      schema(
+        table('societa', ['id', 'ragione_sociale', 'partita_iva', 'indirizzo_sede', 'pec', 'telefono']),
+        table('sedi', ['id', 'nome', 'indirizzo', 'citta', 'telefono', 'email']),
+        table('elaborazioni', ['id', 'periodo', 'server', 'host_ip']),
+        table('push_devices', ['id', 'member_id', 'platform']),
+        table('listings', ['id', 'member_id', 'platform']),
+      ),
+      {
+        'societa.pec': repeat(5, (i) => `amministrazione${i}@pec.example.it`),
+        'societa.telefono': repeat(5, (i) => `+39 02 1234 56${i}0`),
+        'elaborazioni.server': repeat(10, (i) => `10.0.3.${i + 1}`),
+        'elaborazioni.host_ip': repeat(10, (i) => `10.0.4.${i + 1}`),
+      },
+    );
+    for (const c of [
+      'societa.indirizzo_sede',
+      'societa.pec',
+      'societa.telefono',
+      'sedi.nome',
+      'sedi.indirizzo',
+      'sedi.citta',
+      'sedi.telefono',
+      'sedi.email',
+      'elaborazioni.server',
+      'elaborazioni.host_ip',
+      'listings.platform',
+    ])
+      assert.equal(at(c).category, undefined, c);
+    assert.equal(
+      at('push_devices.platform').category,
+      'user.device.browser',
+      'a registered device’s platform',
+    );
+  });
+});

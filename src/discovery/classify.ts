@@ -15,6 +15,8 @@ import {
   isIban,
   isIpAddress,
   isPostalCode,
+  isProse,
+  isSocialProfileUrl,
   jsonKeys,
   parseDate,
   personNameShape,
@@ -23,6 +25,7 @@ import {
 } from './detectors.js';
 import type { DetectorId, NameFamily, NameParts, TableNameRole, TableRole, TypeKind } from './names.js';
 import {
+  isInfrastructureColumn,
   isOrganisationColumn,
   modifiers as defaultBlockers,
   nameFamilies,
@@ -53,6 +56,10 @@ export interface SampleStats {
   readonly givenName: number;
   /** Values shaped as names ("Two Capitalised" words) or holding a given name. */
   readonly nameShape: number;
+  /** URLs of people's profiles on social networks. */
+  readonly social: number;
+  /** Free text: phrases of several words, not codes. */
+  readonly prose: number;
   /** Values that parse as dates. */
   readonly dates: number;
   /** The parsed dates look like dates of birth. */
@@ -93,6 +100,7 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
       else if (isIpAddress(s)) found.add('ip');
       else if (isIban(s)) found.add('iban');
       else if (isCardNumber(s)) found.add('card');
+      else if (isSocialProfileUrl(s)) found.add('social');
     }
     for (const id of found) jsonValues.set(id, (jsonValues.get(id) ?? 0) + 1);
   }
@@ -106,6 +114,8 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
     iban: count(isIban),
     card: count(isCardNumber),
     postcode: count(isPostalCode),
+    social: count(isSocialProfileUrl),
+    prose: count(isProse),
     givenName: names.filter((s) => s === 'given').length,
     nameShape: names.filter((s) => s !== false).length,
     dates: dates.length,
@@ -164,18 +174,25 @@ export function tableRoles(introspection: Introspection): Map<string, { role: Ta
                 : 'unknown';
     roles.set(t.name, { role, owned: false });
   }
-  // Then the rows that point at people.
-  for (const t of introspection.tables) {
-    const entry = roles.get(t.name)!;
-    if (entry.role === 'person') continue;
-    const viaKey = t.foreignKeys.some(
-      (fk) => fk.columns.length === 1 && roles.get(fk.references.table)?.role === 'person',
-    );
-    const viaName = t.columns.some((c) => isPersonKeyName(nameParts(c.name)));
-    const owned = viaKey || viaName;
-    const weak = byName.get(t.name) === 'weak-thing';
-    const role = owned && (entry.role === 'unknown' || weak) ? 'record' : entry.role;
-    roles.set(t.name, { role, owned });
+  // Then the rows that point at people, directly or through another record of theirs (an offer
+  // made on a candidate's application), until nothing changes.
+  for (let changed = true, round = 0; changed && round < 5; round++) {
+    changed = false;
+    for (const t of introspection.tables) {
+      const entry = roles.get(t.name)!;
+      if (entry.role === 'person' || entry.owned) continue;
+      const viaKey = t.foreignKeys.some((fk) => {
+        if (fk.columns.length !== 1 || fk.references.table === t.name) return false;
+        const target = roles.get(fk.references.table);
+        return target?.role === 'person' || (target?.role === 'record' && target.owned);
+      });
+      const viaName = t.columns.some((c) => isPersonKeyName(nameParts(c.name)));
+      if (!viaKey && !viaName) continue;
+      const weak = byName.get(t.name) === 'weak-thing';
+      const role = entry.role === 'unknown' || weak ? 'record' : entry.role;
+      roles.set(t.name, { role, owned: true });
+      changed = true;
+    }
   }
   return roles;
 }
@@ -239,6 +256,10 @@ function detectorHits(detector: DetectorId, s: SampleStats): number {
       return s.nameShape;
     case 'birth_date':
       return s.birthDates ? s.dates : 0;
+    case 'social':
+      return s.social;
+    case 'prose':
+      return s.prose;
   }
 }
 
@@ -325,6 +346,19 @@ export function classifyWithStats(
       };
     }
     reasons.push(gate.reason);
+    if (
+      family.needsValues !== undefined &&
+      stats !== undefined &&
+      stats.n >= 5 &&
+      ratio(detectorHits(family.needsValues, stats), stats.n) < 0.3
+    ) {
+      reasons.push(`values:${family.needsValues} ${share(detectorHits(family.needsValues, stats), stats.n)}`);
+      return {
+        confidence: 0.6,
+        reasons,
+        review: `The name may say ${family.category}, but the sampled values do not look like it; left not personal. Check it.`,
+      };
+    }
     let confidence = gate.confidence;
     if (supported) confidence = Math.max(confidence, 0.97);
     else if (
@@ -360,6 +394,9 @@ export function classifyWithStats(
   // A key naming a person without a foreign key (`user_id` in an events table).
   if (isPersonKeyName(n) && role !== 'thing')
     return { category: 'user.unique_id', confidence: 0.75, reasons: ['name:person-key'] };
+
+  // A server's or a host's address is the machine's, whatever its values look like.
+  if (isInfrastructureColumn(column.name)) return { confidence: 0.8, reasons: ['name:infrastructure'] };
 
   // No name rule: values alone, or the keys of JSON objects.
   if (stats !== undefined && stats.n >= 5) {
@@ -442,9 +479,11 @@ function contextGate(family: NameFamily, context: TableContext, n: NameParts): G
         : {}),
     };
   }
-  if (family.needs === 'person' && role !== 'person')
+  // A person word in the name (`author_twitter`) says whose it is where the table does not.
+  const vouched = family.reach === 'contact' && qualified;
+  if (family.needs === 'person' && role !== 'person' && !vouched)
     return { verdict: 'weak', reason: `context:${role}-table` };
-  if (family.needs === 'owned' && role !== 'person' && !owned)
+  if (family.needs === 'owned' && role !== 'person' && !owned && !vouched)
     return { verdict: 'weak', reason: `context:${role}-table` };
   const confidence =
     family.reach === 'contact'
@@ -538,12 +577,15 @@ function classifyByValues(
     return notInThing('user.contact.phone_number', 'phone', s.phone, 'phone');
   if (!thing && ratio(s.givenName, s.n) >= 0.6 && (kind === 'text' || kind === 'unknown'))
     return { category: 'user.name', confidence: 0.65, reasons: [reason('given-names', s.givenName)] };
+  // Profile links are a person's in a table of people; elsewhere they are a venue's or an event's.
+  if (role === 'person' && strong(s.social))
+    return { category: 'user.social', confidence: 0.8, reasons: [reason('social', s.social)] };
 
   if (s.json > 0 && ratio(s.json, s.n) >= 0.6) {
     const found = nameFamilies.filter(
       (f) => (s.jsonFamilies.get(f.id) ?? 0) > 0 && jsonFamilyOpen(f, context),
     );
-    const values = [...s.jsonValues.keys()];
+    const values = [...s.jsonValues.keys()].filter((v) => v !== 'social' || role === 'person');
     if (found.length > 0 || values.length > 0) {
       const first = found[0];
       const category = first?.category ?? valueCategory(values[0]!);
@@ -564,7 +606,9 @@ function classifyByValues(
 
 function jsonFamilyOpen(f: NameFamily, context: TableContext): boolean {
   if (context.role === 'thing') return f.reach === 'intrinsic';
-  if (f.tables !== undefined) return tableNameHas(context.table.name, f.tables);
+  if (f.tables !== undefined && !tableNameHas(context.table.name, f.tables)) return false;
+  if (f.needs === 'person') return context.role === 'person';
+  if (f.needs === 'owned') return context.role === 'person' || context.owned;
   return true;
 }
 
@@ -580,6 +624,8 @@ function valueCategory(detector: DetectorId): string {
       return 'user.financial';
     case 'card':
       return 'user.financial.payment';
+    case 'social':
+      return 'user.social';
     default:
       return 'user';
   }

@@ -7,6 +7,8 @@ import {
   isIban,
   isIpAddress,
   isPostalCode,
+  isProse,
+  isSocialProfileUrl,
   jsonKeys,
   luhnValid,
   parseDate,
@@ -147,5 +149,36 @@ describe('discovery detectors', () => {
     assert.equal(jsonKeys('plain text'), undefined);
     assert.equal(jsonKeys('{not json'), undefined);
     assert.equal(jsonKeys('42'), undefined);
+  });
+  test('social profile URLs: a person’s page on a network, not a company page, an event or a post', () => {
+    for (const url of [
+      'https://www.linkedin.com/in/anna-berg-1a2b3c',
+      'https://x.com/annaberg',
+      'https://twitter.com/anna_berg/',
+      'https://www.instagram.com/anna.berg/',
+      'https://facebook.com/anna.berg.77',
+      'https://github.com/annaberg',
+      'https://mastodon.social/@anna',
+      'linkedin.com/in/anna',
+    ])
+      assert.equal(isSocialProfileUrl(url), true, url);
+    for (const url of [
+      'https://www.linkedin.com/company/acme',
+      'https://www.facebook.com/events/123456789012345/',
+      'https://x.com/annaberg/status/1790000000000000000',
+      'https://www.instagram.com/p/C7xYz/',
+      'https://www.linkedin.com/',
+      'https://example.com/anna',
+      'https://github.com/acme/steward/issues/12',
+      'not a url',
+    ])
+      assert.equal(isSocialProfileUrl(url), false, url);
+  });
+
+  test('prose: phrases of several words, not codes or single words', () => {
+    for (const v of ['Not enough experience with Kubernetes', 'Rupture conventionnelle', 'Fin de CDD'])
+      assert.equal(isProse(v), true, v);
+    for (const v of ['duplicate', 'FRAUD_SUSPECTED', 'other', 'R-104', '12 34', 'no show'])
+      assert.equal(isProse(v), false, v);
   });
 });

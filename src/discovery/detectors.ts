@@ -142,6 +142,66 @@ export function isPostalCode(value: string): boolean {
   );
 }
 
+/** Hosts of social networks and code forges where a path names a person's profile. */
+const socialHosts = new Set([
+  'linkedin.com',
+  'twitter.com',
+  'x.com',
+  'instagram.com',
+  'facebook.com',
+  'fb.com',
+  'github.com',
+  'gitlab.com',
+  'tiktok.com',
+  'youtube.com',
+  'xing.com',
+  'mastodon.social',
+  'bsky.app',
+  'threads.net',
+  'medium.com',
+  'reddit.com',
+  'pinterest.com',
+  'snapchat.com',
+  'vk.com',
+  't.me',
+  'stackoverflow.com',
+  'dribbble.com',
+  'behance.net',
+]);
+
+/** First path segments that name an organisation's page, an event or a post rather than a person. */
+const notAProfile =
+  /^\/(?:company|companies|school|showcase|events?|groups?|pages?|hashtag|explore|jobs|watch|p|reel|status|posts?|orgs?|topics?|search|share|sharer)(?:\/|$)/i;
+
+/**
+ * A URL of a person's profile on a social network (`https://www.linkedin.com/in/…`,
+ * `https://x.com/…`, `https://mastodon.social/@…`), not of a company page, an event or a post.
+ */
+export function isSocialProfileUrl(value: string): boolean {
+  const v = value.trim();
+  if (!/^https?:\/\//i.test(v) && !/^(?:www\.)?[a-z.]+\.[a-z]+\//i.test(v)) return false;
+  let url: URL;
+  try {
+    url = new URL(/^https?:/i.test(v) ? v : `https://${v}`);
+  } catch {
+    return false;
+  }
+  const host = url.hostname.toLowerCase().replace(/^(?:www|m|mobile|[a-z]{2})\./, '');
+  if (!socialHosts.has(host)) return false;
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '' || notAProfile.test(path)) return false;
+  // A profile is one or two path segments (`/in/name`, `/@name`, `/name`), not a deep link.
+  return path.split('/').filter((p) => p.length > 0).length <= 2;
+}
+
+/** Free text a person wrote: three words or more, or a phrase of some length (not a code or a single word). */
+export function isProse(value: string): boolean {
+  const v = value.trim();
+  if (!/\p{L}/u.test(v)) return false;
+  const words = v.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  return words.length >= 3 || (words.length >= 2 && v.length >= 16);
+}
+
 const capitalisedWord = /^\p{Lu}[\p{Ll}'’-]+$/u;
 
 /** How a value looks as a person's name: `given` when a word is a common given name, `shape` for "Two Capitalised" words. */

@@ -1,8 +1,8 @@
 /**
  * What column and table names say, in the languages and styles databases use: snake_case,
  * camelCase, PascalCase, abbreviations (`fname`, `tel`, `dob`), and English, Swedish, Danish,
- * Norwegian, German, Dutch, Finnish, French, Spanish, Italian and Polish words. Rules are pattern
- * families (a concept and the words for it), never single known column names.
+ * Norwegian, German, Dutch, Finnish, French, Spanish, Italian, Portuguese, Polish and Czech words.
+ * Rules are pattern families (a concept and the words for it), never single known column names.
  */
 import type { IdentityKind } from '../connectors/dataset.js';
 import { fold } from './detectors.js';
@@ -40,7 +40,7 @@ function splitName(name: string): NameParts {
 
 /** Which value detector backs a family up. */
 export type DetectorId =
-  'email' | 'phone' | 'ip' | 'iban' | 'card' | 'postcode' | 'person_name' | 'birth_date';
+  'email' | 'phone' | 'ip' | 'iban' | 'card' | 'postcode' | 'person_name' | 'birth_date' | 'social' | 'prose';
 
 /**
  * How a family depends on the table it is found in:
@@ -69,6 +69,11 @@ export interface NameFamily {
   readonly needs?: 'person' | 'owned';
   /** Stems one of the table name's words must begin with (`url` only means a visited page in `page_views`). */
   readonly tables?: readonly string[];
+  /**
+   * A detector the sampled values must satisfy (three in ten or more) for the name to count: for
+   * names that also mean something else (`cap` a postcode or a limit, `reason` free text or a code).
+   */
+  readonly needsValues?: DetectorId;
   match(n: NameParts): boolean;
 }
 
@@ -113,6 +118,7 @@ export const modifiers = set(`
   is has changed updated sent opened clicked delivered failed count cnt counter attempts tries
   at on time timestamp ts datetime when id ids uuid key fk ref sequence seq order position sort
   min max minimum maximum limit default label hint placeholder regex pattern mask masked
+  minimo massimo maximo minimal maximal minimaal maksimi mindest hochst
 `);
 const timeAndCount = set(
   'at on time timestamp ts datetime when count cnt counter attempts tries changed updated sent',
@@ -129,6 +135,43 @@ const stem = (n: NameParts, stems: readonly string[]): boolean => stems.some((s)
 const startsWithAny = (n: NameParts, prefixes: readonly string[]): boolean =>
   n.tokens.some((t) => prefixes.some((p) => t.startsWith(p)));
 
+/** A date of birth, or birth beside another word (`birth_place`, `nom_de_naissance`). */
+function birthWord(n: NameParts): boolean {
+  return (
+    has(
+      n,
+      set('dob birthday birthdate birthdates bday born birth fodd geboren geburtstag fodselsdag fodelsedag'),
+    ) ||
+    stem(n, [
+      'birth',
+      'geburt',
+      'fodelse',
+      'fodsel',
+      'syntyma',
+      'naissance',
+      'nacimiento',
+      'nascimento',
+      'nascita',
+      'geboorte',
+      'urodzeni',
+      'narozeni',
+      'bornon',
+    ])
+  );
+}
+
+/** Stems of tables of pay: payslips, salary lines, wage statements, in the EEA's languages. */
+const payTables = words(`
+  payslip paystub paycheck salary salari wage earning remunera compensation cedolin busta buste
+  nomina$ paie$ lohn gehalt lonespec lonebesked lonseddel lonnslipp palkka loonstrook salaris
+  wynagrodz pasek vyplat mzd
+`);
+
+/** Words for a place (`place_of_birth`, `luogo_nascita`, `lieu_de_naissance`). */
+const placeWords = set(
+  'place lieu luogo lugar local ort plats sted paikka plaats miejsce misto city town ville citta ciudad cidade comune municipio country pays paese pais land maa kraj stad stadt',
+);
+
 /**
  * Words for people: one before `name`, `email` or `phone` makes it a person's (`contact_name`,
  * `owner_email`), even in an organisation's row.
@@ -140,6 +183,8 @@ export const personWords = set(`
   subscriber visitor donor reviewer beneficiary payee payer debtor invitee inviter requester assignee
   kund kunde kunden gast gaest medlem mitglied anstalld kontakt kontaktperson benutzer anvandare
   bruger bruker asiakas potilas klant ansprechpartner
+  cliente clienti clientes utente usuario utilisateur dipendente empleado employe salarie pracownik
+  tyontekija werknemer medewerker paziente paciente pacjent candidato candidat speaker
 `);
 
 /** Words of a party to a transaction: a person's where the row is a person's order, not in an organisation's row. */
@@ -157,13 +202,19 @@ export const thingWords = set(`
   application service street display screen
 `);
 
+/** Social networks and code forges whose names say a column holds a profile there. */
+const socialNetworks = set(`
+  twitter linkedin facebook instagram tiktok github gitlab mastodon xing bluesky bsky threads youtube
+  snapchat pinterest reddit telegram discord stackoverflow dribbble behance
+`);
+
 const emailWords = set(
-  'email emails mail epost eposti courriel correo sahkoposti emailaddress emailadresse mailadresse',
+  'email emails mail epost eposti courriel correo sahkoposti emailaddress emailadresse mailadresse emailadres',
 );
 const phoneWords = set(`
   phone phones telephone tel tlf tfn telno telnr tlfnr phoneno phonenumber mobile mobil mobilnr mobilnummer
   cell cellphone cellular handy handynummer fax msisdn gsm puhelin puhelinnumero telefon telefoon telefone telefono
-  telefonnummer telefonnr whatsapp sms
+  telefonnummer telefonnr whatsapp sms cellulare celular movil telemovel komorka kannykka
 `);
 
 /**
@@ -243,7 +294,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'ssn personnummer personnr personnumer fodselsnummer fodselsnr cpr cprnr henkilotunnus hetu bsn burgerservicenummer dni nie pesel passport passportno nino',
+          'ssn personnummer personnr personnumer fodselsnummer fodselsnr cpr cprnr henkilotunnus hetu bsn burgerservicenummer dni nie nif nir nss naf pesel passport passportno nino ppsn amka cnp egn oib svnr ahv insee cpf curp',
         ),
       ) ||
       stem(n, [
@@ -263,6 +314,16 @@ export const nameFamilies: readonly NameFamily[] = [
         'driverlicen',
         'identitetsnummer',
         'samordningsnummer',
+        'securitesociale',
+        'seguridadsocial',
+        'segurancasocial',
+        'sicurezzasociale',
+        'afiliacion',
+        'sozialversicherung',
+        'socialeverzekering',
+        'sofinummer',
+        'rodnecislo',
+        'dowodosobist',
       ]) ||
       seq(n, 'social', 'security') ||
       seq(n, 'tax', 'id') ||
@@ -271,32 +332,34 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'personal', 'identity'),
   },
   {
+    id: 'birth_place',
+    category: 'user.demographic',
+    reach: 'intrinsic',
+    types: ['text', 'unknown'],
+    blockedBy: set('id code'),
+    match: (n) =>
+      birthWord(n) &&
+      (has(n, placeWords) ||
+        stem(n, ['geburtsort', 'fodelseort', 'fodested', 'syntymapaik', 'geboorteplaats', 'birthplace'])),
+  },
+  {
+    id: 'birth_name',
+    category: 'user.name',
+    reach: 'contact',
+    detector: 'person_name',
+    match: (n) =>
+      (birthWord(n) && has(n, set('name nom nome nombre namn navn nimi naam nazwisko jmeno'))) ||
+      stem(n, ['geburtsname', 'syntymanimi', 'meisjesnaam', 'flicknamn', 'pigenavn', 'pikenavn']) ||
+      seq(n, 'nazwisko', 'rodowe'),
+  },
+  {
     id: 'birth_date',
     category: 'user.demographic.age',
     reach: 'intrinsic',
     detector: 'birth_date',
     types: ['date', 'datetime', 'text', 'numeric', 'unknown'],
     blockedBy: none,
-    match: (n) =>
-      has(
-        n,
-        set(
-          'dob birthday birthdate birthdates bday born birth fodd geboren geburtstag fodselsdag fodelsedag',
-        ),
-      ) ||
-      stem(n, [
-        'birth',
-        'geburt',
-        'fodelse',
-        'fodsel',
-        'syntyma',
-        'naissance',
-        'nacimiento',
-        'nascita',
-        'geboorte',
-        'urodzeni',
-        'bornon',
-      ]),
+    match: (n) => birthWord(n),
   },
   {
     id: 'age',
@@ -334,7 +397,46 @@ export const nameFamilies: readonly NameFamily[] = [
       ]) ||
       seq(n, 'blood', 'type') ||
       seq(n, 'blood', 'group') ||
-      (has(n, set('medical clinical health halsa gesundheit')) && !has(n, set('insurance provider plan'))),
+      has(
+        n,
+        set(
+          'sick sickness illness ill malattia enfermedad maladie krankheit sjukdom sygdom sykdom ziekte choroba sairaus nemoc',
+        ),
+      ) ||
+      stem(n, [
+        'krankmeld',
+        'sjukskriv',
+        'sjukfranvaro',
+        'sygemeld',
+        'sykemeld',
+        'ziekmeld',
+        'sickleave',
+        'sicknote',
+      ]) ||
+      (has(
+        n,
+        set(
+          'medical clinical health halsa gesundheit medico medica medicale medicaux medizinisch medisch medisinsk medicinsk medyczne medyczny lekarskie zdravotni sanitario sanitaria terveys',
+        ),
+      ) &&
+        !has(
+          n,
+          set(
+            'insurance provider plan id assicurazione versicherung seguro mutuelle forsakring forsikring verzekering ubezpieczenie vakuutus',
+          ),
+        )),
+  },
+  {
+    id: 'dietary',
+    category: 'user.health',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['text', 'json', 'unknown'],
+    match: (n) =>
+      has(n, set('diet dietary dieta diat dieet ruokavalio dietetique alimentaire')) ||
+      stem(n, ['dietary', 'dietrestriction', 'specialdiet', 'erahrungsweise']) ||
+      seq(n, 'food', 'allergy') ||
+      seq(n, 'food', 'requirements'),
   },
   {
     id: 'body',
@@ -379,7 +481,8 @@ export const nameFamilies: readonly NameFamily[] = [
       has(n, set('last4 cvv cvc maskedpan')) ||
       seq(n, 'last', 'four') ||
       seq(n, 'last', '4') ||
-      seq(n, 'payment', 'method'),
+      // A stored payment method's reference; `payment_method` alone is a kind (card, swish).
+      (seq(n, 'payment', 'method') && has(n, set('id token ref reference fingerprint'))),
   },
   {
     id: 'bank_account',
@@ -406,7 +509,18 @@ export const nameFamilies: readonly NameFamily[] = [
       ]) ||
       seq(n, 'sort', 'code') ||
       seq(n, 'routing', 'number') ||
-      (has(n, set('account acct')) && has(n, set('number no nr holder')) && has(n, set('bank payout iban'))),
+      (has(n, set('account acct')) &&
+        has(n, set('number no nr holder')) &&
+        has(n, set('bank payout iban'))) ||
+      has(n, set('rib nrb')) ||
+      // "Account" in the EEA's languages beside "bank" or "number": cuenta bancaria, numer rachunku.
+      (has(n, set('cuenta conto compte rachunek rachunku ucet uctu tili konta bankrekening')) &&
+        has(
+          n,
+          set(
+            'bank bancaria bancario bancaire banque banca bankowy bankowego bankovni numer numero cislo corrente courant',
+          ),
+        )),
   },
   {
     id: 'financial',
@@ -415,8 +529,29 @@ export const nameFamilies: readonly NameFamily[] = [
     needs: 'owned',
     types: ['numeric', 'text', 'unknown'],
     match: (n) =>
-      has(n, set('salary income wage wages gehalt salaris palkka earnings networth')) ||
+      has(
+        n,
+        set(
+          'salary salaries income wage wages gehalt salaris palkka earnings networth compensation remuneration salario salarios salaire salaires sueldo sueldos stipendio stipendi retribuzione retribucion remuneracion remunerazione wynagrodzenie pensja lohn loon mzda plat ral ctc bonus',
+        ),
+      ) ||
+      seq(n, 'pay', 'rate') ||
+      seq(n, 'pay', 'grade') ||
+      seq(n, 'base', 'pay') ||
+      seq(n, 'hourly', 'rate') ||
+      seq(n, 'day', 'rate') ||
+      seq(n, 'daily', 'rate') ||
       stem(n, [
+        'salary',
+        'salari',
+        'salaire',
+        'palkka',
+        'gehalt',
+        'lohn',
+        'wynagrodz',
+        'retribu',
+        'remunera',
+        'stipendi',
         'manadslon',
         'timlon',
         'arslon',
@@ -431,6 +566,41 @@ export const nameFamilies: readonly NameFamily[] = [
       ]) ||
       seq(n, 'annual', 'income') ||
       seq(n, 'net', 'worth'),
+  },
+  {
+    id: 'pay_amount',
+    category: 'user.financial',
+    reach: 'contextual',
+    needs: 'owned',
+    tables: payTables,
+    types: ['numeric', 'text', 'unknown'],
+    blockedBy: set('id uuid ref fk at on date period code currency count type status'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'gross net amount brutto netto lordo bruto neto brut importo importe montant betrag belopp bedrag kwota summa total deduction deductions trattenute ritenute retenciones withholding tax taxes irpef irpf overtime allowance pay',
+        ),
+      ),
+  },
+  {
+    id: 'person_money',
+    category: 'user.financial',
+    reach: 'contextual',
+    needs: 'person',
+    types: ['numeric', 'text', 'unknown'],
+    match: (n) =>
+      has(
+        n,
+        set(
+          'fee fees honorarium honorar honoraire honorario onorario compenso palkkio arvode gage stipend withholding irpef irpf steuerklasse skatteklasse skattetabell skattesats',
+        ),
+      ) ||
+      stem(n, ['veroprosent', 'steuerklasse', 'skattetabell', 'taxbracket']) ||
+      seq(n, 'tax', 'rate') ||
+      seq(n, 'tax', 'code') ||
+      seq(n, 'tax', 'class') ||
+      seq(n, 'tax', 'bracket'),
   },
   {
     id: 'credit',
@@ -479,7 +649,9 @@ export const nameFamilies: readonly NameFamily[] = [
     reach: 'contact',
     detector: 'ip',
     types: ['text', 'numeric', 'binary', 'unknown'],
-    blockedBy: set('version type kind count allowlist whitelist blocklist range ranges'),
+    blockedBy: set(
+      'version type kind count allowlist whitelist blocklist range ranges server host hostname node gateway proxy router nas instance cluster',
+    ),
     match: (n) =>
       has(n, set('ip ipaddress ipaddr ipv4 ipv6 ip4 ip6 ipadresse ipadress xff')) ||
       seq(n, 'remote', 'addr') ||
@@ -533,6 +705,16 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'device', 'name'),
   },
   {
+    // The platform of a registered device (ios, android); of an order or a listing it is a channel.
+    id: 'device_platform',
+    category: 'user.device.browser',
+    reach: 'contextual',
+    tables: ['device', 'push', 'install', 'session', 'login', 'token'],
+    types: ['text', 'unknown'],
+    blockedBy: set('id count type at'),
+    match: (n) => has(n, set('platform plattform piattaforma plataforma plateforme alusta')),
+  },
+  {
     id: 'email',
     category: 'user.contact.email',
     identity: 'email',
@@ -542,7 +724,10 @@ export const nameFamilies: readonly NameFamily[] = [
       has(n, emailWords) ||
       seq(n, 'e', 'mail') ||
       seq(n, 'e', 'post') ||
-      stem(n, ['email', 'epost', 'mailadress', 'sahkoposti', 'courriel']),
+      seq(n, 'posta', 'elettronica') ||
+      // `epost` only begins a word: `code_postal` and `intitule_poste` run it together too.
+      startsWithAny(n, ['epost']) ||
+      stem(n, ['email', 'mailadress', 'sahkoposti', 'courriel']),
   },
   {
     id: 'phone',
@@ -555,6 +740,40 @@ export const nameFamilies: readonly NameFamily[] = [
     match: (n) =>
       has(n, phoneWords) ||
       stem(n, ['phone', 'telefon', 'mobilnummer', 'puhelin', 'telefoon', 'handynummer']),
+  },
+  {
+    // Before `username`: a `twitter_handle` is a profile elsewhere, not this system's login.
+    id: 'social',
+    category: 'user.social',
+    reach: 'contact',
+    needs: 'person',
+    types: ['text', 'json', 'unknown'],
+    blockedBy: set(
+      [
+        ...modifiers,
+        'page',
+        'pages',
+        'event',
+        'events',
+        'company',
+        'group',
+        'groups',
+        'business',
+        'brand',
+        'share',
+        'followers',
+        'likes',
+      ].join(' '),
+    ),
+    match: (n) =>
+      has(n, socialNetworks) ||
+      seq(n, 'linked', 'in') ||
+      (n.tokens[0] === 'x' && has(n, set('handle url profile username account link'))) ||
+      seq(n, 'social', 'profile') ||
+      seq(n, 'social', 'links') ||
+      seq(n, 'social', 'media') ||
+      has(n, set('socials sociallinks socialmedia')) ||
+      (has(n, set('personal own private my')) && has(n, set('website homepage blog site url web'))),
   },
   {
     id: 'username',
@@ -582,7 +801,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'fname lname firstname lastname givenname familyname surname surnames forename forenames fullname middlename maidenname initials vorname nachname vollername fornamn efternamn mellannamn fornavn efternavn etternavn mellemnavn etunimi sukunimi voornaam achternaam tussenvoegsel prenom apellido apellidos cognome nazwisko imie',
+          'fname lname firstname lastname givenname familyname surname surnames forename forenames fullname middlename maidenname initials vorname nachname vollername fornamn efternamn mellannamn fornavn efternavn etternavn mellemnavn etunimi etunimet sukunimi voornaam achternaam tussenvoegsel prenom prenoms apellido apellidos cognome nazwisko imie jmeno prijmeni',
         ),
       ) ||
       seq(n, 'first', 'name') ||
@@ -615,7 +834,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'salutation anrede honorific courtesy kontaktperson ansprechpartner contactpersoon yhteyshenkilo',
+          'salutation anrede honorific courtesy civilite civility aanhef tratamiento kontaktperson ansprechpartner contactpersoon yhteyshenkilo',
         ),
       ) ||
       seq(n, 'contact', 'person'),
@@ -659,7 +878,21 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'zip', 'code') ||
       seq(n, 'codigo', 'postal') ||
       seq(n, 'code', 'postal') ||
-      stem(n, ['zipcode', 'postcode', 'postalcode', 'postnummer', 'postleitzahl', 'postinumero']),
+      seq(n, 'codice', 'postale') ||
+      seq(n, 'cod', 'postal') ||
+      seq(n, 'kod', 'pocztowy') ||
+      seq(n, 'kod', 'pocztowe') ||
+      stem(n, ['zipcode', 'postcode', 'postalcode', 'postnummer', 'postleitzahl', 'postinumero', 'pocztow']),
+  },
+  {
+    // Short forms that also mean other things (`cap` a limit, `cp` a checkpoint): values decide.
+    id: 'postcode_abbreviation',
+    category: 'user.contact.address',
+    reach: 'contact',
+    detector: 'postcode',
+    needsValues: 'postcode',
+    types: ['text', 'numeric', 'unknown'],
+    match: (n) => n.tokens.length <= 2 && has(n, set('cap cp psc npa irsz')),
   },
   {
     id: 'street_address',
@@ -669,13 +902,27 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'address addresses addr adress adresse adres adresa indirizzo direccion endereco osoite street streetaddress strasse gata gatuadress gade vej vag road housenumber hausnummer husnummer apartment apt line1 line2 careof',
+          'address addresses addr adress adresse adres adresa indirizzo direccion endereco morada osoite street streetaddress strasse gata gatuadress gade vej vag road housenumber hausnummer husnummer huisnummer apartment apt line1 line2 careof ulica ulice calle rua rue katu domicilio domicile civico',
         ),
       ) ||
       seq(n, 'house', 'number') ||
       seq(n, 'street', 'name') ||
       seq(n, 'care', 'of') ||
-      stem(n, ['address', 'adress', 'adresse', 'strasse', 'gatuadress', 'hausnummer']),
+      seq(n, 'numer', 'domu') ||
+      seq(n, 'numero', 'civico') ||
+      stem(n, [
+        'address',
+        'adress',
+        'adresse',
+        'strasse',
+        'gatuadress',
+        'hausnummer',
+        'indirizz',
+        'direccion',
+        'endereco',
+        'osoite',
+        'domicil',
+      ]),
   },
   {
     id: 'locality',
@@ -686,12 +933,15 @@ export const nameFamilies: readonly NameFamily[] = [
       (has(
         n,
         set(
-          'city town ort postort stad stadt ville ciudad citta kaupunki paikkakunta municipality kommun kommune gemeinde county province provinz region bundesland country land countrycode landskod pais paese maa suburb district',
+          'city town ort postort stad stadt ville ciudad citta cidade kaupunki paikkakunta postitoimipaikka municipality kommun kommune gemeinde gemeente comune municipio localidad localite localita localidade poblacion miasto miejscowosc mesto obec plaats woonplaats wohnort hemort bopael bosted boplass residence residenza residencia hometown county province provincia provinz wojewodztwo maakunta region regione bundesland canton kanton country land countrycode landskod pais paese nazione pays kraj maa suburb district distrito',
         ),
       ) &&
         !has(n, set('name id code'))) ||
       seq(n, 'country', 'code') ||
       seq(n, 'city', 'name') ||
+      seq(n, 'home', 'town') ||
+      seq(n, 'place', 'of', 'residence') ||
+      stem(n, ['woonplaats', 'wohnort', 'hemort', 'postitoimipaik', 'miejscowo', 'residenc', 'residenz']) ||
       (n.tokens.length === 1 && n.tokens[0] === 'by'),
   },
   {
@@ -703,11 +953,29 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'gender sex kon kjonn koen geschlecht sukupuoli sexe sexo sesso geslacht plec nationality nationalitat nationalitet ethnicity ethnic religion race civilstand familienstand civilstatus',
+          'gender sex kon kjonn koen geschlecht sukupuoli sexe sexo sesso geslacht plec pohlavi pronoun pronouns nationality nationalitat nationalitet nationalite nacionalidad nazionalita nationaliteit narodowosc kansalaisuus citizenship cittadinanza ciudadania staatsangehorigkeit medborgarskap statsborgerskab statsborgerskap ethnicity ethnic religion race civilstand familienstand civilstatus',
         ),
       ) ||
       seq(n, 'marital', 'status') ||
-      seq(n, 'civil', 'status'),
+      seq(n, 'civil', 'status') ||
+      seq(n, 'stato', 'civile') ||
+      seq(n, 'estado', 'civil') ||
+      seq(n, 'mother', 'tongue') ||
+      seq(n, 'native', 'language') ||
+      seq(n, 'first', 'language') ||
+      stem(n, [
+        'mothertongue',
+        'muttersprache',
+        'modersmal',
+        'modersmaal',
+        'morsmal',
+        'aidinkieli',
+        'madrelingua',
+        'moedertaal',
+        'languematernelle',
+        'lenguamaterna',
+        'jezykojczysty',
+      ]),
   },
   {
     id: 'content_title',
@@ -741,9 +1009,12 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'jobtitle title titel befattning stilling beruf occupation profession yrke ammatti functie specialty speciality specialisation specialization specialitet fachrichtung',
+          'jobtitle title titel befattning stilling beruf occupation profession yrke ammatti functie specialty speciality specialisation specialization specialitet fachrichtung qualifica mansione ruolo emploi poste fonction metier puesto cargo ocupacion profesion professione profissao funcao stanowisko zawod nimike tehtavanimike ammattinimike pozice profese',
         ),
       ) ||
+      seq(n, 'categoria', 'profesional') ||
+      seq(n, 'intitule', 'poste') ||
+      stem(n, ['tehtavanimike', 'ammattinimike', 'stillingstittel', 'tjanstetitel', 'functietitel']) ||
       seq(n, 'job', 'title') ||
       seq(n, 'job', 'role') ||
       (has(n, set('position')) && n.tokens.length === 1),
@@ -759,18 +1030,9 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'company employer organisation organization firma foretag arbetsgivare arbeitgeber workplace arbetsplats department abteilung avdelning afdeling avdeling dept bedrift werkgever',
+          'company employer organisation organization firma foretag arbetsgivare arbeitgeber workplace arbetsplats department abteilung avdelning afdeling avdeling dept bedrift werkgever azienda empresa entreprise employeur datore pracodawca tyonantaja tyopaikka zamestnavatel arbeidsgiver arbejdsgiver reparto departamento departement dipartimento osasto dzial',
         ),
       ) || seq(n, 'company', 'name'),
-  },
-  {
-    id: 'social',
-    category: 'user.social',
-    reach: 'contact',
-    types: ['text', 'unknown'],
-    match: (n) =>
-      has(n, set('twitter linkedin facebook instagram tiktok github mastodon xing')) ||
-      seq(n, 'social', 'profile'),
   },
   {
     id: 'precise_location',
@@ -826,7 +1088,15 @@ export const nameFamilies: readonly NameFamily[] = [
       'activit',
     ],
     types: ['text', 'unknown'],
-    blockedBy: set('id count type at template'),
+    blockedBy: set(
+      [
+        ...set(
+          'id count type at template image img cover logo thumbnail thumb photo picture icon banner avatar media file asset attachment',
+        ),
+        // A link to a social network's page is a destination, not a page the person viewed.
+        ...socialNetworks,
+      ].join(' '),
+    ),
     match: (n) =>
       has(n, set('referrer referer url uri path page pageurl pagepath landing utm')) ||
       startsWithAny(n, ['utm']) ||
@@ -876,8 +1146,15 @@ export const nameFamilies: readonly NameFamily[] = [
       'kysely',
       'evaluation',
     ],
-    types: ['text', 'json', 'unknown'],
-    match: (n) => has(n, set('answer answers response responses svar antwort antworten vastaus')),
+    types: ['text', 'json', 'numeric', 'unknown'],
+    blockedBy: set('id count at type min max average avg'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'answer answers response responses svar antwort antworten vastaus rating ratings score nps stars satisfaction betyg bewertung arvosana voto valutazione valoracion',
+        ),
+      ),
   },
   {
     id: 'content',
@@ -889,9 +1166,108 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'message messages msg body content text comment comments note notes remark remarks transcript chat feedback reply review complaint subject meddelande kommentar kommentarer anteckning anteckningar notering noteringar nachricht bemerkung bemerkungen notiz notizen besked merknad viesti huomautus opmerking opmerkingen bericht',
+          'message messages msg body content text comment comments note notes remark remarks transcript chat feedback reply review complaint subject meddelande kommentar kommentarer anteckning anteckningar notering noteringar nachricht bemerkung bemerkungen notiz notizen besked merknad viesti huomautus opmerking opmerkingen bericht letter coverletter cv resume curriculum lebenslauf anschreiben ansioluettelo observation observations observaciones osservazioni uwagi uwaga lisatiedot lisatieto kommentti palaute commentaire commentaires commento commenti comentario comentarios komentarz poznamka poznamky notas notatki notitie notities toelichting annotation annotations annotazioni remarque remarques messaggio mensaje mensagem wiadomosc zprava testo texto tekst teksti attachment attachments bilaga anhang liite allegato allegati adjunto zalacznik',
         ),
-      ) || startsWithAny(n, ['anteckning', 'kommentar', 'notiz', 'bemerkung']),
+      ) ||
+      seq(n, 'cover', 'letter') ||
+      seq(n, 'motivation', 'letter') ||
+      startsWithAny(n, ['anteckning', 'kommentar', 'notiz', 'bemerkung', 'osservazion', 'observacion']),
+  },
+  {
+    // Why something happened, in the person's or a reviewer's words: free text, not a reason code.
+    id: 'reason',
+    category: 'user.content.communication',
+    reach: 'contextual',
+    needsValues: 'prose',
+    types: ['text', 'unknown'],
+    blockedBy: set('id count type at code codes template'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'reason reasons motif motivo motivi motivazione motivation raison grund anledning arsak aarsag syy reden powod duvod razon explanation justification statement begrundelse begrunnelse begrundung motivering perustelu',
+        ),
+      ),
+  },
+  {
+    // A person's own description in a table of people: what they wrote about themselves, shown to others.
+    id: 'profile_text',
+    category: 'user.content.public',
+    reach: 'contextual',
+    needs: 'person',
+    types: ['text', 'unknown'],
+    blockedBy: set('id count type at template'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'bio bios biography biografia biographie biografie about aboutme abstract tagline intro introduction presentation presentazione presentacion esittely',
+        ),
+      ) || seq(n, 'about', 'me'),
+  },
+  {
+    // A picture of the person in a table of people (a product's image is not).
+    id: 'portrait',
+    category: 'user.content.public',
+    reach: 'contextual',
+    needs: 'person',
+    types: ['text', 'binary', 'unknown'],
+    blockedBy: set('id count type at width height size alt'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'avatar avatarurl photo photos picture pic image img headshot portrait selfie foto fotos bild bilde billede kuva zdjecie immagine imagen profilepic profileimage profilephoto',
+        ),
+      ),
+  },
+  {
+    // The free text of a claim, an expense or a request a person filed.
+    id: 'record_description',
+    category: 'user.content.communication',
+    reach: 'contextual',
+    needs: 'owned',
+    tables: [
+      'expense',
+      'spese',
+      'spesa',
+      'gasto',
+      'frais',
+      'spesen',
+      'utlagg',
+      'kulu',
+      'reimburs',
+      'claim',
+      'incident',
+      'complaint',
+      'absence',
+      'assenz',
+      'ausenc',
+      'abwesen',
+      'franvaro',
+      'leave$',
+      'request',
+      'inquir',
+    ],
+    types: ['text', 'unknown'],
+    blockedBy: set('id count type at code'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'description descrizione descripcion beschreibung beskrivning beskrivelse kuvaus omschrijving opis popis details dettagli detalles',
+        ),
+      ),
+  },
+  {
+    id: 'apparel_size',
+    category: 'user.preferences',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['text', 'unknown'],
+    match: (n) =>
+      has(n, set('shirt tshirt shoe shoes clothing dress jersey hoodie')) &&
+      has(n, set('size groesse grosse storlek storrelse taille talla taglia koko rozmiar')),
   },
   {
     id: 'person_number',
@@ -904,14 +1280,14 @@ export const nameFamilies: readonly NameFamily[] = [
       (has(
         n,
         set(
-          'customer cust client member membership loyalty patient guest employee staff subscriber kund kunde kunden medlem mitglied asiakas klant',
+          'customer cust client member membership loyalty patient guest employee staff subscriber kund kunde kunden medlem mitglied asiakas klant cliente dipendente empleado employe salarie pracownik tyontekija werknemer medewerker mitarbeiter anstalld ansatt ansat socio adherent',
         ),
       ) &&
-        has(n, set('number no nr num code ref reference'))) ||
+        has(n, set('number no nr num code ref reference numero numer cislo nummer numro'))) ||
       has(
         n,
         set(
-          'kundnummer kundnr kundennummer kundennr medlemsnummer mitgliedsnummer asiakasnumero klantnummer mrn customerno customernumber membernumber',
+          'kundnummer kundnr kundennummer kundennr medlemsnummer mitgliedsnummer asiakasnumero klantnummer mrn customerno customernumber membernumber matricola matricule personalnummer personalnr personeelsnummer anstallningsnummer anstallningsnr medarbejdernummer ansattnummer tyontekijanumero henkilonumero',
         ),
       ) ||
       stem(n, [
@@ -968,6 +1344,11 @@ const personTableStems = words(`
   benutzer bruger bruker kayttaja asiaka asiakka potila pasient elev schuler schueler lakare arzt
   arzte klant gebruiker deelnemer deltagare deltager teilnehmer resenar reisende fahrer forare
   hyresgast mieter abonnent prenumerant bewerber sokande admin author$ agent$ operator cardholder
+  dipendent impiegat lavorator collaborat utent iscritt pazient candidat socio$ soci$ empleado
+  trabajador usuario pacient alumn estudiant employe adherent utilisateur abonne locataire
+  medewerker werknemer leerling pracowni uzytkowni klienc pacjen uczestni czlon tyontekij henkilo
+  jasen opiskelij zamestnan zakaznik uzivatel funcionari colaborador utilizador speaker presenter
+  instructor trainer coach recruiter freelancer contractor
 `);
 
 const recordTableStems = words(`
@@ -982,6 +1363,12 @@ const recordTableStems = words(`
   vistelse checkin upload attachment card wallet identity identit bokforing verifikation mail
   inquir request signup result vaccin diagnos anamnes referral remiss history track hit$ analytic
   pageview impression share like$ follow favourite favorite
+  ordin pedido commande zamowien bestelling prenotazion rezerwac varau pagament pago$ paiement
+  platnos platb maksu fattur factur ricevut recibo messag mensaj wiadomos viest zprav payslip
+  paystub paycheck cedolin busta buste nomina$ lohnabrechnung gehaltsabrechnung lonespec lonebesked
+  lonseddel lonnslipp palkkalask loonstrook wynagrodz payroll absence assenz ausenc abwesen franvaro
+  fravaer poissaol nieobecn verzuim leave$ timesheet expense spese spesa gasto frais spesen utlagg
+  reimburs interview colloqui entrevista entretien haastattel contratt contrat umow sopimu
 `);
 
 /** Catalogues, organisations and infrastructure: a row of these is never one person's. */
@@ -996,6 +1383,12 @@ const thingTableStems = words(`
   fiscal menu page$ media asset attribute option status type lookup holiday calendar resource
   equipment vehicle bank$ chart ledger konto department abteilung avdelning catalog katalog unit
   queue job$ jobs lock cache kv$ meta currency warehouse
+  societ aziend empresa entrepris spolk spolecnost yritys yhtio bedrijf bedrijv sponsor exhibitor
+  advertiser agenc publisher sede sedi$ uffic oficina bureau biuro toimipist toimisto vestiging
+  sucursal succursal repart departament dipartiment osasto dzial oddeleni prodott producto produit
+  tuote tuotte articol articul artikl fasce fascia band$ grille barem scale$ livell causal reason$
+  festivit tariff tarif listino magazzin almacen entrepot magazyn varasto facilit anlaggning anlegg
+  einrichtung impiant
 `);
 
 /** Things a person may own a row of (their settings, their tagged location): a foreign key to a person decides. */
@@ -1051,6 +1444,26 @@ export function isOrganisationColumn(name: string): boolean {
     seq(n, 'company', 'number') ||
     seq(n, 'registration', 'number') ||
     seq(n, 'number', 'of', 'employees') ||
-    seq(n, 'annual', 'revenue')
+    seq(n, 'annual', 'revenue') ||
+    has(
+      n,
+      set(
+        'partitaiva piva ragionesociale raisonsociale razonsocial regon krs ytunnus btw ustid mwst tva iva cif ico',
+      ),
+    ) ||
+    seq(n, 'partita', 'iva') ||
+    seq(n, 'ragione', 'sociale') ||
+    seq(n, 'raison', 'sociale') ||
+    seq(n, 'razon', 'social') ||
+    seq(n, 'y', 'tunnus') ||
+    seq(n, 'numero', 'tva')
+  );
+}
+
+/** Words of a machine's column (`server`, `host_ip`): its address is infrastructure, not a person's. */
+export function isInfrastructureColumn(name: string): boolean {
+  return has(
+    nameParts(name),
+    set('server servers host hostname node gateway proxy router nas instance cluster'),
   );
 }
