@@ -4,14 +4,16 @@
  * shop as a real SQLite file reached through its connector.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
+import type { Shop } from '../../test/support/shop.js';
+import { createShop, declarationWith, LEDGER_DATASET, SHOP_DATASET } from '../../test/support/shop.js';
 import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
 import type { TestApp } from '../../test/support/app.js';
-import { dialects, referenceDeclaration, startTestApp } from '../../test/support/app.js';
+import { dialects, startTestApp } from '../../test/support/app.js';
 import { mailbox } from '../../test/support/mail.js';
 import type { Clock } from '../context.js';
 import { Worker } from '../jobs/queue.js';
@@ -20,162 +22,6 @@ import { jobDefinitions } from '../worker-jobs.js';
 import { planFulfilment, runStep } from './run-step.js';
 
 const D = 'sncn-general';
-
-/** The web shop: customers, their addresses, orders and lines, invoices kept for bookkeeping. */
-const SHOP_SCHEMA = `
-  create table customers (id integer primary key, email text not null unique, full_name text not null,
-    phone text, restricted integer not null default 0);
-  create table addresses (id integer primary key,
-    customer_id integer not null references customers(id) on delete cascade, address text not null);
-  create table orders (id integer primary key,
-    customer_id integer not null references customers(id) on delete restrict,
-    placed_at text not null, total real not null, delivery_phone text);
-  create table order_lines (id integer primary key,
-    order_id integer not null references orders(id) on delete cascade,
-    sku text not null, quantity integer not null, price real not null);
-  create table invoices (id integer primary key,
-    order_id integer not null references orders(id) on delete restrict, invoice_no text not null,
-    billing_name text not null, billing_address text not null, email text, amount real not null,
-    issued_on text not null);
-`;
-
-const SHOP_DATASET = `steward: 1
-kind: dataset
-system: shop
-reviewed: { by: Test Reviewer, on: '2026-11-30' }
-collections:
-  - name: customers
-    description: One row per customer account.
-    primaryKey: [id]
-    erasure: { action: mask }
-    restriction: { field: restricted, value: 1 }
-    fields:
-      - { name: id, type: INTEGER, nullable: false }
-      - { name: email, type: TEXT, nullable: false, category: user.contact.email, identity: email, normalised: true, mask: format }
-      - { name: full_name, type: TEXT, nullable: false, category: user.name, mask: fixed }
-      - { name: phone, type: TEXT, nullable: true, category: user.contact.phone_number, identity: phone, mask: 'null' }
-      - { name: restricted, type: INTEGER, nullable: false }
-  - name: addresses
-    primaryKey: [id]
-    erasure: { action: delete }
-    fields:
-      - { name: id, type: INTEGER, nullable: false }
-      - { name: customer_id, type: INTEGER, nullable: false, references: { collection: customers, field: id, onDelete: cascade } }
-      - { name: address, type: TEXT, nullable: false, category: user.contact.address }
-  - name: orders
-    primaryKey: [id]
-    erasure: { action: keep, purpose: bookkeeping }
-    fields:
-      - { name: id, type: INTEGER, nullable: false }
-      - { name: customer_id, type: INTEGER, nullable: false, references: { collection: customers, field: id, onDelete: restrict } }
-      - { name: placed_at, type: TEXT, nullable: false, category: user.financial.purchase_history }
-      - { name: total, type: REAL, nullable: false, category: user.financial.purchase_history }
-      - { name: delivery_phone, type: TEXT, nullable: true, category: user.contact.phone_number, mask: 'null' }
-  - name: order_lines
-    primaryKey: [id]
-    erasure: { action: delete }
-    fields:
-      - { name: id, type: INTEGER, nullable: false }
-      - { name: order_id, type: INTEGER, nullable: false, references: { collection: orders, field: id, onDelete: cascade } }
-      - { name: sku, type: TEXT, nullable: false, category: user.financial.purchase_history }
-      - { name: quantity, type: INTEGER, nullable: false }
-      - { name: price, type: REAL, nullable: false }
-  - name: invoices
-    description: The accounting vouchers.
-    primaryKey: [id]
-    purposes: [b2b_service_provision, bookkeeping]
-    erasure: { action: keep, purpose: bookkeeping }
-    fields:
-      - { name: id, type: INTEGER, nullable: false }
-      - { name: order_id, type: INTEGER, nullable: false, references: { collection: orders, field: id, onDelete: restrict } }
-      - { name: invoice_no, type: TEXT, nullable: false }
-      - { name: billing_name, type: TEXT, nullable: false, category: user.name }
-      - { name: billing_address, type: TEXT, nullable: false, category: user.contact.address }
-      - { name: email, type: TEXT, nullable: true, category: user.contact.email, mask: 'null' }
-      - { name: amount, type: REAL, nullable: false, category: user.financial.purchase_history }
-      - { name: issued_on, type: TEXT, nullable: false }
-`;
-
-const LEDGER_DATASET = `steward: 1
-kind: dataset
-system: ledger
-reviewed: { by: Test Reviewer, on: '2026-11-30' }
-collections:
-  - name: entries
-    primaryKey: [id]
-    erasure: { action: delete }
-    fields:
-      - { name: id, type: INTEGER, nullable: false }
-      - { name: email, type: TEXT, nullable: false, category: user.contact.email, identity: email, normalised: true }
-`;
-
-const system = (id: string, name: string) => `
-  - id: ${id}
-    name: { en: ${name}, sv: ${name} }
-    kind: sqlite
-    operator: self
-    purposes: [b2b_service_provision, bookkeeping]
-    hosting: { country: SE }
-    owner: ${id}-team@example.com
-`;
-
-/** The reference declaration with connected systems, and their datasets beside it. */
-function declarationWith(
-  dir: string,
-  systems: readonly { id: string; name: string; dataset: string }[],
-): string {
-  mkdirSync(join(dir, 'datasets'), { recursive: true });
-  const file = join(dir, 'declaration.yaml');
-  writeFileSync(
-    file,
-    `${readFileSync(referenceDeclaration, 'utf8').trimEnd()}\n\nsystems:${systems.map((s) => system(s.id, s.name)).join('')}`,
-  );
-  for (const s of systems) writeFileSync(join(dir, 'datasets', `${s.id}.yaml`), s.dataset);
-  return file;
-}
-
-interface Shop {
-  readonly path: string;
-  add(n: number, email: string, name: string): void;
-  all<T>(sql: string, ...params: unknown[]): T[];
-  close(): void;
-}
-
-/** Customer `n`: one address, two orders of two lines each, an invoice per order. */
-function createShop(path: string): Shop {
-  const db = new SQLite(path);
-  db.pragma('foreign_keys = ON');
-  db.exec(SHOP_SCHEMA);
-  return {
-    path,
-    add(n, email, name) {
-      db.prepare('insert into customers values (?, ?, ?, ?, 0)').run(n, email, name, `+4670${1000000 + n}`);
-      db.prepare('insert into addresses values (?, ?, ?)').run(n, n, `${n} Harbour Street, Luleå`);
-      for (const o of [n * 10, n * 10 + 1]) {
-        db.prepare('insert into orders values (?, ?, ?, ?, ?)').run(
-          o,
-          n,
-          '2026-05-01',
-          120.5,
-          'Leave at the door',
-        );
-        for (const l of [o * 10, o * 10 + 1])
-          db.prepare('insert into order_lines values (?, ?, ?, 1, 60.25)').run(l, o, `SKU-${l}`);
-        db.prepare('insert into invoices values (?, ?, ?, ?, ?, ?, 120.5, ?)').run(
-          o,
-          o,
-          `F-${o}`,
-          name,
-          `${n} Harbour Street, Luleå`,
-          email,
-          '2026-05-01',
-        );
-      }
-    },
-    all: <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[],
-    close: () => db.close(),
-  };
-}
 
 /** A clock the test moves on by hand (job backoff waits for it). */
 function movableClock(): Clock & { skip(ms: number): void } {
@@ -293,6 +139,7 @@ for (const dialect of await dialects()) {
       shop.add(4, 'dave@example.com', 'Dave Dahl');
       shop.add(5, 'frank@example.com', 'Frank Fors');
       shop.add(6, 'gina@example.com', 'Gina Gran');
+      shop.add(7, 'ivy@example.com', 'Ivy Ingvar');
       app = await startTestApp(dialect, {
         declarations: [declarationWith(dir, [{ id: 'shop', name: 'Web shop', dataset: SHOP_DATASET }])],
         config: { systems: new Map([['shop', { system: 'shop', url: `sqlite:${shop.path}` }]]) },
@@ -459,6 +306,44 @@ for (const dialect of await dialects()) {
         { name: 'orders', description: null, rows: 2 },
       );
       assert.match(files.get('index.html') ?? '', /Where else we hold it/);
+    });
+
+    test('C9.5 the portability package holds the shop’s data the person gave under contract, per collection as JSON and CSV, with a schema', async () => {
+      await r.capture('ivy@example.com');
+      const id = await r.approved('portability', 'ivy@example.com');
+      await r.runJobs();
+      assert.equal((await r.view(id)).request.status, 'completed');
+      await r.runJobs();
+      const [done] = (await mailbox(app.ctx, { to: 'ivy@example.com', kind: 'rights_completed' })).reverse();
+      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
+      assert.ok(link);
+      await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` });
+      await r.runJobs();
+      const [mail] = (await mailbox(app.ctx, { to: 'ivy@example.com', kind: 'rights_code' })).reverse();
+      const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
+      const zip = await app.request({
+        method: 'POST',
+        url: `/api/v1/privacy-centre/results/${link}/download`,
+        headers: { 'content-type': 'application/json' },
+        payload: { code },
+      });
+      assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
+      const files = await unzip(zip.rawPayload);
+      assert.ok(files.has('README.txt'));
+      const orders = JSON.parse(files.get('systems/shop/orders.json') ?? '{}') as {
+        rows: { total: number }[];
+      };
+      assert.deepEqual(
+        orders.rows.map((o) => o.total),
+        [120.5, 120.5],
+      );
+      assert.match(files.get('systems/shop/customers.csv') ?? '', /ivy@example\.com/);
+      const schema = JSON.parse(files.get('schema.json') ?? '{}') as {
+        format: string;
+        files: { path: string; format: string }[];
+      };
+      assert.equal(schema.format, 'steward-portability-package');
+      assert.ok(schema.files.some((f) => f.path === 'systems/shop/customers.csv' && f.format === 'csv'));
     });
 
     test('C9.2 rectification: after the review, every field of the category in the shop is corrected, and only the person’s', async () => {

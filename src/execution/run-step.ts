@@ -13,6 +13,7 @@
  * - When the last step is done the request completes (`complete.ts`); after an erasure, first
  *   the read-back receipt (`receipt.ts`).
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
@@ -176,7 +177,7 @@ export async function startReady(tx: Tx, ctx: Pick<AppContext, 'clock'>, request
   for (const step of steps) {
     if (step.status !== 'pending' || step.job_id !== null) continue;
     if (!dependenciesOf(step).every((key) => done.has(key))) continue;
-    const jobId = `step:${step.id}:${step.attempts}:${ctx.clock.now().getTime()}`;
+    const jobId = `step:${step.id}:${randomUUID()}`;
     await tx
       .updateTable('request_steps')
       .set({ job_id: jobId, updated_at: ctx.clock.now().toISOString() })

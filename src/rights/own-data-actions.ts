@@ -1,21 +1,17 @@
 /**
- * What each request type does to Steward's own data, as the `steward` system's task in a
- * fulfilment plan. An action returns a requester-facing summary (our words), the recipients to
- * tell of a change (worked out before the change, since erasure removes what links them), and,
- * when a person must decide or act (a correction to check, an objection to weigh),
- * `manual: true`: the task stays open in the console until an operator closes it.
+ * Objections and withdrawals of consent, which concern what Steward's own ledger allows rather
+ * than data held in any system: the `steward` step of such a request's plan runs one of these.
+ * Every other type works through the connectors (src/execution/). An action returns a
+ * requester-facing summary (our words) and, when a person must decide (an objection to weigh),
+ * `manual: true`: the step becomes a task in the console until an operator closes it.
  */
 import type { Actor } from '../access/actor.js';
 import type { Permission } from '../access/roles.js';
 import type { AppContext } from '../context.js';
 import { objectToDirectMarketing } from '../consent/subscriptions.js';
-import { eraseSubject } from './erase-subject.js';
 import type { RequestRow } from './model.js';
 import { recordObjection } from './object-processing.js';
-import { recipientsToNotify } from './recipients.js';
 import type { RecipientToNotify } from './recipients.js';
-import { restrictSubject } from './restrict-subject.js';
-import { answerAddress } from './verify-request.js';
 import { withdrawConsent } from './withdraw-consent.js';
 
 /** What the requester supplied, as sealed in `requests.claims`. */
@@ -49,61 +45,7 @@ const fulfilment = (request: RequestRow): Actor => ({
 
 const nothingHeld: ActionOutcome = { summary: ['We hold no personal data about you.'] };
 
-const recipientsOf = async (ctx: AppContext, subjectId: string) =>
-  (await recipientsToNotify(ctx, subjectId)).map(({ recipientId, name, why }) => ({
-    recipientId,
-    name,
-    why,
-  }));
-
-export const ownDataActions: Record<string, Action> = {
-  // The package is built when the requester collects it, from the data as it is then.
-  access: async (_ctx, request) =>
-    request.subject_id === null
-      ? nothingHeld
-      : { summary: ['Your copy is ready: it holds every record we keep about you and what we do with it.'] },
-  portability: async (_ctx, request) =>
-    request.subject_id === null
-      ? nothingHeld
-      : { summary: ['The data you gave us is ready in JSON and CSV, with a description of each field.'] },
-  // Whether a correction is accurate is a person's judgement; they apply it on the subject page.
-  rectification: async (ctx, request) =>
-    request.subject_id === null
-      ? nothingHeld
-      : {
-          summary: ['We checked the correction you asked for and applied it.'],
-          manual: true,
-          recipients: await recipientsOf(ctx, request.subject_id),
-        },
-  erasure: async (ctx, request) => {
-    if (request.subject_id === null) return nothingHeld;
-    const recipients = await recipientsOf(ctx, request.subject_id);
-    const contact = await answerAddress(ctx.store.db, request);
-    const result = await eraseSubject(ctx, fulfilment(request), {
-      subjectId: request.subject_id,
-      requestId: request.id,
-    });
-    return {
-      summary: [
-        'We erased the personal data we held about you.',
-        ...result.kept.map((k) => `Kept: ${k.explanation}`),
-      ],
-      recipients,
-      details: { erased: result.erased, kept: result.kept },
-      ...(contact ? { contact: contact.value } : {}),
-    };
-  },
-  restriction: async (ctx, request) => {
-    if (request.subject_id === null) return nothingHeld;
-    const recipients = await recipientsOf(ctx, request.subject_id);
-    await restrictSubject(ctx, fulfilment(request), { subjectId: request.subject_id, requestId: request.id });
-    return {
-      summary: [
-        'Your data is kept but not used for anything but storage until the restriction is lifted; we will tell you before we lift it.',
-      ],
-      recipients,
-    };
-  },
+export const ownDataActions: Record<'objection' | 'withdrawal', Action> = {
   objection: async (ctx, request, claims) => {
     if (request.subject_id === null) return nothingHeld;
     if (claims.objection?.scope === 'purpose' && claims.objection.purposeId !== undefined) {
