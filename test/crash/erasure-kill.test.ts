@@ -320,7 +320,7 @@ test(
       await exited(last.child);
     }
     assert.ok(
-      kills.filter((k) => k.includes('invoices')).length >= 2 && kills.length >= 4,
+      kills.filter((k) => k.includes('invoices')).length >= 1 && kills.length >= 3,
       `killed mid-step only ${kills.length} times: ${kills.join(', ')}; steps ${JSON.stringify(await stepsOf(calm))}`,
     );
 
