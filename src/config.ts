@@ -51,6 +51,12 @@ const envSchema = z.object({
   STEWARD_GEOIP_DB: z.string().optional(),
   STEWARD_TRANSMIT_ALLOWED_HOSTS: list.default([]),
   STEWARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  STEWARD_EXECUTION_BATCH_SIZE: z.coerce
+    .number({ message: 'STEWARD_EXECUTION_BATCH_SIZE must be a number of rows such as 1000' })
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(1_000),
   STEWARD_ADMIN_EMAIL: z.string().email().default('admin@steward.local'),
   STEWARD_SMTP_URL: z
     .string()
@@ -89,6 +95,11 @@ export interface Config {
    */
   readonly transmitAllowedHosts: readonly string[];
   readonly workerConcurrency: number;
+  /**
+   * Rows a request step changes per transaction in a connected system: smaller batches hold
+   * locks for less time in the company's database (connectors also cap it by bound values).
+   */
+  readonly executionBatchSize?: number;
   readonly adminEmail: string;
   /** SMTP server for outgoing mail; without it, mail goes to the outbox table (console: Outbox). */
   readonly smtpUrl?: string;
@@ -168,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.STEWARD_GEOIP_DB ? { geoipDb: e.STEWARD_GEOIP_DB } : {}),
     transmitAllowedHosts: e.STEWARD_TRANSMIT_ALLOWED_HOSTS,
     workerConcurrency: e.STEWARD_WORKER_CONCURRENCY,
+    executionBatchSize: e.STEWARD_EXECUTION_BATCH_SIZE,
     adminEmail: e.STEWARD_ADMIN_EMAIL,
     ...(e.STEWARD_SMTP_URL ? { smtpUrl: e.STEWARD_SMTP_URL } : {}),
     mailFrom: e.STEWARD_MAIL_FROM,

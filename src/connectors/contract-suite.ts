@@ -22,6 +22,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type {
   ChangeAction,
+  ChangeResume,
   Connector,
   ConnectorFactory,
   FieldValue,
@@ -32,6 +33,7 @@ import type {
 } from './contract.js';
 import { ConnectorError } from './contract.js';
 import { datasetSchema } from './dataset.js';
+import { maskValue } from './masking.js';
 import type { Dataset, DatasetInput } from './dataset.js';
 
 export type FixtureDialect = 'postgres' | 'mysql' | 'sqlite';
@@ -70,6 +72,7 @@ export const contractCases = [
   'idempotent',
   'dry-run',
   'keep-ends',
+  'resume',
   'rectification',
   'restriction',
   'hostile',
@@ -995,6 +998,82 @@ const cases: readonly Case[] = [
       assert.equal((await c.count(alice)).get('tickets'), 4);
       const bodies = (await readAll(c, alice, 'tickets')).map((row) => String(row.body));
       assert.ok(bodies.every((b) => /^[A-Za-z0-9]+$/.test(b)));
+    },
+  },
+  {
+    id: 'resume',
+    name: 'C9.2 a change killed before or after a batch COMMIT resumes from its cursor: hashed rows that stay in scope are masked once, counts are exact',
+    async run(fx) {
+      const c = fx.connect();
+      const before = await fx.snapshot();
+      const hash: ChangeAction = {
+        action: 'mask',
+        fields: [
+          { field: 'email', mask: 'keep' },
+          { field: 'body', mask: 'hash' },
+        ],
+      };
+      // A job's record of its step, as run-step keeps it in Steward's store.
+      type Saved = ChangeResume & { batches: number };
+      const attempt = async (
+        collection: string,
+        action: ChangeAction,
+        saved: Saved | undefined,
+        kill: { beforeCommit?: number; afterCommit?: number },
+      ) => {
+        let p: Saved = saved ?? { changed: 0, batches: 0 };
+        let commits = 0;
+        let done = 0;
+        try {
+          const r = await c.change(alice, collection, action, {
+            batchSize: 1,
+            ...(saved === undefined ? {} : { resume: saved }),
+            beforeCommit: (batch, matched) => {
+              p = { ...p, matched, inFlight: batch };
+              if (++commits === kill.beforeCommit) throw new Error('killed before COMMIT');
+            },
+            onBatch: (d) => {
+              if (++done === kill.afterCommit) throw new Error('killed after COMMIT');
+              p = { changed: d.changed, cursor: d.cursor, matched: d.matched, batches: p.batches + 1 };
+            },
+          });
+          return { result: r, saved: p };
+        } catch (error) {
+          assert.match(String(error), /killed (before|after) COMMIT/);
+          return { saved: p };
+        }
+      };
+      const first = await attempt('tickets', hash, undefined, { beforeCommit: 2 });
+      assert.equal(first.result, undefined);
+      assert.equal(first.saved.changed, 1);
+      assert.equal(first.saved.inFlight?.keys.length, 1);
+      const second = await attempt('tickets', hash, first.saved, { afterCommit: 2 });
+      assert.equal(second.result, undefined);
+      assert.equal(second.saved.changed, 2, 'the second batch committed, its record did not');
+      const third = await attempt('tickets', hash, second.saved, {});
+      assert.deepEqual(third.result, { matched: 4, changed: 4, batches: 2 });
+      assert.equal(third.saved.batches, 4);
+      const after = await fx.snapshot();
+      for (const key of ALICE_ROWS.tickets!) {
+        const original = before.tickets!.get(key)!.body as string;
+        const field = shopDataset()
+          .collections.find((x) => x.name === 'tickets')!
+          .fields.find((f) => f.name === 'body');
+        assert.equal(
+          after.tickets!.get(key)!.body,
+          maskValue(original, 'hash', KEYS, field),
+          `ticket ${key} hashed once`,
+        );
+      }
+      assert.deepEqual(Object.keys(changedRows(before, after)), ['tickets']);
+
+      // A delete killed after its COMMIT: the batch is counted once, from the in-flight keys.
+      const lines = ALICE_ROWS.order_lines!.length;
+      const killed = await attempt('order_lines', { action: 'delete' }, undefined, { afterCommit: 1 });
+      assert.equal(killed.saved.changed, 0);
+      const rest = await attempt('order_lines', { action: 'delete' }, killed.saved, {});
+      assert.deepEqual(rest.result, { matched: lines, changed: lines, batches: lines });
+      assert.equal((await c.count(alice)).get('order_lines'), undefined);
     },
   },
   {

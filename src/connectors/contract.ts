@@ -121,14 +121,58 @@ export interface ChangeOptions {
   readonly dryRun?: boolean;
   /** Rows per statement (and per transaction); default 1,000. */
   readonly batchSize?: number;
-  /** Called after each committed batch: a job renews its lease and records progress here. */
-  readonly onBatch?: (done: { readonly changed: number }) => Promise<void> | void;
+  /**
+   * Called after each committed batch: a job renews its lease and records progress here.
+   * `changed` is the running total (with `resume.changed`), `cursor` the key of the batch's last
+   * row (pass it back as `resume.cursor`), `matched` the rows in scope when the step first started.
+   */
+  readonly onBatch?: (done: BatchDone) => Promise<void> | void;
+  /**
+   * Awaited inside each batch's transaction, after its writes and before its COMMIT: a job
+   * records the batch here (durably, in its own store), so that a crash between this system's
+   * COMMIT and `onBatch` can be told apart from one before it (`resume.inFlight`). `matched` as
+   * in `onBatch`.
+   */
+  readonly beforeCommit?: (batch: BatchInFlight, matched: number) => Promise<void> | void;
+  /** Continue a change a killed job left: after `cursor`, settling `inFlight` first. */
+  readonly resume?: ChangeResume;
+}
+
+/** One committed batch, as `onBatch` reports it. */
+export interface BatchDone {
+  readonly changed: number;
+  readonly cursor: readonly FieldValue[];
+  readonly matched: number;
+}
+
+/**
+ * A batch about to commit: its keys (newest first) and, for masks and updates, per key the
+ * SHA-256 (hex) of the row's written fields as read back inside the batch's transaction. Only
+ * masked or set values are digested, never the values they replaced.
+ */
+export interface BatchInFlight {
+  readonly keys: readonly (readonly FieldValue[])[];
+  /** Absent for a delete: a deleted row is simply gone. */
+  readonly digests?: readonly string[];
+}
+
+/**
+ * Where a change stopped, as its job recorded it. On resume the in-flight batch is settled by
+ * reading its keys: a row gone (delete) or holding the recorded digest was committed and is
+ * counted, not changed again (a `hash` of a hash would no longer join); any other row is
+ * changed now. The walk then goes on below `cursor`.
+ */
+export interface ChangeResume {
+  readonly cursor?: readonly FieldValue[];
+  readonly changed: number;
+  readonly matched?: number;
+  readonly inFlight?: BatchInFlight;
 }
 
 export interface ChangeResult {
   /** Rows in the person's scope when the step started. */
   readonly matched: number;
-  /** Rows changed (0 on a dry run, and on a second run of the same step). */
+  /** Rows changed, with `resume.changed` (0 on a dry run, and on a second run of the same step). */
   readonly changed: number;
   readonly batches: number;
   /**

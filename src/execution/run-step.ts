@@ -39,7 +39,7 @@ import type { PlannedStep, PlanSystem } from './plan.js';
 import { LOCATE_KEY, planRequest } from './plan.js';
 import { linkedOf, requestReceipt } from './receipt.js';
 import type { RequestSeeds } from './seeds.js';
-import { encodeValue, locateLinked, requestSeeds, seedsFor } from './seeds.js';
+import { decodeValue, encodeValue, locateLinked, requestSeeds, seedsFor } from './seeds.js';
 import type { StepProgress, StepRow } from './steps.js';
 import {
   allDone,
@@ -243,25 +243,60 @@ async function performChange(
   const before: StepProgress =
     step.progress === null ? { changed: 0, batches: 0 } : (JSON.parse(step.progress) as StepProgress);
   let progress = before;
-  const result = await connector.change(seeds, step.collection, change, {
-    onBatch: async ({ changed }) => {
-      // `changed` is this run's running total; earlier runs' rows are in `before`.
-      progress = { changed: before.changed + changed, batches: progress.batches + 1 };
-      const now = ctx.clock.now();
-      await ctx.store.db
-        .updateTable('request_steps')
-        .set({ progress: JSON.stringify(progress), updated_at: now.toISOString() })
-        .where('id', '=', step.id)
-        .execute();
+  const save = async (next: StepProgress, renew: boolean) => {
+    const now = ctx.clock.now();
+    await ctx.store.db
+      .updateTable('request_steps')
+      .set({ progress: JSON.stringify(next), updated_at: now.toISOString() })
+      .where('id', '=', step.id)
+      .execute();
+    if (renew)
       await ctx.store.db
         .updateTable('jobs')
         .set({ lease_expires_at: new Date(now.getTime() + STEP_LEASE_MS).toISOString() })
         .where('id', '=', job.id)
         .where('status', '=', 'running')
         .execute();
+  };
+  const decodeKey = (key: readonly unknown[]) => key.map(decodeValue);
+  const encodeKey = (key: readonly FieldValue[]) => key.map(encodeValue);
+  const result = await connector.change(seeds, step.collection, change, {
+    ...(ctx.config.executionBatchSize === undefined ? {} : { batchSize: ctx.config.executionBatchSize }),
+    ...(step.progress === null
+      ? {}
+      : {
+          resume: {
+            changed: before.changed,
+            ...(before.matched === undefined ? {} : { matched: before.matched }),
+            ...(before.cursor === undefined ? {} : { cursor: decodeKey(before.cursor) }),
+            ...(before.inFlight === undefined
+              ? {}
+              : {
+                  inFlight: {
+                    keys: before.inFlight.keys.map(decodeKey),
+                    ...(before.inFlight.digests === undefined ? {} : { digests: before.inFlight.digests }),
+                  },
+                }),
+          },
+        }),
+    // Committed in Steward's store before the system's COMMIT: a kill after that COMMIT leaves
+    // this entry, and the re-run settles the batch row by row instead of changing it again.
+    beforeCommit: async ({ keys, digests }, matched) => {
+      const { inFlight: _, ...rest } = progress;
+      progress = {
+        ...rest,
+        matched,
+        inFlight: { keys: keys.map(encodeKey), ...(digests === undefined ? {} : { digests }) },
+      };
+      await save(progress, false);
+    },
+    onBatch: async ({ changed, cursor, matched }) => {
+      // `changed` is the total across runs (the connector starts from `resume.changed`).
+      progress = { changed, batches: progress.batches + 1, matched, cursor: encodeKey(cursor) };
+      await save(progress, true);
     },
   });
-  progress = { changed: before.changed + result.changed, batches: before.batches + result.batches };
+  progress = { changed: result.changed, batches: before.batches + result.batches };
   return {
     result: {
       matched: result.matched,

@@ -25,10 +25,25 @@ export interface StepPlan {
   readonly planFailed?: boolean;
 }
 
-/** Progress across attempts, committed after each batch. */
+/**
+ * Progress across attempts, committed after each batch: what a re-run resumes from
+ * (`ChangeOptions.resume`). Keys are stored with `encodeValue`.
+ */
 export interface StepProgress {
   readonly changed: number;
   readonly batches: number;
+  /** Rows in scope when the step first started. */
+  readonly matched?: number;
+  /** Key of the last row of the last committed batch. */
+  readonly cursor?: readonly unknown[];
+  /**
+   * The batch being committed in the connected system (written just before its COMMIT,
+   * replaced by the progress after it): keys, and digests of the masked values written.
+   */
+  readonly inFlight?: {
+    readonly keys: readonly (readonly unknown[])[];
+    readonly digests?: readonly string[];
+  };
 }
 
 /** How many times a step's job runs before the step is `failed` for an operator to retry. */

@@ -8,6 +8,11 @@
  * delete or update exactly those keys. Progress is kept by key, so a batch loop ends even when a
  * change leaves rows in scope; masked identity values no longer match, so running the whole
  * erasure again changes nothing.
+ *
+ * Rows that stay in scope after a per-row mask (a kept collection's hashed fields) would be
+ * masked again by a second run, so a job resumes instead: `onBatch` gives the cursor to record,
+ * `beforeCommit` lets it record the batch in flight (keys and digests of what was written), and
+ * `resume` continues below the cursor after settling that batch row by row.
  */
 import type {
   ChangeAction,
@@ -25,6 +30,7 @@ import type {
   Seeds,
 } from '../contract.js';
 import { ConnectorError, redactSecrets } from '../contract.js';
+import { createHash } from 'node:crypto';
 import type { Dataset, DatasetCollection, DatasetField, Mask } from '../dataset.js';
 import { isSetBased, maskValue, setValue } from '../masking.js';
 import { scopeFor } from '../scope.js';
@@ -34,6 +40,7 @@ import {
   batchStatement,
   countStatement,
   deleteStatement,
+  keysStatement,
   pageStatement,
   sampleStatement,
   updateStatement,
@@ -185,7 +192,8 @@ export function sqlConnector(
       const plan = planChange(c, action, refuse, (name) => fieldOf(c, name));
       const scope = scopeOf(seeds, collection);
       if (scope === undefined) return { matched: 0, changed: 0, batches: 0 };
-      const matched = await countIn(collection, scope);
+      const resume = changeOptions.resume;
+      const matched = resume?.matched ?? (await countIn(collection, scope));
       if (changeOptions.dryRun === true || matched === 0 || plan.nothing)
         return { matched, changed: 0, batches: 0 };
 
@@ -194,17 +202,39 @@ export function sqlConnector(
           (plan.perRow.length * (c.primaryKey.length + 1) + c.primaryKey.length + plan.set.length + 1),
       );
       const batchSize = clamp(changeOptions.batchSize, Math.min(MAX_BATCH, perStatement), DEFAULT_BATCH);
-      let before: readonly FieldValue[] | undefined;
-      let changed = 0;
-      let batches = 0;
-      for (;;) {
-        const batch = await transaction(driver, fail, async (exec) => {
+      const written = plan.delete
+        ? []
+        : [...plan.set.map((s) => s.field), ...plan.perRow.map((p) => p.field.name)];
+      /** The digest per key of `written` as the rows hold them now ('' for a row that is gone). */
+      const digestsOf = async (
+        exec: (s: Statement) => Promise<Row[]>,
+        keyList: readonly (readonly FieldValue[])[],
+      ): Promise<string[]> => {
+        const rows = new Map<string, Row>();
+        for (const r of await exec(keysStatement(driver, dataset, c, keyList, written)))
+          rows.set(keyText(c.primaryKey.map((k) => r[k] as FieldValue)), r);
+        return keyList.map((k) => {
+          const r = rows.get(keyText(k));
+          return r === undefined ? '' : rowDigest(written.map((f) => r[f]));
+        });
+      };
+
+      /**
+       * One batch in one transaction: the next rows in scope (below `before`, or among `keys`),
+       * changed, then `recorded` (the batch's keys, or all of an in-flight batch being settled)
+       * handed to `beforeCommit` with what they now hold.
+       */
+      const applyBatch = (pick: {
+        before?: readonly FieldValue[];
+        keys?: readonly (readonly FieldValue[])[];
+      }) =>
+        transaction(driver, fail, async (exec) => {
           const rows = await exec(
             batchStatement(driver, dataset, {
               collection: c,
               scope,
               fields: plan.perRow.map((p) => p.field.name),
-              ...(before === undefined ? {} : { before }),
+              ...pick,
               limit: batchSize,
               ...(plan.unlessAlready === undefined ? {} : { unlessAlready: plan.unlessAlready }),
               lockRows: driver.lockRows,
@@ -221,13 +251,40 @@ export function sqlConnector(
             }));
             await exec(updateStatement(driver, dataset, c, keyList, plan.set, perRow));
           }
+          if (changeOptions.beforeCommit !== undefined) {
+            const recorded = pick.keys ?? keyList;
+            await changeOptions.beforeCommit(
+              plan.delete ? { keys: recorded } : { keys: recorded, digests: await digestsOf(exec, recorded) },
+              matched,
+            );
+          }
           return { n: keyList.length, last: keyList[keyList.length - 1] };
         });
-        if (batch.n === 0) break;
+
+      let before = resume?.cursor;
+      let changed = resume?.changed ?? 0;
+      let batches = 0;
+      const inFlight = resume?.inFlight;
+      if (inFlight !== undefined && inFlight.keys.length > 0) {
+        // The batch the killed job was committing: rows that hold what it wrote (or are gone,
+        // for a delete) were committed and are only counted; the rest are changed now.
+        const now = await transaction(driver, fail, (exec) => digestsOf(exec, inFlight.keys));
+        const pending = inFlight.keys.filter((_, i) =>
+          plan.delete ? now[i] !== '' : now[i] !== inFlight.digests?.[i],
+        );
+        changed += inFlight.keys.length - pending.length;
+        if (pending.length > 0) changed += (await applyBatch({ keys: pending })).n;
+        batches += 1;
+        before = inFlight.keys[inFlight.keys.length - 1]!;
+        await changeOptions.onBatch?.({ changed, cursor: before, matched });
+      }
+      for (;;) {
+        const batch = await applyBatch(before === undefined ? {} : { before });
+        if (batch.n === 0 || batch.last === undefined) break;
         changed += batch.n;
         batches += 1;
         before = batch.last;
-        await changeOptions.onBatch?.({ changed }); // the running total, so a resumed job can record it as is
+        await changeOptions.onBatch?.({ changed, cursor: before, matched });
         if (batch.n < batchSize) break;
       }
       return { matched, changed, batches };
@@ -293,6 +350,23 @@ function planChange(
       return { delete: false, set, perRow, ...unless, nothing: set.length === 0 && perRow.length === 0 };
     }
   }
+}
+
+/** A key as text, to match keys read back with keys recorded (numbers may come back as text). */
+const keyText = (key: readonly FieldValue[]): string => JSON.stringify(key.map((v) => canonical(v)));
+
+/** SHA-256 of written values as the driver reads them: stable across runs of one driver. */
+const rowDigest = (values: readonly unknown[]): string =>
+  createHash('sha256')
+    .update(JSON.stringify(values.map((v) => canonical(v))))
+    .digest('hex');
+
+function canonical(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Uint8Array) return { bytes: Buffer.from(value).toString('base64') };
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value as string | number | bigint | boolean);
 }
 
 /** Runs `work` in one transaction, errors turned into ConnectorErrors. */

@@ -242,6 +242,8 @@ export interface BatchQuery {
   readonly limit: number;
   /** Rows already holding these values are left out (a second run of the step changes none). */
   readonly unlessAlready?: readonly SetValue[];
+  /** Only these keys (an in-flight batch settled on resume). */
+  readonly keys?: readonly (readonly FieldValue[])[];
   readonly lockRows: string;
 }
 
@@ -255,6 +257,7 @@ export function batchStatement(driver: Dialect, dataset: Dataset, q: BatchQuery)
   const t = b.alias();
   const where = [b.scope(q.scope, t, q.collection.name)];
   if (q.before !== undefined) where.push(b.keyset(t, q.collection.primaryKey, q.before, '<'));
+  if (q.keys !== undefined) where.push(b.keysIn(q.collection.primaryKey, q.keys));
   if (q.unlessAlready !== undefined && q.unlessAlready.length > 0)
     where.push(
       b.not(
@@ -273,6 +276,22 @@ export function batchStatement(driver: Dialect, dataset: Dataset, q: BatchQuery)
   return b.done(
     `SELECT ${selectList(b, t, columns)} FROM ${b.table(q.collection.name)} ${t} ` +
       `WHERE ${where.map((w) => `(${w})`).join(' AND ')} ORDER BY ${order} LIMIT ${b.bind(q.limit)}${lock}`,
+  );
+}
+
+/** Some fields of the rows with these keys, whoever's they are (a batch's writes read back). */
+export function keysStatement(
+  driver: Dialect,
+  dataset: Dataset,
+  collection: DatasetCollection,
+  keys: readonly (readonly FieldValue[])[],
+  fields: readonly string[],
+): Statement {
+  const b = new StatementBuilder(driver, dataset);
+  const columns = [...new Set([...collection.primaryKey, ...fields])];
+  return b.done(
+    `SELECT ${columns.map((f) => b.quote(f)).join(', ')} FROM ${b.table(collection.name)} ` +
+      `WHERE ${b.keysIn(collection.primaryKey, keys)}`,
   );
 }
 

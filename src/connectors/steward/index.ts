@@ -350,7 +350,10 @@ export function stewardConnector(ctx: AppContext, settings: StewardConnectorOpti
         const restricted = await restrictSubject(ctx, actor, { subjectId: seeds.subjectId, ...request });
         result = { matched, changed: restricted.changed ? 1 : 0, batches: 1 };
       }
-      await options.onBatch?.({ changed: result.changed });
+      // One transaction for the whole person: nothing to resume from, so no cursor.
+      // A re-run after a kill finds the person already erased: the count is carried on.
+      result = { ...result, changed: result.changed + (options.resume?.changed ?? 0) };
+      await options.onBatch?.({ changed: result.changed, cursor: [], matched });
       return result;
     },
     close: () => Promise.resolve(),
