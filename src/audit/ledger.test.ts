@@ -95,6 +95,11 @@ for (const dialect of await dialects()) {
         assert.equal(JSON.parse(before.stdout).ok, true);
         await tamper(fresh);
         const after = await runCli(['audit', 'verify', '--json'], cliEnv(fresh));
+        assert.notEqual(
+          after.stdout,
+          '',
+          `audit verify printed nothing (exit ${after.code}): ${after.stderr}`,
+        );
         return {
           code: after.code,
           ...(JSON.parse(after.stdout) as { firstBad?: { seq: number; reason: string } }),
