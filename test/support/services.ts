@@ -9,7 +9,7 @@ export const postgresUrl = process.env.STEWARD_TEST_POSTGRES_URL ?? 'postgres://
 /** A MySQL or MariaDB server where the tests may create and drop databases of their own. */
 export const mysqlUrl = process.env.STEWARD_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
-function reachable(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+function reachable(host: string, port: number, timeoutMs = 3000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     const done = (ok: boolean) => {
