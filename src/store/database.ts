@@ -125,9 +125,16 @@ export async function migrate(store: Store): Promise<string[]> {
     provider,
     ...(store.schema !== undefined ? { migrationTableSchema: store.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  // Before it narrows to our schema, Kysely's migrator lists the tables of every schema; a schema
+  // another process drops during that listing fails it with "relation … does not exist" (42P01).
+  // Nothing was migrated then, so the run is simply tried again.
+  for (let attempt = 1; ; attempt += 1) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error === undefined)
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    const vanished = (error as { code?: string }).code === '42P01' && (results ?? []).length === 0;
+    if (!vanished || attempt === 3) throw error instanceof Error ? error : new Error(String(error));
+  }
 }
 
 /** Round-trip check for /healthz. */
