@@ -126,13 +126,15 @@ export async function migrate(store: Store): Promise<string[]> {
     ...(store.schema !== undefined ? { migrationTableSchema: store.schema } : {}),
   });
   // Before it narrows to our schema, Kysely's migrator lists the tables of every schema; a schema
-  // another process drops during that listing fails it with "relation … does not exist" (42P01).
+  // another process drops during that listing fails it with "relation … does not exist" (42P01)
+  // or "schema … does not exist" (3F000).
   // Nothing was migrated then, so the run is simply tried again.
   for (let attempt = 1; ; attempt += 1) {
     const { error, results } = await migrator.migrateToLatest();
     if (error === undefined)
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    const vanished = (error as { code?: string }).code === '42P01' && (results ?? []).length === 0;
+    const code = (error as { code?: string }).code;
+    const vanished = (code === '42P01' || code === '3F000') && (results ?? []).length === 0;
     if (!vanished || attempt === 3) throw error instanceof Error ? error : new Error(String(error));
   }
 }
