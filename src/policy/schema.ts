@@ -301,6 +301,16 @@ export const retentionRuleSchema = z.strictObject({
     'account_closed',
     'event',
   ]),
+  /** With trigger `event`: the lifecycle event that starts the period (`delivered`, `case_closed`). */
+  event: id.optional().describe('With trigger event: the lifecycle event that starts the period'),
+  /**
+   * The period counts from the end of the month, quarter, calendar year or financial year in which
+   * the trigger fell ("seven years from the end of the financial year in which the sale was made").
+   */
+  anchor: z
+    .enum(['month', 'quarter', 'year', 'financial_year'])
+    .optional()
+    .describe('Count from the end of the period in which the trigger fell'),
   action: z.enum(['delete', 'anonymise']),
   statutory: z.string().optional().describe('The law that requires this period, if any'),
   rationale: z.string().min(1).describe('Why this period is necessary'),
@@ -481,6 +491,10 @@ export const declarationSchema = z.strictObject({
     .default([])
     .describe('Connected systems: the company’s own databases that hold personal data'),
   retention: z.array(retentionRuleSchema).min(1),
+  financialYear: z
+    .strictObject({ startMonth: z.number().int().min(1).max(12).describe('1 = January') })
+    .default({ startMonth: 1 })
+    .describe('When the financial year starts; retention anchored to financial_year counts from its end'),
   collectionPoints: z.array(collectionPointSchema).default([]),
   communications: z.array(communicationSchema).default([]),
   cookies: z
