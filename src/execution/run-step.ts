@@ -51,7 +51,7 @@ import {
   makeManual,
   planOf,
   STEP_ATTEMPTS,
-  STEP_LEASE_MS,
+  stepLeaseMs,
 } from './steps.js';
 import { connectedSystems, connectorFor, safeMessage, stewardSystem } from './systems.js';
 
@@ -253,7 +253,7 @@ async function performChange(
     if (renew)
       await ctx.store.db
         .updateTable('jobs')
-        .set({ lease_expires_at: new Date(now.getTime() + STEP_LEASE_MS).toISOString() })
+        .set({ lease_expires_at: new Date(now.getTime() + stepLeaseMs(ctx)).toISOString() })
         .where('id', '=', job.id)
         .where('status', '=', 'running')
         .execute();
@@ -458,7 +458,7 @@ export const runStepJob = defineJob({
   version: 1,
   payload: z.strictObject({ stepId: z.string() }),
   maxAttempts: STEP_ATTEMPTS,
-  leaseMs: STEP_LEASE_MS,
+  leaseMs: stepLeaseMs,
   handler: (ctx, { stepId }, job) => runStep(ctx, stepId, job),
 });
 
