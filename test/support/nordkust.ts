@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Config } from '../../src/config.js';
 import type { Clock } from '../../src/context.js';
 import type { DialectName } from '../../src/store/database.js';
 import type { TestApp } from './app.js';
@@ -31,8 +32,8 @@ export interface Nordkust {
 
 export interface NordkustOptions {
   readonly clock?: Clock;
-  /** The root secret; the same one in two worlds gives the same keyed masks. */
-  readonly secret?: Buffer;
+  /** Settings of the in-process Steward; the same `secret` in two worlds gives the same keyed masks. */
+  readonly config?: Partial<Config>;
   /** Customers beside Anna and the decoy (`customers(n)`), in every system. */
   readonly others?: readonly Customer[];
 }
@@ -63,7 +64,7 @@ export async function startNordkust(dialect: DialectName, options: NordkustOptio
       declarations: [smallShopDeclaration],
       env: systems,
       ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.secret ? { config: { secret: options.secret } } : {}),
+      ...(options.config ? { config: options.config } : {}),
     });
     try {
       const headers = {
