@@ -140,6 +140,7 @@ for (const dialect of await dialects()) {
       shop.add(5, 'frank@example.com', 'Frank Fors');
       shop.add(6, 'gina@example.com', 'Gina Gran');
       shop.add(7, 'ivy@example.com', 'Ivy Ingvar');
+      shop.add(8, 'hugo@example.com', 'Hugo Holm');
       app = await startTestApp(dialect, {
         declarations: [declarationWith(dir, [{ id: 'shop', name: 'Web shop', dataset: SHOP_DATASET }])],
         config: { systems: new Map([['shop', { system: 'shop', url: `sqlite:${shop.path}` }]]) },
@@ -429,6 +430,43 @@ for (const dialect of await dialects()) {
       bobIntact();
       await r.runJobs();
       assert.equal((await r.view(id)).request.status, 'completed');
+    });
+
+    test('C9.2 a worker whose lease another worker now holds changes nothing and records nothing', async () => {
+      await r.capture('hugo@example.com');
+      const id = await r.approved('erasure', 'hugo@example.com');
+      await planFulfilment(app.ctx, id);
+      const lines = (await r.view(id)).plan?.steps.find((s) => s.key === 'shop:order_lines:delete');
+      assert.ok(lines);
+      const row = await app.ctx.store.db
+        .selectFrom('request_steps')
+        .select('job_id')
+        .where('id', '=', lines.id)
+        .executeTakeFirstOrThrow();
+      // Its job is claimed by another worker (or by none): this one's run stops at its first write.
+      await app.ctx.store.db
+        .updateTable('jobs')
+        .set({ status: 'running', lease_owner: 'other-worker' })
+        .where('id', '=', row.job_id ?? '')
+        .execute();
+      await assert.rejects(
+        runStep(app.ctx, lines.id, { id: row.job_id ?? '', attempt: 1, owner: 'paused-worker' }),
+        /another worker holds its lease now/,
+      );
+      const after = await app.ctx.store.db
+        .selectFrom('request_steps')
+        .select(['status', 'progress', 'result'])
+        .where('id', '=', lines.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(after, { status: 'running', progress: null, result: null });
+      assert.equal(
+        shop.all(
+          'select o.id from order_lines o join orders d on d.id = o.order_id join customers c on c.id = d.customer_id where c.email = ?',
+          'hugo@example.com',
+        ).length,
+        4,
+        'the batch it tried rolled back in the company database',
+      );
     });
   });
 

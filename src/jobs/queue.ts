@@ -27,7 +27,8 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   readonly handler: (
     ctx: AppContext,
     payload: z.infer<S>,
-    job: { id: string; attempt: number; version: number },
+    /** `owner`: the worker whose lease this attempt runs under (`Worker.owner`). */
+    job: { id: string; attempt: number; version: number; owner: string },
   ) => Promise<unknown>;
 }
 
@@ -216,6 +217,7 @@ export class Worker {
         id: job.id,
         attempt: job.attempts,
         version: job.version,
+        owner: this.owner,
       });
       await this.finish(job, { status: 'done', result: JSON.stringify(result ?? null), last_error: null });
     } catch (error) {
