@@ -11,10 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import type { Shop } from '../../test/support/shop.js';
 import { createShop, declarationWith, LEDGER_DATASET, SHOP_DATASET } from '../../test/support/shop.js';
-import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
 import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { mailbox } from '../../test/support/mail.js';
+import { collectPackage } from '../../test/support/result-links.js';
 import type { Clock } from '../context.js';
 import { Worker } from '../jobs/queue.js';
 import { CONTROLLER_TENANT } from '../subjects/subjects.js';
@@ -27,17 +27,6 @@ const D = 'sncn-general';
 function movableClock(): Clock & { skip(ms: number): void } {
   let offset = 0;
   return { now: () => new Date(Date.now() + offset), skip: (ms) => void (offset += ms) };
-}
-
-async function unzip(bytes: Uint8Array): Promise<Map<string, string>> {
-  const reader = new ZipReader(new Uint8ArrayReader(bytes));
-  const files = new Map<string, string>();
-  for (const entry of await reader.getEntries()) {
-    if (entry.directory || entry.getData === undefined) continue;
-    files.set(entry.filename, await entry.getData(new TextWriter()));
-  }
-  await reader.close();
-  return files;
 }
 
 interface StepView {
@@ -253,26 +242,8 @@ for (const dialect of await dialects()) {
       const [done] = (
         await mailbox(app.ctx, { to: 'carol@example.com', kind: 'rights_completed' })
       ).reverse();
-      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
-      assert.ok(link);
       assert.match(done?.text ?? '', /Web shop: 10 rows/);
-      assert.equal(
-        (await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` }))
-          .statusCode,
-        202,
-      );
-      await r.runJobs();
-      const [mail] = (await mailbox(app.ctx, { to: 'carol@example.com', kind: 'rights_code' })).reverse();
-      const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
-      assert.ok(code);
-      const zip = await app.request({
-        method: 'POST',
-        url: `/api/v1/privacy-centre/results/${link}/download`,
-        headers: { 'content-type': 'application/json' },
-        payload: { code },
-      });
-      assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
-      const files = await unzip(zip.rawPayload);
+      const files = await collectPackage(app, 'carol@example.com', async () => void (await r.runJobs()));
       const customers = JSON.parse(files.get('systems/shop/customers.json') ?? '{}') as {
         rows: { email: string }[];
       };
@@ -315,21 +286,7 @@ for (const dialect of await dialects()) {
       await r.runJobs();
       assert.equal((await r.view(id)).request.status, 'completed');
       await r.runJobs();
-      const [done] = (await mailbox(app.ctx, { to: 'ivy@example.com', kind: 'rights_completed' })).reverse();
-      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
-      assert.ok(link);
-      await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` });
-      await r.runJobs();
-      const [mail] = (await mailbox(app.ctx, { to: 'ivy@example.com', kind: 'rights_code' })).reverse();
-      const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
-      const zip = await app.request({
-        method: 'POST',
-        url: `/api/v1/privacy-centre/results/${link}/download`,
-        headers: { 'content-type': 'application/json' },
-        payload: { code },
-      });
-      assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
-      const files = await unzip(zip.rawPayload);
+      const files = await collectPackage(app, 'ivy@example.com', async () => void (await r.runJobs()));
       assert.ok(files.has('README.txt'));
       const orders = JSON.parse(files.get('systems/shop/orders.json') ?? '{}') as {
         rows: { total: number }[];

@@ -12,7 +12,14 @@ import { Worker } from '../../src/jobs/queue.js';
 import { jobDefinitions } from '../../src/worker-jobs.js';
 import { dialects } from '../support/app.js';
 import { anna, decoyOnly } from '../support/nordkust-systems.js';
-import { decoyIntact, NORDKUST, startNordkust } from '../support/nordkust.js';
+import {
+  approve,
+  closeTask,
+  decoyIntact,
+  NORDKUST,
+  recordEmail,
+  startNordkust,
+} from '../support/nordkust.js';
 import { collectPackage } from '../support/result-links.js';
 import { mysqlUrl, postgresUrl, serviceAvailable } from '../support/services.js';
 
@@ -63,23 +70,7 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
   };
   const steps = (v: RequestView) => JSON.stringify(v.plan?.steps.map((s) => [s.key, s.status, s.error]));
   /** Steward's own data about Anna: an email to customer service. */
-  const capture = async () => {
-    const res = await app.request({
-      method: 'POST',
-      url: '/api/v1/records',
-      headers,
-      payload: {
-        declarationId: D,
-        source: 'customer_email',
-        kind: 'form_submission',
-        subject: { identifiers: [{ kind: 'email', value: anna.email }], jurisdiction: 'SE' },
-        purposes: ['customer_service'],
-        categories: ['user.contact.email', 'user.content.communication'],
-        data: { message: 'Where is my order?' },
-      },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-  };
+  const capture = () => recordEmail(nordkust, anna.email, 'Where is my order?');
   /** Anna's request, received by email and approved by an operator who checked it. */
   const approved = async (type: string, extra: Record<string, unknown> = {}) => {
     await capture();
@@ -99,23 +90,8 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     assert.equal(res.statusCode, 201, res.body);
     const { id } = res.json<{ id: string }>();
     await runJobs();
-    const ok = await app.request({
-      method: 'POST',
-      url: `/api/v1/requests/${id}/approve`,
-      headers,
-      payload: { note: 'Replied from the address on file' },
-    });
-    assert.equal(ok.statusCode, 200, ok.body);
+    await approve(nordkust, id);
     return id;
-  };
-  const closeTask = async (id: string, taskId: string | null, note: string) => {
-    const res = await app.request({
-      method: 'POST',
-      url: `/api/v1/requests/${id}/tasks/${taskId}/close`,
-      headers,
-      payload: { note },
-    });
-    assert.equal(res.statusCode, 204, res.body);
   };
   return {
     ...nordkust,
@@ -123,7 +99,7 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     view,
     steps,
     approved,
-    closeTask,
+    closeTask: (id: string, taskId: string | null, note: string) => closeTask(nordkust, id, taskId, note),
     decoyIntact: () => decoyIntact(nordkust),
   };
 }

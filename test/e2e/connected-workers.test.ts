@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyLedger } from '../../src/audit/ledger.js';
@@ -18,7 +19,14 @@ import { jobDefinitions } from '../../src/worker-jobs.js';
 import type { Customer } from '../support/nordkust-systems.js';
 import { anna, customers, decoy } from '../support/nordkust-systems.js';
 import type { Nordkust } from '../support/nordkust.js';
-import { decoyIntact, NORDKUST, startNordkust } from '../support/nordkust.js';
+import {
+  approve,
+  closeTask,
+  decoyIntact,
+  NORDKUST,
+  recordEmail,
+  startNordkust,
+} from '../support/nordkust.js';
 import { collectPackage } from '../support/result-links.js';
 import { mysqlUrl, postgresUrl, serviceAvailable } from '../support/services.js';
 import type { WorkerProcess } from '../support/worker-process.js';
@@ -110,23 +118,7 @@ async function busy(w: Nordkust): Promise<number> {
  */
 async function runBatch(w: Nordkust, settle: () => Promise<void>): Promise<Run> {
   const { app, headers } = w;
-  for (const { who } of BATCH_OF_REQUESTS) {
-    const res = await app.request({
-      method: 'POST',
-      url: '/api/v1/records',
-      headers,
-      payload: {
-        declarationId: NORDKUST,
-        source: 'customer_email',
-        kind: 'form_submission',
-        subject: { identifiers: [{ kind: 'email', value: who.email }], jurisdiction: 'SE' },
-        purposes: ['customer_service'],
-        categories: ['user.contact.email', 'user.content.communication'],
-        data: { message: `Where is my order? ${who.name}` },
-      },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-  }
+  for (const { who } of BATCH_OF_REQUESTS) await recordEmail(w, who.email, `Where is my order? ${who.name}`);
   const created = await Promise.all(
     BATCH_OF_REQUESTS.map(async (a) => {
       const res = await app.request({
@@ -151,17 +143,7 @@ async function runBatch(w: Nordkust, settle: () => Promise<void>): Promise<Run> 
     await settle();
     return (await busy(w)) === 0;
   });
-  await Promise.all(
-    [...ids.values()].map(async (id) => {
-      const ok = await app.request({
-        method: 'POST',
-        url: `/api/v1/requests/${id}/approve`,
-        headers,
-        payload: { note: 'Replied from the address on file' },
-      });
-      assert.equal(ok.statusCode, 200, ok.body);
-    }),
-  );
+  await Promise.all([...ids.values()].map((id) => approve(w, id)));
   const closed = new Set<string>();
   let stuck = '';
   await until(
@@ -178,13 +160,7 @@ async function runBatch(w: Nordkust, settle: () => Promise<void>): Promise<Run> 
       for (const { request_id: id, task_id: task } of manual) {
         if (task === null || closed.has(task)) continue;
         closed.add(task);
-        const res = await app.request({
-          method: 'POST',
-          url: `/api/v1/requests/${id}/tasks/${task}/close`,
-          headers,
-          payload: { note: 'Checked against their email, and done by hand where needed.' },
-        });
-        assert.equal(res.statusCode, 204, res.body);
+        await closeTask(w, id, task, 'Checked against their email, and done by hand where needed.');
       }
       const open = await app.ctx.store.db
         .selectFrom('requests')
@@ -560,6 +536,39 @@ async function assertSameEndAfterStop(w: Nordkust, run: Run, held: Held, ref: Re
   assert.deepEqual([job.status, job.attempts], ['done', 2], 'the stopped attempt and the one that finished');
 }
 
+/**
+ * The batch while the worker holding Björn's long step is killed (SIGKILL) or paused (SIGSTOP,
+ * woken with SIGCONT once another worker has taken the step up) mid-way through it.
+ */
+async function batchWithStoppedWorker(t: TestContext, how: 'SIGKILL' | 'SIGSTOP'): Promise<void> {
+  const ref = await referenceRun();
+  await withWorkers(async (w, workers) => {
+    const output = outputOf(workers);
+    const stopped = (async () => {
+      const held = await midStep(w, workers);
+      held.worker.child.kill(how);
+      if (how === 'SIGKILL') await exited(held.worker.child);
+      const late = await takenUpAfterLease(w, held, output);
+      // The paused worker wakes up in the middle of the step, which is another worker's now.
+      if (how === 'SIGSTOP') held.worker.child.kill('SIGCONT');
+      return { held, late };
+    })();
+    const run = await runBatch(w, () => sleep(50));
+    const { held, late } = await stopped;
+    if (how === 'SIGSTOP')
+      await until(
+        'the resumed worker to find its lease gone',
+        30_000,
+        async () => held.worker.output().includes('another worker holds its lease now'),
+        output,
+      );
+    await assertSameEndAfterStop(w, run, held, ref);
+    t.diagnostic(
+      `${how} to pid ${held.worker.child.pid} holding ${held.key}; taken up ${late} ms after its lease ended`,
+    );
+  });
+}
+
 describe('several worker processes on one PostgreSQL store', { skip: !servers, timeout: 300_000 }, () => {
   test(
     'C9.2 C9.9 C9.10 C5.1 a batch of erasures, accesses, a rectification and a restriction for seven people, submitted at once and run by three worker processes, ends exactly as one worker ends it: the same rows in all three systems and Steward, each step claimed once, work spread over the workers, the decoy untouched, each package exactly its person’s rows',
@@ -595,55 +604,13 @@ describe('several worker processes on one PostgreSQL store', { skip: !servers, t
   test(
     'C9.2 a worker SIGKILLed mid-step leaves the step leased until the lease ends; another worker takes it up and the batch ends exactly as one worker ends it',
     { timeout: 150_000 },
-    async (t) => {
-      const ref = await referenceRun();
-      await withWorkers(async (w, workers) => {
-        const output = outputOf(workers);
-        const killed = (async () => {
-          const held = await midStep(w, workers);
-          held.worker.child.kill('SIGKILL');
-          await exited(held.worker.child);
-          return { held, late: await takenUpAfterLease(w, held, output) };
-        })();
-        const run = await runBatch(w, () => sleep(50));
-        const { held, late } = await killed;
-        await assertSameEndAfterStop(w, run, held, ref);
-        t.diagnostic(
-          `killed pid ${held.worker.child.pid} holding ${held.key}; taken up ${late} ms after its lease ended`,
-        );
-      });
-    },
+    (t) => batchWithStoppedWorker(t, 'SIGKILL'),
   );
 
   test(
     'C9.2 a worker paused (SIGSTOP) mid-step past its lease, then resumed while another worker runs the step, changes nothing more and the batch ends exactly as one worker ends it',
     { timeout: 150_000 },
-    async (t) => {
-      const ref = await referenceRun();
-      await withWorkers(async (w, workers) => {
-        const output = outputOf(workers);
-        const paused = (async () => {
-          const held = await midStep(w, workers);
-          held.worker.child.kill('SIGSTOP');
-          const late = await takenUpAfterLease(w, held, output);
-          // The step is the other worker's now; the paused one wakes up in the middle of it.
-          held.worker.child.kill('SIGCONT');
-          return { held, late };
-        })();
-        const run = await runBatch(w, () => sleep(50));
-        const { held, late } = await paused;
-        await until(
-          'the resumed worker to find its lease gone',
-          30_000,
-          async () => held.worker.output().includes('another worker holds its lease now'),
-          output,
-        );
-        await assertSameEndAfterStop(w, run, held, ref);
-        t.diagnostic(
-          `paused pid ${held.worker.child.pid} holding ${held.key}; taken up ${late} ms after its lease ended`,
-        );
-      });
-    },
+    (t) => batchWithStoppedWorker(t, 'SIGSTOP'),
   );
 });
 

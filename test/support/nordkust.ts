@@ -97,6 +97,54 @@ export async function startNordkust(dialect: DialectName, options: NordkustOptio
   }
 }
 
+type Operator = Pick<Nordkust, 'app' | 'headers'>;
+
+/** Steward's own data about a person: an email to customer service, captured by an operator. */
+export async function recordEmail({ app, headers }: Operator, email: string, message: string): Promise<void> {
+  const res = await app.request({
+    method: 'POST',
+    url: '/api/v1/records',
+    headers,
+    payload: {
+      declarationId: NORDKUST,
+      source: 'customer_email',
+      kind: 'form_submission',
+      subject: { identifiers: [{ kind: 'email', value: email }], jurisdiction: 'SE' },
+      purposes: ['customer_service'],
+      categories: ['user.contact.email', 'user.content.communication'],
+      data: { message },
+    },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+}
+
+/** An operator approves a request (its requester replied from the address on file). */
+export async function approve({ app, headers }: Operator, requestId: string): Promise<void> {
+  const ok = await app.request({
+    method: 'POST',
+    url: `/api/v1/requests/${requestId}/approve`,
+    headers,
+    payload: { note: 'Replied from the address on file' },
+  });
+  assert.equal(ok.statusCode, 200, ok.body);
+}
+
+/** An operator closes a request's task, saying what they did. */
+export async function closeTask(
+  { app, headers }: Operator,
+  requestId: string,
+  taskId: string | null,
+  note: string,
+): Promise<void> {
+  const res = await app.request({
+    method: 'POST',
+    url: `/api/v1/requests/${requestId}/tasks/${taskId}/close`,
+    headers,
+    payload: { note },
+  });
+  assert.equal(res.statusCode, 204, res.body);
+}
+
 /** The decoy's rows in all three databases, exactly as the fixture made them. */
 export async function decoyIntact({ shop, crm, support }: Pick<Nordkust, 'shop' | 'crm' | 'support'>) {
   assert.deepEqual(
