@@ -57,6 +57,12 @@ const envSchema = z.object({
     .min(1)
     .max(10_000)
     .default(1_000),
+  STEWARD_STEP_LEASE_SECONDS: z.coerce
+    .number({ message: 'STEWARD_STEP_LEASE_SECONDS must be a number of seconds such as 60' })
+    .int()
+    .min(2)
+    .max(3600)
+    .default(60),
   STEWARD_ADMIN_EMAIL: z.string().email().default('admin@steward.local'),
   STEWARD_SMTP_URL: z
     .string()
@@ -100,6 +106,11 @@ export interface Config {
    * locks for less time in the company's database (connectors also cap it by bound values).
    */
   readonly executionBatchSize?: number;
+  /**
+   * How long a worker's claim on a request step lasts (renewed while the step runs): a worker
+   * that dies leaves its steps to the others after this long.
+   */
+  readonly stepLeaseMs?: number;
   readonly adminEmail: string;
   /** SMTP server for outgoing mail; without it, mail goes to the outbox table (console: Outbox). */
   readonly smtpUrl?: string;
@@ -180,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     transmitAllowedHosts: e.STEWARD_TRANSMIT_ALLOWED_HOSTS,
     workerConcurrency: e.STEWARD_WORKER_CONCURRENCY,
     executionBatchSize: e.STEWARD_EXECUTION_BATCH_SIZE,
+    stepLeaseMs: e.STEWARD_STEP_LEASE_SECONDS * 1000,
     adminEmail: e.STEWARD_ADMIN_EMAIL,
     ...(e.STEWARD_SMTP_URL ? { smtpUrl: e.STEWARD_SMTP_URL } : {}),
     mailFrom: e.STEWARD_MAIL_FROM,
