@@ -682,7 +682,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
-    '0011_job_claimed_by': {
+    '0014_job_claimed_by': {
       async up(db: Kysely<unknown>) {
         // The worker that took a job's latest attempt, kept after it finishes (the lease owner is
         // cleared): which process ran a request's step, for operators and for tests of many workers.
