@@ -33,12 +33,13 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { packageRoot } from '../src/config.js';
-import type { Connector, FieldValue, MaskKeys, Row, Seeds } from '../src/connectors/contract.js';
+import type { Connector, MaskKeys, Seeds } from '../src/connectors/contract.js';
 import type { Dataset } from '../src/connectors/dataset.js';
 import { datasetSchema } from '../src/connectors/dataset.js';
 import { createMariadbConnector } from '../src/connectors/mysql/index.js';
 import { createPostgresConnector } from '../src/connectors/postgres/index.js';
 import { createSqliteConnector } from '../src/connectors/sqlite/index.js';
+import { collectionSection, heldCollections, heldPages } from '../src/execution/connected-data.js';
 import type { PlannedStep } from '../src/execution/plan.js';
 import { planRequest } from '../src/execution/plan.js';
 import { PolicyModel } from '../src/policy/model.js';
@@ -87,24 +88,23 @@ const seedsOf = (n: number): Seeds => ({ identities: [{ kind: 'email', value: em
 const dataset = (schema: string | undefined): Dataset =>
   datasetSchema.parse(shopDataset(SYSTEM, schema, KEEP));
 
-/** Every row of the person, as the access package reads them: counts, then pages per collection. */
+/**
+ * Every row of the person, as the access package reads them (`connectedData`): each collection's
+ * first page, a count only when some collection has more, then the rest of each a page at a time
+ * (the rows as the connector gives them: the package's JSON conversion is not the read path's).
+ */
 async function connectorAccess(connector: Connector, seeds: Seeds): Promise<number> {
-  const counts = await connector.count(seeds);
   let rows = 0;
-  for (const c of connector.dataset.collections) {
-    if (c.reference || (counts.get(c.name) ?? 0) === 0) continue;
-    let after: readonly FieldValue[] | undefined;
-    for (;;) {
-      const page = await connector.read(seeds, c.name, {
-        limit: PAGE,
-        ...(after === undefined ? {} : { after }),
-      });
-      rows += page.rows.length;
-      if (page.next === undefined) break;
-      after = page.next;
-    }
-  }
+  for (const held of await heldCollections(connector, seeds))
+    for await (const page of heldPages(connector, seeds, held, PAGE)) rows += page.length;
   return rows;
+}
+
+/** The person's sections of the shop, as `connectedData` builds them. */
+async function systemSections(connector: Connector, seeds: Seeds): Promise<SubjectSection[]> {
+  return (await heldCollections(connector, seeds)).map((held) =>
+    collectionSection(connector, seeds, held, { systemName: 'Shop', lang: 'en' }),
+  );
 }
 
 /** Customers nobody erased yet (the heavy one left out), starting at a random place. */
@@ -312,48 +312,6 @@ function inChild(command: ChildCommand, args: { url: string; schema: string }): 
   });
 }
 
-/** JSON can hold it: as `connected-data.ts` converts values for the package. */
-function jsonValue(value: unknown): unknown {
-  if (typeof value === 'bigint')
-    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  return value;
-}
-
-/** The heavy person's sections, read from the connector page by page (as `connectedData` builds them). */
-async function heavySections(connector: Connector, seeds: Seeds): Promise<SubjectSection[]> {
-  const counts = await connector.count(seeds);
-  return connector.dataset.collections
-    .filter((c) => !c.reference && (counts.get(c.name) ?? 0) > 0)
-    .map((c) => {
-      const fields = c.fields.map((f) => ({ name: f.name, type: 'string' as const, description: f.name }));
-      return {
-        id: `systems/${SYSTEM}/${c.name}`,
-        section: 'system' as const,
-        category: SYSTEM,
-        description: `Your rows of ${c.name}`,
-        fields,
-        count: counts.get(c.name) ?? 0,
-        async *pages(options?: { pageSize?: number }) {
-          let after: readonly FieldValue[] | undefined;
-          for (;;) {
-            const page = await connector.read(seeds, c.name, {
-              limit: options?.pageSize ?? PAGE,
-              ...(after === undefined ? {} : { after }),
-            });
-            if (page.rows.length > 0)
-              yield page.rows.map((row: Row) =>
-                Object.fromEntries(fields.map((f) => [f.name, jsonValue(row[f.name] ?? null)])),
-              );
-            if (page.next === undefined) return;
-            after = page.next;
-          }
-        },
-      };
-    });
-}
-
 async function child(): Promise<void> {
   const args = JSON.parse(process.env.BENCH_CONNECTORS ?? '{}') as { url: string; schema: string };
   const connector = createPostgresConnector({ system: SYSTEM, url: args.url }, dataset(args.schema), keys);
@@ -365,7 +323,7 @@ async function child(): Promise<void> {
     });
     const t = stopwatch();
     const zip = new PackageZip(sink, { date: new Date() });
-    const sections = await heavySections(connector, seedsOf(HEAVY_CUSTOMER));
+    const sections = await systemSections(connector, seedsOf(HEAVY_CUSTOMER));
     await writeSections(
       zip,
       (async function* () {
