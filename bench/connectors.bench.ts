@@ -2,8 +2,9 @@
  * The `connectors` group: a rights request carried out in a company's database through
  * Steward's connectors, each figure beside hand-written SQL doing the same work in the same run.
  *
- * - `dsr_access_ms`: one person's rows read as the access package reads them (count, then every
- *   collection a page of 500 at a time); median over several persons. Raw: `rawAccess` via pg.
+ * - `dsr_access_ms`: one person's rows read as the access package reads them (`connectedData`:
+ *   each collection's first page of 500, a count only when one has more, then the rest page by
+ *   page); median over several persons. Raw: `rawAccess` via pg.
  * - `dsr_erasure_ms`: the engine's erasure steps for the shop (from `planRequest`, in the order
  *   of `order.ts`) run through the connector for one person. Raw: `rawErase` in one transaction
  *   on another person of the same shape.
@@ -15,9 +16,10 @@
  * - `_mariadb` and `_sqlite`: the access figures on the same shape at a smaller scale.
  *
  * Settings (environment): `STEWARD_BENCH_SCALE=small` for a quick run (20,000 customers on
- * PostgreSQL instead of 500,000, ten million rows in all); `STEWARD_BENCH_REQUESTS` for the number of queued
- * erasures (default 1,000, or 100 on the small scale). The PostgreSQL shop is kept in the schema
- * `steward_bench_shop` (`steward_bench_shop_small`) and reused by the next run of the same scale;
+ * PostgreSQL instead of 500,000, ten million rows in all); `STEWARD_BENCH_REQUESTS` for the number
+ * of queued erasures (default 1,000, or 100 on the small scale; 0 skips them). The PostgreSQL shop
+ * is kept in the schema `steward_bench_shop` (`steward_bench_shop_small`) and reused by the next
+ * run of the same scale;
  * `STEWARD_BENCH_REGENERATE=1` rebuilds it. Each run erases persons nobody erased before.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -69,6 +71,10 @@ const PG_SCHEMA = small ? 'steward_bench_shop_small' : 'steward_bench_shop';
 /** MariaDB and SQLite: the same shape, 20,000 customers (about 420,000 rows). */
 const SIDE_SCALE: FixtureScale = { customers: 20_000, heavyEvents: 10_000 };
 const REQUESTS = Number(process.env.STEWARD_BENCH_REQUESTS ?? (small ? 100 : 1_000));
+if (!Number.isSafeInteger(REQUESTS) || REQUESTS < 0)
+  throw new Error(
+    `STEWARD_BENCH_REQUESTS must be a whole number (0 skips the queued erasures), not ${process.env.STEWARD_BENCH_REQUESTS}`,
+  );
 const WORKERS = 4;
 const ACCESS_PERSONS = 9;
 const ERASURE_PERSONS = 5;
@@ -235,7 +241,8 @@ async function postgres(report: Report): Promise<void> {
     note(`heavy person by raw SQL (cursor of ${PAGE} rows, nothing written): ${heavyRows} rows`);
     report('dsr_access_heavy_raw_sql_ms', heavyRaw() * 1000, 'ms');
 
-    await requestsPerMinute(client, report);
+    if (REQUESTS > 0) await requestsPerMinute(client, report);
+    else note('STEWARD_BENCH_REQUESTS=0: skipping the queued erasures (dsr_requests_per_min)');
   } finally {
     await client.end();
   }
@@ -509,7 +516,8 @@ async function sideAccess(
 
 async function mariadb(report: Report): Promise<void> {
   const { default: mysql } = await import('mysql2/promise');
-  const database = 'steward_bench_shop';
+  // One database per run: two runs at once on a shared machine must not drop each other's shop.
+  const database = `steward_bench_shop_${process.pid}`;
   const conn = await mysql.createConnection({ uri: mariadbUrl, multipleStatements: false });
   try {
     const t = stopwatch();
