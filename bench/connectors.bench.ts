@@ -25,7 +25,7 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -263,7 +263,10 @@ async function postgres(report: Report): Promise<void> {
       await connector.close();
     }
 
-    const heavy = await inChild(await childCommand(), { url: postgresBenchUrl, schema: PG_SCHEMA });
+    const command = await childCommand();
+    const heavy = await inChild(command.args, { url: postgresBenchUrl, schema: PG_SCHEMA }).finally(() =>
+      command.remove(),
+    );
     note(
       `heavy person: ${heavy.rows} rows, ${(heavy.bytes / 1e6).toFixed(0)} MB of ZIP, ${heavy.ms.toFixed(0)} ms`,
     );
@@ -310,15 +313,24 @@ interface ChildResult {
   readonly bytes: number;
 }
 
-type ChildCommand = readonly string[];
+interface ChildCommand {
+  readonly args: readonly string[];
+  /** Removes what was compiled for it. */
+  remove(): void;
+}
 
-/** This file compiled to JavaScript (as production runs), or through tsx with STEWARD_BENCH_CHILD=tsx. */
+/**
+ * This file compiled to JavaScript (as production runs), or through tsx with
+ * STEWARD_BENCH_CHILD=tsx. Compiled into `dist/` of this checkout, one folder per run, so two
+ * runs at once do not overwrite each other's child, and `node_modules` (which may be shared with
+ * other checkouts) is never written.
+ */
 async function childCommand(): Promise<ChildCommand> {
   if (process.env.STEWARD_BENCH_CHILD === 'tsx') {
     note('child: through tsx (STEWARD_BENCH_CHILD=tsx)');
-    return ['--import', 'tsx', fileURLToPath(import.meta.url)];
+    return { args: ['--import', 'tsx', fileURLToPath(import.meta.url)], remove: () => undefined };
   }
-  const out = join(packageRoot, 'node_modules/.cache/steward-bench-connectors');
+  const out = join(packageRoot, 'dist', `bench-connectors-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const t = stopwatch();
@@ -331,10 +343,13 @@ async function childCommand(): Promise<ChildCommand> {
     '--noCheck',
   ]);
   note(`child: compiled JavaScript (tsc into ${out} in ${t().toFixed(1)} s)`);
-  return [join(out, 'bench/connectors.bench.js')];
+  return {
+    args: [join(out, 'bench/connectors.bench.js')],
+    remove: () => rmSync(out, { recursive: true, force: true }),
+  };
 }
 
-function inChild(command: ChildCommand, args: { url: string; schema: string }): Promise<ChildResult> {
+function inChild(command: readonly string[], args: { url: string; schema: string }): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...command, 'child'], {
       cwd: packageRoot,
@@ -346,8 +361,10 @@ function inChild(command: ChildCommand, args: { url: string; schema: string }): 
     child.stdout.on('data', (chunk: string) => (out += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0) reject(new Error(`the package process exited with ${code}: ${out}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult);
+      else if (!last.startsWith('{')) reject(new Error(`the package process printed no result: ${out}`));
+      else resolve(JSON.parse(last) as ChildResult);
     });
   });
 }
@@ -637,7 +654,8 @@ export async function run(report: Report): Promise<void> {
 
 if (
   process.argv[1] !== undefined &&
-  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  // The real path: Node runs a main module found through a symbolic link under its target's name.
+  import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href &&
   process.argv[2] === 'child'
 )
   await child();
