@@ -2,8 +2,9 @@
  * The `connectors` group: a rights request carried out in a company's database through
  * Steward's connectors, each figure beside hand-written SQL doing the same work in the same run.
  *
- * - `dsr_access_ms`: one person's rows read as the access package reads them (count, then every
- *   collection a page of 500 at a time); median over several persons. Raw: `rawAccess` via pg.
+ * - `dsr_access_ms`: one person's rows read as the access package reads them (`connectedData`:
+ *   each collection's first page of 500, a count only when one has more, then the rest page by
+ *   page); taken in turns with the raw SQL, 8 persons 5 times over, the median. Raw: `rawAccess`.
  * - `dsr_erasure_ms`: the engine's erasure steps for the shop (from `planRequest`, in the order
  *   of `order.ts`) run through the connector for one person. Raw: `rawErase` in one transaction
  *   on another person of the same shape.
@@ -15,14 +16,15 @@
  * - `_mariadb` and `_sqlite`: the access figures on the same shape at a smaller scale.
  *
  * Settings (environment): `STEWARD_BENCH_SCALE=small` for a quick run (20,000 customers on
- * PostgreSQL instead of 500,000, ten million rows in all); `STEWARD_BENCH_REQUESTS` for the number of queued
- * erasures (default 1,000, or 100 on the small scale). The PostgreSQL shop is kept in the schema
- * `steward_bench_shop` (`steward_bench_shop_small`) and reused by the next run of the same scale;
+ * PostgreSQL instead of 500,000, ten million rows in all); `STEWARD_BENCH_REQUESTS` for the number
+ * of queued erasures (default 1,000, or 100 on the small scale; 0 skips them). The PostgreSQL shop
+ * is kept in the schema `steward_bench_shop` (`steward_bench_shop_small`) and reused by the next
+ * run of the same scale;
  * `STEWARD_BENCH_REGENERATE=1` rebuilds it. Each run erases persons nobody erased before.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -32,12 +34,13 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { packageRoot } from '../src/config.js';
-import type { Connector, FieldValue, MaskKeys, Row, Seeds } from '../src/connectors/contract.js';
+import type { Connector, MaskKeys, Seeds } from '../src/connectors/contract.js';
 import type { Dataset } from '../src/connectors/dataset.js';
 import { datasetSchema } from '../src/connectors/dataset.js';
 import { createMariadbConnector } from '../src/connectors/mysql/index.js';
 import { createPostgresConnector } from '../src/connectors/postgres/index.js';
 import { createSqliteConnector } from '../src/connectors/sqlite/index.js';
+import { collectionSection, heldCollections, heldPages } from '../src/execution/connected-data.js';
 import type { PlannedStep } from '../src/execution/plan.js';
 import { planRequest } from '../src/execution/plan.js';
 import { PolicyModel } from '../src/policy/model.js';
@@ -68,6 +71,10 @@ const PG_SCHEMA = small ? 'steward_bench_shop_small' : 'steward_bench_shop';
 /** MariaDB and SQLite: the same shape, 20,000 customers (about 420,000 rows). */
 const SIDE_SCALE: FixtureScale = { customers: 20_000, heavyEvents: 10_000 };
 const REQUESTS = Number(process.env.STEWARD_BENCH_REQUESTS ?? (small ? 100 : 1_000));
+if (!Number.isSafeInteger(REQUESTS) || REQUESTS < 0)
+  throw new Error(
+    `STEWARD_BENCH_REQUESTS must be a whole number (0 skips the queued erasures), not ${process.env.STEWARD_BENCH_REQUESTS}`,
+  );
 const WORKERS = 4;
 const ACCESS_PERSONS = 9;
 const ERASURE_PERSONS = 5;
@@ -87,24 +94,23 @@ const seedsOf = (n: number): Seeds => ({ identities: [{ kind: 'email', value: em
 const dataset = (schema: string | undefined): Dataset =>
   datasetSchema.parse(shopDataset(SYSTEM, schema, KEEP));
 
-/** Every row of the person, as the access package reads them: counts, then pages per collection. */
+/**
+ * Every row of the person, as the access package reads them (`connectedData`): each collection's
+ * first page, a count only when some collection has more, then the rest of each a page at a time
+ * (the rows as the connector gives them: the package's JSON conversion is not the read path's).
+ */
 async function connectorAccess(connector: Connector, seeds: Seeds): Promise<number> {
-  const counts = await connector.count(seeds);
   let rows = 0;
-  for (const c of connector.dataset.collections) {
-    if (c.reference || (counts.get(c.name) ?? 0) === 0) continue;
-    let after: readonly FieldValue[] | undefined;
-    for (;;) {
-      const page = await connector.read(seeds, c.name, {
-        limit: PAGE,
-        ...(after === undefined ? {} : { after }),
-      });
-      rows += page.rows.length;
-      if (page.next === undefined) break;
-      after = page.next;
-    }
-  }
+  for (const held of await heldCollections(connector, seeds))
+    for await (const page of heldPages(connector, seeds, held, PAGE)) rows += page.length;
   return rows;
+}
+
+/** The person's sections of the shop, as `connectedData` builds them. */
+async function systemSections(connector: Connector, seeds: Seeds): Promise<SubjectSection[]> {
+  return (await heldCollections(connector, seeds)).map((held) =>
+    collectionSection(connector, seeds, held, { systemName: 'Shop', lang: 'en' }),
+  );
 }
 
 /** Customers nobody erased yet (the heavy one left out), starting at a random place. */
@@ -175,6 +181,36 @@ async function medianMs(persons: readonly number[], fn: (n: number) => Promise<u
   return median(times);
 }
 
+/**
+ * The connector's and the raw SQL's time for the same work on the same persons, taken in turns
+ * (person by person, `rounds` times over) so both meet the same cache and the same load of a
+ * shared machine; each time is the mean of `reps` runs, which a sub-millisecond read needs to
+ * rise above the timer and scheduler noise. The medians in milliseconds, after one untimed run of
+ * each on the first person.
+ */
+async function pairedMedianMs(
+  persons: readonly number[],
+  viaConnector: (n: number) => Promise<unknown>,
+  viaSql: (n: number) => Promise<unknown>,
+  reps: number,
+  rounds = 5,
+): Promise<{ connector: number; raw: number }> {
+  await viaConnector(persons[0]!);
+  await viaSql(persons[0]!);
+  const times = { connector: [] as number[], raw: [] as number[] };
+  const timed = async (fn: (n: number) => Promise<unknown>, n: number, into: number[]) => {
+    const t = stopwatch();
+    for (let i = 0; i < reps; i += 1) await fn(n);
+    into.push((t() * 1000) / reps);
+  };
+  for (let round = 0; round < rounds; round += 1)
+    for (const n of persons.slice(1)) {
+      await timed(viaConnector, n, times.connector);
+      await timed(viaSql, n, times.raw);
+    }
+  return { connector: median(times.connector), raw: median(times.raw) };
+}
+
 // ---- PostgreSQL ---------------------------------------------------------------------------------
 
 async function postgres(report: Report): Promise<void> {
@@ -198,12 +234,15 @@ async function postgres(report: Report): Promise<void> {
       if (viaConnector !== viaSql)
         throw new Error(`the connector read ${viaConnector} rows, the raw SQL ${viaSql}`);
       note(`access: ${viaConnector} rows per person`);
-      // Interleaved, so both see the same cache and load.
-      const connectorMs = await medianMs(access, (n) => connectorAccess(connector, seedsOf(n)));
-      const rawMs = await medianMs(access, (n) => rawPgAccess(client, PG_SCHEMA, emailOf(n)));
-      report('dsr_access_ms', connectorMs, 'ms');
-      report('dsr_access_raw_sql_ms', rawMs, 'ms');
-      report('dsr_access_ratio_to_raw_sql', connectorMs / rawMs);
+      const ms = await pairedMedianMs(
+        access,
+        (n) => connectorAccess(connector, seedsOf(n)),
+        (n) => rawPgAccess(client, PG_SCHEMA, emailOf(n)),
+        3,
+      );
+      report('dsr_access_ms', ms.connector, 'ms');
+      report('dsr_access_raw_sql_ms', ms.raw, 'ms');
+      report('dsr_access_ratio_to_raw_sql', ms.connector / ms.raw);
 
       const steps = erasureSteps(d);
       note(`erasure steps: ${steps.map((s) => `${s.collection}:${s.change?.action ?? 'count'}`).join(', ')}`);
@@ -224,7 +263,10 @@ async function postgres(report: Report): Promise<void> {
       await connector.close();
     }
 
-    const heavy = await inChild(await childCommand(), { url: postgresBenchUrl, schema: PG_SCHEMA });
+    const command = await childCommand();
+    const heavy = await inChild(command.args, { url: postgresBenchUrl, schema: PG_SCHEMA }).finally(() =>
+      command.remove(),
+    );
     note(
       `heavy person: ${heavy.rows} rows, ${(heavy.bytes / 1e6).toFixed(0)} MB of ZIP, ${heavy.ms.toFixed(0)} ms`,
     );
@@ -235,7 +277,8 @@ async function postgres(report: Report): Promise<void> {
     note(`heavy person by raw SQL (cursor of ${PAGE} rows, nothing written): ${heavyRows} rows`);
     report('dsr_access_heavy_raw_sql_ms', heavyRaw() * 1000, 'ms');
 
-    await requestsPerMinute(client, report);
+    if (REQUESTS > 0) await requestsPerMinute(client, report);
+    else note('STEWARD_BENCH_REQUESTS=0: skipping the queued erasures (dsr_requests_per_min)');
   } finally {
     await client.end();
   }
@@ -270,15 +313,24 @@ interface ChildResult {
   readonly bytes: number;
 }
 
-type ChildCommand = readonly string[];
+interface ChildCommand {
+  readonly args: readonly string[];
+  /** Removes what was compiled for it. */
+  remove(): void;
+}
 
-/** This file compiled to JavaScript (as production runs), or through tsx with STEWARD_BENCH_CHILD=tsx. */
+/**
+ * This file compiled to JavaScript (as production runs), or through tsx with
+ * STEWARD_BENCH_CHILD=tsx. Compiled into `dist/` of this checkout, one folder per run, so two
+ * runs at once do not overwrite each other's child, and `node_modules` (which may be shared with
+ * other checkouts) is never written.
+ */
 async function childCommand(): Promise<ChildCommand> {
   if (process.env.STEWARD_BENCH_CHILD === 'tsx') {
     note('child: through tsx (STEWARD_BENCH_CHILD=tsx)');
-    return ['--import', 'tsx', fileURLToPath(import.meta.url)];
+    return { args: ['--import', 'tsx', fileURLToPath(import.meta.url)], remove: () => undefined };
   }
-  const out = join(packageRoot, 'node_modules/.cache/steward-bench-connectors');
+  const out = join(packageRoot, 'dist', `bench-connectors-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const t = stopwatch();
@@ -291,10 +343,13 @@ async function childCommand(): Promise<ChildCommand> {
     '--noCheck',
   ]);
   note(`child: compiled JavaScript (tsc into ${out} in ${t().toFixed(1)} s)`);
-  return [join(out, 'bench/connectors.bench.js')];
+  return {
+    args: [join(out, 'bench/connectors.bench.js')],
+    remove: () => rmSync(out, { recursive: true, force: true }),
+  };
 }
 
-function inChild(command: ChildCommand, args: { url: string; schema: string }): Promise<ChildResult> {
+function inChild(command: readonly string[], args: { url: string; schema: string }): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...command, 'child'], {
       cwd: packageRoot,
@@ -306,52 +361,12 @@ function inChild(command: ChildCommand, args: { url: string; schema: string }): 
     child.stdout.on('data', (chunk: string) => (out += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0) reject(new Error(`the package process exited with ${code}: ${out}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult);
+      else if (!last.startsWith('{')) reject(new Error(`the package process printed no result: ${out}`));
+      else resolve(JSON.parse(last) as ChildResult);
     });
   });
-}
-
-/** JSON can hold it: as `connected-data.ts` converts values for the package. */
-function jsonValue(value: unknown): unknown {
-  if (typeof value === 'bigint')
-    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  return value;
-}
-
-/** The heavy person's sections, read from the connector page by page (as `connectedData` builds them). */
-async function heavySections(connector: Connector, seeds: Seeds): Promise<SubjectSection[]> {
-  const counts = await connector.count(seeds);
-  return connector.dataset.collections
-    .filter((c) => !c.reference && (counts.get(c.name) ?? 0) > 0)
-    .map((c) => {
-      const fields = c.fields.map((f) => ({ name: f.name, type: 'string' as const, description: f.name }));
-      return {
-        id: `systems/${SYSTEM}/${c.name}`,
-        section: 'system' as const,
-        category: SYSTEM,
-        description: `Your rows of ${c.name}`,
-        fields,
-        count: counts.get(c.name) ?? 0,
-        async *pages(options?: { pageSize?: number }) {
-          let after: readonly FieldValue[] | undefined;
-          for (;;) {
-            const page = await connector.read(seeds, c.name, {
-              limit: options?.pageSize ?? PAGE,
-              ...(after === undefined ? {} : { after }),
-            });
-            if (page.rows.length > 0)
-              yield page.rows.map((row: Row) =>
-                Object.fromEntries(fields.map((f) => [f.name, jsonValue(row[f.name] ?? null)])),
-              );
-            if (page.next === undefined) return;
-            after = page.next;
-          }
-        },
-      };
-    });
 }
 
 async function child(): Promise<void> {
@@ -365,7 +380,7 @@ async function child(): Promise<void> {
     });
     const t = stopwatch();
     const zip = new PackageZip(sink, { date: new Date() });
-    const sections = await heavySections(connector, seedsOf(HEAVY_CUSTOMER));
+    const sections = await systemSections(connector, seedsOf(HEAVY_CUSTOMER));
     await writeSections(
       zip,
       (async function* () {
@@ -514,22 +529,28 @@ async function sideAccess(
   connector: Connector,
   rawRows: (email: string) => Promise<number>,
   report: Report,
+  reps: number,
 ): Promise<void> {
   const persons = Array.from({ length: ACCESS_PERSONS }, (_, i) => 1_000 + i * 997);
   const viaConnector = await connectorAccess(connector, seedsOf(persons[0]!));
   const viaSql = await rawRows(emailOf(persons[0]!));
   if (viaConnector !== viaSql)
     throw new Error(`${label}: the connector read ${viaConnector} rows, SQL ${viaSql}`);
-  const ms = await medianMs(persons, (n) => connectorAccess(connector, seedsOf(n)));
-  const rawMs = await medianMs(persons, (n) => rawRows(emailOf(n)));
-  report(`dsr_access_ms_${label}`, ms, 'ms');
-  report(`dsr_access_raw_sql_ms_${label}`, rawMs, 'ms');
-  report(`dsr_access_ratio_to_raw_sql_${label}`, ms / rawMs);
+  const ms = await pairedMedianMs(
+    persons,
+    (n) => connectorAccess(connector, seedsOf(n)),
+    (n) => rawRows(emailOf(n)),
+    reps,
+  );
+  report(`dsr_access_ms_${label}`, ms.connector, 'ms');
+  report(`dsr_access_raw_sql_ms_${label}`, ms.raw, 'ms');
+  report(`dsr_access_ratio_to_raw_sql_${label}`, ms.connector / ms.raw);
 }
 
 async function mariadb(report: Report): Promise<void> {
   const { default: mysql } = await import('mysql2/promise');
-  const database = 'steward_bench_shop';
+  // One database per run: two runs at once on a shared machine must not drop each other's shop.
+  const database = `steward_bench_shop_${process.pid}`;
   const conn = await mysql.createConnection({ uri: mariadbUrl, multipleStatements: false });
   try {
     const t = stopwatch();
@@ -551,6 +572,7 @@ async function mariadb(report: Report): Promise<void> {
           return rows;
         },
         report,
+        3,
       );
     } finally {
       await connector.close();
@@ -588,6 +610,7 @@ async function sqlite(report: Report): Promise<void> {
             return rows;
           },
           report,
+          20,
         );
       } finally {
         await connector.close();
@@ -609,7 +632,8 @@ export async function run(report: Report): Promise<void> {
 
 if (
   process.argv[1] !== undefined &&
-  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  // The real path: Node runs a main module found through a symbolic link under its target's name.
+  import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href &&
   process.argv[2] === 'child'
 )
   await child();

@@ -27,6 +27,7 @@ import type {
   ConnectorFactory,
   FieldValue,
   MaskKeys,
+  Page,
   Row,
   Seeds,
   SystemSettings,
@@ -67,6 +68,7 @@ export const contractCases = [
   'references',
   'email-case',
   'pages',
+  'walk',
   'memory',
   'erasure',
   'idempotent',
@@ -855,8 +857,85 @@ const cases: readonly Case[] = [
     },
   },
   {
+    id: 'walk',
+    name: 'C9.2 a walk of pages gives what a loop of reads gives, with the collections above looked up once or, past their bound, kept as subqueries',
+    async run(fx) {
+      const d = dialectOf(fx.target.dialect);
+      // Dave: 1,200 orders with a line each (more order ids than a walk binds), one order with
+      // 3,000 lines (few order ids), and the fixture's order 40.
+      await fx.target.exec(
+        `INSERT INTO orders (id, customer_id, ship_to, total_cents, placed_on) SELECT 100000 + n, 4, NULL, 1, ${d.day('2024-03-03')} FROM ${numbers(4)} WHERE n < 1200`,
+      );
+      await fx.target.exec(
+        `INSERT INTO order_lines (id, order_id, product, quantity, note) SELECT 200000 + n, 100000 + n, 'one', 1, NULL FROM ${numbers(4)} WHERE n < 1200`,
+      );
+      const c = fx.connect();
+      const walk = async (
+        seeds: Seeds,
+        collection: string,
+        options: { limit: number; after?: readonly FieldValue[] },
+      ) => {
+        const keys: string[] = [];
+        let pages = 0;
+        for await (const page of c.pages(seeds, collection, options)) {
+          pages++;
+          assert.ok(page.rows.length <= options.limit);
+          keys.push(...page.rows.map((r) => keyOf(collection, r)));
+        }
+        return { keys, pages };
+      };
+      const lines = await walk(dave, 'order_lines', { limit: 97 });
+      assert.equal(lines.keys.length, 1_200);
+      assert.equal(new Set(lines.keys).size, 1_200);
+      assert.equal(lines.pages, Math.ceil(1_200 / 97));
+      assert.deepEqual(
+        lines.keys,
+        (await readAll(c, dave, 'order_lines', 97)).map((r) => keyOf('order_lines', r)),
+      );
+      // Few order ids: the walk binds them.
+      await fx.target.exec(
+        `INSERT INTO order_lines (id, order_id, product, quantity, note) SELECT 300000 + n, 40, 'bulk', 1, NULL FROM ${numbers(4)} WHERE n < 3000`,
+      );
+      const fewer = await walk(
+        { identities: [], linked: [{ collection: 'orders', field: 'id', values: [40, 11] }] },
+        'order_lines',
+        { limit: 500 },
+      );
+      assert.equal(fewer.keys.length, 3_001);
+      assert.deepEqual(fewer.keys.slice(0, 1), ['102']);
+      assert.equal(new Set(fewer.keys).size, 3_001);
+      // From a key on, as `read` with `after`.
+      const first = await c.read(dave, 'order_lines', { limit: 1_000 });
+      const rest = await walk(dave, 'order_lines', { limit: 1_000, after: first.next! });
+      assert.deepEqual(
+        [...first.rows.map((r) => keyOf('order_lines', r)), ...rest.keys],
+        (await readAll(c, dave, 'order_lines')).map((r) => keyOf('order_lines', r)),
+      );
+      // A page of one row at a time, in every collection and by every path (a cycle of replies,
+      // a parent only the person references, linked values, a composite key): the same rows.
+      const byBoth: Seeds = { identities: [...alice.identities, { kind: 'phone', value: '+46701234567' }] };
+      const linked: Seeds = {
+        identities: [],
+        linked: [{ collection: 'orders', field: 'id', values: [20, 30] }],
+      };
+      for (const seeds of [alice, byBoth, carol, linked])
+        for (const collection of TABLES) {
+          const one = await walk(seeds, collection, { limit: 1 });
+          assert.deepEqual(
+            one.keys.sort(),
+            await keysOf(c, seeds, collection),
+            `${collection} of ${JSON.stringify(seeds)}`,
+          );
+        }
+      assert.deepEqual((await walk(alice, 'tickets', { limit: 1 })).keys, ['500', '501', '502', '503']);
+      // A collection outside the person's scope gives one empty page; a bad key is refused.
+      assert.deepEqual((await walk(alice, 'cities', { limit: 5 })).keys, []);
+      await assert.rejects(walk(dave, 'payments', { limit: 5, after: [1] }), isConnectorError('refused'));
+    },
+  },
+  {
     id: 'memory',
-    name: "C9.2 reading a person's 50,000 rows page by page holds a page at a time (heap growth under 64 MB)",
+    name: "C9.2 reading a person's 50,000 rows page by page holds a page at a time, by reads and by a walk (heap growth under 64 MB)",
     async run(fx, t) {
       const d = dialectOf(fx.target.dialect);
       const size = 2_000;
@@ -865,36 +944,47 @@ const cases: readonly Case[] = [
       );
       const gc = collector();
       const c = fx.connect();
-      gc();
-      const baseline = process.memoryUsage().heapUsed;
-      let peak = 0;
-      let rows = 0;
-      let chars = 0;
-      let largest = 0;
-      let after: readonly FieldValue[] | undefined;
-      for (let page = 0; ; page++) {
-        const p = await c.read(dave, 'order_lines', {
-          limit: 500,
-          ...(after === undefined ? {} : { after }),
-        });
-        rows += p.rows.length;
-        largest = Math.max(largest, p.rows.length);
-        for (const r of p.rows) chars += String(r.note ?? '').length;
-        if (page % 10 === 0) {
-          gc();
-          peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
+      async function* byReads(): AsyncGenerator<Page> {
+        let after: readonly FieldValue[] | undefined;
+        for (;;) {
+          const p = await c.read(dave, 'order_lines', {
+            limit: 500,
+            ...(after === undefined ? {} : { after }),
+          });
+          yield p;
+          if (p.next === undefined) return;
+          after = p.next;
         }
-        if (p.next === undefined) break;
-        after = p.next;
       }
-      assert.equal(rows, 50_000);
-      assert.equal(largest, 500);
-      // Holding every row would take more than the bound.
-      assert.ok(chars >= 50_000 * size && chars > 64 * 2 ** 20);
-      t.diagnostic(
-        `heap growth ${(peak / 2 ** 20).toFixed(1)} MB over ${(chars / 2 ** 20).toFixed(0)} MB of rows read`,
-      );
-      assert.ok(peak < 64 * 2 ** 20, `heap grew by ${Math.round(peak / 2 ** 20)} MB`);
+      for (const [how, pages] of [
+        ['reads', byReads],
+        ['walk', () => c.pages(dave, 'order_lines', { limit: 500 })],
+      ] as const) {
+        gc();
+        const baseline = process.memoryUsage().heapUsed;
+        let peak = 0;
+        let rows = 0;
+        let chars = 0;
+        let largest = 0;
+        let page = 0;
+        for await (const p of pages()) {
+          rows += p.rows.length;
+          largest = Math.max(largest, p.rows.length);
+          for (const r of p.rows) chars += String(r.note ?? '').length;
+          if (page++ % 10 === 0) {
+            gc();
+            peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
+          }
+        }
+        assert.equal(rows, 50_000, how);
+        assert.equal(largest, 500, how);
+        // Holding every row would take more than the bound.
+        assert.ok(chars >= 50_000 * size && chars > 64 * 2 ** 20);
+        t.diagnostic(
+          `${how}: heap growth ${(peak / 2 ** 20).toFixed(1)} MB over ${(chars / 2 ** 20).toFixed(0)} MB of rows read`,
+        );
+        assert.ok(peak < 64 * 2 ** 20, `${how}: heap grew by ${Math.round(peak / 2 ** 20)} MB`);
+      }
     },
   },
   {

@@ -268,6 +268,14 @@ export interface Connector {
   count(seeds: Seeds): Promise<ReadonlyMap<string, number>>;
   /** The person's rows of one collection, a page at a time. */
   read(seeds: Seeds, collection: string, options?: ReadOptions): Promise<Page>;
+  /**
+   * Every page of the person's rows of one collection from `options.after` on (the first page
+   * without it), read lazily, one page held at a time: what a loop of `read` gives, for a
+   * connector that can walk many pages cheaper than it reads one (the SQL connectors find the
+   * person's keys in the collections above once per walk, so each further page is one range of
+   * the key). `pagesByRead` is that loop, for connectors with nothing to gain.
+   */
+  pages(seeds: Seeds, collection: string, options?: ReadOptions): AsyncIterable<Page>;
   /** Values of the person's rows for one field (for `sameAs` links and the read-back), at most `limit`. */
   values(seeds: Seeds, collection: string, field: string, limit: number): Promise<FieldValue[]>;
   /**
@@ -282,6 +290,25 @@ export interface Connector {
   ): Promise<ChangeResult>;
   /** Closes pools and clients. */
   close(): Promise<void>;
+}
+
+/** `Connector.pages` as a loop of `read`: one `read` per page, each page's `next` passed as `after`. */
+export async function* pagesByRead(
+  connector: Pick<Connector, 'read'>,
+  seeds: Seeds,
+  collection: string,
+  options: ReadOptions = {},
+): AsyncGenerator<Page> {
+  let after = options.after;
+  for (;;) {
+    const page = await connector.read(seeds, collection, {
+      ...options,
+      ...(after === undefined ? {} : { after }),
+    });
+    yield page;
+    if (page.next === undefined) return;
+    after = page.next;
+  }
 }
 
 /** An error from a system, safe to show to operators and store with a task: no secrets in it. */

@@ -51,6 +51,9 @@ function recordingFactory(made: Made[]): ConnectorFactory {
       sample: unused,
       count: unused,
       read: unused,
+      pages: () => {
+        throw new Error('not used in this test');
+      },
       values: unused,
       change: unused,
       close: () => {

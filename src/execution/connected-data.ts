@@ -3,13 +3,14 @@
  * export (C9.2, C9.5, C9.9): a section per system and collection, read from the system page by
  * page when the requester collects the package (as Steward's own sections are), so no copy of
  * the person's rows is ever stored and the package shows the data as it is then. The request's
- * read steps say which systems held rows; each is counted again, since data may have changed.
+ * read steps say which systems held rows; each is read again, since data may have changed: a
+ * collection's first page says whether it holds rows, and how many when they fit in it.
  *
  * Alongside, the Art. 15 facts per system: what it holds (collections, categories found) and
  * why (the purposes of those collections, with their legal basis).
  */
 import { unseal } from '../capture/sealed.js';
-import type { Connector, FieldValue, Row, Seeds } from '../connectors/contract.js';
+import type { Connector, FieldValue, Page, Row, Seeds } from '../connectors/contract.js';
 import type { Dataset, DatasetCollection, DatasetField } from '../connectors/dataset.js';
 import { isPersonal } from '../connectors/dataset.js';
 import type { AppContext } from '../context.js';
@@ -90,37 +91,92 @@ function describeField(model: PolicyModel | undefined, field: DatasetField, lang
   };
 }
 
-function section(
+/** A collection holding the person's rows: how many, and the first page read to find out. */
+export interface HeldCollection {
+  readonly collection: DatasetCollection;
+  readonly count: number;
+  /** The first page, kept for the section (absent when let go to keep memory bounded). */
+  readonly first?: Page;
+}
+
+/** Rows of first pages kept across a request's systems until their sections are written. */
+const KEEP_ROWS = 5_000;
+
+/**
+ * The collections of one system that hold the person's rows, in the dataset's order, found by
+ * reading each one's first page: most people's rows fit in it, which then also gives the count.
+ * Only when some collection has more is the system counted (one `count` for all of them). The
+ * first pages are kept for the sections while they hold `KEEP_ROWS` rows in all (`kept` carries
+ * the total across systems); past that a section reads its first page again.
+ */
+export async function heldCollections(
   connector: Connector,
   seeds: Seeds,
-  systemName: string,
-  collection: DatasetCollection,
-  count: number,
-  fields: FieldDescription[],
+  options: { readonly wanted?: readonly string[]; readonly kept?: { rows: number } } = {},
+): Promise<HeldCollection[]> {
+  const kept = options.kept ?? { rows: 0 };
+  const found: { collection: DatasetCollection; first: Page }[] = [];
+  for (const collection of connector.dataset.collections) {
+    if (collection.reference === true) continue;
+    if (options.wanted !== undefined && !options.wanted.includes(collection.name)) continue;
+    const first = await connector.read(seeds, collection.name, { limit: PAGE });
+    if (first.rows.length > 0) found.push({ collection, first });
+  }
+  const counts = found.some((f) => f.first.next !== undefined) ? await connector.count(seeds) : undefined;
+  return found.map(({ collection, first }) => {
+    const count =
+      first.next === undefined ? first.rows.length : (counts?.get(collection.name) ?? first.rows.length);
+    kept.rows += first.rows.length;
+    return kept.rows <= KEEP_ROWS ? { collection, count, first } : { collection, count };
+  });
+}
+
+/**
+ * A held collection as a section of the package, read page by page from the system (after the
+ * kept first page), each value as JSON holds it.
+ */
+export function collectionSection(
+  connector: Connector,
+  seeds: Seeds,
+  held: HeldCollection,
+  describe: { readonly systemName: string; readonly model?: PolicyModel; readonly lang: string },
 ): SubjectSection {
+  const { collection } = held;
+  const fields = collection.fields.map((f) => describeField(describe.model, f, describe.lang));
+  const json = (rows: readonly Row[]) =>
+    rows.map((row) => Object.fromEntries(fields.map((f) => [f.name, jsonValue(row[f.name] ?? null)])));
   return {
     id: `systems/${connector.system}/${collection.name}`,
     section: 'system',
     category: connector.system,
-    description: `${collection.description ?? `Your rows of ${collection.name}`} (from ${systemName}).`,
+    description: `${collection.description ?? `Your rows of ${collection.name}`} (from ${describe.systemName}).`,
     fields,
-    count,
+    count: held.count,
     async *pages(options) {
-      let after: readonly FieldValue[] | undefined;
-      for (;;) {
-        const page = await connector.read(seeds, collection.name, {
-          limit: options?.pageSize ?? PAGE,
-          ...(after === undefined ? {} : { after }),
-        });
-        if (page.rows.length > 0)
-          yield page.rows.map((row: Row) =>
-            Object.fromEntries(fields.map((f) => [f.name, jsonValue(row[f.name] ?? null)])),
-          );
-        if (page.next === undefined) return;
-        after = page.next;
-      }
+      for await (const rows of heldPages(connector, seeds, held, options?.pageSize ?? PAGE)) yield json(rows);
     },
   };
+}
+
+/** A held collection's rows as the system gives them, `size` at a time: the kept first page, then the rest. */
+export async function* heldPages(
+  connector: Connector,
+  seeds: Seeds,
+  held: HeldCollection,
+  size: number = PAGE,
+): AsyncGenerator<readonly Row[]> {
+  const { first } = held;
+  let after: readonly FieldValue[] | undefined;
+  if (first !== undefined) {
+    for (let i = 0; i < first.rows.length; i += size) yield first.rows.slice(i, i + size);
+    if (first.next === undefined) return;
+    after = first.next;
+  }
+  for await (const page of connector.pages(seeds, held.collection.name, {
+    limit: size,
+    ...(after === undefined ? {} : { after }),
+  }))
+    if (page.rows.length > 0) yield page.rows;
 }
 
 /**
@@ -148,8 +204,9 @@ export async function connectedData(
     system: SystemHeld;
     connector: Connector;
     seeds: Seeds;
-    parts: { collection: DatasetCollection; count: number }[];
+    parts: HeldCollection[];
   }[] = [];
+  const kept = { rows: 0 };
   for (const system of systemsOf(plan)) {
     if (system.id === 'steward') continue;
     const read = steps.find((s) => s.system === system.id && s.action === 'read' && s.status === 'done');
@@ -157,13 +214,10 @@ export async function connectedData(
     const wanted = options.portability === true ? planOf(read).collections : undefined;
     const connector = await connectorFor(ctx, system.id, request);
     const seeds = seedsFor(base, system.id, linked);
-    const counts = await connector.count(seeds);
-    const parts = connector.dataset.collections
-      .filter(
-        (c) =>
-          !c.reference && (counts.get(c.name) ?? 0) > 0 && (wanted === undefined || wanted.includes(c.name)),
-      )
-      .map((collection) => ({ collection, count: counts.get(collection.name) ?? 0 }));
+    const parts = await heldCollections(connector, seeds, {
+      ...(wanted === undefined ? {} : { wanted }),
+      kept,
+    });
     if (parts.length === 0) continue;
     const entry = declared.find((d) => d.id === system.id);
     held.push({
@@ -186,15 +240,12 @@ export async function connectedData(
     systems: held.map((h) => h.system),
     async *sections() {
       for (const h of held)
-        for (const { collection, count } of h.parts)
-          yield section(
-            h.connector,
-            h.seeds,
-            h.system.name,
-            collection,
-            count,
-            collection.fields.map((f) => describeField(model, f, options.lang)),
-          );
+        for (const part of h.parts)
+          yield collectionSection(h.connector, h.seeds, part, {
+            systemName: h.system.name,
+            ...(model === undefined ? {} : { model }),
+            lang: options.lang,
+          });
     },
   };
 }

@@ -150,6 +150,7 @@ export function mysqlDriver(settings: MysqlSettings, options: MysqlDriverOptions
     quote: quoteMysql,
     placeholder: () => '?',
     lockRows: 'FOR UPDATE',
+    pageKeysFirst: true,
     secrets,
     query: runPooled as RunStatement,
     async transaction<T>(work: (run: RunStatement) => Promise<T>): Promise<T> {

@@ -39,6 +39,7 @@ import type { RowValues, SetValue, Statement } from './statements.js';
 import {
   batchStatement,
   countStatement,
+  countsStatement,
   deleteStatement,
   keysStatement,
   pageStatement,
@@ -54,6 +55,19 @@ const MAX_BATCH = 10_000;
 /** Bound values per statement, under every dialect's limit (SQLite's is 32,766). */
 const MAX_BOUND = 30_000;
 const MAX_SAMPLE = 100;
+/** Most values a parent's rows may hold for a walk of pages to bind them instead of its subquery. */
+const RESOLVE_VALUES = 1_000;
+/** Most values bound in all in one walk's resolved scope. */
+const RESOLVE_BUDGET = 10_000;
+
+interface PagePlan {
+  readonly c: DatasetCollection;
+  /** Fields returned. */
+  readonly fields: readonly string[];
+  /** Fields selected: the key too, for the next page. */
+  readonly selected: readonly string[];
+  readonly limit: number;
+}
 
 export interface SqlConnectorOptions {
   /** The kind reported (`mariadb` for a MariaDB system on the MySQL driver); default the dialect. */
@@ -88,12 +102,118 @@ export function sqlConnector(
     if (f === undefined) throw refuse(`collection "${c.name}" has no field "${name}" in the dataset`);
     return f;
   };
-  const scopeOf = (seeds: Seeds, collection: string): Scope | undefined =>
-    scopeFor(dataset, seeds).get(collection);
+  // A seeds object's scopes, computed on its first use: a scope depends on the dataset and the
+  // seeds alone (which are read-only), and is kept no longer than the caller keeps the seeds.
+  const scopes = new WeakMap<Seeds, ReadonlyMap<string, Scope>>();
+  const scopesOf = (seeds: Seeds): ReadonlyMap<string, Scope> => {
+    let known = scopes.get(seeds);
+    if (known === undefined) {
+      known = scopeFor(dataset, seeds);
+      scopes.set(seeds, known);
+    }
+    return known;
+  };
+  const scopeOf = (seeds: Seeds, collection: string): Scope | undefined => scopesOf(seeds).get(collection);
 
   const countIn = async (collection: string, scope: Scope): Promise<number> => {
     const rows = await run(countStatement(driver, dataset, collection, scope));
     return Number(rows[0]?.n ?? 0);
+  };
+
+  /** A read's collection, fields and page size, checked once. */
+  const pageQuery = (collection: string, readOptions: ReadOptions): PagePlan => {
+    const c = collectionNamed(collection);
+    const fields = readOptions.fields ?? c.fields.map((f) => f.name);
+    for (const f of fields) fieldOf(c, f);
+    if (readOptions.after !== undefined && readOptions.after.length !== c.primaryKey.length)
+      throw refuse(`"after" must hold the ${c.primaryKey.length} key value(s) of "${c.name}"`);
+    return {
+      c,
+      fields,
+      selected: [...new Set([...c.primaryKey, ...fields])],
+      limit: clamp(readOptions.limit, MAX_PAGE, DEFAULT_PAGE),
+    };
+  };
+
+  const readPage = async (
+    q: PagePlan,
+    scope: Scope,
+    after: readonly FieldValue[] | undefined,
+  ): Promise<Page> => {
+    const rows = await run(
+      pageStatement(driver, dataset, {
+        collection: q.c,
+        scope,
+        fields: q.selected,
+        ...(after === undefined ? {} : { after }),
+        limit: q.limit + 1,
+        keysFirst: driver.pageKeysFirst === true,
+      }),
+    );
+    const page = rows.length > q.limit ? rows.slice(0, q.limit) : rows;
+    const last = page[page.length - 1];
+    const projected =
+      q.selected.length === q.fields.length
+        ? page
+        : page.map((r) => Object.fromEntries(q.fields.map((f) => [f, r[f]])) as Row);
+    return rows.length > q.limit && last !== undefined
+      ? { rows: projected, next: q.c.primaryKey.map((k) => last[k] as FieldValue) }
+      : { rows: projected };
+  };
+
+  /**
+   * `scope` with the collections above it looked up once: each `child` whose parent's rows hold
+   * few values becomes a `match` on those values. A page of a person with a million events is
+   * then a range of the key among the rows of one customer id, which the planner can estimate
+   * from its statistics, instead of a subquery it plans as if it held any customer (PostgreSQL
+   * then walks and sorts all of the person's rows again for every page). A parent with more
+   * values than `RESOLVE_VALUES` (or past the walk's `RESOLVE_BUDGET`) stays a subquery. Values
+   * are those of the moment the walk resolves them; its first page reads the scope as it is.
+   */
+  const resolveScope = (root: Scope, rootCollection: string): Promise<Scope> => {
+    const done = new Map<Scope, Promise<Scope>>();
+    let budget = RESOLVE_BUDGET;
+    const resolve = (scope: Scope, collection: string): Promise<Scope> => {
+      let known = done.get(scope);
+      if (known === undefined) {
+        known = resolveNode(scope, collection);
+        done.set(scope, known);
+      }
+      return known;
+    };
+    const resolveNode = async (scope: Scope, collection: string): Promise<Scope> => {
+      switch (scope.kind) {
+        case 'match':
+          return scope;
+        case 'any': {
+          const of: Scope[] = [];
+          for (const s of scope.of) of.push(await resolve(s, collection));
+          return { kind: 'any', of };
+        }
+        case 'parent': {
+          const childScope = await resolve(scope.childScope, scope.child);
+          const others: (typeof scope.others)[number][] = [];
+          for (const o of scope.others)
+            others.push(o.scope === undefined ? o : { ...o, scope: await resolve(o.scope, o.collection) });
+          return { ...scope, childScope, others };
+        }
+        case 'child': {
+          const parentScope = await resolve(scope.parentScope, scope.parent);
+          const most = Math.min(RESOLVE_VALUES, budget);
+          if (most > 0) {
+            const rows = await run(
+              valuesStatement(driver, dataset, scope.parent, parentScope, scope.parentField, most + 1),
+            );
+            if (rows.length <= most) {
+              budget -= rows.length;
+              return { kind: 'match', field: scope.field, values: rows.map((r) => r.v as FieldValue) };
+            }
+          }
+          return { ...scope, parentScope };
+        }
+      }
+    };
+    return resolve(root, rootCollection);
   };
 
   return {
@@ -135,7 +255,18 @@ export function sqlConnector(
 
     async count(seeds) {
       const out = new Map<string, number>();
-      for (const [collection, scope] of scopeFor(dataset, seeds)) {
+      const all = [...scopesOf(seeds)].map(([collection, scope]) => ({ collection, scope }));
+      if (all.length === 0) return out;
+      const combined = countsStatement(driver, dataset, all);
+      if (combined.values.length <= MAX_BOUND) {
+        const row = (await run(combined))[0] ?? {};
+        all.forEach(({ collection }, i) => {
+          const n = Number(row[`n${i}`] ?? 0);
+          if (n > 0) out.set(collection, n);
+        });
+        return out;
+      }
+      for (const { collection, scope } of all) {
         const n = await countIn(collection, scope);
         if (n > 0) out.set(collection, n);
       }
@@ -143,33 +274,33 @@ export function sqlConnector(
     },
 
     async read(seeds, collection, readOptions: ReadOptions = {}): Promise<Page> {
-      const c = collectionNamed(collection);
-      const fields = readOptions.fields ?? c.fields.map((f) => f.name);
-      for (const f of fields) fieldOf(c, f);
-      if (readOptions.after !== undefined && readOptions.after.length !== c.primaryKey.length)
-        throw refuse(`"after" must hold the ${c.primaryKey.length} key value(s) of "${c.name}"`);
+      const q = pageQuery(collection, readOptions);
       const scope = scopeOf(seeds, collection);
       if (scope === undefined) return { rows: [] };
-      const limit = clamp(readOptions.limit, MAX_PAGE, DEFAULT_PAGE);
-      const selected = [...new Set([...c.primaryKey, ...fields])];
-      const rows = await run(
-        pageStatement(driver, dataset, {
-          collection: c,
-          scope,
-          fields: selected,
-          ...(readOptions.after === undefined ? {} : { after: readOptions.after }),
-          limit: limit + 1,
-        }),
-      );
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      const projected =
-        selected.length === fields.length
-          ? page
-          : page.map((r) => Object.fromEntries(fields.map((f) => [f, r[f]])) as Row);
-      return rows.length > limit && last !== undefined
-        ? { rows: projected, next: c.primaryKey.map((k) => last[k] as FieldValue) }
-        : { rows: projected };
+      return readPage(q, scope, readOptions.after);
+    },
+
+    async *pages(seeds, collection, readOptions: ReadOptions = {}): AsyncGenerator<Page> {
+      const q = pageQuery(collection, readOptions);
+      let scope = scopeOf(seeds, collection);
+      if (scope === undefined) {
+        yield { rows: [] };
+        return;
+      }
+      let after = readOptions.after;
+      if (after === undefined) {
+        const first = await readPage(q, scope, undefined);
+        yield first;
+        if (first.next === undefined) return;
+        after = first.next;
+      }
+      scope = await resolveScope(scope, collection);
+      for (;;) {
+        const page = await readPage(q, scope, after);
+        yield page;
+        if (page.next === undefined) return;
+        after = page.next;
+      }
     },
 
     async values(seeds, collection, field, limit) {

@@ -17,6 +17,11 @@ export interface SqlDriver {
   placeholder(n: number): string;
   /** Suffix that locks the selected rows until the transaction ends (`FOR UPDATE`, or '' on SQLite). */
   readonly lockRows: string;
+  /**
+   * Pages find their keys first and join the rows to them (`PageQuery.keysFirst`): for a server
+   * that sorts wide rows through a temporary table for each page.
+   */
+  readonly pageKeysFirst?: boolean;
   /** Runs a statement outside any explicit transaction. */
   query: RunStatement;
   /** Runs `work` in one transaction on one connection; rolls back if it throws. */

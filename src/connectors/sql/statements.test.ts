@@ -10,7 +10,13 @@ import { datasetSchema } from '../dataset.js';
 import type { DatasetInput } from '../dataset.js';
 import { scopeFor } from '../scope.js';
 import type { Statement } from './statements.js';
-import { batchStatement, countStatement, pageStatement, updateStatement } from './statements.js';
+import {
+  batchStatement,
+  countStatement,
+  countsStatement,
+  pageStatement,
+  updateStatement,
+} from './statements.js';
 
 /** PostgreSQL's numbered placeholders: their order in the text must be the order of the values. */
 const numbered = {
@@ -112,6 +118,30 @@ test('children and parents compile to nested subqueries, each with its own alias
   assert.equal(new Set(aliases).size, aliases.length, 'aliases are not reused');
 });
 
+test("every collection's count in one statement, each subquery with its own aliases and values in order", () => {
+  const ds = dataset();
+  const scopes = scopeFor(ds, seeds);
+  const all = [...scopes].map(([collection, scope]) => ({ collection, scope }));
+  const s = countsStatement(numbered, ds, all);
+  placeholdersInOrder(s);
+  assert.match(
+    s.text,
+    /^SELECT \(SELECT COUNT\(\*\) FROM "we""ird" t0 WHERE LOWER\(t0\."e""mail"\) = \$1\) AS "n0", \(SELECT COUNT\(\*\) FROM "customers" t1 WHERE LOWER\(t1\."email"\) = \$2\) AS "n1", /,
+  );
+  const aliases = [...s.text.matchAll(/ (t\d+) WHERE/g)].map((m) => m[1]);
+  assert.equal(new Set(aliases).size, aliases.length, 'aliases are not reused');
+  assert.equal([...s.text.matchAll(/SELECT COUNT\(\*\)/g)].length, all.length);
+  assert.deepEqual(
+    [...s.text.matchAll(/\) AS "(n\d+)"/g)].map((m) => m[1]),
+    all.map((_, i) => `n${i}`),
+  );
+  // The values are each single count's, in the order of the collections.
+  assert.deepEqual(
+    s.values,
+    all.flatMap(({ collection, scope }) => countStatement(numbered, ds, collection, scope).values),
+  );
+});
+
 test('a string that is not a number never reaches a numeric column; a number meets a text column as text', () => {
   const ds = dataset();
   const linked = (values: FieldValue[]) =>
@@ -122,23 +152,33 @@ test('a string that is not a number never reaches a numeric column; a number mee
   assert.deepEqual(countStatement(question, ds, 'orders', linked(['10', 11])).values, ['10', 11]);
 });
 
-test('pages and batches: keyset on the whole key, bound limit, placeholders in order', () => {
+test('pages and batches: keyset on the whole key, placeholders in order; a page writes its limit, a batch binds it', () => {
   const ds = dataset();
   const scope = scopeFor(ds, seeds).get('payments')!;
   const payments = ds.collections.find((c) => c.name === 'payments')!;
-  const page = pageStatement(numbered, ds, {
+  const query = {
     collection: payments,
     scope,
     fields: ['id', 'paid_on', 'order_id'],
     after: [7, '2024-01-01'],
     limit: 501,
-  });
+  };
+  const page = pageStatement(numbered, ds, query);
   placeholdersInOrder(page);
   assert.match(
     page.text,
-    /\(t0\."id", t0\."paid_on"\) > \(\$2, \$3\)\) ORDER BY t0\."id", t0\."paid_on" LIMIT \$4\) k JOIN/,
+    /^SELECT t0\."id" AS "id", t0\."paid_on" AS "paid_on", t0\."order_id" AS "order_id" FROM "payments" t0 WHERE .*\(t0\."id", t0\."paid_on"\) > \(\$2, \$3\)\) ORDER BY t0\."id", t0\."paid_on" LIMIT 501$/,
   );
-  assert.deepEqual(page.values.slice(1), [7, '2024-01-01', 501]);
+  assert.deepEqual(page.values.slice(1), [7, '2024-01-01']);
+  assert.throws(() => pageStatement(numbered, ds, { ...query, limit: 1.5 }), /whole number/);
+  // Keys first (MariaDB): the page's keys sorted alone, then the rows joined to them.
+  const keysFirst = pageStatement(numbered, ds, { ...query, keysFirst: true });
+  placeholdersInOrder(keysFirst);
+  assert.match(
+    keysFirst.text,
+    /^SELECT t\d+\."id" AS "id", t\d+\."paid_on" AS "paid_on", t\d+\."order_id" AS "order_id" FROM \(SELECT t0\."id" AS "id", t0\."paid_on" AS "paid_on" FROM .*\(t0\."id", t0\."paid_on"\) > \(\$2, \$3\)\) ORDER BY t0\."id", t0\."paid_on" LIMIT 501\) k JOIN "payments" t\d+ ON /,
+  );
+  assert.deepEqual(keysFirst.values, page.values);
 
   const batch = batchStatement(numbered, ds, {
     collection: payments,

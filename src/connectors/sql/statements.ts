@@ -1,11 +1,12 @@
 /**
  * The statements the SQL connectors run, built from the reviewed dataset for any `SqlDriver`:
- * identifiers only from the dataset, through `driver.quote`; values only as bound parameters;
- * table aliases generated (`t0`, `t1`, ...). A person's scope compiles into one WHERE clause of
- * nested subqueries, so no key list is ever carried between statements except one batch's.
+ * identifiers only from the dataset, through `driver.quote`; values only as bound parameters
+ * (a read's row limit, a number Steward computed, is written into the text: `limit`); table
+ * aliases generated (`t0`, `t1`, ...). A person's scope compiles into one WHERE clause of nested
+ * subqueries, so no key list is ever carried between statements except one batch's.
  *
  * Written for the common ground of PostgreSQL, MySQL/MariaDB and SQLite: row-value comparisons
- * for keyset pages, `CASE` for per-row values, `LIMIT` bound, and no subquery on the table a
+ * for keyset pages, `CASE` for per-row values, `LIMIT`, and no subquery on the table a
  * statement changes (MySQL refuses it), so changes go by bound keys.
  */
 import type { FieldValue, Scope } from '../contract.js';
@@ -135,6 +136,16 @@ export class StatementBuilder {
       .join(' AND ');
   }
 
+  /**
+   * A row limit written into the text: a whole number Steward computed (a clamped page size),
+   * never a value from outside. SQLite plans with a bound LIMIT's value and so prepares the
+   * statement again each time it is bound, which costs more than the page's read.
+   */
+  limit(n: number): string {
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`A row limit must be a whole number, not ${n}`);
+    return String(n);
+  }
+
   done(text: string): Statement {
     return { text, values: this.bound };
   }
@@ -169,28 +180,32 @@ export interface PageQuery {
   readonly after?: readonly FieldValue[];
   /** Rows to fetch (the page size plus one, to know whether a next page exists). */
   readonly limit: number;
+  /**
+   * Find the page's keys first and join the rows to them, so a database that sorts the person's
+   * remaining rows for each page (MariaDB does, through a temporary table) sorts keys only, not
+   * wide rows. Elsewhere the join only costs planning and a second index probe per row.
+   */
+  readonly keysFirst?: boolean;
 }
 
-/**
- * The person's rows in primary-key order, after a key. The page's keys are found first and the
- * rows joined to them, so a database that sorts the person's remaining rows for each page (MariaDB
- * does, through a temporary table) sorts keys only, not wide rows.
- */
+/** The person's rows in primary-key order, after a key. */
 export function pageStatement(driver: Dialect, dataset: Dataset, q: PageQuery): Statement {
   const b = new StatementBuilder(driver, dataset);
   const key = q.collection.primaryKey;
   const inner = b.alias();
   const where = [b.scope(q.scope, inner, q.collection.name)];
   if (q.after !== undefined) where.push(b.keyset(inner, key, q.after, '>'));
-  const keys =
-    `SELECT ${selectList(b, inner, key)} FROM ${b.table(q.collection.name)} ${inner} ` +
-    `WHERE ${where.map((w) => `(${w})`).join(' AND ')} ORDER BY ${key.map((k) => b.column(inner, k)).join(', ')} ` +
-    `LIMIT ${b.bind(q.limit)}`;
+  const from = `FROM ${b.table(q.collection.name)} ${inner} WHERE ${where.map((w) => `(${w})`).join(' AND ')}`;
+  const order = (alias: string) => `ORDER BY ${key.map((k) => b.column(alias, k)).join(', ')}`;
+  if (q.keysFirst !== true)
+    return b.done(
+      `SELECT ${selectList(b, inner, q.fields)} ${from} ${order(inner)} LIMIT ${b.limit(q.limit)}`,
+    );
+  const keys = `SELECT ${selectList(b, inner, key)} ${from} ${order(inner)} LIMIT ${b.limit(q.limit)}`;
   const t = b.alias();
   const on = key.map((k) => `${b.column(t, k)} = ${b.column('k', k)}`).join(' AND ');
   return b.done(
-    `SELECT ${selectList(b, t, q.fields)} FROM (${keys}) k JOIN ${b.table(q.collection.name)} ${t} ON ${on} ` +
-      `ORDER BY ${key.map((k) => b.column(t, k)).join(', ')}`,
+    `SELECT ${selectList(b, t, q.fields)} FROM (${keys}) k JOIN ${b.table(q.collection.name)} ${t} ON ${on} ${order(t)}`,
   );
 }
 
@@ -208,6 +223,23 @@ export function countStatement(
   );
 }
 
+/**
+ * How many of each collection's rows are the person's, in one statement of scalar subqueries:
+ * the i-th collection's count is the column `n<i>`.
+ */
+export function countsStatement(
+  driver: Dialect,
+  dataset: Dataset,
+  scopes: readonly { readonly collection: string; readonly scope: Scope }[],
+): Statement {
+  const b = new StatementBuilder(driver, dataset);
+  const columns = scopes.map(({ collection, scope }, i) => {
+    const t = b.alias();
+    return `(SELECT COUNT(*) FROM ${b.table(collection)} ${t} WHERE ${b.scope(scope, t, collection)}) AS ${b.quote(`n${i}`)}`;
+  });
+  return b.done(`SELECT ${columns.join(', ')}`);
+}
+
 /** Distinct non-null values of one field of the person's rows. */
 export function valuesStatement(
   driver: Dialect,
@@ -222,7 +254,7 @@ export function valuesStatement(
   const column = b.column(t, field);
   return b.done(
     `SELECT DISTINCT ${column} AS ${b.quote('v')} FROM ${b.table(collection)} ${t} ` +
-      `WHERE (${b.scope(scope, t, collection)}) AND ${column} IS NOT NULL ORDER BY ${b.quote('v')} LIMIT ${b.bind(limit)}`,
+      `WHERE (${b.scope(scope, t, collection)}) AND ${column} IS NOT NULL ORDER BY ${b.quote('v')} LIMIT ${b.limit(limit)}`,
   );
 }
 

@@ -31,7 +31,7 @@ import type {
   Row,
   Seeds,
 } from '../contract.js';
-import { ConnectorError } from '../contract.js';
+import { ConnectorError, pagesByRead } from '../contract.js';
 import type { Dataset, DatasetInput } from '../dataset.js';
 import { datasetSchema } from '../dataset.js';
 
@@ -259,7 +259,7 @@ export function stewardConnector(ctx: AppContext, settings: StewardConnectorOpti
     return counts;
   }
 
-  return {
+  const connector: Connector = {
     system: STEWARD_SYSTEM,
     kind: 'steward',
     capabilities: stewardCapabilities,
@@ -298,6 +298,10 @@ export function stewardConnector(ctx: AppContext, settings: StewardConnectorOpti
       }
       const last = out[out.length - 1];
       return more && last !== undefined ? { rows: out, next: keyOf(collection, last) } : { rows: out };
+    },
+
+    pages(seeds: Seeds, collection: string, options?: ReadOptions) {
+      return pagesByRead(connector, seeds, collection, options);
     },
 
     async values(seeds: Seeds, collection: string, name: string, limit: number): Promise<FieldValue[]> {
@@ -358,4 +362,5 @@ export function stewardConnector(ctx: AppContext, settings: StewardConnectorOpti
     },
     close: () => Promise.resolve(),
   };
+  return connector;
 }
