@@ -11,11 +11,16 @@ import type { IntrospectedColumn, IntrospectedTable, Introspection } from '../co
 import type { IdentityKind } from '../connectors/dataset.js';
 import {
   isCardNumber,
+  isCoordinatePair,
   isEmail,
   isIban,
+  isIccid,
+  isImei,
   isIpAddress,
+  isMacAddress,
   isPostalCode,
   isProse,
+  isRoleMailbox,
   isSocialProfileUrl,
   jsonKeys,
   parseDate,
@@ -44,6 +49,8 @@ export interface SampleStats {
   /** Non-empty values looked at. */
   readonly n: number;
   readonly email: number;
+  /** Emails of a function (`support@`, `noreply@`), not of a person. */
+  readonly roleMailbox: number;
   /** Values shaped as phone numbers beyond doubt (`+`, `00`, grouped digits). */
   readonly phoneStrong: number;
   /** Every phone-shaped value, bare digit strings with a trunk 0 included. */
@@ -52,6 +59,13 @@ export interface SampleStats {
   readonly iban: number;
   readonly card: number;
   readonly postcode: number;
+  /** Handsets' IMEIs (15 digits, Luhn-valid). */
+  readonly imei: number;
+  /** SIM cards' ICCIDs (89…, Luhn-valid). */
+  readonly iccid: number;
+  readonly mac: number;
+  /** Pairs of coordinates (`59.3293, 18.0686`, WKT or GeoJSON points). */
+  readonly coordinates: number;
   /** Values holding a common given name. */
   readonly givenName: number;
   /** Values shaped as names ("Two Capitalised" words) or holding a given name. */
@@ -101,6 +115,7 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
       else if (isIban(s)) found.add('iban');
       else if (isCardNumber(s)) found.add('card');
       else if (isSocialProfileUrl(s)) found.add('social');
+      else if (isImei(s) || isIccid(s) || isMacAddress(s)) found.add('imei');
     }
     for (const id of found) jsonValues.set(id, (jsonValues.get(id) ?? 0) + 1);
   }
@@ -108,12 +123,17 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
   return {
     n: taken.length,
     email: count(isEmail),
+    roleMailbox: count(isRoleMailbox),
     phoneStrong: count((v) => phoneShape(v) === 'strong'),
     phone: count((v) => phoneShape(v) !== false),
     ip: count(isIpAddress),
     iban: count(isIban),
     card: count(isCardNumber),
     postcode: count(isPostalCode),
+    imei: count(isImei),
+    iccid: count(isIccid),
+    mac: count(isMacAddress),
+    coordinates: count(isCoordinatePair),
     social: count(isSocialProfileUrl),
     prose: count(isProse),
     givenName: names.filter((s) => s === 'given').length,
@@ -151,13 +171,21 @@ export interface TableContext {
 /** Table roles of a whole schema: from names, then from what their columns and foreign keys say. */
 export function tableRoles(introspection: Introspection): Map<string, { role: TableRole; owned: boolean }> {
   const byName = new Map<string, TableNameRole>();
-  for (const t of introspection.tables) byName.set(t.name, tableRoleByName(t.name));
+  for (const t of introspection.tables) {
+    const referenced = t.foreignKeys.map((fk) => fk.references.table).filter((r) => r !== t.name);
+    byName.set(t.name, tableRoleByName(t.name, referenced));
+  }
   const roles = new Map<string, { role: TableRole; owned: boolean }>();
   // First the people: by name, or by columns only a person's row has.
   for (const t of introspection.tables) {
     const named = byName.get(t.name)!;
     const organisation = t.columns.some((c) => isOrganisationColumn(c.name));
     const personal = personSignals(t);
+    // A row that points at a person by a foreign key is that person's record, even when it repeats
+    // their tax number or birth date (an invoice); only names make it a table of people.
+    const pointsAtPerson = t.foreignKeys.some(
+      (fk) => fk.references.table !== t.name && byName.get(fk.references.table) === 'person',
+    );
     // A table the name says nothing about is a person's when it has a person's name columns, an
     // organisation's when it has an organisation's columns, and a person's again on other strong signs.
     const role: TableRole =
@@ -169,7 +197,7 @@ export function tableRoles(introspection: Introspection): Map<string, { role: Ta
             ? 'person'
             : organisation
               ? 'thing'
-              : personal.strong
+              : personal.strong && !pointsAtPerson
                 ? 'person'
                 : 'unknown';
     roles.set(t.name, { role, owned: false });
@@ -193,6 +221,17 @@ export function tableRoles(introspection: Introspection): Map<string, { role: Ta
       roles.set(t.name, { role, owned: true });
       changed = true;
     }
+  }
+  // A table the name says nothing about, whose references all point at things (alarms of network
+  // cells, readings of a warehouse's sensors), is about those things.
+  for (const t of introspection.tables) {
+    const entry = roles.get(t.name)!;
+    if (entry.role !== 'unknown' || entry.owned) continue;
+    const targets = t.foreignKeys
+      .filter((fk) => fk.references.table !== t.name)
+      .map((fk) => roles.get(fk.references.table)?.role);
+    if (targets.length > 0 && targets.every((r) => r === 'thing'))
+      roles.set(t.name, { role: 'thing', owned: false });
   }
   return roles;
 }
@@ -260,11 +299,27 @@ function detectorHits(detector: DetectorId, s: SampleStats): number {
       return s.social;
     case 'prose':
       return s.prose;
+    case 'imei':
+      return s.imei;
+    case 'iccid':
+      return s.iccid;
+    case 'mac':
+      return s.mac;
+    case 'coordinates':
+      return s.coordinates;
   }
 }
 
 /** Detectors whose silence on a full sample speaks against the name (an "email" column without one email). */
-const telling: ReadonlySet<DetectorId> = new Set(['email', 'ip', 'card', 'birth_date']);
+const telling: ReadonlySet<DetectorId> = new Set([
+  'email',
+  'ip',
+  'card',
+  'birth_date',
+  'imei',
+  'iccid',
+  'mac',
+]);
 
 function identityFor(family: NameFamily | undefined, category: string | undefined): IdentityKind | undefined {
   if (category === undefined) return undefined;
@@ -296,16 +351,20 @@ export function classifyWithStats(
   const kind = typeKind(column.type);
   const reasons: string[] = [];
 
-  // Keys: a person table's own key identifies the person; a foreign key is as personal as what it points at.
-  const keyVerdict = classifyKey(context, column, n, kind);
-  if (keyVerdict !== undefined) return keyVerdict;
-
   const family = nameFamilies.find(
     (f) => matches(f, n, kind) && (f.tables === undefined || tableNameHas(table.name, f.tables)),
   );
-  if (family !== undefined) {
+  const gate = family === undefined ? undefined : contextGate(family, context, n);
+
+  // Keys: a person table's own key identifies the person; a foreign key is as personal as what it
+  // points at; a key or a reference that is itself a person's device or place (an ICCID) is that.
+  if (family?.keys !== true || gate?.verdict !== 'open') {
+    const keyVerdict = classifyKey(context, column, n, kind);
+    if (keyVerdict !== undefined) return keyVerdict;
+  }
+
+  if (family !== undefined && gate !== undefined) {
     reasons.push(`name:${family.id}`);
-    const gate = contextGate(family, context, n);
     const hits =
       family.detector !== undefined && stats !== undefined ? detectorHits(family.detector, stats) : 0;
     const sampled = stats?.n ?? 0;
@@ -359,15 +418,27 @@ export function classifyWithStats(
         review: `The name may say ${family.category}, but the sampled values do not look like it; left not personal. Check it.`,
       };
     }
+    if (
+      family.detector === 'email' &&
+      stats !== undefined &&
+      stats.n >= 5 &&
+      ratio(stats.roleMailbox, stats.n) >= 0.8
+    ) {
+      reasons.push(`values:role-mailbox ${share(stats.roleMailbox, stats.n)}`);
+      return {
+        confidence: 0.7,
+        reasons,
+        review: `"${column.name}" holds the addresses of functions (support, info), not of people; left not personal. Check it.`,
+      };
+    }
+    const rejected = family.detector !== undefined && sampled >= 5 && ratio(hits, sampled) < 0.1;
+    if (rejected && family.otherwise !== undefined) {
+      reasons.push(`values:not-${family.detector}`);
+      return { category: family.otherwise, confidence: Math.min(gate.confidence, 0.75), reasons };
+    }
     let confidence = gate.confidence;
     if (supported) confidence = Math.max(confidence, 0.97);
-    else if (
-      family.detector !== undefined &&
-      telling.has(family.detector) &&
-      sampled >= 5 &&
-      ratio(hits, sampled) < 0.1
-    )
-      confidence = Math.min(confidence, 0.6);
+    else if (rejected && telling.has(family.detector!)) confidence = Math.min(confidence, 0.6);
     const override = stats === undefined ? undefined : valueOverride(stats, family.detector);
     if (override !== undefined) {
       reasons.push(override.reason);
@@ -526,7 +597,20 @@ function valueOverride(
       identity: 'phone',
       reason: `values:phone ${share(s.phoneStrong, s.n)}`,
     };
+  const device = deviceIds(s);
+  if (detector !== device.id && clear(device.hits))
+    return { category: 'user.device.device_id', reason: `values:${device.id} ${share(device.hits, s.n)}` };
   return undefined;
+}
+
+/** The device identifier most of the values are (IMEI, ICCID or MAC address), with its count. */
+function deviceIds(s: SampleStats): { id: DetectorId; hits: number } {
+  const found: { id: DetectorId; hits: number }[] = [
+    { id: 'imei', hits: s.imei },
+    { id: 'iccid', hits: s.iccid },
+    { id: 'mac', hits: s.mac },
+  ];
+  return found.reduce((a, b) => (b.hits > a.hits ? b : a));
 }
 
 /** A family's category, made specific by the table: free text in `reviews` is public content. */
@@ -575,6 +659,10 @@ function classifyByValues(
   if (strong(s.ip)) return notInThing('user.device.ip_address', 'ip', s.ip);
   if (strong(s.phone) && ratio(s.phoneStrong, s.n) >= 0.5)
     return notInThing('user.contact.phone_number', 'phone', s.phone, 'phone');
+  // Check digits and shapes no other data has: a handset's IMEI, a SIM's ICCID, a MAC address.
+  const device = deviceIds(s);
+  if (strong(device.hits)) return notInThing('user.device.device_id', device.id, device.hits);
+  if (strong(s.coordinates)) return notInThing('user.location', 'coordinates', s.coordinates);
   if (!thing && ratio(s.givenName, s.n) >= 0.6 && (kind === 'text' || kind === 'unknown'))
     return { category: 'user.name', confidence: 0.65, reasons: [reason('given-names', s.givenName)] };
   // Profile links are a person's in a table of people; elsewhere they are a venue's or an event's.
@@ -626,6 +714,12 @@ function valueCategory(detector: DetectorId): string {
       return 'user.financial.payment';
     case 'social':
       return 'user.social';
+    case 'imei':
+    case 'iccid':
+    case 'mac':
+      return 'user.device.device_id';
+    case 'coordinates':
+      return 'user.location';
     default:
       return 'user';
   }
