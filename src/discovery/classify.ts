@@ -11,6 +11,7 @@ import type { IntrospectedColumn, IntrospectedTable, Introspection } from '../co
 import type { IdentityKind } from '../connectors/dataset.js';
 import {
   isCardNumber,
+  isCoordinate,
   isCoordinatePair,
   isEmail,
   isIban,
@@ -66,6 +67,8 @@ export interface SampleStats {
   readonly mac: number;
   /** Pairs of coordinates (`59.3293, 18.0686`, WKT or GeoJSON points). */
   readonly coordinates: number;
+  /** Single latitudes or longitudes (decimals with three or more places, within ±180). */
+  readonly coordinate: number;
   /** Values holding a common given name. */
   readonly givenName: number;
   /** Values shaped as names ("Two Capitalised" words) or holding a given name. */
@@ -134,6 +137,7 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
     iccid: count(isIccid),
     mac: count(isMacAddress),
     coordinates: count(isCoordinatePair),
+    coordinate: count(isCoordinate),
     social: count(isSocialProfileUrl),
     prose: count(isProse),
     givenName: names.filter((s) => s === 'given').length,
@@ -307,6 +311,8 @@ function detectorHits(detector: DetectorId, s: SampleStats): number {
       return s.mac;
     case 'coordinates':
       return s.coordinates;
+    case 'coordinate':
+      return s.coordinate;
   }
 }
 

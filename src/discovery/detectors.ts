@@ -209,6 +209,12 @@ export function isCoordinatePair(value: string): boolean {
   return false;
 }
 
+/** One latitude or longitude with three or more decimals (`18.0686`, `-9.1393`), not a whole number. */
+export function isCoordinate(value: string): boolean {
+  const v = value.trim();
+  return new RegExp(`^${coordinate}$`).test(v) && Math.abs(Number(v)) <= 180;
+}
+
 /**
  * Local parts of mailboxes that belong to a function, not a person (RFC 2142's and the common
  * ones, in the EEA's languages): `info@`, `support@`, `noreply@`, `kundservice@`, `reservas@`.

@@ -76,7 +76,8 @@ export type DetectorId =
   | 'imei'
   | 'iccid'
   | 'mac'
-  | 'coordinates';
+  | 'coordinates'
+  | 'coordinate';
 
 /**
  * How a family depends on the table it is found in:
@@ -445,6 +446,24 @@ export const nameFamilies: readonly NameFamily[] = [
       ]) ||
       seq(n, 'social', 'security') ||
       seq(n, 'tax', 'id') ||
+      seq(n, 'steuer', 'id') ||
+      // Passports, identity cards and driving licences, in any inflection (`numer_paszportu`, `korkortsnummer`).
+      startsWithAny(n, [
+        'passport',
+        'paszport',
+        'passaport',
+        'pasaport',
+        'paspoort',
+        'reisepass',
+        'korkort',
+        'korekort',
+        'forerkort',
+        'ajokortti',
+        'rijbewijs',
+        'fuhrerschein',
+      ]) ||
+      (has(n, set('numer nr seria')) && has(n, set('dowodu dowod'))) ||
+      (has(n, set('cislo')) && has(n, set('pasu op obcanskeho'))) ||
       seq(n, 'personal', 'number') ||
       seq(n, 'personal', 'id') ||
       seq(n, 'personal', 'identity'),
@@ -876,7 +895,7 @@ export const nameFamilies: readonly NameFamily[] = [
       (has(
         n,
         set(
-          'device geraet gerat enhet enhed laite apparaat appareil dispositivo urzadzenie urzadzenia zarizeni installation install hardware push fcm apns',
+          'device geraet gerat geraete gerate enhet enhets enhed laite apparaat appareil dispositivo urzadzenie urzadzenia zarizeni installation install hardware push fcm apns',
         ),
       ) &&
         has(
@@ -1267,6 +1286,16 @@ export const nameFamilies: readonly NameFamily[] = [
           'company employer organisation organization firma foretag arbetsgivare arbeitgeber workplace arbetsplats department abteilung avdelning afdeling avdeling dept bedrift werkgever azienda empresa entreprise employeur datore pracodawca tyonantaja tyopaikka zamestnavatel arbeidsgiver arbejdsgiver reparto departamento departement dipartimento osasto dzial',
         ),
       ) || seq(n, 'company', 'name'),
+  },
+  {
+    // `lon` is a longitude, or a Swedish or Norwegian salary (lön, lønn folded): values decide.
+    id: 'lon',
+    category: 'user.location',
+    otherwise: 'user.financial',
+    reach: 'contact',
+    detector: 'coordinate',
+    types: ['numeric', 'text', 'unknown'],
+    match: (n) => n.tokens.length === 1 && n.tokens[0] === 'lon',
   },
   {
     id: 'precise_location',
@@ -1705,7 +1734,7 @@ const thingTableStems = words(`
   kategori city cities stad$ stadt stader staedte country countries region currenc valuta waehrung
   price tax vat$ moms supplier leverantor lieferant vendor manufacturer brand compan firm foretag
   unternehmen organi org$ orgs tenant workspace team project plan$ tier feature integration
-  webhook server host node instance cluster service room rum$ zimmer hotel clinic klinik
+  webhook server host node instance cluster service room rum$ zimmer hotel hotei clinic klinik
   mottagning branch office kontor filial store shop site venue book$ course kurs carrier shipper
   courier migration schema translation template campaign coupon discount promotion rate period
   fiscal menu page$ media asset attribute option status type lookup holiday calendar resource
