@@ -424,19 +424,7 @@ export function classifyWithStats(
         review: `The name may say ${family.category}, but the sampled values do not look like it; left not personal. Check it.`,
       };
     }
-    if (
-      family.detector === 'email' &&
-      stats !== undefined &&
-      stats.n >= 5 &&
-      ratio(stats.roleMailbox, stats.n) >= 0.8
-    ) {
-      reasons.push(`values:role-mailbox ${share(stats.roleMailbox, stats.n)}`);
-      return {
-        confidence: 0.7,
-        reasons,
-        review: `"${column.name}" holds the addresses of functions (support, info), not of people; left not personal. Check it.`,
-      };
-    }
+    if (stats !== undefined && roleMailboxes(stats)) return roleMailboxVerdict(column, stats, reasons);
     const rejected = family.detector !== undefined && sampled >= 5 && ratio(hits, sampled) < 0.1;
     if (rejected && family.otherwise !== undefined) {
       reasons.push(`values:not-${family.detector}`);
@@ -477,6 +465,7 @@ export function classifyWithStats(
 
   // No name rule: values alone, or the keys of JSON objects.
   if (stats !== undefined && stats.n >= 5) {
+    if (roleMailboxes(stats)) return roleMailboxVerdict(column, stats);
     const byValues = classifyByValues(context, stats, kind);
     if (byValues !== undefined) return byValues;
   }
@@ -573,6 +562,23 @@ function contextGate(family: NameFamily, context: TableContext, n: NameParts): G
           ? 0.7
           : 0.6;
   return { verdict: 'open', confidence, reason: `context:${role}-table` };
+}
+
+/** Most values are mailboxes of functions (`support@`, `noreply@`): an organisation's addresses. */
+function roleMailboxes(s: SampleStats): boolean {
+  return s.n >= 5 && ratio(s.roleMailbox, s.n) >= 0.8;
+}
+
+function roleMailboxVerdict(
+  column: IntrospectedColumn,
+  s: SampleStats,
+  reasons: readonly string[] = [],
+): ColumnClassification {
+  return {
+    confidence: 0.7,
+    reasons: [...reasons, `values:role-mailbox ${share(s.roleMailbox, s.n)}`],
+    review: `"${column.name}" holds the addresses of functions (support, info), not of people; left not personal. Check it.`,
+  };
 }
 
 /**

@@ -228,7 +228,7 @@ const roleMailboxWords = new Set(
   kundservice kundtjanst kundeservice asiakaspalvelu klantenservice kundendienst verkauf vertrieb
   buchhaltung rechnung ventas vendas vendite ventes reservas reserva prenotazioni atendimento
   recepcao recepcion accueil commercial comercial bureau kancelar biuro obchod sprzedaz faktura
-  fakturor faktura laskutus myynti toimisto`.split(/\s+/),
+  fakturor faktura laskutus myynti toimisto customer customers client clients kunden`.split(/\s+/),
 );
 
 /** An email address of a function (`support@`, `no-reply@`, `kundservice2@`) rather than a person. */

@@ -883,7 +883,8 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'remote', 'address') ||
       seq(n, 'forwarded', 'for') ||
       has(n, set('remoteaddr remoteaddress')) ||
-      stem(n, ['ipaddr', 'ipadress', 'ipadres']),
+      // Only at a word's start: `shipaddress` runs `ipaddr` together too.
+      startsWithAny(n, ['ipaddr', 'ipadress', 'ipadres']),
   },
   {
     id: 'device_id',
