@@ -3,6 +3,9 @@ import { clinic } from './clinic.js';
 import type { CorpusSchema } from './corpus.js';
 import { crm } from './crm.js';
 import { events } from './events.js';
+import { fleet } from './fleet.js';
+import { hotel } from './hotel.js';
+import { iot } from './iot.js';
 import { ledger } from './ledger.js';
 import { nordic } from './nordic.js';
 import { payroll } from './payroll.js';
@@ -22,4 +25,7 @@ export const corpus: readonly CorpusSchema[] = [
   payroll,
   events,
   telecom,
+  hotel,
+  fleet,
+  iot,
 ];
