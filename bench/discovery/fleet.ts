@@ -1,10 +1,13 @@
 /**
- * A held-out schema written after the third round of rule changes and never tuned on: a Polish
- * courier's fleet and delivery system, every name in Polish (inflected: `nr_prawa_jazdy`,
- * `odbiorca_miasto`, `uwagi_dla_kuriera`). Drivers, their shifts, the vehicles' GPS positions and
- * driving events, shipments with recipients' addresses, proofs of delivery, refuelling and
- * traffic fines. Branches, vehicles (with their trackers' IMEIs), business customers and their
- * company fuel cards are the hard negatives. Labelled before the classifier first ran on it.
+ * A held-out schema written after the third round of rule changes: a Polish courier's fleet and
+ * delivery system, every name in Polish (inflected: `nr_prawa_jazdy`, `odbiorca_miasto`,
+ * `uwagi_dla_kuriera`). Drivers, their shifts, the vehicles' GPS positions and driving events,
+ * shipments with recipients' addresses, proofs of delivery, refuelling and traffic fines.
+ * Branches, vehicles (with their trackers' IMEIs), business customers and their company fuel
+ * cards are the hard negatives. Labelled before the classifier first ran on it. Untuned, with the
+ * third round's rules: recall 0.771 (27 of 35), precision 0.692, category accuracy 0.963 (the
+ * rules from before the third round: 0.686 and 0.667). Its misses then led the fourth round, so
+ * it is now `tunedOn`.
  */
 import type { CorpusSchema } from './corpus.js';
 import { times } from './corpus.js';
@@ -13,8 +16,9 @@ import { ibanOf, letters, luhnAppend } from './fake.js';
 
 export const fleet: CorpusSchema = {
   name: 'fleet',
-  description: 'courier fleet and deliveries, Polish column names (held out, never tuned on)',
+  description: 'courier fleet and deliveries, Polish column names (held out, since tuned on)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE oddzialy (
   id INTEGER PRIMARY KEY,                           -- -

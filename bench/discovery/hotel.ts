@@ -1,11 +1,14 @@
 /**
- * A held-out schema written after the third round of rule changes and never tuned on: a hotel
- * chain's property-management system in the Brazilian-Portuguese style of naming, where every
- * column starts with a prefix of its kind (`cd_` code, `nm_` name, `ds_` description, `nr_`
- * number, `dt_`/`dh_` date and date-time, `vl_` amount, `qt_` quantity, `fl_` flag, `tp_` type,
- * `sg_` abbreviation, `st_` status). Guests, companions, bookings, stays (the national guest
- * register), payments with PIX keys, reviews, staff and suppliers; hotels, rooms, rates and room
- * charges are the hard negatives. Labelled before the classifier first ran on it.
+ * A held-out schema written after the third round of rule changes: a hotel chain's
+ * property-management system in the Brazilian-Portuguese style of naming, where every column
+ * starts with a prefix of its kind (`cd_` code, `nm_` name, `ds_` description, `nr_` number,
+ * `dt_`/`dh_` date and date-time, `vl_` amount, `qt_` quantity, `fl_` flag, `tp_` type, `sg_`
+ * abbreviation, `st_` status). Guests, companions, bookings, stays (the national guest register),
+ * payments with PIX keys, reviews, staff and suppliers; hotels, rooms, rates and room charges are
+ * the hard negatives. Labelled before the classifier first ran on it. Untuned, with the third
+ * round's rules: recall 0.679 (36 of 53 personal columns), precision 1.000, category accuracy
+ * 0.944 (the rules from before the third round: 0.453 and 0.923). Its misses then led the fourth
+ * round, so it is now `tunedOn`.
  */
 import type { CorpusSchema } from './corpus.js';
 import { times } from './corpus.js';
@@ -14,8 +17,9 @@ import { letters } from './fake.js';
 
 export const hotel: CorpusSchema = {
   name: 'hotel',
-  description: 'hotel chain, Brazilian-Portuguese prefixed column names (held out, never tuned on)',
+  description: 'hotel chain, Brazilian-Portuguese prefixed column names (held out, since tuned on)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE tb_hotel (
   cd_hotel INTEGER PRIMARY KEY,                     -- -

@@ -1,11 +1,13 @@
 /**
- * A held-out schema written after the third round of rule changes and never tuned on: a smart-home
- * and wearable platform with terse, abbreviated English names (`usr_email`, `disp_nm`, `mob_no`,
- * `fw_ver`, `hr_bpm`), text keys, epoch timestamps and JSON event payloads. Accounts, homes and
- * their members, devices, wearable samples, lock events, push tokens, support cases; the
- * company's gateways (with MACs, coordinates and public IPs), firmware releases and sensor
- * readings (temperatures with many decimals) are the hard negatives. Labelled before the
- * classifier first ran on it.
+ * A held-out schema written after the third round of rule changes: a smart-home and wearable
+ * platform with terse, abbreviated English names (`usr_email`, `disp_nm`, `mob_no`, `fw_ver`,
+ * `hr_bpm`), text keys, epoch timestamps and JSON event payloads. Accounts, homes and their
+ * members, devices, wearable samples, lock events, push tokens, support cases; the company's
+ * gateways (with MACs, coordinates and public IPs), firmware releases and sensor readings
+ * (temperatures with many decimals) are the hard negatives. Labelled before the classifier first
+ * ran on it. Untuned, with the third round's rules: recall 0.711 (27 of 38), precision 0.964,
+ * category accuracy 0.926 (the rules from before the third round: 0.658 and 0.862). Its misses
+ * then led the fourth round, so it is now `tunedOn`.
  */
 import type { CorpusSchema } from './corpus.js';
 import { times } from './corpus.js';
@@ -14,8 +16,9 @@ import type { Fake } from './fake.js';
 export const iot: CorpusSchema = {
   name: 'iot',
   description:
-    'smart home and wearables, abbreviated English names and JSON payloads (held out, never tuned on)',
+    'smart home and wearables, abbreviated English names and JSON payloads (held out, since tuned on)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE accts (
   acct_id TEXT PRIMARY KEY,                         -- user.unique_id

@@ -920,4 +920,45 @@ describe('discovery classification: telecom and device identifiers, abbreviation
     assert.equal(at('zamowienia_klientow.id').category, undefined, 'an order’s key, not a person’s');
     assert.equal(at('zamowienia_klientow.klient_id').category, 'user.unique_id');
   });
+
+  test('masked card numbers, vital signs, a device referenced by its identifier, company customers', () => {
+    const masked = repeat(10, (i) => `${411111 + i}******${String(1000 + i)}`);
+    const at = classify(
+      schema(
+        table('accts', ['acct_id', 'usr_email', 'pwd_hash'], { primaryKey: ['acct_id'] }),
+        table('devices', ['dev_id', 'owner_id', 'serial_no'], {
+          primaryKey: ['dev_id'],
+          foreignKeys: [fk('owner_id', 'accts', 'acct_id')],
+        }),
+        table('readings', ['id', 'dev_id', 'temp_c'], { foreignKeys: [fk('dev_id', 'devices', 'dev_id')] }),
+        table('wearable_samples', ['id', 'acct_id', 'hr_bpm', 'spo2', 'steps'], {
+          foreignKeys: [fk('acct_id', 'accts', 'acct_id')],
+        }),
+        table('pagamentos', ['id', 'acct_id', 'nr_cartao_mascarado', 'ref_pan', 'chave_pix'], {
+          foreignKeys: [fk('acct_id', 'accts', 'acct_id')],
+        }),
+        table('klienci', ['id', 'nazwa_firmy', 'nip', 'regon', 'osoba_kontaktowa', 'email_faktury']),
+        table('hospedagens', ['id', 'acct_id', 'placa_veiculo'], {
+          foreignKeys: [fk('acct_id', 'accts', 'acct_id')],
+        }),
+        table('pojazdy', ['id', 'nr_rejestracyjny', 'vin']),
+      ),
+      { 'pagamentos.nr_cartao_mascarado': masked, 'pagamentos.ref_pan': masked },
+    );
+    assert.equal(at('pagamentos.nr_cartao_mascarado').category, 'user.financial.payment');
+    assert.equal(at('pagamentos.ref_pan').category, 'user.financial.payment');
+    assert.equal(at('pagamentos.chave_pix').category, 'user.financial');
+    assert.equal(at('devices.dev_id').category, 'user.device.device_id');
+    assert.equal(at('devices.serial_no').category, 'user.device.device_id');
+    assert.equal(at('readings.dev_id').category, 'user.device.device_id', 'a reference to a person’s device');
+    assert.equal(at('readings.temp_c').category, undefined);
+    for (const c of ['hr_bpm', 'spo2', 'steps'])
+      assert.equal(at(`wearable_samples.${c}`).category, 'user.health', c);
+    // A table named for customers whose columns are a company's: an organisation, its contact person’s name aside.
+    assert.equal(at('klienci.id').category, undefined);
+    assert.equal(at('klienci.email_faktury').category, undefined);
+    assert.equal(at('klienci.osoba_kontaktowa').category, 'user.name');
+    assert.equal(at('hospedagens.placa_veiculo').category, 'user.unique_id', 'a guest’s car');
+    assert.equal(at('pojazdy.nr_rejestracyjny').category, undefined, 'a fleet’s own vehicle');
+  });
 });

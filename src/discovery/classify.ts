@@ -19,6 +19,7 @@ import {
   isImei,
   isIpAddress,
   isMacAddress,
+  isMaskedCardNumber,
   isPostalCode,
   isProse,
   isRoleMailbox,
@@ -37,6 +38,7 @@ import {
   nameFamilies,
   nameParts,
   personWords,
+  reviewTableStems,
   tableNameHas,
   tableRoleByName,
   typeKind,
@@ -58,6 +60,7 @@ export interface SampleStats {
   readonly phone: number;
   readonly ip: number;
   readonly iban: number;
+  /** Payment card numbers, whole (Luhn-valid, a network's prefix) or masked (`411111******1111`). */
   readonly card: number;
   readonly postcode: number;
   /** Handsets' IMEIs (15 digits, Luhn-valid). */
@@ -116,7 +119,7 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
       else if (phoneShape(s) === 'strong') found.add('phone');
       else if (isIpAddress(s)) found.add('ip');
       else if (isIban(s)) found.add('iban');
-      else if (isCardNumber(s)) found.add('card');
+      else if (isCardNumber(s) || isMaskedCardNumber(s)) found.add('card');
       else if (isSocialProfileUrl(s)) found.add('social');
       else if (isImei(s) || isIccid(s) || isMacAddress(s)) found.add('imei');
     }
@@ -131,7 +134,7 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
     phone: count((v) => phoneShape(v) !== false),
     ip: count(isIpAddress),
     iban: count(isIban),
-    card: count(isCardNumber),
+    card: count((v) => isCardNumber(v) || isMaskedCardNumber(v)),
     postcode: count(isPostalCode),
     imei: count(isImei),
     iccid: count(isIccid),
@@ -170,6 +173,13 @@ export interface TableContext {
   readonly owned: boolean;
   /** Roles of every table of the schema, by name (for foreign keys). */
   readonly roles: ReadonlyMap<string, TableRole>;
+  /** The tables whose rows point at a person (for foreign keys to a person's devices). */
+  readonly ownedTables?: ReadonlySet<string>;
+}
+
+/** The tables of `tableRoles` whose rows point at a person. */
+export function ownedOf(roles: ReadonlyMap<string, { owned: boolean }>): ReadonlySet<string> {
+  return new Set([...roles].filter(([, v]) => v.owned).map(([k]) => k));
 }
 
 /** Table roles of a whole schema: from names, then from what their columns and foreign keys say. */
@@ -183,7 +193,8 @@ export function tableRoles(introspection: Introspection): Map<string, { role: Ta
   // First the people: by name, or by columns only a person's row has.
   for (const t of introspection.tables) {
     const named = byName.get(t.name)!;
-    const organisation = t.columns.some((c) => isOrganisationColumn(c.name));
+    const organisationColumns = t.columns.filter((c) => isOrganisationColumn(c.name)).length;
+    const organisation = organisationColumns > 0;
     const personal = personSignals(t);
     // A row that points at a person by a foreign key is that person's record, even when it repeats
     // their tax number or birth date (an invoice); only names make it a table of people.
@@ -195,15 +206,18 @@ export function tableRoles(introspection: Introspection): Map<string, { role: Ta
     const role: TableRole =
       named === 'weak-thing'
         ? 'thing'
-        : named !== 'unknown'
-          ? named
-          : personal.names
-            ? 'person'
-            : organisation
-              ? 'thing'
-              : personal.strong && !pointsAtPerson
-                ? 'person'
-                : 'unknown';
+        : // Customers that are companies (`klienci` with a company name and a tax number) are organisations.
+          named === 'person' && organisationColumns >= 2 && !personal.ownNames
+          ? 'thing'
+          : named !== 'unknown'
+            ? named
+            : personal.names
+              ? 'person'
+              : organisation
+                ? 'thing'
+                : personal.strong && !pointsAtPerson
+                  ? 'person'
+                  : 'unknown';
     roles.set(t.name, { role, owned: false });
   }
   // Then the rows that point at people, directly or through another record of theirs (an offer
@@ -240,17 +254,28 @@ export function tableRoles(introspection: Introspection): Map<string, { role: Ta
   return roles;
 }
 
-function personSignals(t: IntrospectedTable): { strong: boolean; names: boolean } {
+function personSignals(t: IntrospectedTable): { strong: boolean; names: boolean; ownNames: boolean } {
   const ids = t.columns.map((c) => familyOf(nameParts(c.name), typeKind(c.type))?.id);
   const names = ids.includes('person_name');
+  // Names of the row's own person, not of a contact person at an organisation.
+  const ownNames = t.columns.some(
+    (c, i) => ids[i] === 'person_name' && !nameParts(c.name).tokens.some((w) => contactWords.has(w)),
+  );
   const contact = ids.includes('email') || ids.includes('phone');
   const strong =
     names ||
     ids.includes('birth_date') ||
     ids.includes('national_id') ||
     (contact && (ids.includes('password') || ids.includes('username')));
-  return { strong, names };
+  return { strong, names, ownNames };
 }
+
+/** Words of a contact person at an organisation (`osoba_kontaktowa`, `ansprechpartner`). */
+const contactWords: ReadonlySet<string> = new Set(
+  'contact kontakt kontaktowa kontaktowy kontaktni contacto contato contatto referente kontaktperson ansprechpartner contactpersoon yhteyshenkilo'.split(
+    ' ',
+  ),
+);
 
 /** `user_id`, `customerId`, `kund_id`, `patient_uuid`: a key naming a person. */
 function isPersonKeyName(n: NameParts): boolean {
@@ -491,6 +516,9 @@ function classifyKey(
     const target = roles.get(fk.references.table);
     if (target === 'person')
       return { category: 'user.unique_id', confidence: 0.9, reasons: ['reference:person-table'] };
+    // A reference to a person's device by its identifier is that identifier.
+    if (isDeviceKey(fk.references.table, context.ownedTables?.has(fk.references.table) === true, kind))
+      return { category: 'user.device.device_id', confidence: 0.75, reasons: ['reference:device-table'] };
     return { confidence: 0.85, reasons: [`reference:${target ?? 'unknown'}-table`] };
   }
   const isKey = table.primaryKey.length === 1 && table.primaryKey[0] === column.name;
@@ -514,11 +542,16 @@ function classifyKey(
     }
     if (kind !== 'numeric' && tableNameHas(table.name, ['session', 'visitor', 'cookie']))
       return { category: 'user.device.cookie_id', confidence: 0.8, reasons: ['key:session-table'] };
-    if (kind !== 'numeric' && tableNameHas(table.name, ['device']) && context.owned)
+    if (isDeviceKey(table.name, context.owned, kind))
       return { category: 'user.device.device_id', confidence: 0.75, reasons: ['key:device-table'] };
     return { confidence: 0.9, reasons: [`key:${role}-table`] };
   }
   return undefined;
+}
+
+/** The key of a table of a person's devices, when it is an identifier rather than a row number. */
+function isDeviceKey(table: string, owned: boolean, kind: TypeKind): boolean {
+  return kind !== 'numeric' && owned && tableNameHas(table, ['device']);
 }
 
 type Gate =
@@ -628,8 +661,7 @@ function deviceIds(s: SampleStats): { id: DetectorId; hits: number } {
 /** A family's category, made specific by the table: free text in `reviews` is public content. */
 function refineCategory(family: NameFamily, context: TableContext): string {
   if (family.id === 'content' || family.id === 'content_title') {
-    if (tableNameHas(context.table.name, ['review', 'rating', 'post$', 'forum', 'recension', 'bewertung']))
-      return 'user.content.public';
+    if (tableNameHas(context.table.name, reviewTableStems)) return 'user.content.public';
     if (tableNameHas(context.table.name, ['survey', 'questionnaire', 'poll', 'enkat', 'umfrage']))
       return 'user.content.survey';
   }
@@ -772,9 +804,10 @@ export function classifySchema(
 ): ClassifiedTable[] {
   const roles = tableRoles(introspection);
   const roleOf = new Map([...roles].map(([k, v]) => [k, v.role]));
+  const ownedTables = ownedOf(roles);
   return introspection.tables.map((table) => {
     const { role, owned } = roles.get(table.name)!;
-    const context: TableContext = { table, role, owned, roles: roleOf };
+    const context: TableContext = { table, role, owned, roles: roleOf, ownedTables };
     return {
       table,
       role,

@@ -11,6 +11,7 @@ import {
   isImei,
   isIpAddress,
   isMacAddress,
+  isMaskedCardNumber,
   isMsisdn,
   isRoleMailbox,
   isPostalCode,
@@ -264,5 +265,12 @@ describe('discovery detectors', () => {
       assert.equal(isRoleMailbox(v), true, v);
     for (const v of ['anna.svensson@example.se', 'jsmith@acme.example', 'info', 'support@'])
       assert.equal(isRoleMailbox(v), false, v);
+  });
+
+  test('masked card numbers: first digits and the last four around a mask', () => {
+    for (const v of ['411111******1111', '5555 XXXX XXXX 4444', '•••• •••• •••• 4242', '411111XXXXXX1111'])
+      assert.equal(isMaskedCardNumber(v), true, v);
+    for (const v of ['4111111111111111', '****', 'ABC******1234', '12**34', '2024-01-01'])
+      assert.equal(isMaskedCardNumber(v), false, v);
   });
 });

@@ -243,6 +243,19 @@ export function isRoleMailbox(value: string): boolean {
   return words.length > 0 && words.every((w) => roleMailboxWords.has(w));
 }
 
+/**
+ * A masked card number as payment providers store it: the first four to six digits and the last
+ * four around a mask (`411111******1111`, `5555 XXXX XXXX 4444`, `•••• •••• •••• 4242`).
+ */
+export function isMaskedCardNumber(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 12 || v.length > 23) return false;
+  return (
+    /^(?:\d{4,6}|[*xX•#]{4})[\s-]?(?:[*xX•#]{2,4}[\s-]?){1,4}[*xX•#]{0,4}[\s-]?\d{4}$/.test(v) &&
+    /[*xX•#]{4}/.test(v)
+  );
+}
+
 /** An IPv4 or IPv6 address (node:net), optionally with a port or a prefix length after it. */
 export function isIpAddress(value: string): boolean {
   const v = value.trim();

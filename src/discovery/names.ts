@@ -33,6 +33,7 @@ const abbreviations: ReadonlyMap<string, string> = new Map([
   ['acct', 'account'], ['accnt', 'account'], ['ctry', 'country'], ['cntry', 'country'], ['cty', 'city'],
   ['pcode', 'postcode'], ['natl', 'national'], ['desc', 'description'], ['descr', 'description'],
   ['loc', 'location'], ['hnr', 'housenumber'], ['cod', 'code'], ['obs', 'observations'],
+  ['subj', 'subject'], ['cmt', 'comment'], ['rmk', 'remark'], ['ver', 'version'], ['fw', 'firmware'],
 ]);
 
 const partsCache = new Map<string, NameParts>();
@@ -243,7 +244,7 @@ export const personWords = set(`
   mottaker odbiorca prijemce vastaanottaja ontvanger remetente remitente mittente expediteur
   absender avsandare afsender avsender nadawca odesilatel lahettaja afzender consignee
   zakaznik klient pessoa personne osoba henkilo inquilino arrendatario locataire mieter hyresgast
-  funcionario colaborador empregado trabalhador lavoratore
+  funcionario colaborador empregado trabalhador lavoratore kontaktowy kontaktowa kontaktni
 `);
 
 /** Words of a party to a transaction: a person's where the row is a person's order, not in an organisation's row. */
@@ -269,6 +270,12 @@ export const thingWords = set(`
   alojamiento alloggio hebergement unterkunft property propriedade imovel
 `);
 
+/** Stems of tables of reviews, in the EEA's languages: what is written there is made public. */
+export const reviewTableStems = words(`
+  review rating post$ forum recension bewertung avaliac resena recension recensie recenz arvostel
+  anmeldelse omdome opini hodnocen avis$ valoracion valutazion
+`);
+
 /** Social networks and code forges whose names say a column holds a profile there. */
 const socialNetworks = set(`
   twitter linkedin facebook instagram tiktok github gitlab mastodon xing bluesky bsky threads youtube
@@ -292,7 +299,7 @@ const phoneWords = set(`
   phone phones telephone tel tlf tfn telno telnr tlfnr phoneno phonenumber mobile mobil mobilnr mobilnummer
   cell cellphone cellular handy handynummer fax msisdn gsm puhelin puhelinnumero telefon telefoon telefone telefono
   telefonnummer telefonnr whatsapp sms cellulare celular movil telemovel komorka kannykka mobiel
-  mobilni movel cellulaire
+  mobilni movel cellulaire ramal durchwahl anknytning toestelnummer
 `);
 
 /**
@@ -370,6 +377,16 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'security', 'answer'),
   },
   {
+    // The token of a registered push channel identifies the device, not a login.
+    id: 'push_token_row',
+    category: 'user.device.device_id',
+    reach: 'contextual',
+    tables: ['push', 'fcm', 'apns'],
+    types: ['text', 'binary', 'unknown'],
+    blockedBy: flagsAndTimes,
+    match: (n) => has(n, set('token')),
+  },
+  {
     id: 'credential_row',
     category: 'user.credentials',
     reach: 'contextual',
@@ -388,7 +405,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'ssn personnummer personnr personnumer fodselsnummer fodselsnr cpr cprnr henkilotunnus hetu bsn burgerservicenummer dni nie nif nir nss naf niss pesel passport passportno pasaporte passaporte passaporto paspoort paszport reisepass nino ppsn amka cnp egn oib svnr ahv insee cpf curp cni insz rijksregisternummer personalausweis ausweisnummer fuhrerschein korkort korekort forerkort ajokortti rijbewijs',
+          'ssn personnummer personnr personnumer fodselsnummer fodselsnr cpr cprnr henkilotunnus hetu bsn burgerservicenummer dni nie nif nir nss naf niss pesel passport passportno pasaporte passaporte passaporto paspoort paszport reisepass nino ppsn amka cnp egn oib svnr ahv insee cpf curp cni insz pis pasep cnh rijksregisternummer personalausweis ausweisnummer fuhrerschein korkort korekort forerkort ajokortti rijbewijs',
         ),
       ) ||
       stem(n, [
@@ -439,6 +456,7 @@ export const nameFamilies: readonly NameFamily[] = [
         'cartadeconducao',
         'patenteguida',
         'prawojazdy',
+        'prawajazdy',
         'ridicskyprukaz',
         'fuhrerschein',
         'passnummer',
@@ -529,6 +547,66 @@ export const nameFamilies: readonly NameFamily[] = [
               'address adresse adres adresa osoite indirizzo direccion endereco wifi wlan bluetooth bt ethernet eth device',
             ),
           ))),
+  },
+  {
+    // A person's wireless network, by its name or its access point's address.
+    id: 'wifi_network',
+    category: 'user.device.device_id',
+    reach: 'contact',
+    types: ['text', 'unknown'],
+    match: (n) =>
+      has(n, set('ssid bssid essid')) ||
+      (has(n, set('wifi wlan')) && has(n, set('name network netzwerk verkko siec sit'))),
+  },
+  {
+    // A serial number in a table of devices a person owns (a thermostat, a tracker), not of stock.
+    id: 'device_serial',
+    category: 'user.device.device_id',
+    reach: 'contextual',
+    needs: 'owned',
+    tables: [
+      'device',
+      'geraet',
+      'gerat',
+      'dispositiv',
+      'urzadzen',
+      'zarizen',
+      'laite',
+      'laitte',
+      'apparaat',
+      'appareil',
+      'enhet',
+      'enhed',
+      'sensor',
+      'meter',
+      'tracker',
+      'wearable',
+      'handset',
+      'thermostat',
+    ],
+    types: ['text', 'unknown'],
+    blockedBy: set('type kind count at'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'serial serialno serialnumber sn seriennummer serienummer serienr sarjanumero numerseryjny numeroserie',
+        ),
+      ) ||
+      seq(n, 'numero', 'serie') ||
+      seq(n, 'numer', 'seryjny') ||
+      seq(n, 'vyrobni', 'cislo'),
+  },
+  {
+    // Width and length in Polish, Czech, German and Finnish are also latitude and longitude: values decide.
+    id: 'coordinate_word',
+    category: 'user.location',
+    reach: 'contact',
+    detector: 'coordinate',
+    needsValues: 'coordinate',
+    types: ['numeric', 'text', 'unknown'],
+    match: (n) =>
+      n.tokens.length <= 2 && has(n, set('szerokosc dlugosc sirka delka breite lange leveys pituus')),
   },
   {
     // The network cell a call or a session went through: where the person was, roughly.
@@ -665,6 +743,28 @@ export const nameFamilies: readonly NameFamily[] = [
       !has(n, set('package parcel shipping product net gross')),
   },
   {
+    // Vital signs and activity a wearable or a clinic records about a person.
+    id: 'vitals',
+    category: 'user.health',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['numeric', 'text', 'json', 'unknown'],
+    blockedBy: set('id type kind count completed done remaining next sensor unit units'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'heartrate pulse puls pulso tetno syke hartslag bpm spo2 systolic diastolic bloodpressure blutdruck blodtryck verenpaine bloeddruk glucose glukos glucosa glicemia glykemie blutzucker blodsocker verensokeri hrv vo2max ecg ekg steps schritte steg pasos passi kroki kroky askeleet stappen sleep schlaf somn sueno sonno sommeil spanek slaap calories kalorien kalorier calorias kcal menstrual menstruation ovulation fertility',
+        ),
+      ) ||
+      (has(n, set('hr')) && has(n, set('bpm rate resting avg max min'))) ||
+      seq(n, 'heart', 'rate') ||
+      seq(n, 'spo', '2') ||
+      seq(n, 'vo', '2', 'max') ||
+      seq(n, 'blood', 'pressure') ||
+      seq(n, 'body', 'temperature'),
+  },
+  {
     id: 'card_number',
     category: 'user.financial.payment',
     // A card number that is not a payment card's (a loyalty card, a citizen card) still identifies.
@@ -675,7 +775,7 @@ export const nameFamilies: readonly NameFamily[] = [
     blockedBy: set(
       [
         ...set(
-          'type brand kind status count network issuer country scheme last4 lastfour digits masked expiry exp expires expiration cvv cvc holder token fingerprint bin',
+          'type brand kind status count network issuer country scheme last4 lastfour digits masked mascarado mascarada enmascarado mascherato masque maskiert maskerad maskeret gemaskeerd maskowany maskovany expiry exp expires expiration cvv cvc holder token fingerprint bin',
         ),
         ...lastWords,
       ].join(' '),
@@ -696,7 +796,7 @@ export const nameFamilies: readonly NameFamily[] = [
         (has(
           n,
           set(
-            'last4 lastfour digits pan token fingerprint expiry exp expires expiration validade caducidad scadenza ablauf cvv cvc holder masked',
+            'last4 lastfour digits pan token fingerprint expiry exp expires expiration validade caducidad scadenza ablauf cvv cvc holder masked mascarado mascarada enmascarado mascherato masque maskiert maskerad maskeret gemaskeerd maskowany maskovany',
           ),
         ) ||
           has(n, lastWords))) ||
@@ -741,7 +841,7 @@ export const nameFamilies: readonly NameFamily[] = [
         has(
           n,
           set(
-            'bank bancaria bancario bancaire banque banca bankowy bankowego bankovni numer numero cislo corrente courant',
+            'bank bancaria bancario bancaire banque banca bankowy bankowego bankovni numer numero cislo nr no number nummer corrente courant',
           ),
         )),
   },
@@ -762,6 +862,13 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'pay', 'grade') ||
       seq(n, 'base', 'pay') ||
       seq(n, 'hourly', 'rate') ||
+      // A rate per hour in the EEA's languages: stawka_godzinowa, sazba_hodinova, tarifa_hora.
+      (has(n, set('rate stawka sazba tarifa tariffa tarif satz tasa taxa')) &&
+        has(
+          n,
+          set('hourly hour godzinowa hodinova oraria horaire horaria hora stunde timme time tunti uur'),
+        )) ||
+      has(n, set('stundensatz uurloon uurtarief tuntipalkka tuntihinta timpris')) ||
       seq(n, 'day', 'rate') ||
       seq(n, 'daily', 'rate') ||
       stem(n, [
@@ -976,6 +1083,16 @@ export const nameFamilies: readonly NameFamily[] = [
       stem(n, ['phone', 'telefon', 'mobilnummer', 'puhelin', 'telefoon', 'handynummer']),
   },
   {
+    // A person's alias in a payment scheme (PIX, Swish, Vipps, MobilePay, MB WAY, Bizum, BLIK): their
+    // phone, email or tax number standing in for an account.
+    id: 'payment_alias',
+    category: 'user.financial',
+    reach: 'contact',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind status count at enabled active'),
+    match: (n) => has(n, set('pix swish vipps mobilepay mbway bizum blik satispay twint payconiq paypal')),
+  },
+  {
     // Before `username`: a `twitter_handle` is a profile elsewhere, not this system's login.
     id: 'social',
     category: 'user.social',
@@ -1084,7 +1201,10 @@ export const nameFamilies: readonly NameFamily[] = [
           'salutation anrede honorific courtesy civilite civility aanhef tratamiento kontaktperson ansprechpartner contactpersoon yhteyshenkilo',
         ),
       ) ||
-      seq(n, 'contact', 'person'),
+      seq(n, 'contact', 'person') ||
+      // "Contact person" where the adjective follows: osoba_kontaktowa, pessoa_contato, persona_contacto.
+      (has(n, set('osoba osoby pessoa persona personne person')) &&
+        has(n, set('kontaktowa kontaktowy kontaktni contacto contato contatto contact referente'))),
   },
   {
     id: 'qualified_name',
@@ -1105,7 +1225,10 @@ export const nameFamilies: readonly NameFamily[] = [
     match: (n) =>
       n.tokens.length <= 2 &&
       has(n, set('name namn navn nimi naam nom nombre nome contact kontakt kontaktperson')) &&
-      !has(n, thingWords),
+      !has(n, thingWords) &&
+      // The name of a place (`nm_bairro`, `nome_cidade`) is an address.
+      !has(n, placeWords) &&
+      !has(n, set('bairro barrio district distrito suburb')),
   },
   {
     id: 'postcode',
@@ -1121,6 +1244,7 @@ export const nameFamilies: readonly NameFamily[] = [
         ),
       ) ||
       seq(n, 'postal', 'code') ||
+      (n.tokens.length === 1 && n.tokens[0] === 'postal') ||
       seq(n, 'post', 'code') ||
       seq(n, 'zip', 'code') ||
       seq(n, 'codigo', 'postal') ||
@@ -1149,7 +1273,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'address addresses addr adress adresse adres adresa indirizzo direccion endereco morada osoite street streetaddress strasse gata gatuadress gade vej vei vag road straat housenumber hausnummer husnummer huisnummer talonumero apartment apt apartamento appartamento appartement wohnung lagenhet lejlighed leilighet huoneisto mieszkanie line1 line2 careof ulica ulice calle rua rue katu domicilio domicile civico popisne orientacni bairro barrio',
+          'address addresses addr adress adresse adres adresa indirizzo direccion endereco morada osoite street streetaddress strasse gata gatuadress gade vej vei vag road straat housenumber hausnummer husnummer huisnummer talonumero apartment apt apartamento appartamento appartement wohnung lagenhet lejlighed leilighet huoneisto mieszkanie line1 line2 careof ulica ulice calle rua rue katu domicilio domicile civico popisne orientacni bairro barrio logradouro complemento',
         ),
       ) ||
       seq(n, 'house', 'number') ||
@@ -1186,7 +1310,9 @@ export const nameFamilies: readonly NameFamily[] = [
           'city town ort postort stad stadt ville ciudad citta cidade kaupunki paikkakunta postitoimipaikka municipality kommun kommune gemeinde gemeente comune municipio localidad localite localita localidade poblacion miasto miejscowosc mesto obec plaats woonplaats wohnort hemort bopael bosted boplass residence residenza residencia hometown county province provincia provinz wojewodztwo maakunta region regione bundesland canton kanton country land countrycode landskod pais paese nazione pays kraj maa suburb district distrito concelho freguesia okres gmina powiat bydliste fylke kunta',
         ),
       ) &&
-        !has(n, set('name id code'))) ||
+        !has(n, set('id code')) &&
+        // `nm_cidade`, `city_name`: the name of the place; longer names with `name` are something else's.
+        (!has(n, set('name')) || n.tokens.length <= 2)) ||
       seq(n, 'country', 'code') ||
       seq(n, 'city', 'name') ||
       seq(n, 'home', 'town') ||
@@ -1203,7 +1329,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'gender sex kon kjonn koen geschlecht sukupuoli sexe sexo sesso geslacht plec pohlavi pronoun pronouns nationality nationalitat nationalitet nationalite nacionalidad nazionalita nationaliteit narodowosc kansalaisuus citizenship cittadinanza ciudadania staatsangehorigkeit medborgarskap statsborgerskab statsborgerskap ethnicity ethnic religion race civilstand familienstand civilstatus genero genere genre nacionalidade narodnost obywatelstwo kansallisuus religiao religione wyznanie nabozenstvi uskonto etnia sivilstand siviilisaaty',
+          'gender sex kon kjonn koen geschlecht sukupuoli sexe sexo sesso geslacht plec pohlavi pronoun pronouns nationality nationalitat nationalitet nationalite nacionalidad nazionalita nationaliteit narodowosc kansalaisuus citizenship cittadinanza ciudadania staatsangehorigkeit medborgarskap statsborgerskab statsborgerskap ethnicity ethnic religion race civilstand familienstand civilstatus genero genere genre nacionalidade narodnost obywatelstwo kansallisuus religiao religione wyznanie nabozenstvi uskonto etnia sivilstand siviilisaaty parentesco kinship verwandtschaft verwandtschaftsgrad slaktskap slaegtskab slektskap sukulaisuus verwantschap pokrewienstwo pribuznost parentela',
         ),
       ) ||
       seq(n, 'marital', 'status') ||
@@ -1236,21 +1362,39 @@ export const nameFamilies: readonly NameFamily[] = [
     category: 'user.content.communication',
     reach: 'contextual',
     tables: [
-      'review',
-      'post$',
+      ...reviewTableStems,
       'comment',
       'ticket',
       'message',
       'thread',
-      'forum',
-      'recension',
-      'bewertung',
       'inquir',
       'complaint',
+      'case$',
+      'support',
+      'chamado',
+      'mensag',
+      'mensaj',
+      'messag',
+      'wiadomos',
+      'zprav',
+      'viest',
+      'nachricht',
+      'meddeland',
+      'reclama',
+      'reklamac',
+      'zgloszen',
+      'ocorrenc',
+      'incidenc',
     ],
     types: ['text', 'unknown'],
     blockedBy: set('id count type at'),
-    match: (n) => has(n, set('title headline heading summary rubrik titel')),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'title headline heading summary rubrik titel titulo titolo titre tytul titulek otsikko overskrift',
+        ),
+      ),
   },
   {
     id: 'job_title',
@@ -1420,7 +1564,13 @@ export const nameFamilies: readonly NameFamily[] = [
     needs: 'owned',
     types: ['json', 'text', 'unknown'],
     blockedBy: set('id count at'),
-    match: (n) => has(n, set('settings preferences prefs installningar einstellungen config configuration')),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'settings preferences prefs installningar einstellungen config configuration preferencias preferenze praferenzen voorkeuren preferencje predvolby asetukset indstillinger innstillinger parametres configuracion impostazioni',
+        ),
+      ),
   },
   {
     id: 'preference',
@@ -1480,6 +1630,19 @@ export const nameFamilies: readonly NameFamily[] = [
         ),
       ) ||
       seq(n, 'cover', 'letter') ||
+      // A guest's or a customer's special request, in the EEA's languages.
+      (has(
+        n,
+        set(
+          'special especial speciale spezial besondere speciaal szczegolne zvlastni erityis sarskild saerlig spesiell particular',
+        ),
+      ) &&
+        has(
+          n,
+          set(
+            'request requests pedido pedidos solicitud richiesta demande wunsch wunsche verzoek prosba pozadavek toive onskemal onske onsker',
+          ),
+        )) ||
       seq(n, 'motivation', 'letter') ||
       startsWithAny(n, [
         'anteckning',
@@ -1611,6 +1774,40 @@ export const nameFamilies: readonly NameFamily[] = [
       has(n, set('size groesse grosse storlek storrelse taille talla taglia koko rozmiar')),
   },
   {
+    // A person's car: its plate in a booking, a parking or an insurance row (a fleet's own cars are things).
+    id: 'vehicle_plate',
+    category: 'user.unique_id',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['text', 'unknown'],
+    blockedBy: set('type kind count at country'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'plate licenseplate licenceplate numberplate placa targa kennzeichen registreringsnummer rekisterinumero kenteken immatriculation plaque spz rejestracyjny',
+        ),
+      ) || seq(n, 'registration', 'number'),
+  },
+  {
+    // Where a person came from or goes to on a trip or a stay.
+    id: 'travel_place',
+    category: 'user.location.imprecise',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['text', 'unknown'],
+    blockedBy: set(
+      'id code type url uri header ip domain system source operator operador operadora carrier network rede',
+    ),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'procedencia proveniencia provenance origin origem origen herkunft destino destination destinazione ziel bestemming kohde pochodzenie puvod',
+        ),
+      ),
+  },
+  {
     id: 'person_number',
     category: 'user.unique_id',
     identity: 'customer',
@@ -1618,7 +1815,11 @@ export const nameFamilies: readonly NameFamily[] = [
     types: ['text', 'numeric', 'unknown'],
     blockedBy: set('type kind status count at'),
     match: (n) =>
-      ((has(n, set('membership loyalty')) || n.tokens.some(isPersonToken)) &&
+      ((has(
+        n,
+        set('membership loyalty fidelidade fidelidad fedelta fidelite fidelity bonuskort kundenkarte'),
+      ) ||
+        n.tokens.some(isPersonToken)) &&
         has(
           n,
           set(
@@ -1654,7 +1855,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'license licence insurance policy membership registration document documento dokument doklad plate',
+          'license licence insurance policy membership registration document documento dokument doklad plate matricula',
         ),
       ) && has(n, set('number no nr num id code numero numer cislo nummer codigo')),
   },
@@ -1750,7 +1951,7 @@ const thingTableStems = words(`
   loja$ tienda negozi magasin sklep obchod kaupp myymal butik geschaeft geschaft produt model$
   firmware cell$ antenna tower alarm network fleet frota flota flotta flotte depot armaz sklad
   route ruta$ trasa quarto$ habitac chambre pokoj huone alojament alojamient alloggi hebergement
-  unterkunft propert imove establec estabelec plano$
+  unterkunft propert imove establec estabelec plano$ oddzia
 `);
 
 /** Things a person may own a row of (their settings, their tagged location): a foreign key to a person decides. */
@@ -1860,7 +2061,13 @@ export function isOrganisationColumn(name: string): boolean {
     seq(n, 'raison', 'sociale') ||
     seq(n, 'razon', 'social') ||
     seq(n, 'y', 'tunnus') ||
-    seq(n, 'numero', 'tva')
+    seq(n, 'numero', 'tva') ||
+    seq(n, 'razao', 'social') ||
+    has(n, set('nip razaosocial')) ||
+    // A company's name in the EEA's languages: nazwa_firmy, nome_empresa, firmenname.
+    has(n, set('firmenname foretagsnamn yrityksen bedrijfsnaam companyname')) ||
+    (has(n, set('firma firmy empresa azienda societe unternehmen foretag yritys bedrijf company')) &&
+      has(n, set('name nazwa nome nombre nom naam namn navn nimi nazev')))
   );
 }
 
