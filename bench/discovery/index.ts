@@ -5,12 +5,14 @@ import { crm } from './crm.js';
 import { events } from './events.js';
 import { fleet } from './fleet.js';
 import { hotel } from './hotel.js';
+import { insurance } from './insurance.js';
 import { iot } from './iot.js';
 import { ledger } from './ledger.js';
 import { nordic } from './nordic.js';
 import { payroll } from './payroll.js';
 import { recruiting } from './recruiting.js';
 import { saas } from './saas.js';
+import { school } from './school.js';
 import { shop } from './shop.js';
 import { telecom } from './telecom.js';
 
@@ -28,4 +30,6 @@ export const corpus: readonly CorpusSchema[] = [
   hotel,
   fleet,
   iot,
+  insurance,
+  school,
 ];
