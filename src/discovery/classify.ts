@@ -296,8 +296,9 @@ function familyOf(n: NameParts, kind: TypeKind = 'unknown'): NameFamily | undefi
 const defaultTypes: readonly TypeKind[] = ['text', 'unknown'];
 
 function matches(f: NameFamily, n: NameParts, kind: TypeKind): boolean {
-  if (!f.match(n)) return false;
+  // The type first: it is cheaper than the words and rules out most families for numbers and dates.
   if (!(f.types ?? defaultTypes).includes(kind) && !(kind === 'json' && f.types === undefined)) return false;
+  if (!f.match(n)) return false;
   const blocked = f.blockedBy ?? defaultBlockers;
   return !n.tokens.some((t) => blocked.has(t));
 }

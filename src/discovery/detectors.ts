@@ -175,6 +175,7 @@ export function isMsisdn(value: string): boolean {
 /** A network interface's MAC address: six hex pairs by `:` or `-`, or three groups of four by `.`; not all zeros or all ones. */
 export function isMacAddress(value: string): boolean {
   const v = value.trim().toLowerCase();
+  if (v.length !== 14 && v.length !== 17) return false;
   if (
     !/^[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$/.test(v) &&
     !/^[0-9a-f]{4}(?:\.[0-9a-f]{4}){2}$/.test(v)
@@ -197,6 +198,7 @@ const wktPoint = new RegExp(
  */
 export function isCoordinatePair(value: string): boolean {
   const v = value.trim();
+  if (v.length < 9 || !v.includes('.')) return false;
   const inRange = (lat: string, lon: string) => Math.abs(Number(lat)) <= 90 && Math.abs(Number(lon)) <= 180;
   const pair = latLonPair.exec(v);
   if (pair !== null) return inRange(pair[1]!, pair[2]!);
@@ -212,8 +214,9 @@ export function isCoordinatePair(value: string): boolean {
 /** One latitude or longitude with three or more decimals (`18.0686`, `-9.1393`), not a whole number. */
 export function isCoordinate(value: string): boolean {
   const v = value.trim();
-  return new RegExp(`^${coordinate}$`).test(v) && Math.abs(Number(v)) <= 180;
+  return oneCoordinate.test(v) && Math.abs(Number(v)) <= 180;
 }
+const oneCoordinate = new RegExp(`^${coordinate}$`);
 
 /**
  * Local parts of mailboxes that belong to a function, not a person (RFC 2142's and the common
@@ -235,12 +238,12 @@ const roleMailboxWords = new Set(
 export function isRoleMailbox(value: string): boolean {
   const v = value.trim().toLowerCase();
   const at = v.lastIndexOf('@');
-  if (at <= 0 || !isEmail(v)) return false;
+  if (at <= 0) return false;
   const words = v
     .slice(0, at)
     .split(/[._+-]+|\d+/)
     .filter((w) => w.length > 0);
-  return words.length > 0 && words.every((w) => roleMailboxWords.has(w));
+  return words.length > 0 && words.every((w) => roleMailboxWords.has(w)) && isEmail(v);
 }
 
 /**
@@ -249,11 +252,8 @@ export function isRoleMailbox(value: string): boolean {
  */
 export function isMaskedCardNumber(value: string): boolean {
   const v = value.trim();
-  if (v.length < 12 || v.length > 23) return false;
-  return (
-    /^(?:\d{4,6}|[*xX•#]{4})[\s-]?(?:[*xX•#]{2,4}[\s-]?){1,4}[*xX•#]{0,4}[\s-]?\d{4}$/.test(v) &&
-    /[*xX•#]{4}/.test(v)
-  );
+  if (v.length < 12 || v.length > 23 || !/[*xX•#]{4}/.test(v)) return false;
+  return /^(?:\d{4,6}|[*xX•#]{4})[\s-]?(?:[*xX•#]{2,4}[\s-]?){1,4}[*xX•#]{0,4}[\s-]?\d{4}$/.test(v);
 }
 
 /** An IPv4 or IPv6 address (node:net), optionally with a port or a prefix length after it. */

@@ -1978,11 +1978,18 @@ const roleStems = words('operator admin personal profile author agent owner');
  * `hospedes`): a person word (`personWords`) or a stem of people's tables that names no role.
  */
 export function isPersonToken(token: string): boolean {
-  return (
-    personWords.has(token) ||
-    (stemMatch(token, personTableStems) && !roleStems.some((s) => token.startsWith(s)))
-  );
+  let found = personTokens.get(token);
+  if (found === undefined) {
+    found =
+      personWords.has(token) ||
+      (stemMatch(token, personTableStems) && !roleStems.some((s) => token.startsWith(s)));
+    // Tokens repeat across columns and schemas; the cache stays small.
+    if (personTokens.size >= 10_000) personTokens.clear();
+    personTokens.set(token, found);
+  }
+  return found;
 }
+const personTokens = new Map<string, boolean>();
 
 /** What a table's name alone says: `weak-thing` is a thing unless the table points at a person. */
 export type TableNameRole = TableRole | 'weak-thing';
@@ -1999,13 +2006,6 @@ export function tableRoleByName(name: string, referenced: readonly string[] = []
   const { tokens } = nameParts(name);
   const qualifiers = referenced.flatMap((r) => nameParts(r).tokens);
   const isQualifier = (token: string) => qualifiers.some((q) => sameStem(token, q));
-  const roleOf = (token: string): TableNameRole | undefined => {
-    if (stemMatch(token, personTableStems)) return 'person';
-    if (stemMatch(token, recordTableStems)) return 'record';
-    if (stemMatch(token, thingTableStems)) return 'thing';
-    if (stemMatch(token, weakThingTableStems)) return 'weak-thing';
-    return undefined;
-  };
   const reversed = [...tokens].reverse();
   if (qualifiers.length > 0 && tokens.length > 1)
     for (const token of reversed) {
@@ -2019,6 +2019,24 @@ export function tableRoleByName(name: string, referenced: readonly string[] = []
   }
   return 'unknown';
 }
+
+/** What one word of a table name says (`kunder` people, `orders` records, `produkte` things), cached. */
+function roleOf(token: string): TableNameRole | undefined {
+  if (tokenRoles.has(token)) return tokenRoles.get(token);
+  const role: TableNameRole | undefined = stemMatch(token, personTableStems)
+    ? 'person'
+    : stemMatch(token, recordTableStems)
+      ? 'record'
+      : stemMatch(token, thingTableStems)
+        ? 'thing'
+        : stemMatch(token, weakThingTableStems)
+          ? 'weak-thing'
+          : undefined;
+  if (tokenRoles.size >= 10_000) tokenRoles.clear();
+  tokenRoles.set(token, role);
+  return role;
+}
+const tokenRoles = new Map<string, TableNameRole | undefined>();
 
 /** Two inflections of one word: `loja` and `lojas`, `klientow` and `klienci` (a shared start of most of the shorter). */
 function sameStem(a: string, b: string): boolean {
