@@ -300,6 +300,25 @@ function ascii(text: string): string {
     .replace(/[^A-Za-z0-9._-]/g, '');
 }
 
+/** `body` followed by its Luhn check digit (cards, IMEIs and ICCIDs carry one). */
+export function luhnAppend(body: string): string {
+  return body + luhnDigit(body);
+}
+
+/** The IBAN of `country` around `bban`, with valid check digits, unspaced. */
+export function ibanOf(country: string, bban: string): string {
+  return `${country}${String(98 - mod97(`${bban}${country}00`)).padStart(2, '0')}${bban}`;
+}
+
+/** Letters only, without diacritics, in lower case: "João" → "joao", for the local part of an email. */
+export function letters(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
+}
+
 function mod97(digitsAndLetters: string): number {
   let r = 0;
   for (const ch of digitsAndLetters) {

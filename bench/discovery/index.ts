@@ -3,11 +3,16 @@ import { clinic } from './clinic.js';
 import type { CorpusSchema } from './corpus.js';
 import { crm } from './crm.js';
 import { events } from './events.js';
+import { fleet } from './fleet.js';
+import { hotel } from './hotel.js';
+import { insurance } from './insurance.js';
+import { iot } from './iot.js';
 import { ledger } from './ledger.js';
 import { nordic } from './nordic.js';
 import { payroll } from './payroll.js';
 import { recruiting } from './recruiting.js';
 import { saas } from './saas.js';
+import { school } from './school.js';
 import { shop } from './shop.js';
 import { telecom } from './telecom.js';
 
@@ -22,4 +27,9 @@ export const corpus: readonly CorpusSchema[] = [
   payroll,
   events,
   telecom,
+  hotel,
+  fleet,
+  iot,
+  insurance,
+  school,
 ];

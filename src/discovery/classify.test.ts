@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { IntrospectedTable, Introspection } from '../connectors/contract.js';
 import type { ColumnClassification } from './classify.js';
 import { classifySchema, tableRoles } from './classify.js';
+import { luhnValid } from './detectors.js';
 import { nameParts, typeKind } from './names.js';
 
 const now = new Date('2025-06-01T00:00:00Z');
@@ -755,5 +756,209 @@ describe('discovery classification: HR, social profiles, free text and more lang
       'user.device.browser',
       'a registered device’s platform',
     );
+  });
+});
+
+describe('discovery classification: telecom and device identifiers, abbreviations, head words', () => {
+  const fk = (column: string, target: string, references = 'id') => ({
+    columns: [column],
+    references: { table: target, columns: [references] },
+    onDelete: 'cascade' as const,
+  });
+  /** `body` followed by its Luhn check digit. */
+  const withLuhn = (body: string): string => {
+    for (let d = 0; d <= 9; d++) if (luhnValid(`${body}${d}`)) return `${body}${d}`;
+    throw new Error('unreachable');
+  };
+  const imeis = repeat(20, (i) => withLuhn(`35209900${String(176100 + i * 7)}`));
+  /** The same numbers with the check digit off by one: 15 digits that are no IMEI. */
+  const notImeis = imeis.map((v) => `${v.slice(0, 14)}${(Number(v[14]) + 1) % 10}`);
+
+  test('IMEIs are found by their Luhn check digit under any name; one digit off, they are not', () => {
+    const at = classify(schema(table('call_records', ['id', 'handset', 'ref_number'])), {
+      'call_records.handset': imeis,
+      'call_records.ref_number': notImeis,
+    });
+    assert.equal(at('call_records.handset').category, 'user.device.device_id');
+    assert.ok(at('call_records.handset').reasons.includes('values:imei 20/20'));
+    assert.equal(at('call_records.ref_number').category, undefined);
+  });
+
+  test('a column named IMEI is supported by Luhn-valid values and doubted without them', () => {
+    const at = classify(schema(table('subscriptions', ['id', 'imei', 'device_imei'])), {
+      'subscriptions.imei': imeis,
+      'subscriptions.device_imei': notImeis,
+    });
+    assert.equal(at('subscriptions.imei').category, 'user.device.device_id');
+    assert.ok(at('subscriptions.imei').confidence >= 0.95);
+    assert.ok(at('subscriptions.device_imei').confidence < 0.65, 'no value passes the check');
+    assert.notEqual(at('subscriptions.device_imei').review, undefined);
+  });
+
+  test('MSISDNs: E.164 numbers with or without the plus, checked against the country’s number length', () => {
+    const bare = repeat(20, (i) => `4670${String(1234500 + i)}`);
+    const wrongLength = repeat(20, (i) => `4670${String(12345000 + i)}`);
+    const plus = repeat(20, (i) => `+3519${String(12345600 + i)}`);
+    const at = classify(
+      schema(table('subscriptions', ['id', 'msisdn', 'a_number', 'b_party', 'counter_value'])),
+      {
+        'subscriptions.msisdn': bare,
+        'subscriptions.a_number': plus,
+        'subscriptions.b_party': bare,
+        'subscriptions.counter_value': wrongLength,
+      },
+    );
+    assert.equal(at('subscriptions.msisdn').category, 'user.contact.phone_number');
+    assert.equal(at('subscriptions.msisdn').identity, 'phone');
+    assert.ok(at('subscriptions.msisdn').reasons.includes('values:phone 20/20'));
+    assert.equal(at('subscriptions.a_number').category, 'user.contact.phone_number', 'E.164 with +');
+    // Bare digits alone are too like ids to decide without a name.
+    assert.equal(at('subscriptions.b_party').category, undefined);
+    assert.equal(at('subscriptions.counter_value').category, undefined);
+  });
+
+  test('MAC addresses are a person’s device in their records, not a router’s in the network’s tables', () => {
+    const macs = repeat(20, (i) => `3c:22:fb:${(16 + i).toString(16)}:9a:0e`);
+    const at = classify(
+      schema(
+        table('wifi_sessions', ['id', 'user_id', 'station', 'mac_address']),
+        table('routers', ['id', 'hostname', 'hw']),
+      ),
+      {
+        'wifi_sessions.station': macs,
+        'wifi_sessions.mac_address': macs.map((m) => m.toUpperCase().replace(/:/g, '-')),
+        'routers.hw': macs,
+      },
+    );
+    assert.equal(at('wifi_sessions.station').category, 'user.device.device_id');
+    assert.equal(at('wifi_sessions.mac_address').category, 'user.device.device_id');
+    assert.equal(at('routers.hw').category, undefined);
+  });
+
+  test('an ICCID is a device identifier as a key and as a reference; a cell is a place in a call record only', () => {
+    const iccids = repeat(20, (i) => withLuhn(`893510${String(100000000000 + i * 13)}`));
+    const at = classify(
+      schema(
+        table('sim_cards', [{ name: 'iccid' }, 'imsi', 'status'], { primaryKey: ['iccid'] }),
+        table('cells', ['cell_id', 'site_name', 'latitude'], { primaryKey: ['cell_id'] }),
+        table('subscriptions', ['id', 'customer_id', 'iccid'], {
+          foreignKeys: [fk('iccid', 'sim_cards', 'iccid')],
+        }),
+        table('call_records', ['id', 'caller_msisdn', 'cell_id'], {
+          foreignKeys: [fk('cell_id', 'cells', 'cell_id')],
+        }),
+        table('network_alarms', ['id', 'cell_id', 'message'], {
+          foreignKeys: [fk('cell_id', 'cells', 'cell_id')],
+        }),
+      ),
+      { 'sim_cards.iccid': iccids },
+    );
+    assert.equal(at('sim_cards.iccid').category, 'user.device.device_id');
+    assert.ok(at('sim_cards.iccid').reasons.includes('values:iccid 20/20'));
+    assert.equal(at('sim_cards.imsi').category, 'user.device.device_id');
+    assert.equal(at('subscriptions.iccid').category, 'user.device.device_id');
+    assert.equal(at('call_records.cell_id').category, 'user.location.imprecise');
+    for (const c of ['cells.cell_id', 'cells.latitude', 'network_alarms.cell_id', 'network_alarms.message'])
+      assert.equal(at(c).category, undefined, c);
+  });
+
+  test('coordinate pairs are a place; single decimals are not, and `lon` with whole numbers is a salary', () => {
+    const pairs = repeat(20, (i) => `59.${3290 + i}, 18.${686 + i}`);
+    const at = classify(schema(table('anstallda', ['id', 'fornamn', 'last_seen', 'lon', 'score'])), {
+      'anstallda.last_seen': pairs,
+      'anstallda.lon': repeat(20, (i) => String(32000 + i * 500)),
+      'anstallda.score': repeat(20, (i) => `0.${4321 + i}`),
+    });
+    assert.equal(at('anstallda.last_seen').category, 'user.location');
+    assert.equal(at('anstallda.lon').category, 'user.financial');
+    assert.equal(at('anstallda.score').category, undefined);
+  });
+
+  test('an email column of function mailboxes (support@, noreply@) is an organisation’s', () => {
+    const at = classify(schema(table('customers', ['id', 'email', 'reply_to'])), {
+      'customers.email': repeat(10, (i) => `anna.${i}@example.se`),
+      'customers.reply_to': repeat(
+        10,
+        (i) => ['support', 'no-reply', 'kundservice2', 'info'][i % 4] + '@shop.example',
+      ),
+    });
+    assert.equal(at('customers.email').category, 'user.contact.email');
+    assert.equal(at('customers.reply_to').category, undefined);
+  });
+
+  test('abbreviations are written out: cust_nm, usrEml, empl_tel_nbr, dt_nasc, addr', () => {
+    const at = classify(
+      schema(
+        table('orders', ['id', 'cust_nm', 'usrEml', 'empl_tel_nbr', 'ship_addr']),
+        table('clientes', ['id', 'dt_nasc', 'tlm']),
+      ),
+    );
+    assert.equal(at('orders.cust_nm').category, 'user.name');
+    assert.equal(at('orders.usrEml').category, 'user.contact.email');
+    assert.equal(at('orders.empl_tel_nbr').category, 'user.contact.phone_number');
+    assert.equal(at('orders.ship_addr').category, 'user.contact.address');
+    assert.equal(at('clientes.dt_nasc').category, 'user.demographic.age');
+    assert.equal(at('clientes.tlm').category, 'user.contact.phone_number');
+  });
+
+  test('a table word naming a referenced table qualifies the head word: a store’s employees, customers’ orders', () => {
+    const at = classify(
+      schema(
+        table('lojas', ['id', 'nome', 'telefone']),
+        table('funcionarios_loja', ['id', 'loja_id', 'nome', 'email'], {
+          foreignKeys: [fk('loja_id', 'lojas')],
+        }),
+        table('klienci', ['id', 'imie', 'nazwisko']),
+        table('zamowienia_klientow', ['id', 'klient_id', 'nazwa'], {
+          foreignKeys: [fk('klient_id', 'klienci')],
+        }),
+      ),
+    );
+    assert.equal(at('funcionarios_loja.id').category, 'user.unique_id');
+    assert.equal(at('funcionarios_loja.nome').category, 'user.name');
+    assert.equal(at('lojas.telefone').category, undefined);
+    assert.equal(at('zamowienia_klientow.id').category, undefined, 'an order’s key, not a person’s');
+    assert.equal(at('zamowienia_klientow.klient_id').category, 'user.unique_id');
+  });
+
+  test('masked card numbers, vital signs, a device referenced by its identifier, company customers', () => {
+    const masked = repeat(10, (i) => `${411111 + i}******${String(1000 + i)}`);
+    const at = classify(
+      schema(
+        table('accts', ['acct_id', 'usr_email', 'pwd_hash'], { primaryKey: ['acct_id'] }),
+        table('devices', ['dev_id', 'owner_id', 'serial_no'], {
+          primaryKey: ['dev_id'],
+          foreignKeys: [fk('owner_id', 'accts', 'acct_id')],
+        }),
+        table('readings', ['id', 'dev_id', 'temp_c'], { foreignKeys: [fk('dev_id', 'devices', 'dev_id')] }),
+        table('wearable_samples', ['id', 'acct_id', 'hr_bpm', 'spo2', 'steps'], {
+          foreignKeys: [fk('acct_id', 'accts', 'acct_id')],
+        }),
+        table('pagamentos', ['id', 'acct_id', 'nr_cartao_mascarado', 'ref_pan', 'chave_pix'], {
+          foreignKeys: [fk('acct_id', 'accts', 'acct_id')],
+        }),
+        table('klienci', ['id', 'nazwa_firmy', 'nip', 'regon', 'osoba_kontaktowa', 'email_faktury']),
+        table('hospedagens', ['id', 'acct_id', 'placa_veiculo'], {
+          foreignKeys: [fk('acct_id', 'accts', 'acct_id')],
+        }),
+        table('pojazdy', ['id', 'nr_rejestracyjny', 'vin']),
+      ),
+      { 'pagamentos.nr_cartao_mascarado': masked, 'pagamentos.ref_pan': masked },
+    );
+    assert.equal(at('pagamentos.nr_cartao_mascarado').category, 'user.financial.payment');
+    assert.equal(at('pagamentos.ref_pan').category, 'user.financial.payment');
+    assert.equal(at('pagamentos.chave_pix').category, 'user.financial');
+    assert.equal(at('devices.dev_id').category, 'user.device.device_id');
+    assert.equal(at('devices.serial_no').category, 'user.device.device_id');
+    assert.equal(at('readings.dev_id').category, 'user.device.device_id', 'a reference to a person’s device');
+    assert.equal(at('readings.temp_c').category, undefined);
+    for (const c of ['hr_bpm', 'spo2', 'steps'])
+      assert.equal(at(`wearable_samples.${c}`).category, 'user.health', c);
+    // A table named for customers whose columns are a company's: an organisation, its contact person’s name aside.
+    assert.equal(at('klienci.id').category, undefined);
+    assert.equal(at('klienci.email_faktury').category, undefined);
+    assert.equal(at('klienci.osoba_kontaktowa').category, 'user.name');
+    assert.equal(at('hospedagens.placa_veiculo').category, 'user.unique_id', 'a guest’s car');
+    assert.equal(at('pojazdy.nr_rejestracyjny').category, undefined, 'a fleet’s own vehicle');
   });
 });

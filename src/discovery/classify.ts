@@ -11,11 +11,18 @@ import type { IntrospectedColumn, IntrospectedTable, Introspection } from '../co
 import type { IdentityKind } from '../connectors/dataset.js';
 import {
   isCardNumber,
+  isCoordinate,
+  isCoordinatePair,
   isEmail,
   isIban,
+  isIccid,
+  isImei,
   isIpAddress,
+  isMacAddress,
+  isMaskedCardNumber,
   isPostalCode,
   isProse,
+  isRoleMailbox,
   isSocialProfileUrl,
   jsonKeys,
   parseDate,
@@ -31,6 +38,7 @@ import {
   nameFamilies,
   nameParts,
   personWords,
+  reviewTableStems,
   tableNameHas,
   tableRoleByName,
   typeKind,
@@ -44,14 +52,26 @@ export interface SampleStats {
   /** Non-empty values looked at. */
   readonly n: number;
   readonly email: number;
+  /** Emails of a function (`support@`, `noreply@`), not of a person. */
+  readonly roleMailbox: number;
   /** Values shaped as phone numbers beyond doubt (`+`, `00`, grouped digits). */
   readonly phoneStrong: number;
   /** Every phone-shaped value, bare digit strings with a trunk 0 included. */
   readonly phone: number;
   readonly ip: number;
   readonly iban: number;
+  /** Payment card numbers, whole (Luhn-valid, a network's prefix) or masked (`411111******1111`). */
   readonly card: number;
   readonly postcode: number;
+  /** Handsets' IMEIs (15 digits, Luhn-valid). */
+  readonly imei: number;
+  /** SIM cards' ICCIDs (89…, Luhn-valid). */
+  readonly iccid: number;
+  readonly mac: number;
+  /** Pairs of coordinates (`59.3293, 18.0686`, WKT or GeoJSON points). */
+  readonly coordinates: number;
+  /** Single latitudes or longitudes (decimals with three or more places, within ±180). */
+  readonly coordinate: number;
   /** Values holding a common given name. */
   readonly givenName: number;
   /** Values shaped as names ("Two Capitalised" words) or holding a given name. */
@@ -99,8 +119,9 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
       else if (phoneShape(s) === 'strong') found.add('phone');
       else if (isIpAddress(s)) found.add('ip');
       else if (isIban(s)) found.add('iban');
-      else if (isCardNumber(s)) found.add('card');
+      else if (isCardNumber(s) || isMaskedCardNumber(s)) found.add('card');
       else if (isSocialProfileUrl(s)) found.add('social');
+      else if (isImei(s) || isIccid(s) || isMacAddress(s)) found.add('imei');
     }
     for (const id of found) jsonValues.set(id, (jsonValues.get(id) ?? 0) + 1);
   }
@@ -108,12 +129,18 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
   return {
     n: taken.length,
     email: count(isEmail),
+    roleMailbox: count(isRoleMailbox),
     phoneStrong: count((v) => phoneShape(v) === 'strong'),
     phone: count((v) => phoneShape(v) !== false),
     ip: count(isIpAddress),
     iban: count(isIban),
-    card: count(isCardNumber),
+    card: count((v) => isCardNumber(v) || isMaskedCardNumber(v)),
     postcode: count(isPostalCode),
+    imei: count(isImei),
+    iccid: count(isIccid),
+    mac: count(isMacAddress),
+    coordinates: count(isCoordinatePair),
+    coordinate: count(isCoordinate),
     social: count(isSocialProfileUrl),
     prose: count(isProse),
     givenName: names.filter((s) => s === 'given').length,
@@ -146,32 +173,51 @@ export interface TableContext {
   readonly owned: boolean;
   /** Roles of every table of the schema, by name (for foreign keys). */
   readonly roles: ReadonlyMap<string, TableRole>;
+  /** The tables whose rows point at a person (for foreign keys to a person's devices). */
+  readonly ownedTables?: ReadonlySet<string>;
+}
+
+/** The tables of `tableRoles` whose rows point at a person. */
+export function ownedOf(roles: ReadonlyMap<string, { owned: boolean }>): ReadonlySet<string> {
+  return new Set([...roles].filter(([, v]) => v.owned).map(([k]) => k));
 }
 
 /** Table roles of a whole schema: from names, then from what their columns and foreign keys say. */
 export function tableRoles(introspection: Introspection): Map<string, { role: TableRole; owned: boolean }> {
   const byName = new Map<string, TableNameRole>();
-  for (const t of introspection.tables) byName.set(t.name, tableRoleByName(t.name));
+  for (const t of introspection.tables) {
+    const referenced = t.foreignKeys.map((fk) => fk.references.table).filter((r) => r !== t.name);
+    byName.set(t.name, tableRoleByName(t.name, referenced));
+  }
   const roles = new Map<string, { role: TableRole; owned: boolean }>();
   // First the people: by name, or by columns only a person's row has.
   for (const t of introspection.tables) {
     const named = byName.get(t.name)!;
-    const organisation = t.columns.some((c) => isOrganisationColumn(c.name));
+    const organisationColumns = t.columns.filter((c) => isOrganisationColumn(c.name)).length;
+    const organisation = organisationColumns > 0;
     const personal = personSignals(t);
+    // A row that points at a person by a foreign key is that person's record, even when it repeats
+    // their tax number or birth date (an invoice); only names make it a table of people.
+    const pointsAtPerson = t.foreignKeys.some(
+      (fk) => fk.references.table !== t.name && byName.get(fk.references.table) === 'person',
+    );
     // A table the name says nothing about is a person's when it has a person's name columns, an
     // organisation's when it has an organisation's columns, and a person's again on other strong signs.
     const role: TableRole =
       named === 'weak-thing'
         ? 'thing'
-        : named !== 'unknown'
-          ? named
-          : personal.names
-            ? 'person'
-            : organisation
-              ? 'thing'
-              : personal.strong
-                ? 'person'
-                : 'unknown';
+        : // Customers that are companies (`klienci` with a company name and a tax number) are organisations.
+          named === 'person' && organisationColumns >= 2 && !personal.ownNames
+          ? 'thing'
+          : named !== 'unknown'
+            ? named
+            : personal.names
+              ? 'person'
+              : organisation
+                ? 'thing'
+                : personal.strong && !pointsAtPerson
+                  ? 'person'
+                  : 'unknown';
     roles.set(t.name, { role, owned: false });
   }
   // Then the rows that point at people, directly or through another record of theirs (an offer
@@ -194,20 +240,42 @@ export function tableRoles(introspection: Introspection): Map<string, { role: Ta
       changed = true;
     }
   }
+  // A table the name says nothing about, whose references all point at things (alarms of network
+  // cells, readings of a warehouse's sensors), is about those things.
+  for (const t of introspection.tables) {
+    const entry = roles.get(t.name)!;
+    if (entry.role !== 'unknown' || entry.owned) continue;
+    const targets = t.foreignKeys
+      .filter((fk) => fk.references.table !== t.name)
+      .map((fk) => roles.get(fk.references.table)?.role);
+    if (targets.length > 0 && targets.every((r) => r === 'thing'))
+      roles.set(t.name, { role: 'thing', owned: false });
+  }
   return roles;
 }
 
-function personSignals(t: IntrospectedTable): { strong: boolean; names: boolean } {
+function personSignals(t: IntrospectedTable): { strong: boolean; names: boolean; ownNames: boolean } {
   const ids = t.columns.map((c) => familyOf(nameParts(c.name), typeKind(c.type))?.id);
   const names = ids.includes('person_name');
+  // Names of the row's own person, not of a contact person at an organisation.
+  const ownNames = t.columns.some(
+    (c, i) => ids[i] === 'person_name' && !nameParts(c.name).tokens.some((w) => contactWords.has(w)),
+  );
   const contact = ids.includes('email') || ids.includes('phone');
   const strong =
     names ||
     ids.includes('birth_date') ||
     ids.includes('national_id') ||
     (contact && (ids.includes('password') || ids.includes('username')));
-  return { strong, names };
+  return { strong, names, ownNames };
 }
+
+/** Words of a contact person at an organisation (`osoba_kontaktowa`, `ansprechpartner`). */
+const contactWords: ReadonlySet<string> = new Set(
+  'contact kontakt kontaktowa kontaktowy kontaktni contacto contato contatto referente kontaktperson ansprechpartner contactpersoon yhteyshenkilo'.split(
+    ' ',
+  ),
+);
 
 /** `user_id`, `customerId`, `kund_id`, `patient_uuid`: a key naming a person. */
 function isPersonKeyName(n: NameParts): boolean {
@@ -228,8 +296,9 @@ function familyOf(n: NameParts, kind: TypeKind = 'unknown'): NameFamily | undefi
 const defaultTypes: readonly TypeKind[] = ['text', 'unknown'];
 
 function matches(f: NameFamily, n: NameParts, kind: TypeKind): boolean {
-  if (!f.match(n)) return false;
+  // The type first: it is cheaper than the words and rules out most families for numbers and dates.
   if (!(f.types ?? defaultTypes).includes(kind) && !(kind === 'json' && f.types === undefined)) return false;
+  if (!f.match(n)) return false;
   const blocked = f.blockedBy ?? defaultBlockers;
   return !n.tokens.some((t) => blocked.has(t));
 }
@@ -260,11 +329,29 @@ function detectorHits(detector: DetectorId, s: SampleStats): number {
       return s.social;
     case 'prose':
       return s.prose;
+    case 'imei':
+      return s.imei;
+    case 'iccid':
+      return s.iccid;
+    case 'mac':
+      return s.mac;
+    case 'coordinates':
+      return s.coordinates;
+    case 'coordinate':
+      return s.coordinate;
   }
 }
 
 /** Detectors whose silence on a full sample speaks against the name (an "email" column without one email). */
-const telling: ReadonlySet<DetectorId> = new Set(['email', 'ip', 'card', 'birth_date']);
+const telling: ReadonlySet<DetectorId> = new Set([
+  'email',
+  'ip',
+  'card',
+  'birth_date',
+  'imei',
+  'iccid',
+  'mac',
+]);
 
 function identityFor(family: NameFamily | undefined, category: string | undefined): IdentityKind | undefined {
   if (category === undefined) return undefined;
@@ -296,16 +383,20 @@ export function classifyWithStats(
   const kind = typeKind(column.type);
   const reasons: string[] = [];
 
-  // Keys: a person table's own key identifies the person; a foreign key is as personal as what it points at.
-  const keyVerdict = classifyKey(context, column, n, kind);
-  if (keyVerdict !== undefined) return keyVerdict;
-
   const family = nameFamilies.find(
     (f) => matches(f, n, kind) && (f.tables === undefined || tableNameHas(table.name, f.tables)),
   );
-  if (family !== undefined) {
+  const gate = family === undefined ? undefined : contextGate(family, context, n);
+
+  // Keys: a person table's own key identifies the person; a foreign key is as personal as what it
+  // points at; a key or a reference that is itself a person's device or place (an ICCID) is that.
+  if (family?.keys !== true || gate?.verdict !== 'open') {
+    const keyVerdict = classifyKey(context, column, n, kind);
+    if (keyVerdict !== undefined) return keyVerdict;
+  }
+
+  if (family !== undefined && gate !== undefined) {
     reasons.push(`name:${family.id}`);
-    const gate = contextGate(family, context, n);
     const hits =
       family.detector !== undefined && stats !== undefined ? detectorHits(family.detector, stats) : 0;
     const sampled = stats?.n ?? 0;
@@ -359,15 +450,15 @@ export function classifyWithStats(
         review: `The name may say ${family.category}, but the sampled values do not look like it; left not personal. Check it.`,
       };
     }
+    if (stats !== undefined && roleMailboxes(stats)) return roleMailboxVerdict(column, stats, reasons);
+    const rejected = family.detector !== undefined && sampled >= 5 && ratio(hits, sampled) < 0.1;
+    if (rejected && family.otherwise !== undefined) {
+      reasons.push(`values:not-${family.detector}`);
+      return { category: family.otherwise, confidence: Math.min(gate.confidence, 0.75), reasons };
+    }
     let confidence = gate.confidence;
     if (supported) confidence = Math.max(confidence, 0.97);
-    else if (
-      family.detector !== undefined &&
-      telling.has(family.detector) &&
-      sampled >= 5 &&
-      ratio(hits, sampled) < 0.1
-    )
-      confidence = Math.min(confidence, 0.6);
+    else if (rejected && telling.has(family.detector!)) confidence = Math.min(confidence, 0.6);
     const override = stats === undefined ? undefined : valueOverride(stats, family.detector);
     if (override !== undefined) {
       reasons.push(override.reason);
@@ -400,6 +491,7 @@ export function classifyWithStats(
 
   // No name rule: values alone, or the keys of JSON objects.
   if (stats !== undefined && stats.n >= 5) {
+    if (roleMailboxes(stats)) return roleMailboxVerdict(column, stats);
     const byValues = classifyByValues(context, stats, kind);
     if (byValues !== undefined) return byValues;
   }
@@ -425,6 +517,9 @@ function classifyKey(
     const target = roles.get(fk.references.table);
     if (target === 'person')
       return { category: 'user.unique_id', confidence: 0.9, reasons: ['reference:person-table'] };
+    // A reference to a person's device by its identifier is that identifier.
+    if (isDeviceKey(fk.references.table, context.ownedTables?.has(fk.references.table) === true, kind))
+      return { category: 'user.device.device_id', confidence: 0.75, reasons: ['reference:device-table'] };
     return { confidence: 0.85, reasons: [`reference:${target ?? 'unknown'}-table`] };
   }
   const isKey = table.primaryKey.length === 1 && table.primaryKey[0] === column.name;
@@ -448,11 +543,16 @@ function classifyKey(
     }
     if (kind !== 'numeric' && tableNameHas(table.name, ['session', 'visitor', 'cookie']))
       return { category: 'user.device.cookie_id', confidence: 0.8, reasons: ['key:session-table'] };
-    if (kind !== 'numeric' && tableNameHas(table.name, ['device']) && context.owned)
+    if (isDeviceKey(table.name, context.owned, kind))
       return { category: 'user.device.device_id', confidence: 0.75, reasons: ['key:device-table'] };
     return { confidence: 0.9, reasons: [`key:${role}-table`] };
   }
   return undefined;
+}
+
+/** The key of a table of a person's devices, when it is an identifier rather than a row number. */
+function isDeviceKey(table: string, owned: boolean, kind: TypeKind): boolean {
+  return kind !== 'numeric' && owned && tableNameHas(table, ['device']);
 }
 
 type Gate =
@@ -498,6 +598,23 @@ function contextGate(family: NameFamily, context: TableContext, n: NameParts): G
   return { verdict: 'open', confidence, reason: `context:${role}-table` };
 }
 
+/** Most values are mailboxes of functions (`support@`, `noreply@`): an organisation's addresses. */
+function roleMailboxes(s: SampleStats): boolean {
+  return s.n >= 5 && ratio(s.roleMailbox, s.n) >= 0.8;
+}
+
+function roleMailboxVerdict(
+  column: IntrospectedColumn,
+  s: SampleStats,
+  reasons: readonly string[] = [],
+): ColumnClassification {
+  return {
+    confidence: 0.7,
+    reasons: [...reasons, `values:role-mailbox ${share(s.roleMailbox, s.n)}`],
+    review: `"${column.name}" holds the addresses of functions (support, info), not of people; left not personal. Check it.`,
+  };
+}
+
 /**
  * Values that say beyond doubt what a column holds overrule the category its name suggested: a
  * `to_address` of emails holds emails, not postal addresses.
@@ -526,14 +643,26 @@ function valueOverride(
       identity: 'phone',
       reason: `values:phone ${share(s.phoneStrong, s.n)}`,
     };
+  const device = deviceIds(s);
+  if (detector !== device.id && clear(device.hits))
+    return { category: 'user.device.device_id', reason: `values:${device.id} ${share(device.hits, s.n)}` };
   return undefined;
+}
+
+/** The device identifier most of the values are (IMEI, ICCID or MAC address), with its count. */
+function deviceIds(s: SampleStats): { id: DetectorId; hits: number } {
+  const found: { id: DetectorId; hits: number }[] = [
+    { id: 'imei', hits: s.imei },
+    { id: 'iccid', hits: s.iccid },
+    { id: 'mac', hits: s.mac },
+  ];
+  return found.reduce((a, b) => (b.hits > a.hits ? b : a));
 }
 
 /** A family's category, made specific by the table: free text in `reviews` is public content. */
 function refineCategory(family: NameFamily, context: TableContext): string {
   if (family.id === 'content' || family.id === 'content_title') {
-    if (tableNameHas(context.table.name, ['review', 'rating', 'post$', 'forum', 'recension', 'bewertung']))
-      return 'user.content.public';
+    if (tableNameHas(context.table.name, reviewTableStems)) return 'user.content.public';
     if (tableNameHas(context.table.name, ['survey', 'questionnaire', 'poll', 'enkat', 'umfrage']))
       return 'user.content.survey';
   }
@@ -575,6 +704,10 @@ function classifyByValues(
   if (strong(s.ip)) return notInThing('user.device.ip_address', 'ip', s.ip);
   if (strong(s.phone) && ratio(s.phoneStrong, s.n) >= 0.5)
     return notInThing('user.contact.phone_number', 'phone', s.phone, 'phone');
+  // Check digits and shapes no other data has: a handset's IMEI, a SIM's ICCID, a MAC address.
+  const device = deviceIds(s);
+  if (strong(device.hits)) return notInThing('user.device.device_id', device.id, device.hits);
+  if (strong(s.coordinates)) return notInThing('user.location', 'coordinates', s.coordinates);
   if (!thing && ratio(s.givenName, s.n) >= 0.6 && (kind === 'text' || kind === 'unknown'))
     return { category: 'user.name', confidence: 0.65, reasons: [reason('given-names', s.givenName)] };
   // Profile links are a person's in a table of people; elsewhere they are a venue's or an event's.
@@ -626,6 +759,12 @@ function valueCategory(detector: DetectorId): string {
       return 'user.financial.payment';
     case 'social':
       return 'user.social';
+    case 'imei':
+    case 'iccid':
+    case 'mac':
+      return 'user.device.device_id';
+    case 'coordinates':
+      return 'user.location';
     default:
       return 'user';
   }
@@ -666,9 +805,10 @@ export function classifySchema(
 ): ClassifiedTable[] {
   const roles = tableRoles(introspection);
   const roleOf = new Map([...roles].map(([k, v]) => [k, v.role]));
+  const ownedTables = ownedOf(roles);
   return introspection.tables.map((table) => {
     const { role, owned } = roles.get(table.name)!;
-    const context: TableContext = { table, role, owned, roles: roleOf };
+    const context: TableContext = { table, role, owned, roles: roleOf, ownedTables };
     return {
       table,
       role,

@@ -3,9 +3,17 @@ import { describe, test } from 'node:test';
 import {
   ibanRemainder,
   isCardNumber,
+  isCoordinate,
+  isCoordinatePair,
   isEmail,
   isIban,
+  isIccid,
+  isImei,
   isIpAddress,
+  isMacAddress,
+  isMaskedCardNumber,
+  isMsisdn,
+  isRoleMailbox,
   isPostalCode,
   isProse,
   isSocialProfileUrl,
@@ -180,5 +188,89 @@ describe('discovery detectors', () => {
       assert.equal(isProse(v), true, v);
     for (const v of ['duplicate', 'FRAUD_SUSPECTED', 'other', 'R-104', '12 34', 'no show'])
       assert.equal(isProse(v), false, v);
+  });
+
+  test('IMEIs: 15 digits with a Luhn check digit, grouped or not; not a card, not one digit off', () => {
+    for (const v of ['352099001761481', '35-209900-176148-1', '35 209900 176148 1', '490154203237518'])
+      assert.equal(isImei(v), true, v);
+    assert.equal(isImei('352099001761482'), false, 'check digit off by one');
+    assert.equal(isImei('378282246310005'), false, 'an American Express card of the same length');
+    assert.equal(isImei('35209900176148'), false, '14 digits');
+    assert.equal(isImei('3520990017614810'), false, '16 digits (an IMEISV has no check digit)');
+  });
+
+  test('ICCIDs: 19 or 20 digits starting 89, Luhn-valid, a trailing F allowed', () => {
+    assert.equal(isIccid('8946000000000000003'), luhnValid('8946000000000000003'));
+    const valid = Array.from({ length: 10 }, (_, d) => `894601234567890123${d}`).find((x) => luhnValid(x))!;
+    assert.equal(isIccid(valid), true);
+    assert.equal(isIccid(`${valid}F`), true);
+    assert.equal(isIccid(`${valid.slice(0, -1)}${(Number(valid.slice(-1)) + 1) % 10}`), false);
+    assert.equal(isIccid(`79${valid.slice(2)}`), false, 'not the telecom prefix');
+  });
+
+  test('MSISDNs: a country calling code and that country’s number length, with or without +', () => {
+    for (const v of [
+      '46701234567',
+      '+46701234567',
+      '351912345678',
+      '420601234567',
+      '4915112345678',
+      '447700900123',
+    ])
+      assert.equal(isMsisdn(v), true, v);
+    assert.equal(isMsisdn('4670123456789'), false, 'too long for Sweden');
+    assert.equal(isMsisdn('3510912345678'), false, 'a trunk 0 after the country code');
+    assert.equal(isMsisdn('8612345678901'), false, 'a code outside the table');
+    assert.equal(isMsisdn('+46 70 123 45 67'), false, 'grouped numbers are phoneShape’s');
+    assert.equal(phoneShape('46701234567'), 'digits', 'an MSISDN needs a name to back it');
+  });
+
+  test('MAC addresses: six hex pairs or three groups of four; not all zeros or ones', () => {
+    for (const v of ['3c:22:fb:12:9a:0e', '3C-22-FB-12-9A-0E', '3c22.fb12.9a0e'])
+      assert.equal(isMacAddress(v), true, v);
+    for (const v of [
+      '00:00:00:00:00:00',
+      'ff:ff:ff:ff:ff:ff',
+      '3c:22:fb:12:9a',
+      '3c:22-fb:12:9a:0e',
+      'fe80::1',
+      '3c22fb129a0e',
+    ])
+      assert.equal(isMacAddress(v), false, v);
+  });
+
+  test('coordinates: pairs, WKT and GeoJSON points within range; single decimals only as one coordinate', () => {
+    for (const v of [
+      '59.3293, 18.0686',
+      '(48.8566;2.3522)',
+      'POINT(18.0686 59.3293)',
+      '{"type":"Point","coordinates":[18.0686,59.3293]}',
+    ])
+      assert.equal(isCoordinatePair(v), true, v);
+    for (const v of ['59.3, 18.1', '123.4567, 18.0686', 'POINT(18.0686 95.3293)', '12.50, 3.99', '59.3293'])
+      assert.equal(isCoordinatePair(v), false, v);
+    assert.equal(isCoordinate('-9.1393'), true);
+    assert.equal(isCoordinate('35000'), false);
+    assert.equal(isCoordinate('181.2345'), false);
+  });
+
+  test('role mailboxes: the local part is a function (support, no-reply, kundservice2), not a person', () => {
+    for (const v of [
+      'support@shop.example',
+      'no-reply@x.se',
+      'kundservice2@butik.se',
+      'customer.service@a.eu',
+      'reservas@hotel.pt',
+    ])
+      assert.equal(isRoleMailbox(v), true, v);
+    for (const v of ['anna.svensson@example.se', 'jsmith@acme.example', 'info', 'support@'])
+      assert.equal(isRoleMailbox(v), false, v);
+  });
+
+  test('masked card numbers: first digits and the last four around a mask', () => {
+    for (const v of ['411111******1111', '5555 XXXX XXXX 4444', '•••• •••• •••• 4242', '411111XXXXXX1111'])
+      assert.equal(isMaskedCardNumber(v), true, v);
+    for (const v of ['4111111111111111', '****', 'ABC******1234', '12**34', '2024-01-01'])
+      assert.equal(isMaskedCardNumber(v), false, v);
   });
 });

@@ -24,8 +24,9 @@ const looksLikeDecimal = /^-?\d+[.,]\d{1,2}$/;
 /**
  * A phone number in E.164 (`+46701234567`), with an international prefix (`0046 …`), in a
  * national format with a trunk 0 (`070-123 45 67`, `030 1234567`), or the North American
- * `(555) 123-4567`. Digits only, without a leading 0 or +, are not taken as a phone (an id).
- * Returns `digits` for a bare digit string with a trunk 0, which needs a column name to back it.
+ * `(555) 123-4567`. Other digits alone, without a leading 0 or +, are not taken as a phone (an id).
+ * Returns `digits` for a bare digit string with a trunk 0, or an E.164 number without its `+`
+ * (`isMsisdn`), which need a column name to back them.
  */
 export function phoneShape(value: string): PhoneShape {
   const v = value.trim();
@@ -40,6 +41,8 @@ export function phoneShape(value: string): PhoneShape {
   if (/^00[1-9]/.test(digits) && digits.length >= 10) return grouped ? 'strong' : 'digits';
   if (/^0[1-9]/.test(digits) && digits.length >= 8 && digits.length <= 12)
     return grouped ? 'strong' : 'digits';
+  // An MSISDN stored without its `+` (`46701234567`): a country's code and number length.
+  if (!grouped && isMsisdn(digits)) return 'digits';
   return false;
 }
 
@@ -111,6 +114,146 @@ export function isCardNumber(value: string): boolean {
   const network = cardNetworks.find((n) => n.prefix.test(digits));
   if (network === undefined || !network.lengths.includes(digits.length)) return false;
   return luhnValid(digits);
+}
+
+/** Digits of a value written with spaces, dashes, dots or slashes between groups, or undefined. */
+function groupedDigits(value: string, min: number, max: number): string | undefined {
+  const v = value.trim();
+  if (!/^\d[\d ./-]*\d$/.test(v)) return undefined;
+  const digits = v.replace(/[ ./-]/g, '');
+  return digits.length >= min && digits.length <= max ? digits : undefined;
+}
+
+/**
+ * A handset's IMEI: 15 digits whose last is the Luhn check digit (`35-209900-176148-1` and
+ * `352099001761481` alike). Numbers starting 34 or 37 are American Express cards of the same
+ * length, left to the card detector.
+ */
+export function isImei(value: string): boolean {
+  const digits = groupedDigits(value, 15, 15);
+  return digits !== undefined && !/^3[47]/.test(digits) && luhnValid(digits);
+}
+
+/** A SIM card's ICCID: 19 or 20 digits starting with the telecom industry's 89, Luhn-valid (a trailing `F` allowed). */
+export function isIccid(value: string): boolean {
+  const digits = groupedDigits(value.trim().replace(/[Ff]$/, ''), 19, 20);
+  return digits !== undefined && digits.startsWith('89') && luhnValid(digits);
+}
+
+/**
+ * Country calling codes (ITU E.164) of the EEA, the UK, Switzerland and North America, each with
+ * the lengths of its national significant numbers.
+ */
+// prettier-ignore
+const callingCodes: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ['1', [10, 10]], ['30', [10, 10]], ['31', [9, 9]], ['32', [8, 9]], ['33', [9, 9]], ['34', [9, 9]],
+  ['36', [8, 9]], ['39', [9, 11]], ['40', [9, 9]], ['41', [9, 9]], ['43', [10, 13]], ['44', [10, 10]],
+  ['45', [8, 8]], ['46', [7, 9]], ['47', [8, 8]], ['48', [9, 9]], ['49', [10, 11]], ['351', [9, 9]],
+  ['352', [8, 11]], ['353', [7, 9]], ['354', [7, 7]], ['356', [8, 8]], ['357', [8, 8]], ['358', [9, 10]],
+  ['359', [8, 9]], ['370', [8, 8]], ['371', [8, 8]], ['372', [7, 8]], ['385', [8, 9]], ['386', [8, 8]],
+  ['420', [9, 9]], ['421', [9, 9]], ['423', [7, 7]],
+]);
+
+/**
+ * An MSISDN: a subscriber's number in E.164 form, the country calling code and the national
+ * number without a trunk 0, with or without the `+` (`+46701234567`, `351912345678`). The
+ * country's code and number length are both checked, so most ids of 10–15 digits are not taken.
+ */
+export function isMsisdn(value: string): boolean {
+  const v = value.trim();
+  const bare = v.startsWith('+') ? v.slice(1) : v;
+  if (!/^\d{8,15}$/.test(bare)) return false;
+  for (const size of [1, 2, 3]) {
+    const lengths = callingCodes.get(bare.slice(0, size));
+    if (lengths === undefined) continue;
+    const national = bare.slice(size);
+    return national[0] !== '0' && national.length >= lengths[0] && national.length <= lengths[1];
+  }
+  return false;
+}
+
+/** A network interface's MAC address: six hex pairs by `:` or `-`, or three groups of four by `.`; not all zeros or all ones. */
+export function isMacAddress(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v.length !== 14 && v.length !== 17) return false;
+  if (
+    !/^[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$/.test(v) &&
+    !/^[0-9a-f]{4}(?:\.[0-9a-f]{4}){2}$/.test(v)
+  )
+    return false;
+  const hex = v.replace(/[^0-9a-f]/g, '');
+  return hex !== '000000000000' && hex !== 'ffffffffffff';
+}
+
+const coordinate = String.raw`-?\d{1,3}\.\d{3,}`;
+const latLonPair = new RegExp(String.raw`^\(?\s*(${coordinate})\s*[,; ]\s*(${coordinate})\s*\)?$`);
+const wktPoint = new RegExp(
+  String.raw`^(?:SRID=\d+;)?POINT\s*\(\s*(${coordinate})\s+(${coordinate})\s*\)$`,
+  'i',
+);
+
+/**
+ * A place as a pair of coordinates with three or more decimals (about 100 m): `59.3293, 18.0686`,
+ * `(48.8566;2.3522)`, WKT `POINT(18.0686 59.3293)` (longitude first), or a GeoJSON point.
+ */
+export function isCoordinatePair(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 9 || !v.includes('.')) return false;
+  const inRange = (lat: string, lon: string) => Math.abs(Number(lat)) <= 90 && Math.abs(Number(lon)) <= 180;
+  const pair = latLonPair.exec(v);
+  if (pair !== null) return inRange(pair[1]!, pair[2]!);
+  const wkt = wktPoint.exec(v);
+  if (wkt !== null) return inRange(wkt[2]!, wkt[1]!);
+  if (v.startsWith('{') && /"point"/i.test(v)) {
+    const coords = /"coordinates"\s*:\s*\[\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)/.exec(v);
+    return coords !== null && /\.\d{3,}/.test(coords[1]!) && inRange(coords[2]!, coords[1]!);
+  }
+  return false;
+}
+
+/** One latitude or longitude with three or more decimals (`18.0686`, `-9.1393`), not a whole number. */
+export function isCoordinate(value: string): boolean {
+  const v = value.trim();
+  return oneCoordinate.test(v) && Math.abs(Number(v)) <= 180;
+}
+const oneCoordinate = new RegExp(`^${coordinate}$`);
+
+/**
+ * Local parts of mailboxes that belong to a function, not a person (RFC 2142's and the common
+ * ones, in the EEA's languages): `info@`, `support@`, `noreply@`, `kundservice@`, `reservas@`.
+ */
+const roleMailboxWords = new Set(
+  `info information contact contacts kontakt contacto contato contatto support help helpdesk service
+  services servicedesk customerservice sales office admin administrator billing invoice invoices
+  accounts accounting finance orders order booking bookings reservations reception hello hi team
+  jobs careers recruiting hr press media marketing news newsletter noreply donotreply no reply
+  postmaster hostmaster webmaster abuse security noc ops operations it privacy dpo gdpr legal
+  kundservice kundtjanst kundeservice asiakaspalvelu klantenservice kundendienst verkauf vertrieb
+  buchhaltung rechnung ventas vendas vendite ventes reservas reserva prenotazioni atendimento
+  recepcao recepcion accueil commercial comercial bureau kancelar biuro obchod sprzedaz faktura
+  fakturor faktura laskutus myynti toimisto customer customers client clients kunden`.split(/\s+/),
+);
+
+/** An email address of a function (`support@`, `no-reply@`, `kundservice2@`) rather than a person. */
+export function isRoleMailbox(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  const at = v.lastIndexOf('@');
+  if (at <= 0) return false;
+  const words = v
+    .slice(0, at)
+    .split(/[._+-]+|\d+/)
+    .filter((w) => w.length > 0);
+  return words.length > 0 && words.every((w) => roleMailboxWords.has(w)) && isEmail(v);
+}
+
+/**
+ * A masked card number as payment providers store it: the first four to six digits and the last
+ * four around a mask (`411111******1111`, `5555 XXXX XXXX 4444`, `•••• •••• •••• 4242`).
+ */
+export function isMaskedCardNumber(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 12 || v.length > 23 || !/[*xX•#]{4}/.test(v)) return false;
+  return /^(?:\d{4,6}|[*xX•#]{4})[\s-]?(?:[*xX•#]{2,4}[\s-]?){1,4}[*xX•#]{0,4}[\s-]?\d{4}$/.test(v);
 }
 
 /** An IPv4 or IPv6 address (node:net), optionally with a port or a prefix length after it. */

@@ -7,11 +7,34 @@
 import type { IdentityKind } from '../connectors/dataset.js';
 import { fold } from './detectors.js';
 
-/** A name split into lower-case words without diacritics, and those words run together. */
+/**
+ * A name split into lower-case words without diacritics, abbreviations written out (`usr` →
+ * `user`, `nm` → `name`), and those words run together.
+ */
 export interface NameParts {
   readonly tokens: readonly string[];
   readonly joined: string;
 }
+
+/**
+ * Abbreviations that column names use for the words the families list, written out before
+ * matching: `cust_nm`, `usrEml`, `empl_tel_nbr`, `dt_nasc`. Only forms that mean one thing in
+ * column names; `str` (string or Straße), `ph` (pH), `dir` (directory or dirección) and `adr`
+ * (a hotel's average daily rate) are left.
+ */
+// prettier-ignore
+const abbreviations: ReadonlyMap<string, string> = new Map([
+  ['usr', 'user'], ['usrs', 'users'], ['cstmr', 'customer'], ['custmr', 'customer'], ['cust', 'customer'],
+  ['clnt', 'client'], ['empl', 'employee'], ['mbr', 'member'], ['memb', 'member'], ['pax', 'passenger'],
+  ['addr', 'address'], ['addrs', 'address'], ['adrs', 'address'], ['phn', 'phone'],
+  ['phon', 'phone'], ['fone', 'phone'], ['tfno', 'phone'], ['tlfno', 'phone'], ['tlm', 'phone'],
+  ['puh', 'phone'], ['mob', 'mobile'], ['mbl', 'mobile'], ['eml', 'email'], ['nm', 'name'], ['nme', 'name'],
+  ['bdate', 'birthdate'], ['dte', 'date'], ['nbr', 'number'], ['nro', 'number'], ['numb', 'number'],
+  ['acct', 'account'], ['accnt', 'account'], ['ctry', 'country'], ['cntry', 'country'], ['cty', 'city'],
+  ['pcode', 'postcode'], ['natl', 'national'], ['desc', 'description'], ['descr', 'description'],
+  ['loc', 'location'], ['hnr', 'housenumber'], ['cod', 'code'], ['obs', 'observations'],
+  ['subj', 'subject'], ['cmt', 'comment'], ['rmk', 'remark'], ['ver', 'version'], ['fw', 'firmware'],
+]);
 
 const partsCache = new Map<string, NameParts>();
 
@@ -34,13 +57,28 @@ function splitName(name: string): NameParts {
     .replace(/(\d)(\p{L})/gu, '$1 $2');
   const tokens = fold(spaced)
     .split(/[^a-z0-9]+/)
-    .filter((t) => t.length > 0);
+    .filter((t) => t.length > 0)
+    .map((t) => abbreviations.get(t) ?? t);
   return { tokens, joined: tokens.join('') };
 }
 
 /** Which value detector backs a family up. */
 export type DetectorId =
-  'email' | 'phone' | 'ip' | 'iban' | 'card' | 'postcode' | 'person_name' | 'birth_date' | 'social' | 'prose';
+  | 'email'
+  | 'phone'
+  | 'ip'
+  | 'iban'
+  | 'card'
+  | 'postcode'
+  | 'person_name'
+  | 'birth_date'
+  | 'social'
+  | 'prose'
+  | 'imei'
+  | 'iccid'
+  | 'mac'
+  | 'coordinates'
+  | 'coordinate';
 
 /**
  * How a family depends on the table it is found in:
@@ -74,6 +112,16 @@ export interface NameFamily {
    * names that also mean something else (`cap` a postcode or a limit, `reason` free text or a code).
    */
   readonly needsValues?: DetectorId;
+  /**
+   * The category when the detector turns down a full sample (a `numero_cc` that holds no card
+   * numbers is a Portuguese citizen card's number, not a credit card's).
+   */
+  readonly otherwise?: string;
+  /**
+   * The name counts on a table's key or a reference too: the value itself is a person's device
+   * or place (`sim_cards.iccid`, `calls.cell_id` referencing `cells`), whatever the row is.
+   */
+  readonly keys?: boolean;
   match(n: NameParts): boolean;
 }
 
@@ -119,6 +167,7 @@ export const modifiers = set(`
   at on time timestamp ts datetime when id ids uuid key fk ref sequence seq order position sort
   min max minimum maximum limit default label hint placeholder regex pattern mask masked
   minimo massimo maximo minimal maximal minimaal maksimi mindest hochst
+  hotline helpdesk noc switchboard support
 `);
 const timeAndCount = set(
   'at on time timestamp ts datetime when count cnt counter attempts tries changed updated sent',
@@ -156,7 +205,10 @@ function birthWord(n: NameParts): boolean {
       'urodzeni',
       'narozeni',
       'bornon',
-    ])
+    ]) ||
+    // Abbreviated beside a date word: `dt_nasc`, `fecha_nac`, `date_naiss`, `geb_datum`, `dat_nar`.
+    (has(n, set('date dt data datum dato fecha fec pvm')) &&
+      has(n, set('nasc nac naiss nais geb gebdat fod fodd syn naroz nar urodz ur')))
   );
 }
 
@@ -169,7 +221,7 @@ const payTables = words(`
 
 /** Words for a place (`place_of_birth`, `luogo_nascita`, `lieu_de_naissance`). */
 const placeWords = set(
-  'place lieu luogo lugar local ort plats sted paikka plaats miejsce misto city town ville citta ciudad cidade comune municipio country pays paese pais land maa kraj stad stadt',
+  'place lieu luogo lugar local ort plats sted paikka plaats miejsce misto city town ville citta ciudad cidade comune municipio country pays paese pais land maa kraj stad stadt concelho freguesia obec miasto mesto',
 );
 
 /**
@@ -185,6 +237,14 @@ export const personWords = set(`
   bruger bruker asiakas potilas klant ansprechpartner
   cliente clienti clientes utente usuario utilisateur dipendente empleado employe salarie pracownik
   tyontekija werknemer medewerker paziente paciente pacjent candidato candidat speaker
+  contacto contato contatto titular titulaire inhaber innehavare haltija wlasciciel majitel
+  seller vendedor venditore vendeur verkaufer saljare salesperson hospede huesped ospite gosc
+  passageiro pasajero passeggero passager fahrgast pasazer cestujici matkustaja motorista autista
+  chauffeur kierowca ridic kuljettaja destinatario destinataire empfanger mottagare modtager
+  mottaker odbiorca prijemce vastaanottaja ontvanger remetente remitente mittente expediteur
+  absender avsandare afsender avsender nadawca odesilatel lahettaja afzender consignee
+  zakaznik klient pessoa personne osoba henkilo inquilino arrendatario locataire mieter hyresgast
+  funcionario colaborador empregado trabalhador lavoratore kontaktowy kontaktowa kontaktni
 `);
 
 /** Words of a party to a transaction: a person's where the row is a person's order, not in an organisation's row. */
@@ -200,6 +260,20 @@ export const thingWords = set(`
   template plan tier campaign event page site store shop warehouse lager hotel room clinic branch
   office department team project group role feature tag label currency tax course book device app
   application service street display screen
+  produto producto prodotto produit tuote artigo articulo articolo empresa azienda entreprise
+  unternehmen bedrijf spolecnost yritys loja tienda negozio magasin sklep obchod kauppa butik
+  cidade ciudad citta ville miasto mesto pais paese pays kraj banco banca banque quarto habitacion
+  chambre zimmer pokoj huone vehicle veiculo vehiculo veicolo vehicule fahrzeug fordon vozidlo
+  pojazd ajoneuvo voertuig truck depot armazem almacen magazzino sklad route rota ruta trasa
+  sensor gateway firmware model modelo network rede cell carrier transportadora transportista
+  vettore transporteur spediteur dopravce przewoznik tarifa tarif tariff plano alojamento
+  alojamiento alloggio hebergement unterkunft property propriedade imovel
+`);
+
+/** Stems of tables of reviews, in the EEA's languages: what is written there is made public. */
+export const reviewTableStems = words(`
+  review rating post$ forum recension bewertung avaliac resena recension recensie recenz arvostel
+  anmeldelse omdome opini hodnocen avis$ valoracion valutazion
 `);
 
 /** Social networks and code forges whose names say a column holds a profile there. */
@@ -208,13 +282,24 @@ const socialNetworks = set(`
   snapchat pinterest reddit telegram discord stackoverflow dribbble behance
 `);
 
+/** Words for a card (payment, loyalty or identity card), in the EEA's languages. */
+const cardWords = set(
+  'card cards kort karte karten carta tarjeta cartao carte karta karty kortti kaart cc credit',
+);
+
+/** Words for "last", as in a card's last four digits. */
+const lastWords = set(
+  'last ultimos ultimas ultimi ultime derniers dernier letzte sista sidste siste laatste ostatnie posledni viimeiset',
+);
+
 const emailWords = set(
-  'email emails mail epost eposti courriel correo sahkoposti emailaddress emailadresse mailadresse emailadres',
+  'email emails mail epost eposti courriel correo correio mejl sahkoposti emailaddress emailadresse mailadresse emailadres',
 );
 const phoneWords = set(`
   phone phones telephone tel tlf tfn telno telnr tlfnr phoneno phonenumber mobile mobil mobilnr mobilnummer
   cell cellphone cellular handy handynummer fax msisdn gsm puhelin puhelinnumero telefon telefoon telefone telefono
-  telefonnummer telefonnr whatsapp sms cellulare celular movil telemovel komorka kannykka
+  telefonnummer telefonnr whatsapp sms cellulare celular movil telemovel komorka kannykka mobiel
+  mobilni movel cellulaire ramal durchwahl anknytning toestelnummer
 `);
 
 /**
@@ -233,9 +318,22 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'consent consents consented optin opted optout unsubscribed unsubscribe gdpr samtycke einwilligung samtykke suostumus toestemming nyhetsbrev newsletter',
+          'consent consents consented optin opted optout unsubscribed unsubscribe gdpr rgpd dsgvo samtycke einwilligung samtykke suostumus toestemming nyhetsbrev newsletter consenso souhlas zgoda zgody zustimmung',
         ),
       ) ||
+      // Marketing or a newsletter beside a word of agreeing, in any of the languages.
+      (has(
+        n,
+        set(
+          'marketing newsletter promo promotions publicidade publicidad pubblicita publicite werbung reklama reklamy mainonta',
+        ),
+      ) &&
+        has(
+          n,
+          set(
+            'accept accepts accepted allow allowed ok aceita aceite acepta aceptado accetta accettato accepte autoriza autorizza autorise akzeptiert erlaubt godkand godkendt tillat hyvaksytty zgoda souhlas',
+          ),
+        )) ||
       seq(n, 'opt', 'in') ||
       seq(n, 'opt', 'out') ||
       seq(n, 'accepts', 'marketing') ||
@@ -243,7 +341,7 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'do', 'not', 'contact') ||
       seq(n, 'do', 'not', 'call') ||
       seq(n, 'allow', 'marketing') ||
-      stem(n, ['samtyck', 'einwillig', 'newsletter', 'nyhetsbrev']),
+      stem(n, ['samtyck', 'einwillig', 'newsletter', 'nyhetsbrev', 'consent', 'toestemm', 'suostum']),
   },
   {
     id: 'password',
@@ -255,10 +353,11 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'password passwd pwd pw passcode passphrase passwort losenord losen adgangskode passord salasana wachtwoord contrasena pin pincode',
+          'password passwd pwd pw passcode passphrase passwort kennwort losenord losen adgangskode passord salasana wachtwoord contrasena senha haslo heslo motdepasse pin pincode pin1 pin2',
         ),
       ) ||
-      stem(n, ['password', 'passwort', 'losenord', 'adgangskode', 'wachtwoord']) ||
+      stem(n, ['password', 'passwort', 'kennwort', 'losenord', 'adgangskode', 'wachtwoord', 'motdepasse']) ||
+      seq(n, 'mot', 'de', 'passe') ||
       (has(n, set('pass')) && has(n, set('hash digest word crypt'))),
   },
   {
@@ -270,10 +369,22 @@ export const nameFamilies: readonly NameFamily[] = [
     match: (n) =>
       (has(n, set('otp totp mfa twofactor 2fa recovery reset remember refresh access api auth bearer')) &&
         has(n, set('secret token key code codes seed'))) ||
+      // A SIM's unblocking key, issued to its holder.
+      has(n, set('puk pukcode puk1 puk2')) ||
       seq(n, 'two', 'factor') ||
       seq(n, 'session', 'token') ||
       seq(n, 'security', 'question') ||
       seq(n, 'security', 'answer'),
+  },
+  {
+    // The token of a registered push channel identifies the device, not a login.
+    id: 'push_token_row',
+    category: 'user.device.device_id',
+    reach: 'contextual',
+    tables: ['push', 'fcm', 'apns'],
+    types: ['text', 'binary', 'unknown'],
+    blockedBy: flagsAndTimes,
+    match: (n) => has(n, set('token')),
   },
   {
     id: 'credential_row',
@@ -294,7 +405,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'ssn personnummer personnr personnumer fodselsnummer fodselsnr cpr cprnr henkilotunnus hetu bsn burgerservicenummer dni nie nif nir nss naf pesel passport passportno nino ppsn amka cnp egn oib svnr ahv insee cpf curp',
+          'ssn personnummer personnr personnumer fodselsnummer fodselsnr cpr cprnr henkilotunnus hetu bsn burgerservicenummer dni nie nif nir nss naf niss pesel passport passportno pasaporte passaporte passaporto paspoort paszport reisepass nino ppsn amka cnp egn oib svnr ahv insee cpf curp cni insz pis pasep cnh rijksregisternummer personalausweis ausweisnummer fuhrerschein korkort korekort forerkort ajokortti rijbewijs',
         ),
       ) ||
       stem(n, [
@@ -324,12 +435,192 @@ export const nameFamilies: readonly NameFamily[] = [
         'sofinummer',
         'rodnecislo',
         'dowodosobist',
+        'obcanskyprukaz',
+        'cartaocidadao',
+        'cartaodecidadao',
+        'cartaidentita',
+        'cartadidentita',
+        'carteidentite',
+        'cartedidentite',
+        'documentoidentidad',
+        'identiteitskaart',
+        'henkilokortti',
+        'idkort',
+        'personalausweis',
+        'permisconduire',
+        'permisdeconduire',
+        'carnetconducir',
+        'carnetdeconducir',
+        'permisoconducir',
+        'cartaconducao',
+        'cartadeconducao',
+        'patenteguida',
+        'prawojazdy',
+        'prawajazdy',
+        'ridicskyprukaz',
+        'fuhrerschein',
+        'passnummer',
+        'codfisc',
       ]) ||
       seq(n, 'social', 'security') ||
       seq(n, 'tax', 'id') ||
+      seq(n, 'steuer', 'id') ||
+      // Passports, identity cards and driving licences, in any inflection (`numer_paszportu`, `korkortsnummer`).
+      startsWithAny(n, [
+        'passport',
+        'paszport',
+        'passaport',
+        'pasaport',
+        'paspoort',
+        'reisepass',
+        'korkort',
+        'korekort',
+        'forerkort',
+        'ajokortti',
+        'rijbewijs',
+        'fuhrerschein',
+      ]) ||
+      (has(n, set('numer nr seria')) && has(n, set('dowodu dowod'))) ||
+      (has(n, set('cislo')) && has(n, set('pasu op obcanskeho'))) ||
       seq(n, 'personal', 'number') ||
       seq(n, 'personal', 'id') ||
       seq(n, 'personal', 'identity'),
+  },
+  {
+    // A handset's or a SIM's identity in a mobile network: the subscriber's device, wherever stored.
+    id: 'imei',
+    category: 'user.device.device_id',
+    reach: 'contact',
+    keys: true,
+    detector: 'imei',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind count at status prefix tac range allocation model brand'),
+    match: (n) => has(n, set('imei imeisv meid esn')),
+  },
+  {
+    id: 'iccid',
+    category: 'user.device.device_id',
+    reach: 'contact',
+    keys: true,
+    detector: 'iccid',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind count at status batch range prefix'),
+    match: (n) =>
+      has(n, set('iccid iccids simnumber simno simserial')) ||
+      (has(n, set('sim esim usim')) && has(n, set('number no nr serial numero cislo nummer'))),
+  },
+  {
+    id: 'imsi',
+    category: 'user.device.device_id',
+    reach: 'contact',
+    keys: true,
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind count at status range prefix'),
+    match: (n) => has(n, set('imsi supi')),
+  },
+  {
+    id: 'msisdn',
+    category: 'user.contact.phone_number',
+    identity: 'phone',
+    reach: 'contact',
+    keys: true,
+    detector: 'phone',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set([...modifiers, 'range', 'prefix', 'pool', 'block'].join(' ')),
+    match: (n) => has(n, set('msisdn msisdns mdn')),
+  },
+  {
+    id: 'mac_address',
+    category: 'user.device.device_id',
+    reach: 'contact',
+    keys: true,
+    detector: 'mac',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind count at vendor oui prefix range os version'),
+    match: (n) =>
+      has(n, set('macaddress macaddr macadresse macadres hwaddr hwaddress')) ||
+      (has(n, set('mac')) &&
+        (n.tokens.length === 1 ||
+          has(
+            n,
+            set(
+              'address adresse adres adresa osoite indirizzo direccion endereco wifi wlan bluetooth bt ethernet eth device',
+            ),
+          ))),
+  },
+  {
+    // A person's wireless network, by its name or its access point's address.
+    id: 'wifi_network',
+    category: 'user.device.device_id',
+    reach: 'contact',
+    types: ['text', 'unknown'],
+    match: (n) =>
+      has(n, set('ssid bssid essid')) ||
+      (has(n, set('wifi wlan')) && has(n, set('name network netzwerk verkko siec sit'))),
+  },
+  {
+    // A serial number in a table of devices a person owns (a thermostat, a tracker), not of stock.
+    id: 'device_serial',
+    category: 'user.device.device_id',
+    reach: 'contextual',
+    needs: 'owned',
+    tables: [
+      'device',
+      'geraet',
+      'gerat',
+      'dispositiv',
+      'urzadzen',
+      'zarizen',
+      'laite',
+      'laitte',
+      'apparaat',
+      'appareil',
+      'enhet',
+      'enhed',
+      'sensor',
+      'meter',
+      'tracker',
+      'wearable',
+      'handset',
+      'thermostat',
+    ],
+    types: ['text', 'unknown'],
+    blockedBy: set('type kind count at'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'serial serialno serialnumber sn seriennummer serienummer serienr sarjanumero numerseryjny numeroserie',
+        ),
+      ) ||
+      seq(n, 'numero', 'serie') ||
+      seq(n, 'numer', 'seryjny') ||
+      seq(n, 'vyrobni', 'cislo'),
+  },
+  {
+    // Width and length in Polish, Czech, German and Finnish are also latitude and longitude: values decide.
+    id: 'coordinate_word',
+    category: 'user.location',
+    reach: 'contact',
+    detector: 'coordinate',
+    needsValues: 'coordinate',
+    types: ['numeric', 'text', 'unknown'],
+    match: (n) =>
+      n.tokens.length <= 2 && has(n, set('szerokosc dlugosc sirka delka breite lange leveys pituus')),
+  },
+  {
+    // The network cell a call or a session went through: where the person was, roughly.
+    id: 'cell_location',
+    category: 'user.location.imprecise',
+    reach: 'contextual',
+    keys: true,
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind count at technology name status'),
+    match: (n) =>
+      has(n, set('cellid cgi ecgi ncgi')) ||
+      seq(n, 'serving', 'cell') ||
+      (has(n, set('cell celda cella celula bunka tower antenna bts enodeb gnodeb basestation')) &&
+        has(n, set('id identifier code ref'))),
   },
   {
     id: 'birth_place',
@@ -368,7 +659,9 @@ export const nameFamilies: readonly NameFamily[] = [
     types: ['numeric', 'text', 'unknown'],
     blockedBy: set('min max minimum maximum limit required restriction rating'),
     match: (n) =>
-      has(n, set('age alder leeftijd edad ika')) || seq(n, 'age', 'group') || seq(n, 'age', 'range'),
+      has(n, set('age alder leeftijd edad ika idade wiek vek alter lebensalter')) ||
+      seq(n, 'age', 'group') ||
+      seq(n, 'age', 'range'),
   },
   {
     id: 'health',
@@ -380,12 +673,13 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'diagnosis diagnoses diagnos diagnose icd icd10 allergy allergies allergi allergien allergier medication medications medicine medicines medikament medicin lakemedel dosage dose dosering symptom symptoms disability disabilities handicap pregnancy pregnant vaccination vaccinations vaccine bloodtype anamnesis anamnes',
+          'diagnosis diagnoses diagnos diagnose icd icd10 allergy allergies allergi allergien allergier medication medications medicine medicines medikament medicin lakemedel medicamento medicamentos medicament medicaments farmaco farmaci leki dosage dose dosering symptom symptoms sintoma sintomas sintomi symptome objawy oireet disability disabilities handicap deficiencia discapacidad disabilita behinderung niepelnosprawnosc postizeni pregnancy pregnant gravidez embarazo gravidanza grossesse schwangerschaft graviditet raskaus vaccination vaccinations vaccine vacina vacuna vaccino impfung bloodtype anamnesis anamnes',
         ),
       ) ||
       stem(n, [
         'diagnos',
         'allerg',
+        'alerg',
         'medicat',
         'bloodtype',
         'bloodgroup',
@@ -400,7 +694,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'sick sickness illness ill malattia enfermedad maladie krankheit sjukdom sygdom sykdom ziekte choroba sairaus nemoc',
+          'sick sickness illness ill malattia enfermedad maladie krankheit sjukdom sygdom sykdom ziekte choroba sairaus nemoc doenca doencas',
         ),
       ) ||
       stem(n, [
@@ -416,7 +710,7 @@ export const nameFamilies: readonly NameFamily[] = [
       (has(
         n,
         set(
-          'medical clinical health halsa gesundheit medico medica medicale medicaux medizinisch medisch medisinsk medicinsk medyczne medyczny lekarskie zdravotni sanitario sanitaria terveys',
+          'medical clinical health halsa gesundheit medico medica medicale medicaux medizinisch medisch medisinsk medicinsk medyczne medyczny lekarskie zdravotni sanitario sanitaria terveys saude salud salute sante zdrowie zdravi',
         ),
       ) &&
         !has(
@@ -449,17 +743,45 @@ export const nameFamilies: readonly NameFamily[] = [
       !has(n, set('package parcel shipping product net gross')),
   },
   {
+    // Vital signs and activity a wearable or a clinic records about a person.
+    id: 'vitals',
+    category: 'user.health',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['numeric', 'text', 'json', 'unknown'],
+    blockedBy: set('id type kind count completed done remaining next sensor unit units'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'heartrate pulse puls pulso tetno syke hartslag bpm spo2 systolic diastolic bloodpressure blutdruck blodtryck verenpaine bloeddruk glucose glukos glucosa glicemia glykemie blutzucker blodsocker verensokeri hrv vo2max ecg ekg steps schritte steg pasos passi kroki kroky askeleet stappen sleep schlaf somn sueno sonno sommeil spanek slaap calories kalorien kalorier calorias kcal menstrual menstruation ovulation fertility',
+        ),
+      ) ||
+      (has(n, set('hr')) && has(n, set('bpm rate resting avg max min'))) ||
+      seq(n, 'heart', 'rate') ||
+      seq(n, 'spo', '2') ||
+      seq(n, 'vo', '2', 'max') ||
+      seq(n, 'blood', 'pressure') ||
+      seq(n, 'body', 'temperature'),
+  },
+  {
     id: 'card_number',
     category: 'user.financial.payment',
+    // A card number that is not a payment card's (a loyalty card, a citizen card) still identifies.
+    otherwise: 'user.unique_id',
     reach: 'intrinsic',
     detector: 'card',
     types: ['text', 'numeric', 'unknown'],
     blockedBy: set(
-      'type brand kind status count network issuer country scheme last last4 lastfour digits masked expiry exp expires expiration cvv cvc holder token fingerprint bin sista letzte sidste siste',
+      [
+        ...set(
+          'type brand kind status count network issuer country scheme last4 lastfour digits masked mascarado mascarada enmascarado mascherato masque maskiert maskerad maskeret gemaskeerd maskowany maskovany expiry exp expires expiration cvv cvc holder token fingerprint bin',
+        ),
+        ...lastWords,
+      ].join(' '),
     ),
     match: (n) =>
-      (has(n, set('card kort karte karten carta tarjeta cc credit')) &&
-        has(n, set('number no nr num pan'))) ||
+      (has(n, cardWords) && has(n, set('number no nr num pan numero numer cislo nummer numro'))) ||
       has(n, set('pan cardnumber cardno ccnumber ccnum creditcard kortnummer kartennummer')) ||
       stem(n, ['cardnumber', 'creditcard', 'kortnummer', 'kartennummer']),
   },
@@ -470,17 +792,18 @@ export const nameFamilies: readonly NameFamily[] = [
     types: ['text', 'numeric', 'unknown'],
     blockedBy: set('type brand kind status count network issuer country scheme'),
     match: (n) =>
-      ((has(n, set('card kort karte karten carta tarjeta cc credit')) ||
-        stem(n, ['kortnummer', 'kartennummer', 'cardnumber', 'creditcard'])) &&
-        has(
+      ((has(n, cardWords) || stem(n, ['kortnummer', 'kartennummer', 'cardnumber', 'creditcard'])) &&
+        (has(
           n,
           set(
-            'last4 lastfour last digits pan token fingerprint expiry exp expires expiration cvv cvc holder masked sista letzte sidste siste',
+            'last4 lastfour digits pan token fingerprint expiry exp expires expiration validade caducidad scadenza ablauf cvv cvc holder masked mascarado mascarada enmascarado mascherato masque maskiert maskerad maskeret gemaskeerd maskowany maskovany',
           ),
-        )) ||
+        ) ||
+          has(n, lastWords))) ||
       has(n, set('last4 cvv cvc maskedpan')) ||
-      seq(n, 'last', 'four') ||
-      seq(n, 'last', '4') ||
+      // "Last four" in any of the languages: `ultimos4`, `letzte_4`, `last_four`.
+      (has(n, lastWords) &&
+        has(n, set('4 four quatro cuatro quattro quatre vier fyra fire nelja cztery ctyri'))) ||
       // A stored payment method's reference; `payment_method` alone is a kind (card, swish).
       (seq(n, 'payment', 'method') && has(n, set('id token ref reference fingerprint'))),
   },
@@ -494,7 +817,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'iban bic swift kontonummer kontonr konto clearing clearingnr clearingnummer bankgiro plusgiro sortcode routing aba rekeningnummer rekening tilinumero bankaccount bankkonto bankverbindung payout',
+          'iban bic swift kontonummer kontonr konto clearing clearingnr clearingnummer bankgiro plusgiro sortcode routing aba rekeningnummer rekening tilinumero bankaccount bankkonto bankverbindung payout nib',
         ),
       ) ||
       stem(n, [
@@ -514,11 +837,11 @@ export const nameFamilies: readonly NameFamily[] = [
         has(n, set('bank payout iban'))) ||
       has(n, set('rib nrb')) ||
       // "Account" in the EEA's languages beside "bank" or "number": cuenta bancaria, numer rachunku.
-      (has(n, set('cuenta conto compte rachunek rachunku ucet uctu tili konta bankrekening')) &&
+      (has(n, set('cuenta conto conta compte rachunek rachunku ucet uctu tili konta bankrekening')) &&
         has(
           n,
           set(
-            'bank bancaria bancario bancaire banque banca bankowy bankowego bankovni numer numero cislo corrente courant',
+            'bank bancaria bancario bancaire banque banca bankowy bankowego bankovni numer numero cislo nr no number nummer corrente courant',
           ),
         )),
   },
@@ -539,6 +862,13 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'pay', 'grade') ||
       seq(n, 'base', 'pay') ||
       seq(n, 'hourly', 'rate') ||
+      // A rate per hour in the EEA's languages: stawka_godzinowa, sazba_hodinova, tarifa_hora.
+      (has(n, set('rate stawka sazba tarifa tariffa tarif satz tasa taxa')) &&
+        has(
+          n,
+          set('hourly hour godzinowa hodinova oraria horaire horaria hora stunde timme time tunti uur'),
+        )) ||
+      has(n, set('stundensatz uurloon uurtarief tuntipalkka tuntihinta timpris')) ||
       seq(n, 'day', 'rate') ||
       seq(n, 'daily', 'rate') ||
       stem(n, [
@@ -593,7 +923,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'fee fees honorarium honorar honoraire honorario onorario compenso palkkio arvode gage stipend withholding irpef irpf steuerklasse skatteklasse skattetabell skattesats',
+          'fee fees honorarium honorar honoraire honorario onorario compenso palkkio arvode gage stipend withholding irpef irpf steuerklasse skatteklasse skattetabell skattesats commission commissions comissao comision commissione provision provize prowizja provisio',
         ),
       ) ||
       stem(n, ['veroprosent', 'steuerklasse', 'skattetabell', 'taxbracket']) ||
@@ -640,7 +970,9 @@ export const nameFamilies: readonly NameFamily[] = [
     types: ['text', 'unknown'],
     blockedBy: set('id'),
     match: (n) =>
-      (has(n, set('ip geo geoip')) && has(n, set('country city region land ort'))) ||
+      // A place the person was detected in: by their IP, while roaming, at their last login.
+      (has(n, set('ip geo geoip roaming visited current detected serving login session')) &&
+        has(n, set('country city region land ort pais paese pays kraj maa stadt ville cidade ciudad'))) ||
       has(n, set('geocountry geocity geoip')),
   },
   {
@@ -658,7 +990,8 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'remote', 'address') ||
       seq(n, 'forwarded', 'for') ||
       has(n, set('remoteaddr remoteaddress')) ||
-      stem(n, ['ipaddr', 'ipadress', 'ipadres']),
+      // Only at a word's start: `shipaddress` runs `ipaddr` together too.
+      startsWithAny(n, ['ipaddr', 'ipadress', 'ipadres']),
   },
   {
     id: 'device_id',
@@ -667,8 +1000,16 @@ export const nameFamilies: readonly NameFamily[] = [
     types: ['text', 'unknown', 'binary'],
     blockedBy: set('type kind model name os version count at'),
     match: (n) =>
-      (has(n, set('device geraet enhet installation install hardware push fcm apns')) &&
-        has(n, set('id token uuid identifier key'))) ||
+      (has(
+        n,
+        set(
+          'device geraet gerat geraete gerate enhet enhets enhed laite apparaat appareil dispositivo urzadzenie urzadzenia zarizeni installation install hardware push fcm apns',
+        ),
+      ) &&
+        has(
+          n,
+          set('id token uuid identifier key serial identificador identifiant kennung tunniste identyfikator'),
+        )) ||
       has(n, set('deviceid idfa idfv gaid aaid imei udid macaddress macaddr devicetoken pushtoken')) ||
       seq(n, 'advertising', 'id') ||
       seq(n, 'ad', 'id') ||
@@ -742,6 +1083,16 @@ export const nameFamilies: readonly NameFamily[] = [
       stem(n, ['phone', 'telefon', 'mobilnummer', 'puhelin', 'telefoon', 'handynummer']),
   },
   {
+    // A person's alias in a payment scheme (PIX, Swish, Vipps, MobilePay, MB WAY, Bizum, BLIK): their
+    // phone, email or tax number standing in for an account.
+    id: 'payment_alias',
+    category: 'user.financial',
+    reach: 'contact',
+    types: ['text', 'numeric', 'unknown'],
+    blockedBy: set('type kind status count at enabled active'),
+    match: (n) => has(n, set('pix swish vipps mobilepay mbway bizum blik satispay twint payconiq paypal')),
+  },
+  {
     // Before `username`: a `twitter_handle` is a profile elsewhere, not this system's login.
     id: 'social',
     category: 'user.social',
@@ -790,6 +1141,10 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'user', 'name') ||
       seq(n, 'screen', 'name') ||
       seq(n, 'login', 'name') ||
+      // "User name" in the languages that put the name first: nome_utilizador, nombre_usuario.
+      (has(n, set('nome nombre nom naam nazwa jmeno')) &&
+        has(n, set('utilizador usuario utente utilisateur gebruiker uzytkownika uzivatele'))) ||
+      seq(n, 'prihlasovaci', 'jmeno') ||
       stem(n, ['username', 'anvandarnamn', 'benutzername', 'brugernavn', 'brukernavn', 'gebruikersnaam']),
   },
   {
@@ -801,7 +1156,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'fname lname firstname lastname givenname familyname surname surnames forename forenames fullname middlename maidenname initials vorname nachname vollername fornamn efternamn mellannamn fornavn efternavn etternavn mellemnavn etunimi etunimet sukunimi voornaam achternaam tussenvoegsel prenom prenoms apellido apellidos cognome nazwisko imie jmeno prijmeni',
+          'fname lname firstname lastname givenname familyname surname surnames forename forenames fullname middlename maidenname initials vorname vornamen nachname familienname vollername fornamn efternamn mellannamn fornavn efternavn etternavn mellemnavn etunimi etunimet sukunimi voornaam voornamen achternaam tussenvoegsel prenom prenoms apellido apellidos apelido apelidos sobrenome cognome nazwisko imie imiona jmeno prijmeni',
         ),
       ) ||
       seq(n, 'first', 'name') ||
@@ -812,6 +1167,15 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'full', 'name') ||
       seq(n, 'maiden', 'name') ||
       seq(n, 'display', 'name') ||
+      // A name word beside "full" or "family" in the languages that put it first: nome_completo, nom_famille.
+      (has(n, set('nome nombre nom naam navn namn nimi name')) &&
+        has(
+          n,
+          set(
+            'completo completa complet complete vollstandig volledige fuld fullt kokonimi cele pelne famille familia famiglia',
+          ),
+        )) ||
+      seq(n, 'krestni', 'jmeno') ||
       has(n, set('displayname')) ||
       stem(n, [
         'firstname',
@@ -837,7 +1201,10 @@ export const nameFamilies: readonly NameFamily[] = [
           'salutation anrede honorific courtesy civilite civility aanhef tratamiento kontaktperson ansprechpartner contactpersoon yhteyshenkilo',
         ),
       ) ||
-      seq(n, 'contact', 'person'),
+      seq(n, 'contact', 'person') ||
+      // "Contact person" where the adjective follows: osoba_kontaktowa, pessoa_contato, persona_contacto.
+      (has(n, set('osoba osoby pessoa persona personne person')) &&
+        has(n, set('kontaktowa kontaktowy kontaktni contacto contato contatto contact referente'))),
   },
   {
     id: 'qualified_name',
@@ -858,7 +1225,10 @@ export const nameFamilies: readonly NameFamily[] = [
     match: (n) =>
       n.tokens.length <= 2 &&
       has(n, set('name namn navn nimi naam nom nombre nome contact kontakt kontaktperson')) &&
-      !has(n, thingWords),
+      !has(n, thingWords) &&
+      // The name of a place (`nm_bairro`, `nome_cidade`) is an address.
+      !has(n, placeWords) &&
+      !has(n, set('bairro barrio district distrito suburb')),
   },
   {
     id: 'postcode',
@@ -874,6 +1244,7 @@ export const nameFamilies: readonly NameFamily[] = [
         ),
       ) ||
       seq(n, 'postal', 'code') ||
+      (n.tokens.length === 1 && n.tokens[0] === 'postal') ||
       seq(n, 'post', 'code') ||
       seq(n, 'zip', 'code') ||
       seq(n, 'codigo', 'postal') ||
@@ -902,11 +1273,14 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'address addresses addr adress adresse adres adresa indirizzo direccion endereco morada osoite street streetaddress strasse gata gatuadress gade vej vag road housenumber hausnummer husnummer huisnummer apartment apt line1 line2 careof ulica ulice calle rua rue katu domicilio domicile civico',
+          'address addresses addr adress adresse adres adresa indirizzo direccion endereco morada osoite street streetaddress strasse gata gatuadress gade vej vei vag road straat housenumber hausnummer husnummer huisnummer talonumero apartment apt apartamento appartamento appartement wohnung lagenhet lejlighed leilighet huoneisto mieszkanie line1 line2 careof ulica ulice calle rua rue katu domicilio domicile civico popisne orientacni bairro barrio logradouro complemento',
         ),
       ) ||
       seq(n, 'house', 'number') ||
       seq(n, 'street', 'name') ||
+      // A door or a flat's number: numero_porta, numer_lokalu, numero_piso.
+      (has(n, set('numero numer cislo nummer number')) &&
+        has(n, set('porta puerta porte lokalu mieszkania domu casa piso andar tur'))) ||
       seq(n, 'care', 'of') ||
       seq(n, 'numer', 'domu') ||
       seq(n, 'numero', 'civico') ||
@@ -933,10 +1307,12 @@ export const nameFamilies: readonly NameFamily[] = [
       (has(
         n,
         set(
-          'city town ort postort stad stadt ville ciudad citta cidade kaupunki paikkakunta postitoimipaikka municipality kommun kommune gemeinde gemeente comune municipio localidad localite localita localidade poblacion miasto miejscowosc mesto obec plaats woonplaats wohnort hemort bopael bosted boplass residence residenza residencia hometown county province provincia provinz wojewodztwo maakunta region regione bundesland canton kanton country land countrycode landskod pais paese nazione pays kraj maa suburb district distrito',
+          'city town ort postort stad stadt ville ciudad citta cidade kaupunki paikkakunta postitoimipaikka municipality kommun kommune gemeinde gemeente comune municipio localidad localite localita localidade poblacion miasto miejscowosc mesto obec plaats woonplaats wohnort hemort bopael bosted boplass residence residenza residencia hometown county province provincia provinz wojewodztwo maakunta region regione bundesland canton kanton country land countrycode landskod pais paese nazione pays kraj maa suburb district distrito concelho freguesia okres gmina powiat bydliste fylke kunta',
         ),
       ) &&
-        !has(n, set('name id code'))) ||
+        !has(n, set('id code')) &&
+        // `nm_cidade`, `city_name`: the name of the place; longer names with `name` are something else's.
+        (!has(n, set('name')) || n.tokens.length <= 2)) ||
       seq(n, 'country', 'code') ||
       seq(n, 'city', 'name') ||
       seq(n, 'home', 'town') ||
@@ -953,11 +1329,15 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'gender sex kon kjonn koen geschlecht sukupuoli sexe sexo sesso geslacht plec pohlavi pronoun pronouns nationality nationalitat nationalitet nationalite nacionalidad nazionalita nationaliteit narodowosc kansalaisuus citizenship cittadinanza ciudadania staatsangehorigkeit medborgarskap statsborgerskab statsborgerskap ethnicity ethnic religion race civilstand familienstand civilstatus',
+          'gender sex kon kjonn koen geschlecht sukupuoli sexe sexo sesso geslacht plec pohlavi pronoun pronouns nationality nationalitat nationalitet nationalite nacionalidad nazionalita nationaliteit narodowosc kansalaisuus citizenship cittadinanza ciudadania staatsangehorigkeit medborgarskap statsborgerskab statsborgerskap ethnicity ethnic religion race civilstand familienstand civilstatus genero genere genre nacionalidade narodnost obywatelstwo kansallisuus religiao religione wyznanie nabozenstvi uskonto etnia sivilstand siviilisaaty parentesco kinship verwandtschaft verwandtschaftsgrad slaktskap slaegtskab slektskap sukulaisuus verwantschap pokrewienstwo pribuznost parentela',
         ),
       ) ||
       seq(n, 'marital', 'status') ||
       seq(n, 'civil', 'status') ||
+      seq(n, 'stan', 'cywilny') ||
+      seq(n, 'rodinny', 'stav') ||
+      seq(n, 'burgerlijke', 'staat') ||
+      seq(n, 'etat', 'civil') ||
       seq(n, 'stato', 'civile') ||
       seq(n, 'estado', 'civil') ||
       seq(n, 'mother', 'tongue') ||
@@ -982,21 +1362,39 @@ export const nameFamilies: readonly NameFamily[] = [
     category: 'user.content.communication',
     reach: 'contextual',
     tables: [
-      'review',
-      'post$',
+      ...reviewTableStems,
       'comment',
       'ticket',
       'message',
       'thread',
-      'forum',
-      'recension',
-      'bewertung',
       'inquir',
       'complaint',
+      'case$',
+      'support',
+      'chamado',
+      'mensag',
+      'mensaj',
+      'messag',
+      'wiadomos',
+      'zprav',
+      'viest',
+      'nachricht',
+      'meddeland',
+      'reclama',
+      'reklamac',
+      'zgloszen',
+      'ocorrenc',
+      'incidenc',
     ],
     types: ['text', 'unknown'],
     blockedBy: set('id count type at'),
-    match: (n) => has(n, set('title headline heading summary rubrik titel')),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'title headline heading summary rubrik titel titulo titolo titre tytul titulek otsikko overskrift',
+        ),
+      ),
   },
   {
     id: 'job_title',
@@ -1035,16 +1433,72 @@ export const nameFamilies: readonly NameFamily[] = [
       ) || seq(n, 'company', 'name'),
   },
   {
+    // `lon` is a longitude, or a Swedish or Norwegian salary (lön, lønn folded): values decide.
+    id: 'lon',
+    category: 'user.location',
+    otherwise: 'user.financial',
+    reach: 'contact',
+    detector: 'coordinate',
+    types: ['numeric', 'text', 'unknown'],
+    match: (n) => n.tokens.length === 1 && n.tokens[0] === 'lon',
+  },
+  {
     id: 'precise_location',
     category: 'user.location',
     reach: 'contact',
-    types: ['numeric', 'text', 'unknown'],
-    blockedBy: set('id type count'),
+    types: ['numeric', 'text', 'json', 'unknown'],
+    blockedBy: set('id type count accuracy precision'),
     match: (n) =>
-      has(n, set('latitude longitude lat lng lon geo geolocation gps coordinates coords geopoint latlng')) ||
+      has(
+        n,
+        set(
+          'latitude longitude lat lng lon geo geolocation gps coordinates coords coord geopoint latlng latlon lonlat',
+        ),
+      ) ||
+      (n.tokens.length === 1 && n.tokens[0] === 'long') ||
+      stem(n, [
+        'latitud',
+        'longitud',
+        'breitengrad',
+        'langengrad',
+        'breddgrad',
+        'breddegrad',
+        'langdgrad',
+        'laengdegrad',
+        'lengdegrad',
+        'leveysaste',
+        'pituusaste',
+        'koordinat',
+        'coordenad',
+        'coordinat',
+        'coordonnee',
+        'souradnic',
+        'wspolrzedn',
+        'geolocal',
+        'geoloc',
+      ]) ||
       seq(n, 'lat', 'lng') ||
       seq(n, 'last', 'location') ||
-      seq(n, 'current', 'location'),
+      seq(n, 'current', 'location') ||
+      seq(n, 'last', 'position') ||
+      seq(n, 'current', 'position'),
+  },
+  {
+    // Where something is, in words that also name a shelf or a venue: the values must be coordinates.
+    id: 'location_word',
+    category: 'user.location',
+    reach: 'contact',
+    detector: 'coordinates',
+    needsValues: 'coordinates',
+    types: ['text', 'json', 'unknown'],
+    blockedBy: set('id type count accuracy precision name code'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'location position place point where whereabouts posicao posicion posizione standort position sijainti lokalizacja poloha locatie placering plassering plats sted',
+        ),
+      ),
   },
   {
     id: 'timezone',
@@ -1110,7 +1564,13 @@ export const nameFamilies: readonly NameFamily[] = [
     needs: 'owned',
     types: ['json', 'text', 'unknown'],
     blockedBy: set('id count at'),
-    match: (n) => has(n, set('settings preferences prefs installningar einstellungen config configuration')),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'settings preferences prefs installningar einstellungen config configuration preferencias preferenze praferenzen voorkeuren preferencje predvolby asetukset indstillinger innstillinger parametres configuracion impostazioni',
+        ),
+      ),
   },
   {
     id: 'preference',
@@ -1166,12 +1626,34 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'message messages msg body content text comment comments note notes remark remarks transcript chat feedback reply review complaint subject meddelande kommentar kommentarer anteckning anteckningar notering noteringar nachricht bemerkung bemerkungen notiz notizen besked merknad viesti huomautus opmerking opmerkingen bericht letter coverletter cv resume curriculum lebenslauf anschreiben ansioluettelo observation observations observaciones osservazioni uwagi uwaga lisatiedot lisatieto kommentti palaute commentaire commentaires commento commenti comentario comentarios komentarz poznamka poznamky notas notatki notitie notities toelichting annotation annotations annotazioni remarque remarques messaggio mensaje mensagem wiadomosc zprava testo texto tekst teksti attachment attachments bilaga anhang liite allegato allegati adjunto zalacznik',
+          'message messages msg body content text comment comments note notes remark remarks transcript chat feedback reply review complaint subject meddelande kommentar kommentarer anteckning anteckningar notering noteringar nachricht bemerkung bemerkungen notiz notizen besked merknad viesti huomautus opmerking opmerkingen bericht letter coverletter cv resume curriculum lebenslauf anschreiben ansioluettelo observation observations observaciones osservazioni uwagi uwaga lisatiedot lisatieto kommentti palaute commentaire commentaires commento commenti comentario comentarios komentarz poznamka poznamky notas notatki notitie notities toelichting annotation annotations annotazioni remarque remarques messaggio mensaje mensagem wiadomosc zprava testo texto tekst teksti attachment attachments bilaga anhang liite allegato allegati adjunto zalacznik assunto asunto oggetto objet betreff amne emne aihe onderwerp temat predmet conteudo contenido contenuto contenu inhalt inhoud tresc obsah sisalto innhold indhold innehall mensagens reclamacao reclamacion queixa queja klage beschwerde klacht plainte skarga stiznost',
         ),
       ) ||
       seq(n, 'cover', 'letter') ||
+      // A guest's or a customer's special request, in the EEA's languages.
+      (has(
+        n,
+        set(
+          'special especial speciale spezial besondere speciaal szczegolne zvlastni erityis sarskild saerlig spesiell particular',
+        ),
+      ) &&
+        has(
+          n,
+          set(
+            'request requests pedido pedidos solicitud richiesta demande wunsch wunsche verzoek prosba pozadavek toive onskemal onske onsker',
+          ),
+        )) ||
       seq(n, 'motivation', 'letter') ||
-      startsWithAny(n, ['anteckning', 'kommentar', 'notiz', 'bemerkung', 'osservazion', 'observacion']),
+      startsWithAny(n, [
+        'anteckning',
+        'kommentar',
+        'notiz',
+        'bemerkung',
+        'osservazion',
+        'observa',
+        'anotac',
+        'annotaz',
+      ]),
   },
   {
     // Why something happened, in the person's or a reviewer's words: free text, not a reason code.
@@ -1185,7 +1667,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'reason reasons motif motivo motivi motivazione motivation raison grund anledning arsak aarsag syy reden powod duvod razon explanation justification statement begrundelse begrunnelse begrundung motivering perustelu',
+          'reason reasons motif motivo motivi motivazione motivation raison grund anledning arsak aarsag syy reden powod duvod razon explanation justification statement begrundelse begrunnelse begrundung motivering perustelu razao causa oduvodneni uzasadnienie',
         ),
       ),
   },
@@ -1248,6 +1730,28 @@ export const nameFamilies: readonly NameFamily[] = [
       'leave$',
       'request',
       'inquir',
+      // Complaints and incident reports in the EEA's languages (not `reklama`, an advertisement).
+      'reclama',
+      'reclamo',
+      'reklamac',
+      'reklamation',
+      'beschwerde',
+      'klage',
+      'klacht',
+      'plainte',
+      'queja',
+      'queixa',
+      'skarg',
+      'stiznost',
+      'valitu',
+      'ocorrenc',
+      'incidenc',
+      'incident',
+      'sinistr',
+      'siniestr',
+      'schaden',
+      'zgloszen',
+      'hlaseni',
     ],
     types: ['text', 'unknown'],
     blockedBy: set('id count type at code'),
@@ -1255,7 +1759,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'description descrizione descripcion beschreibung beskrivning beskrivelse kuvaus omschrijving opis popis details dettagli detalles',
+          'description descrizione descripcion descricao beschreibung beskrivning beskrivelse kuvaus omschrijving opis popis details dettagli detalles detalhes',
         ),
       ),
   },
@@ -1270,6 +1774,40 @@ export const nameFamilies: readonly NameFamily[] = [
       has(n, set('size groesse grosse storlek storrelse taille talla taglia koko rozmiar')),
   },
   {
+    // A person's car: its plate in a booking, a parking or an insurance row (a fleet's own cars are things).
+    id: 'vehicle_plate',
+    category: 'user.unique_id',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['text', 'unknown'],
+    blockedBy: set('type kind count at country'),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'plate licenseplate licenceplate numberplate placa targa kennzeichen registreringsnummer rekisterinumero kenteken immatriculation plaque spz rejestracyjny',
+        ),
+      ) || seq(n, 'registration', 'number'),
+  },
+  {
+    // Where a person came from or goes to on a trip or a stay.
+    id: 'travel_place',
+    category: 'user.location.imprecise',
+    reach: 'contextual',
+    needs: 'owned',
+    types: ['text', 'unknown'],
+    blockedBy: set(
+      'id code type url uri header ip domain system source operator operador operadora carrier network rede',
+    ),
+    match: (n) =>
+      has(
+        n,
+        set(
+          'procedencia proveniencia provenance origin origem origen herkunft destino destination destinazione ziel bestemming kohde pochodzenie puvod',
+        ),
+      ),
+  },
+  {
     id: 'person_number',
     category: 'user.unique_id',
     identity: 'customer',
@@ -1277,13 +1815,17 @@ export const nameFamilies: readonly NameFamily[] = [
     types: ['text', 'numeric', 'unknown'],
     blockedBy: set('type kind status count at'),
     match: (n) =>
-      (has(
+      ((has(
         n,
-        set(
-          'customer cust client member membership loyalty patient guest employee staff subscriber kund kunde kunden medlem mitglied asiakas klant cliente dipendente empleado employe salarie pracownik tyontekija werknemer medewerker mitarbeiter anstalld ansatt ansat socio adherent',
-        ),
-      ) &&
-        has(n, set('number no nr num code ref reference numero numer cislo nummer numro'))) ||
+        set('membership loyalty fidelidade fidelidad fedelta fidelite fidelity bonuskort kundenkarte'),
+      ) ||
+        n.tokens.some(isPersonToken)) &&
+        has(
+          n,
+          set(
+            'number no nr num code ref reference numero numer cislo nummer numro codigo codice kod koodi kode kood',
+          ),
+        )) ||
       has(
         n,
         set(
@@ -1310,8 +1852,12 @@ export const nameFamilies: readonly NameFamily[] = [
     types: ['text', 'numeric', 'unknown'],
     blockedBy: set('type kind status count at expires expiry'),
     match: (n) =>
-      has(n, set('license licence insurance policy membership registration')) &&
-      has(n, set('number no nr num id code')),
+      has(
+        n,
+        set(
+          'license licence insurance policy membership registration document documento dokument doklad plate matricula',
+        ),
+      ) && has(n, set('number no nr num id code numero numer cislo nummer codigo')),
   },
   {
     id: 'external_id',
@@ -1349,6 +1895,12 @@ const personTableStems = words(`
   medewerker werknemer leerling pracowni uzytkowni klienc pacjen uczestni czlon tyontekij henkilo
   jasen opiskelij zamestnan zakaznik uzivatel funcionari colaborador utilizador speaker presenter
   instructor trainer coach recruiter freelancer contractor
+  hospede huesped ospit gosc gosci passageir pasajer passegger passager fahrgast pasazer cestujic
+  matkustaj motorist kierowc ridic kuljettaj autist chauffeur destinatar remetent remitent mittent
+  odbiorc nadawc prijemc odesilatel empfaenger empfanger absender mottagar modtager mottaker
+  vastaanottaj lahettaj ontvanger afzender consignee osob pessoa personne titular inquilin
+  arrendatar empregad trabalhador morador vendedor rider viajer viaggiator tripulant entregador
+  repartidor
 `);
 
 const recordTableStems = words(`
@@ -1369,6 +1921,13 @@ const recordTableStems = words(`
   lonseddel lonnslipp palkkalask loonstrook wynagrodz payroll absence assenz ausenc abwesen franvaro
   fravaer poissaol nieobecn verzuim leave$ timesheet expense spese spesa gasto frais spesen utlagg
   reimburs interview colloqui entrevista entretien haastattel contratt contrat umow sopimu
+  fatura reclama reclamo reklamac reklamation beschwerde klage klacht plainte queja queixa skarg
+  stiznost estadia estancia soggiorn sejour aufenthalt pobyt verblijf hospedag encomend objednav
+  zasilk przesylk envio$ remessa spedizion sendung forsendelse lahety zending parcel package$
+  balik paczk pacote entrega consegn livraison dorucen dostaw toimitu levering viagem viaje viaggi
+  voyage trip ride journey jizd przejazd cdr$ chamada llamada chiamat appel$ anruf samtal opkald
+  puhelu hovor polaczen telemetr reading measurement mereni pomiar messung mittau usage consumo
+  assinatur suscrip abbonament predplat subskrypc rental
 `);
 
 /** Catalogues, organisations and infrastructure: a row of these is never one person's. */
@@ -1377,11 +1936,11 @@ const thingTableStems = words(`
   kategori city cities stad$ stadt stader staedte country countries region currenc valuta waehrung
   price tax vat$ moms supplier leverantor lieferant vendor manufacturer brand compan firm foretag
   unternehmen organi org$ orgs tenant workspace team project plan$ tier feature integration
-  webhook server host node instance cluster service room rum$ zimmer hotel clinic klinik
+  webhook server host node instance cluster service room rum$ zimmer hotel hotei clinic klinik
   mottagning branch office kontor filial store shop site venue book$ course kurs carrier shipper
   courier migration schema translation template campaign coupon discount promotion rate period
   fiscal menu page$ media asset attribute option status type lookup holiday calendar resource
-  equipment vehicle bank$ chart ledger konto department abteilung avdelning catalog katalog unit
+  equipment bank$ chart ledger konto department abteilung avdelning catalog katalog unit
   queue job$ jobs lock cache kv$ meta currency warehouse
   societ aziend empresa entrepris spolk spolecnost yritys yhtio bedrijf bedrijv sponsor exhibitor
   advertiser agenc publisher sede sedi$ uffic oficina bureau biuro toimipist toimisto vestiging
@@ -1389,11 +1948,17 @@ const thingTableStems = words(`
   tuote tuotte articol articul artikl fasce fascia band$ grille barem scale$ livell causal reason$
   festivit tariff tarif listino magazzin almacen entrepot magazyn varasto facilit anlaggning anlegg
   einrichtung impiant
+  loja$ tienda negozi magasin sklep obchod kaupp myymal butik geschaeft geschaft produt model$
+  firmware cell$ antenna tower alarm network fleet frota flota flotta flotte depot armaz sklad
+  route ruta$ trasa quarto$ habitac chambre pokoj huone alojament alojamient alloggi hebergement
+  unterkunft propert imove establec estabelec plano$ oddzia
 `);
 
 /** Things a person may own a row of (their settings, their tagged location): a foreign key to a person decides. */
 const weakThingTableStems = words(`
   setting config location tag label role permission group preference list
+  vehicle veicul vehicul veicol fahrzeug fordon kjoretoy koretoj ajoneuvo voertuig pojazd vozidl
+  car$ truck lorry sensor gateway meter thermostat
 `);
 
 /** A stem matches a word it begins; a stem ending in `$` only the word itself and its plural. */
@@ -1405,23 +1970,81 @@ function stemMatch(token: string, stems: readonly string[]): boolean {
   );
 }
 
+/** Stems of people's tables that also name a machine's or a system's role (`operator_code`, `admin_ref`). */
+const roleStems = words('operator admin personal profile author agent owner');
+
+/**
+ * A word for a person, in any inflection the table stems cover (`zakaznika`, `klienta`,
+ * `hospedes`): a person word (`personWords`) or a stem of people's tables that names no role.
+ */
+export function isPersonToken(token: string): boolean {
+  let found = personTokens.get(token);
+  if (found === undefined) {
+    found =
+      personWords.has(token) ||
+      (stemMatch(token, personTableStems) && !roleStems.some((s) => token.startsWith(s)));
+    // Tokens repeat across columns and schemas; the cache stays small.
+    if (personTokens.size >= 10_000) personTokens.clear();
+    personTokens.set(token, found);
+  }
+  return found;
+}
+const personTokens = new Map<string, boolean>();
+
 /** What a table's name alone says: `weak-thing` is a thing unless the table points at a person. */
 export type TableNameRole = TableRole | 'weak-thing';
 
 /**
  * What a table's name alone says about its rows. The last word counts most
  * (`customer_addresses` holds addresses, `product_reviews` reviews); a compound table name in one
- * word (`kundadresser`) is matched on its stems.
+ * word (`kundadresser`) is matched on its stems. A word that names a table this one references is
+ * a qualifier, not what the rows are: `funcionarios_loja` referencing `lojas` holds a store's
+ * employees, `zamowienia_klientow` referencing `klienci` customers' orders (languages that put
+ * the head word first).
  */
-export function tableRoleByName(name: string): TableNameRole {
+export function tableRoleByName(name: string, referenced: readonly string[] = []): TableNameRole {
   const { tokens } = nameParts(name);
-  for (const token of [...tokens].reverse()) {
-    if (stemMatch(token, personTableStems)) return 'person';
-    if (stemMatch(token, recordTableStems)) return 'record';
-    if (stemMatch(token, thingTableStems)) return 'thing';
-    if (stemMatch(token, weakThingTableStems)) return 'weak-thing';
+  const qualifiers = referenced.flatMap((r) => nameParts(r).tokens);
+  const isQualifier = (token: string) => qualifiers.some((q) => sameStem(token, q));
+  const reversed = [...tokens].reverse();
+  if (qualifiers.length > 0 && tokens.length > 1)
+    for (const token of reversed) {
+      if (isQualifier(token)) continue;
+      const role = roleOf(token);
+      if (role !== undefined) return role;
+    }
+  for (const token of reversed) {
+    const role = roleOf(token);
+    if (role !== undefined) return role;
   }
   return 'unknown';
+}
+
+/** What one word of a table name says (`kunder` people, `orders` records, `produkte` things), cached. */
+function roleOf(token: string): TableNameRole | undefined {
+  if (tokenRoles.has(token)) return tokenRoles.get(token);
+  const role: TableNameRole | undefined = stemMatch(token, personTableStems)
+    ? 'person'
+    : stemMatch(token, recordTableStems)
+      ? 'record'
+      : stemMatch(token, thingTableStems)
+        ? 'thing'
+        : stemMatch(token, weakThingTableStems)
+          ? 'weak-thing'
+          : undefined;
+  if (tokenRoles.size >= 10_000) tokenRoles.clear();
+  tokenRoles.set(token, role);
+  return role;
+}
+const tokenRoles = new Map<string, TableNameRole | undefined>();
+
+/** Two inflections of one word: `loja` and `lojas`, `klientow` and `klienci` (a shared start of most of the shorter). */
+function sameStem(a: string, b: string): boolean {
+  const shorter = Math.min(a.length, b.length);
+  if (shorter < 3) return a === b;
+  let common = 0;
+  while (common < shorter && a[common] === b[common]) common++;
+  return common >= Math.max(3, Math.ceil(shorter * 0.7));
 }
 
 /** True when one of the table name's words begins with one of the stems (`page_views` and `view`). */
@@ -1436,7 +2059,7 @@ export function isOrganisationColumn(name: string): boolean {
     has(
       n,
       set(
-        'industry website homepage domain vat vatno orgnr organisationsnummer orgnumber cvr kvk siret siren ein employees headcount revenue turnover sector branche bransch',
+        'industry website homepage domain vat vatno orgnr organisationsnummer orgnumber cvr kvk siret siren ein employees headcount revenue turnover sector branche bransch nipc cnpj mcc mnc mccmnc plmn tadig',
       ),
     ) ||
     seq(n, 'vat', 'number') ||
@@ -1456,7 +2079,13 @@ export function isOrganisationColumn(name: string): boolean {
     seq(n, 'raison', 'sociale') ||
     seq(n, 'razon', 'social') ||
     seq(n, 'y', 'tunnus') ||
-    seq(n, 'numero', 'tva')
+    seq(n, 'numero', 'tva') ||
+    seq(n, 'razao', 'social') ||
+    has(n, set('nip razaosocial')) ||
+    // A company's name in the EEA's languages: nazwa_firmy, nome_empresa, firmenname.
+    has(n, set('firmenname foretagsnamn yrityksen bedrijfsnaam companyname')) ||
+    (has(n, set('firma firmy empresa azienda societe unternehmen foretag yritys bedrijf company')) &&
+      has(n, set('name nazwa nome nombre nom naam namn navn nimi nazev')))
   );
 }
 

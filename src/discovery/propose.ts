@@ -17,7 +17,14 @@ import type {
 import { ConnectorError } from '../connectors/contract.js';
 import type { DatasetField, DatasetInput, IdentityKind, Mask } from '../connectors/dataset.js';
 import type { ClassifiedTable, ColumnClassification, SampleStats, TableContext } from './classify.js';
-import { SAMPLE_LIMIT, classifyWithStats, needsSample, sampleStats, tableRoles } from './classify.js';
+import {
+  SAMPLE_LIMIT,
+  classifyWithStats,
+  needsSample,
+  ownedOf,
+  sampleStats,
+  tableRoles,
+} from './classify.js';
 import type { TableRole } from './names.js';
 import { tableNameHas, typeKind } from './names.js';
 
@@ -116,13 +123,14 @@ export async function proposeDataset(
   const notes: ProposalNote[] = [];
   const roles = tableRoles(introspection);
   const roleOf = new Map<string, TableRole>([...roles].map(([k, v]) => [k, v.role]));
+  const ownedTables = ownedOf(roles);
   const total = introspection.tables.length;
 
   const classified: ClassifiedTable[] = [];
   for (const [i, table] of introspection.tables.entries()) {
     options.onProgress?.({ phase: 'sample', table: table.name, index: i + 1, total });
     const { role, owned } = roles.get(table.name) ?? { role: 'unknown' as const, owned: false };
-    const context: TableContext = { table, role, owned, roles: roleOf };
+    const context: TableContext = { table, role, owned, roles: roleOf, ownedTables };
     const columns: { column: IntrospectedColumn; verdict: ColumnClassification }[] = [];
     const failures = new Set<string>();
     let failed = 0;
