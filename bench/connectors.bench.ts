@@ -16,7 +16,9 @@
  *
  * Settings (environment): `STEWARD_BENCH_SCALE=small` for a quick run (20,000 customers on
  * PostgreSQL instead of 500,000, ten million rows in all); `STEWARD_BENCH_REQUESTS` for the number of queued
- * erasures (default 1,000, or 100 on the small scale). The PostgreSQL shop is kept in the schema
+ * erasures (default 1,000, or 100 on the small scale); `STEWARD_BENCH_PARTS` for some of the parts
+ * only, a comma-separated list of `sqlite`, `mariadb`, `access`, `erasure`, `heavy` and `requests`
+ * (default all). The PostgreSQL shop is kept in the schema
  * `steward_bench_shop` (`steward_bench_shop_small`) and reused by the next run of the same scale;
  * `STEWARD_BENCH_REGENERATE=1` rebuilds it. Each run erases persons nobody erased before.
  */
@@ -70,11 +72,18 @@ const SIDE_SCALE: FixtureScale = { customers: 20_000, heavyEvents: 10_000 };
 const REQUESTS = Number(process.env.STEWARD_BENCH_REQUESTS ?? (small ? 100 : 1_000));
 const WORKERS = 4;
 const ACCESS_PERSONS = 9;
-const ERASURE_PERSONS = 5;
+const ERASURE_PERSONS = 15;
 const PAGE = 500;
 const SYSTEM = 'shop';
 const KEEP = 'bookkeeping';
 const mariadbUrl = process.env.STEWARD_BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
+const PARTS = ['sqlite', 'mariadb', 'access', 'erasure', 'heavy', 'requests'] as const;
+const chosen = (process.env.STEWARD_BENCH_PARTS ?? PARTS.join(',')).split(',').map((p) => p.trim());
+const unknownPart = chosen.find((p) => !(PARTS as readonly string[]).includes(p));
+if (unknownPart !== undefined)
+  throw new Error(`STEWARD_BENCH_PARTS: no part "${unknownPart}"; parts are ${PARTS.join(', ')}`);
+/** Whether this run measures `part` (`STEWARD_BENCH_PARTS`). */
+const runs = (part: (typeof PARTS)[number]): boolean => chosen.includes(part);
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -191,54 +200,72 @@ async function postgres(report: Report): Promise<void> {
     const d = dataset(PG_SCHEMA);
     const connector = createPostgresConnector({ system: SYSTEM, url: postgresBenchUrl }, d, keys);
     try {
-      const persons = await freshPersons(client, PG_SCHEMA, ACCESS_PERSONS + 2 * ERASURE_PERSONS + 2);
-      const access = persons.slice(0, ACCESS_PERSONS);
-      const viaConnector = await connectorAccess(connector, seedsOf(access[0]!));
-      const viaSql = await rawPgAccess(client, PG_SCHEMA, emailOf(access[0]!));
-      if (viaConnector !== viaSql)
-        throw new Error(`the connector read ${viaConnector} rows, the raw SQL ${viaSql}`);
-      note(`access: ${viaConnector} rows per person`);
-      // Interleaved, so both see the same cache and load.
-      const connectorMs = await medianMs(access, (n) => connectorAccess(connector, seedsOf(n)));
-      const rawMs = await medianMs(access, (n) => rawPgAccess(client, PG_SCHEMA, emailOf(n)));
-      report('dsr_access_ms', connectorMs, 'ms');
-      report('dsr_access_raw_sql_ms', rawMs, 'ms');
-      report('dsr_access_ratio_to_raw_sql', connectorMs / rawMs);
-
-      const steps = erasureSteps(d);
-      note(`erasure steps: ${steps.map((s) => `${s.collection}:${s.change?.action ?? 'count'}`).join(', ')}`);
-      const rest = persons.slice(ACCESS_PERSONS);
-      const engine = rest.filter((_, i) => i % 2 === 0).slice(0, ERASURE_PERSONS + 1);
-      const raw = rest.filter((_, i) => i % 2 === 1).slice(0, ERASURE_PERSONS + 1);
-      const changed = await connectorErase(connector, steps, seedsOf(engine[0]!));
-      const rawChanged = await rawPgErase(client, PG_SCHEMA, emailOf(raw[0]!));
-      if (changed !== rawChanged)
-        throw new Error(`the connector changed ${changed} rows, the raw SQL ${rawChanged}`);
-      note(`erasure: ${changed} rows changed per person`);
-      const eraseMs = await medianMs(engine.slice(1), (n) => connectorErase(connector, steps, seedsOf(n)));
-      const rawEraseMs = await medianMs(raw.slice(1), (n) => rawPgErase(client, PG_SCHEMA, emailOf(n)));
-      report('dsr_erasure_ms', eraseMs, 'ms');
-      report('dsr_erasure_raw_sql_ms', rawEraseMs, 'ms');
-      report('dsr_erasure_ratio_to_raw_sql', eraseMs / rawEraseMs);
+      if (runs('access')) {
+        const access = await freshPersons(client, PG_SCHEMA, ACCESS_PERSONS);
+        const viaConnector = await connectorAccess(connector, seedsOf(access[0]!));
+        const viaSql = await rawPgAccess(client, PG_SCHEMA, emailOf(access[0]!));
+        if (viaConnector !== viaSql)
+          throw new Error(`the connector read ${viaConnector} rows, the raw SQL ${viaSql}`);
+        note(`access: ${viaConnector} rows per person`);
+        // Interleaved, so both see the same cache and load.
+        const connectorMs = await medianMs(access, (n) => connectorAccess(connector, seedsOf(n)));
+        const rawMs = await medianMs(access, (n) => rawPgAccess(client, PG_SCHEMA, emailOf(n)));
+        report('dsr_access_ms', connectorMs, 'ms');
+        report('dsr_access_raw_sql_ms', rawMs, 'ms');
+        report('dsr_access_ratio_to_raw_sql', connectorMs / rawMs);
+      }
+      if (runs('erasure')) await pgErasure(client, connector, d, report);
     } finally {
       await connector.close();
     }
 
-    const heavy = await inChild(await childCommand(), { url: postgresBenchUrl, schema: PG_SCHEMA });
-    note(
-      `heavy person: ${heavy.rows} rows, ${(heavy.bytes / 1e6).toFixed(0)} MB of ZIP, ${heavy.ms.toFixed(0)} ms`,
-    );
-    report('dsr_access_heavy_ms', heavy.ms, 'ms');
-    report('dsr_access_peak_rss_mb', heavy.peakRssMb, 'MB');
-    const heavyRaw = stopwatch();
-    const heavyRows = await rawPgAccessStreamed(client, PG_SCHEMA, emailOf(HEAVY_CUSTOMER));
-    note(`heavy person by raw SQL (cursor of ${PAGE} rows, nothing written): ${heavyRows} rows`);
-    report('dsr_access_heavy_raw_sql_ms', heavyRaw() * 1000, 'ms');
+    if (runs('heavy')) {
+      const heavy = await inChild(await childCommand(), { url: postgresBenchUrl, schema: PG_SCHEMA });
+      note(
+        `heavy person: ${heavy.rows} rows, ${(heavy.bytes / 1e6).toFixed(0)} MB of ZIP, ${heavy.ms.toFixed(0)} ms`,
+      );
+      report('dsr_access_heavy_ms', heavy.ms, 'ms');
+      report('dsr_access_peak_rss_mb', heavy.peakRssMb, 'MB');
+      const heavyRaw = stopwatch();
+      const heavyRows = await rawPgAccessStreamed(client, PG_SCHEMA, emailOf(HEAVY_CUSTOMER));
+      note(`heavy person by raw SQL (cursor of ${PAGE} rows, nothing written): ${heavyRows} rows`);
+      report('dsr_access_heavy_raw_sql_ms', heavyRaw() * 1000, 'ms');
+    }
 
-    await requestsPerMinute(client, report);
+    if (runs('requests')) await requestsPerMinute(client, report);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The engine's erasure against the raw SQL's, one person each in turn (so both see the same cache
+ * and load), after one untimed run of each.
+ */
+async function pgErasure(client: pg.ClientBase, connector: Connector, d: Dataset, report: Report) {
+  const steps = erasureSteps(d);
+  note(`erasure steps: ${steps.map((s) => `${s.collection}:${s.change?.action ?? 'count'}`).join(', ')}`);
+  const persons = await freshPersons(client, PG_SCHEMA, 2 * (ERASURE_PERSONS + 1));
+  const engine = persons.filter((_, i) => i % 2 === 0);
+  const raw = persons.filter((_, i) => i % 2 === 1);
+  const changed = await connectorErase(connector, steps, seedsOf(engine[0]!));
+  const rawChanged = await rawPgErase(client, PG_SCHEMA, emailOf(raw[0]!));
+  if (changed !== rawChanged)
+    throw new Error(`the connector changed ${changed} rows, the raw SQL ${rawChanged}`);
+  note(`erasure: ${changed} rows changed per person`);
+  const engineMs: number[] = [];
+  const rawMs: number[] = [];
+  for (let i = 1; i <= ERASURE_PERSONS; i += 1) {
+    let t = stopwatch();
+    await connectorErase(connector, steps, seedsOf(engine[i]!));
+    engineMs.push(t() * 1000);
+    t = stopwatch();
+    await rawPgErase(client, PG_SCHEMA, emailOf(raw[i]!));
+    rawMs.push(t() * 1000);
+  }
+  report('dsr_erasure_ms', median(engineMs), 'ms');
+  report('dsr_erasure_raw_sql_ms', median(rawMs), 'ms');
+  report('dsr_erasure_ratio_to_raw_sql', median(engineMs) / median(rawMs));
 }
 
 /** The raw statements read through a cursor, a page at a time (a million rows do not fit one result). */
@@ -622,8 +649,9 @@ async function sqlite(report: Report): Promise<void> {
 
 export async function run(report: Report): Promise<void> {
   note(`scale: ${small ? 'small' : 'full'} (STEWARD_BENCH_SCALE=small for a quick run)`);
-  await sqlite(report);
-  if (await reachable(mariadbUrl)) await mariadb(report);
+  if (runs('sqlite')) await sqlite(report);
+  if (!runs('mariadb')) note('MariaDB: not in STEWARD_BENCH_PARTS');
+  else if (await reachable(mariadbUrl)) await mariadb(report);
   else note(`MariaDB not reachable at ${mariadbUrl}: skipping the _mariadb figures`);
   if (await reachable(postgresBenchUrl)) await postgres(report);
   else note(`PostgreSQL not reachable at ${postgresBenchUrl}: skipping the PostgreSQL figures`);

@@ -150,6 +150,8 @@ export function mysqlDriver(settings: MysqlSettings, options: MysqlDriverOptions
     quote: quoteMysql,
     placeholder: () => '?',
     lockRows: 'FOR UPDATE',
+    updateReturning: false,
+    changeInWith: false,
     secrets,
     query: runPooled as RunStatement,
     async transaction<T>(work: (run: RunStatement) => Promise<T>): Promise<T> {

@@ -17,6 +17,13 @@ export interface SqlDriver {
   placeholder(n: number): string;
   /** Suffix that locks the selected rows until the transaction ends (`FOR UPDATE`, or '' on SQLite). */
   readonly lockRows: string;
+  /** UPDATE takes a RETURNING clause (PostgreSQL; SQLite from 3.35; not MySQL, nor MariaDB 10.11). */
+  readonly updateReturning: boolean;
+  /**
+   * A WITH query may hold a DELETE or UPDATE whose RETURNING rows the rest of the statement reads
+   * (PostgreSQL): a batch is then picked, changed and returned in one statement.
+   */
+  readonly changeInWith: boolean;
   /** Runs a statement outside any explicit transaction. */
   query: RunStatement;
   /** Runs `work` in one transaction on one connection; rolls back if it throws. */
