@@ -72,7 +72,7 @@ const SIDE_SCALE: FixtureScale = { customers: 20_000, heavyEvents: 10_000 };
 const REQUESTS = Number(process.env.STEWARD_BENCH_REQUESTS ?? (small ? 100 : 1_000));
 const WORKERS = 4;
 const ACCESS_PERSONS = 9;
-const ERASURE_PERSONS = 15;
+const ERASURE_PERSONS = 25;
 const PAGE = 500;
 const SYSTEM = 'shop';
 const KEEP = 'bookkeeping';
@@ -159,8 +159,16 @@ async function rawPgAccess(client: pg.ClientBase, schema: string, email: string)
   return rows;
 }
 
-async function rawPgErase(client: pg.ClientBase, schema: string, email: string): Promise<number> {
+/**
+ * `rawErase` in one transaction, or (`perStep`) each statement committed on its own, as seven
+ * steps that each end in their own COMMIT must be: the floor of any engine running them as steps.
+ */
+async function rawPgErase(client: pg.ClientBase, schema: string, email: string, perStep = false) {
   let changed = 0;
+  if (perStep) {
+    for (const text of rawErase(schema)) changed += (await client.query(text, [email])).rowCount ?? 0;
+    return changed;
+  }
   await client.query('begin');
   try {
     for (const text of rawErase(schema)) changed += (await client.query(text, [email])).rowCount ?? 0;
@@ -245,27 +253,34 @@ async function postgres(report: Report): Promise<void> {
 async function pgErasure(client: pg.ClientBase, connector: Connector, d: Dataset, report: Report) {
   const steps = erasureSteps(d);
   note(`erasure steps: ${steps.map((s) => `${s.collection}:${s.change?.action ?? 'count'}`).join(', ')}`);
-  const persons = await freshPersons(client, PG_SCHEMA, 2 * (ERASURE_PERSONS + 1));
-  const engine = persons.filter((_, i) => i % 2 === 0);
-  const raw = persons.filter((_, i) => i % 2 === 1);
+  const persons = await freshPersons(client, PG_SCHEMA, 3 * (ERASURE_PERSONS + 1));
+  const engine = persons.filter((_, i) => i % 3 === 0);
+  const raw = persons.filter((_, i) => i % 3 === 1);
+  const perStep = persons.filter((_, i) => i % 3 === 2);
   const changed = await connectorErase(connector, steps, seedsOf(engine[0]!));
   const rawChanged = await rawPgErase(client, PG_SCHEMA, emailOf(raw[0]!));
   if (changed !== rawChanged)
     throw new Error(`the connector changed ${changed} rows, the raw SQL ${rawChanged}`);
   note(`erasure: ${changed} rows changed per person`);
+  await rawPgErase(client, PG_SCHEMA, emailOf(perStep[0]!), true);
   const engineMs: number[] = [];
   const rawMs: number[] = [];
+  const perStepMs: number[] = [];
+  const timed = async (into: number[], work: Promise<unknown>) => {
+    const t = stopwatch();
+    await work;
+    into.push(t() * 1000);
+  };
   for (let i = 1; i <= ERASURE_PERSONS; i += 1) {
-    let t = stopwatch();
-    await connectorErase(connector, steps, seedsOf(engine[i]!));
-    engineMs.push(t() * 1000);
-    t = stopwatch();
-    await rawPgErase(client, PG_SCHEMA, emailOf(raw[i]!));
-    rawMs.push(t() * 1000);
+    await timed(engineMs, connectorErase(connector, steps, seedsOf(engine[i]!)));
+    await timed(rawMs, rawPgErase(client, PG_SCHEMA, emailOf(raw[i]!)));
+    await timed(perStepMs, rawPgErase(client, PG_SCHEMA, emailOf(perStep[i]!), true));
   }
   report('dsr_erasure_ms', median(engineMs), 'ms');
   report('dsr_erasure_raw_sql_ms', median(rawMs), 'ms');
   report('dsr_erasure_ratio_to_raw_sql', median(engineMs) / median(rawMs));
+  report('dsr_erasure_raw_sql_per_step_commit_ms', median(perStepMs), 'ms');
+  report('dsr_erasure_ratio_to_raw_sql_per_step_commit', median(engineMs) / median(perStepMs));
 }
 
 /** The raw statements read through a cursor, a page at a time (a million rows do not fit one result). */
