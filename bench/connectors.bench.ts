@@ -16,10 +16,11 @@
  * - `_mariadb` and `_sqlite`: the access figures on the same shape at a smaller scale.
  *
  * Settings (environment): `STEWARD_BENCH_SCALE=small` for a quick run (20,000 customers on
- * PostgreSQL instead of 500,000, ten million rows in all); `STEWARD_BENCH_REQUESTS` for the number
- * of queued erasures (default 1,000, or 100 on the small scale; 0 skips them). The PostgreSQL shop
- * is kept in the schema `steward_bench_shop` (`steward_bench_shop_small`) and reused by the next
- * run of the same scale;
+ * PostgreSQL instead of 500,000, ten million rows in all); `STEWARD_BENCH_REQUESTS` for the number of queued
+ * erasures (default 1,000, or 100 on the small scale; 0 skips them); `STEWARD_BENCH_PARTS` for some of the parts
+ * only, a comma-separated list of `sqlite`, `mariadb`, `access`, `erasure`, `heavy` and `requests`
+ * (default all). The PostgreSQL shop is kept in the schema
+ * `steward_bench_shop` (`steward_bench_shop_small`) and reused by the next run of the same scale;
  * `STEWARD_BENCH_REGENERATE=1` rebuilds it. Each run erases persons nobody erased before.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -32,7 +33,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { packageRoot } from '../src/config.js';
 import type { Connector, MaskKeys, Seeds } from '../src/connectors/contract.js';
 import type { Dataset } from '../src/connectors/dataset.js';
@@ -60,6 +61,7 @@ import {
   shopDataset,
   TEN_MILLION,
 } from './connectors-fixture.js';
+import type { AppContext } from '../src/context.js';
 import type { Report } from './support.js';
 import { note, postgresBenchUrl, reachable, stopwatch, withTempDir } from './support.js';
 
@@ -77,11 +79,18 @@ if (!Number.isSafeInteger(REQUESTS) || REQUESTS < 0)
   );
 const WORKERS = 4;
 const ACCESS_PERSONS = 9;
-const ERASURE_PERSONS = 5;
+const ERASURE_PERSONS = 25;
 const PAGE = 500;
 const SYSTEM = 'shop';
 const KEEP = 'bookkeeping';
 const mariadbUrl = process.env.STEWARD_BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
+const PARTS = ['sqlite', 'mariadb', 'access', 'erasure', 'heavy', 'requests'] as const;
+const chosen = (process.env.STEWARD_BENCH_PARTS ?? PARTS.join(',')).split(',').map((p) => p.trim());
+const unknownPart = chosen.find((p) => !(PARTS as readonly string[]).includes(p));
+if (unknownPart !== undefined)
+  throw new Error(`STEWARD_BENCH_PARTS: no part "${unknownPart}"; parts are ${PARTS.join(', ')}`);
+/** Whether this run measures `part` (`STEWARD_BENCH_PARTS`). */
+const runs = (part: (typeof PARTS)[number]): boolean => chosen.includes(part);
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -156,8 +165,16 @@ async function rawPgAccess(client: pg.ClientBase, schema: string, email: string)
   return rows;
 }
 
-async function rawPgErase(client: pg.ClientBase, schema: string, email: string): Promise<number> {
+/**
+ * `rawErase` in one transaction, or (`perStep`) each statement committed on its own, as seven
+ * steps that each end in their own COMMIT must be: the floor of any engine running them as steps.
+ */
+async function rawPgErase(client: pg.ClientBase, schema: string, email: string, perStep = false) {
   let changed = 0;
+  if (perStep) {
+    for (const text of rawErase(schema)) changed += (await client.query(text, [email])).rowCount ?? 0;
+    return changed;
+  }
   await client.query('begin');
   try {
     for (const text of rawErase(schema)) changed += (await client.query(text, [email])).rowCount ?? 0;
@@ -227,61 +244,87 @@ async function postgres(report: Report): Promise<void> {
     const d = dataset(PG_SCHEMA);
     const connector = createPostgresConnector({ system: SYSTEM, url: postgresBenchUrl }, d, keys);
     try {
-      const persons = await freshPersons(client, PG_SCHEMA, ACCESS_PERSONS + 2 * ERASURE_PERSONS + 2);
-      const access = persons.slice(0, ACCESS_PERSONS);
-      const viaConnector = await connectorAccess(connector, seedsOf(access[0]!));
-      const viaSql = await rawPgAccess(client, PG_SCHEMA, emailOf(access[0]!));
-      if (viaConnector !== viaSql)
-        throw new Error(`the connector read ${viaConnector} rows, the raw SQL ${viaSql}`);
-      note(`access: ${viaConnector} rows per person`);
-      const ms = await pairedMedianMs(
-        access,
-        (n) => connectorAccess(connector, seedsOf(n)),
-        (n) => rawPgAccess(client, PG_SCHEMA, emailOf(n)),
-        3,
-      );
-      report('dsr_access_ms', ms.connector, 'ms');
-      report('dsr_access_raw_sql_ms', ms.raw, 'ms');
-      report('dsr_access_ratio_to_raw_sql', ms.connector / ms.raw);
-
-      const steps = erasureSteps(d);
-      note(`erasure steps: ${steps.map((s) => `${s.collection}:${s.change?.action ?? 'count'}`).join(', ')}`);
-      const rest = persons.slice(ACCESS_PERSONS);
-      const engine = rest.filter((_, i) => i % 2 === 0).slice(0, ERASURE_PERSONS + 1);
-      const raw = rest.filter((_, i) => i % 2 === 1).slice(0, ERASURE_PERSONS + 1);
-      const changed = await connectorErase(connector, steps, seedsOf(engine[0]!));
-      const rawChanged = await rawPgErase(client, PG_SCHEMA, emailOf(raw[0]!));
-      if (changed !== rawChanged)
-        throw new Error(`the connector changed ${changed} rows, the raw SQL ${rawChanged}`);
-      note(`erasure: ${changed} rows changed per person`);
-      const eraseMs = await medianMs(engine.slice(1), (n) => connectorErase(connector, steps, seedsOf(n)));
-      const rawEraseMs = await medianMs(raw.slice(1), (n) => rawPgErase(client, PG_SCHEMA, emailOf(n)));
-      report('dsr_erasure_ms', eraseMs, 'ms');
-      report('dsr_erasure_raw_sql_ms', rawEraseMs, 'ms');
-      report('dsr_erasure_ratio_to_raw_sql', eraseMs / rawEraseMs);
+      if (runs('access')) {
+        const access = await freshPersons(client, PG_SCHEMA, ACCESS_PERSONS);
+        const viaConnector = await connectorAccess(connector, seedsOf(access[0]!));
+        const viaSql = await rawPgAccess(client, PG_SCHEMA, emailOf(access[0]!));
+        if (viaConnector !== viaSql)
+          throw new Error(`the connector read ${viaConnector} rows, the raw SQL ${viaSql}`);
+        note(`access: ${viaConnector} rows per person`);
+        const ms = await pairedMedianMs(
+          access,
+          (n) => connectorAccess(connector, seedsOf(n)),
+          (n) => rawPgAccess(client, PG_SCHEMA, emailOf(n)),
+          3,
+        );
+        report('dsr_access_ms', ms.connector, 'ms');
+        report('dsr_access_raw_sql_ms', ms.raw, 'ms');
+        report('dsr_access_ratio_to_raw_sql', ms.connector / ms.raw);
+      }
+      if (runs('erasure')) await pgErasure(client, connector, d, report);
     } finally {
       await connector.close();
     }
 
-    const command = await childCommand();
-    const heavy = await inChild(command.args, { url: postgresBenchUrl, schema: PG_SCHEMA }).finally(() =>
-      command.remove(),
-    );
-    note(
-      `heavy person: ${heavy.rows} rows, ${(heavy.bytes / 1e6).toFixed(0)} MB of ZIP, ${heavy.ms.toFixed(0)} ms`,
-    );
-    report('dsr_access_heavy_ms', heavy.ms, 'ms');
-    report('dsr_access_peak_rss_mb', heavy.peakRssMb, 'MB');
-    const heavyRaw = stopwatch();
-    const heavyRows = await rawPgAccessStreamed(client, PG_SCHEMA, emailOf(HEAVY_CUSTOMER));
-    note(`heavy person by raw SQL (cursor of ${PAGE} rows, nothing written): ${heavyRows} rows`);
-    report('dsr_access_heavy_raw_sql_ms', heavyRaw() * 1000, 'ms');
+    if (runs('heavy')) {
+      const command = await childCommand();
+      const heavy = await inChild(command.args, { url: postgresBenchUrl, schema: PG_SCHEMA }).finally(() =>
+        command.remove(),
+      );
+      note(
+        `heavy person: ${heavy.rows} rows, ${(heavy.bytes / 1e6).toFixed(0)} MB of ZIP, ${heavy.ms.toFixed(0)} ms`,
+      );
+      report('dsr_access_heavy_ms', heavy.ms, 'ms');
+      report('dsr_access_peak_rss_mb', heavy.peakRssMb, 'MB');
+      const heavyRaw = stopwatch();
+      const heavyRows = await rawPgAccessStreamed(client, PG_SCHEMA, emailOf(HEAVY_CUSTOMER));
+      note(`heavy person by raw SQL (cursor of ${PAGE} rows, nothing written): ${heavyRows} rows`);
+      report('dsr_access_heavy_raw_sql_ms', heavyRaw() * 1000, 'ms');
+    }
 
-    if (REQUESTS > 0) await requestsPerMinute(client, report);
-    else note('STEWARD_BENCH_REQUESTS=0: skipping the queued erasures (dsr_requests_per_min)');
+    if (runs('requests') && REQUESTS > 0) await requestsPerMinute(client, report);
+    else if (runs('requests'))
+      note('STEWARD_BENCH_REQUESTS=0: skipping the queued erasures (dsr_requests_per_min)');
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The engine's erasure against the raw SQL's, one person each in turn (so both see the same cache
+ * and load), after one untimed run of each.
+ */
+async function pgErasure(client: pg.ClientBase, connector: Connector, d: Dataset, report: Report) {
+  const steps = erasureSteps(d);
+  note(`erasure steps: ${steps.map((s) => `${s.collection}:${s.change?.action ?? 'count'}`).join(', ')}`);
+  const persons = await freshPersons(client, PG_SCHEMA, 3 * (ERASURE_PERSONS + 1));
+  const engine = persons.filter((_, i) => i % 3 === 0);
+  const raw = persons.filter((_, i) => i % 3 === 1);
+  const perStep = persons.filter((_, i) => i % 3 === 2);
+  const changed = await connectorErase(connector, steps, seedsOf(engine[0]!));
+  const rawChanged = await rawPgErase(client, PG_SCHEMA, emailOf(raw[0]!));
+  if (changed !== rawChanged)
+    throw new Error(`the connector changed ${changed} rows, the raw SQL ${rawChanged}`);
+  note(`erasure: ${changed} rows changed per person`);
+  await rawPgErase(client, PG_SCHEMA, emailOf(perStep[0]!), true);
+  const engineMs: number[] = [];
+  const rawMs: number[] = [];
+  const perStepMs: number[] = [];
+  const timed = async (into: number[], work: Promise<unknown>) => {
+    const t = stopwatch();
+    await work;
+    into.push(t() * 1000);
+  };
+  for (let i = 1; i <= ERASURE_PERSONS; i += 1) {
+    await timed(engineMs, connectorErase(connector, steps, seedsOf(engine[i]!)));
+    await timed(rawMs, rawPgErase(client, PG_SCHEMA, emailOf(raw[i]!)));
+    await timed(perStepMs, rawPgErase(client, PG_SCHEMA, emailOf(perStep[i]!), true));
+  }
+  report('dsr_erasure_ms', median(engineMs), 'ms');
+  report('dsr_erasure_raw_sql_ms', median(rawMs), 'ms');
+  report('dsr_erasure_ratio_to_raw_sql', median(engineMs) / median(rawMs));
+  report('dsr_erasure_raw_sql_per_step_commit_ms', median(perStepMs), 'ms');
+  report('dsr_erasure_ratio_to_raw_sql_per_step_commit', median(engineMs) / median(perStepMs));
 }
 
 /** The raw statements read through a cursor, a page at a time (a million rows do not fit one result). */
@@ -403,15 +446,86 @@ async function child(): Promise<void> {
 
 // ---- Queued erasures, four worker processes ----------------------------------------------------
 
-const systemEntry = `
-  - id: ${SYSTEM}
-    name: { en: Web shop, sv: Webbutik }
-    kind: postgres
-    operator: self
-    purposes: [b2b_service_provision, ${KEEP}]
-    hosting: { country: SE }
-    owner: shop-team@example.com
-`;
+/**
+ * The reference declaration with the shop as a system. The shop's own service also holds order
+ * notes, card digits and behaviour events, which the reference's purposes do not list, so the
+ * service purpose declares them here (a dataset may hold only what its purposes declare).
+ */
+function shopDeclaration(): string {
+  const file = join(packageRoot, 'examples/reference/declaration.yaml');
+  const declaration = parse(readFileSync(file, 'utf8')) as {
+    purposes: { id: string; categories: string[] }[];
+  };
+  const service = declaration.purposes.find((p) => p.id === 'b2b_service_provision');
+  if (service === undefined) throw new Error('the reference declaration has no b2b_service_provision');
+  service.categories.push('user.content', 'user.financial.payment', 'user.behavior');
+  const system = {
+    id: SYSTEM,
+    name: { en: 'Web shop', sv: 'Webbutik' },
+    kind: 'postgres',
+    operator: 'self',
+    purposes: ['b2b_service_provision', KEEP],
+    hosting: { country: 'SE' },
+    owner: 'shop-team@example.com',
+  };
+  return stringify({ ...declaration, systems: [system] });
+}
+
+/**
+ * What the run left, as notes: steps and jobs by status, any run more than once, the rows each
+ * request changed in the shop (the same for every person of the fixture's shape), and the
+ * warnings the workers logged.
+ */
+async function runHealth(
+  db: AppContext['store']['db'],
+  ids: readonly string[],
+  workers: readonly WorkerProcess[],
+): Promise<void> {
+  const steps = await db
+    .selectFrom('request_steps')
+    .select(['request_id', 'system', 'status', 'attempts', 'result'])
+    .where('request_id', 'in', ids)
+    .execute();
+  const tally = (xs: readonly string[]) =>
+    Object.entries(xs.reduce<Record<string, number>>((n, x) => ({ ...n, [x]: (n[x] ?? 0) + 1 }), {}))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  note(
+    `steps: ${tally(steps.map((s) => s.status))}; run more than once: ${steps.filter((s) => s.attempts > 1).length}`,
+  );
+  const changed = new Map<string, number>();
+  for (const s of steps)
+    if (s.system === SYSTEM && s.result !== null)
+      changed.set(
+        s.request_id,
+        (changed.get(s.request_id) ?? 0) +
+          Number((JSON.parse(s.result) as { changed?: number }).changed ?? 0),
+      );
+  note(`shop rows changed per request: ${tally([...changed.values()].map(String))}`);
+  const jobs = await db.selectFrom('jobs').select(['type', 'status', 'attempts']).execute();
+  note(
+    `jobs: ${tally(jobs.map((j) => `${j.type}:${j.status}`))}; claimed more than once: ${jobs.filter((j) => j.attempts > 1).length}`,
+  );
+  const warnings = workers.flatMap((w) =>
+    w
+      .output()
+      .split('\n')
+      .filter((line) => /"level":(40|50|60)/.test(line))
+      .map((line) => String((JSON.parse(line) as { msg?: string }).msg)),
+  );
+  note(`worker warnings and errors: ${warnings.length === 0 ? 'none' : tally(warnings)}`);
+  note(`worker CPU: ${workers.map((w) => `${cpuSeconds(w.child.pid).toFixed(1)} s`).join(', ')}`);
+}
+
+/** User and system CPU time of a process so far, from /proc (0 where there is none). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
 
 async function requestsPerMinute(client: pg.ClientBase, report: Report): Promise<void> {
   const { startTestApp } = await import('../test/support/app.js');
@@ -421,8 +535,7 @@ async function requestsPerMinute(client: pg.ClientBase, report: Report): Promise
   await withTempDir(async (dir) => {
     mkdirSync(join(dir, 'datasets'));
     const declaration = join(dir, 'declaration.yaml');
-    const reference = readFileSync(join(packageRoot, 'examples/reference/declaration.yaml'), 'utf8');
-    writeFileSync(declaration, `${reference.trimEnd()}\n\nsystems:${systemEntry}`);
+    writeFileSync(declaration, shopDeclaration());
     writeFileSync(
       join(dir, 'datasets', `${SYSTEM}.yaml`),
       JSON.stringify(shopDataset(SYSTEM, PG_SCHEMA, KEEP)),
@@ -499,6 +612,7 @@ async function requestsPerMinute(client: pg.ClientBase, report: Report): Promise
         `requests: ${completed} erasures completed by ${WORKERS} worker processes (concurrency 1 each) in ${seconds.toFixed(1)} s`,
       );
       report('dsr_requests_per_min', (completed / seconds) * 60, 'requests/min');
+      await runHealth(app.ctx.store.db, ids, workers);
 
       const raw = persons.filter((_, i) => i % 2 === 1);
       const serial = stopwatch();
@@ -623,8 +737,9 @@ async function sqlite(report: Report): Promise<void> {
 
 export async function run(report: Report): Promise<void> {
   note(`scale: ${small ? 'small' : 'full'} (STEWARD_BENCH_SCALE=small for a quick run)`);
-  await sqlite(report);
-  if (await reachable(mariadbUrl)) await mariadb(report);
+  if (runs('sqlite')) await sqlite(report);
+  if (!runs('mariadb')) note('MariaDB: not in STEWARD_BENCH_PARTS');
+  else if (await reachable(mariadbUrl)) await mariadb(report);
   else note(`MariaDB not reachable at ${mariadbUrl}: skipping the _mariadb figures`);
   if (await reachable(postgresBenchUrl)) await postgres(report);
   else note(`PostgreSQL not reachable at ${postgresBenchUrl}: skipping the PostgreSQL figures`);

@@ -5,7 +5,7 @@
  * - A step whose dependencies are done is enqueued in the same transaction that finished the
  *   last of them, under a lock on the request, so it starts exactly once.
  * - Changes are idempotent (rows already changed no longer match) and progress is committed per
- *   batch, with the lease renewed: a worker killed at any moment, mid-batch included, leaves a
+ *   batch, before the company's COMMIT: a worker killed at any moment, mid-batch included, leaves a
  *   step that the next claim runs again to the same end, its count carried on from the last
  *   committed batch.
  * - A worker that lost the step's lease (paused or cut off for longer than it) writes nothing
@@ -203,8 +203,13 @@ export async function afterStepDone(tx: Tx, ctx: AppContext, requestId: string):
 
 // ---- Running one step -------------------------------------------------------------------------
 
+/** How often a change step's progress is written after a batch, at most (see `onBatch`). */
+const PROGRESS_EVERY_MS = 2_000;
+
 interface Performed {
   readonly result: StepResult & Record<string, unknown>;
+  /** A change step's progress at its end, written with its result. */
+  readonly progress?: StepProgress;
   /** The step needs a person after all (an objection to weigh): their task. */
   readonly manual?: string;
 }
@@ -282,8 +287,10 @@ async function performChange(
   // Each write is conditional on the lease, so a worker that lost it stops at its next batch
   // (thrown in `beforeCommit`, that batch rolls back in the company's database).
   const owner = job.owner;
+  let savedAt = ctx.clock.now().getTime();
   const save = async (next: StepProgress, renew: boolean) => {
     const now = ctx.clock.now();
+    savedAt = now.getTime();
     const saved = await ctx.store.db
       .updateTable('request_steps')
       .set({ progress: JSON.stringify(next), updated_at: now.toISOString() })
@@ -343,13 +350,19 @@ async function performChange(
       await save(progress, false);
     },
     onBatch: async ({ changed, cursor, matched }) => {
-      // `changed` is the total across runs (the connector starts from `resume.changed`).
+      // `changed` is the total across runs (the connector starts from `resume.changed`). The next
+      // batch's in-flight entry carries this one's cursor and count, and the finishing
+      // transaction the last one's, so a write of its own only keeps a long step's page fresh;
+      // a kill before either leaves this batch in flight, settled row by row on resume.
       progress = { changed, batches: progress.batches + 1, matched, cursor: encodeKey(cursor) };
+      if (ctx.clock.now().getTime() - savedAt < PROGRESS_EVERY_MS) return;
       await save(progress, true);
     },
   });
-  progress = { changed: result.changed, batches: before.batches + result.batches };
+  const { inFlight: _, ...settled } = progress;
+  progress = { ...settled, changed: result.changed, batches: before.batches + result.batches };
   return {
+    progress,
     result: {
       matched: result.matched,
       changed: progress.changed,
@@ -492,6 +505,7 @@ export async function runStep(ctx: AppContext, stepId: string, job: StepJob): Pr
       .set({
         status: 'done',
         result: JSON.stringify(performed.result),
+        ...(performed.progress === undefined ? {} : { progress: JSON.stringify(performed.progress) }),
         error: null,
         updated_at: now(),
         finished_at: now(),

@@ -151,6 +151,8 @@ export function mysqlDriver(settings: MysqlSettings, options: MysqlDriverOptions
     placeholder: () => '?',
     lockRows: 'FOR UPDATE',
     pageKeysFirst: true,
+    updateReturning: false,
+    changeInWith: false,
     secrets,
     query: runPooled as RunStatement,
     async transaction<T>(work: (run: RunStatement) => Promise<T>): Promise<T> {

@@ -71,6 +71,8 @@ export function postgresDriver(settings: PostgresSettings, options: PostgresDriv
     quote: quotePostgres,
     placeholder: (n) => `$${n}`,
     lockRows: 'FOR UPDATE',
+    updateReturning: true,
+    changeInWith: true,
     secrets,
     query: run(pool),
     async transaction<T>(work: (run: RunStatement) => Promise<T>): Promise<T> {

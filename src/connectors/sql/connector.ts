@@ -38,10 +38,12 @@ import type { SqlDriver } from './driver.js';
 import type { RowValues, SetValue, Statement } from './statements.js';
 import {
   batchStatement,
+  changeBatchStatement,
   countStatement,
   countsStatement,
   deleteStatement,
   keysStatement,
+  outputName,
   pageStatement,
   sampleStatement,
   updateStatement,
@@ -324,9 +326,17 @@ export function sqlConnector(
       const scope = scopeOf(seeds, collection);
       if (scope === undefined) return { matched: 0, changed: 0, batches: 0 };
       const resume = changeOptions.resume;
-      const matched = resume?.matched ?? (await countIn(collection, scope));
-      if (changeOptions.dryRun === true || matched === 0 || plan.nothing)
-        return { matched, changed: 0, batches: 0 };
+      if (changeOptions.dryRun === true || plan.nothing)
+        return { matched: resume?.matched ?? (await countIn(collection, scope)), changed: 0, batches: 0 };
+      const inFlight =
+        resume?.inFlight !== undefined && resume.inFlight.keys.length > 0 ? resume.inFlight : undefined;
+      // The rows in scope when the step first started: as the job recorded them, else counted now
+      // when a resumed walk no longer starts at the top, else told by the first batch.
+      let matched =
+        resume?.matched ??
+        (resume?.cursor === undefined && inFlight === undefined
+          ? undefined
+          : await countIn(collection, scope));
 
       const perStatement = Math.floor(
         MAX_BOUND /
@@ -336,6 +346,8 @@ export function sqlConnector(
       const written = plan.delete
         ? []
         : [...plan.set.map((s) => s.field), ...plan.perRow.map((p) => p.field.name)];
+      const keyOf = (r: Row): FieldValue[] => c.primaryKey.map((_, i) => r[outputName.key(i)] as FieldValue);
+      const digestOf = (r: Row): string => rowDigest(written.map((_, i) => r[outputName.written(i)]));
       /** The digest per key of `written` as the rows hold them now ('' for a row that is gone). */
       const digestsOf = async (
         exec: (s: Statement) => Promise<Row[]>,
@@ -349,76 +361,137 @@ export function sqlConnector(
           return r === undefined ? '' : rowDigest(written.map((f) => r[f]));
         });
       };
+      // Deletes and set-based writes are picked, changed and returned by one statement where the
+      // server allows it; per-row masks need the rows' values first, and so does MySQL.
+      const oneStatement = driver.changeInWith && plan.perRow.length === 0;
+      const recording = changeOptions.beforeCommit !== undefined;
 
       /**
-       * One batch in one transaction: the next rows in scope (below `before`, or among `keys`),
-       * changed, then `recorded` (the batch's keys, or all of an in-flight batch being settled)
-       * handed to `beforeCommit` with what they now hold.
+       * One batch on `exec`: the next rows in scope (below `before`, or among `keys`) picked and
+       * changed, except those already holding what a set-based change writes; then the changed
+       * keys (or all of an in-flight batch being settled) handed to `beforeCommit` with what they
+       * now hold. A first batch smaller than the batch size is every row in scope, so only a
+       * full one is counted, inside the same transaction and before its change.
        */
-      const applyBatch = (pick: {
-        before?: readonly FieldValue[];
-        keys?: readonly (readonly FieldValue[])[];
-      }) =>
-        transaction(driver, fail, async (exec) => {
-          const rows = await exec(
+      const batchOn = async (
+        exec: (s: Statement) => Promise<Row[]>,
+        pick: { before?: readonly FieldValue[]; keys?: readonly (readonly FieldValue[])[] },
+      ): Promise<{ picked: number; changed: number; last?: FieldValue[] }> => {
+        const counting = matched === undefined;
+        let picked: Row[];
+        let changedKeys: FieldValue[][];
+        let digests: string[] | undefined;
+        if (oneStatement) {
+          picked = await exec(
+            changeBatchStatement(driver, dataset, {
+              collection: c,
+              scope,
+              ...pick,
+              limit: batchSize,
+              change: plan.delete ? { delete: true } : { set: plan.set },
+              countWhenFull: counting,
+              lockRows: driver.lockRows,
+            }),
+          );
+          if (counting) matched = picked.length < batchSize ? picked.length : Number(picked[0]?.m ?? 0);
+          const done = picked.filter((r) => r.c !== null && r.c !== undefined);
+          changedKeys = done.map(keyOf);
+          if (!plan.delete) digests = done.map(digestOf);
+        } else {
+          picked = await exec(
             batchStatement(driver, dataset, {
               collection: c,
               scope,
               fields: plan.perRow.map((p) => p.field.name),
               ...pick,
               limit: batchSize,
-              ...(plan.unlessAlready === undefined ? {} : { unlessAlready: plan.unlessAlready }),
+              ...(plan.unlessAlready === undefined ? {} : { already: plan.unlessAlready }),
               lockRows: driver.lockRows,
             }),
           );
-          const keyList = rows.map((r) => c.primaryKey.map((k) => r[k] as FieldValue));
-          if (keyList.length === 0) return { n: 0, last: undefined };
-          if (plan.delete) {
-            await exec(deleteStatement(driver, dataset, c, keyList));
-          } else {
-            const perRow: RowValues[] = plan.perRow.map((p) => ({
+          if (counting)
+            matched =
+              picked.length < batchSize
+                ? picked.length
+                : Number((await exec(countStatement(driver, dataset, collection, scope)))[0]?.n ?? 0);
+          const todo = picked.filter((r) => Number(r.d ?? 0) !== 1);
+          changedKeys = todo.map(keyOf);
+          if (changedKeys.length > 0 && plan.delete) {
+            await exec(deleteStatement(driver, dataset, c, changedKeys));
+          } else if (changedKeys.length > 0) {
+            const perRow: RowValues[] = plan.perRow.map((p, i) => ({
               field: p.field.name,
-              values: rows.map((r) => maskValue(r[p.field.name] as FieldValue, p.mask, keys, p.field)),
+              values: todo.map((r) => maskValue(r[outputName.field(i)] as FieldValue, p.mask, keys, p.field)),
             }));
-            await exec(updateStatement(driver, dataset, c, keyList, plan.set, perRow));
-          }
-          if (changeOptions.beforeCommit !== undefined) {
-            const recorded = pick.keys ?? keyList;
-            await changeOptions.beforeCommit(
-              plan.delete ? { keys: recorded } : { keys: recorded, digests: await digestsOf(exec, recorded) },
-              matched,
+            const returning = recording && driver.updateReturning ? written : undefined;
+            const back = await exec(
+              updateStatement(driver, dataset, c, changedKeys, plan.set, perRow, returning),
             );
+            if (returning !== undefined) {
+              const byKey = new Map(back.map((r) => [keyText(keyOf(r)), digestOf(r)]));
+              digests = changedKeys.map((k) => byKey.get(keyText(k)) ?? '');
+            }
           }
-          return { n: keyList.length, last: keyList[keyList.length - 1] };
-        });
+        }
+        if (changedKeys.length > 0 && changeOptions.beforeCommit !== undefined) {
+          const recorded = pick.keys ?? changedKeys;
+          await changeOptions.beforeCommit(
+            plan.delete
+              ? { keys: recorded }
+              : {
+                  keys: recorded,
+                  digests:
+                    pick.keys === undefined && digests !== undefined
+                      ? digests
+                      : await digestsOf(exec, recorded),
+                },
+            matched ?? 0,
+          );
+        }
+        const lastRow = picked[picked.length - 1];
+        return {
+          picked: picked.length,
+          changed: changedKeys.length,
+          ...(lastRow === undefined ? {} : { last: keyOf(lastRow) }),
+        };
+      };
+      // One statement without a record to write needs no transaction of its own.
+      const applyBatch = (pick: { before?: readonly FieldValue[] }) =>
+        oneStatement && !recording
+          ? batchOn(run, pick)
+          : transaction(driver, fail, (exec) => batchOn(exec, pick));
 
       let before = resume?.cursor;
       let changed = resume?.changed ?? 0;
       let batches = 0;
-      const inFlight = resume?.inFlight;
-      if (inFlight !== undefined && inFlight.keys.length > 0) {
+      if (inFlight !== undefined) {
         // The batch the killed job was committing: rows that hold what it wrote (or are gone,
-        // for a delete) were committed and are only counted; the rest are changed now.
-        const now = await transaction(driver, fail, (exec) => digestsOf(exec, inFlight.keys));
-        const pending = inFlight.keys.filter((_, i) =>
-          plan.delete ? now[i] !== '' : now[i] !== inFlight.digests?.[i],
-        );
-        changed += inFlight.keys.length - pending.length;
-        if (pending.length > 0) changed += (await applyBatch({ keys: pending })).n;
+        // for a delete) were committed and are only counted; the rest are changed now, in the
+        // same transaction as the reading.
+        changed += await transaction(driver, fail, async (exec) => {
+          const now = await digestsOf(exec, inFlight.keys);
+          const pending = inFlight.keys.filter((_, i) =>
+            plan.delete ? now[i] !== '' : now[i] !== inFlight.digests?.[i],
+          );
+          const redone = pending.length === 0 ? 0 : (await batchOn(exec, { keys: pending })).changed;
+          return inFlight.keys.length - pending.length + redone;
+        });
         batches += 1;
         before = inFlight.keys[inFlight.keys.length - 1]!;
-        await changeOptions.onBatch?.({ changed, cursor: before, matched });
+        await changeOptions.onBatch?.({ changed, cursor: before, matched: matched ?? 0 });
       }
       for (;;) {
         const batch = await applyBatch(before === undefined ? {} : { before });
-        if (batch.n === 0 || batch.last === undefined) break;
-        changed += batch.n;
-        batches += 1;
+        if (batch.last === undefined) break;
         before = batch.last;
-        await changeOptions.onBatch?.({ changed, cursor: before, matched });
-        if (batch.n < batchSize) break;
+        if (batch.changed > 0) {
+          changed += batch.changed;
+          batches += 1;
+          await changeOptions.onBatch?.({ changed, cursor: before, matched: matched ?? 0 });
+        }
+        if (batch.picked < batchSize) break;
       }
-      return { matched, changed, batches };
+      return { matched: matched ?? 0, changed, batches };
     },
 
     async close() {

@@ -22,6 +22,13 @@ export interface SqlDriver {
    * that sorts wide rows through a temporary table for each page.
    */
   readonly pageKeysFirst?: boolean;
+  /** UPDATE takes a RETURNING clause (PostgreSQL; SQLite from 3.35; not MySQL, nor MariaDB 10.11). */
+  readonly updateReturning: boolean;
+  /**
+   * A WITH query may hold a DELETE or UPDATE whose RETURNING rows the rest of the statement reads
+   * (PostgreSQL): a batch is then picked, changed and returned in one statement.
+   */
+  readonly changeInWith: boolean;
   /** Runs a statement outside any explicit transaction. */
   query: RunStatement;
   /** Runs `work` in one transaction on one connection; rolls back if it throws. */

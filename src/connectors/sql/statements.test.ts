@@ -12,6 +12,7 @@ import { scopeFor } from '../scope.js';
 import type { Statement } from './statements.js';
 import {
   batchStatement,
+  changeBatchStatement,
   countStatement,
   countsStatement,
   pageStatement,
@@ -183,20 +184,74 @@ test('pages and batches: keyset on the whole key, placeholders in order; a page 
   const batch = batchStatement(numbered, ds, {
     collection: payments,
     scope,
-    fields: [],
+    fields: ['order_id'],
     before: [7, '2024-01-01'],
     limit: 100,
-    unlessAlready: [
+    already: [
       { field: 'order_id', value: null },
       { field: 'paid_on', value: 'x' },
     ],
     lockRows: 'FOR UPDATE',
   });
   placeholdersInOrder(batch);
+  // Output names by position: no dataset name can collide with them.
   assert.match(
     batch.text,
-    /\(t0\."id", t0\."paid_on"\) < \(\$2, \$3\)\) AND \(CASE WHEN \(t0\."order_id" IS NULL AND t0\."paid_on" = \$4\) THEN 1 ELSE 0 END = 0\) ORDER BY t0\."id" DESC, t0\."paid_on" DESC LIMIT \$5 FOR UPDATE$/,
+    /^SELECT t0\."id" AS "k0", t0\."paid_on" AS "k1", t0\."order_id" AS "f0", CASE WHEN \(t0\."order_id" IS NULL AND t0\."paid_on" = \$1\) THEN 1 ELSE 0 END AS "d" FROM "payments" t0 WHERE/,
   );
+  assert.match(
+    batch.text,
+    /\(t0\."id", t0\."paid_on"\) < \(\$3, \$4\)\) ORDER BY t0\."id" DESC, t0\."paid_on" DESC LIMIT \$5 FOR UPDATE$/,
+  );
+  assert.deepEqual(batch.values, ['x', "o'brien@example.com", 7, '2024-01-01', 100]);
+});
+
+test('one statement picks, changes and returns a batch: keys in order, the count only for a full batch', () => {
+  const ds = dataset();
+  const scope = scopeFor(ds, seeds).get('payments')!;
+  const payments = ds.collections.find((c) => c.name === 'payments')!;
+  const update = changeBatchStatement(numbered, ds, {
+    collection: payments,
+    scope,
+    before: [7, '2024-01-01'],
+    limit: 100,
+    change: { set: [{ field: 'order_id', value: null }] },
+    countWhenFull: true,
+    lockRows: 'FOR UPDATE',
+  });
+  placeholdersInOrder(update);
+  assert.match(
+    update.text,
+    /^WITH "k" AS \(SELECT t0\."id" AS "k0", t0\."paid_on" AS "k1", CASE WHEN \(t0\."order_id" IS NULL\) THEN 1 ELSE 0 END AS "d" FROM "payments" t0 WHERE /,
+  );
+  assert.match(
+    update.text,
+    /\), "c" AS \(UPDATE "payments" x SET "order_id" = \$5 FROM "k" WHERE x\."id" = "k"\."k0" AND x\."paid_on" = "k"\."k1" AND "k"\."d" = 0 RETURNING x\."id" AS "k0", x\."paid_on" AS "k1", 1 AS "c", x\."order_id" AS "w0"\) SELECT /,
+  );
+  assert.match(
+    update.text,
+    /CASE WHEN \(SELECT COUNT\(\*\) FROM "k"\) >= \$6 THEN \(SELECT COUNT\(\*\) FROM "payments" t\d+ WHERE /,
+  );
+  assert.match(
+    update.text,
+    /FROM "k" LEFT JOIN "c" ON "c"\."k0" = "k"\."k0" AND "c"\."k1" = "k"\."k1" ORDER BY "k"\."k0" DESC, "k"\."k1" DESC$/,
+  );
+  assert.deepEqual(update.values.slice(0, 6), ["o'brien@example.com", 7, '2024-01-01', 100, null, 100]);
+
+  const remove = changeBatchStatement(numbered, ds, {
+    collection: payments,
+    scope,
+    keys: [[7, '2024-01-01']],
+    limit: 100,
+    change: { delete: true },
+    lockRows: 'FOR UPDATE',
+  });
+  placeholdersInOrder(remove);
+  assert.match(
+    remove.text,
+    /"c" AS \(DELETE FROM "payments" x USING "k" WHERE x\."id" = "k"\."k0" AND x\."paid_on" = "k"\."k1" RETURNING x\."id" AS "k0", x\."paid_on" AS "k1", 1 AS "c"\)/,
+  );
+  assert.doesNotMatch(remove.text, /COUNT/);
 });
 
 test('one UPDATE per batch: set-based values once, per-row values by CASE on the whole key', () => {

@@ -264,50 +264,124 @@ export interface SetValue {
   readonly value: FieldValue;
 }
 
+/**
+ * Output names of the change path's statements, by position, so no dataset name can collide with
+ * another: `k0, k1, …` the primary key, `f0, …` fields read for per-row masks, `w0, …` written
+ * fields as a change returned them, `d` 1 for a row already holding every set value, `c` 1 for
+ * a row the statement changed, `m` the rows in scope when counted.
+ */
+export const outputName = {
+  key: (i: number): string => `k${i}`,
+  field: (i: number): string => `f${i}`,
+  written: (i: number): string => `w${i}`,
+} as const;
+
 export interface BatchQuery {
   readonly collection: DatasetCollection;
   readonly scope: Scope;
-  /** Fields whose current values the change needs (per-row masks). */
+  /** Fields whose current values the change needs (per-row masks), as `f0, …`. */
   readonly fields: readonly string[];
   /** Key of the last row of the previous batch: batches walk the key downwards. */
   readonly before?: readonly FieldValue[];
   readonly limit: number;
-  /** Rows already holding these values are left out (a second run of the step changes none). */
-  readonly unlessAlready?: readonly SetValue[];
+  /**
+   * Rows already holding all these values are flagged (`d` = 1), not left out: they still count as
+   * matched, and a second run of the step changes none of them.
+   */
+  readonly already?: readonly SetValue[];
   /** Only these keys (an in-flight batch settled on resume). */
   readonly keys?: readonly (readonly FieldValue[])[];
   readonly lockRows: string;
 }
 
 /**
- * The next batch of the person's rows to change, newest key first: a self-reference usually
- * points from a later row to an earlier one (a reply to its ticket), so the rows others are
- * found through are changed last.
+ * The next batch of the person's rows, newest key first (`k0, …`, `f0, …`, `d`): a self-reference
+ * usually points from a later row to an earlier one (a reply to its ticket), so the rows others
+ * are found through are changed last.
  */
 export function batchStatement(driver: Dialect, dataset: Dataset, q: BatchQuery): Statement {
   const b = new StatementBuilder(driver, dataset);
-  const t = b.alias();
+  return b.done(pickBatch(b, b.alias(), q));
+}
+
+/** The SELECT of `batchStatement`, built on `b` (placeholders in the order of the text). */
+function pickBatch(b: StatementBuilder, t: string, q: BatchQuery): string {
+  const key = q.collection.primaryKey;
+  const columns = [
+    ...key.map((k, i) => `${b.column(t, k)} AS ${b.quote(outputName.key(i))}`),
+    ...q.fields.map((f, i) => `${b.column(t, f)} AS ${b.quote(outputName.field(i))}`),
+  ];
+  if (q.already !== undefined && q.already.length > 0) {
+    const holds = q.already
+      .map((s) =>
+        s.value === null ? `${b.column(t, s.field)} IS NULL` : `${b.column(t, s.field)} = ${b.bind(s.value)}`,
+      )
+      .join(' AND ');
+    columns.push(`CASE WHEN (${holds}) THEN 1 ELSE 0 END AS ${b.quote('d')}`);
+  }
   const where = [b.scope(q.scope, t, q.collection.name)];
-  if (q.before !== undefined) where.push(b.keyset(t, q.collection.primaryKey, q.before, '<'));
-  if (q.keys !== undefined) where.push(b.keysIn(q.collection.primaryKey, q.keys));
-  if (q.unlessAlready !== undefined && q.unlessAlready.length > 0)
-    where.push(
-      b.not(
-        q.unlessAlready
-          .map((s) =>
-            s.value === null
-              ? `${b.column(t, s.field)} IS NULL`
-              : `${b.column(t, s.field)} = ${b.bind(s.value)}`,
-          )
-          .join(' AND '),
-      ),
-    );
-  const columns = [...new Set([...q.collection.primaryKey, ...q.fields])];
-  const order = q.collection.primaryKey.map((k) => `${b.column(t, k)} DESC`).join(', ');
+  if (q.before !== undefined) where.push(b.keyset(t, key, q.before, '<'));
+  if (q.keys !== undefined) where.push(b.keysIn(key, q.keys));
+  const order = key.map((k) => `${b.column(t, k)} DESC`).join(', ');
   const lock = q.lockRows === '' ? '' : ` ${q.lockRows}`;
+  return (
+    `SELECT ${columns.join(', ')} FROM ${b.table(q.collection.name)} ${t} ` +
+    `WHERE ${where.map((w) => `(${w})`).join(' AND ')} ORDER BY ${order} LIMIT ${b.bind(q.limit)}${lock}`
+  );
+}
+
+export interface ChangeBatchQuery extends Omit<BatchQuery, 'fields' | 'already'> {
+  /** Delete the batch's rows, or set these values on those not already holding them all. */
+  readonly change: { readonly delete: true } | { readonly set: readonly SetValue[] };
+  /** Also count the person's rows (`m`), evaluated only when the batch is full: a first batch. */
+  readonly countWhenFull?: boolean;
+}
+
+/**
+ * One batch picked, changed and returned by one statement, for a server whose WITH queries may
+ * hold a DELETE or UPDATE (PostgreSQL): one row per picked row, newest key first, with `k0, …`,
+ * `c` (1 when changed), `w0, …` (the set values as written) and `m`. Every part of the statement
+ * sees the same snapshot, so `m` counts the rows as they were before the change.
+ */
+export function changeBatchStatement(driver: Dialect, dataset: Dataset, q: ChangeBatchQuery): Statement {
+  const b = new StatementBuilder(driver, dataset);
+  const key = q.collection.primaryKey;
+  const set = 'set' in q.change ? q.change.set : undefined;
+  const picked = pickBatch(b, b.alias(), {
+    ...q,
+    fields: [],
+    ...(set === undefined ? {} : { already: set }),
+  });
+  const k = (i: number) => `${b.quote('k')}.${b.quote(outputName.key(i))}`;
+  const c = (name: string) => `${b.quote('c')}.${b.quote(name)}`;
+  const joined = key.map((f, i) => `${b.column('x', f)} = ${k(i)}`).join(' AND ');
+  const returned = [
+    ...key.map((f, i) => `${b.column('x', f)} AS ${b.quote(outputName.key(i))}`),
+    `1 AS ${b.quote('c')}`,
+    ...(set ?? []).map((s, i) => `${b.column('x', s.field)} AS ${b.quote(outputName.written(i))}`),
+  ].join(', ');
+  const change =
+    set === undefined
+      ? `DELETE FROM ${b.table(q.collection.name)} x USING ${b.quote('k')} WHERE ${joined} RETURNING ${returned}`
+      : `UPDATE ${b.table(q.collection.name)} x SET ${set.map((s) => `${b.quote(s.field)} = ${b.bind(s.value)}`).join(', ')} ` +
+        `FROM ${b.quote('k')} WHERE ${joined} AND ${b.quote('k')}.${b.quote('d')} = 0 RETURNING ${returned}`;
+  const out = [
+    ...key.map((_, i) => `${k(i)} AS ${b.quote(outputName.key(i))}`),
+    `${c('c')} AS ${b.quote('c')}`,
+    ...(set ?? []).map((_, i) => `${c(outputName.written(i))} AS ${b.quote(outputName.written(i))}`),
+  ];
+  if (q.countWhenFull === true) {
+    const t = b.alias();
+    out.push(
+      `CASE WHEN (SELECT COUNT(*) FROM ${b.quote('k')}) >= ${b.bind(q.limit)} THEN (SELECT COUNT(*) FROM ` +
+        `${b.table(q.collection.name)} ${t} WHERE ${b.scope(q.scope, t, q.collection.name)}) END AS ${b.quote('m')}`,
+    );
+  }
+  const on = key.map((_, i) => `${c(outputName.key(i))} = ${k(i)}`).join(' AND ');
   return b.done(
-    `SELECT ${selectList(b, t, columns)} FROM ${b.table(q.collection.name)} ${t} ` +
-      `WHERE ${where.map((w) => `(${w})`).join(' AND ')} ORDER BY ${order} LIMIT ${b.bind(q.limit)}${lock}`,
+    `WITH ${b.quote('k')} AS (${picked}), ${b.quote('c')} AS (${change}) ` +
+      `SELECT ${out.join(', ')} FROM ${b.quote('k')} LEFT JOIN ${b.quote('c')} ON ${on} ` +
+      `ORDER BY ${key.map((_, i) => `${k(i)} DESC`).join(', ')}`,
   );
 }
 
@@ -346,7 +420,8 @@ export interface RowValues {
 /**
  * One UPDATE for a batch: set-based values as such, per-row values as `CASE` on the key. The
  * `ELSE column` branch gives the CASE the column's type (PostgreSQL would otherwise read the
- * bound values as text).
+ * bound values as text). With `returning` (a server that supports it), each changed row comes
+ * back as `k0, …` and those fields as written, `w0, …`.
  */
 export function updateStatement(
   driver: Dialect,
@@ -355,6 +430,7 @@ export function updateStatement(
   keys: readonly (readonly FieldValue[])[],
   set: readonly SetValue[],
   perRow: readonly RowValues[],
+  returning?: readonly string[],
 ): Statement {
   const b = new StatementBuilder(driver, dataset);
   const assignments = set.map((s) => `${b.quote(s.field)} = ${b.bind(s.value)}`);
@@ -365,8 +441,15 @@ export function updateStatement(
     );
     assignments.push(`${column} = CASE ${cases.join(' ')} ELSE ${column} END`);
   }
+  const back =
+    returning === undefined
+      ? ''
+      : ` RETURNING ${[
+          ...collection.primaryKey.map((k, i) => `${b.quote(k)} AS ${b.quote(outputName.key(i))}`),
+          ...returning.map((f, i) => `${b.quote(f)} AS ${b.quote(outputName.written(i))}`),
+        ].join(', ')}`;
   return b.done(
-    `UPDATE ${b.table(collection.name)} SET ${assignments.join(', ')} WHERE ${b.keysIn(collection.primaryKey, keys)}`,
+    `UPDATE ${b.table(collection.name)} SET ${assignments.join(', ')} WHERE ${b.keysIn(collection.primaryKey, keys)}${back}`,
   );
 }
 

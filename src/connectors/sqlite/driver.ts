@@ -73,6 +73,8 @@ export function sqliteDriver(settings: SqliteSettings): SqlDriver {
     quote: (name) => `"${name.replaceAll('"', '""')}"`,
     placeholder: () => '?',
     lockRows: '',
+    updateReturning: true,
+    changeInWith: false,
     secrets: settings.secrets,
     query: run,
     transaction: <T>(work: (run: RunStatement) => Promise<T>) =>
