@@ -115,7 +115,7 @@ export async function planFulfilment(
     if ((await loadPlanRow(tx, requestId)) !== undefined) return { skipped: true as const };
     const now = ctx.clock.now().toISOString();
     const seeds = await requestSeeds(tx, ctx, request);
-    const contact = await answerAddress(tx, request);
+    const contact = await answerAddress(tx, ctx, request);
     const stored: PlannedSystem[] = systems.map((s) => ({
       id: s.id,
       name: s.name,

@@ -127,9 +127,14 @@ export async function requestResultCode(
       return false;
     }
     const request = await loadRequest(tx, link.request_id);
-    const contact = await answerAddress(tx, request);
+    const contact = await answerAddress(tx, ctx, request);
     if (contact === undefined) throw gone(ctx);
-    await issueChallenge(tx, ctx, request, 3, { subjectId: request.subject_id, prefer: contact.lookup });
+    await issueChallenge(tx, ctx, request, 3, {
+      subjectId: request.subject_id,
+      prefer: contact.lookup,
+      // A person only connected systems hold: the address step 1 proved.
+      ...(contact.id === null ? { address: contact.value } : {}),
+    });
     return true;
   });
   if (!sent) throw gone(ctx);
@@ -259,7 +264,6 @@ export async function collectResult(
   let complete = false;
   try {
     const request = await loadRequest(ctx.store.db, link.request_id);
-    if (request.subject_id === null) throw gone(ctx);
     const active = ctx.policies.get(request.declaration_id);
     const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
     const lang = active === undefined ? 'en' : languageOf(active.model.declaration, claims.language);

@@ -16,12 +16,19 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { transaction } from '../store/transaction.js';
 import type { FileDescription, PackageInput, PackageOutput, PackageResult } from './access-package.js';
-import { encodedChunks, PackageZip, schemaDocument, writeSections } from './access-package.js';
+import {
+  encodedChunks,
+  ownSections,
+  PackageZip,
+  requestOf,
+  schemaDocument,
+  writeSections,
+} from './access-package.js';
 import type { OutboundFailure } from './outbound.js';
 import { destinationProblem, OutboundError, postTo, problemText } from './outbound.js';
 import { spoolBody } from './sized-body.js';
 import type { RecordMeta, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
-import { resolveSubjectRow, subjectSections } from './subject-data.js';
+import { resolveSubjectRow } from './subject-data.js';
 
 /** Source types whose data the person provided (Art. 20(1)). */
 const providedSourceTypes: ReadonlySet<string> = new Set(['direct', 'observed']);
@@ -35,14 +42,14 @@ export function isPortable(record: RecordMeta): boolean {
   );
 }
 
-function portableSections(ctx: AppContext, subjectId: string, input: Omit<PackageInput, 'subjectId'>) {
+function portableSections(ctx: AppContext, subjectId: string | null, input: Omit<PackageInput, 'subjectId'>) {
   const options: SubjectDataOptions = {
     language: input.lang,
     recordFilter: isPortable,
     sections: ['records', 'subscriptions'],
     ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
   };
-  return subjectSections(ctx, subjectId, options);
+  return ownSections(ctx, subjectId, options);
 }
 
 const readme = (controller: string, at: string) =>
@@ -61,7 +68,10 @@ export async function writePortabilityPackage(
   input: PackageInput,
   out: PackageOutput,
 ): Promise<PackageResult> {
-  const subject = await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant);
+  // Resolves the subject, or the request of a person without one, before anything is written.
+  let subjectId: string | null = null;
+  if (input.subjectId === null) await requestOf(ctx, input);
+  else subjectId = (await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant)).id;
   const controller = ctx.policies.list()[0]?.model.declaration.controller.name ?? 'us';
   const zip = new PackageZip(out, {
     date: ctx.clock.now(),
@@ -69,7 +79,7 @@ export async function writePortabilityPackage(
   });
   try {
     await zip.add('README.txt', [readme(controller, ctx.clock.now().toISOString().slice(0, 10))]);
-    const written = await writeSections(zip, portableSections(ctx, subject.id, input));
+    const written = await writeSections(zip, portableSections(ctx, subjectId, input));
     const fromSystems =
       input.requestId === undefined
         ? { files: [], records: 0 }

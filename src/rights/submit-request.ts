@@ -22,7 +22,7 @@ import { languageOf, providerText } from './emails.js';
 import type { RequestRow } from './model.js';
 import { addRequestEvent, deadlineFrom, moveRequest, newReference, requestChannels } from './model.js';
 import { startFulfilment } from './fulfil.js';
-import { issueChallenge, statusUrl } from './verify-request.js';
+import { issueChallenge, statusUrl, verifiedContact } from './verify-request.js';
 
 /**
  * Requests in a day that may name one contact, or reach one person through any of their
@@ -331,6 +331,8 @@ export async function submitRequest(
       named: identifiers.filter((i) => i.kind === 'email').map((i) => i.lookup),
       accessToken,
       ...(flooded ? { withhold: 'daily_limit_for_person' } : {}),
+      // Nobody here matched: the code may still go to the address given, if a connected system holds it.
+      ...(matches.size === 0 && contact.kind === 'email' ? { address: contact.value } : {}),
     });
     const row = await moveRequest(tx, ctx, by, created, 'verifying', {
       kind: 'received',
@@ -364,7 +366,7 @@ export async function afterVerification(
   actor: string,
   row: RequestRow,
 ): Promise<RequestRow> {
-  const why = await reviewNeeded(tx, row);
+  const why = await reviewNeeded(tx, ctx, row);
   if (why !== undefined)
     return moveRequest(tx, ctx, actor, row, 'awaiting_review', { kind: 'awaiting_review', details: { why } });
   return startFulfilment(tx, ctx, actor, row);
@@ -374,10 +376,14 @@ export async function afterVerification(
  * Why a person must look before a verified request is fulfilled, if they must: the declaration
  * says so, nobody matched, the identifiers named several people, or the person's data holds an
  * address that is only a claim (it may be someone else's record that was joined to theirs).
+ * Nobody matching is no reason when the requester proved control of the address a connected
+ * system holds: that address is what the request's search starts from.
  */
-async function reviewNeeded(tx: Tx, row: RequestRow): Promise<string | undefined> {
-  if (row.subject_id === null) return 'no_data_found';
+async function reviewNeeded(tx: Tx, ctx: AppContext, row: RequestRow): Promise<string | undefined> {
+  if (row.subject_id === null && (await verifiedContact(tx, ctx, row.id)) === undefined)
+    return 'no_data_found';
   if (row.second_step === 'operator_review') return 'declaration_requires_review';
+  if (row.subject_id === null) return undefined;
   const several = await tx
     .selectFrom('request_events')
     .select('seq')

@@ -44,7 +44,8 @@ interface StepView {
   taskId: string | null;
 }
 interface RequestView {
-  request: { status: string; outcome: { summary: string[] } | null };
+  request: { reference: string; status: string; outcome: { summary: string[] } | null };
+  timeline: { kind: string; details: Record<string, unknown> }[];
   tasks: { id: string; kind: string; target: string; status: string; note: string | null }[];
   plan: { steps: StepView[] } | null;
   receipt: {
@@ -147,6 +148,69 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     assert.equal(ok.statusCode, 200, ok.body);
     return id;
   };
+  /** The newest code mailed to `to`. */
+  const codeFor = async (to: string) => {
+    const [mail] = (await mailbox(app.ctx, { to, kind: 'rights_code' })).reverse();
+    const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
+    assert.ok(code, `a code reached ${to}`);
+    return code;
+  };
+  /**
+   * A request through the privacy centre from someone Steward holds no record of, confirmed
+   * with the code mailed to the address given (`identifiers` first among those named).
+   */
+  const askAsStranger = async (
+    type: string,
+    identifiers: { kind: string; value: string }[],
+    extra: Record<string, unknown> = {},
+  ) => {
+    const res = await app.request({
+      method: 'POST',
+      url: '/api/v1/privacy-centre/requests',
+      headers: { 'content-type': 'application/json' },
+      payload: { declarationId: D, type, language: 'en', requester: { identifiers }, ...extra },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const { id, accessToken } = res.json<{ id: string; accessToken: string }>();
+    await runJobs();
+    const entered = await app.request({
+      method: 'POST',
+      url: `/api/v1/privacy-centre/requests/${id}/code`,
+      headers: { 'content-type': 'application/json' },
+      payload: { token: accessToken, code: await codeFor(identifiers[0]!.value) },
+    });
+    assert.equal(entered.statusCode, 200, entered.body);
+    assert.deepEqual(entered.json(), { ok: true, next: 'wait' });
+    return id;
+  };
+  /** The result link of the newest completion mail to `to`, its code asked for and mailed. */
+  const resultLink = async (to: string) => {
+    const [done] = (await mailbox(app.ctx, { to, kind: 'rights_completed' })).reverse();
+    const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
+    assert.ok(link, `the completion mail carries the result link: ${done?.text}`);
+    const asked = await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` });
+    assert.equal(asked.statusCode, 202);
+    await runJobs();
+    return { link, code: await codeFor(to) };
+  };
+  /** Downloads the result the newest completion mail to `to` links to, and unpacks it. */
+  const collect = async (to: string) => {
+    const { link, code } = await resultLink(to);
+    const zip = await app.request({
+      method: 'POST',
+      url: `/api/v1/privacy-centre/results/${link}/download`,
+      headers: { 'content-type': 'application/json' },
+      payload: { code },
+    });
+    assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
+    const files = await unzip(zip.rawPayload);
+    const rows = (path: string) => {
+      const text = files.get(path);
+      assert.ok(text !== undefined, `${path} is in the package: ${[...files.keys()].join(', ')}`);
+      return (JSON.parse(text) as { rows: Record<string, unknown>[] }).rows;
+    };
+    return { files, rows };
+  };
   const closeTask = async (id: string, taskId: string | null, note: string) => {
     const res = await app.request({
       method: 'POST',
@@ -212,6 +276,9 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     view,
     steps,
     approved,
+    askAsStranger,
+    resultLink,
+    collect,
     closeTask,
     decoyIntact,
     async close() {
@@ -268,31 +335,7 @@ for (const dialect of await dialects()) {
                 `${s} is read`,
               );
             await w.runJobs();
-            const [done] = (await mailbox(w.app.ctx, { to: anna.email, kind: 'rights_completed' })).reverse();
-            const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
-            assert.ok(link, 'the completion mail carries the result link');
-            const asked = await w.app.request({
-              method: 'POST',
-              url: `/api/v1/privacy-centre/results/${link}/code`,
-            });
-            assert.equal(asked.statusCode, 202);
-            await w.runJobs();
-            const [mail] = (await mailbox(w.app.ctx, { to: anna.email, kind: 'rights_code' })).reverse();
-            const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
-            assert.ok(code);
-            const zip = await w.app.request({
-              method: 'POST',
-              url: `/api/v1/privacy-centre/results/${link}/download`,
-              headers: { 'content-type': 'application/json' },
-              payload: { code },
-            });
-            assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
-            const files = await unzip(zip.rawPayload);
-            const rows = (path: string) => {
-              const text = files.get(path);
-              assert.ok(text !== undefined, `${path} is in the package: ${[...files.keys()].join(', ')}`);
-              return (JSON.parse(text) as { rows: Record<string, unknown>[] }).rows;
-            };
+            const { files, rows } = await w.collect(anna.email);
 
             // Anna's rows, each system's, found by email and through the shop customer number.
             assert.deepEqual(
@@ -563,6 +606,149 @@ for (const dialect of await dialects()) {
             assert.deepEqual(w.support.all('select requester_name from tickets where id = 1'), [
               { requester_name: name },
             ]);
+            await w.decoyIntact();
+          }),
+      );
+
+      test(
+        'C9.6 C9.2 C9.5 someone Steward holds no record of, but the company’s systems do, proves the address they gave with a code, and their access and portability packages hold those systems’ rows found by that address alone',
+        { timeout: 90_000 },
+        async () =>
+          withWorld(dialect, async (w) => {
+            // An address no system holds gets the same answer, and no code goes to it.
+            const nobody = 'nobody.here@example.com';
+            const unknown = await w.app.request({
+              method: 'POST',
+              url: '/api/v1/privacy-centre/requests',
+              headers: { 'content-type': 'application/json' },
+              payload: {
+                declarationId: D,
+                type: 'access',
+                requester: { identifiers: [{ kind: 'email', value: nobody }] },
+              },
+            });
+            assert.equal(unknown.statusCode, 201, unknown.body);
+            await w.runJobs();
+            assert.equal((await mailbox(w.app.ctx, { to: nobody })).length, 0, 'nothing is sent to it');
+            const withheld = (await w.view(unknown.json<{ id: string }>().id)).timeline.find(
+              (e) => e.kind === 'code_withheld',
+            );
+            assert.deepEqual(withheld?.details, { step: 1, why: 'not_on_file' });
+
+            // Anna, unknown to Steward, also names the decoy's phone number, which she has not proven.
+            const id = await w.askAsStranger('access', [
+              { kind: 'email', value: anna.email },
+              { kind: 'phone', value: decoy.phone },
+            ]);
+            await w.runJobs();
+            const v = await w.view(id);
+            assert.equal(v.request.status, 'completed', w.steps(v));
+            await w.runJobs();
+            const { files, rows } = await w.collect(anna.email);
+            assert.deepEqual(
+              rows('systems/shop/customers.json').map((r) => r.customer_no),
+              [anna.customerNo],
+            );
+            assert.deepEqual(
+              rows('systems/shop/orders.json')
+                .map((r) => r.order_no)
+                .sort(),
+              ['O-100', 'O-101'],
+            );
+            assert.deepEqual(
+              rows('systems/crm/contacts.json')
+                .map((r) => r.email)
+                .sort(),
+              [anna.otherEmail, anna.email].sort(),
+              'the register’s contact found through her shop customer number too',
+            );
+            assert.equal(rows('systems/support/messages.json').length, 2);
+            assert.deepEqual(
+              [...files.keys()].filter((path) => !path.startsWith('systems/')).sort(),
+              ['index.html', 'information.json', 'schema.json'],
+              'Steward holds nothing of her own: only the systems’ sections',
+            );
+            const info = JSON.parse(files.get('information.json') ?? '{}') as {
+              subject: { id: string | null };
+              systems?: { id: string }[];
+            };
+            assert.equal(info.subject.id, null);
+            assert.deepEqual(info.systems?.map((s) => s.id).sort(), ['crm', 'shop', 'support']);
+            for (const [path, text] of files)
+              for (const value of decoyOnly)
+                assert.ok(!text.includes(value), `${path} holds none of the decoy's data (${value})`);
+
+            // C9.5: her portable rows, the same way.
+            const portability = await w.askAsStranger('portability', [{ kind: 'email', value: anna.email }]);
+            await w.runJobs();
+            assert.equal((await w.view(portability)).request.status, 'completed');
+            await w.runJobs();
+            const portable = await w.collect(anna.email);
+            assert.deepEqual(
+              portable
+                .rows('systems/shop/orders.json')
+                .map((r) => r.order_no)
+                .sort(),
+              ['O-100', 'O-101'],
+            );
+            assert.ok(portable.files.has('systems/shop/orders.csv'));
+            for (const [path, text] of portable.files)
+              for (const value of decoyOnly)
+                assert.ok(!text.includes(value), `${path} holds none of the decoy's data (${value})`);
+            await w.decoyIntact();
+          }),
+      );
+
+      test(
+        'C9.6 C9.2 someone only the company’s systems hold: a correction and then an erasure reach every system by the proven address, the receipt says 0 identifying values left, and each answer goes to that address',
+        { timeout: 90_000 },
+        async () =>
+          withWorld(dialect, async (w) => {
+            const me = [{ kind: 'email', value: anna.email }];
+            const answers = async () => mailbox(w.app.ctx, { to: anna.email, kind: 'rights_completed' });
+            const fixed = await w.askAsStranger('rectification', me, {
+              rectification: [{ field: 'Name', value: 'Anna Nordin' }],
+            });
+            await w.runJobs();
+            let v = await w.view(fixed);
+            const review = v.plan?.steps.find((s) => s.action === 'review');
+            assert.equal(review?.status, 'manual', w.steps(v));
+            await w.closeTask(fixed, review?.taskId ?? null, 'Checked against her order confirmation.');
+            await w.runJobs();
+            v = await w.view(fixed);
+            assert.equal(v.request.status, 'completed', w.steps(v));
+            assert.deepEqual(await w.shop.all('select full_name from customers where id = 1'), [
+              { full_name: 'Anna Nordin' },
+            ]);
+            assert.deepEqual(w.support.all('select requester_name from tickets where id = 1'), [
+              { requester_name: 'Anna Nordin' },
+            ]);
+            await w.runJobs();
+            assert.match((await answers()).at(-1)?.text ?? '', new RegExp(v.request.reference));
+
+            const erased = await w.askAsStranger('erasure', me);
+            await w.runJobs();
+            v = await w.view(erased);
+            assert.equal(v.request.status, 'completed', w.steps(v));
+            const [customer] = await w.shop.all('select email, full_name from customers where id = 1');
+            assert.notEqual(customer?.email, anna.email);
+            assert.notEqual(customer?.full_name, 'Anna Nordin');
+            assert.deepEqual(await w.crm.all('select id from contacts order by id'), [{ id: 3 }, { id: 4 }]);
+            assert.deepEqual(w.support.all('select id from tickets'), [{ id: 2 }]);
+            for (const system of [...SYSTEMS, 'steward']) {
+              const r = v.receipt?.systems.find((s) => s.system === system);
+              assert.equal(r?.identifyingValues, 0, `${system}: ${r?.statement}`);
+            }
+            await w.runJobs();
+            assert.match(
+              (await answers()).at(-1)?.text ?? '',
+              new RegExp(`${v.request.reference}[^]*Web shop database: we`),
+              'the confirmation of the erasure reached the address she proved',
+            );
+            assert.ok(
+              (await w.view(erased)).tasks.every((t) => t.kind !== 'manual'),
+              'nobody has to answer her by hand',
+            );
             await w.decoyIntact();
           }),
       );
