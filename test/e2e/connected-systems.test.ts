@@ -26,6 +26,7 @@ import {
   decoy,
   decoyOnly,
 } from '../support/nordkust-systems.js';
+import { startReceiver } from '../support/receiver.js';
 import { mysqlUrl, postgresUrl, serviceAvailable } from '../support/services.js';
 
 const D = 'nordkust-kaffe';
@@ -85,6 +86,8 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
         STEWARD_SYSTEM_CRM_URL: crm.url,
         STEWARD_SYSTEM_SUPPORT_URL: support.url,
       },
+      // Portable data may be sent to a receiver on this machine (plain HTTP, for the test only).
+      config: { transmitAllowedHosts: ['127.0.0.1'] },
       ...(clock ? { clock } : {}),
     });
   } catch (error) {
@@ -193,9 +196,17 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     await runJobs();
     return { link, code: await codeFor(to) };
   };
-  /** Downloads the result the newest completion mail to `to` links to, and unpacks it. */
-  const collect = async (to: string) => {
-    const { link, code } = await resultLink(to);
+  /** Sends a portability result on to `endpoint` with its link's code (C5m.1). */
+  const send = (link: string, code: string, endpoint: string) =>
+    app.request({
+      method: 'POST',
+      url: `/api/v1/privacy-centre/results/${link}/send`,
+      headers: { 'content-type': 'application/json' },
+      payload: { code, endpoint },
+    });
+  /** Downloads the result the newest completion mail to `to` links to (or `result`), and unpacks it. */
+  const collect = async (to: string, result?: { link: string; code: string }) => {
+    const { link, code } = result ?? (await resultLink(to));
     const zip = await app.request({
       method: 'POST',
       url: `/api/v1/privacy-centre/results/${link}/download`,
@@ -278,6 +289,7 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     approved,
     askAsStranger,
     resultLink,
+    send,
     collect,
     closeTask,
     decoyIntact,
@@ -678,23 +690,29 @@ for (const dialect of await dialects()) {
               for (const value of decoyOnly)
                 assert.ok(!text.includes(value), `${path} holds none of the decoy's data (${value})`);
 
-            // C9.5: her portable rows, the same way.
+            // C9.5, C5m.1: her portable rows, sent on to another organisation as she asks.
             const portability = await w.askAsStranger('portability', [{ kind: 'email', value: anna.email }]);
             await w.runJobs();
             assert.equal((await w.view(portability)).request.status, 'completed');
             await w.runJobs();
-            const portable = await w.collect(anna.email);
-            assert.deepEqual(
-              portable
-                .rows('systems/shop/orders.json')
-                .map((r) => r.order_no)
-                .sort(),
-              ['O-100', 'O-101'],
-            );
-            assert.ok(portable.files.has('systems/shop/orders.csv'));
-            for (const [path, text] of portable.files)
+            const receiver = await startReceiver(202);
+            try {
+              const { link, code } = await w.resultLink(anna.email);
+              const sent = await w.send(link, code, `http://127.0.0.1:${receiver.port}/in`);
+              assert.equal(sent.statusCode, 200, sent.body);
+              const body = receiver.received.at(-1)?.body ?? '';
+              const document = JSON.parse(body) as {
+                sections: Record<string, { rows: { order_no?: string }[] }>;
+              };
+              assert.deepEqual(document.sections['systems/shop/orders']?.rows.map((r) => r.order_no).sort(), [
+                'O-100',
+                'O-101',
+              ]);
               for (const value of decoyOnly)
-                assert.ok(!text.includes(value), `${path} holds none of the decoy's data (${value})`);
+                assert.ok(!body.includes(value), `none of the decoy's data (${value})`);
+            } finally {
+              await receiver.close();
+            }
             await w.decoyIntact();
           }),
       );
@@ -750,6 +768,46 @@ for (const dialect of await dialects()) {
               'nobody has to answer her by hand',
             );
             await w.decoyIntact();
+          }),
+      );
+
+      test(
+        'C5m.1 C9.5 portable data sent straight to another organisation holds the connected systems’ rows, the same sections and rows as the download',
+        { timeout: 60_000 },
+        async () =>
+          withWorld(dialect, async (w) => {
+            const id = await w.approved('portability');
+            await w.runJobs();
+            assert.equal((await w.view(id)).request.status, 'completed');
+            await w.runJobs();
+            // The receiver refuses the first time, so the link and its code still fetch the download.
+            const receiver = await startReceiver(503);
+            try {
+              const result = await w.resultLink(anna.email);
+              const refused = await w.send(result.link, result.code, `http://127.0.0.1:${receiver.port}/in`);
+              assert.equal(refused.statusCode, 502, refused.body);
+              const document = JSON.parse(receiver.received.at(-1)?.body ?? '{}') as {
+                sections: Record<string, { count: number; rows: Record<string, unknown>[] }>;
+              };
+              const { files, rows } = await w.collect(anna.email, result);
+              const downloaded = [...files.keys()]
+                .filter((path) => path.endsWith('.json') && path !== 'schema.json')
+                .map((path) => path.replace(/\.json$/, ''))
+                .sort();
+              assert.deepEqual(Object.keys(document.sections).sort(), downloaded);
+              assert.ok(
+                downloaded.filter((s) => s.startsWith('systems/')).length >= 3,
+                `the systems' collections are there: ${downloaded.join(', ')}`,
+              );
+              for (const section of downloaded)
+                assert.deepEqual(document.sections[section]?.rows, rows(`${section}.json`), section);
+              assert.deepEqual(document.sections['systems/shop/orders']?.rows.map((r) => r.order_no).sort(), [
+                'O-100',
+                'O-101',
+              ]);
+            } finally {
+              await receiver.close();
+            }
           }),
       );
 
