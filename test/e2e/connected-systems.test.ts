@@ -6,6 +6,7 @@
  * and PostgreSQL. Every check of a company database is direct SQL on that database.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -808,6 +809,71 @@ for (const dialect of await dialects()) {
             } finally {
               await receiver.close();
             }
+          }),
+      );
+
+      test(
+        'C9.2 an erasure an older version left with its per-system task job (rights.run-task) is planned after the upgrade and completes across every system',
+        { timeout: 60_000 },
+        async () =>
+          withWorld(dialect, async (w) => {
+            const id = await w.approved('erasure');
+            // What the older version wrote when the request entered fulfilment: a task for
+            // Steward's data and its job, instead of the planning job this version enqueued.
+            const db = w.app.ctx.store.db;
+            await db.deleteFrom('jobs').where('id', '=', `plan:${id}`).execute();
+            const now = new Date().toISOString();
+            const taskId = randomUUID();
+            await db
+              .insertInto('request_tasks')
+              .values({
+                id: taskId,
+                request_id: id,
+                kind: 'system',
+                target: 'steward',
+                action: 'erasure',
+                status: 'pending',
+                result: null,
+                note: null,
+                created_at: now,
+                updated_at: now,
+                done_at: null,
+                done_by: null,
+              })
+              .execute();
+            await db
+              .insertInto('jobs')
+              .values({
+                id: randomUUID(),
+                type: 'rights.run-task',
+                version: 1,
+                payload: JSON.stringify({ taskId }),
+                status: 'pending',
+                run_at: now,
+                attempts: 0,
+                max_attempts: 5,
+                lease_owner: null,
+                lease_expires_at: null,
+                last_error: null,
+                result: null,
+                created_at: now,
+                updated_at: now,
+              })
+              .execute();
+
+            await w.runJobs();
+            const v = await w.view(id);
+            assert.equal(v.request.status, 'completed', w.steps(v));
+            for (const system of [...SYSTEMS, 'steward'])
+              assert.equal(v.receipt?.systems.find((s) => s.system === system)?.identifyingValues, 0, system);
+            assert.deepEqual(await w.crm.all('select id from contacts order by id'), [{ id: 3 }, { id: 4 }]);
+            assert.deepEqual(w.support.all('select id from tickets'), [{ id: 2 }]);
+            assert.deepEqual(
+              v.tasks.filter((t) => t.kind === 'system').map((t) => [t.id, t.status]),
+              [[taskId, 'skipped']],
+              'the old task is closed as replaced by the plan',
+            );
+            await w.decoyIntact();
           }),
       );
 
