@@ -220,7 +220,8 @@ function updateOf(ctx: AppContext, request: RequestRow, step: StepRow): ChangeAc
   const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
   const values = (planOf(step).updates ?? []).flatMap((u) => {
     const correction = claims.rectification?.[u.correction];
-    return correction === undefined ? [] : [{ field: u.field, value: correction.value as FieldValue }];
+    const value = u.part === undefined ? correction?.value : correction?.parts?.[u.part];
+    return value === undefined ? [] : [{ field: u.field, value: value as FieldValue }];
   });
   return { action: 'update', values };
 }

@@ -268,7 +268,15 @@ function maskedClaims(claims: RequestClaims): RequestClaims {
     identifiers: claims.identifiers.map((i) => ({ kind: i.kind, value: maskIdentifier(i.kind, i.value) })),
     ...(claims.details !== undefined ? { details: '[withheld]' } : {}),
     ...(claims.rectification !== undefined
-      ? { rectification: claims.rectification.map((r) => ({ field: r.field, value: '[withheld]' })) }
+      ? {
+          rectification: claims.rectification.map((r) => ({
+            field: r.field,
+            value: '[withheld]',
+            ...(r.parts === undefined
+              ? {}
+              : { parts: Object.fromEntries(Object.keys(r.parts).map((p) => [p, '[withheld]'])) }),
+          })),
+        }
       : {}),
     ...(claims.objection !== undefined
       ? {

@@ -43,6 +43,7 @@ interface StepView {
   action: string;
   status: string;
   error: string | null;
+  plan: { note?: string };
   taskId: string | null;
 }
 interface RequestView {
@@ -574,7 +575,7 @@ for (const dialect of await dialects()) {
       );
 
       test(
-        'C9.2 rectification: a corrected name and address reach every field of those categories in every system, and only Anna’s',
+        'C9.2 rectification: a corrected name and address given in parts reach every field of those categories in every system, each part its own column, and only Anna’s',
         { timeout: 60_000 },
         async () =>
           withWorld(dialect, async (w) => {
@@ -582,8 +583,12 @@ for (const dialect of await dialects()) {
             const address = 'Skeppsgatan 2, 452 31 Strömstad';
             const id = await w.approved('rectification', {
               rectification: [
-                { field: 'Name', value: name },
-                { field: 'Postal address', value: address },
+                { field: 'Name', value: name, parts: { first: 'Anna', last: 'Nordin' } },
+                {
+                  field: 'Postal address',
+                  value: address,
+                  parts: { street: 'Skeppsgatan 2', postal_code: '452 31', city: 'Strömstad' },
+                },
               ],
             });
             await w.runJobs();
@@ -601,7 +606,12 @@ for (const dialect of await dialects()) {
             ]);
             assert.deepEqual(
               await w.shop.all('select street, postal_code from addresses where customer_id = 1'),
-              [{ street: address, postal_code: address }],
+              [{ street: 'Skeppsgatan 2', postal_code: '452 31' }],
+            );
+            assert.match(
+              v.plan?.steps.find((s) => s.key === 'shop:addresses:update')?.plan.note ?? '',
+              /addresses has no field for the city given in the correction/,
+              'the city is a reference to the towns table: a person checks it',
             );
             assert.deepEqual(
               await w.shop.all(
@@ -612,8 +622,8 @@ for (const dialect of await dialects()) {
             assert.deepEqual(
               await w.crm.all('select first_name, last_name from contacts where id in (1, 2)'),
               [
-                { first_name: name, last_name: name },
-                { first_name: name, last_name: name },
+                { first_name: 'Anna', last_name: 'Nordin' },
+                { first_name: 'Anna', last_name: 'Nordin' },
               ],
             );
             assert.deepEqual(w.support.all('select requester_name from tickets where id = 1'), [
@@ -725,8 +735,28 @@ for (const dialect of await dialects()) {
           withWorld(dialect, async (w) => {
             const me = [{ kind: 'email', value: anna.email }];
             const answers = async () => mailbox(w.app.ctx, { to: anna.email, kind: 'rights_completed' });
+            const address = 'Skeppsgatan 2, 452 31 Strömstad';
+            // Parts a postal address does not have are refused, naming them.
+            const odd = await w.app.request({
+              method: 'POST',
+              url: '/api/v1/privacy-centre/requests',
+              headers: { 'content-type': 'application/json' },
+              payload: {
+                declarationId: D,
+                type: 'rectification',
+                requester: { identifiers: me },
+                rectification: [{ field: 'Postal address', value: address, parts: { floor: '2' } }],
+              },
+            });
+            assert.equal(odd.statusCode, 400, odd.body);
+            assert.match(odd.body, /rectification\[0\]\.parts\.floor.*street, postal_code, city/);
+
+            // Given as one text each, a name and an address are never smeared over split columns.
             const fixed = await w.askAsStranger('rectification', me, {
-              rectification: [{ field: 'Name', value: 'Anna Nordin' }],
+              rectification: [
+                { field: 'Name', value: 'Anna Nordin' },
+                { field: 'Postal address', value: address },
+              ],
             });
             await w.runJobs();
             let v = await w.view(fixed);
@@ -735,13 +765,39 @@ for (const dialect of await dialects()) {
             await w.closeTask(fixed, review?.taskId ?? null, 'Checked against her order confirmation.');
             await w.runJobs();
             v = await w.view(fixed);
-            assert.equal(v.request.status, 'completed', w.steps(v));
+            assert.equal(v.request.status, 'in_progress', 'the split columns wait for their owners');
+            const byHand = new Map(
+              v.plan?.steps.filter((s) => s.status === 'manual').map((s) => [s.key, s]) ?? [],
+            );
+            assert.deepEqual([...byHand.keys()].sort(), ['crm:contacts:manual', 'shop:addresses:manual']);
+            assert.match(
+              v.tasks.find((t) => t.id === byHand.get('shop:addresses:manual')?.taskId)?.note ?? '',
+              /keeps "Postal address" in parts in addresses \(street: street and postal_code: postal_code\), and the correction was given as one text/,
+            );
+            assert.deepEqual(
+              await w.shop.all('select street, postal_code from addresses where customer_id = 1'),
+              [{ street: 'Hamngatan 5', postal_code: '452 30' }],
+            );
+            assert.deepEqual(
+              await w.crm.all('select distinct first_name, last_name from contacts where id in (1, 2)'),
+              [{ first_name: 'Anna', last_name: 'Lund' }],
+            );
             assert.deepEqual(await w.shop.all('select full_name from customers where id = 1'), [
               { full_name: 'Anna Nordin' },
             ]);
+            assert.deepEqual(
+              await w.shop.all('select distinct billing_address from invoices where order_id in (100, 101)'),
+              [{ billing_address: address }],
+              'a column holding the whole address gets the whole text',
+            );
             assert.deepEqual(w.support.all('select requester_name from tickets where id = 1'), [
               { requester_name: 'Anna Nordin' },
             ]);
+            for (const step of byHand.values())
+              await w.closeTask(fixed, step.taskId, 'Street, postcode and names set in the system.');
+            await w.runJobs();
+            v = await w.view(fixed);
+            assert.equal(v.request.status, 'completed', w.steps(v));
             await w.runJobs();
             assert.match((await answers()).at(-1)?.text ?? '', new RegExp(v.request.reference));
 
