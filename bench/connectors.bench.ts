@@ -186,18 +186,6 @@ async function rawPgErase(client: pg.ClientBase, schema: string, email: string, 
   return changed;
 }
 
-/** Times `fn` per person (one untimed warm-up first); the median in milliseconds. */
-async function medianMs(persons: readonly number[], fn: (n: number) => Promise<unknown>): Promise<number> {
-  await fn(persons[0]!);
-  const times: number[] = [];
-  for (const n of persons.slice(1)) {
-    const t = stopwatch();
-    await fn(n);
-    times.push(t() * 1000);
-  }
-  return median(times);
-}
-
 /**
  * The connector's and the raw SQL's time for the same work on the same persons, taken in turns
  * (person by person, `rounds` times over) so both meet the same cache and the same load of a

@@ -8,6 +8,7 @@ import { receiptJob } from './execution/receipt.js';
 import { planJob, runStepJob } from './execution/run-step.js';
 import type { JobDefinition } from './jobs/queue.js';
 import { drpCallbackJob } from './rights/drp/callback.js';
+import { legacyRunTaskJob } from './rights/fulfil.js';
 import { tellRequesterJob } from './rights/tell-requester.js';
 import { sendCodeJob } from './rights/verify-request.js';
 import { deadlineSweepJob } from './rights/workflow.js';
@@ -20,6 +21,7 @@ export const jobDefinitions: readonly JobDefinition[] = [
   planJob,
   runStepJob,
   receiptJob,
+  legacyRunTaskJob,
   deadlineSweepJob,
   tellRequesterJob,
   drpCallbackJob,

@@ -16,6 +16,7 @@
  *     fields:
  *       - { name: id, category: user.unique_id, identity: customer }
  *       - { name: email, category: user.contact.email, identity: email, mask: hash }
+ *       - { name: street, category: user.contact.address.street }   # a part of the address
  *       - { name: city_id, references: { collection: cities, field: id, onDelete: restrict } }
  *   - name: cities
  *     reference: true                      # no personal fields: never part of anyone's data
@@ -67,7 +68,12 @@ export const fieldSchema = z.strictObject({
   /** The database's type, as introspected (informative). */
   type: z.string().max(200).optional(),
   nullable: z.boolean().optional(),
-  /** Data category key (declared in the declaration or the default taxonomy); absent: not personal. */
+  /**
+   * Data category key (declared in the declaration or the default taxonomy); absent: not personal.
+   * A key below another names the part of it the field holds (`user.contact.address.postal_code`,
+   * `user.name.first`): a correction given in parts sets that part here, one given as one text
+   * becomes a task rather than being written whole into a part.
+   */
   category: z.string().optional(),
   /** The field identifies a person by this kind of identifier: a request's identifiers seed here. */
   identity: z.enum(identityKinds).optional(),

@@ -137,6 +137,40 @@ describe('dataset lint', () => {
     );
   });
 
+  test('C9.2 fields of one category that has parts, none saying which part it holds, are a warning; named parts and one whole field are not', () => {
+    const whole = (d: Mutable) => {
+      field(d, 'addresses', 'street').category = 'user.contact.address';
+      field(d, 'addresses', 'postal_code').category = 'user.contact.address';
+    };
+    const d = shop();
+    whole(d);
+    const [issue, ...more] = lintDataset(stringify(d), { declaration }).issues;
+    assert.deepEqual(more, []);
+    assert.equal(issue?.code, 'dataset.category_parts_unnamed');
+    assert.equal(issue?.severity, 'warning', 'a dataset written before parts existed still loads');
+    assert.match(
+      issue?.message ?? '',
+      /street and postal_code of "addresses" both hold user\.contact\.address: a correction to it would be written whole into each/,
+    );
+    assert.match(issue?.hint ?? '', /user\.contact\.address\.street, user\.contact\.address\.postal_code/);
+    assert.deepEqual(
+      codesAfter((x) => {
+        whole(x);
+        delete field(x, 'addresses', 'postal_code').category;
+        delete field(x, 'addresses', 'postal_code').mask;
+      }),
+      [],
+      'one field holding the whole address',
+    );
+    assert.deepEqual(
+      codesAfter((x) => {
+        field(x, 'customers', 'full_name').category = 'user.contact.email';
+      }),
+      [],
+      'a category without parts may sit in several fields',
+    );
+  });
+
   test('personal fields need an erasure rule; reference data holds none', () => {
     assert.deepEqual(
       codesAfter((d) => delete collection(d, 'addresses')['erasure']),

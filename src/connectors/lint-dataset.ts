@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import type { LintIssue, PathPart, RawIssue, SchemaHints, YamlSource } from '../policy/lint.js';
 import { placeIssues, readYamlSource, validateYaml } from '../policy/lint.js';
+import { joinWords } from '../policy/describe.js';
 import { PolicyModel } from '../policy/model.js';
 import type { Declaration } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
@@ -24,6 +25,8 @@ export const datasetLintCodes = {
   'dataset.system_undeclared': 'The dataset describes a system the declaration does not declare',
   'dataset.category_undeclared': 'A field’s category is neither in the default taxonomy nor declared',
   'dataset.category_outside_purposes': 'A field holds a category none of its collection’s purposes declares',
+  'dataset.category_parts_unnamed':
+    'Several fields of a collection hold one category that has parts, and none says which part it holds',
   'dataset.purpose_undeclared': 'A collection names a purpose the declaration does not declare',
   'dataset.purpose_not_of_system': 'A collection serves a purpose its system is not declared for',
   'dataset.no_erasure_rule': 'A collection with personal fields says nothing about erasure',
@@ -293,6 +296,25 @@ export function checkDatasetRules(
           `Add "${p}" to the purposes of system "${dataset.system}", so the notice says so.`,
         );
     });
+
+    // Street and postcode both marked "postal address": a correction would be written whole into each.
+    const byCategory = new Map<string, number[]>();
+    c.fields.forEach((f, j) => {
+      if (f.category !== undefined) byCategory.set(f.category, [...(byCategory.get(f.category) ?? []), j]);
+    });
+    for (const [category, indexes] of byCategory) {
+      const parts = [...model.categories.keys()].filter((k) => k.startsWith(`${category}.`));
+      if (indexes.length < 2 || parts.length === 0) continue;
+      warn(
+        'dataset.category_parts_unnamed',
+        at('fields', indexes[0]!, 'category'),
+        `${joinWords(
+          indexes.map((j) => c.fields[j]!.name),
+          'en',
+        )} of "${c.name}" ${indexes.length === 2 ? 'both' : 'all'} hold ${category}: a correction to it would be written whole into each`,
+        `If each holds a part, say which with the category of that part (${parts.join(', ')}).`,
+      );
+    }
 
     if (c.reference === true && personal.length > 0)
       error(

@@ -237,6 +237,8 @@ export async function completeIfDone(
   let summary: string[];
   let recipients: { recipientId: string; name: string; why: string; systems?: string[] }[];
   let systemsOutcome: unknown;
+  // Whether there is a package to collect: Steward holds the person, or a connected system does.
+  let held = row.subject_id !== null;
   if (plan !== undefined) {
     const steps = await loadSteps(tx, requestId);
     if (steps.length === 0 || !steps.every((s) => isFinished(s.status))) return false;
@@ -249,6 +251,7 @@ export async function completeIfDone(
       name: s.name,
       rows: rowsFound(steps.filter((x) => x.system === s.id)),
     }));
+    held ||= rowsFound(steps.filter((s) => s.system !== 'steward')) > 0;
     contact ??= plan.answer_to === null ? undefined : (unseal(ctx.keys.records, plan.answer_to) as string);
   } else {
     const tasks = await tx
@@ -266,7 +269,7 @@ export async function completeIfDone(
 
   let resultUrl: string | undefined;
   let expiresAt: string | undefined;
-  if ((row.type === 'access' || row.type === 'portability') && row.subject_id !== null) {
+  if ((row.type === 'access' || row.type === 'portability') && held) {
     const token = randomToken(32);
     expiresAt = addDuration(now, RESULT_LINK_LIFETIME).toISOString();
     await tx

@@ -131,8 +131,11 @@ const crm: PlanSystem = {
   ]),
 };
 
-const plan = (type: RequestType, systems: PlanSystem[], corrections?: { field: string }[]) =>
-  planRequest({ type, model, jurisdiction: 'SE', systems, ...(corrections ? { corrections } : {}) }).steps;
+const plan = (
+  type: RequestType,
+  systems: PlanSystem[],
+  corrections?: { field: string; parts?: Record<string, string> }[],
+) => planRequest({ type, model, jurisdiction: 'SE', systems, ...(corrections ? { corrections } : {}) }).steps;
 
 const byKey = (steps: readonly PlannedStep[], key: string) => {
   const step = steps.find((s) => s.key === key);
@@ -293,8 +296,68 @@ describe('request plans', () => {
     );
   });
 
+  test('C9.2 rectification in parts: split fields get their part, a whole field the whole text, and a correction in one text is never written whole into split fields', () => {
+    const split: PlanSystem = {
+      ...shop,
+      id: 'register',
+      name: 'Register',
+      dataset: dataset('register', [
+        {
+          name: 'members',
+          primaryKey: ['id'],
+          fields: [
+            { name: 'id' },
+            { name: 'given', category: 'user.name.first' },
+            { name: 'family', category: 'user.name.last' },
+            { name: 'street', category: 'user.contact.address.street' },
+            { name: 'zip', category: 'user.contact.address.postal_code' },
+            { name: 'label', category: 'user.contact.address' },
+          ],
+        },
+      ]),
+    };
+    const inParts = plan(
+      'rectification',
+      [split],
+      [
+        { field: 'Name', parts: { first: 'Anna', last: 'Nordin' } },
+        { field: 'Postal address', parts: { street: 'Skeppsgatan 2', city: 'Strömstad' } },
+      ],
+    );
+    const update = byKey(inParts, 'register:members:update');
+    assert.equal(update.status, 'pending');
+    assert.deepEqual(
+      update.updates?.map((u) => [u.field, u.correction, u.part ?? null]),
+      [
+        ['given', 0, 'first'],
+        ['family', 0, 'last'],
+        ['street', 1, 'street'],
+        ['label', 1, null],
+      ],
+      'the postcode is not part of the correction, so it stays',
+    );
+    assert.match(update.note ?? '', /members has no field for the city given in the correction/);
+    assert.ok(!inParts.some((s) => s.key === 'register:members:manual'));
+
+    const whole = plan('rectification', [split], [{ field: 'Postal address' }]);
+    assert.deepEqual(
+      byKey(whole, 'register:members:update').updates?.map((u) => u.field),
+      ['label'],
+      'only the field holding the whole address gets the whole text',
+    );
+    const task = byKey(whole, 'register:members:manual');
+    assert.equal(task.status, 'manual');
+    assert.deepEqual(task.dependsOn, ['steward:*:review']);
+    assert.match(
+      task.note ?? '',
+      /Register keeps "Postal address" in parts in members \(street: street and zip: postal_code\), and the correction was given as one text.*by hand \(for the e-commerce team\)/,
+    );
+  });
+
   test('corrections are matched by category key, name or a common word', () => {
     assert.equal(categoryOfCorrection(model, 'user.contact.phone_number'), 'user.contact.phone_number');
+    assert.equal(categoryOfCorrection(model, 'förnamn'), 'user.name.first');
+    assert.equal(categoryOfCorrection(model, 'Postal code'), 'user.contact.address.postal_code');
     assert.equal(categoryOfCorrection(model, ' Telephone number '), 'user.contact.phone_number');
     assert.equal(categoryOfCorrection(model, 'e-post'), 'user.contact.email');
     assert.equal(categoryOfCorrection(model, 'favourite colour'), undefined);

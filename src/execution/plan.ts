@@ -12,7 +12,10 @@
  *   records what is kept, under which obligation and for how long.
  * - **Rectification:** a person first checks that the correction is accurate (a `review` task, as
  *   before); each correction is matched to a data category, and every field of that category in
- *   every system gets an `update` step once the review is done.
+ *   every system gets an `update` step once the review is done. A field whose category lies
+ *   below the correction's (`user.contact.address.street` under `user.contact.address`) holds a
+ *   part of it and gets that part, when the correction is given in parts; given as one text, it
+ *   is never written whole into such fields: that collection gets a task for the system's owner.
  * - **Restriction:** a `restrict` step per collection that declares how to mark rows restricted;
  *   in a system declaring none, a task for its owner.
  * - **Linked systems:** when a dataset field is `sameAs` a field of another system, one `locate`
@@ -70,8 +73,15 @@ export interface PlanInput {
   /** The jurisdiction whose legal bases apply (`SE`, `default`). */
   readonly jurisdiction: string;
   readonly systems: readonly PlanSystem[];
-  /** For rectification: what the requester asked to correct (field in their words, or a category key). */
-  readonly corrections?: readonly { readonly field: string }[];
+  /**
+   * For rectification: what the requester asked to correct (field in their words, or a category
+   * key), and the parts it was given in, by the name below its category (`street`, `first`). Only
+   * the parts' names are read: values stay in the sealed claims.
+   */
+  readonly corrections?: readonly {
+    readonly field: string;
+    readonly parts?: Readonly<Record<string, unknown>>;
+  }[];
 }
 
 export type StepAction =
@@ -109,6 +119,8 @@ export interface PlannedUpdate {
   readonly category: string;
   /** Index of the correction in the request's claims. */
   readonly correction: number;
+  /** The part of the correction the field holds (`street`); absent: the whole correction. */
+  readonly part?: string;
 }
 
 export interface PlannedStep {
@@ -264,8 +276,14 @@ const categoryWords: Readonly<Record<string, readonly string[]>> = {
     'telefonnummer',
     'mobil',
   ],
-  'user.contact.address': ['address', 'postal address', 'street', 'adress', 'postadress', 'gatuadress'],
+  'user.contact.address': ['address', 'postal address', 'adress', 'postadress'],
+  'user.contact.address.street': ['street', 'street address', 'gata', 'gatuadress'],
+  'user.contact.address.postal_code': ['postcode', 'postal code', 'zip', 'zip code', 'postnummer'],
+  'user.contact.address.city': ['city', 'town', 'ort', 'stad'],
+  'user.contact.address.country': ['country', 'land'],
   'user.name': ['name', 'full name', 'namn'],
+  'user.name.first': ['first name', 'given name', 'förnamn'],
+  'user.name.last': ['last name', 'surname', 'family name', 'efternamn'],
   'user.job_title': ['title', 'job title', 'titel'],
   'user.demographic.age': ['age', 'birth date', 'date of birth', 'ålder', 'födelsedatum'],
 };
@@ -474,38 +492,76 @@ function updateSteps(
   const review = keyOf('steward', '*', 'review');
   const corrections = (input.corrections ?? []).map((c, i) => ({
     index: i,
+    field: c.field,
     category: categoryOfCorrection(input.model, c.field),
+    parts: c.parts === undefined ? undefined : Object.keys(c.parts),
   }));
   const steps: PlannedStep[] = [];
   for (const collection of dataset.collections) {
     if (collection.reference) continue;
     const keys = keyFields(dataset, collection);
     const updates: PlannedUpdate[] = [];
-    for (const f of collection.fields) {
-      const category = categoryOf(f);
-      if (category === undefined || keys.has(f.name)) continue;
-      for (const c of corrections)
-        if (c.category === category) updates.push({ field: f.name, category, correction: c.index });
+    /** Fields holding a part of a correction given as one text: never written whole. */
+    const unsplit: { field: string; part: string; correction: string }[] = [];
+    /** Parts given that no field of this collection holds, though it holds others. */
+    const unheld = new Set<string>();
+    for (const c of corrections) {
+      if (c.category === undefined) continue;
+      const held = new Set<string>();
+      for (const f of collection.fields) {
+        const category = categoryOf(f);
+        if (category === undefined || keys.has(f.name)) continue;
+        if (category === c.category) updates.push({ field: f.name, category, correction: c.index });
+        else if (categoryCovers(c.category, category)) {
+          const part = category.slice(c.category.length + 1);
+          held.add(part);
+          if (c.parts === undefined) unsplit.push({ field: f.name, part, correction: c.field });
+          else if (c.parts.includes(part))
+            updates.push({ field: f.name, category, correction: c.index, part });
+        }
+      }
+      if (held.size > 0) for (const p of c.parts ?? []) if (!held.has(p)) unheld.add(p);
     }
-    if (updates.length === 0) continue;
-    const fields = joinWords(
-      updates.map((u) => u.field),
-      'en',
-    );
-    steps.push({
-      key: keyOf(id, collection.name, 'update'),
-      system: id,
-      collection: collection.name,
-      action: 'update',
-      updates,
-      dependsOn: [review, ...locate],
-      status: capable(system, 'update') ? 'pending' : 'manual',
-      ...(capable(system, 'update')
-        ? {}
-        : {
-            note: `The connector of ${system.name} cannot update rows: set ${fields} of the person's rows of ${collection.name} to the corrected values (in the request's claims) by hand${forOwner(system)}, then close this task.`,
-          }),
-    });
+    if (updates.length > 0) {
+      const fields = joinWords(
+        updates.map((u) => u.field),
+        'en',
+      );
+      const notes = [
+        capable(system, 'update')
+          ? undefined
+          : `The connector of ${system.name} cannot update rows: set ${fields} of the person's rows of ${collection.name} to the corrected values (in the request's claims) by hand${forOwner(system)}, then close this task.`,
+        unheld.size === 0
+          ? undefined
+          : `${collection.name} has no field for the ${joinWords([...unheld], 'en')} given in the correction: check it by hand if it changed.`,
+      ].filter((n) => n !== undefined);
+      steps.push({
+        key: keyOf(id, collection.name, 'update'),
+        system: id,
+        collection: collection.name,
+        action: 'update',
+        updates,
+        dependsOn: [review, ...locate],
+        status: capable(system, 'update') ? 'pending' : 'manual',
+        ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
+      });
+    }
+    if (unsplit.length > 0)
+      steps.push({
+        key: keyOf(id, collection.name, 'manual'),
+        system: id,
+        collection: collection.name,
+        action: 'manual',
+        dependsOn: [review, ...locate],
+        status: 'manual',
+        note: `${system.name} keeps ${joinWords(
+          [...new Set(unsplit.map((u) => `"${u.correction}"`))],
+          'en',
+        )} in parts in ${collection.name} (${joinWords(
+          unsplit.map((u) => `${u.field}: ${u.part}`),
+          'en',
+        )}), and the correction was given as one text, so it is not written whole into each: set those fields of the person's rows to the matching parts of the correction (in the request's claims) by hand${forOwner(system)}, then close this task. A correction given in parts is applied to them without a task.`,
+      });
   }
   // Rows are found by their identifying fields: a step changing one of them goes last.
   const identifying = (s: PlannedStep) =>

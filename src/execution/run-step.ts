@@ -118,7 +118,7 @@ export async function planFulfilment(
     if ((await loadPlanRow(tx, requestId)) !== undefined) return { skipped: true as const };
     const now = ctx.clock.now().toISOString();
     const seeds = await requestSeeds(tx, ctx, request);
-    const contact = await answerAddress(tx, request);
+    const contact = await answerAddress(tx, ctx, request);
     const stored: PlannedSystem[] = systems.map((s) => ({
       id: s.id,
       name: s.name,
@@ -228,7 +228,8 @@ function updateOf(ctx: AppContext, request: RequestRow, step: StepRow): ChangeAc
   const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
   const values = (planOf(step).updates ?? []).flatMap((u) => {
     const correction = claims.rectification?.[u.correction];
-    return correction === undefined ? [] : [{ field: u.field, value: correction.value as FieldValue }];
+    const value = u.part === undefined ? correction?.value : correction?.parts?.[u.part];
+    return value === undefined ? [] : [{ field: u.field, value: value as FieldValue }];
   });
   return { action: 'update', values };
 }

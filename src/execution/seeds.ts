@@ -52,7 +52,7 @@ export async function requestSeeds(tx: Tx, ctx: AppContext, row: RequestRow): Pr
       .execute();
     for (const i of own) add(i.kind, i.value);
   }
-  const contact = await answerAddress(tx, row);
+  const contact = await answerAddress(tx, ctx, row);
   if (contact !== undefined) add('email', contact.value);
   if (row.reviewed_at !== null) {
     const claims = unseal(ctx.keys.records, row.claims) as RequestClaims;

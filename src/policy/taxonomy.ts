@@ -2,7 +2,9 @@
  * The default data-category taxonomy. Keys follow fideslang where one fits (`user.contact.email`),
  * so declarations written for other tools carry over; each entry names its W3C DPV term.
  * A declaration may add its own categories under any key; referring to a parent key
- * (`user.contact`) covers every key below it.
+ * (`user.contact`) covers every key below it. A key below another names a part of it (the street
+ * of a postal address, a given name), which lets a dataset say which part a column holds, so a
+ * correction given in parts reaches the right columns.
  */
 export interface TaxonomyEntry {
   readonly key: string;
@@ -14,10 +16,17 @@ export interface TaxonomyEntry {
 export const defaultTaxonomy: readonly TaxonomyEntry[] = [
   { key: 'user', name: 'Personal data', dpv: 'dpv:PersonalData' },
   { key: 'user.name', name: 'Name', dpv: 'pd:Name' },
+  { key: 'user.name.first', name: 'Given name', dpv: 'pd:Name' },
+  { key: 'user.name.last', name: 'Family name', dpv: 'pd:Name' },
   { key: 'user.contact', name: 'Contact details', dpv: 'pd:Contact' },
   { key: 'user.contact.email', name: 'Email address', dpv: 'pd:EmailAddress' },
   { key: 'user.contact.phone_number', name: 'Telephone number', dpv: 'pd:TelephoneNumber' },
   { key: 'user.contact.address', name: 'Postal address', dpv: 'pd:PhysicalAddress' },
+  { key: 'user.contact.address.street', name: 'Street address', dpv: 'pd:PhysicalAddress' },
+  { key: 'user.contact.address.postal_code', name: 'Postal code', dpv: 'pd:PhysicalAddress' },
+  { key: 'user.contact.address.city', name: 'City', dpv: 'pd:PhysicalAddress' },
+  { key: 'user.contact.address.state', name: 'State or region', dpv: 'pd:PhysicalAddress' },
+  { key: 'user.contact.address.country', name: 'Country', dpv: 'pd:PhysicalAddress' },
   { key: 'user.job_title', name: 'Job title', dpv: 'pd:JobTitle' },
   { key: 'user.workplace', name: 'Employer and workplace', dpv: 'pd:Professional' },
   { key: 'user.account', name: 'Account data', dpv: 'pd:Account' },

@@ -33,9 +33,16 @@ import type { AccessInformation } from './art15.js';
 import { explainForSubject } from './art15.js';
 import type { FieldDescription, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
 import { subjectSections } from './subject-data.js';
+import { AppError } from '../errors.js';
+import type { RequestRow } from './model.js';
+import { loadRequest } from './model.js';
 
 export interface PackageInput {
-  readonly subjectId: string;
+  /**
+   * Steward's subject; null for a person only connected systems hold, whose package is the
+   * request's connected data (`requestId` is then required).
+   */
+  readonly subjectId: string | null;
   /** Language of the texts: `en`, `sv`; others get English wording. */
   readonly lang: string;
   /** Encrypts every entry with AES-256 when given. */
@@ -870,6 +877,30 @@ async function* indexHtml(
   yield tail;
 }
 
+/**
+ * The request a package answers, when the person has no subject (it says whose rules apply).
+ *
+ * @throws AppError `validation_failed` for a package of nobody: no subject and no request.
+ */
+export async function requestOf(
+  ctx: AppContext,
+  input: Pick<PackageInput, 'subjectId' | 'requestId'>,
+): Promise<RequestRow | undefined> {
+  if (input.subjectId !== null) return undefined;
+  if (input.requestId === undefined)
+    throw new AppError('validation_failed', 'A package needs a subject or the request it answers.');
+  return loadRequest(ctx.store.db, input.requestId);
+}
+
+/** Steward's sections of a person's data: none for a person only connected systems hold. */
+export async function* ownSections(
+  ctx: AppContext,
+  subjectId: string | null,
+  options: SubjectDataOptions,
+): AsyncGenerator<SubjectSection> {
+  if (subjectId !== null) yield* subjectSections(ctx, subjectId, options);
+}
+
 /** `schema.json`: what each file of the package holds. */
 export function schemaDocument(kind: 'access' | 'portability', files: readonly FileDescription[]): string {
   return `${JSON.stringify(
@@ -902,8 +933,12 @@ export async function writeAccessPackage(
     language: input.lang,
     ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
   };
+  const request = await requestOf(ctx, input);
   // Resolves the subject (and fails) before anything is written.
-  const own = await explainForSubject(ctx, input.subjectId, input.lang, options);
+  const own = await explainForSubject(ctx, input.subjectId, input.lang, {
+    ...options,
+    jurisdiction: request?.jurisdiction ?? null,
+  });
   const connected =
     input.requestId === undefined
       ? undefined
@@ -917,7 +952,7 @@ export async function writeAccessPackage(
   try {
     await zip.add('information.json', [`${JSON.stringify(info, null, 2)}\n`]);
     const sections: SubjectSection[] = [];
-    const written = await writeSections(zip, subjectSections(ctx, input.subjectId, options), (s) =>
+    const written = await writeSections(zip, ownSections(ctx, input.subjectId, options), (s) =>
       sections.push(s),
     );
     const fromSystems =

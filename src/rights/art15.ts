@@ -29,6 +29,7 @@ import { localise } from '../policy/text.js';
 import { indirectSourceTypes } from '../capture/capture-record.js';
 import type { SubjectDataOptions } from './subject-data.js';
 import { resolveSubjectRow } from './subject-data.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 
 export interface CategoryHeld {
   readonly key: string;
@@ -106,7 +107,8 @@ export interface AccessInformation {
   readonly generatedAt: string;
   readonly language: string;
   readonly subject: {
-    readonly id: string;
+    /** Null for a person Steward holds no record of (the answer is about connected systems only). */
+    readonly id: string | null;
     readonly jurisdiction: string | null;
     readonly jurisdictionName: string;
   };
@@ -445,39 +447,49 @@ function addressLine(
  * The Art. 15(1) information for one person in `lang` (`en`, `sv`; other languages get English
  * wording with the declaration's texts in that language where it has them).
  *
+ * With `subjectId` null (a person only connected systems hold) Steward's part is empty and
+ * `jurisdiction` says whose rules apply.
+ *
  * @throws AppError `not_found` when the subject is not in the partition asked for.
  */
 export async function explainForSubject(
   ctx: AppContext,
-  subjectId: string,
+  subjectId: string | null,
   lang: string,
-  options: Pick<SubjectDataOptions, 'tenant'> = {},
+  options: Pick<SubjectDataOptions, 'tenant'> & { readonly jurisdiction?: string | null } = {},
 ): Promise<AccessInformation> {
   const db = ctx.store.db;
-  const subject = await resolveSubjectRow(db, subjectId, options.tenant);
+  const subject =
+    subjectId === null
+      ? { id: null, tenant: options.tenant ?? CONTROLLER_TENANT, jurisdiction: options.jurisdiction ?? null }
+      : await resolveSubjectRow(db, subjectId, options.tenant);
   const w = words[wordingFor(lang)];
   const jurisdiction = subject.jurisdiction ?? 'default';
+  const ofSubject = async <T>(read: (id: string) => Promise<T[]>): Promise<T[]> =>
+    subject.id === null ? [] : read(subject.id);
 
   // One grouped read over the records' metadata: the combinations are few however many records.
-  const groups = await db
-    .selectFrom('records')
-    .select((eb) => [
-      'declaration_id',
-      'purposes',
-      'categories',
-      'source_id',
-      'source_type',
-      eb.fn.countAll().as('n'),
-      eb.fn.min('expires_at').as('earliest'),
-      eb.fn.max('expires_at').as('latest'),
-      eb.fn.count('expires_at').as('dated'),
-      eb.fn.min('collected_at').as('first'),
-      eb.fn.max('collected_at').as('last'),
-    ])
-    .where('subject_id', '=', subject.id)
-    .where('tenant', '=', subject.tenant)
-    .groupBy(['declaration_id', 'purposes', 'categories', 'source_id', 'source_type'])
-    .execute();
+  const groups = await ofSubject((id) =>
+    db
+      .selectFrom('records')
+      .select((eb) => [
+        'declaration_id',
+        'purposes',
+        'categories',
+        'source_id',
+        'source_type',
+        eb.fn.countAll().as('n'),
+        eb.fn.min('expires_at').as('earliest'),
+        eb.fn.max('expires_at').as('latest'),
+        eb.fn.count('expires_at').as('dated'),
+        eb.fn.min('collected_at').as('first'),
+        eb.fn.max('collected_at').as('last'),
+      ])
+      .where('subject_id', '=', id)
+      .where('tenant', '=', subject.tenant)
+      .groupBy(['declaration_id', 'purposes', 'categories', 'source_id', 'source_type'])
+      .execute(),
+  );
 
   const purposes = new Map<string, PurposeAcc>();
   const sources = new Map<string, Map<string, SourceAcc>>();
@@ -529,12 +541,14 @@ export async function explainForSubject(
   }
 
   // Consents on record name purposes too, directly or through a communication or cookie category.
-  const lastEvents = await db
-    .selectFrom('consent_events')
-    .select((eb) => ['declaration_id', 'target_kind', 'target_id', eb.fn.max('seq').as('seq')])
-    .where('subject_id', '=', subject.id)
-    .groupBy(['declaration_id', 'target_kind', 'target_id'])
-    .execute();
+  const lastEvents = await ofSubject((id) =>
+    db
+      .selectFrom('consent_events')
+      .select((eb) => ['declaration_id', 'target_kind', 'target_id', eb.fn.max('seq').as('seq')])
+      .where('subject_id', '=', id)
+      .groupBy(['declaration_id', 'target_kind', 'target_id'])
+      .execute(),
+  );
   const latest =
     lastEvents.length === 0
       ? []
@@ -567,12 +581,14 @@ export async function explainForSubject(
       if (e.target_kind === 'purpose' || acc.consent === null) acc.consent = { given, since: e.at };
     }
   }
-  const subscriptions = await db
-    .selectFrom('subscriptions')
-    .select(['declaration_id', 'communication_id', 'state'])
-    .where('subject_id', '=', subject.id)
-    .where('state', '!=', 'unsubscribed')
-    .execute();
+  const subscriptions = await ofSubject((id) =>
+    db
+      .selectFrom('subscriptions')
+      .select(['declaration_id', 'communication_id', 'state'])
+      .where('subject_id', '=', id)
+      .where('state', '!=', 'unsubscribed')
+      .execute(),
+  );
   for (const s of subscriptions) {
     const model = ctx.policies.get(s.declaration_id)?.model;
     for (const purposeId of purposesOfTarget(model, 'communication', s.communication_id)) {

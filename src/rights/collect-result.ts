@@ -25,6 +25,7 @@ import { addDuration } from '../time.js';
 import { writeAccessPackage } from './access-package.js';
 import { languageOf } from './emails.js';
 import { addRequestEvent, loadRequest } from './model.js';
+import type { RequestRow } from './model.js';
 import type { RequestClaims } from './own-data-actions.js';
 import type { TransmitResult } from './portability.js';
 import { checkedEndpoint, transmitPortability, writePortabilityPackage } from './portability.js';
@@ -127,9 +128,14 @@ export async function requestResultCode(
       return false;
     }
     const request = await loadRequest(tx, link.request_id);
-    const contact = await answerAddress(tx, request);
+    const contact = await answerAddress(tx, ctx, request);
     if (contact === undefined) throw gone(ctx);
-    await issueChallenge(tx, ctx, request, 3, { subjectId: request.subject_id, prefer: contact.lookup });
+    await issueChallenge(tx, ctx, request, 3, {
+      subjectId: request.subject_id,
+      prefer: contact.lookup,
+      // A person only connected systems hold: the address step 1 proved.
+      ...(contact.id === null ? { address: contact.value } : {}),
+    });
     return true;
   });
   if (!sent) throw gone(ctx);
@@ -259,14 +265,10 @@ export async function collectResult(
   let complete = false;
   try {
     const request = await loadRequest(ctx.store.db, link.request_id);
-    if (request.subject_id === null) throw gone(ctx);
-    const active = ctx.policies.get(request.declaration_id);
-    const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
-    const lang = active === undefined ? 'en' : languageOf(active.model.declaration, claims.language);
     const options = {
       subjectId: request.subject_id,
       requestId: request.id,
-      lang,
+      lang: requesterLanguage(ctx, request),
       ...(input.passphrase ? { passphrase: input.passphrase } : {}),
     };
     const opened = (delivery = open());
@@ -292,6 +294,13 @@ export async function collectResult(
     });
   }
   return { ok: true };
+}
+
+/** The language the requester asked in, for the texts of what they collect. */
+function requesterLanguage(ctx: AppContext, request: RequestRow): string {
+  const active = ctx.policies.get(request.declaration_id);
+  const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
+  return active === undefined ? 'en' : languageOf(active.model.declaration, claims.language);
 }
 
 /**
@@ -345,12 +354,13 @@ export async function sendResult(
   const check = await checkLinkCode(ctx, link, input.code);
   if (!check.ok) return check;
   const request = await loadRequest(ctx.store.db, link.request_id);
-  if (request.subject_id === null) throw gone(ctx);
   await holdLink(ctx, link, 'transmission_started', { kind: link.kind });
   let sent: TransmitResult;
   try {
     sent = await transmitPortability(ctx, 'requester', {
-      subjectId: request.subject_id,
+      ...(request.subject_id === null ? {} : { subjectId: request.subject_id }),
+      requestId: request.id,
+      lang: requesterLanguage(ctx, request),
       endpoint: input.endpoint,
       requestReference: request.reference,
       ...(input.authorization === undefined ? {} : { authorization: input.authorization }),

@@ -19,7 +19,12 @@ export interface RequestClaims {
   readonly name?: string;
   readonly identifiers: readonly { kind: string; value: string }[];
   readonly details?: string;
-  readonly rectification?: readonly { field: string; value: string }[];
+  /** `parts`: the same correction split by the names below its category (`street`, `first`). */
+  readonly rectification?: readonly {
+    field: string;
+    value: string;
+    parts?: Readonly<Record<string, string>>;
+  }[];
   readonly objection?: { scope: 'direct_marketing' | 'purpose'; purposeId?: string; grounds?: string };
   readonly language?: string;
 }

@@ -16,12 +16,19 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { transaction } from '../store/transaction.js';
 import type { FileDescription, PackageInput, PackageOutput, PackageResult } from './access-package.js';
-import { encodedChunks, PackageZip, schemaDocument, writeSections } from './access-package.js';
+import {
+  encodedChunks,
+  ownSections,
+  PackageZip,
+  requestOf,
+  schemaDocument,
+  writeSections,
+} from './access-package.js';
 import type { OutboundFailure } from './outbound.js';
 import { destinationProblem, OutboundError, postTo, problemText } from './outbound.js';
 import { spoolBody } from './sized-body.js';
 import type { RecordMeta, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
-import { resolveSubjectRow, subjectSections } from './subject-data.js';
+import { resolveSubjectRow } from './subject-data.js';
 
 /** Source types whose data the person provided (Art. 20(1)). */
 const providedSourceTypes: ReadonlySet<string> = new Set(['direct', 'observed']);
@@ -35,14 +42,14 @@ export function isPortable(record: RecordMeta): boolean {
   );
 }
 
-function portableSections(ctx: AppContext, subjectId: string, input: Omit<PackageInput, 'subjectId'>) {
+function portableSections(ctx: AppContext, subjectId: string | null, input: Omit<PackageInput, 'subjectId'>) {
   const options: SubjectDataOptions = {
     language: input.lang,
     recordFilter: isPortable,
     sections: ['records', 'subscriptions'],
     ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
   };
-  return subjectSections(ctx, subjectId, options);
+  return ownSections(ctx, subjectId, options);
 }
 
 const readme = (controller: string, at: string) =>
@@ -61,7 +68,10 @@ export async function writePortabilityPackage(
   input: PackageInput,
   out: PackageOutput,
 ): Promise<PackageResult> {
-  const subject = await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant);
+  // Resolves the subject, or the request of a person without one, before anything is written.
+  let subjectId: string | null = null;
+  if (input.subjectId === null) await requestOf(ctx, input);
+  else subjectId = (await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant)).id;
   const controller = ctx.policies.list()[0]?.model.declaration.controller.name ?? 'us';
   const zip = new PackageZip(out, {
     date: ctx.clock.now(),
@@ -69,18 +79,10 @@ export async function writePortabilityPackage(
   });
   try {
     await zip.add('README.txt', [readme(controller, ctx.clock.now().toISOString().slice(0, 10))]);
-    const written = await writeSections(zip, portableSections(ctx, subject.id, input));
-    const fromSystems =
-      input.requestId === undefined
-        ? { files: [], records: 0 }
-        : await writeSections(
-            zip,
-            (await connectedData(ctx, input.requestId, { lang: input.lang, portability: true })).sections(),
-          );
+    const written = await writeSections(zip, portableData(ctx, subjectId, input));
     const files: FileDescription[] = [
       { path: 'README.txt', format: 'json', description: 'What this package is.' },
       ...written.files,
-      ...fromSystems.files,
       { path: 'schema.json', format: 'json', description: 'This description of the files.' },
     ];
     await zip.add('schema.json', [schemaDocument('portability', files)]);
@@ -105,20 +107,36 @@ async function* sectionDocument(section: SubjectSection): AsyncGenerator<string>
 }
 
 /**
+ * Every section of the portability package: Steward's portable records and subscriptions, then,
+ * for a request, what its connected systems hold in the collections planned as portable.
+ */
+async function* portableData(
+  ctx: AppContext,
+  subjectId: string | null,
+  input: Omit<PackageInput, 'subjectId'>,
+): AsyncGenerator<SubjectSection> {
+  yield* portableSections(ctx, subjectId, input);
+  if (input.requestId !== undefined)
+    yield* (await connectedData(ctx, input.requestId, { lang: input.lang, portability: true })).sections();
+}
+
+/**
  * The portable data as one JSON document, streamed: `{ format, generatedAt, controller, sections:
- * { <id>: { description, fields, count, rows } } }`. This is what `transmitPortability` sends.
+ * { <id>: { description, fields, count, rows } } }`, the same sections as the package
+ * (`portableData`). This is what `transmitPortability` sends.
  */
 export async function* portabilityDocument(
   ctx: AppContext,
-  subjectId: string,
-  options: { tenant?: string; lang?: string } = {},
+  subjectId: string | null,
+  options: { tenant?: string; lang?: string; requestId?: string } = {},
 ): AsyncGenerator<string> {
   const controller = ctx.policies.list()[0]?.model.declaration.controller.name ?? null;
   yield `{"format": "steward-portability", "version": 1, "generatedAt": ${JSON.stringify(ctx.clock.now().toISOString())}, "controller": ${JSON.stringify(controller)}, "sections": {`;
   let first = true;
-  for await (const section of portableSections(ctx, subjectId, {
+  for await (const section of portableData(ctx, subjectId, {
     lang: options.lang ?? 'en',
     ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
+    ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
   })) {
     yield first ? '\n' : ',\n';
     yield* sectionDocument(section);
@@ -128,7 +146,12 @@ export async function* portabilityDocument(
 }
 
 export const transmitInput = z.strictObject({
-  subjectId: z.string().min(1),
+  /** Steward's subject; absent for a person only the request's connected systems hold. */
+  subjectId: z.string().min(1).optional(),
+  /** The request the data answers: its connected systems' portable rows go too. */
+  requestId: z.string().min(1).optional(),
+  /** Language of the sections' descriptions (`en`, `sv`). */
+  lang: z.string().min(2).max(10).default('en'),
   endpoint: z.url({ message: 'must be an absolute URL such as https://receiver.example/import' }),
   /** An Authorization header value the receiving controller gave the person, if it needs one. */
   authorization: z.string().max(4096).optional(),
@@ -188,12 +211,19 @@ export async function transmitPortability(
 ): Promise<TransmitResult> {
   const input = transmitInput.parse(raw);
   const url = checkedEndpoint(ctx, input.endpoint);
-  const subject = await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant);
-  const document = portabilityDocument(
-    ctx,
-    subject.id,
-    input.tenant === undefined ? {} : { tenant: input.tenant },
-  );
+  const subjectId =
+    input.subjectId === undefined
+      ? null
+      : (await resolveSubjectRow(ctx.store.db, input.subjectId, input.tenant)).id;
+  if (subjectId === null && input.requestId === undefined)
+    throw new AppError('validation_failed', 'Name the subject or the request whose data is to be sent.', [
+      { path: 'subjectId', message: 'required without a requestId' },
+    ]);
+  const document = portabilityDocument(ctx, subjectId, {
+    lang: input.lang,
+    ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
+    ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
+  });
   const body = await spoolBody(encodedChunks(document));
   const bytes = body.length;
   let result: TransmitResult;
@@ -221,7 +251,7 @@ export async function transmitPortability(
     appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef,
       action: result.ok ? 'portability.transmitted' : 'portability.transmission_failed',
-      target: `subject:${subject.id}`,
+      target: subjectId === null ? `request:${input.requestId}` : `subject:${subjectId}`,
       details: {
         host: url.host,
         bytes: result.bytes,

@@ -22,7 +22,9 @@ import { languageOf, providerText } from './emails.js';
 import type { RequestRow } from './model.js';
 import { addRequestEvent, deadlineFrom, moveRequest, newReference, requestChannels } from './model.js';
 import { startFulfilment } from './fulfil.js';
-import { issueChallenge, statusUrl } from './verify-request.js';
+import { categoryOfCorrection } from '../execution/plan.js';
+import type { PolicyModel } from '../policy/model.js';
+import { issueChallenge, statusUrl, verifiedContact } from './verify-request.js';
 
 /**
  * Requests in a day that may name one contact, or reach one person through any of their
@@ -80,7 +82,25 @@ export const submitRequestInput = z.strictObject({
   }),
   details: z.string().max(5000).optional().describe('What the person wrote, in their words'),
   rectification: z
-    .array(z.strictObject({ field: z.string().min(1).max(100), value: z.string().max(2000) }))
+    .array(
+      z.strictObject({
+        field: z.string().min(1).max(100),
+        value: z.string().max(2000),
+        parts: z
+          .record(
+            z
+              .string()
+              .regex(/^[a-z][a-z0-9_]*$/, 'a part such as street or postal_code')
+              .max(60),
+            z.string().max(2000),
+          )
+          .refine((parts) => Object.keys(parts).length <= 10, 'at most 10 parts')
+          .optional()
+          .describe(
+            'The same correction in parts, named below its data category: street, postal_code, city, state, country for a postal address; first, last for a name. Systems that keep it in parts get the parts; without them such systems get a task for a person',
+          ),
+      }),
+    )
     .max(50)
     .optional()
     .describe('For rectification: what should be corrected, and to what'),
@@ -119,6 +139,37 @@ export interface RequestReceipt {
   /** What to tell the requester next, in the same words whether or not we hold data about them. */
   readonly next: 'enter_code' | 'wait' | 'routed_to_provider';
   readonly provider?: { readonly name: string; readonly contact: string | null; readonly text: string };
+}
+
+/**
+ * A correction's parts must be parts of the category its field names: `street` of a postal
+ * address is `user.contact.address.street`, a category the declaration knows.
+ */
+function checkParts(
+  model: PolicyModel,
+  corrections: readonly { field: string; parts?: Readonly<Record<string, string>> }[],
+): void {
+  const issues = corrections.flatMap((c, i) => {
+    if (c.parts === undefined) return [];
+    const category = categoryOfCorrection(model, c.field);
+    const known = [...model.categories.keys()]
+      .filter((k) => category !== undefined && k.startsWith(`${category}.`))
+      .map((k) => k.slice(`${category}.`.length));
+    if (known.length === 0)
+      return [{ path: `rectification[${i}].parts`, message: `"${c.field}" is not kept in parts` }];
+    return Object.keys(c.parts)
+      .filter((p) => !known.includes(p))
+      .map((p) => ({
+        path: `rectification[${i}].parts.${p}`,
+        message: `not a part of "${c.field}"; use ${known.join(', ')}`,
+      }));
+  });
+  if (issues.length > 0)
+    throw new AppError(
+      'validation_failed',
+      'A correction names parts its kind of data does not have.',
+      issues,
+    );
 }
 
 /** Who may use which channel: the public only the privacy centre, operators the paper channels. */
@@ -178,6 +229,7 @@ export async function submitRequest(
     throw new AppError('validation_failed', 'Say what should be corrected.', [
       { path: 'rectification', message: 'required for a rectification request' },
     ]);
+  checkParts(active.model, input.rectification ?? []);
   if (input.objection?.scope === 'purpose') {
     const purpose = input.objection.purposeId && active.model.purposes.get(input.objection.purposeId);
     if (!purpose)
@@ -331,6 +383,8 @@ export async function submitRequest(
       named: identifiers.filter((i) => i.kind === 'email').map((i) => i.lookup),
       accessToken,
       ...(flooded ? { withhold: 'daily_limit_for_person' } : {}),
+      // Nobody here matched: the code may still go to the address given, if a connected system holds it.
+      ...(matches.size === 0 && contact.kind === 'email' ? { address: contact.value } : {}),
     });
     const row = await moveRequest(tx, ctx, by, created, 'verifying', {
       kind: 'received',
@@ -364,7 +418,7 @@ export async function afterVerification(
   actor: string,
   row: RequestRow,
 ): Promise<RequestRow> {
-  const why = await reviewNeeded(tx, row);
+  const why = await reviewNeeded(tx, ctx, row);
   if (why !== undefined)
     return moveRequest(tx, ctx, actor, row, 'awaiting_review', { kind: 'awaiting_review', details: { why } });
   return startFulfilment(tx, ctx, actor, row);
@@ -374,10 +428,14 @@ export async function afterVerification(
  * Why a person must look before a verified request is fulfilled, if they must: the declaration
  * says so, nobody matched, the identifiers named several people, or the person's data holds an
  * address that is only a claim (it may be someone else's record that was joined to theirs).
+ * Nobody matching is no reason when the requester proved control of the address a connected
+ * system holds: that address is what the request's search starts from.
  */
-async function reviewNeeded(tx: Tx, row: RequestRow): Promise<string | undefined> {
-  if (row.subject_id === null) return 'no_data_found';
+async function reviewNeeded(tx: Tx, ctx: AppContext, row: RequestRow): Promise<string | undefined> {
+  if (row.subject_id === null && (await verifiedContact(tx, ctx, row.id)) === undefined)
+    return 'no_data_found';
   if (row.second_step === 'operator_review') return 'declaration_requires_review';
+  if (row.subject_id === null) return undefined;
   const several = await tx
     .selectFrom('request_events')
     .select('seq')

@@ -35,7 +35,7 @@ export const tellRequesterJob = defineJob({
     const message = unseal(ctx.keys.records, sealed) as Message;
     const to =
       (message.kind === 'completed' ? message.to : undefined) ??
-      (await answerAddress(ctx.store.db, row))?.value;
+      (await answerAddress(ctx.store.db, ctx, row))?.value;
     const active = ctx.policies.get(row.declaration_id);
     if (active === undefined) return { sent: false };
     if (to === undefined) {

@@ -5,6 +5,13 @@
  * stored that no code can pass, so answers, and the work done before answering, are the same
  * whether or not a person exists. Codes are sent by a job, so response times do not depend on
  * a mail server either. Only the code's keyed hash is kept.
+ *
+ * A person Steward holds no record of may still be on file in a connected system (a customer of
+ * the shop who never wrote to us). Their request's email address is kept sealed on the
+ * challenge, and the job sends the code there only if a connected system of the request's
+ * declaration holds that address; otherwise it clears it and the challenge is a decoy like any
+ * other. Passing the code proves control of that one address, which is then all the request's
+ * search starts from (see execution/seeds.ts).
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -14,7 +21,7 @@ import { defineJob, enqueue } from '../jobs/queue.js';
 import { seal, unseal } from '../capture/sealed.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
-import { isChannel, markVerified } from '../subjects/subjects.js';
+import { isChannel, lookupOf, markVerified } from '../subjects/subjects.js';
 import { addDuration } from '../time.js';
 import { languageOf, sendCodeEmail } from './emails.js';
 import type { RequestRow } from './model.js';
@@ -46,20 +53,44 @@ export const sendCodeJob = defineJob({
       .selectAll()
       .where('id', '=', challengeId)
       .executeTakeFirst();
-    if (challenge?.identifier_id == null) return { sent: false };
-    const identifier = await ctx.store.db
-      .selectFrom('identifiers')
-      .select(['value', 'kind'])
-      .where('id', '=', challenge.identifier_id)
-      .where('tenant', '=', CONTROLLER_TENANT)
-      .executeTakeFirst();
+    if (challenge === undefined || (challenge.identifier_id === null && challenge.address === null))
+      return { sent: false };
     const request = await loadRequest(ctx.store.db, challenge.request_id);
     const active = ctx.policies.get(request.declaration_id);
-    if (identifier?.value == null || identifier.kind !== 'email' || active === undefined)
-      return { sent: false };
+    if (active === undefined) return { sent: false };
+    let to: string | null | undefined;
+    if (challenge.identifier_id !== null) {
+      const identifier = await ctx.store.db
+        .selectFrom('identifiers')
+        .select(['value', 'kind'])
+        .where('id', '=', challenge.identifier_id)
+        .where('tenant', '=', CONTROLLER_TENANT)
+        .executeTakeFirst();
+      to = identifier?.kind === 'email' ? identifier.value : undefined;
+    } else if (challenge.address !== null) {
+      to = unseal(ctx.keys.records, challenge.address) as string;
+      // A later step's address is the one step 1 proved; a first code needs the address on file.
+      if (challenge.step === 1 && !(await onFileInSystems(ctx, active.model.declaration.systems, to))) {
+        await transaction(ctx.store, async (tx) => {
+          await tx
+            .updateTable('verification_challenges')
+            .set({ address: null })
+            .where('id', '=', challengeId)
+            .execute();
+          await addRequestEvent(tx, ctx, {
+            requestId: request.id,
+            actor: 'system',
+            kind: 'code_withheld',
+            details: { step: 1, why: 'not_on_file' },
+          });
+        });
+        return { sent: false };
+      }
+    }
+    if (to == null) return { sent: false };
     const claims = unseal(ctx.keys.records, request.claims) as { language?: string };
     await sendCodeEmail(ctx, {
-      to: identifier.value,
+      to,
       declaration: active.model.declaration,
       lang: languageOf(active.model.declaration, claims.language),
       reference: request.reference,
@@ -77,6 +108,33 @@ export const sendCodeJob = defineJob({
     return { sent: true };
   },
 });
+
+/**
+ * True when a connected system of the declaration holds `email` as an identifying value. A system
+ * that cannot be reached makes the job fail and try again, rather than pass for "not on file";
+ * one without settings or a reviewed dataset cannot hold anyone and is passed over.
+ */
+async function onFileInSystems(
+  ctx: AppContext,
+  systems: readonly { readonly id: string }[],
+  email: string,
+): Promise<boolean> {
+  if (systems.length === 0) return false;
+  await ctx.systems.refresh();
+  const seeds = { identities: [{ kind: 'email' as const, value: email }] };
+  let failure: unknown;
+  for (const { id } of systems) {
+    const connector = await ctx.systems.connector(id).catch(() => undefined);
+    if (connector === undefined) continue;
+    try {
+      for (const n of (await connector.count(seeds)).values()) if (n > 0) return true;
+    } catch (error) {
+      failure = error;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  return false;
+}
 
 /** The email addresses on file for a subject, oldest first, with whether codes may go to each. */
 async function emailsOnFile(
@@ -118,7 +176,10 @@ function pickAddress(
  * gave; `exclude` one not to use (the second channel must differ from the first); `withhold`
  * stores a decoy whatever is on file, with the reason on the request's hidden timeline. Returns
  * false when no code went out for this step (the caller then falls back to operator review); a
- * decoy is still stored for step 1 so nothing differs outwardly.
+ * decoy is still stored for step 1 so nothing differs outwardly. `address` (a normalised email)
+ * is where the code goes when the person has no subject: for step 1 the address the request
+ * gave, sent to only if a connected system holds it (see the module comment); for step 3 the
+ * address step 1 proved.
  */
 export async function issueChallenge(
   tx: Tx,
@@ -132,15 +193,23 @@ export async function issueChallenge(
     exclude?: string | null;
     accessToken?: string;
     withhold?: string;
+    address?: string;
   },
 ): Promise<boolean> {
   let identifierId: string | null = null;
+  let address: string | null = null;
   let withheld = target.withhold;
   if (target.subjectId !== null && withheld === undefined) {
     const emails = (await emailsOnFile(tx, target.subjectId)).filter((e) => e.id !== target.exclude);
     identifierId = pickAddress(emails, target);
     if (identifierId === null && emails.length > 0) withheld = 'no_verified_address';
-  }
+  } else if (
+    target.subjectId === null &&
+    withheld === undefined &&
+    target.address !== undefined &&
+    step !== 2
+  )
+    address = seal(ctx.keys.records, target.address);
   if (withheld !== undefined)
     await addRequestEvent(tx, ctx, {
       requestId: request.id,
@@ -148,7 +217,7 @@ export async function issueChallenge(
       kind: 'code_withheld',
       details: { step, why: withheld },
     });
-  if (identifierId === null && step !== 1) return false;
+  if (identifierId === null && address === null && step !== 1) return false;
   const id = randomUUID();
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const now = ctx.clock.now();
@@ -167,6 +236,7 @@ export async function issueChallenge(
       request_id: request.id,
       step,
       identifier_id: identifierId,
+      address,
       code_hash: codeHash(ctx, id, code),
       attempts: 0,
       max_attempts: CODE_ATTEMPTS,
@@ -180,11 +250,12 @@ export async function issueChallenge(
     sealedCode: seal(ctx.keys.records, code),
     ...(target.accessToken !== undefined ? { sealedToken: seal(ctx.keys.records, target.accessToken) } : {}),
   });
-  return identifierId !== null;
+  return identifierId !== null || address !== null;
 }
 
 export type CodeCheck =
-  | { readonly ok: true; readonly identifierId: string }
+  /** `identifierId` is null when the code went to a request's address (no subject holds it). */
+  | { readonly ok: true; readonly identifierId: string | null }
   | { readonly ok: false; readonly reason: 'wrong_code' | 'expired' | 'too_many_attempts' | 'no_challenge' };
 
 /**
@@ -230,7 +301,7 @@ export async function checkCodeIn(
   if (challenge.expires_at <= now) return { ok: false, reason: 'expired' };
   const attempts = challenge.attempts + 1;
   const matches = safeEqual(codeHash(ctx, challenge.id, code), challenge.code_hash);
-  if (!matches || challenge.identifier_id === null) {
+  if (!matches || (challenge.identifier_id === null && challenge.address === null)) {
     await tx
       .updateTable('verification_challenges')
       .set({ attempts })
@@ -252,25 +323,42 @@ export async function checkCodeIn(
       .where('id', '=', challenge.id)
       .execute();
   // Requests are answered from the controller's own data only.
-  await markVerified(tx, ctx, { id: challenge.identifier_id, tenant: CONTROLLER_TENANT }, 'code');
+  if (challenge.identifier_id !== null)
+    await markVerified(tx, ctx, { id: challenge.identifier_id, tenant: CONTROLLER_TENANT }, 'code');
   return { ok: true, identifierId: challenge.identifier_id };
 }
 
-/** The identifier the requester proved control of at step 1: where results and notices go. */
+/** An address where answers go: an identifier on file (`id`), or a request's proven address (no `id`). */
+export interface ContactAddress {
+  readonly id: string | null;
+  readonly value: string;
+  readonly lookup: string;
+}
+
+/** The address the requester proved control of at step 1: where results and notices go. */
 export async function verifiedContact(
   db: Tx,
+  ctx: Pick<AppContext, 'keys'>,
   requestId: string,
-): Promise<{ id: string; value: string; lookup: string } | undefined> {
+): Promise<ContactAddress | undefined> {
   const row = await db
     .selectFrom('verification_challenges as c')
-    .innerJoin('identifiers as i', 'i.id', 'c.identifier_id')
-    .select(['i.id', 'i.value', 'i.lookup'])
+    .leftJoin('identifiers as i', (j) =>
+      j.onRef('i.id', '=', 'c.identifier_id').on('i.tenant', '=', CONTROLLER_TENANT),
+    )
+    .select(['c.identifier_id', 'c.address', 'i.id', 'i.value', 'i.lookup'])
     .where('c.request_id', '=', requestId)
     .where('c.step', '=', 1)
     .where('c.passed_at', 'is not', null)
-    .where('i.tenant', '=', CONTROLLER_TENANT)
     .executeTakeFirst();
-  return row?.value == null ? undefined : { id: row.id, value: row.value, lookup: row.lookup };
+  if (row === undefined) return undefined;
+  if (row.identifier_id !== null)
+    return row.id == null || row.value == null || row.lookup == null
+      ? undefined
+      : { id: row.id, value: row.value, lookup: row.lookup };
+  if (row.address === null) return undefined;
+  const value = unseal(ctx.keys.records, row.address) as string;
+  return { id: null, value, lookup: lookupOf(ctx.keys, 'email', value) };
 }
 
 /**
@@ -279,9 +367,10 @@ export async function verifiedContact(
  */
 export async function answerAddress(
   db: Tx,
+  ctx: Pick<AppContext, 'keys'>,
   row: Pick<RequestRow, 'id' | 'subject_id' | 'contact_lookup' | 'verified_at'>,
-): Promise<{ id: string; value: string; lookup: string } | undefined> {
-  const proved = await verifiedContact(db, row.id);
+): Promise<ContactAddress | undefined> {
+  const proved = await verifiedContact(db, ctx, row.id);
   if (proved !== undefined || row.subject_id === null || row.verified_at === null) return proved;
   const onFile = await db
     .selectFrom('identifiers')

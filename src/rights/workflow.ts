@@ -61,18 +61,22 @@ export async function enterCode(
 ): Promise<EnterCodeResult> {
   const row = await requesterRequest(ctx, input.requestId, input.token);
   if (row.status !== 'verifying') return { ok: false, reason: 'no_challenge' };
-  const firstPassed = await verifiedContact(ctx.store.db, row.id);
+  const firstPassed = await verifiedContact(ctx.store.db, ctx, row.id);
   const step = firstPassed === undefined ? 1 : 2;
   const check = await checkCode(ctx, row.id, step, input.code);
   if (!check.ok) return check;
   return transaction(ctx.store, async (tx) => {
     const current = await loadRequest(tx, row.id);
-    const identifier = await tx
-      .selectFrom('identifiers')
-      .select('subject_id')
-      .where('id', '=', check.identifierId)
-      .where('tenant', '=', CONTROLLER_TENANT)
-      .executeTakeFirstOrThrow();
+    // A code to a request's address (no subject holds it) proves that address only.
+    const identifier =
+      check.identifierId === null
+        ? { subject_id: null }
+        : await tx
+            .selectFrom('identifiers')
+            .select('subject_id')
+            .where('id', '=', check.identifierId)
+            .where('tenant', '=', CONTROLLER_TENANT)
+            .executeTakeFirstOrThrow();
     if (step === 1 && current.second_step === 'second_channel') {
       const issued = await issueChallenge(tx, ctx, current, 2, {
         subjectId: identifier.subject_id,
@@ -120,14 +124,14 @@ export async function resendCode(
       .executeTakeFirst();
     if (Number(sent?.n ?? 0) >= 5)
       throw new AppError('rate_limited', 'No more codes can be sent for this request; please contact us.');
-    const first = await verifiedContact(tx, row.id);
+    const first = await verifiedContact(tx, ctx, row.id);
     if (first === undefined) {
       const previous = await tx
         .selectFrom('verification_challenges as c')
         .leftJoin('identifiers as i', (j) =>
           j.onRef('i.id', '=', 'c.identifier_id').on('i.tenant', '=', CONTROLLER_TENANT),
         )
-        .select(['i.subject_id', 'i.lookup'])
+        .select(['i.subject_id', 'i.lookup', 'c.address'])
         .where('c.request_id', '=', row.id)
         .where('c.step', '=', 1)
         .orderBy('c.created_at', 'desc')
@@ -136,8 +140,10 @@ export async function resendCode(
         subjectId: previous?.subject_id ?? null,
         accessToken: input.token,
         ...(previous?.lookup ? { prefer: previous.lookup } : {}),
+        // The address a connected system holds, unless the last code found none holding it.
+        ...(previous?.address ? { address: unseal(ctx.keys.records, previous.address) as string } : {}),
       });
-    } else {
+    } else if (first.id !== null) {
       const subject = await tx
         .selectFrom('identifiers')
         .select('subject_id')
@@ -174,7 +180,7 @@ export async function requesterView(
     .where('visible', '=', 1)
     .orderBy('seq')
     .execute();
-  const first = row.status === 'verifying' ? await verifiedContact(ctx.store.db, row.id) : undefined;
+  const first = row.status === 'verifying' ? await verifiedContact(ctx.store.db, ctx, row.id) : undefined;
   return {
     reference: row.reference,
     type: row.type,
@@ -262,7 +268,15 @@ function maskedClaims(claims: RequestClaims): RequestClaims {
     identifiers: claims.identifiers.map((i) => ({ kind: i.kind, value: maskIdentifier(i.kind, i.value) })),
     ...(claims.details !== undefined ? { details: '[withheld]' } : {}),
     ...(claims.rectification !== undefined
-      ? { rectification: claims.rectification.map((r) => ({ field: r.field, value: '[withheld]' })) }
+      ? {
+          rectification: claims.rectification.map((r) => ({
+            field: r.field,
+            value: '[withheld]',
+            ...(r.parts === undefined
+              ? {}
+              : { parts: Object.fromEntries(Object.keys(r.parts).map((p) => [p, '[withheld]'])) }),
+          })),
+        }
       : {}),
     ...(claims.objection !== undefined
       ? {
@@ -310,7 +324,16 @@ export async function openRequest(
       .execute(),
     ctx.store.db
       .selectFrom('verification_challenges')
-      .select(['step', 'attempts', 'max_attempts', 'expires_at', 'passed_at', 'created_at', 'identifier_id'])
+      .select([
+        'step',
+        'attempts',
+        'max_attempts',
+        'expires_at',
+        'passed_at',
+        'created_at',
+        'identifier_id',
+        'address',
+      ])
       .where('request_id', '=', id)
       .orderBy('created_at')
       .execute(),
@@ -362,7 +385,12 @@ export async function openRequest(
       maxAttempts: c.max_attempts,
       expiresAt: c.expires_at,
       passedAt: c.passed_at,
-      sentTo: c.identifier_id === null ? 'nobody (no match on file)' : 'a contact on file',
+      sentTo:
+        c.identifier_id !== null
+          ? 'a contact on file'
+          : c.address !== null
+            ? 'the address the request gave, held in a connected system'
+            : 'nobody (no match on file)',
       createdAt: c.created_at,
     })),
   };

@@ -682,6 +682,13 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0011_connected_gaps': {
+      async up(db: Kysely<unknown>) {
+        // A first code sent to the address a request gives, for a person Steward holds no record
+        // of but a connected system does: the address, sealed (no identifier row exists for it).
+        await db.schema.alterTable('verification_challenges').addColumn('address', 'text').execute();
+      },
+    },
     '0014_job_claimed_by': {
       async up(db: Kysely<unknown>) {
         // The worker that took a job's latest attempt, kept after it finishes (the lease owner is

@@ -314,6 +314,11 @@ export interface VerificationChallengeTable {
   step: number;
   /** The identifier on file the code was sent to; null when nobody matched (a decoy). */
   identifier_id: string | null;
+  /**
+   * Without an identifier: the address the request gave (sealed), for a person only a connected
+   * system holds; cleared when no system holds it, which leaves a decoy.
+   */
+  address: string | null;
   code_hash: string;
   attempts: number;
   max_attempts: number;

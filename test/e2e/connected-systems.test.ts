@@ -6,12 +6,13 @@
  * and PostgreSQL. Every check of a company database is direct SQL on that database.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { Clock } from '../../src/context.js';
 import { Worker } from '../../src/jobs/queue.js';
 import { jobDefinitions } from '../../src/worker-jobs.js';
 import { dialects } from '../support/app.js';
-import { anna, decoyOnly } from '../support/nordkust-systems.js';
+import { anna, decoy, decoyOnly } from '../support/nordkust-systems.js';
 import {
   approve,
   closeTask,
@@ -20,7 +21,9 @@ import {
   recordEmail,
   startNordkust,
 } from '../support/nordkust.js';
-import { collectPackage } from '../support/result-links.js';
+import { mailbox } from '../support/mail.js';
+import { startReceiver } from '../support/receiver.js';
+import { unzip } from '../support/result-links.js';
 import { mysqlUrl, postgresUrl, serviceAvailable } from '../support/services.js';
 
 const D = NORDKUST;
@@ -36,10 +39,12 @@ interface StepView {
   action: string;
   status: string;
   error: string | null;
+  plan: { note?: string };
   taskId: string | null;
 }
 interface RequestView {
-  request: { status: string; outcome: { summary: string[] } | null };
+  request: { reference: string; status: string; outcome: { summary: string[] } | null };
+  timeline: { kind: string; details: Record<string, unknown> }[];
   tasks: { id: string; kind: string; target: string; status: string; note: string | null }[];
   plan: { steps: StepView[] } | null;
   receipt: {
@@ -60,7 +65,11 @@ function movableClock(): Clock & { skip(ms: number): void } {
 
 /** Steward with the nordkust declaration and three fresh company databases, torn down by `close`. */
 async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
-  const nordkust = await startNordkust(dialect, clock ? { clock } : {});
+  const nordkust = await startNordkust(dialect, {
+    ...(clock ? { clock } : {}),
+    // Portable data may be sent to a receiver on this machine (plain HTTP, for the test only).
+    config: { transmitAllowedHosts: ['127.0.0.1'] },
+  });
   const { app, headers } = nordkust;
   const runJobs = () => new Worker(app.ctx, jobDefinitions).drain();
   const view = async (id: string): Promise<RequestView> => {
@@ -93,6 +102,77 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     await approve(nordkust, id);
     return id;
   };
+  /** The newest code mailed to `to`. */
+  const codeFor = async (to: string) => {
+    const [mail] = (await mailbox(app.ctx, { to, kind: 'rights_code' })).reverse();
+    const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
+    assert.ok(code, `a code reached ${to}`);
+    return code;
+  };
+  /**
+   * A request through the privacy centre from someone Steward holds no record of, confirmed
+   * with the code mailed to the address given (`identifiers` first among those named).
+   */
+  const askAsStranger = async (
+    type: string,
+    identifiers: { kind: string; value: string }[],
+    extra: Record<string, unknown> = {},
+  ) => {
+    const res = await app.request({
+      method: 'POST',
+      url: '/api/v1/privacy-centre/requests',
+      headers: { 'content-type': 'application/json' },
+      payload: { declarationId: D, type, language: 'en', requester: { identifiers }, ...extra },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const { id, accessToken } = res.json<{ id: string; accessToken: string }>();
+    await runJobs();
+    const entered = await app.request({
+      method: 'POST',
+      url: `/api/v1/privacy-centre/requests/${id}/code`,
+      headers: { 'content-type': 'application/json' },
+      payload: { token: accessToken, code: await codeFor(identifiers[0]!.value) },
+    });
+    assert.equal(entered.statusCode, 200, entered.body);
+    assert.deepEqual(entered.json(), { ok: true, next: 'wait' });
+    return id;
+  };
+  /** The result link of the newest completion mail to `to`, its code asked for and mailed. */
+  const resultLink = async (to: string) => {
+    const [done] = (await mailbox(app.ctx, { to, kind: 'rights_completed' })).reverse();
+    const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
+    assert.ok(link, `the completion mail carries the result link: ${done?.text}`);
+    const asked = await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` });
+    assert.equal(asked.statusCode, 202);
+    await runJobs();
+    return { link, code: await codeFor(to) };
+  };
+  /** Sends a portability result on to `endpoint` with its link's code (C5m.1). */
+  const send = (link: string, code: string, endpoint: string) =>
+    app.request({
+      method: 'POST',
+      url: `/api/v1/privacy-centre/results/${link}/send`,
+      headers: { 'content-type': 'application/json' },
+      payload: { code, endpoint },
+    });
+  /** Downloads the result the newest completion mail to `to` links to (or `result`), and unpacks it. */
+  const collect = async (to: string, result?: { link: string; code: string }) => {
+    const { link, code } = result ?? (await resultLink(to));
+    const zip = await app.request({
+      method: 'POST',
+      url: `/api/v1/privacy-centre/results/${link}/download`,
+      headers: { 'content-type': 'application/json' },
+      payload: { code },
+    });
+    assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
+    const files = await unzip(zip.rawPayload);
+    const rows = (path: string) => {
+      const text = files.get(path);
+      assert.ok(text !== undefined, `${path} is in the package: ${[...files.keys()].join(', ')}`);
+      return (JSON.parse(text) as { rows: Record<string, unknown>[] }).rows;
+    };
+    return { files, rows };
+  };
   return {
     ...nordkust,
     runJobs,
@@ -101,6 +181,10 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     approved,
     closeTask: (id: string, taskId: string | null, note: string) => closeTask(nordkust, id, taskId, note),
     decoyIntact: () => decoyIntact(nordkust),
+    askAsStranger,
+    resultLink,
+    send,
+    collect,
   };
 }
 
@@ -136,12 +220,8 @@ for (const dialect of await dialects()) {
                 v.plan?.steps.some((x) => x.system === s && x.action === 'read' && x.status === 'done'),
                 `${s} is read`,
               );
-            const files = await collectPackage(w.app, anna.email, async () => void (await w.runJobs()));
-            const rows = (path: string) => {
-              const text = files.get(path);
-              assert.ok(text !== undefined, `${path} is in the package: ${[...files.keys()].join(', ')}`);
-              return (JSON.parse(text) as { rows: Record<string, unknown>[] }).rows;
-            };
+            await w.runJobs();
+            const { files, rows } = await w.collect(anna.email);
 
             // Anna's rows, each system's, found by email and through the shop customer number.
             assert.deepEqual(
@@ -367,7 +447,7 @@ for (const dialect of await dialects()) {
       );
 
       test(
-        'C9.2 rectification: a corrected name and address reach every field of those categories in every system, and only Anna’s',
+        'C9.2 rectification: a corrected name and address given in parts reach every field of those categories in every system, each part its own column, and only Anna’s',
         { timeout: 60_000 },
         async () =>
           withWorld(dialect, async (w) => {
@@ -375,8 +455,12 @@ for (const dialect of await dialects()) {
             const address = 'Skeppsgatan 2, 452 31 Strömstad';
             const id = await w.approved('rectification', {
               rectification: [
-                { field: 'Name', value: name },
-                { field: 'Postal address', value: address },
+                { field: 'Name', value: name, parts: { first: 'Anna', last: 'Nordin' } },
+                {
+                  field: 'Postal address',
+                  value: address,
+                  parts: { street: 'Skeppsgatan 2', postal_code: '452 31', city: 'Strömstad' },
+                },
               ],
             });
             await w.runJobs();
@@ -394,7 +478,12 @@ for (const dialect of await dialects()) {
             ]);
             assert.deepEqual(
               await w.shop.all('select street, postal_code from addresses where customer_id = 1'),
-              [{ street: address, postal_code: address }],
+              [{ street: 'Skeppsgatan 2', postal_code: '452 31' }],
+            );
+            assert.match(
+              v.plan?.steps.find((s) => s.key === 'shop:addresses:update')?.plan.note ?? '',
+              /addresses has no field for the city given in the correction/,
+              'the city is a reference to the towns table: a person checks it',
             );
             assert.deepEqual(
               await w.shop.all(
@@ -405,13 +494,313 @@ for (const dialect of await dialects()) {
             assert.deepEqual(
               await w.crm.all('select first_name, last_name from contacts where id in (1, 2)'),
               [
-                { first_name: name, last_name: name },
-                { first_name: name, last_name: name },
+                { first_name: 'Anna', last_name: 'Nordin' },
+                { first_name: 'Anna', last_name: 'Nordin' },
               ],
             );
             assert.deepEqual(w.support.all('select requester_name from tickets where id = 1'), [
               { requester_name: name },
             ]);
+            await w.decoyIntact();
+          }),
+      );
+
+      test(
+        'C9.6 C9.2 C9.5 someone Steward holds no record of, but the company’s systems do, proves the address they gave with a code, and their access and portability packages hold those systems’ rows found by that address alone',
+        { timeout: 90_000 },
+        async () =>
+          withWorld(dialect, async (w) => {
+            // An address no system holds gets the same answer, and no code goes to it.
+            const nobody = 'nobody.here@example.com';
+            const unknown = await w.app.request({
+              method: 'POST',
+              url: '/api/v1/privacy-centre/requests',
+              headers: { 'content-type': 'application/json' },
+              payload: {
+                declarationId: D,
+                type: 'access',
+                requester: { identifiers: [{ kind: 'email', value: nobody }] },
+              },
+            });
+            assert.equal(unknown.statusCode, 201, unknown.body);
+            await w.runJobs();
+            assert.equal((await mailbox(w.app.ctx, { to: nobody })).length, 0, 'nothing is sent to it');
+            const withheld = (await w.view(unknown.json<{ id: string }>().id)).timeline.find(
+              (e) => e.kind === 'code_withheld',
+            );
+            assert.deepEqual(withheld?.details, { step: 1, why: 'not_on_file' });
+
+            // Anna, unknown to Steward, also names the decoy's phone number, which she has not proven.
+            const id = await w.askAsStranger('access', [
+              { kind: 'email', value: anna.email },
+              { kind: 'phone', value: decoy.phone },
+            ]);
+            await w.runJobs();
+            const v = await w.view(id);
+            assert.equal(v.request.status, 'completed', w.steps(v));
+            await w.runJobs();
+            const { files, rows } = await w.collect(anna.email);
+            assert.deepEqual(
+              rows('systems/shop/customers.json').map((r) => r.customer_no),
+              [anna.customerNo],
+            );
+            assert.deepEqual(
+              rows('systems/shop/orders.json')
+                .map((r) => r.order_no)
+                .sort(),
+              ['O-100', 'O-101'],
+            );
+            assert.deepEqual(
+              rows('systems/crm/contacts.json')
+                .map((r) => r.email)
+                .sort(),
+              [anna.otherEmail, anna.email].sort(),
+              'the register’s contact found through her shop customer number too',
+            );
+            assert.equal(rows('systems/support/messages.json').length, 2);
+            assert.deepEqual(
+              [...files.keys()].filter((path) => !path.startsWith('systems/')).sort(),
+              ['index.html', 'information.json', 'schema.json'],
+              'Steward holds nothing of her own: only the systems’ sections',
+            );
+            const info = JSON.parse(files.get('information.json') ?? '{}') as {
+              subject: { id: string | null };
+              systems?: { id: string }[];
+            };
+            assert.equal(info.subject.id, null);
+            assert.deepEqual(info.systems?.map((s) => s.id).sort(), ['crm', 'shop', 'support']);
+            for (const [path, text] of files)
+              for (const value of decoyOnly)
+                assert.ok(!text.includes(value), `${path} holds none of the decoy's data (${value})`);
+
+            // C9.5, C5m.1: her portable rows, sent on to another organisation as she asks.
+            const portability = await w.askAsStranger('portability', [{ kind: 'email', value: anna.email }]);
+            await w.runJobs();
+            assert.equal((await w.view(portability)).request.status, 'completed');
+            await w.runJobs();
+            const receiver = await startReceiver(202);
+            try {
+              const { link, code } = await w.resultLink(anna.email);
+              const sent = await w.send(link, code, `http://127.0.0.1:${receiver.port}/in`);
+              assert.equal(sent.statusCode, 200, sent.body);
+              const body = receiver.received.at(-1)?.body ?? '';
+              const document = JSON.parse(body) as {
+                sections: Record<string, { rows: { order_no?: string }[] }>;
+              };
+              assert.deepEqual(document.sections['systems/shop/orders']?.rows.map((r) => r.order_no).sort(), [
+                'O-100',
+                'O-101',
+              ]);
+              for (const value of decoyOnly)
+                assert.ok(!body.includes(value), `none of the decoy's data (${value})`);
+            } finally {
+              await receiver.close();
+            }
+            await w.decoyIntact();
+          }),
+      );
+
+      test(
+        'C9.6 C9.2 someone only the company’s systems hold: a correction and then an erasure reach every system by the proven address, the receipt says 0 identifying values left, and each answer goes to that address',
+        { timeout: 90_000 },
+        async () =>
+          withWorld(dialect, async (w) => {
+            const me = [{ kind: 'email', value: anna.email }];
+            const answers = async () => mailbox(w.app.ctx, { to: anna.email, kind: 'rights_completed' });
+            const address = 'Skeppsgatan 2, 452 31 Strömstad';
+            // Parts a postal address does not have are refused, naming them.
+            const odd = await w.app.request({
+              method: 'POST',
+              url: '/api/v1/privacy-centre/requests',
+              headers: { 'content-type': 'application/json' },
+              payload: {
+                declarationId: D,
+                type: 'rectification',
+                requester: { identifiers: me },
+                rectification: [{ field: 'Postal address', value: address, parts: { floor: '2' } }],
+              },
+            });
+            assert.equal(odd.statusCode, 400, odd.body);
+            assert.match(odd.body, /rectification\[0\]\.parts\.floor.*street, postal_code, city/);
+
+            // Given as one text each, a name and an address are never smeared over split columns.
+            const fixed = await w.askAsStranger('rectification', me, {
+              rectification: [
+                { field: 'Name', value: 'Anna Nordin' },
+                { field: 'Postal address', value: address },
+              ],
+            });
+            await w.runJobs();
+            let v = await w.view(fixed);
+            const review = v.plan?.steps.find((s) => s.action === 'review');
+            assert.equal(review?.status, 'manual', w.steps(v));
+            await w.closeTask(fixed, review?.taskId ?? null, 'Checked against her order confirmation.');
+            await w.runJobs();
+            v = await w.view(fixed);
+            assert.equal(v.request.status, 'in_progress', 'the split columns wait for their owners');
+            const byHand = new Map(
+              v.plan?.steps.filter((s) => s.status === 'manual').map((s) => [s.key, s]) ?? [],
+            );
+            assert.deepEqual([...byHand.keys()].sort(), ['crm:contacts:manual', 'shop:addresses:manual']);
+            assert.match(
+              v.tasks.find((t) => t.id === byHand.get('shop:addresses:manual')?.taskId)?.note ?? '',
+              /keeps "Postal address" in parts in addresses \(street: street and postal_code: postal_code\), and the correction was given as one text/,
+            );
+            assert.deepEqual(
+              await w.shop.all('select street, postal_code from addresses where customer_id = 1'),
+              [{ street: 'Hamngatan 5', postal_code: '452 30' }],
+            );
+            assert.deepEqual(
+              await w.crm.all('select distinct first_name, last_name from contacts where id in (1, 2)'),
+              [{ first_name: 'Anna', last_name: 'Lund' }],
+            );
+            assert.deepEqual(await w.shop.all('select full_name from customers where id = 1'), [
+              { full_name: 'Anna Nordin' },
+            ]);
+            assert.deepEqual(
+              await w.shop.all('select distinct billing_address from invoices where order_id in (100, 101)'),
+              [{ billing_address: address }],
+              'a column holding the whole address gets the whole text',
+            );
+            assert.deepEqual(w.support.all('select requester_name from tickets where id = 1'), [
+              { requester_name: 'Anna Nordin' },
+            ]);
+            for (const step of byHand.values())
+              await w.closeTask(fixed, step.taskId, 'Street, postcode and names set in the system.');
+            await w.runJobs();
+            v = await w.view(fixed);
+            assert.equal(v.request.status, 'completed', w.steps(v));
+            await w.runJobs();
+            assert.match((await answers()).at(-1)?.text ?? '', new RegExp(v.request.reference));
+
+            const erased = await w.askAsStranger('erasure', me);
+            await w.runJobs();
+            v = await w.view(erased);
+            assert.equal(v.request.status, 'completed', w.steps(v));
+            const [customer] = await w.shop.all('select email, full_name from customers where id = 1');
+            assert.notEqual(customer?.email, anna.email);
+            assert.notEqual(customer?.full_name, 'Anna Nordin');
+            assert.deepEqual(await w.crm.all('select id from contacts order by id'), [{ id: 3 }, { id: 4 }]);
+            assert.deepEqual(w.support.all('select id from tickets'), [{ id: 2 }]);
+            for (const system of [...SYSTEMS, 'steward']) {
+              const r = v.receipt?.systems.find((s) => s.system === system);
+              assert.equal(r?.identifyingValues, 0, `${system}: ${r?.statement}`);
+            }
+            await w.runJobs();
+            assert.match(
+              (await answers()).at(-1)?.text ?? '',
+              new RegExp(`${v.request.reference}[^]*Web shop database: we`),
+              'the confirmation of the erasure reached the address she proved',
+            );
+            assert.ok(
+              (await w.view(erased)).tasks.every((t) => t.kind !== 'manual'),
+              'nobody has to answer her by hand',
+            );
+            await w.decoyIntact();
+          }),
+      );
+
+      test(
+        'C5m.1 C9.5 portable data sent straight to another organisation holds the connected systems’ rows, the same sections and rows as the download',
+        { timeout: 60_000 },
+        async () =>
+          withWorld(dialect, async (w) => {
+            const id = await w.approved('portability');
+            await w.runJobs();
+            assert.equal((await w.view(id)).request.status, 'completed');
+            await w.runJobs();
+            // The receiver refuses the first time, so the link and its code still fetch the download.
+            const receiver = await startReceiver(503);
+            try {
+              const result = await w.resultLink(anna.email);
+              const refused = await w.send(result.link, result.code, `http://127.0.0.1:${receiver.port}/in`);
+              assert.equal(refused.statusCode, 502, refused.body);
+              const document = JSON.parse(receiver.received.at(-1)?.body ?? '{}') as {
+                sections: Record<string, { count: number; rows: Record<string, unknown>[] }>;
+              };
+              const { files, rows } = await w.collect(anna.email, result);
+              const downloaded = [...files.keys()]
+                .filter((path) => path.endsWith('.json') && path !== 'schema.json')
+                .map((path) => path.replace(/\.json$/, ''))
+                .sort();
+              assert.deepEqual(Object.keys(document.sections).sort(), downloaded);
+              assert.ok(
+                downloaded.filter((s) => s.startsWith('systems/')).length >= 3,
+                `the systems' collections are there: ${downloaded.join(', ')}`,
+              );
+              for (const section of downloaded)
+                assert.deepEqual(document.sections[section]?.rows, rows(`${section}.json`), section);
+              assert.deepEqual(document.sections['systems/shop/orders']?.rows.map((r) => r.order_no).sort(), [
+                'O-100',
+                'O-101',
+              ]);
+            } finally {
+              await receiver.close();
+            }
+          }),
+      );
+
+      test(
+        'C9.2 an erasure an older version left with its per-system task job (rights.run-task) is planned after the upgrade and completes across every system',
+        { timeout: 60_000 },
+        async () =>
+          withWorld(dialect, async (w) => {
+            const id = await w.approved('erasure');
+            // What the older version wrote when the request entered fulfilment: a task for
+            // Steward's data and its job, instead of the planning job this version enqueued.
+            const db = w.app.ctx.store.db;
+            await db.deleteFrom('jobs').where('id', '=', `plan:${id}`).execute();
+            const now = new Date().toISOString();
+            const taskId = randomUUID();
+            await db
+              .insertInto('request_tasks')
+              .values({
+                id: taskId,
+                request_id: id,
+                kind: 'system',
+                target: 'steward',
+                action: 'erasure',
+                status: 'pending',
+                result: null,
+                note: null,
+                created_at: now,
+                updated_at: now,
+                done_at: null,
+                done_by: null,
+              })
+              .execute();
+            await db
+              .insertInto('jobs')
+              .values({
+                id: randomUUID(),
+                type: 'rights.run-task',
+                version: 1,
+                payload: JSON.stringify({ taskId }),
+                status: 'pending',
+                run_at: now,
+                attempts: 0,
+                max_attempts: 5,
+                lease_owner: null,
+                lease_expires_at: null,
+                last_error: null,
+                result: null,
+                created_at: now,
+                updated_at: now,
+              })
+              .execute();
+
+            await w.runJobs();
+            const v = await w.view(id);
+            assert.equal(v.request.status, 'completed', w.steps(v));
+            for (const system of [...SYSTEMS, 'steward'])
+              assert.equal(v.receipt?.systems.find((s) => s.system === system)?.identifyingValues, 0, system);
+            assert.deepEqual(await w.crm.all('select id from contacts order by id'), [{ id: 3 }, { id: 4 }]);
+            assert.deepEqual(w.support.all('select id from tickets'), [{ id: 2 }]);
+            assert.deepEqual(
+              v.tasks.filter((t) => t.kind === 'system').map((t) => [t.id, t.status]),
+              [[taskId, 'skipped']],
+              'the old task is closed as replaced by the plan',
+            );
             await w.decoyIntact();
           }),
       );
