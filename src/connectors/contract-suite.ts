@@ -870,6 +870,15 @@ const cases: readonly Case[] = [
         `INSERT INTO order_lines (id, order_id, product, quantity, note) SELECT 200000 + n, 100000 + n, 'one', 1, NULL FROM ${numbers(4)} WHERE n < 1200`,
       );
       const c = fx.connect();
+      // Rows written in falling key order (a heap scan meets them so) still read in key order.
+      for (let n = 9; n >= 0; n--)
+        await fx.target.exec(
+          `INSERT INTO order_lines (id, order_id, product, quantity, note) VALUES (${400_000 + n}, 30, 'late', 1, NULL)`,
+        );
+      assert.deepEqual(
+        (await c.read(carol, 'order_lines')).rows.map((r) => keyOf('order_lines', r)),
+        ['300', ...Array.from({ length: 10 }, (_, n) => String(400_000 + n))],
+      );
       const walk = async (
         seeds: Seeds,
         collection: string,

@@ -69,6 +69,34 @@ interface PagePlan {
   /** Fields selected: the key too, for the next page. */
   readonly selected: readonly string[];
   readonly limit: number;
+  /** A one-column key: its name, and whether the dataset declares it an integer type. */
+  readonly integerKey?: { readonly name: string; readonly declared: boolean };
+}
+
+/** Integer types, whose text values (BIGINT as a string) sort as their numbers. */
+const INTEGER =
+  /^(?!.*(char|text|clob|string))(.*int.*|.*serial.*|number\(\d+\)|numeric\(\d+\)|decimal\(\d+\))$/i;
+
+/**
+ * `rows` in the order of their integer key, or undefined when a key is not an integer (or is an
+ * integer's text in a column not declared an integer type, which may sort as text).
+ */
+function inIntegerOrder(
+  rows: Row[],
+  key: { readonly name: string; readonly declared: boolean },
+): Row[] | undefined {
+  if (rows.length <= 1) return rows;
+  const keyed: { readonly n: bigint; readonly row: Row }[] = [];
+  for (const row of rows) {
+    const v = row[key.name];
+    if (typeof v === 'number' && Number.isSafeInteger(v)) keyed.push({ n: BigInt(v), row });
+    else if (typeof v === 'bigint') keyed.push({ n: v, row });
+    else if (typeof v === 'string' && key.declared && /^-?\d{1,40}$/.test(v))
+      keyed.push({ n: BigInt(v), row });
+    else return undefined;
+  }
+  keyed.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+  return keyed.map((k) => k.row);
 }
 
 export interface SqlConnectorOptions {
@@ -129,11 +157,15 @@ export function sqlConnector(
     for (const f of fields) fieldOf(c, f);
     if (readOptions.after !== undefined && readOptions.after.length !== c.primaryKey.length)
       throw refuse(`"after" must hold the ${c.primaryKey.length} key value(s) of "${c.name}"`);
+    const key = c.primaryKey.length === 1 ? c.fields.find((f) => f.name === c.primaryKey[0]) : undefined;
     return {
       c,
       fields,
       selected: [...new Set([...c.primaryKey, ...fields])],
       limit: clamp(readOptions.limit, MAX_PAGE, DEFAULT_PAGE),
+      ...(key === undefined
+        ? {}
+        : { integerKey: { name: key.name, declared: INTEGER.test(key.type ?? '') } }),
     };
   };
 
@@ -142,7 +174,7 @@ export function sqlConnector(
     scope: Scope,
     after: readonly FieldValue[] | undefined,
   ): Promise<Page> => {
-    const rows = await run(
+    const statement = (unordered: boolean) =>
       pageStatement(driver, dataset, {
         collection: q.c,
         scope,
@@ -150,8 +182,17 @@ export function sqlConnector(
         ...(after === undefined ? {} : { after }),
         limit: q.limit + 1,
         keysFirst: driver.pageKeysFirst === true,
-      }),
-    );
+        unordered,
+      });
+    // A first page most often holds all of the person's rows: read without ORDER BY (a sort the
+    // server sets up for every statement, often a temporary table on MariaDB) and put in key
+    // order here, when the key's order is known to be that of its integers.
+    let rows: Row[] | undefined;
+    if (after === undefined && q.integerKey !== undefined) {
+      const all = await run(statement(true));
+      if (all.length <= q.limit) rows = inIntegerOrder(all, q.integerKey);
+    }
+    rows ??= await run(statement(false));
     const page = rows.length > q.limit ? rows.slice(0, q.limit) : rows;
     const last = page[page.length - 1];
     const projected =
