@@ -99,7 +99,9 @@ export function eventsInUse(declaration: Pick<Declaration, 'retention' | 'purpos
 }
 
 /** The events a report through the API or CLI may name: in use, and reportable through the API. */
-export function reportableEvents(declaration: Pick<Declaration, 'retention' | 'purposes' | 'lifecycleEvents'>): string[] {
+export function reportableEvents(
+  declaration: Pick<Declaration, 'retention' | 'purposes' | 'lifecycleEvents'>,
+): string[] {
   return [...eventsInUse(declaration).keys()].filter(
     (id) => lifecycleEvent(declaration, id)?.source.includes('api') === true,
   );

@@ -31,7 +31,8 @@ export const lintCodes = {
   'retention.interactions_missing':
     'A purpose kept until after the last interaction does not say what counts as one',
   'interaction.unknown': 'An interaction that is neither built in nor a declared lifecycle event',
-  'interaction.click_untracked': 'Clicks count as interactions, but no communication of the purpose records them',
+  'interaction.click_untracked':
+    'Clicks count as interactions, but no communication of the purpose records them',
   'lifecycle.unused': 'A declared lifecycle event that no rule or interaction uses',
   'consent.no_collection_point': 'Consent is the basis but there is no way to collect it',
   'processor.data_in_controller_purpose': 'A controller purpose uses the data of a processor-role service',

@@ -543,7 +543,9 @@ export const declarationSchema = z.strictObject({
   lifecycleEvents: z
     .array(lifecycleEventSchema)
     .default([])
-    .describe('Events that start retention clocks: delivered, case_closed, ... (contract_end and account_closed are built in)'),
+    .describe(
+      'Events that start retention clocks: delivered, case_closed, ... (contract_end and account_closed are built in)',
+    ),
   financialYear: z
     .strictObject({ startMonth: z.number().int().min(1).max(12).describe('1 = January') })
     .default({ startMonth: 1 })
