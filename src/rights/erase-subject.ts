@@ -39,6 +39,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { categoryName, describeBasis, describeRetentionPeriod, joinWords } from '../policy/describe.js';
 import { expiresAt } from '../retention/clocks.js';
+import { restartClocks } from '../retention/record-clocks.js';
 import type { PolicyModel } from '../policy/model.js';
 import type { LegalBasis, Purpose, RetentionRule } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
@@ -394,6 +395,20 @@ export async function eraseSubject(
         ...(retention.kind === 'until' ? { until: retention.date.toISOString() } : {}),
       });
     }
+    // What is kept serves only the purposes that keep it, so its clocks are theirs alone.
+    const keptBy = new Map<string, { declarationId: string; subjectId: string; recordIds: string[] }>();
+    const keptForObligation = new Set([...byObligation.values()].flatMap((e) => e.ids));
+    for (const record of rows.filter((r) => keptForObligation.has(r.id))) {
+      const key = `${record.declaration_id}|${record.subject_id}`;
+      const group = keptBy.get(key) ?? {
+        declarationId: record.declaration_id,
+        subjectId: record.subject_id,
+        recordIds: [],
+      };
+      group.recordIds.push(record.id);
+      keptBy.set(key, group);
+    }
+    for (const scope of keptBy.values()) await restartClocks(tx, ctx, scope);
     if (keptRecordIds.length > 0) {
       await tx
         .updateTable('notice_tasks')
