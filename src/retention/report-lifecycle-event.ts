@@ -214,7 +214,6 @@ async function resolveTarget(ctx: AppContext, tx: Tx, model: PolicyModel, input:
       ]);
     return { subjectId: row.subject_id, recordId: record.id, row: null };
   }
-  await connectedRowExists(ctx, model, record);
   return {
     subjectId: null,
     recordId: null,
@@ -338,6 +337,9 @@ export async function reportLifecycleEvent(
       `occurredAt (${occurredAt.toISOString()}) lies more than 5 minutes after Steward's time (${now.toISOString()}): report an event once it has happened, and check the sending system's clock.`,
       [{ path: 'occurredAt', message: 'in the future' }],
     );
+  // Outside the transaction: the connector must not wait on the store while it is held.
+  if (input.record !== undefined && !('id' in input.record))
+    await connectedRowExists(ctx, model, input.record);
   return transaction(ctx.store, async (tx) => {
     const target = await resolveTarget(ctx, tx, model, input);
     const naturalKey = sha256Hex(
