@@ -24,6 +24,7 @@ import { publishDatasets } from './connectors/dataset-versions.js';
 import { datasetFilesBeside, lintDatasetFiles } from './connectors/lint-dataset.js';
 import { Systems } from './connectors/systems.js';
 import { subscribeDrpCallbacks } from './rights/drp/callback.js';
+import { subscribeRecordClocks } from './retention/record-clocks.js';
 import type { Store } from './store/database.js';
 import { openStore } from './store/database.js';
 import { checkStoreSecret } from './store/identity.js';
@@ -85,6 +86,7 @@ export async function createContext(config: Config, options: CreateOptions = {})
     const policies = new PolicyRegistry(store);
     const events = new Events();
     subscribeDrpCallbacks(events);
+    subscribeRecordClocks(events);
     const systems = new Systems({ store, config, policies, log });
     const ctx: AppContext = {
       store,

@@ -24,6 +24,7 @@ export const errorCodes = [
   'invalid_token',
   'consent_missing',
   'untrusted_forwarding',
+  'time_in_future',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

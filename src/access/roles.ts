@@ -19,6 +19,7 @@ export const permissions = [
   'requests:manage',
   'requests:submit',
   'holds:manage',
+  'lifecycle:write',
   'drp:manage',
   'disclosures:read',
   'disclosures:write',
@@ -85,6 +86,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'requests:manage',
     'requests:submit',
     'holds:manage',
+    // Reporting that a contract ended or an order was delivered starts retention clocks.
+    'lifecycle:write',
     'disclosures:read',
     'disclosures:write',
     'web:read',

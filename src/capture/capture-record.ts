@@ -23,6 +23,7 @@ import { CONTROLLER_TENANT, normaliseAll, resolveSubject } from '../subjects/sub
 import { addDuration } from '../time.js';
 import { consentedPurposes, recordConsentEvents } from '../consent/ledger.js';
 import { stoppedPurposes } from '../rights/object-processing.js';
+import { purposesMovedByCapture, restartClocks } from '../retention/record-clocks.js';
 import { seal } from './sealed.js';
 import { FREE_FORM_LIMITS, boundedJson } from '../bounded-json.js';
 
@@ -111,15 +112,10 @@ interface Plan {
   readonly tenant: string;
   readonly purposes: readonly { purpose: Purpose | undefined; id: string; basis: LegalBasis | null }[];
   readonly sourceType: string;
-  readonly expiresAt: string | null;
 }
 
 /** Checks the input against the declaration; throws naming every problem, or returns the plan. */
-export function planCapture(
-  active: ActiveDeclaration,
-  input: z.infer<typeof captureInput>,
-  collectedAt: Date,
-): Plan {
+export function planCapture(active: ActiveDeclaration, input: z.infer<typeof captureInput>): Plan {
   const { model } = active;
   const d = model.declaration;
   const problems: { path: string; message: string }[] = [];
@@ -211,22 +207,7 @@ export function planCapture(
     );
   }
 
-  let expiresAt: Date | undefined;
-  for (const { purpose } of purposes) {
-    for (const key of input.categories) {
-      const rule = purpose === undefined ? undefined : model.retentionFor(purpose, key);
-      if (rule === undefined || (rule.trigger !== 'collected' && rule.trigger !== 'last_interaction'))
-        continue;
-      const until = addDuration(collectedAt, rule.duration);
-      if (expiresAt === undefined || until > expiresAt) expiresAt = until;
-    }
-  }
-  return {
-    tenant,
-    purposes,
-    sourceType: source?.type ?? 'direct',
-    expiresAt: expiresAt?.toISOString() ?? null,
-  };
+  return { tenant, purposes, sourceType: source?.type ?? 'direct' };
 }
 
 /**
@@ -261,6 +242,27 @@ async function refuseStopped(
       stopped.map((p) => ({ path: `purposes[${purposes.indexOf(p)}]`, message: 'objection upheld' })),
     );
   }
+}
+
+/**
+ * Starts the clocks of a record just captured (C10.1): its own expiry from every rule it falls
+ * under, and, where a record for these purposes counts as an interaction, the later expiry of the
+ * person's other records it keeps alive. Returns the new record's expiry.
+ */
+async function startClocks(
+  tx: Tx,
+  ctx: AppContext,
+  record: { declarationId: string; subjectId: string; id: string; input: z.infer<typeof captureInput> },
+): Promise<string | null> {
+  const { declarationId, subjectId } = record;
+  const own = await restartClocks(tx, ctx, { declarationId, subjectId, recordIds: [record.id] });
+  const model = ctx.policies.get(declarationId)?.model;
+  const moved =
+    model === undefined
+      ? new Set<string>()
+      : purposesMovedByCapture(model, record.input.purposes, record.input.kind);
+  const others = await restartClocks(tx, ctx, { declarationId, subjectId, purposes: moved });
+  return (others.get(record.id) ?? own.get(record.id))?.expiresAt ?? null;
 }
 
 /** Thrown inside the transaction of a dry run, so everything it wrote is rolled back. */
@@ -304,7 +306,7 @@ export async function captureRecord(
       [{ path: 'statedAge', message: `under ${threshold}` }],
     );
   }
-  const plan = planCapture(active, input, collectedAt);
+  const plan = planCapture(active, input);
   const identifiers = normaliseAll(ctx.keys, input.subject.identifiers);
 
   const run = transaction(ctx.store, async (tx) => {
@@ -359,9 +361,18 @@ export async function captureRecord(
         collection_point: input.collectionPoint ?? null,
         data: seal(ctx.keys.records, input.data),
         collected_at: collectedAt.toISOString(),
-        expires_at: plan.expiresAt,
+        expires_at: null,
       })
       .execute();
+    const expiry =
+      plan.tenant === CONTROLLER_TENANT
+        ? await startClocks(tx, ctx, {
+            declarationId: active.model.id,
+            subjectId: subject.subjectId,
+            id,
+            input,
+          })
+        : null;
     const noticeOwed = indirectSourceTypes.has(plan.sourceType) && plan.tenant === CONTROLLER_TENANT;
     if (noticeOwed) {
       await tx
@@ -397,7 +408,7 @@ export async function captureRecord(
       subjectId: subject.subjectId,
       tenant: plan.tenant,
       purposes: plan.purposes.map((p) => ({ id: p.id, basis: p.basis })),
-      expiresAt: plan.expiresAt,
+      expiresAt: expiry,
       noticeOwed,
     };
     if (options.dryRun) throw new DryRun(result);

@@ -42,6 +42,7 @@ import { addDrpAgent, listDrpAgents, revokeDrpAgent } from '../rights/drp/agents
 import { toErrorBody } from '../server/errors.js';
 import { hostActor } from './host-actor.js';
 import { registerImportCommand } from './import-command.js';
+import { registerLifecycleCommand } from './lifecycle-command.js';
 import { registerLogsCommand } from './logs-command.js';
 import { systemsScanCommands } from './systems-scan-command.js';
 import { registerSystemsCommand } from './systems-command.js';
@@ -461,6 +462,7 @@ drpAgent
   });
 
 registerImportCommand(program);
+registerLifecycleCommand(program, withContext);
 registerLogsCommand(program);
 // Discovery's `scan` and `diff` (systems-scan-command.ts) join the group.
 registerSystemsCommand(program, [

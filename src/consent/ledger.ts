@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
+import { defineTopic } from '../events.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { ConsentEventTable } from '../store/schema.js';
 import type { Tx } from '../store/transaction.js';
@@ -33,13 +34,22 @@ export interface ConsentEventInput {
   readonly idempotencyKey?: string;
 }
 
+/** Consent events were appended for a person (published in their transaction; retention's clocks listen). */
+export interface ConsentRecorded {
+  readonly ctx: Pick<AppContext, 'policies'>;
+  readonly subjectId: string;
+  readonly declarationId: string;
+  readonly event: ConsentEventKind;
+}
+export const consentRecorded = defineTopic<ConsentRecorded>('consent.recorded');
+
 /**
  * Appends one event per target inside the caller's transaction; returns their ids. Events on
  * cookie categories also mark a consent change, so every process's token cache sees them.
  */
 export async function recordConsentEvents(
   tx: Tx,
-  ctx: Pick<AppContext, 'clock' | 'store'>,
+  ctx: Pick<AppContext, 'clock' | 'store' | 'events' | 'policies'>,
   input: ConsentEventInput,
 ): Promise<string[]> {
   const at = (input.at ?? ctx.clock.now()).toISOString();
@@ -70,6 +80,12 @@ export async function recordConsentEvents(
     .execute();
   if (input.targets.some((t) => t.kind === 'cookie_category'))
     await markConsentChange(tx, ctx, input.subjectId);
+  await ctx.events.publish(tx, consentRecorded, {
+    ctx,
+    subjectId: input.subjectId,
+    declarationId: input.declaration.model.id,
+    event: input.event,
+  });
   return rows.map((r) => r.id);
 }
 

@@ -193,7 +193,7 @@ function retentionText(model: PolicyModel, purpose: Purpose, categories: readonl
     ...new Set(
       categories.flatMap((c) => {
         const rule = model.retentionFor(purpose, c);
-        return rule === undefined ? [] : [describeRetentionPeriod(rule, 'en')];
+        return rule === undefined ? [] : [describeRetentionPeriod(rule, 'en', model.declaration)];
       }),
     ),
   ];

@@ -7,7 +7,8 @@
  */
 import { eeaCountries, needsTransferMechanism } from './geography.js';
 import type { PolicyModel } from './model.js';
-import type { DeclaredSystem, LegalBasis, Purpose, Recipient, RetentionRule } from './schema.js';
+import { eventOfRule, isBuiltInEvent } from './lifecycle.js';
+import type { Declaration, DeclaredSystem, LegalBasis, Purpose, Recipient, RetentionRule } from './schema.js';
 import { legalBasisTerms } from './taxonomy.js';
 import { localise } from './text.js';
 
@@ -77,15 +78,16 @@ export function describeDuration(iso: string, language: string): string {
 }
 
 export type RetentionTrigger = RetentionRule['trigger'];
+/** The triggers Steward has its own words for; an `event` trigger is worded by its event's name. */
+export type NamedTrigger = Exclude<RetentionTrigger, 'event'>;
 
-const triggerWords: Record<Wording, Record<RetentionTrigger, string>> = {
+const triggerWords: Record<Wording, Record<NamedTrigger, string>> = {
   en: {
     collected: 'after the data was collected',
     last_interaction: 'after the last interaction',
     contract_end: 'after the contract ends',
     consent_withdrawn: 'after consent is withdrawn',
     account_closed: 'after the account is closed',
-    event: 'after the event that starts the period',
   },
   sv: {
     collected: 'efter att uppgifterna samlades in',
@@ -93,18 +95,132 @@ const triggerWords: Record<Wording, Record<RetentionTrigger, string>> = {
     contract_end: 'efter att avtalet har upphört',
     consent_withdrawn: 'efter att samtycket har återkallats',
     account_closed: 'efter att kontot har avslutats',
-    event: 'efter den händelse som startar perioden',
+  },
+};
+
+/** The same moments as nouns, for "until …" and "the end of the year of …". */
+const triggerNouns: Record<Wording, Record<NamedTrigger, string>> = {
+  en: {
+    collected: 'collection',
+    last_interaction: 'the last interaction',
+    contract_end: 'the end of the contract',
+    consent_withdrawn: 'the withdrawal of consent',
+    account_closed: 'the closing of the account',
+  },
+  sv: {
+    collected: 'insamlingen',
+    last_interaction: 'den senaste kontakten',
+    contract_end: 'avtalets upphörande',
+    consent_withdrawn: 'återkallelsen av samtycket',
+    account_closed: 'kontots avslutande',
   },
 };
 
 /**
- * The event a retention period counts from, as a phrase that follows a duration.
+ * The moment a retention period counts from, as a phrase that follows a duration.
  *
  * @example `${describeDuration('P2Y', 'en')} ${describeTrigger('last_interaction', 'en')}`
  *   // "2 years after the last interaction"
  */
-export function describeTrigger(trigger: RetentionTrigger, language: string): string {
+export function describeTrigger(trigger: NamedTrigger, language: string): string {
   return triggerWords[wordingFor(language)][trigger];
+}
+
+/** What the wording of a clock needs from its declaration: event names and the financial year. */
+export type ClockWords = Pick<Declaration, 'lifecycleEvents' | 'financialYear'>;
+
+/** The name of the lifecycle event a rule counts from, when the declaration gives it one. */
+function eventName(rule: RetentionRule, language: string, words: ClockWords): string | undefined {
+  const id = eventOfRule(rule);
+  if (id === undefined) return undefined;
+  const declared = words.lifecycleEvents.find((e) => e.id === id);
+  if (declared !== undefined) return localise(declared.name, language);
+  // A built-in event has its trigger's words; an undeclared one (a lint error) its id in words.
+  return isBuiltInEvent(id) ? undefined : id.replace(/[_-]+/g, ' ');
+}
+
+function triggerNoun(rule: RetentionRule, language: string, words: ClockWords): string {
+  const w = wordingFor(language);
+  const name = eventName(rule, language, words);
+  if (name !== undefined) return name;
+  if (rule.trigger !== 'event') return triggerNouns[w][rule.trigger];
+  return w === 'sv' ? 'en händelse som inte är namngiven' : 'an event not named';
+}
+
+function monthName(month: number, language: string): string {
+  return new Intl.DateTimeFormat(language, { month: 'long', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(2000, month - 1, 1)),
+  );
+}
+
+/** " (July to June)" for a financial year that is not the calendar year; nothing otherwise. */
+function financialYearSpan(words: ClockWords, language: string): string {
+  const start = words.financialYear.startMonth;
+  if (start === 1) return '';
+  const first = monthName(start, language);
+  const last = monthName(start - 1, language);
+  return wordingFor(language) === 'sv' ? ` (${first}–${last})` : ` (${first} to ${last})`;
+}
+
+/** "the end of the financial year of collection", "utgången av det kalenderår då leverans skedde". */
+function anchorPhrase(
+  anchor: NonNullable<RetentionRule['anchor']>,
+  noun: string,
+  language: string,
+  words: ClockWords,
+): string {
+  const fy = financialYearSpan(words, language);
+  if (wordingFor(language) === 'sv') {
+    switch (anchor) {
+      case 'month':
+        return `utgången av den månad då ${noun} skedde`;
+      case 'quarter':
+        return `utgången av det kvartal då ${noun} skedde`;
+      case 'year':
+        return `utgången av det kalenderår då ${noun} skedde`;
+      case 'financial_year':
+        return `utgången av det räkenskapsår${fy} då ${noun} skedde`;
+      case 'calendar_year_of_financial_year_end':
+        return `utgången av det kalenderår då räkenskapsåret${fy} för ${noun} avslutades`;
+    }
+  }
+  switch (anchor) {
+    case 'month':
+      return `the end of the month of ${noun}`;
+    case 'quarter':
+      return `the end of the quarter of ${noun}`;
+    case 'year':
+      return `the end of the calendar year of ${noun}`;
+    case 'financial_year':
+      return `the end of the financial year${fy} of ${noun}`;
+    case 'calendar_year_of_financial_year_end':
+      return `the end of the calendar year in which the financial year${fy} of ${noun} ended`;
+  }
+}
+
+/** P0D, PT0S: a period of nothing, worded "until …" rather than "0 days after …". */
+const isZeroDuration = (iso: string): boolean => !/[1-9]/.test(iso);
+
+/**
+ * How long a rule keeps data, from what it counts: "3 years after delivery", "7 years from the end
+ * of the financial year of collection", "until the end of the contract" (for a zero period).
+ */
+export function describeClock(rule: RetentionRule, language: string, words: ClockWords): string {
+  const sv = wordingFor(language) === 'sv';
+  const zero = isZeroDuration(rule.duration);
+  const noun = triggerNoun(rule, language, words);
+  if (rule.anchor !== undefined) {
+    const boundary = anchorPhrase(rule.anchor, noun, language, words);
+    if (zero) return `${sv ? 'till' : 'until'} ${boundary}`;
+    return `${describeDuration(rule.duration, language)} ${sv ? 'från' : 'from'} ${boundary}`;
+  }
+  if (zero) return `${sv ? 'till' : 'until'} ${noun}`;
+  const name = eventName(rule, language, words);
+  const after =
+    name !== undefined || rule.trigger === 'event'
+      ? `${sv ? 'efter' : 'after'} ${noun}`
+      : describeTrigger(rule.trigger, language);
+  return `${describeDuration(rule.duration, language)} ${after}`;
 }
 
 const actionWords: Record<Wording, Record<RetentionRule['action'], string>> = {
@@ -112,10 +228,12 @@ const actionWords: Record<Wording, Record<RetentionRule['action'], string>> = {
   sv: { delete: 'raderas därefter', anonymise: 'anonymiseras därefter' },
 };
 
-/** The period of a retention rule with what happens at its end: "2 years after the last interaction, then deleted". */
-export function describeRetentionPeriod(rule: RetentionRule, language: string): string {
-  const w = wordingFor(language);
-  return `${describeDuration(rule.duration, language)} ${describeTrigger(rule.trigger, language)}, ${actionWords[w][rule.action]}`;
+/**
+ * The period of a retention rule with what happens at its end: "2 years after the last
+ * interaction, then deleted". `words` (the rule's declaration) names its events.
+ */
+export function describeRetentionPeriod(rule: RetentionRule, language: string, words: ClockWords): string {
+  return `${describeClock(rule, language, words)}, ${actionWords[wordingFor(language)][rule.action]}`;
 }
 
 /** The law that requires a retention period, as a phrase: "legal requirement: Bookkeeping Act". */
@@ -127,11 +245,10 @@ export function describeStatutory(rule: RetentionRule, language: string): string
 }
 
 /** A retention rule in one sentence: period, end action and, if any, the law that requires it. */
-export function describeRetention(rule: RetentionRule, language: string): string {
+export function describeRetention(rule: RetentionRule, language: string, words: ClockWords): string {
+  const period = describeRetentionPeriod(rule, language, words);
   const statutory = describeStatutory(rule, language);
-  return statutory === undefined
-    ? describeRetentionPeriod(rule, language)
-    : `${describeRetentionPeriod(rule, language)} (${statutory})`;
+  return statutory === undefined ? period : `${period} (${statutory})`;
 }
 
 const basisNames: Record<Wording, Record<LegalBasis, string>> = {

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
 import { referenceDeclaration, smallShopDeclaration } from '../../test/support/paths.js';
 import type { LintCode } from './lint.js';
+import { eventOfRule, eventsWithoutSource, lifecycleEvent, ruleIdsOf } from './lifecycle.js';
 import { lintSource } from './lint.js';
 import type { DeclarationInput } from './schema.js';
 
@@ -255,5 +256,165 @@ describe('policy lint: connected systems', () => {
         ['support', 'sqlite', 'self', 'SE'],
       ],
     );
+  });
+});
+
+describe('policy lint: retention clocks', () => {
+  /** Lints the minimal declaration after `change`; returns [code, severity, path] of every issue. */
+  const issuesAfter = (change: (d: Mutable & Record<string, unknown>) => void) => {
+    const d = minimalDeclaration() as Mutable & Record<string, unknown>;
+    change(d);
+    return lintSource(stringify(d)).issues.map((i) => [i.code, i.severity, i.path]);
+  };
+  const rule = (extra: Record<string, unknown>) => ({
+    id: 'after-contract',
+    duration: 'P7Y',
+    trigger: 'contract_end',
+    action: 'delete',
+    rationale: 'Support records form part of the accounting records of the contract.',
+    ...extra,
+  });
+  const retention = (d: Mutable & Record<string, unknown>, extra: Record<string, unknown>) => {
+    (d.retention as unknown[])[1] = rule(extra);
+  };
+
+  test('C10.1 a built-in event (contract_end, account_closed) needs no declaration', () => {
+    assert.deepEqual(
+      issuesAfter((d) => retention(d, { trigger: 'account_closed' })),
+      [],
+    );
+  });
+
+  test('C10.1 trigger event must name its event, and only trigger event may name one', () => {
+    assert.deepEqual(
+      issuesAfter((d) => retention(d, { trigger: 'event' })),
+      [['retention.event_missing', 'error', 'retention[1].trigger']],
+    );
+    assert.deepEqual(
+      issuesAfter((d) => {
+        retention(d, { event: 'case_closed' });
+        d.lifecycleEvents = [{ id: 'case_closed', name: 'the closing of the case' }];
+      }),
+      [
+        ['retention.event_with_other_trigger', 'error', 'retention[1].event'],
+        // The rule counts from the contract's end, so nothing waits for the declared event.
+        ['lifecycle.unused', 'warning', 'lifecycleEvents[0].id'],
+      ],
+    );
+  });
+
+  test('C10.1 an event nothing can report is refused: undeclared, or dataset-only with no system', () => {
+    assert.deepEqual(
+      issuesAfter((d) => retention(d, { trigger: 'event', event: 'case_closed' })),
+      [['retention.event_unreportable', 'error', 'retention[1].event']],
+    );
+    assert.deepEqual(
+      issuesAfter((d) => {
+        retention(d, { trigger: 'event', event: 'case_closed' });
+        d.lifecycleEvents = [{ id: 'case_closed', name: 'the closing of the case', source: ['dataset'] }];
+      }),
+      [['retention.event_unreportable', 'error', 'retention[1].event']],
+    );
+    // Reported through the API: fine.
+    assert.deepEqual(
+      issuesAfter((d) => {
+        retention(d, { trigger: 'event', event: 'case_closed' });
+        d.lifecycleEvents = [{ id: 'case_closed', name: 'the closing of the case', about: 'record' }];
+      }),
+      [],
+    );
+  });
+
+  test('C10.1 a last_interaction rule on a purpose that says no interactions is a warning', () => {
+    assert.deepEqual(
+      issuesAfter((d) => delete d.purposes[1]!['interactions']),
+      [['retention.interactions_missing', 'warning', 'purposes[1].retention']],
+    );
+  });
+
+  test('C10.1 interactions name built-ins, declared purposes or declared lifecycle events', () => {
+    assert.deepEqual(
+      issuesAfter((d) => {
+        d.purposes[1]!['interactions'] = ['capture:customer-support', 'login', 'capture:ghost', 'click'];
+        d.lifecycleEvents = [{ id: 'login', name: 'a sign-in' }];
+      }),
+      [
+        ['ref.undeclared', 'error', 'purposes[1].interactions[2]'],
+        ['interaction.click_untracked', 'warning', 'purposes[1].interactions[3]'],
+      ],
+    );
+    assert.deepEqual(
+      issuesAfter((d) => {
+        d.purposes[1]!['interactions'] = ['login'];
+      }),
+      [['interaction.unknown', 'error', 'purposes[1].interactions[0]']],
+    );
+  });
+
+  test('C10.1 a declared event that nothing uses is a warning (reports of it are refused)', () => {
+    assert.deepEqual(
+      issuesAfter((d) => {
+        d.lifecycleEvents = [{ id: 'delivered', name: 'delivery', about: 'record' }];
+      }),
+      [['lifecycle.unused', 'warning', 'lifecycleEvents[0].id']],
+    );
+  });
+
+  test('C10.1 anchors, financial_year with the default financial year included, lint clean', () => {
+    for (const anchor of [
+      'month',
+      'quarter',
+      'year',
+      'financial_year',
+      'calendar_year_of_financial_year_end',
+    ])
+      assert.deepEqual(
+        issuesAfter((d) => retention(d, { trigger: 'collected', anchor })),
+        [],
+        anchor,
+      );
+    assert.deepEqual(
+      issuesAfter((d) => retention(d, { trigger: 'collected', anchor: 'fiscal' })).map(([code]) => code),
+      ['schema.invalid'],
+    );
+  });
+
+  test('C10.1 both examples give every retention rule a clock that starts', () => {
+    for (const file of [referenceDeclaration, smallShopDeclaration]) {
+      const result = lintSource(readFileSync(file, 'utf8'));
+      const d = result.declaration!;
+      assert.deepEqual(
+        result.issues.filter((i) => i.code.startsWith('retention.') || i.code.startsWith('interaction.')),
+        [],
+      );
+      for (const r of d.retention) {
+        if (r.trigger === 'last_interaction') {
+          const users = d.purposes.filter((p) => ruleIdsOf(p).has(r.id));
+          assert.ok(users.length > 0 && users.every((p) => (p.interactions ?? []).length > 0), r.id);
+        }
+        const event = eventOfRule(r);
+        if (event !== undefined)
+          assert.ok(lifecycleEvent(d, event)?.source.includes('api'), `${r.id}: ${event} can be reported`);
+      }
+      assert.deepEqual(eventsWithoutSource(d, []), []);
+    }
+  });
+
+  test('C10.1 the dataset hook lists dataset-only events that no dataset field names', () => {
+    const d = lintSource(readFileSync(smallShopDeclaration, 'utf8')).declaration!;
+    const datasetOnly = {
+      ...d,
+      lifecycleEvents: d.lifecycleEvents.map((e) => ({ ...e, source: ['dataset' as const] })),
+    };
+    assert.deepEqual(eventsWithoutSource(datasetOnly, []), [
+      { event: 'delivered', reason: 'no_dataset_field', rules: ['orders'], interactions: [] },
+    ]);
+    const shop = {
+      system: 'shop',
+      collections: [
+        { name: 'orders', fields: [{ name: 'id' }, { name: 'delivered_at', event: 'delivered' }] },
+      ],
+    };
+    assert.deepEqual(eventsWithoutSource(datasetOnly, [shop]), []);
   });
 });

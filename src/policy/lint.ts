@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { connectorFactories } from '../connectors/registry.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
+import { eventsInUse, eventsWithoutSource, interactionsOf, lifecycleEvent, ruleIdsOf } from './lifecycle.js';
 import { PolicyModel } from './model.js';
 import type { Declaration } from './schema.js';
 import { declarationSchema, wellKnownSystemKinds } from './schema.js';
@@ -24,6 +25,15 @@ export const lintCodes = {
   'transfer.no_mechanism': 'A recipient outside the EEA without adequacy or a transfer mechanism',
   'transfer.dpf_outside_us': 'The Data Privacy Framework only covers recipients in the United States',
   'retention.missing': 'A category used by a purpose has no retention rule',
+  'retention.event_missing': 'A rule with trigger `event` does not name the event that starts it',
+  'retention.event_with_other_trigger': 'A rule names an event, but its trigger is not `event`',
+  'retention.event_unreportable': 'A rule or interaction waits for a lifecycle event that nothing can report',
+  'retention.interactions_missing':
+    'A purpose kept until after the last interaction does not say what counts as one',
+  'interaction.unknown': 'An interaction that is neither built in nor a declared lifecycle event',
+  'interaction.click_untracked':
+    'Clicks count as interactions, but no communication of the purpose records them',
+  'lifecycle.unused': 'A declared lifecycle event that no rule or interaction uses',
   'consent.no_collection_point': 'Consent is the basis but there is no way to collect it',
   'processor.data_in_controller_purpose': 'A controller purpose uses the data of a processor-role service',
   'processor.no_provider': 'A processor-role service does not say who the Provider is',
@@ -238,6 +248,7 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
   const rules = ids(d.retention, 'retention');
   ids(d.systems, 'systems');
   const points = ids(d.collectionPoints, 'collectionPoints');
+  ids(d.lifecycleEvents, 'lifecycleEvents');
   ids(d.communications, 'communications');
   const cookieCategories = ids(d.cookies.categories, 'cookies.categories');
   const related = new Set(d.relatedDeclarations.map((r) => r.id));
@@ -363,6 +374,8 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
       }
     }
   });
+
+  checkClocks(d, error, warn, (id, path) => ref(purposes, 'purposes', id, path));
 
   d.recipients.forEach((r, i) => {
     r.purposes?.forEach((p, j) => ref(purposes, 'purposes', p, ['recipients', i, 'purposes', j]));
@@ -552,4 +565,106 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
     ]);
   }
   return issues;
+}
+
+type Report = (code: LintCode, pathParts: PathPart[], message: string, hint: string) => void;
+
+/**
+ * Whether every rule's clock can start: an `event` trigger names its event, and something can
+ * report each event a rule or interaction waits for; what counts as an interaction is declared
+ * where a `last_interaction` rule needs it. Whether a dataset field reports a `dataset`-only event
+ * is the dataset lint's part (it calls `eventsWithoutSource` with the datasets); here, such an
+ * event has no source only when the declaration names no system at all.
+ */
+function checkClocks(
+  d: Declaration,
+  error: Report,
+  warn: Report,
+  refPurpose: (id: string, path: PathPart[]) => void,
+): void {
+  d.retention.forEach((rule, i) => {
+    if (rule.trigger === 'event' && rule.event === undefined)
+      error(
+        'retention.event_missing',
+        ['retention', i, 'trigger'],
+        `retention rule "${rule.id}" starts at an event but does not say which`,
+        'Add event: <id> naming a lifecycle event (declare it under lifecycleEvents).',
+      );
+    if (rule.trigger !== 'event' && rule.event !== undefined)
+      error(
+        'retention.event_with_other_trigger',
+        ['retention', i, 'event'],
+        `retention rule "${rule.id}" names event "${rule.event}" but its trigger is ${rule.trigger}`,
+        'Set trigger: event to count from the event, or remove the event.',
+      );
+  });
+  const unsourced = eventsWithoutSource(d, []).filter(
+    (u) => u.reason === 'undeclared' || d.systems.length === 0,
+  );
+  for (const u of unsourced) {
+    for (const ruleId of u.rules) {
+      const at = d.retention.findIndex((r) => r.id === ruleId);
+      error(
+        'retention.event_unreportable',
+        ['retention', at, 'event'],
+        u.reason === 'undeclared'
+          ? `retention rule "${ruleId}" waits for event "${u.event}", which is not declared, so nothing can report it`
+          : `retention rule "${ruleId}" waits for event "${u.event}", which only a dataset can report, and the declaration names no system`,
+        u.reason === 'undeclared'
+          ? `Declare it under lifecycleEvents: { id: ${u.event}, name: ..., source: [api] }.`
+          : `Add api to the source of "${u.event}", or declare the system whose dataset holds it.`,
+      );
+    }
+    if (u.reason === 'no_dataset_field')
+      for (const purposeId of u.interactions)
+        error(
+          'retention.event_unreportable',
+          ['purposes', d.purposes.findIndex((p) => p.id === purposeId), 'interactions'],
+          `purpose "${purposeId}" counts event "${u.event}" as an interaction, but only a dataset can report it and the declaration names no system`,
+          `Add api to the source of "${u.event}", or declare the system whose dataset holds it.`,
+        );
+  }
+  const tracked = new Set(d.communications.filter((c) => c.interactionTracking).map((c) => c.purpose));
+  d.purposes.forEach((p, i) => {
+    const interactions = interactionsOf(p);
+    interactions.forEach((interaction, j) => {
+      const at: PathPart[] = ['purposes', i, 'interactions', j];
+      if (interaction.kind === 'capture' && interaction.purpose !== undefined)
+        refPurpose(interaction.purpose, at);
+      if (interaction.kind === 'event' && lifecycleEvent(d, interaction.event) === undefined)
+        error(
+          'interaction.unknown',
+          at,
+          `purpose "${p.id}" counts "${interaction.event}" as an interaction, which is neither built in nor a declared lifecycle event`,
+          'Use capture, capture:<purpose>, consent or click, or declare the event under lifecycleEvents.',
+        );
+      if (interaction.kind === 'click' && !tracked.has(p.id))
+        warn(
+          'interaction.click_untracked',
+          at,
+          `purpose "${p.id}" counts clicks as interactions, but none of its communications records clicks`,
+          'Add interactionTracking to a communication of the purpose, or remove click.',
+        );
+    });
+    const lastInteraction = [...ruleIdsOf(p)].find(
+      (id) => d.retention.find((r) => r.id === id)?.trigger === 'last_interaction',
+    );
+    if (lastInteraction !== undefined && interactions.length === 0)
+      warn(
+        'retention.interactions_missing',
+        ['purposes', i, 'retention'],
+        `purpose "${p.id}" keeps data until after the last interaction (rule "${lastInteraction}") but does not say what counts as one, so the clock counts from collection only`,
+        'Add interactions: [capture, consent, click, ...] to the purpose.',
+      );
+  });
+  const used = eventsInUse(d);
+  d.lifecycleEvents.forEach((e, i) => {
+    if (!used.has(e.id))
+      warn(
+        'lifecycle.unused',
+        ['lifecycleEvents', i, 'id'],
+        `lifecycle event "${e.id}" starts no retention rule and is no interaction, so reports of it are refused`,
+        'Name it in a rule (trigger: event, event: <id>) or in a purpose’s interactions, or remove it.',
+      );
+  });
 }

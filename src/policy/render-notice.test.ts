@@ -3,8 +3,13 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
 import { PolicyModel } from './model.js';
+import { readFileSync } from 'node:fs';
+import { smallShopDeclaration } from '../../test/support/paths.js';
+import { describeRetentionPeriod } from './describe.js';
+import { lintSource } from './lint.js';
 import { describeDuration, describeTrigger, renderNotice } from './render-notice.js';
-import type { DeclarationInput } from './schema.js';
+import { buildRopa, renderRopa } from './ropa.js';
+import type { DeclarationInput, RetentionRule } from './schema.js';
 import { declarationSchema } from './schema.js';
 
 function modelOf(input: DeclarationInput = minimalDeclaration()): PolicyModel {
@@ -545,6 +550,103 @@ describe('durations and triggers in words', () => {
     assert.equal(describeTrigger('contract_end', 'en'), 'after the contract ends');
     assert.equal(describeTrigger('contract_end', 'sv'), 'efter att avtalet har upphört');
     assert.equal(describeTrigger('consent_withdrawn', 'sv'), 'efter att samtycket har återkallats');
+  });
+});
+
+describe('C10.1 retention clocks in words', () => {
+  const shop = (): PolicyModel =>
+    new PolicyModel(lintSource(readFileSync(smallShopDeclaration, 'utf8')).declaration!);
+
+  test('C10.1 the notice and the RoPA name the event a period counts from, in English and Swedish', () => {
+    const model = shop();
+    const en = textOf(renderNotice(model, { format: 'html', language: 'en' }));
+    const sv = textOf(renderNotice(model, { format: 'html', language: 'sv' }));
+    assert.match(en, /3 years after delivery, then deleted/);
+    assert.match(sv, /3 år efter leverans, raderas därefter/);
+    const accounting =
+      /7 years from the end of the calendar year in which the financial year of collection ended, then deleted/;
+    assert.match(en, accounting);
+    assert.match(
+      sv,
+      /7 år från utgången av det kalenderår då räkenskapsåret för insamlingen avslutades, raderas därefter/,
+    );
+    const ropa = buildRopa(model, 'en').find((row) => row.purposeId === 'orders');
+    assert.ok(ropa?.retention.some((r) => r.text === '3 years after delivery, then deleted'));
+    for (const page of [en, sv, renderRopa(model, 'csv')]) {
+      assert.doesNotMatch(page, /\b0 days after|\b0 dagar efter|the event|händelse som/);
+    }
+  });
+
+  test('C10.1 each trigger and anchor is worded as the declaration means it', () => {
+    const d = shop().declaration;
+    const words = { ...d, financialYear: { startMonth: 7 } };
+    const rule = (extra: Partial<RetentionRule>): RetentionRule => ({
+      id: 'r',
+      duration: 'P2Y',
+      trigger: 'collected',
+      action: 'delete',
+      rationale: 'why',
+      ...extra,
+    });
+    const en = (r: RetentionRule) => describeRetentionPeriod(r, 'en', words);
+    const sv = (r: RetentionRule) => describeRetentionPeriod(r, 'sv', words);
+    assert.equal(
+      en(rule({ trigger: 'account_closed', duration: 'P30D' })),
+      '30 days after the account is closed, then deleted',
+    );
+    assert.equal(
+      en(rule({ trigger: 'event', event: 'delivered', action: 'anonymise' })),
+      '2 years after delivery, then anonymised',
+    );
+    assert.equal(
+      en(rule({ anchor: 'financial_year', duration: 'P5Y' })),
+      '5 years from the end of the financial year (July to June) of collection, then deleted',
+    );
+    assert.equal(
+      sv(rule({ anchor: 'financial_year', duration: 'P5Y' })),
+      '5 år från utgången av det räkenskapsår (juli–juni) då insamlingen skedde, raderas därefter',
+    );
+    assert.equal(
+      en(rule({ trigger: 'last_interaction', anchor: 'month', duration: 'P1M' })),
+      '1 month from the end of the month of the last interaction, then deleted',
+    );
+    assert.equal(
+      sv(rule({ trigger: 'event', event: 'delivered', anchor: 'quarter' })),
+      '2 år från utgången av det kvartal då leverans skedde, raderas därefter',
+    );
+    assert.equal(
+      en(rule({ trigger: 'contract_end', anchor: 'year', duration: 'P10Y' })),
+      '10 years from the end of the calendar year of the end of the contract, then deleted',
+    );
+    // A period of nothing ends at the moment itself: never "0 days after".
+    assert.equal(
+      en(rule({ trigger: 'event', event: 'delivered', duration: 'P0D' })),
+      'until delivery, then deleted',
+    );
+    assert.equal(
+      sv(rule({ trigger: 'contract_end', duration: 'P0D' })),
+      'till avtalets upphörande, raderas därefter',
+    );
+    assert.equal(
+      en(rule({ trigger: 'consent_withdrawn', duration: 'PT0S', anchor: 'quarter' })),
+      'until the end of the quarter of the withdrawal of consent, then deleted',
+    );
+    // A built-in event the declaration names gets that name.
+    const named = {
+      ...words,
+      lifecycleEvents: [
+        {
+          id: 'contract_end',
+          name: { en: 'the last delivery under the contract', sv: 'den sista leveransen enligt avtalet' },
+          about: 'subject' as const,
+          source: ['api' as const],
+        },
+      ],
+    };
+    assert.equal(
+      describeRetentionPeriod(rule({ trigger: 'contract_end', duration: 'P1Y' }), 'sv', named),
+      '1 år efter den sista leveransen enligt avtalet, raderas därefter',
+    );
   });
 });
 

@@ -1410,11 +1410,11 @@ class NoticeBuilder {
     const [onlyRule] = rules;
     const retentionText =
       rules.size === 1 && onlyRule !== undefined
-        ? describeRetention(onlyRule, this.lang)
+        ? describeRetention(onlyRule, this.lang, this.d)
         : retention
             .map(
               (r) =>
-                `${this.categoryLabel(r.category)}: ${r.rule === undefined ? w.noRule : describeRetention(r.rule, this.lang)}`,
+                `${this.categoryLabel(r.category)}: ${r.rule === undefined ? w.noRule : describeRetention(r.rule, this.lang, this.d)}`,
             )
             .join('; ');
     const subjects = purpose.subjectCategories.map((id) => {
@@ -1606,7 +1606,7 @@ class NoticeBuilder {
       retentionEntries(this.model, purpose).map((entry): Rich[] => [
         [this.purposeLink(purpose)],
         this.categoryLabel(entry.category),
-        entry.rule === undefined ? w.noRule : describeRetentionPeriod(entry.rule, this.lang),
+        entry.rule === undefined ? w.noRule : describeRetentionPeriod(entry.rule, this.lang, this.d),
         entry.rule === undefined ? w.none : (entry.rule.statutory ?? w.none),
         entry.rule === undefined ? w.none : entry.rule.rationale,
       ]),

@@ -147,7 +147,7 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
     retention: retentionEntries(model, purpose).map((e) => ({
       category: e.category,
       rule: e.rule?.id ?? '',
-      text: e.rule === undefined ? '' : describeRetention(e.rule, language),
+      text: e.rule === undefined ? '' : describeRetention(e.rule, language, d),
     })),
     sources: (purpose.sources ?? []).map((id) => {
       const source = d.sources.find((s) => s.id === id);

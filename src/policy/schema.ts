@@ -166,6 +166,22 @@ const legitimateInterestAssessment = z.strictObject({
   reference: z.string().optional(),
 });
 
+/**
+ * Something Steward observes that counts as the person's interaction for a purpose, so that a
+ * `last_interaction` rule counts from the latest one (src/policy/lifecycle.ts lists them):
+ * - `capture`: a record captured for this purpose;
+ * - `capture:<purpose>`: a record captured for another purpose (an order, for a marketing purpose);
+ * - `consent`: consent given or renewed for this purpose or one of its communications;
+ * - `click`: a recorded click on a link in a message of one of this purpose's communications;
+ * - the id of a lifecycle event (`login`, `order_placed`) reported for the person.
+ */
+export const interaction = z
+  .string()
+  .regex(
+    /^(capture:)?[a-z][a-z0-9_-]*$/,
+    'must be capture, capture:<purpose>, consent, click or the id of a lifecycle event',
+  );
+
 export const purposeSchema = z.strictObject({
   id,
   name: localText,
@@ -199,6 +215,12 @@ export const purposeSchema = z.strictObject({
     .enum(['none', 'contractual', 'statutory', 'contract_prerequisite'])
     .optional()
     .describe('Whether the person must provide the data (Art. 13(2)(e))'),
+  interactions: z
+    .array(interaction)
+    .optional()
+    .describe(
+      'What counts as an interaction for a last_interaction rule: capture, capture:<purpose>, consent, click, or a lifecycle event id',
+    ),
 });
 
 export const recipientTypes = [
@@ -305,15 +327,42 @@ export const retentionRuleSchema = z.strictObject({
   event: id.optional().describe('With trigger event: the lifecycle event that starts the period'),
   /**
    * The period counts from the end of the month, quarter, calendar year or financial year in which
-   * the trigger fell ("seven years from the end of the financial year in which the sale was made").
+   * the trigger fell ("seven years from the end of the financial year in which the sale was made"),
+   * or from the end of the calendar year in which that financial year ended (the Swedish
+   * Bookkeeping Act's period).
    */
   anchor: z
-    .enum(['month', 'quarter', 'year', 'financial_year'])
+    .enum(['month', 'quarter', 'year', 'financial_year', 'calendar_year_of_financial_year_end'])
     .optional()
-    .describe('Count from the end of the period in which the trigger fell'),
+    .describe(
+      'Count from the end of the period in which the trigger fell; calendar_year_of_financial_year_end: of the calendar year in which that financial year ended',
+    ),
   action: z.enum(['delete', 'anonymise']),
   statutory: z.string().optional().describe('The law that requires this period, if any'),
   rationale: z.string().min(1).describe('Why this period is necessary'),
+});
+
+/**
+ * A lifecycle event: something that happens in the company's systems and starts a retention
+ * clock (an order is delivered, a case is closed), reported through the API and CLI or read from
+ * a dataset's column. `contract_end` and `account_closed` are built in (about the person, reported
+ * through the API) and need an entry only to say otherwise.
+ */
+export const lifecycleEventSchema = z.strictObject({
+  id,
+  name: localText.describe(
+    'What happened, written to follow "after" in the notice: "delivery", "the end of the case"',
+  ),
+  description: localText.optional(),
+  about: z
+    .enum(['subject', 'record'])
+    .default('subject')
+    .describe('subject: it happens to a person (all their data); record: to one record (an order)'),
+  source: z
+    .array(z.enum(['api', 'dataset']))
+    .min(1)
+    .default(['api'])
+    .describe('api: reported through the API or CLI; dataset: a dataset field names it as its source'),
 });
 
 export const collectionPointSchema = z.strictObject({
@@ -491,6 +540,12 @@ export const declarationSchema = z.strictObject({
     .default([])
     .describe('Connected systems: the company’s own databases that hold personal data'),
   retention: z.array(retentionRuleSchema).min(1),
+  lifecycleEvents: z
+    .array(lifecycleEventSchema)
+    .default([])
+    .describe(
+      'Events that start retention clocks: delivered, case_closed, ... (contract_end and account_closed are built in)',
+    ),
   financialYear: z
     .strictObject({ startMonth: z.number().int().min(1).max(12).describe('1 = January') })
     .default({ startMonth: 1 })
@@ -532,6 +587,7 @@ export type RetentionRule = Declaration['retention'][number];
 export type Service = Declaration['services'][number];
 export type Source = Declaration['sources'][number];
 export type DeclaredSystem = Declaration['systems'][number];
+export type LifecycleEvent = Declaration['lifecycleEvents'][number];
 
 /** JSON Schema of the declaration file, for editors (`steward policy schema`). */
 export function declarationJsonSchema(): unknown {

@@ -43,6 +43,28 @@ describe('retention clocks', () => {
     assert.equal(anchorEnd(at('2026-12-31T23:59:59.999Z'), 'year').toISOString(), '2027-01-01T00:00:00.000Z');
   });
 
+  test('C10.1 the Bookkeeping Act period counts from the end of the calendar year in which the financial year ended', () => {
+    const anchor = 'calendar_year_of_financial_year_end' as const;
+    // Financial year May to April: a sale in May 2026 falls in the year ending 30 April 2027, so
+    // the period counts from 1 January 2028.
+    const mayToApril = { startMonth: 5 };
+    assert.equal(
+      anchorEnd(at('2026-05-17T09:30:00Z'), anchor, mayToApril).toISOString(),
+      '2028-01-01T00:00:00.000Z',
+    );
+    assert.equal(
+      anchorEnd(at('2026-04-30T23:59:59.999Z'), anchor, mayToApril).toISOString(),
+      '2027-01-01T00:00:00.000Z',
+    );
+    assert.equal(
+      expiresAt({ duration: 'P7Y', anchor }, at('2026-05-17T09:30:00Z'), mayToApril).toISOString(),
+      '2035-01-01T00:00:00.000Z',
+    );
+    // With the calendar year as financial year, both ends are the same instant.
+    for (const iso of ['2026-01-01T00:00:00Z', '2026-05-17T09:30:00Z', '2026-12-31T23:59:59.999Z'])
+      assert.equal(anchorEnd(at(iso), anchor).toISOString(), anchorEnd(at(iso), 'year').toISOString());
+  });
+
   test('C10.1 the sweep threshold separates exactly what has expired from what has not', () => {
     const rules = [
       { duration: 'P30D' },
@@ -54,6 +76,7 @@ describe('retention clocks', () => {
       { duration: 'P6M', anchor: 'quarter' as const },
       { duration: 'P7Y', anchor: 'year' as const },
       { duration: 'P5Y', anchor: 'financial_year' as const },
+      { duration: 'P7Y', anchor: 'calendar_year_of_financial_year_end' as const },
     ];
     // Month ends, leap days and year ends are where subtracting the duration goes wrong.
     const nows = [

@@ -7,7 +7,9 @@
  *
  * A rule may be anchored to a calendar boundary: the period then counts from the end of the
  * month, quarter, calendar year or financial year in which its trigger fell ("seven years from the
- * end of the financial year in which the sale was made"). Boundaries are UTC midnights; for the
+ * end of the financial year in which the sale was made"), or from the end of the calendar year in
+ * which that financial year ended (the Swedish Bookkeeping Act: "seven years after the end of the
+ * calendar year in which the financial year ended"). Boundaries are UTC midnights; for the
  * EEA's time zones (UTC to UTC+3) that is at or after local midnight, never before.
  */
 import type { RetentionRule } from '../policy/schema.js';
@@ -45,6 +47,12 @@ export function anchorEnd(
       const start = fy.startMonth - 1;
       return new Date(Date.UTC(month >= start ? year + 1 : year, start, 1));
     }
+    case 'calendar_year_of_financial_year_end': {
+      // The financial year's last instant, then the end of the calendar year it falls in: with
+      // the calendar as financial year the two ends coincide.
+      const yearEnd = anchorEnd(at, 'financial_year', fy);
+      return anchorEnd(new Date(yearEnd.getTime() - 1), 'year');
+    }
   }
 }
 
@@ -66,8 +74,9 @@ export function hasExpired(
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far month-end clamping can move an instant: 31 days down to 28 is three days. */
 const CLAMP_SLACK_MS = 4 * DAY_MS;
-/** The longest anchor period (a year of 366 days). */
-const ANCHOR_SLACK_MS = 367 * DAY_MS;
+/** How far an anchor can move a start: a year of 366 days, or two for a financial year's calendar year. */
+const anchorSlackMs = (anchor: RetentionAnchor | undefined): number =>
+  anchor === undefined ? 0 : (anchor === 'calendar_year_of_financial_year_end' ? 2 : 1) * 367 * DAY_MS;
 
 /**
  * The threshold of a sweep: data whose clock started strictly before the returned instant has
@@ -82,7 +91,7 @@ const ANCHOR_SLACK_MS = 367 * DAY_MS;
 export function expiredBefore(rule: ClockRule, now: Date, fy: FinancialYear = CALENDAR_YEAR): Date {
   const estimate = addDuration(now, `-${rule.duration}`).getTime();
   // lo has expired (or is before anything); hi has not.
-  let lo = estimate - CLAMP_SLACK_MS - (rule.anchor === undefined ? 0 : ANCHOR_SLACK_MS);
+  let lo = estimate - CLAMP_SLACK_MS - anchorSlackMs(rule.anchor);
   let hi = estimate + CLAMP_SLACK_MS;
   const expired = (t: number) => hasExpired(rule, new Date(t), now, fy);
   if (!expired(lo)) throw new RangeError(`no start before ${new Date(lo).toISOString()} has expired`);

@@ -10,8 +10,9 @@ import {
   releaseHoldInput,
   releaseLegalHold,
 } from './holds.js';
+import { lifecycleEventInput, reportLifecycleEvent } from './report-lifecycle-event.js';
 
-/** Legal holds (C4f.2). Registered under `/api/v1`. */
+/** Legal holds (C4f.2) and lifecycle events (C10.1). Registered under `/api/v1`. */
 export function retentionRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -42,6 +43,22 @@ export function retentionRoutes(ctx: AppContext): FastifyPluginAsync {
         onRequest: guard('requests:read'),
       },
       async (request) => ({ holds: await listLegalHolds(ctx, actorOf(request), request.params.id) }),
+    );
+    app.post(
+      '/lifecycle-events',
+      {
+        schema: {
+          tags: ['retention'],
+          summary:
+            'Report a lifecycle event (a contract ended, an order was delivered) that starts retention clocks; an exact duplicate changes nothing',
+          body: lifecycleEventInput,
+        },
+        onRequest: guard('lifecycle:write'),
+      },
+      async (request, reply) => {
+        const reported = await reportLifecycleEvent(ctx, actorOf(request), request.body, 'api');
+        return reply.code(reported.duplicate ? 200 : 201).send(reported);
+      },
     );
     app.post(
       '/holds/:id/release',

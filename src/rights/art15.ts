@@ -378,7 +378,10 @@ function purposeHeld(
       category: key,
       categoryName: model === undefined ? key : categoryName(model, key, lang),
       rule: rule?.id ?? null,
-      text: rule === undefined ? w.notStated : describeRetention(rule, lang),
+      text:
+        rule === undefined || model === undefined
+          ? w.notStated
+          : describeRetention(rule, lang, model.declaration),
     };
   });
   const automated = purpose?.automatedDecisions;

@@ -135,7 +135,10 @@ for (const dialect of await dialects()) {
       assert.equal(bookkeeping?.purpose, 'bookkeeping');
       assert.match(bookkeeping?.explanation ?? '', /Bokföringslagen \(1999:1078\) ch\. 7/);
       assert.match(bookkeeping?.explanation ?? '', /Legal obligation \(Art\. 6\(1\)\(c\) GDPR\)/);
-      assert.match(bookkeeping?.explanation ?? '', /7 years after/);
+      // C10.1: seven years from the end of the calendar year of the sale (captured this year).
+      const until = `${new Date().getUTCFullYear() + 8}-01-01`;
+      assert.match(bookkeeping?.explanation ?? '', new RegExp(`It will be deleted on ${until}\\.`));
+      assert.equal(bookkeeping?.until, `${until}T00:00:00.000Z`);
       const proof = result.kept.find((k) => k.what === 'consent_events');
       assert.equal(proof?.reason, 'legal_obligation');
       assert.equal(proof?.purpose, 'consent_records');

@@ -38,6 +38,8 @@ import { ALL } from '../consent/suppression.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { categoryName, describeBasis, describeRetentionPeriod, joinWords } from '../policy/describe.js';
+import { expiresAt } from '../retention/clocks.js';
+import { restartClocks } from '../retention/record-clocks.js';
 import type { PolicyModel } from '../policy/model.js';
 import type { LegalBasis, Purpose, RetentionRule } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
@@ -48,7 +50,6 @@ import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { eraseWebLinks } from '../web/link-visitor.js';
 import type { IdentifierKind } from '../subjects/normalize.js';
-import { addDuration } from '../time.js';
 import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { subjectForRequest } from './restrict-subject.js';
 
@@ -133,7 +134,7 @@ interface StoredPurpose {
 /** Until when a legal-obligation purpose keeps data: a date, open (period counted from an event we do not know), or over. */
 type Retention =
   | { readonly kind: 'until'; readonly date: Date; readonly rule: RetentionRule }
-  | { readonly kind: 'open'; readonly rule: RetentionRule | undefined }
+  | { readonly kind: 'open'; readonly rule: RetentionRule | undefined; readonly period?: string }
   | { readonly kind: 'over' };
 
 function retentionOf(
@@ -152,10 +153,10 @@ function retentionOf(
       continue;
     }
     if (rule.trigger !== 'collected' && rule.trigger !== 'last_interaction') {
-      open ??= { kind: 'open', rule };
+      open ??= { kind: 'open', rule, period: describeRetentionPeriod(rule, 'en', model.declaration) };
       continue;
     }
-    const date = addDuration(start, rule.duration);
+    const date = expiresAt(rule, start, model.declaration.financialYear);
     if (latest === undefined || date > latest.date) latest = { date, rule };
   }
   if (open !== undefined) return open;
@@ -173,8 +174,8 @@ function consentProofRetention(
   const rule = model.retentionFor(purpose, CONSENT_CATEGORY);
   if (rule === undefined) return { kind: 'open', rule };
   if (!['consent_withdrawn', 'collected', 'last_interaction'].includes(rule.trigger))
-    return { kind: 'open', rule };
-  const date = addDuration(withdrawnAt, rule.duration);
+    return { kind: 'open', rule, period: describeRetentionPeriod(rule, 'en', model.declaration) };
+  const date = expiresAt(rule, withdrawnAt, model.declaration.financialYear);
   return date <= now ? { kind: 'over' } : { kind: 'until', date, rule };
 }
 
@@ -184,8 +185,8 @@ function untilSentence(retention: Retention, plural: boolean): string {
     const end = retention.rule.action === 'anonymise' ? 'anonymised' : 'deleted';
     return `${they} will be ${end} on ${retention.date.toISOString().slice(0, 10)}.`;
   }
-  if (retention.kind === 'open' && retention.rule !== undefined)
-    return `${they} ${plural ? 'are' : 'is'} kept for ${describeRetentionPeriod(retention.rule, 'en')}.`;
+  if (retention.kind === 'open' && retention.period !== undefined)
+    return `${they} ${plural ? 'are' : 'is'} kept for ${retention.period}.`;
   return `${they} ${plural ? 'are' : 'is'} kept only as long as the law requires, then deleted.`;
 }
 
@@ -394,6 +395,20 @@ export async function eraseSubject(
         ...(retention.kind === 'until' ? { until: retention.date.toISOString() } : {}),
       });
     }
+    // What is kept serves only the purposes that keep it, so its clocks are theirs alone.
+    const keptBy = new Map<string, { declarationId: string; subjectId: string; recordIds: string[] }>();
+    const keptForObligation = new Set([...byObligation.values()].flatMap((e) => e.ids));
+    for (const record of rows.filter((r) => keptForObligation.has(r.id))) {
+      const key = `${record.declaration_id}|${record.subject_id}`;
+      const group = keptBy.get(key) ?? {
+        declarationId: record.declaration_id,
+        subjectId: record.subject_id,
+        recordIds: [],
+      };
+      group.recordIds.push(record.id);
+      keptBy.set(key, group);
+    }
+    for (const scope of keptBy.values()) await restartClocks(tx, ctx, scope);
     if (keptRecordIds.length > 0) {
       await tx
         .updateTable('notice_tasks')

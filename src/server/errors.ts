@@ -29,6 +29,7 @@ export const httpStatus: Record<ErrorCode, number> = {
   invalid_token: 400,
   consent_missing: 403,
   untrusted_forwarding: 400,
+  time_in_future: 422,
   internal: 500,
 };
 

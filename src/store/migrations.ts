@@ -696,5 +696,42 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('jobs').addColumn('claimed_by', 'text').execute();
       },
     },
+    '0012_lifecycle_events': {
+      async up(db: Kysely<unknown>) {
+        // Things that happened in the company's systems and start retention clocks (a contract
+        // ended, an order was delivered): about a person, one of Steward's records, or a row of a
+        // connected system. The natural key (its hash) makes an exact duplicate a no-op.
+        await db.schema
+          .createTable('lifecycle_events')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('tenant', 'text', (c) => c.notNull())
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('subject_id', 'text', (c) => c.references('subjects.id').onDelete('cascade'))
+          .addColumn('record_id', 'text', (c) => c.references('records.id').onDelete('cascade'))
+          .addColumn('system', 'text')
+          .addColumn('collection', 'text')
+          .addColumn('record_key', 'text')
+          .addColumn('event', 'text', (c) => c.notNull())
+          .addColumn('occurred_at', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('natural_key', 'text', (c) => c.notNull().unique())
+          .execute();
+        await db.schema
+          .createIndex('lifecycle_events_subject')
+          .on('lifecycle_events')
+          .columns(['subject_id', 'event', 'occurred_at'])
+          .execute();
+        await db.schema
+          .createIndex('lifecycle_events_record')
+          .on('lifecycle_events')
+          .column('record_id')
+          .execute();
+        // The rule whose period ends last decides what happens at records.expires_at (delete or
+        // anonymise); null while any of the record's clocks has not started.
+        await db.schema.alterTable('records').addColumn('expiry_rule', 'text').execute();
+      },
+    },
   };
 }

@@ -146,7 +146,37 @@ export interface RecordTable {
   /** Encrypted JSON (see src/capture/sealed.ts). */
   data: string;
   collected_at: string;
+  /**
+   * When the record expires: the latest end of the retention periods of its purposes and
+   * categories, each counted from its own clock (src/retention/record-clocks.ts); null while a
+   * clock has not started (a contract still running). Sweeps take `expires_at < now`.
+   */
   expires_at: string | null;
+  /** The rule whose period ends at `expires_at`: its action (delete or anonymise) applies then. */
+  expiry_rule: string | null;
+}
+
+/** A lifecycle event reported for a person, a record or a connected system's row (src/retention/). */
+export interface LifecycleEventTable {
+  id: string;
+  tenant: string;
+  declaration_id: string;
+  /** The person it happened to; also set for an event about one of their records. */
+  subject_id: string | null;
+  /** One of Steward's records, for an event about a record. */
+  record_id: string | null;
+  /** A connected system's row: its system, collection and key (canonical JSON). */
+  system: string | null;
+  collection: string | null;
+  record_key: string | null;
+  event: string;
+  occurred_at: string;
+  received_at: string;
+  /** `api`, `cli` or `dataset`. */
+  source: string;
+  actor: string;
+  /** SHA-256 of the event's natural key: an exact duplicate is recorded once. */
+  natural_key: string;
 }
 
 export interface NoticeTaskTable {
@@ -560,6 +590,7 @@ export interface Database {
   subjects: SubjectTable;
   identifiers: IdentifierTable;
   records: RecordTable;
+  lifecycle_events: LifecycleEventTable;
   notice_tasks: NoticeTaskTable;
   consent_events: ConsentEventTable;
   subscriptions: SubscriptionTable;

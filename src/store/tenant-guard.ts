@@ -54,6 +54,7 @@ export const partitionedTables = [
   'subjects',
   'identifiers',
   'records',
+  'lifecycle_events',
 ] as const satisfies readonly TenantTable[];
 const everyTenantTableListed: [Exclude<TenantTable, (typeof partitionedTables)[number]>] extends [never]
   ? true

@@ -9,6 +9,7 @@ import { appendAudit } from '../audit/ledger.js';
 import { markConsentChange, markSuppressionChange, suppressAddress } from '../consent/changes.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
+import { restartAllClocks } from '../retention/record-clocks.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { identifierKinds } from './normalize.js';
@@ -129,8 +130,8 @@ export const mergeSubjectsInput = z.strictObject({
 });
 
 /**
- * Moves everything of `from` to `into`: identifiers, records, consent events, subscriptions,
- * notice tasks. `from` is kept as an empty shell pointing at `into`, so earlier references
+ * Moves everything of `from` to `into`: identifiers, records, lifecycle events, consent events,
+ * subscriptions, notice tasks, and brings the records' clocks up to date. `from` is kept as an empty shell pointing at `into`, so earlier references
  * resolve. The stricter state wins: a child, restriction or marketing objection on either
  * record holds for the merged one.
  */
@@ -171,7 +172,7 @@ export async function mergeSubjects(
       .where('id', '=', into)
       .where('tenant', '=', tenant)
       .execute();
-    for (const table of ['identifiers', 'records'] as const) {
+    for (const table of ['identifiers', 'records', 'lifecycle_events'] as const) {
       await tx
         .updateTable(table)
         .set({ subject_id: into })
@@ -213,6 +214,8 @@ export async function mergeSubjects(
     }
     await markSuppressionChange(tx, ctx, null);
     await markConsentChange(tx, ctx, null);
+    // Both people's interactions, events and consents now count for every record.
+    if (tenant === CONTROLLER_TENANT) await restartAllClocks(tx, ctx, into);
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {
       actor: actorRef(actor),
       action: 'subject.merged',

@@ -1,0 +1,155 @@
+/**
+ * What starts a retention clock, as the declaration says it: the lifecycle event a rule waits for
+ * (`contract_end`, `account_closed`, or a named event such as `delivered`), who may report it, and
+ * what counts as an interaction for a purpose's `last_interaction` rules. Pure look-ups over a
+ * declaration, shared by lint, the notice's wording and the clocks (src/retention/).
+ */
+import type { Declaration, LifecycleEvent, LocalText, Purpose, RetentionRule } from './schema.js';
+
+/** Triggers that are lifecycle events of the same id, reportable without a declared entry. */
+export const builtInEvents = ['contract_end', 'account_closed'] as const;
+export type BuiltInEvent = (typeof builtInEvents)[number];
+
+export const isBuiltInEvent = (id: string): id is BuiltInEvent =>
+  (builtInEvents as readonly string[]).includes(id);
+
+/** A lifecycle event as Steward treats it: its declared entry, or a built-in one's defaults. */
+export interface ResolvedEvent {
+  readonly id: string;
+  /** Its name in the notice; absent for a built-in event declared nowhere (its trigger has words). */
+  readonly name?: LocalText;
+  readonly about: LifecycleEvent['about'];
+  readonly source: LifecycleEvent['source'];
+  readonly declared: boolean;
+}
+
+/** The event a lifecycle event id names in a declaration, or undefined when nothing declares it. */
+export function lifecycleEvent(
+  declaration: Pick<Declaration, 'lifecycleEvents'>,
+  id: string,
+): ResolvedEvent | undefined {
+  const entry = declaration.lifecycleEvents.find((e) => e.id === id);
+  if (entry !== undefined) return { ...entry, declared: true };
+  if (isBuiltInEvent(id)) return { id, about: 'subject', source: ['api'], declared: false };
+  return undefined;
+}
+
+/** The lifecycle event whose time starts a rule's clock; undefined for the triggers Steward sees itself. */
+export function eventOfRule(rule: Pick<RetentionRule, 'trigger' | 'event'>): string | undefined {
+  if (rule.trigger === 'contract_end' || rule.trigger === 'account_closed') return rule.trigger;
+  return rule.trigger === 'event' ? rule.event : undefined;
+}
+
+/**
+ * What counts as an interaction for `last_interaction`:
+ * - `capture`: a record of the person captured for the purpose (`purpose` absent), or for the
+ *   named purpose (`capture:orders`: an order is an interaction for a marketing purpose);
+ * - `consent`: consent given or renewed for the purpose or one of its communications;
+ * - `click`: a click recorded on a link in a message of one of the purpose's communications;
+ * - `event`: a lifecycle event reported for the person (or for one of their records).
+ */
+export type Interaction =
+  | { readonly kind: 'capture'; readonly purpose?: string }
+  | { readonly kind: 'consent' }
+  | { readonly kind: 'click' }
+  | { readonly kind: 'event'; readonly event: string };
+
+/** Reads one `interactions` entry of a purpose (the schema has checked its shape). */
+export function parseInteraction(text: string): Interaction {
+  if (text === 'capture' || text === 'consent' || text === 'click') return { kind: text };
+  if (text.startsWith('capture:')) return { kind: 'capture', purpose: text.slice('capture:'.length) };
+  return { kind: 'event', event: text };
+}
+
+/** A purpose's interactions; none declared means a `last_interaction` clock starts at collection only. */
+export function interactionsOf(purpose: Pick<Purpose, 'interactions'>): Interaction[] {
+  return (purpose.interactions ?? []).map(parseInteraction);
+}
+
+/** The ids of the rules a purpose's retention names (its default and its per-category rules). */
+export function ruleIdsOf(purpose: Pick<Purpose, 'retention'>): Set<string> {
+  const ids = new Set(Object.values(purpose.retention?.categories ?? {}));
+  if (purpose.retention?.default !== undefined) ids.add(purpose.retention.default);
+  return ids;
+}
+
+/** What uses one lifecycle event: rules whose clock it starts, purposes that count it as an interaction. */
+export interface EventUse {
+  readonly rules: readonly string[];
+  readonly interactions: readonly string[];
+}
+
+/** Every lifecycle event a rule or an interaction uses, by id, in declaration order. */
+export function eventsInUse(declaration: Pick<Declaration, 'retention' | 'purposes'>): Map<string, EventUse> {
+  const uses = new Map<string, { rules: string[]; interactions: string[] }>();
+  const use = (id: string) => {
+    const found = uses.get(id) ?? { rules: [], interactions: [] };
+    uses.set(id, found);
+    return found;
+  };
+  for (const rule of declaration.retention) {
+    const event = eventOfRule(rule);
+    if (event !== undefined) use(event).rules.push(rule.id);
+  }
+  for (const purpose of declaration.purposes)
+    for (const i of interactionsOf(purpose))
+      if (i.kind === 'event' && !use(i.event).interactions.includes(purpose.id))
+        use(i.event).interactions.push(purpose.id);
+  return uses;
+}
+
+/** The events a report through the API or CLI may name: in use, and reportable through the API. */
+export function reportableEvents(
+  declaration: Pick<Declaration, 'retention' | 'purposes' | 'lifecycleEvents'>,
+): string[] {
+  return [...eventsInUse(declaration).keys()].filter(
+    (id) => lifecycleEvent(declaration, id)?.source.includes('api') === true,
+  );
+}
+
+/**
+ * The part of a dataset this module reads: which field names which lifecycle event as its source
+ * (`event: delivered` on an order's `delivered_at`). Any dataset with fields fits.
+ */
+export interface EventSourceDataset {
+  readonly system: string;
+  readonly collections: readonly {
+    readonly name: string;
+    readonly fields: readonly { readonly name: string; readonly event?: string }[];
+  }[];
+}
+
+/** An event in use that nothing can report. */
+export interface UnsourcedEvent extends EventUse {
+  readonly event: string;
+  /**
+   * `undeclared`: neither declared nor built in; `no_dataset_field`: declared with source
+   * `dataset` only, and no field of the given datasets names it.
+   */
+  readonly reason: 'undeclared' | 'no_dataset_field';
+}
+
+/**
+ * The events some rule or interaction needs that no source can report, given the datasets in
+ * force beside the declaration. The declaration's lint calls it with no datasets when the
+ * declaration names no system (so `dataset`-only events cannot have a source); dataset lint calls
+ * it with the datasets it loaded.
+ *
+ * @example eventsWithoutSource(declaration, [shopDataset]) // [] once shop.orders.delivered_at says `event: delivered`
+ */
+export function eventsWithoutSource(
+  declaration: Pick<Declaration, 'retention' | 'purposes' | 'lifecycleEvents'>,
+  datasets: readonly EventSourceDataset[],
+): UnsourcedEvent[] {
+  const named = new Set(
+    datasets.flatMap((d) => d.collections.flatMap((c) => c.fields.flatMap((f) => f.event ?? []))),
+  );
+  const out: UnsourcedEvent[] = [];
+  for (const [event, use] of eventsInUse(declaration)) {
+    const resolved = lifecycleEvent(declaration, event);
+    if (resolved === undefined) out.push({ event, reason: 'undeclared', ...use });
+    else if (!resolved.source.includes('api') && !named.has(event))
+      out.push({ event, reason: 'no_dataset_field', ...use });
+  }
+  return out;
+}
