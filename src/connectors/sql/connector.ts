@@ -35,6 +35,7 @@ import type { Dataset, DatasetCollection, DatasetField, Mask } from '../dataset.
 import { isSetBased, maskValue, setValue } from '../masking.js';
 import { scopeFor } from '../scope.js';
 import type { SqlDriver } from './driver.js';
+import { sweepCollection } from './sweep.js';
 import type { RowValues, SetValue, Statement } from './statements.js';
 import {
   batchStatement,
@@ -99,7 +100,15 @@ export function sqlConnector(
   return {
     system,
     kind: options.kind ?? driver.dialect,
-    capabilities: { read: true, delete: true, mask: true, update: true, restrict: true, introspect: true },
+    capabilities: {
+      read: true,
+      delete: true,
+      mask: true,
+      update: true,
+      restrict: true,
+      introspect: true,
+      sweep: true,
+    },
     dataset,
 
     async check(): Promise<CheckResult> {
@@ -289,6 +298,13 @@ export function sqlConnector(
       }
       return { matched, changed, batches };
     },
+
+    sweep: (collection, sweepOptions) =>
+      sweepCollection(
+        { driver, dataset, keys, system, run, transaction: (work) => transaction(driver, fail, work) },
+        collection,
+        sweepOptions,
+      ),
 
     async close() {
       await driver.close();
