@@ -209,7 +209,7 @@ export interface SweepOptions {
    * `mask`, or its default), so the row keeps no identifying value; lint refuses masks that would.
    */
   readonly action: 'delete' | 'anonymise';
-  /** Rows per batch; default 1,000, at most 10,000. */
+  /** Rows per batch; default 5,000, at most 10,000. */
   readonly batchSize?: number;
   /**
    * The rows to leave alone, asked before every batch and applied to exactly that batch: a hold

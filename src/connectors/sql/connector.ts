@@ -36,6 +36,7 @@ import { isSetBased, maskValue, setValue } from '../masking.js';
 import { scopeFor } from '../scope.js';
 import type { SqlDriver } from './driver.js';
 import { sweepCollection } from './sweep.js';
+import type { PostgresBatch } from './sweep-statements.js';
 import type { RowValues, SetValue, Statement } from './statements.js';
 import {
   batchStatement,
@@ -59,6 +60,8 @@ const MAX_SAMPLE = 100;
 export interface SqlConnectorOptions {
   /** The kind reported (`mariadb` for a MariaDB system on the MySQL driver); default the dialect. */
   readonly kind?: string;
+  /** How a PostgreSQL sweep batch runs (the benchmark compares them); default one statement by key. */
+  readonly postgresBatch?: PostgresBatch;
 }
 
 /** A connector over `driver` for the reviewed `dataset` of one system. */
@@ -301,7 +304,15 @@ export function sqlConnector(
 
     sweep: (collection, sweepOptions) =>
       sweepCollection(
-        { driver, dataset, keys, system, run, transaction: (work) => transaction(driver, fail, work) },
+        {
+          driver,
+          dataset,
+          keys,
+          system,
+          run,
+          transaction: (work) => transaction(driver, fail, work),
+          ...(options.postgresBatch === undefined ? {} : { postgresBatch: options.postgresBatch }),
+        },
         collection,
         sweepOptions,
       ),

@@ -32,6 +32,8 @@ export interface SweepTarget {
   readonly clock: RetentionClock;
   readonly before: Date;
   readonly cursor?: SweepCursor;
+  /** The batch's last row in (clock, key) order, when it is known beforehand (a range batch). */
+  readonly upTo?: SweepCursor;
   /** Rows never touched: by key, and the rows in the held persons' scope. */
   readonly held?: { readonly keys: readonly (readonly FieldValue[])[]; readonly scope?: Scope };
   /** A deletion: rows a restricting foreign key of the dataset still points at are left. */
@@ -70,8 +72,9 @@ class SweepBuilder {
     readonly driver: Dialect,
     dataset: Dataset,
     readonly target: SweepTarget,
+    shared?: StatementBuilder,
   ) {
-    this.b = new StatementBuilder(driver, dataset);
+    this.b = shared ?? new StatementBuilder(driver, dataset);
     this.t = this.b.alias();
     this.p = 'through' in target.clock ? this.b.alias() : undefined;
   }
@@ -114,13 +117,13 @@ class SweepBuilder {
     }
   }
 
-  /** After the cursor in (clock, key) order. */
-  after(cursor: SweepCursor): string {
+  /** After the cursor in (clock, key) order (`>`), or up to and including it (`<=`). */
+  beside(cursor: SweepCursor, op: '>' | '<='): string {
     const { b, clock } = this;
-    const since = `${clock} >= ${b.bind(cursor.clock)}`;
+    const since = `${clock} ${op === '>' ? '>=' : '<='} ${b.bind(cursor.clock)}`;
     const columns = [clock, ...this.key.map((k) => b.column(this.t, k))];
     const values = [cursor.clock, ...cursor.key].map((v) => b.bind(v));
-    return `${since} AND (${columns.join(', ')}) > (${values.join(', ')})`;
+    return `${since} AND (${columns.join(', ')}) ${op} (${values.join(', ')})`;
   }
 
   /** The held rows' condition (NULL counts as not held), or undefined when nothing is held. */
@@ -185,10 +188,21 @@ class SweepBuilder {
     );
   }
 
-  /** The conditions of the rows a batch takes. */
-  due(): string {
+  /** Up to and including the row the one-row CTE `bound` names (its columns as `returned()`). */
+  upToRow(bound: string): string {
+    const { b, clock } = this;
+    const of = (column: string) => `(SELECT ${b.quote(column)} FROM ${bound})`;
+    const columns = [clock, ...this.key.map((k) => b.column(this.t, k))];
+    const values = [CLOCK, ...this.key].map(of);
+    return `${clock} <= ${of(CLOCK)} AND (${columns.join(', ')}) <= (${values.join(', ')})`;
+  }
+
+  /** The conditions of the rows a batch takes, up to the row `bound` names when given. */
+  due(bound?: string): string {
     const parts = [this.expired()];
-    if (this.target.cursor !== undefined) parts.push(this.after(this.target.cursor));
+    if (this.target.cursor !== undefined) parts.push(this.beside(this.target.cursor, '>'));
+    if (this.target.upTo !== undefined) parts.push(this.beside(this.target.upTo, '<='));
+    if (bound !== undefined) parts.push(this.upToRow(bound));
     const notHeld = this.notHeld();
     if (notHeld !== undefined) parts.push(notHeld);
     const blocked = this.blocked();
@@ -198,8 +212,10 @@ class SweepBuilder {
     return parts.map((p) => `(${p})`).join(' AND ');
   }
 
-  order(): string {
-    return [this.clock, ...this.key.map((k) => this.b.column(this.t, k))].join(', ');
+  order(direction = ''): string {
+    return [this.clock, ...this.key.map((k) => this.b.column(this.t, k))]
+      .map((c) => `${c}${direction}`)
+      .join(', ');
   }
 
   /** The key columns and the clock, as the batch's rows return them. */
@@ -238,8 +254,94 @@ export function sweepBatchStatement(
   return s.b.done(`${select} WHERE ${where} ORDER BY ${s.order()} LIMIT ${s.b.bind(limit)}${s.lock()}`);
 }
 
-/** How a PostgreSQL statement names the rows its batch selected. */
-export type PostgresTarget = 'key' | 'ctid';
+/**
+ * How a PostgreSQL batch is run. `range` (the default): the batch's last row is found first (an
+ * index-only walk of the clock index, no locks), then one DELETE or UPDATE takes every due row up
+ * to it, a plain range scan locking exactly the rows it changes. `by-key` and `by-ctid`: one
+ * statement that selects and locks the next rows (`SKIP LOCKED`), then changes them by key (an
+ * index look-up per row) or by `(tableoid, ctid)`. `two-statements`: select and lock, then
+ * delete by key, as on the other dialects. `bench/retention.bench.ts` measures the four.
+ */
+export type PostgresBatch = 'range' | 'by-key' | 'by-ctid' | 'two-statements';
+
+/** The due rows after the cursor, up to the `n`-th, ignoring holds and references (a batch's extent). */
+function boundSelect(driver: Dialect, dataset: Dataset, target: SweepTarget, b: StatementBuilder, n: number) {
+  const { held: _held, unlessAlready: _already, upTo: _upTo, ...plain } = target;
+  const s = new SweepBuilder(driver, dataset, { ...plain, blockers: [] }, b);
+  return (
+    `SELECT ${s.returned()} FROM ${s.from()} WHERE ${s.due()} ` +
+    `ORDER BY ${s.order()} LIMIT 1 OFFSET ${b.bind(n - 1)}`
+  );
+}
+
+/** `DELETE FROM t` or `UPDATE t SET ...`, over the builder's collection as its alias. */
+function changeOf(s: SweepBuilder, change: { readonly set?: readonly SetValue[] }): string {
+  const { b, t } = s;
+  const table = `${b.table(s.target.collection.name)} ${t}`;
+  if (change.set === undefined) return `DELETE FROM ${table}`;
+  return `UPDATE ${table} SET ${change.set.map((v) => `${b.quote(v.field)} = ${b.bind(v.value)}`).join(', ')}`;
+}
+
+/**
+ * PostgreSQL, the default batch in one statement: the `n`-th due row after the cursor is found
+ * (an index-only walk of the clock index, ignoring holds and references), then every due row up
+ * to it is deleted or set by one range scan that locks exactly the rows it changes. Returns one
+ * row, that last row's key and clock with the count changed (`steward_n`), or none when fewer
+ * than `n` rows are due (then `postgresRangeStatement` takes the rest).
+ */
+export function postgresBatchStatement(
+  driver: Dialect,
+  dataset: Dataset,
+  target: SweepTarget,
+  change: { readonly set?: readonly SetValue[] },
+  n: number,
+): Statement {
+  const b = new StatementBuilder(driver, dataset);
+  const bound = boundSelect(driver, dataset, target, b, n);
+  const s = new SweepBuilder(driver, dataset, target, b);
+  const changed = changeOf(s, change);
+  const where = s.due('k');
+  return b.done(
+    `WITH k AS (${bound}), d AS (${changed} WHERE ${where} RETURNING 1) ` +
+      `SELECT k.*, (SELECT COUNT(*) FROM d) AS steward_n FROM k`,
+  );
+}
+
+/**
+ * PostgreSQL: the due rows after the cursor (up to `target.upTo` when set) deleted or set in
+ * one statement. Returns, with `keys`, their keys and clocks in order; otherwise one row, the
+ * last of them with the count (`steward_n`), or none when nothing was due.
+ */
+export function postgresRangeStatement(
+  driver: Dialect,
+  dataset: Dataset,
+  target: SweepTarget,
+  change: { readonly set?: readonly SetValue[] },
+  keys: boolean,
+): Statement {
+  const s = new SweepBuilder(driver, dataset, target);
+  const { b } = s;
+  const changed = changeOf(s, change);
+  const where = s.due();
+  const order = [CLOCK, ...s.key].map((k) => b.quote(k));
+  return b.done(
+    `WITH d AS (${changed} WHERE ${where} RETURNING ${s.returned()}) ` +
+      (keys
+        ? `SELECT * FROM d ORDER BY ${order.join(', ')}`
+        : `SELECT d.*, COUNT(*) OVER () AS steward_n FROM d ORDER BY ${order.map((o) => `${o} DESC`).join(', ')} LIMIT 1`),
+  );
+}
+
+/** The `n`-th due row after the cursor (as `postgresBatchStatement` finds it), alone. */
+export function sweepBoundStatement(
+  driver: Dialect,
+  dataset: Dataset,
+  target: SweepTarget,
+  n: number,
+): Statement {
+  const b = new StatementBuilder(driver, dataset);
+  return b.done(boundSelect(driver, dataset, target, b, n));
+}
 
 /**
  * PostgreSQL: one batch as one statement, so its row locks last only as long as it runs. The
@@ -253,17 +355,17 @@ export function postgresSweepStatement(
   target: SweepTarget,
   limit: number,
   change: { readonly set?: readonly SetValue[] },
-  by: PostgresTarget = 'key',
+  by: 'by-key' | 'by-ctid' = 'by-key',
 ): Statement {
   const s = new SweepBuilder(driver, dataset, target);
   const { b } = s;
-  const ctid = by === 'ctid' ? `, ${s.t}.tableoid AS steward_oid, ${s.t}.ctid AS steward_tid` : '';
+  const ctid = by === 'by-ctid' ? `, ${s.t}.tableoid AS steward_oid, ${s.t}.ctid AS steward_tid` : '';
   const select = `SELECT ${s.returned()}${ctid} FROM ${s.from()}`;
   const where = s.due();
   const batch = `${select} WHERE ${where} ORDER BY ${s.order()} LIMIT ${b.bind(limit)}${s.lock()}`;
   const x = b.alias();
   const match =
-    by === 'ctid'
+    by === 'by-ctid'
       ? `${x}.tableoid = k.steward_oid AND ${x}.ctid = k.steward_tid`
       : s.key.map((k) => `${b.column(x, k)} = ${b.column('k', k)}`).join(' AND ');
   const table = `${b.table(target.collection.name)} ${x}`;

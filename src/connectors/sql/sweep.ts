@@ -33,16 +33,19 @@ import { scopeFor } from '../scope.js';
 import type { SqlDriver } from './driver.js';
 import type { RowValues, SetValue, Statement } from './statements.js';
 import { deleteStatement, keysStatement, updateStatement } from './statements.js';
-import type { PostgresTarget, SweepCount, SweepTarget } from './sweep-statements.js';
+import type { PostgresBatch, SweepCount, SweepTarget } from './sweep-statements.js';
 import {
   blockersOf,
   CLOCK,
+  postgresBatchStatement,
+  postgresRangeStatement,
   postgresSweepStatement,
   sweepBatchStatement,
+  sweepBoundStatement,
   sweepCountStatement,
 } from './sweep-statements.js';
 
-const DEFAULT_BATCH = 1_000;
+const DEFAULT_BATCH = 5_000;
 const MAX_BATCH = 10_000;
 /** Bound values per statement, under every dialect's limit (SQLite's is 32,766). */
 const MAX_BOUND = 30_000;
@@ -61,8 +64,8 @@ export interface SweepContext {
   readonly run: Exec;
   /** Runs `work` in one transaction; errors as ConnectorErrors. */
   transaction<T>(work: (exec: Exec) => Promise<T>): Promise<T>;
-  /** PostgreSQL: how a batch names its rows (`bench/retention.bench.ts` measures both); default by key. */
-  readonly postgresTarget?: PostgresTarget;
+  /** PostgreSQL: how a batch runs (`bench/retention.bench.ts` measures each); default one statement by key. */
+  readonly postgresBatch?: PostgresBatch;
 }
 
 interface SweepPlan {
@@ -136,33 +139,89 @@ export async function sweepCollection(
   });
   const keyOf = (row: Row) => pk.map((k) => row[k] as FieldValue);
 
-  /** One batch, changed and committed; its rows in (clock, key) order. */
-  const runBatch = async (target: SweepTarget): Promise<Row[]> => {
-    const recordInFlight = async (rows: Row[]) => {
-      const last = rows[rows.length - 1];
-      if (options.beforeCommit !== undefined && last !== undefined)
-        await options.beforeCommit({ keys: rows.map(keyOf), cursor: cursorOf(last) });
+  /** A committed batch: how many rows it changed, where the next one starts, whether it was the last. */
+  interface Batch {
+    readonly count: number;
+    readonly cursor?: SweepCursor;
+    readonly last: boolean;
+  }
+  const recordInFlight = async (keys: readonly (readonly FieldValue[])[], batchCursor: SweepCursor) => {
+    if (options.beforeCommit !== undefined && keys.length > 0)
+      await options.beforeCommit({ keys, cursor: batchCursor });
+  };
+  const fromRows = (rows: readonly Row[]): Batch => {
+    const last = rows[rows.length - 1];
+    return {
+      count: rows.length,
+      ...(last === undefined ? {} : { cursor: cursorOf(last) }),
+      last: rows.length < batchSize,
     };
-    if (ctx.driver.dialect === 'postgres' && plan.perRow.length === 0) {
-      const statement = postgresSweepStatement(
-        ctx.driver,
-        ctx.dataset,
-        target,
-        batchSize,
-        anonymise ? { set: plan.set } : {},
-        ctx.postgresTarget,
-      );
-      if (options.beforeCommit === undefined) return ctx.run(statement);
-      return ctx.transaction(async (exec) => {
-        const rows = await exec(statement);
-        await recordInFlight(rows);
-        return rows;
-      });
+  };
+  const mode = ctx.postgresBatch ?? 'range';
+  const onPostgres = ctx.driver.dialect === 'postgres' && plan.perRow.length === 0;
+  const change = anonymise ? { set: plan.set } : {};
+
+  /** PostgreSQL: a transaction whose settings last only as long as it does. */
+  const postgresTransaction = <T>(work: (exec: Exec) => Promise<T>) =>
+    ctx.transaction(async (exec) => {
+      // A look-up per row over many partitions is estimated dear enough to be compiled, which
+      // takes longer than running the batch.
+      await exec({ text: 'SET LOCAL jit = off', values: [] });
+      return work(exec);
+    });
+
+  /** One statement that selects, locks (skipping rows others hold) and changes the next rows. */
+  const lockedBatch = (target: SweepTarget): Promise<Batch> => {
+    const by = mode === 'by-ctid' ? 'by-ctid' : 'by-key';
+    const statement = postgresSweepStatement(ctx.driver, ctx.dataset, target, batchSize, change, by);
+    return postgresTransaction(async (exec) => {
+      const rows = await exec(statement);
+      const batch = fromRows(rows);
+      if (batch.cursor !== undefined) await recordInFlight(rows.map(keyOf), batch.cursor);
+      return batch;
+    });
+  };
+
+  /**
+   * PostgreSQL: every due row up to the batch's last, by one range scan. Without `beforeCommit`
+   * the batch is one statement on its own (its locks last as long as it runs); with it, the
+   * batch's last row is found first and the change returns its keys inside a transaction.
+   */
+  const rangeBatch = async (target: SweepTarget): Promise<Batch> => {
+    const tail = async (exec: Exec, keys: boolean): Promise<Batch> => {
+      const rows = await exec(postgresRangeStatement(ctx.driver, ctx.dataset, target, change, keys));
+      const last = rows[rows.length - 1];
+      if (last === undefined) return { count: 0, last: true };
+      if (keys) await recordInFlight(rows.map(keyOf), cursorOf(last));
+      return { count: keys ? rows.length : Number(last.steward_n), cursor: cursorOf(last), last: true };
+    };
+    if (options.beforeCommit === undefined) {
+      const row = (
+        await ctx.run(postgresBatchStatement(ctx.driver, ctx.dataset, target, change, batchSize))
+      )[0];
+      if (row !== undefined) return { count: Number(row.steward_n), cursor: cursorOf(row), last: false };
+      // Fewer than a batch are due: all of them.
+      return tail(ctx.run, false);
     }
     return ctx.transaction(async (exec) => {
+      const end = (await exec(sweepBoundStatement(ctx.driver, ctx.dataset, target, batchSize)))[0];
+      if (end === undefined) return tail(exec, true);
+      const upTo = cursorOf(end);
+      const rows = await exec(
+        postgresRangeStatement(ctx.driver, ctx.dataset, { ...target, upTo }, change, true),
+      );
+      await recordInFlight(rows.map(keyOf), upTo);
+      return { count: rows.length, cursor: upTo, last: false };
+    });
+  };
+
+  /** Select (locked) and change by key in one transaction: MySQL/MariaDB, SQLite, per-row masks. */
+  const keyedBatch = (target: SweepTarget): Promise<Batch> =>
+    (ctx.driver.dialect === 'postgres' ? postgresTransaction : ctx.transaction)(async (exec) => {
       const fields = plan.perRow.map((p) => p.field.name);
       const rows = await exec(sweepBatchStatement(ctx.driver, ctx.dataset, target, batchSize, fields));
-      if (rows.length === 0) return rows;
+      const batch = fromRows(rows);
+      if (batch.cursor === undefined) return batch;
       const keyList = rows.map(keyOf);
       if (!anonymise) await exec(deleteStatement(ctx.driver, ctx.dataset, c, keyList));
       else {
@@ -172,9 +231,15 @@ export async function sweepCollection(
         }));
         await exec(updateStatement(ctx.driver, ctx.dataset, c, keyList, plan.set, perRow));
       }
-      await recordInFlight(rows);
-      return rows;
+      await recordInFlight(keyList, batch.cursor);
+      return batch;
     });
+
+  /** One batch, changed and committed. */
+  const runBatch = (target: SweepTarget): Promise<Batch> => {
+    if (!onPostgres || mode === 'two-statements') return keyedBatch(target);
+    if (mode === 'range' && !('through' in plan.clock)) return rangeBatch(target);
+    return lockedBatch(target);
   };
 
   let swept = options.resume?.swept ?? 0;
@@ -214,15 +279,14 @@ export async function sweepCollection(
   for (;;) {
     held = await heldNow();
     const started = performance.now();
-    const rows = await runBatch(withHeld(held, cursor));
+    const batch = await runBatch(withHeld(held, cursor));
     slowest = Math.max(slowest, performance.now() - started);
-    const last = rows[rows.length - 1];
-    if (last === undefined) break;
-    swept += rows.length;
+    if (batch.cursor === undefined) break;
+    swept += batch.count;
     batches += 1;
-    cursor = cursorOf(last);
+    cursor = batch.cursor;
     await options.onBatch?.({ swept, cursor, batches });
-    if (rows.length < batchSize) break;
+    if (batch.last) break;
   }
   return {
     action: options.action,
