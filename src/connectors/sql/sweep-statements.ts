@@ -264,20 +264,30 @@ export function sweepBatchStatement(
  */
 export type PostgresBatch = 'range' | 'by-key' | 'by-ctid' | 'two-statements';
 
-/** The due rows after the cursor, up to the `n`-th, ignoring holds and references (a batch's extent). */
-function boundSelect(driver: Dialect, dataset: Dataset, target: SweepTarget, b: StatementBuilder, n: number) {
+/**
+ * The `n`-th due row after the cursor, ignoring holds and references (the batch's statement
+ * applies those), or with `last` the last due row: where a range batch ends.
+ */
+function boundSelect(
+  driver: Dialect,
+  dataset: Dataset,
+  target: SweepTarget,
+  b: StatementBuilder,
+  n: number | 'last',
+) {
   const { held: _held, unlessAlready: _already, upTo: _upTo, ...plain } = target;
   const s = new SweepBuilder(driver, dataset, { ...plain, blockers: [] }, b);
-  return (
-    `SELECT ${s.returned()} FROM ${s.from()} WHERE ${s.due()} ` +
-    `ORDER BY ${s.order()} LIMIT 1 OFFSET ${b.bind(n - 1)}`
-  );
+  const head = `SELECT ${s.returned()} FROM ${s.from()} WHERE ${s.due()} `;
+  return n === 'last'
+    ? `${head}ORDER BY ${s.order(' DESC')} LIMIT 1`
+    : `${head}ORDER BY ${s.order()} LIMIT 1 OFFSET ${b.bind(n - 1)}`;
 }
 
 /** `DELETE FROM t` or `UPDATE t SET ...`, over the builder's collection as its alias. */
 function changeOf(s: SweepBuilder, change: { readonly set?: readonly SetValue[] }): string {
   const { b, t } = s;
-  const table = `${b.table(s.target.collection.name)} ${t}`;
+  // `AS`: SQLite takes an alias of the changed table only so.
+  const table = `${b.table(s.target.collection.name)} AS ${t}`;
   if (change.set === undefined) return `DELETE FROM ${table}`;
   return `UPDATE ${table} SET ${change.set.map((v) => `${b.quote(v.field)} = ${b.bind(v.value)}`).join(', ')}`;
 }
@@ -332,15 +342,31 @@ export function postgresRangeStatement(
   );
 }
 
-/** The `n`-th due row after the cursor (as `postgresBatchStatement` finds it), alone. */
+/** Where a range batch ends (`boundSelect`), as a statement of its own. */
 export function sweepBoundStatement(
   driver: Dialect,
   dataset: Dataset,
   target: SweepTarget,
-  n: number,
+  n: number | 'last',
 ): Statement {
   const b = new StatementBuilder(driver, dataset);
   return b.done(boundSelect(driver, dataset, target, b, n));
+}
+
+/**
+ * SQLite: the due rows up to `target.upTo` deleted or set by one range scan of the clock index;
+ * returns their keys (in no particular order).
+ */
+export function rangeChangeStatement(
+  driver: Dialect,
+  dataset: Dataset,
+  target: SweepTarget,
+  change: { readonly set?: readonly SetValue[] },
+): Statement {
+  const s = new SweepBuilder(driver, dataset, target);
+  const changed = changeOf(s, change);
+  const where = s.due();
+  return s.b.done(`${changed} WHERE ${where} RETURNING ${s.key.map((k) => s.b.quote(k)).join(', ')}`);
 }
 
 /**

@@ -40,6 +40,7 @@ import {
   postgresBatchStatement,
   postgresRangeStatement,
   postgresSweepStatement,
+  rangeChangeStatement,
   sweepBatchStatement,
   sweepBoundStatement,
   sweepCountStatement,
@@ -215,6 +216,23 @@ export async function sweepCollection(
     });
   };
 
+  /**
+   * SQLite: the batch's last row found (an index-only walk of the clock index), then every due
+   * row up to it changed by one range scan, in one transaction (SQLite has one writer).
+   */
+  const sqliteRangeBatch = (target: SweepTarget): Promise<Batch> =>
+    ctx.transaction(async (exec) => {
+      const bound = async (n: number | 'last') =>
+        (await exec(sweepBoundStatement(ctx.driver, ctx.dataset, target, n)))[0];
+      const nth = await bound(batchSize);
+      const end = nth ?? (await bound('last'));
+      if (end === undefined) return { count: 0, last: true };
+      const upTo = cursorOf(end);
+      const rows = await exec(rangeChangeStatement(ctx.driver, ctx.dataset, { ...target, upTo }, change));
+      await recordInFlight(rows.map(keyOf), upTo);
+      return { count: rows.length, cursor: upTo, last: nth === undefined };
+    });
+
   /** Select (locked) and change by key in one transaction: MySQL/MariaDB, SQLite, per-row masks. */
   const keyedBatch = (target: SweepTarget): Promise<Batch> =>
     (ctx.driver.dialect === 'postgres' ? postgresTransaction : ctx.transaction)(async (exec) => {
@@ -237,8 +255,11 @@ export async function sweepCollection(
 
   /** One batch, changed and committed. */
   const runBatch = (target: SweepTarget): Promise<Batch> => {
+    const ownClock = !('through' in plan.clock);
+    if (ctx.driver.dialect === 'sqlite' && plan.perRow.length === 0 && ownClock)
+      return sqliteRangeBatch(target);
     if (!onPostgres || mode === 'two-statements') return keyedBatch(target);
-    if (mode === 'range' && !('through' in plan.clock)) return rangeBatch(target);
+    if (mode === 'range' && ownClock) return rangeBatch(target);
     return lockedBatch(target);
   };
 
