@@ -195,6 +195,92 @@ export interface KeptRows {
   readonly until?: string;
 }
 
+/**
+ * What a retention sweep does to one collection: the rows whose clock (the dataset's
+ * `retention.clock`) is strictly before `before` have expired, and go in batches ordered by
+ * (clock, primary key), each batch one short statement or transaction that locks only its own
+ * rows. Rows of held persons and rows that other rows still must refer to are left in place.
+ */
+export interface SweepOptions {
+  /** The threshold: `expiredBefore(rule, now, financialYear)` of the collection's rule. */
+  readonly before: Date;
+  /**
+   * `delete`, or `anonymise`: every personal field masked as erasure masks it (the field's
+   * `mask`, or its default), so the row keeps no identifying value; lint refuses masks that would.
+   */
+  readonly action: 'delete' | 'anonymise';
+  /** Rows per batch; default 5,000, at most 10,000. */
+  readonly batchSize?: number;
+  /**
+   * The rows to leave alone, asked before every batch and applied to exactly that batch: a hold
+   * placed while the sweep runs is honoured from the next batch on. A caller that must exclude
+   * a race between reading holds and the batch takes its own lock here and releases it in
+   * `onBatch`.
+   */
+  readonly held?: () => Promise<HeldRows> | HeldRows;
+  /** Count what would go and change nothing. */
+  readonly dryRun?: boolean;
+  /** Continue a sweep a killed job left: after `cursor`, settling `inFlight` first. */
+  readonly resume?: SweepResume;
+  /** Called after each committed batch: a job renews its lease and records `cursor` and the counts. */
+  readonly onBatch?: (progress: SweepProgress) => Promise<void> | void;
+  /**
+   * Awaited inside each batch's transaction before its COMMIT, with the batch's keys: a job
+   * records them (as `resume.inFlight`) so a crash between this system's COMMIT and `onBatch`
+   * is counted exactly. Without it a batch is one statement where the database allows.
+   */
+  readonly beforeCommit?: (batch: SweepInFlight) => Promise<void> | void;
+}
+
+/** Rows a sweep leaves alone: by key in the collection, or every row of a person (their seeds). */
+export interface HeldRows {
+  readonly keys?: readonly (readonly FieldValue[])[];
+  readonly persons?: readonly Seeds[];
+}
+
+/** A position in a sweep's (clock, primary key) order: the last row of a batch. */
+export interface SweepCursor {
+  readonly clock: FieldValue;
+  readonly key: readonly FieldValue[];
+}
+
+export interface SweepProgress {
+  /** Rows deleted or anonymised so far (with `resume.swept`). */
+  readonly swept: number;
+  /** Where to go on from; absent only when a resumed sweep settled its batch in flight before any other. */
+  readonly cursor?: SweepCursor;
+  readonly batches: number;
+}
+
+export interface SweepInFlight {
+  readonly keys: readonly (readonly FieldValue[])[];
+  /** Where the walk goes on once this batch is settled. */
+  readonly cursor: SweepCursor;
+}
+
+export interface SweepResume {
+  readonly cursor?: SweepCursor;
+  readonly swept: number;
+  readonly inFlight?: SweepInFlight;
+}
+
+export interface SweepResult {
+  readonly action: 'delete' | 'anonymise';
+  /** Rows deleted or anonymised, with `resume.swept`; on a dry run, the rows that would be. */
+  readonly swept: number;
+  /** Expired rows left for a hold (as `held` answered last). */
+  readonly held: number;
+  /** Expired rows left because rows that stay refer to them (a deletion only), not held. */
+  readonly blocked: number;
+  readonly batches: number;
+  /** The last row swept: pass as `resume.cursor` to go on. */
+  readonly cursor?: SweepCursor;
+  /** The oldest clock value among the rows that would go (a dry run only), as the driver gives it. */
+  readonly oldest?: FieldValue;
+  /** The longest a batch held its locks, from its first statement to its COMMIT, in milliseconds. */
+  readonly slowestBatchMs: number;
+}
+
 /** A live database's structure, as discovery and `describe` report it. */
 export interface Introspection {
   readonly system: string;
@@ -247,6 +333,8 @@ export interface Capabilities {
   readonly update: boolean;
   readonly restrict: boolean;
   readonly introspect: boolean;
+  /** Retention sweeps of whole collections by their clock column (`sweep`). */
+  readonly sweep: boolean;
 }
 
 export interface Connector {
@@ -288,6 +376,12 @@ export interface Connector {
     action: ChangeAction,
     options?: ChangeOptions,
   ): Promise<ChangeResult>;
+  /**
+   * Deletes or anonymises the expired rows of one collection, set-based, in batches ordered by
+   * the collection's retention clock and key; never a held row. Idempotent: a second run finds
+   * nothing left to delete (or already anonymised rows skipped when every mask writes one value).
+   */
+  sweep(collection: string, options: SweepOptions): Promise<SweepResult>;
   /** Closes pools and clients. */
   close(): Promise<void>;
 }

@@ -18,6 +18,8 @@
  *       - { name: email, category: user.contact.email, identity: email, mask: hash }
  *       - { name: street, category: user.contact.address.street }   # a part of the address
  *       - { name: city_id, references: { collection: cities, field: id, onDelete: restrict } }
+ *       - { name: closed_at, type: timestamptz, event: account_closed }
+ *     retention: { rule: accounts, clock: closed_at }   # a rule of the declaration, and the column starting its clock
  *   - name: cities
  *     reference: true                      # no personal fields: never part of anyone's data
  *     primaryKey: [id]
@@ -32,7 +34,7 @@ const sqlName = z
   .max(128)
   .refine((s) => !s.includes('\0'), 'must not contain a NUL character');
 
-const systemId = z
+const declaredId = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_", starting with a letter');
 
@@ -92,7 +94,12 @@ export const fieldSchema = z.strictObject({
     })
     .optional(),
   /** The same value as a field of another system ("crm.contacts.shop_id is shop.customers.id"). */
-  sameAs: z.strictObject({ system: systemId, collection: sqlName, field: sqlName }).optional(),
+  sameAs: z.strictObject({ system: declaredId, collection: sqlName, field: sqlName }).optional(),
+  /**
+   * The column is the source of this lifecycle event (`delivered` for an order's `delivered_at`):
+   * the time it holds is when the event happened to the row.
+   */
+  event: declaredId.optional(),
 });
 export type DatasetField = z.infer<typeof fieldSchema>;
 
@@ -107,6 +114,28 @@ export const erasureSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('keep'), purpose: z.string().min(1) }),
 ]);
 export type ErasureRule = z.infer<typeof erasureSchema>;
+
+/**
+ * How long the collection's rows are kept: a retention rule of the declaration and the column
+ * whose time starts its clock (`created_at` for a rule triggered by collection, `delivered_at`
+ * for the event `delivered`, `closed_at` for `account_closed`, `last_seen_at` for
+ * `last_interaction`). A row expires when its clock is before the rule's threshold; the sweep
+ * deletes or anonymises it as the rule says, in batches by the clock column (index it).
+ *
+ * - `through`: the clock is a column of the row this field references (an order's `placed_at`
+ *   for its payments, which have no date of their own);
+ * - `with`: instead of a rule, the rows go with the row this field references, through its
+ *   `ON DELETE CASCADE` (an order's lines with the order).
+ */
+export const retentionSchema = z.union([
+  z.strictObject({
+    rule: z.string().min(1),
+    clock: sqlName,
+    through: sqlName.optional(),
+  }),
+  z.strictObject({ with: sqlName }),
+]);
+export type CollectionRetention = z.infer<typeof retentionSchema>;
 
 export const collectionSchema = z.strictObject({
   name: sqlName,
@@ -124,6 +153,7 @@ export const collectionSchema = z.strictObject({
   restriction: z
     .strictObject({ field: sqlName, value: z.union([z.boolean(), z.string(), z.number()]) })
     .optional(),
+  retention: retentionSchema.optional(),
   /** Partitioned table (PostgreSQL declarative partitioning): informative, from discovery. */
   partitioned: z.strictObject({ by: z.string(), partitions: z.number().int().nonnegative() }).optional(),
 });
@@ -132,7 +162,7 @@ export type DatasetCollection = z.infer<typeof collectionSchema>;
 export const datasetSchema = z.strictObject({
   steward: z.literal(1).describe('Format version of this file'),
   kind: z.literal('dataset'),
-  system: systemId.describe('The system (declared under `systems`) this dataset describes'),
+  system: declaredId.describe('The system (declared under `systems`) this dataset describes'),
   reviewed: z
     .strictObject({
       by: z.string().min(1),
@@ -148,6 +178,19 @@ export type DatasetInput = z.input<typeof datasetSchema>;
 /** A field is personal when it has a category (or identifies a person). */
 export const isPersonal = (field: DatasetField): boolean =>
   field.category !== undefined || field.identity !== undefined;
+
+/**
+ * Fields a change leaves alone: the key, foreign keys, and fields other collections reference.
+ * Masking them would break the links the database and the kept rows rely on.
+ */
+export function keyFields(dataset: Dataset, collection: DatasetCollection): Set<string> {
+  const keys = new Set(collection.primaryKey);
+  for (const f of collection.fields) if (f.references !== undefined) keys.add(f.name);
+  for (const other of dataset.collections)
+    for (const f of other.fields)
+      if (f.references?.collection === collection.name) keys.add(f.references.field);
+  return keys;
+}
 
 /** The collection of a dataset by name; throws on a name the dataset does not have. */
 export function collectionOf(dataset: Dataset, name: string): DatasetCollection {

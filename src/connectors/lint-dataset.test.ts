@@ -7,8 +7,10 @@ import { smallShopDeclaration } from '../../test/support/paths.js';
 import { lintSource } from '../policy/lint.js';
 import type { Declaration } from '../policy/schema.js';
 import type { DatasetInput } from './dataset.js';
+import { datasetSchema } from './dataset.js';
 import type { DatasetLintCode } from './lint-dataset.js';
 import { datasetFilesBeside, lintDataset, lintDatasetFiles, parseDataset } from './lint-dataset.js';
+import { eventsFromDatasets } from './lint-retention.js';
 
 const declarationSource = readFileSync(smallShopDeclaration, 'utf8');
 const declaration = lintSource(declarationSource).declaration as Declaration;
@@ -371,6 +373,12 @@ describe('dataset lint', () => {
           field: 'id',
           onDelete: 'restrict',
         };
+        // No longer going with their customer by cascade: the customer's clock, through the key.
+        collection(d, 'addresses')['retention'] = {
+          rule: 'orders',
+          clock: 'created_at',
+          through: 'customer_id',
+        };
         // Orders and their children stay for bookkeeping: point them at nothing deleted.
         for (const name of ['orders', 'order_lines', 'payments', 'invoices'])
           d.collections = d.collections.filter((c) => c.name !== name);
@@ -426,10 +434,155 @@ describe('dataset lint', () => {
           name: 'newsletter_exports',
           primaryKey: ['id'],
           erasure: { action: 'delete' },
-          fields: [{ name: 'id' }, { name: 'full_name', category: 'user.name' }],
+          retention: { rule: 'orders', clock: 'exported_at' },
+          fields: [
+            { name: 'id' },
+            { name: 'full_name', category: 'user.name' },
+            { name: 'exported_at', type: 'timestamp' },
+          ],
         });
       }),
       ['dataset.unreachable'],
+    );
+  });
+
+  test('C10.1 retention entries name a declared rule of the collection’s purposes and a time column', () => {
+    const retention = (name: string, value: unknown) => (d: Mutable) => {
+      collection(d, name)['retention'] = value;
+    };
+    assert.deepEqual(
+      codesAfter((d) => {
+        delete collection(d, 'invoices')['retention'];
+      }),
+      ['dataset.retention_missing'],
+    );
+    assert.deepEqual(codesAfter(retention('invoices', { rule: 'forever', clock: 'issued_on' })), [
+      'dataset.retention_rule_undeclared',
+    ]);
+    // Marketing is the rule of the offers and the newsletter, not of the invoices' purposes.
+    assert.deepEqual(codesAfter(retention('invoices', { rule: 'marketing', clock: 'issued_on' })), [
+      'dataset.retention_rule_outside_purposes',
+    ]);
+    for (const clock of [
+      { clock: 'issued_at' },
+      { clock: 'placed_at', through: 'order' },
+      { clock: 'placed_at', through: 'amount_sek' },
+      { clock: 'shipped_at', through: 'order_id' },
+    ])
+      assert.deepEqual(
+        codesAfter(retention('payments', { rule: 'accounting', ...clock })),
+        ['dataset.retention_clock_missing'],
+        JSON.stringify(clock),
+      );
+    // A number, and text on PostgreSQL (SQLite keeps times as text: the support desk's clock is TEXT).
+    for (const clock of ['amount_sek', 'billing_name'])
+      assert.deepEqual(codesAfter(retention('invoices', { rule: 'accounting', clock })), [
+        'dataset.retention_clock_type',
+      ]);
+    const nullable = lintDataset(
+      stringify(
+        (() => {
+          const d = shop();
+          retention('payments', { rule: 'accounting', clock: 'paid_at' })(d);
+          return d;
+        })(),
+      ),
+      { declaration },
+    ).issues;
+    assert.deepEqual(
+      nullable.map((i) => [i.code, i.severity]),
+      [['dataset.retention_clock_nullable', 'warning']],
+    );
+    // Rows said to go with another row must be removed by a cascade from it.
+    assert.deepEqual(codesAfter(retention('addresses', { with: 'city_id' })), [
+      'dataset.retention_with_invalid',
+    ]);
+    assert.deepEqual(codesAfter(retention('addresses', { with: 'street' })), [
+      'dataset.retention_with_invalid',
+    ]);
+  });
+
+  test('C10.1 lint refuses an anonymisation that leaves an identifying value: a keyed hash or format mask, a key', () => {
+    const anonymising = {
+      ...declaration,
+      retention: declaration.retention.map((r) =>
+        r.id === 'accounting' ? { ...r, action: 'anonymise' as const } : r,
+      ),
+    };
+    const issues = lintDataset(sourceOf('shop'), { declaration: anonymising }).issues;
+    const at = (code: string) =>
+      issues
+        .filter((i) => i.code === code)
+        .map((i) => i.path)
+        .sort();
+    const shopFields = shop();
+    const pathOf = (c: string, f: string, key: string) =>
+      `collections[${shopFields.collections.findIndex((x) => x.name === c)}].fields[${collection(shopFields, c).fields.findIndex((x) => x.name === f)}].${key}`;
+    // The customer's number (format) and email (a keyed hash) would still tell one customer from
+    // another; so would the payment service's reference. The name (fixed) and phone (null) go.
+    assert.deepEqual(
+      at('dataset.anonymise_identifying'),
+      [
+        pathOf('customers', 'customer_no', 'mask'),
+        pathOf('customers', 'email', 'mask'),
+        pathOf('payments', 'psp_reference', 'mask'),
+      ].sort(),
+    );
+    assert.ok(issues.some((i) => i.code === 'dataset.anonymise_identifying' && /keyed hash/.test(i.hint)));
+    // Order lines and addresses go by cascade from rows that are now never deleted.
+    assert.equal(at('dataset.retention_with_invalid').length, 2);
+    // Orders, payments and invoices keep their links to the customer and the order.
+    assert.ok(at('dataset.anonymise_linked').length >= 3);
+    assert.ok(
+      issues.filter((i) => i.code === 'dataset.anonymise_linked').every((i) => i.severity === 'warning'),
+    );
+
+    // A key that identifies people is never masked, so anonymising its rows cannot work.
+    const keyed = shop();
+    field(keyed, 'customers', 'id')['category'] = 'user.unique_id';
+    const key = lintDataset(stringify(keyed), { declaration: anonymising }).issues.filter(
+      (i) => i.code === 'dataset.anonymise_identifying' && i.path === pathOf('customers', 'id', 'name'),
+    );
+    assert.equal(key.length, 1);
+    assert.match(key[0]?.message ?? '', /key or link/);
+    // The same dataset under a deleting rule is fine.
+    assert.deepEqual(
+      lintDataset(stringify(keyed), { declaration }).issues.filter((i) =>
+        i.code.startsWith('dataset.anonymise'),
+      ),
+      [],
+    );
+  });
+
+  test('a field names a lifecycle event it is the source of: a known event, one a dataset may report, a time', () => {
+    const source = (f: MutableField) => (d: Mutable) => {
+      collection(d, 'orders').fields.push(f);
+    };
+    const delivered = {
+      name: 'delivered_at',
+      type: 'timestamp with time zone',
+      nullable: true,
+      event: 'delivered',
+    };
+    assert.deepEqual(codesAfter(source(delivered)), ['dataset.event_undeclared']);
+    assert.deepEqual(codesAfter(source({ ...delivered, event: 'contract_end' })), []);
+    const declaring = (from: string[]) =>
+      ({ ...declaration, lifecycleEvents: [{ id: 'delivered', source: from }] }) as Declaration;
+    assert.deepEqual(codesAfter(source(delivered), declaring(['api', 'dataset'])), []);
+    assert.deepEqual(codesAfter(source(delivered), declaring(['api'])), ['dataset.event_not_from_dataset']);
+    assert.deepEqual(codesAfter(source({ ...delivered, type: 'text' }), declaring(['dataset'])), [
+      'dataset.event_not_time',
+    ]);
+    const d = datasetSchema.parse(parse(sourceOf('shop')));
+    const withEvent = {
+      ...d,
+      collections: d.collections.map((c) =>
+        c.name === 'orders' ? { ...c, fields: [...c.fields, delivered] } : c,
+      ),
+    };
+    assert.deepEqual(
+      [...eventsFromDatasets([withEvent]).entries()],
+      [['delivered', [{ system: 'shop', collection: 'orders', field: 'delivered_at' }]]],
     );
   });
 

@@ -17,6 +17,7 @@ import type { Declaration } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import type { Dataset, DatasetCollection, DatasetField, IdentityKind } from './dataset.js';
 import { datasetSchema, isPersonal } from './dataset.js';
+import { checkRetention, retentionLintCodes } from './lint-retention.js';
 
 export const datasetLintCodes = {
   'dataset.unreviewed': 'A proposal nobody has reviewed yet: connectors refuse to act on it',
@@ -45,6 +46,7 @@ export const datasetLintCodes = {
   'dataset.delete_blocked': 'Deleting a collection’s rows is blocked by rows that stay and refer to them',
   'dataset.cascade_deletes_kept': 'Deleting a collection’s rows would cascade to rows that must be kept',
   'dataset.unreachable': 'No identity, `sameAs` or reference leads to this collection’s personal rows',
+  ...retentionLintCodes,
 } as const;
 
 export type DatasetLintCode = keyof typeof datasetLintCodes | 'yaml.syntax' | 'schema.invalid';
@@ -473,6 +475,7 @@ export function checkDatasetRules(
 
   checkErasureOrder(dataset, collections, error);
   checkReachable(dataset, collections, warn);
+  issues.push(...checkRetention(dataset, d));
   return issues;
 }
 

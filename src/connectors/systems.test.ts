@@ -44,7 +44,15 @@ function recordingFactory(made: Made[]): ConnectorFactory {
     const connector: Connector = {
       system: settings.system,
       kind: 'recording',
-      capabilities: { read: true, delete: true, mask: true, update: true, restrict: true, introspect: true },
+      capabilities: {
+        read: true,
+        delete: true,
+        mask: true,
+        update: true,
+        restrict: true,
+        introspect: true,
+        sweep: true,
+      },
       dataset,
       check: () => Promise.resolve({ ok: true, server: 'Recording 1.0', latencyMs: 1 }),
       introspect: unused,
@@ -56,6 +64,7 @@ function recordingFactory(made: Made[]): ConnectorFactory {
       },
       values: unused,
       change: unused,
+      sweep: unused,
       close: () => {
         record.closed += 1;
         return Promise.resolve();

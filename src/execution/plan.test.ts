@@ -22,6 +22,7 @@ const all: Capabilities = {
   update: true,
   restrict: true,
   introspect: true,
+  sweep: true,
 };
 
 const dataset = (system: string, collections: DatasetInput['collections']) =>

@@ -28,7 +28,7 @@
 import type { Capabilities, ChangeAction, FieldMask } from '../connectors/contract.js';
 import type { Dataset, DatasetCollection, DatasetField } from '../connectors/dataset.js';
 import { defaultMask } from '../connectors/masking.js';
-import { isPersonal } from '../connectors/dataset.js';
+import { isPersonal, keyFields } from '../connectors/dataset.js';
 import { categoryName, describeBasis, describeRetentionPeriod, joinWords } from '../policy/describe.js';
 import type { PolicyModel } from '../policy/model.js';
 import type { Purpose, RequestType } from '../policy/schema.js';
@@ -166,19 +166,6 @@ const identityCategory: Record<NonNullable<DatasetField['identity']>, string> = 
 /** A field's data category: its own, or the one its kind of identifier implies. */
 export const categoryOf = (field: DatasetField): string | undefined =>
   field.category ?? (field.identity === undefined ? undefined : identityCategory[field.identity]);
-
-/**
- * Fields a change leaves alone: the key, foreign keys, and fields other collections reference.
- * Masking them would break the links the database and the kept rows rely on.
- */
-export function keyFields(dataset: Dataset, collection: DatasetCollection): Set<string> {
-  const keys = new Set(collection.primaryKey);
-  for (const f of collection.fields) if (f.references !== undefined) keys.add(f.name);
-  for (const other of dataset.collections)
-    for (const f of other.fields)
-      if (f.references?.collection === collection.name) keys.add(f.references.field);
-  return keys;
-}
 
 function masksFor(fields: readonly DatasetField[]): FieldMask[] {
   return fields.map((f) => ({ field: f.name, mask: f.mask ?? defaultMask(f) }));

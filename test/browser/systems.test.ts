@@ -39,7 +39,7 @@ for (const dialect of await dialects()) {
       const file = join(mkdtempSync(join(tmpdir(), 'steward-desk-')), 'support.db');
       const db = new Database(file);
       db.exec(
-        'create table queues (id integer primary key, name text not null); create table tickets (id integer primary key, requester_email text not null, requester_name text, subject text not null, queue_id integer not null references queues(id), status text not null, opened_at text not null); create table messages (id integer primary key, ticket_id integer not null references tickets(id) on delete cascade, direction text not null, body text not null, sent_at text not null);',
+        'create table queues (id integer primary key, name text not null); create table tickets (id integer primary key, requester_email text not null, requester_name text, subject text not null, queue_id integer not null references queues(id), status text not null, opened_at text not null, updated_at text not null); create table messages (id integer primary key, ticket_id integer not null references tickets(id) on delete cascade, direction text not null, body text not null, sent_at text not null);',
       );
       db.close();
       deskFile = file;

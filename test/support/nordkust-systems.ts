@@ -102,7 +102,8 @@ const SHOP_DDL = [
 const CRM_DDL = [
   `create table contacts (id int(10) unsigned not null primary key, email varchar(254) not null,
      first_name varchar(100), last_name varchar(100), shop_customer_no varchar(20), last_order_on date,
-     suppressed tinyint(1) not null default 0, created_at datetime not null) engine=InnoDB`,
+     suppressed tinyint(1) not null default 0, created_at datetime not null, last_seen_at datetime not null)
+     engine=InnoDB`,
   `create table topics (id smallint(5) unsigned not null primary key, title varchar(100) not null) engine=InnoDB`,
   `create table interests (contact_id int(10) unsigned not null, topic_id smallint(5) unsigned not null,
      added_at datetime not null, primary key (contact_id, topic_id),
@@ -114,7 +115,7 @@ const SUPPORT_DDL = `
   create table queues (id INTEGER not null primary key, name TEXT not null);
   create table tickets (id INTEGER not null primary key, requester_email TEXT not null, requester_name TEXT,
     subject TEXT not null, queue_id INTEGER not null references queues(id) on delete restrict,
-    status TEXT not null, opened_at TEXT not null);
+    status TEXT not null, opened_at TEXT not null, updated_at TEXT not null);
   create table messages (id INTEGER not null primary key,
     ticket_id INTEGER not null references tickets(id) on delete cascade,
     direction TEXT not null, body TEXT not null, sent_at TEXT not null);
@@ -220,11 +221,11 @@ export async function createCrmDb(others: readonly Customer[] = []): Promise<Crm
     for (const statement of CRM_DDL) await admin.query(statement);
     await admin.query(`insert into topics values (1, 'Light roasts'), (2, 'Brewing')`);
     await admin.query(
-      `insert into contacts (id, email, first_name, last_name, shop_customer_no, last_order_on, created_at) values
-        (1, ?, 'Anna', 'Lund', null, null, '2024-01-10 08:00:00'),
-        (2, ?, 'Anna', 'Lund', ?, '2025-04-01', '2024-03-01 09:00:00'),
-        (3, ?, 'Anna', 'Lund', ?, '2025-04-02', '2024-03-02 09:00:00'),
-        (4, 'anna.lundberg@example.com', 'Anna', 'Lundberg', null, null, '2024-05-01 12:00:00')`,
+      `insert into contacts (id, email, first_name, last_name, shop_customer_no, last_order_on, created_at, last_seen_at) values
+        (1, ?, 'Anna', 'Lund', null, null, '2024-01-10 08:00:00', '2024-01-10 08:00:00'),
+        (2, ?, 'Anna', 'Lund', ?, '2025-04-01', '2024-03-01 09:00:00', '2025-04-01 10:00:00'),
+        (3, ?, 'Anna', 'Lund', ?, '2025-04-02', '2024-03-02 09:00:00', '2025-04-02 10:00:00'),
+        (4, 'anna.lundberg@example.com', 'Anna', 'Lundberg', null, null, '2024-05-01 12:00:00', '2024-05-01 12:00:00')`,
       [anna.email, anna.otherEmail, anna.customerNo, decoy.email, decoy.customerNo],
     );
     await admin.query(
@@ -282,12 +283,28 @@ export function createSupportDb(path: string, others: readonly Customer[] = []):
   db.pragma('foreign_keys = ON');
   db.exec(SUPPORT_DDL);
   db.exec(`insert into queues values (1, 'Orders'), (2, 'Wholesale')`);
-  const ticket = db.prepare('insert into tickets values (?, ?, ?, ?, 1, ?, ?)');
+  const ticket = db.prepare('insert into tickets values (?, ?, ?, ?, 1, ?, ?, ?)');
   const message = db.prepare('insert into messages values (?, ?, ?, ?, ?)');
-  ticket.run(1, anna.email, anna.name, 'My order O-100 has not arrived', 'open', '2025-04-05T08:00:00Z');
+  ticket.run(
+    1,
+    anna.email,
+    anna.name,
+    'My order O-100 has not arrived',
+    'open',
+    '2025-04-05T08:00:00Z',
+    '2025-04-05T09:30:00Z',
+  );
   message.run(1, 1, 'in', 'Hello, my parcel has not come. Anna', '2025-04-05T08:00:00Z');
   message.run(2, 1, 'out', 'Sorry Anna, a new parcel is on its way.', '2025-04-05T09:30:00Z');
-  ticket.run(2, decoy.email, decoy.name, 'Wrong grind in order O-200', 'closed', '2025-04-06T08:00:00Z');
+  ticket.run(
+    2,
+    decoy.email,
+    decoy.name,
+    'Wrong grind in order O-200',
+    'closed',
+    '2025-04-06T08:00:00Z',
+    '2025-04-06T08:00:00Z',
+  );
   message.run(3, 2, 'in', 'I got whole beans at Hamngatan 7, I wanted ground.', '2025-04-06T08:00:00Z');
   db.transaction(() => {
     for (const [i, p] of others.entries()) {

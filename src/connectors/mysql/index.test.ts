@@ -7,6 +7,7 @@ import { ConnectorError } from '../contract.js';
 import type { IntrospectedTable, Row } from '../contract.js';
 import { runContractSuite } from '../contract-suite.js';
 import type { ContractTarget } from '../contract-suite.js';
+import { runSweepSuite } from '../sweep-suite.js';
 import { connectorFactories } from '../registry.js';
 import type { SqlDriver } from '../sql/driver.js';
 import { parseMysqlSettings } from './config.js';
@@ -134,6 +135,11 @@ const FIXTURE = [
 ];
 
 runContractSuite({
+  name: 'mariadb',
+  create: contractTarget,
+  skip: available ? false : 'MariaDB is not reachable',
+});
+runSweepSuite({
   name: 'mariadb',
   create: contractTarget,
   skip: available ? false : 'MariaDB is not reachable',

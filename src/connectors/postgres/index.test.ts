@@ -7,6 +7,7 @@ import { ConnectorError } from '../contract.js';
 import type { IntrospectedTable, Row } from '../contract.js';
 import { runContractSuite } from '../contract-suite.js';
 import type { ContractTarget } from '../contract-suite.js';
+import { runSweepSuite } from '../sweep-suite.js';
 import { connectorFactories } from '../registry.js';
 import type { SqlDriver } from '../sql/driver.js';
 import { parsePostgresSettings } from './config.js';
@@ -52,6 +53,11 @@ async function contractTarget(): Promise<ContractTarget> {
 }
 
 runContractSuite({
+  name: 'postgres',
+  create: contractTarget,
+  skip: available ? false : 'PostgreSQL is not reachable',
+});
+runSweepSuite({
   name: 'postgres',
   create: contractTarget,
   skip: available ? false : 'PostgreSQL is not reachable',

@@ -35,6 +35,8 @@ import type { Dataset, DatasetCollection, DatasetField, Mask } from '../dataset.
 import { isSetBased, maskValue, setValue } from '../masking.js';
 import { scopeFor } from '../scope.js';
 import type { SqlDriver } from './driver.js';
+import { sweepCollection } from './sweep.js';
+import type { PostgresBatch } from './sweep-statements.js';
 import type { RowValues, SetValue, Statement } from './statements.js';
 import {
   batchStatement,
@@ -102,6 +104,8 @@ function inIntegerOrder(
 export interface SqlConnectorOptions {
   /** The kind reported (`mariadb` for a MariaDB system on the MySQL driver); default the dialect. */
   readonly kind?: string;
+  /** How a PostgreSQL sweep batch runs (the benchmark compares them); default one statement by key. */
+  readonly postgresBatch?: PostgresBatch;
 }
 
 /** A connector over `driver` for the reviewed `dataset` of one system. */
@@ -262,7 +266,15 @@ export function sqlConnector(
   return {
     system,
     kind: options.kind ?? driver.dialect,
-    capabilities: { read: true, delete: true, mask: true, update: true, restrict: true, introspect: true },
+    capabilities: {
+      read: true,
+      delete: true,
+      mask: true,
+      update: true,
+      restrict: true,
+      introspect: true,
+      sweep: true,
+    },
     dataset,
 
     async check(): Promise<CheckResult> {
@@ -534,6 +546,21 @@ export function sqlConnector(
       }
       return { matched: matched ?? 0, changed, batches };
     },
+
+    sweep: (collection, sweepOptions) =>
+      sweepCollection(
+        {
+          driver,
+          dataset,
+          keys,
+          system,
+          run,
+          transaction: (work) => transaction(driver, fail, work),
+          ...(options.postgresBatch === undefined ? {} : { postgresBatch: options.postgresBatch }),
+        },
+        collection,
+        sweepOptions,
+      ),
 
     async close() {
       await driver.close();

@@ -12,6 +12,7 @@ import type { Row } from '../contract.js';
 import { ConnectorError } from '../contract.js';
 import { fixtureStatements, runContractSuite, shopDataset } from '../contract-suite.js';
 import type { ContractTarget } from '../contract-suite.js';
+import { runSweepSuite } from '../sweep-suite.js';
 import { connectorFactories } from '../registry.js';
 import { createSqliteConnector } from './index.js';
 
@@ -42,6 +43,7 @@ async function createTarget(): Promise<ContractTarget> {
 }
 
 runContractSuite({ name: 'sqlite', create: createTarget });
+runSweepSuite({ name: 'sqlite', create: createTarget });
 
 test('sqlite is registered as a connector kind', () => {
   assert.equal(connectorFactories.sqlite, createSqliteConnector);

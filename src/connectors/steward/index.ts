@@ -48,6 +48,7 @@ export const stewardCapabilities: Capabilities = {
   update: false,
   restrict: true,
   introspect: false,
+  sweep: false,
 };
 
 const field = (name: string, category?: string, extra: Record<string, unknown> = {}) => ({
@@ -360,6 +361,14 @@ export function stewardConnector(ctx: AppContext, settings: StewardConnectorOpti
       await options.onBatch?.({ changed: result.changed, cursor: [], matched });
       return result;
     },
+    sweep: () =>
+      Promise.reject(
+        new ConnectorError(
+          STEWARD_SYSTEM,
+          'refused',
+          "Steward's own data is swept by the retention engine over its store, not through a connector.",
+        ),
+      ),
     close: () => Promise.resolve(),
   };
   return connector;
