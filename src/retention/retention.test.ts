@@ -17,6 +17,7 @@ import { subscribeConfirmed } from '../../test/support/consent.js';
 import { expiresAt } from './clocks.js';
 import { sweepRun } from './run-sweep.js';
 import { ANONYMOUS_SUBJECT } from './steward/records.js';
+import { linkWebVisitor } from '../web/link-visitor.js';
 
 const D = 'sncn-general';
 
@@ -392,6 +393,92 @@ for (const dialect of await dialects()) {
         [false, true],
         'the unsubscribe outlives the subscription row; the subscriber still gets the newsletter',
       );
+    });
+
+    test('C10.1 website events are anonymised (the counts stay) and links to people deleted after their rules; a held person’s stay as they were', async () => {
+      const browser = async () => {
+        const config = (await app.request({ method: 'GET', url: `/web/v1/config/${D}` })).json<{ version: string }>();
+        const post = (url: string, body: object) =>
+          app.request({
+            method: 'POST',
+            url,
+            remoteAddress: '203.0.113.77',
+            headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'Mozilla/5.0 Chrome/131.0' },
+            payload: JSON.stringify(body),
+          });
+        const choice = await post('/web/v1/consent', {
+          declarationId: D,
+          version: config.version,
+          categories: { analytics: true, marketing: true },
+          gpc: false,
+          language: 'en',
+          via: 'save',
+        });
+        assert.equal(choice.statusCode, 200, choice.body);
+        const { token } = choice.json<{ token: string }>();
+        const events = await post('/web/v1/events', {
+          id: `batch-${(n += 1)}-${Date.now()}`,
+          declarationId: D,
+          token,
+          page: 'https://www.example.com/products',
+          events: [
+            { type: 'page_view', at: clock.now().getTime() },
+            { type: 'click', target: 'A', at: clock.now().getTime() },
+          ],
+        });
+        assert.equal(events.statusCode, 202, events.body);
+        return token;
+      };
+      const kept = await capture(10, support(), 'held-visitor@example.org');
+      const gone = await capture(10, support(), 'linked-visitor@example.org');
+      clock.set(daysAgo(500));
+      for (const subject of [kept, gone]) {
+        const linked = await linkWebVisitor(app.ctx, {
+          declarationId: D,
+          token: await browser(),
+          subjectId: subject.subjectId,
+          actor: 'system',
+        });
+        assert.equal(linked.linked, true);
+      }
+      await browser(); // a browser nobody is linked to
+      clock.reset();
+      const hold = await placeHold(kept.subjectId);
+      const stored = () =>
+        app.ctx.store.db
+          .selectFrom('web_events')
+          .select(['id', 'type', 'path', 'visitor', 'consent_ref', 'network', 'browser'])
+          .orderBy('id')
+          .execute();
+      const before = await stored();
+      const links = await app.ctx.store.db.selectFrom('web_links').selectAll().execute();
+      const heldRef = links.find((l) => l.subject_id === kept.subjectId)?.consent_ref;
+      assert.ok(heldRef);
+      assert.ok(before.length >= 6 && before.every((e) => e.network !== null));
+
+      // Only events that carry the browser's consent reference lead to a person (C3d.4).
+      const heldEvents = before.filter((e) => e.consent_ref === heldRef).length;
+      assert.ok(heldEvents >= 1);
+      const analytics = await runRule('analytics_events');
+      assert.equal(analytics.collections['web_events']?.anonymised, before.length - heldEvents);
+      assert.deepEqual(analytics.holds, { [hold]: heldEvents });
+      const after = await stored();
+      assert.equal(after.length, before.length, 'anonymising keeps the events, so counts stay');
+      for (const [i, event] of after.entries()) {
+        const was = before[i]!;
+        assert.deepEqual({ type: event.type, path: event.path, browser: event.browser }, {
+          type: was.type,
+          path: was.path,
+          browser: was.browser,
+        });
+        if (was.consent_ref === heldRef) assert.deepEqual(event, was, 'the held person’s events are untouched');
+        else assert.deepEqual([event.visitor, event.consent_ref, event.network], [null, null, null]);
+      }
+      const tracking = await runRule('online_tracking');
+      assert.equal(tracking.collections['web_links']?.deleted, 1);
+      assert.equal(tracking.collections['web_links']?.held, 1);
+      const left = await app.ctx.store.db.selectFrom('web_links').select('subject_id').execute();
+      assert.deepEqual(left, [{ subject_id: kept.subjectId }]);
     });
 
     test('C10.1 the status and the metric show the oldest overdue row against its deadline, then the run that cleared it', async () => {

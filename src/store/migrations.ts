@@ -726,19 +726,20 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .on('retention_runs')
           .columns(['declaration_id', 'rule_id', 'system', 'created_at'])
           .execute();
-        // The sweeps' clocks, so each batch is an index range and not a scan. Website events are
-        // personal data only while they keep a visitor id, a link or a network: anonymised rows
-        // leave this index and are never read again.
+        // The sweeps' clocks, so each batch reads an index range in clock order (a rule's purposes
+        // are filtered on the way) instead of sorting what expired. Website events are personal
+        // data only while they keep a visitor id, a link or a network: anonymised rows leave this
+        // index and are never read again.
         await db.schema
           .createIndex('web_events_retention')
           .on('web_events')
-          .columns(['declaration_id', 'purpose', 'at', 'id'])
+          .columns(['declaration_id', 'at', 'id'])
           .where(sql.raw<boolean>('visitor is not null or consent_ref is not null or network is not null'))
           .execute();
         await db.schema
           .createIndex('web_links_retention')
           .on('web_links')
-          .columns(['declaration_id', 'purpose', 'linked_at', 'id'])
+          .columns(['declaration_id', 'linked_at', 'id'])
           .execute();
         await db.schema
           .createIndex('subscriptions_retention')
