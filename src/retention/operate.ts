@@ -39,6 +39,7 @@ export const runInput = z.strictObject({
   declarationId: declarationId.optional().describe('Needed when several declarations declare the rule'),
   system: system.optional().describe('Only this system; every system that holds the rule’s data otherwise'),
 });
+export type RunInput = z.input<typeof runInput>;
 
 const toFilter = (input: z.infer<typeof sweepFilterInput>): SweepFilter => ({
   ...(input.rule === undefined ? {} : { ruleId: input.rule }),
@@ -69,22 +70,22 @@ export async function readRetentionPlan(
 }
 
 /**
- * Asks for a run of a rule now, on every system that holds its data (or the one named); a run
- * already waiting or running is joined. The runs are carried out by the workers.
+ * Asks for a run now of each selected rule (every rule when none is named), on every system that
+ * holds its data (or the one named); a run already waiting or running is joined. The runs are
+ * carried out by the workers (and by the CLI itself, which also sweeps in its own process).
  */
-export async function startRetentionRun(
+export async function startRetentionRuns(
   ctx: AppContext,
   actor: Actor,
-  rule: string,
-  raw: z.input<typeof runInput> = {},
+  raw: z.input<typeof sweepFilterInput> = {},
   trigger: 'operator' | 'cli' = 'operator',
 ): Promise<{ runs: RunView[]; joined: number }> {
   requirePermission(actor, 'retention:run');
-  const input = runInput.parse(raw);
-  const filter = toFilter({ rule: ruleId.parse(rule), ...input });
+  const filter = toFilter(sweepFilterInput.parse(raw));
   checkRuleFilter(ctx, filter);
   const sweeps = ruleSweeps(ctx, filter);
-  if (sweeps.length === 0) throw notFound(`A system holding data of rule "${rule}"`);
+  if (sweeps.length === 0 && filter.ruleId !== undefined)
+    throw notFound(`A system holding data of rule "${filter.ruleId}"`);
   const runs: RunView[] = [];
   let joined = 0;
   for (const sweep of sweeps) {

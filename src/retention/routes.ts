@@ -18,7 +18,7 @@ import {
   readRetentionStatus,
   runInput,
   runsInput,
-  startRetentionRun,
+  startRetentionRuns,
   sweepFilterInput,
 } from './operate.js';
 
@@ -158,7 +158,9 @@ export function retentionRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request, reply) =>
         reply
           .code(202)
-          .send(await startRetentionRun(ctx, actorOf(request), request.params.rule, request.body)),
+          .send(
+            await startRetentionRuns(ctx, actorOf(request), { rule: request.params.rule, ...request.body }),
+          ),
     );
     app.get(
       '/retention/runs',

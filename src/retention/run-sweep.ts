@@ -77,6 +77,7 @@ async function finish(
       rule: run.rule_id,
       system: run.system,
       requestedBy: run.requested_by,
+      trigger: run.trigger,
       at: run.at,
       deleted: view.deleted,
       anonymised: view.anonymised,
