@@ -12,7 +12,7 @@
  */
 import type { ReferenceExpression, SelectQueryBuilder } from 'kysely';
 import type { PolicyModel } from '../policy/model.js';
-import type { Purpose, RetentionRule } from '../policy/schema.js';
+import type { RetentionRule } from '../policy/schema.js';
 import type { Tx } from '../store/transaction.js';
 import { expiredBefore, expiresAt } from './clocks.js';
 import type { LegalHold } from './holds.js';
@@ -75,13 +75,6 @@ export function thresholdOf(scope: RuleScope, at: Date): Date {
 /** When a row whose clock started at `clock` expires under the rule. */
 export function deadlineOf(scope: RuleScope, clock: string): string {
   return expiresAt(scope.rule, new Date(clock), scope.model.declaration.financialYear).toISOString();
-}
-
-/** The purposes whose retention for `category` is this rule. */
-export function purposesUsing(scope: RuleScope, category: string): Purpose[] {
-  return scope.model.declaration.purposes.filter(
-    (p) => scope.model.retentionFor(p, category)?.id === scope.rule.id,
-  );
 }
 
 /**

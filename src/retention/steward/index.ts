@@ -15,6 +15,7 @@ import { webEventsTarget, webLinksTarget } from './web.js';
 export const STEWARD_STORE = 'steward';
 
 const builders = [
+  recordsTarget,
   consentProofsTarget,
   subscriptionsTarget,
   webEventsTarget,
@@ -23,14 +24,7 @@ const builders = [
   resultLinksTarget,
 ] as const;
 
-/**
- * The Steward-store collections a rule keeps. Records come first and always: a record's expiry is
- * set by whichever rule governs it, so every rule a purpose uses may have records to sweep.
- */
+/** The Steward-store collections a rule keeps (records whenever a purpose names the rule). */
 export function stewardTargets(ctx: AppContext, scope: RuleScope): SweepTarget[] {
-  const used = scope.model.declaration.purposes.some(
-    (p) => p.retention?.default === scope.rule.id || Object.values(p.retention?.categories ?? {}).includes(scope.rule.id),
-  );
-  const others = builders.flatMap((build) => build(ctx, STEWARD_STORE, scope) ?? []);
-  return used ? [recordsTarget(ctx, STEWARD_STORE, scope), ...others] : others;
+  return builders.flatMap((build) => build(ctx, STEWARD_STORE, scope) ?? []);
 }

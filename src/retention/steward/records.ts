@@ -72,8 +72,21 @@ async function ensureAnonymousSubject(tx: Tx, at: string): Promise<void> {
     .execute();
 }
 
-/** The records of Steward's store that a rule governs. */
-export function recordsTarget(ctx: AppContext, system: string, scope: RuleScope): SweepTarget {
+/** The purposes whose retention names the rule, for some category or by default. */
+export function purposesNaming(scope: RuleScope): string[] {
+  return scope.model.declaration.purposes
+    .filter(
+      (p) =>
+        p.retention?.default === scope.rule.id ||
+        Object.values(p.retention?.categories ?? {}).includes(scope.rule.id),
+    )
+    .map((p) => p.id);
+}
+
+/** The records of Steward's store that a rule governs, or undefined when no purpose names the rule. */
+export function recordsTarget(ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
+  const purposes = purposesNaming(scope);
+  if (purposes.length === 0) return undefined;
   const actionOf = (row: Row): SweepAction =>
     [...row.rules].some((id) => scope.model.retentionRules.get(id)?.action === 'anonymise')
       ? 'anonymise'
@@ -121,7 +134,10 @@ export function recordsTarget(ctx: AppContext, system: string, scope: RuleScope)
           .select(['id', 'subject_id', 'purposes', 'categories', 'expires_at', 'collected_at'])
           .where('tenant', '=', CONTROLLER_TENANT)
           .where('declaration_id', '=', scope.model.id)
-          .where('expires_at', '<', at.toISOString()),
+          .where('expires_at', '<', at.toISOString())
+          // A first cut in the store (stored purposes are JSON `[{"id":…}]`; `_` in an id matches
+          // any character, which only lets more through): `governs` decides exactly.
+          .where((eb) => eb.or(purposes.map((id) => eb('purposes', 'like', `%"id":"${id}"%`)))),
         'expires_at',
         'id',
         cursor,

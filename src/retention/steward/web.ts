@@ -14,7 +14,7 @@ import type { AppContext } from '../../context.js';
 import type { WebEventTable, WebLinkTable } from '../../store/schema.js';
 import type { Tx } from '../../store/transaction.js';
 import type { HoldSubject, RuleScope, SweepTarget } from '../targets.js';
-import { afterCursor, deadlineOf, keysetTarget, purposesUsing, thresholdOf } from '../targets.js';
+import { afterCursor, deadlineOf, keysetTarget, thresholdOf } from '../targets.js';
 
 export const BROWSING_CATEGORY = 'user.behavior.browsing_history';
 export const COOKIE_ID_CATEGORY = 'user.device.cookie_id';
@@ -24,8 +24,18 @@ const identifying = sql<boolean>`(visitor is not null or consent_ref is not null
 
 type EventRow = Pick<WebEventTable, 'at' | 'consent_ref'> & { id: number };
 
+/** Of the purposes named, those whose retention for `category` is the rule. */
+function underRule(scope: RuleScope, purposeIds: Iterable<string>, category: string): string[] {
+  return [...new Set(purposeIds)].filter((id) => {
+    const purpose = scope.model.purposes.get(id);
+    return purpose !== undefined && scope.model.retentionFor(purpose, category)?.id === scope.rule.id;
+  });
+}
+
 export function webEventsTarget(_ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
-  const purposes = purposesUsing(scope, BROWSING_CATEGORY).map((p) => p.id);
+  // The purposes events are taken for are the declared analytics events'.
+  const analytics = scope.model.declaration.analytics;
+  const purposes = underRule(scope, analytics.events.map((e) => e.purpose), BROWSING_CATEGORY);
   if (purposes.length === 0) return undefined;
 
   /** Whose events these are: the person a link ties their consent reference to. */
@@ -87,7 +97,9 @@ export function webEventsTarget(_ctx: AppContext, system: string, scope: RuleSco
 type LinkRow = Pick<WebLinkTable, 'id' | 'subject_id' | 'linked_at'>;
 
 export function webLinksTarget(_ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
-  const purposes = purposesUsing(scope, COOKIE_ID_CATEGORY).map((p) => p.id);
+  // Browsers are linked to people only for the purpose `analytics.linkToSubject` names.
+  const link = scope.model.declaration.analytics.linkToSubject;
+  const purposes = underRule(scope, link === undefined ? [] : [link.purpose], COOKIE_ID_CATEGORY);
   if (purposes.length === 0) return undefined;
   return keysetTarget<LinkRow>(system, {
     collection: 'web_links',
