@@ -21,7 +21,6 @@
  * `STEWARD_BENCH_REGENERATE=1` rebuilds it. Each run erases persons nobody erased before.
  */
 import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -46,6 +45,7 @@ import { declarationSchema } from '../src/policy/schema.js';
 import { PackageZip, writeSections } from '../src/rights/access-package.js';
 import type { SubjectSection } from '../src/rights/subject-data.js';
 import type { FixtureScale } from './connectors-fixture.js';
+import type { WorkerProcess } from '../test/support/worker-process.js';
 import {
   createMariadbShop,
   createSqliteShop,
@@ -398,33 +398,11 @@ const systemEntry = `
     owner: shop-team@example.com
 `;
 
-function startWorker(env: Record<string, string>): {
-  child: ChildProcess;
-  started: Promise<void>;
-  output: () => string;
-} {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(packageRoot, 'src/cli/main.ts'), 'start', '--role', 'worker'],
-    { cwd: packageRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let printed = '';
-  const started = new Promise<void>((resolve, reject) => {
-    const look = (b: Buffer) => {
-      printed += b.toString();
-      if (printed.includes('worker started')) resolve();
-    };
-    child.stdout?.on('data', look);
-    child.stderr?.on('data', look);
-    child.once('exit', (code) => reject(new Error(`a worker exited (${code}):\n${printed.slice(-2000)}`)));
-  });
-  return { child, started, output: () => printed };
-}
-
 async function requestsPerMinute(client: pg.ClientBase, report: Report): Promise<void> {
   const { startTestApp } = await import('../test/support/app.js');
   const { Worker } = await import('../src/jobs/queue.js');
   const { jobDefinitions } = await import('../src/worker-jobs.js');
+  const { startWorker } = await import('../test/support/worker-process.js');
   await withTempDir(async (dir) => {
     mkdirSync(join(dir, 'datasets'));
     const declaration = join(dir, 'declaration.yaml');
@@ -438,7 +416,7 @@ async function requestsPerMinute(client: pg.ClientBase, report: Report): Promise
       declarations: [declaration],
       config: { systems: new Map([[SYSTEM, { system: SYSTEM, url: postgresBenchUrl }]]) },
     });
-    const workers: ReturnType<typeof startWorker>[] = [];
+    const workers: WorkerProcess[] = [];
     try {
       const headers = {
         cookie: (await app.signInAs('privacy_officer')).cookie,

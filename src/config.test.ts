@@ -129,3 +129,15 @@ describe('connected systems settings', () => {
     assert.match(problemsOf({ STEWARD_SYSTEMS_FILE: join(dir, 'missing.yaml') }), /does not exist/);
   });
 });
+
+describe('worker settings', () => {
+  test('a request step’s lease is STEWARD_STEP_LEASE_SECONDS, a minute unless set, and a lease shorter than 2 s is refused', () => {
+    assert.equal(loadConfig(base).stepLeaseMs, 60_000);
+    assert.equal(loadConfig({ ...base, STEWARD_STEP_LEASE_SECONDS: '5' }).stepLeaseMs, 5_000);
+    assert.match(problemsOf({ STEWARD_STEP_LEASE_SECONDS: '1' }), /STEWARD_STEP_LEASE_SECONDS/);
+    assert.match(
+      problemsOf({ STEWARD_STEP_LEASE_SECONDS: 'soon' }),
+      /STEWARD_STEP_LEASE_SECONDS must be a number of seconds/,
+    );
+  });
+});

@@ -69,6 +69,12 @@ const envSchema = z.object({
     .min(0)
     .max(60_000)
     .default(0),
+  STEWARD_STEP_LEASE_SECONDS: z.coerce
+    .number({ message: 'STEWARD_STEP_LEASE_SECONDS must be a number of seconds such as 60' })
+    .int()
+    .min(2)
+    .max(3600)
+    .default(60),
   STEWARD_ADMIN_EMAIL: z.string().email().default('admin@steward.local'),
   STEWARD_SMTP_URL: z
     .string()
@@ -119,6 +125,11 @@ export interface Config {
    * writer at a time) while a long sweep runs (default 0).
    */
   readonly retentionPauseMs?: number;
+  /**
+   * How long a worker's claim on a request step lasts (renewed while the step runs): a worker
+   * that dies leaves its steps to the others after this long.
+   */
+  readonly stepLeaseMs?: number;
   readonly adminEmail: string;
   /** SMTP server for outgoing mail; without it, mail goes to the outbox table (console: Outbox). */
   readonly smtpUrl?: string;
@@ -201,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     executionBatchSize: e.STEWARD_EXECUTION_BATCH_SIZE,
     retentionBatchSize: e.STEWARD_RETENTION_BATCH_SIZE,
     retentionPauseMs: e.STEWARD_RETENTION_PAUSE_MS,
+    stepLeaseMs: e.STEWARD_STEP_LEASE_SECONDS * 1000,
     adminEmail: e.STEWARD_ADMIN_EMAIL,
     ...(e.STEWARD_SMTP_URL ? { smtpUrl: e.STEWARD_SMTP_URL } : {}),
     mailFrom: e.STEWARD_MAIL_FROM,

@@ -11,10 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import type { Shop } from '../../test/support/shop.js';
 import { createShop, declarationWith, LEDGER_DATASET, SHOP_DATASET } from '../../test/support/shop.js';
-import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
 import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { mailbox } from '../../test/support/mail.js';
+import { collectPackage } from '../../test/support/result-links.js';
 import type { Clock } from '../context.js';
 import { Worker } from '../jobs/queue.js';
 import { CONTROLLER_TENANT } from '../subjects/subjects.js';
@@ -27,17 +27,6 @@ const D = 'sncn-general';
 function movableClock(): Clock & { skip(ms: number): void } {
   let offset = 0;
   return { now: () => new Date(Date.now() + offset), skip: (ms) => void (offset += ms) };
-}
-
-async function unzip(bytes: Uint8Array): Promise<Map<string, string>> {
-  const reader = new ZipReader(new Uint8ArrayReader(bytes));
-  const files = new Map<string, string>();
-  for (const entry of await reader.getEntries()) {
-    if (entry.directory || entry.getData === undefined) continue;
-    files.set(entry.filename, await entry.getData(new TextWriter()));
-  }
-  await reader.close();
-  return files;
 }
 
 interface StepView {
@@ -140,6 +129,7 @@ for (const dialect of await dialects()) {
       shop.add(5, 'frank@example.com', 'Frank Fors');
       shop.add(6, 'gina@example.com', 'Gina Gran');
       shop.add(7, 'ivy@example.com', 'Ivy Ingvar');
+      shop.add(8, 'hugo@example.com', 'Hugo Holm');
       app = await startTestApp(dialect, {
         declarations: [declarationWith(dir, [{ id: 'shop', name: 'Web shop', dataset: SHOP_DATASET }])],
         config: { systems: new Map([['shop', { system: 'shop', url: `sqlite:${shop.path}` }]]) },
@@ -252,26 +242,8 @@ for (const dialect of await dialects()) {
       const [done] = (
         await mailbox(app.ctx, { to: 'carol@example.com', kind: 'rights_completed' })
       ).reverse();
-      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
-      assert.ok(link);
       assert.match(done?.text ?? '', /Web shop: 10 rows/);
-      assert.equal(
-        (await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` }))
-          .statusCode,
-        202,
-      );
-      await r.runJobs();
-      const [mail] = (await mailbox(app.ctx, { to: 'carol@example.com', kind: 'rights_code' })).reverse();
-      const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
-      assert.ok(code);
-      const zip = await app.request({
-        method: 'POST',
-        url: `/api/v1/privacy-centre/results/${link}/download`,
-        headers: { 'content-type': 'application/json' },
-        payload: { code },
-      });
-      assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
-      const files = await unzip(zip.rawPayload);
+      const files = await collectPackage(app, 'carol@example.com', async () => void (await r.runJobs()));
       const customers = JSON.parse(files.get('systems/shop/customers.json') ?? '{}') as {
         rows: { email: string }[];
       };
@@ -314,21 +286,7 @@ for (const dialect of await dialects()) {
       await r.runJobs();
       assert.equal((await r.view(id)).request.status, 'completed');
       await r.runJobs();
-      const [done] = (await mailbox(app.ctx, { to: 'ivy@example.com', kind: 'rights_completed' })).reverse();
-      const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
-      assert.ok(link);
-      await app.request({ method: 'POST', url: `/api/v1/privacy-centre/results/${link}/code` });
-      await r.runJobs();
-      const [mail] = (await mailbox(app.ctx, { to: 'ivy@example.com', kind: 'rights_code' })).reverse();
-      const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
-      const zip = await app.request({
-        method: 'POST',
-        url: `/api/v1/privacy-centre/results/${link}/download`,
-        headers: { 'content-type': 'application/json' },
-        payload: { code },
-      });
-      assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
-      const files = await unzip(zip.rawPayload);
+      const files = await collectPackage(app, 'ivy@example.com', async () => void (await r.runJobs()));
       assert.ok(files.has('README.txt'));
       const orders = JSON.parse(files.get('systems/shop/orders.json') ?? '{}') as {
         rows: { total: number }[];
@@ -429,6 +387,43 @@ for (const dialect of await dialects()) {
       bobIntact();
       await r.runJobs();
       assert.equal((await r.view(id)).request.status, 'completed');
+    });
+
+    test('C9.2 a worker whose lease another worker now holds changes nothing and records nothing', async () => {
+      await r.capture('hugo@example.com');
+      const id = await r.approved('erasure', 'hugo@example.com');
+      await planFulfilment(app.ctx, id);
+      const lines = (await r.view(id)).plan?.steps.find((s) => s.key === 'shop:order_lines:delete');
+      assert.ok(lines);
+      const row = await app.ctx.store.db
+        .selectFrom('request_steps')
+        .select('job_id')
+        .where('id', '=', lines.id)
+        .executeTakeFirstOrThrow();
+      // Its job is claimed by another worker (or by none): this one's run stops at its first write.
+      await app.ctx.store.db
+        .updateTable('jobs')
+        .set({ status: 'running', lease_owner: 'other-worker' })
+        .where('id', '=', row.job_id ?? '')
+        .execute();
+      await assert.rejects(
+        runStep(app.ctx, lines.id, { id: row.job_id ?? '', attempt: 1, owner: 'paused-worker' }),
+        /another worker holds its lease now/,
+      );
+      const after = await app.ctx.store.db
+        .selectFrom('request_steps')
+        .select(['status', 'progress', 'result'])
+        .where('id', '=', lines.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(after, { status: 'running', progress: null, result: null });
+      assert.equal(
+        shop.all(
+          'select o.id from order_lines o join orders d on d.id = o.order_id join customers c on c.id = d.customer_id where c.email = ?',
+          'hugo@example.com',
+        ).length,
+        4,
+        'the batch it tried rolled back in the company database',
+      );
     });
   });
 

@@ -8,6 +8,9 @@
  *   batch, with the lease renewed: a worker killed at any moment, mid-batch included, leaves a
  *   step that the next claim runs again to the same end, its count carried on from the last
  *   committed batch.
+ * - A worker that lost the step's lease (paused or cut off for longer than it) writes nothing
+ *   more: each progress write and the finishing transaction require the lease, and the batch it
+ *   finds the lease gone in (checked before that batch's COMMIT) rolls back in the company's database.
  * - A step that keeps failing (the job's attempts, with backoff) ends `failed` with the error
  *   shown to operators, and the request does not complete; an operator retries it.
  * - When the last step is done the request completes (`complete.ts`); after an erasure, first
@@ -51,7 +54,7 @@ import {
   makeManual,
   planOf,
   STEP_ATTEMPTS,
-  STEP_LEASE_MS,
+  stepLeaseMs,
 } from './steps.js';
 import { connectedSystems, connectorFor, safeMessage, stewardSystem } from './systems.js';
 
@@ -225,11 +228,44 @@ function updateOf(ctx: AppContext, request: RequestRow, step: StepRow): ChangeAc
   return { action: 'update', values };
 }
 
+/**
+ * The job a step runs as: `owner` is the worker holding its lease. Without one (a step run by
+ * hand, as tests do) nothing about the lease is checked.
+ */
+interface StepJob {
+  readonly id: string;
+  readonly attempt: number;
+  readonly owner?: string;
+}
+
+/**
+ * The step's lease went to another worker while this one ran it (this process was paused or cut
+ * off for longer than the lease): that worker carries the step on, and this one writes nothing more.
+ */
+class LeaseLost extends Error {
+  constructor(job: StepJob) {
+    super(`Job ${job.id}: another worker holds its lease now; this worker stops running the step.`);
+    this.name = 'LeaseLost';
+  }
+}
+
+/**
+ * Fails with `LeaseLost` unless this worker still holds the job's lease. On PostgreSQL the job's
+ * row stays locked to the end of `tx`, so no claim can slip in before the transaction commits
+ * (SQLite has one writer at a time).
+ */
+async function holdLease(tx: Tx, ctx: Pick<AppContext, 'store'>, job: StepJob): Promise<void> {
+  if (job.owner === undefined) return;
+  const query = tx.selectFrom('jobs').select('lease_owner').where('id', '=', job.id);
+  const row = await (ctx.store.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  if (row?.lease_owner !== job.owner) throw new LeaseLost(job);
+}
+
 async function performChange(
   ctx: AppContext,
   request: RequestRow,
   step: StepRow,
-  job: { id: string },
+  job: StepJob,
   connector: Connector,
   seeds: ReturnType<typeof seedsFor>,
 ): Promise<Performed> {
@@ -243,19 +279,35 @@ async function performChange(
   const before: StepProgress =
     step.progress === null ? { changed: 0, batches: 0 } : (JSON.parse(step.progress) as StepProgress);
   let progress = before;
+  // Each write is conditional on the lease, so a worker that lost it stops at its next batch
+  // (thrown in `beforeCommit`, that batch rolls back in the company's database).
+  const owner = job.owner;
   const save = async (next: StepProgress, renew: boolean) => {
     const now = ctx.clock.now();
-    await ctx.store.db
+    const saved = await ctx.store.db
       .updateTable('request_steps')
       .set({ progress: JSON.stringify(next), updated_at: now.toISOString() })
       .where('id', '=', step.id)
-      .execute();
+      .$if(owner !== undefined, (q) =>
+        q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('jobs')
+              .select('jobs.id')
+              .where('jobs.id', '=', job.id)
+              .where('jobs.lease_owner', '=', owner ?? ''),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    if (Number(saved.numUpdatedRows) === 0) throw new LeaseLost(job);
     if (renew)
       await ctx.store.db
         .updateTable('jobs')
-        .set({ lease_expires_at: new Date(now.getTime() + STEP_LEASE_MS).toISOString() })
+        .set({ lease_expires_at: new Date(now.getTime() + stepLeaseMs(ctx)).toISOString() })
         .where('id', '=', job.id)
         .where('status', '=', 'running')
+        .$if(owner !== undefined, (q) => q.where('lease_owner', '=', owner ?? ''))
         .execute();
   };
   const decodeKey = (key: readonly unknown[]) => key.map(decodeValue);
@@ -311,7 +363,7 @@ async function perform(
   ctx: AppContext,
   request: RequestRow,
   step: StepRow,
-  job: { id: string },
+  job: StepJob,
 ): Promise<Performed> {
   const plan = planOf(step);
   const { base, seeds } = await stepSeeds(ctx, step);
@@ -361,11 +413,7 @@ async function perform(
 }
 
 /** Runs one step once; see the module comment for what happens when it fails. */
-export async function runStep(
-  ctx: AppContext,
-  stepId: string,
-  job: { id: string; attempt: number },
-): Promise<unknown> {
+export async function runStep(ctx: AppContext, stepId: string, job: StepJob): Promise<unknown> {
   const step = await ctx.store.db
     .selectFrom('request_steps')
     .selectAll()
@@ -402,6 +450,7 @@ export async function runStep(
   try {
     performed = await perform(ctx, request, step, job);
   } catch (error) {
+    if (error instanceof LeaseLost) throw error;
     const message = safeMessage(error);
     const final = job.attempt >= STEP_ATTEMPTS;
     ctx.log.warn(
@@ -409,6 +458,7 @@ export async function runStep(
       'request step failed',
     );
     await transaction(ctx.store, async (tx) => {
+      await holdLease(tx, ctx, job);
       await tx
         .updateTable('request_steps')
         .set({
@@ -432,6 +482,7 @@ export async function runStep(
   }
   await transaction(ctx.store, async (tx) => {
     await lockRequest(tx, ctx, request.id);
+    await holdLease(tx, ctx, job);
     if (performed.manual !== undefined) {
       await makeManual(tx, ctx, step, performed.manual, performed.result);
       return;
@@ -458,7 +509,7 @@ export const runStepJob = defineJob({
   version: 1,
   payload: z.strictObject({ stepId: z.string() }),
   maxAttempts: STEP_ATTEMPTS,
-  leaseMs: STEP_LEASE_MS,
+  leaseMs: stepLeaseMs,
   handler: (ctx, { stepId }, job) => runStep(ctx, stepId, job),
 });
 

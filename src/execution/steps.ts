@@ -48,8 +48,11 @@ export interface StepProgress {
 
 /** How many times a step's job runs before the step is `failed` for an operator to retry. */
 export const STEP_ATTEMPTS = 5;
-/** How long a step's claim lasts; renewed after each batch and on a timer while it runs. */
-export const STEP_LEASE_MS = 60_000;
+/**
+ * How long a step's claim lasts (STEWARD_STEP_LEASE_SECONDS, a minute unless set); renewed after
+ * each batch and on a timer while it runs.
+ */
+export const stepLeaseMs = (ctx: Pick<AppContext, 'config'>): number => ctx.config.stepLeaseMs ?? 60_000;
 
 const finished: ReadonlySet<RequestStepStatus> = new Set(['done', 'skipped']);
 export const isFinished = (status: RequestStepStatus) => finished.has(status);

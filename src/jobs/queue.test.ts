@@ -97,6 +97,7 @@ for (const dialect of await dialects()) {
       assert.equal(done.last_error, null);
       assert.equal(done.lease_owner, null);
       assert.equal(done.lease_expires_at, null);
+      assert.equal(done.claimed_by, worker.owner, 'the job says which worker ran it');
     });
 
     test('a bad payload is refused at enqueue with a ZodError and nothing is stored', async () => {
@@ -393,6 +394,7 @@ for (const dialect of await dialects()) {
         const orphaned = await job(id);
         assert.equal(orphaned.status, 'running');
         assert.equal(orphaned.lease_owner, childOwner);
+        assert.equal(orphaned.claimed_by, childOwner);
         const expiry = new Date(orphaned.lease_expires_at!);
 
         clock.at = expiry;
@@ -404,6 +406,7 @@ for (const dialect of await dialects()) {
         assert.equal(done.status, 'done');
         assert.equal(done.attempts, 2);
         assert.equal(done.lease_owner, null);
+        assert.equal(done.claimed_by, next.owner, 'the job names the worker that took it up');
         assert.deepEqual(JSON.parse(done.result ?? 'null'), {
           label: 'long',
           attempt: 2,

@@ -19,12 +19,16 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   readonly version: number;
   readonly payload: S;
   readonly maxAttempts?: number;
-  /** How long a claim lasts before another worker may take the job; renewed while running. */
-  readonly leaseMs?: number;
+  /**
+   * How long a claim lasts before another worker may take the job; renewed while running. A
+   * function reads it from the settings (`ctx.config`) of the worker's process.
+   */
+  readonly leaseMs?: number | ((ctx: AppContext) => number);
   readonly handler: (
     ctx: AppContext,
     payload: z.infer<S>,
-    job: { id: string; attempt: number; version: number },
+    /** `owner`: the worker whose lease this attempt runs under (`Worker.owner`). */
+    job: { id: string; attempt: number; version: number; owner: string },
   ) => Promise<unknown>;
 }
 
@@ -62,6 +66,7 @@ export async function enqueue<S extends z.ZodType>(
       max_attempts: definition.maxAttempts ?? 5,
       lease_owner: null,
       lease_expires_at: null,
+      claimed_by: null,
       last_error: null,
       result: null,
       created_at: now,
@@ -73,6 +78,14 @@ export async function enqueue<S extends z.ZodType>(
 }
 
 type JobRow = JobTable;
+
+const DEFAULT_LEASE_MS = 60_000;
+
+/** The lease a worker in this context takes on a job of `definition`. */
+export function leaseOf(ctx: AppContext, definition: Pick<JobDefinition, 'leaseMs'>): number {
+  const { leaseMs } = definition;
+  return typeof leaseMs === 'function' ? leaseMs(ctx) : (leaseMs ?? DEFAULT_LEASE_MS);
+}
 
 /**
  * Claims the next due job (or one whose lease expired) for `owner`, leasing it for its type's
@@ -92,7 +105,8 @@ export async function claimJob(
   );
   const lock = store.dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const result = await sql<JobRow>`
-    update jobs set status = 'running', lease_owner = ${owner}, lease_expires_at = case type ${until} end,
+    update jobs set status = 'running', lease_owner = ${owner}, claimed_by = ${owner},
+      lease_expires_at = case type ${until} end,
       attempts = attempts + 1, updated_at = ${at}
     where id = (
       select id from jobs
@@ -173,7 +187,7 @@ export class Worker {
   }
 
   private async runOne(): Promise<boolean> {
-    const leases = new Map([...this.definitions].map(([type, d]) => [type, d.leaseMs ?? 60_000]));
+    const leases = new Map([...this.definitions].map(([type, d]) => [type, leaseOf(this.ctx, d)]));
     const job = await claimJob(this.ctx.store, this.owner, leases, this.ctx.clock.now());
     if (job === undefined) return false;
     const definition = this.definitions.get(job.type);
@@ -186,7 +200,7 @@ export class Worker {
       });
       return true;
     }
-    const lease = definition.leaseMs ?? 60_000;
+    const lease = leases.get(job.type) ?? DEFAULT_LEASE_MS;
     const renew = setInterval(() => {
       const until = new Date(this.ctx.clock.now().getTime() + lease).toISOString();
       this.ctx.store.db
@@ -203,6 +217,7 @@ export class Worker {
         id: job.id,
         attempt: job.attempts,
         version: job.version,
+        owner: this.owner,
       });
       await this.finish(job, { status: 'done', result: JSON.stringify(result ?? null), last_error: null });
     } catch (error) {

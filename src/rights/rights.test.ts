@@ -476,7 +476,11 @@ for (const dialect of await dialects()) {
       try {
         await runJobs();
         const { deadlineSweepJob } = await import('./workflow.js');
-        const swept = (await deadlineSweepJob.handler(app.ctx, {}, { id: 'x', attempt: 1, version: 1 })) as {
+        const swept = (await deadlineSweepJob.handler(
+          app.ctx,
+          {},
+          { id: 'x', attempt: 1, version: 1, owner: 'test' },
+        )) as {
           reminded: number;
         };
         assert.ok(swept.reminded >= 1);

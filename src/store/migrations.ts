@@ -755,5 +755,12 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('result_links_expiry').on('result_links').column('expires_at').execute();
       },
     },
+    '0014_job_claimed_by': {
+      async up(db: Kysely<unknown>) {
+        // The worker that took a job's latest attempt, kept after it finishes (the lease owner is
+        // cleared): which process ran a request's step, for operators and for tests of many workers.
+        await db.schema.alterTable('jobs').addColumn('claimed_by', 'text').execute();
+      },
+    },
   };
 }

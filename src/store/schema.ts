@@ -78,6 +78,8 @@ export interface JobTable {
   max_attempts: number;
   lease_owner: string | null;
   lease_expires_at: string | null;
+  /** The worker (`host:pid:random`) that claimed the latest attempt; kept once the job finished. */
+  claimed_by: string | null;
   last_error: string | null;
   result: string | null;
   created_at: string;

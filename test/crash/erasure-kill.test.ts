@@ -7,19 +7,17 @@
  * secret (so keyed hashes match).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
-import { packageRoot } from '../../src/config.js';
 import { Worker } from '../../src/jobs/queue.js';
 import { jobDefinitions } from '../../src/worker-jobs.js';
 import type { TestApp } from '../support/app.js';
 import { referenceDeclaration, startTestApp } from '../support/app.js';
+import { exited, killAll, startWorker, until } from '../support/worker-process.js';
 
 const D = 'sncn-general';
 /** Alice's rows per collection, and rows per batch: 30 batches per step. */
@@ -181,27 +179,6 @@ async function prepare(dir: string, secret: Buffer): Promise<Run> {
   return { app, company, requestId, env };
 }
 
-function startWorker(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(packageRoot, 'src/cli/main.ts'), 'start', '--role', 'worker'],
-    {
-      cwd: packageRoot,
-      env: { PATH: process.env.PATH ?? '', STEWARD_LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let printed = '';
-  child.stdout?.on('data', (b: Buffer) => (printed += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (printed += b.toString()));
-  return { child, output: () => printed };
-}
-
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
-
 interface StepState {
   key: string;
   status: string;
@@ -225,15 +202,6 @@ const statusOf = async (run: Run) =>
       .executeTakeFirstOrThrow()
   ).status;
 
-/** Waits (polling the shared store) until `done` holds; fails after `ms`. */
-async function until(what: string, ms: number, done: () => Promise<boolean>, output: () => string) {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${output()}`);
-    await sleep(15);
-  }
-}
-
 test(
   'C9.2 an erasure whose worker is SIGKILLed mid-step ends as an uninterrupted one: rows, receipt and step counts identical, hashes applied once, the decoy untouched',
   { timeout: 240_000 },
@@ -246,8 +214,7 @@ test(
     const children: ChildProcess[] = [];
     const runs: Run[] = [];
     t.after(async () => {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-      await Promise.all(children.map(exited));
+      await killAll(children);
       for (const r of runs) await r.app.close();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     });

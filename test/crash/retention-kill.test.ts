@@ -17,7 +17,7 @@ import type { RunView } from '../../src/retention/runs.js';
 import { loadRun, viewOf } from '../../src/retention/runs.js';
 import { verifyLedger } from '../../src/audit/ledger.js';
 import type { WorkerProcess } from '../support/worker-process.js';
-import { killHard, startWorker, until } from '../support/worker-process.js';
+import { killAll, startWorker, until } from '../support/worker-process.js';
 import { dialects, startTestApp } from '../support/app.js';
 import { cliEnv } from '../support/cli.js';
 import { daysAgo } from '../support/clock.js';
@@ -38,7 +38,7 @@ for (const dialect of await dialects()) {
         const app = await startTestApp(dialect);
         const workers: WorkerProcess[] = [];
         t.after(async () => {
-          for (const w of workers) await killHard(w);
+          await killAll(workers.map((w) => w.child));
           await app.close();
         });
         // Person p's records expired p days apart, so the sweep meets the people in order.
@@ -110,7 +110,7 @@ for (const dialect of await dialects()) {
             },
             worker.output,
           );
-          await killHard(worker);
+          await killAll([worker.child]);
           const at = await progress();
           if (at.status === 'running') kills.push(at.batches);
           seen.push(at);
@@ -121,7 +121,7 @@ for (const dialect of await dialects()) {
         const last = startWorker(env);
         workers.push(last);
         await until('the run to end', 120_000, async () => (await progress()).status !== 'running', last.output);
-        await killHard(last);
+        await killAll([last.child]);
         assert.ok(kills.length >= 2, `killed mid-run only ${kills.length} times (${kills.join(', ')})`);
 
         const run = await progress();

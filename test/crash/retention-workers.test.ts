@@ -13,7 +13,7 @@ import { captureRecord } from '../../src/capture/capture-record.js';
 import { viewOf } from '../../src/retention/runs.js';
 import { verifyLedger } from '../../src/audit/ledger.js';
 import type { WorkerProcess } from '../support/worker-process.js';
-import { killHard, startWorker, until } from '../support/worker-process.js';
+import { killAll, startWorker, until } from '../support/worker-process.js';
 import { startTestApp } from '../support/app.js';
 import { cliEnv } from '../support/cli.js';
 import { daysAgo } from '../support/clock.js';
@@ -40,7 +40,7 @@ test(
     const app = await startTestApp('postgres');
     const workers: WorkerProcess[] = [];
     t.after(async () => {
-      for (const w of workers) await killHard(w);
+      await killAll(workers.map((w) => w.child));
       await app.close();
     });
     let person = 0;

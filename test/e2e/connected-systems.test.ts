@@ -6,29 +6,24 @@
  * and PostgreSQL. Every check of a company database is direct SQL on that database.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
 import type { Clock } from '../../src/context.js';
 import { Worker } from '../../src/jobs/queue.js';
 import { jobDefinitions } from '../../src/worker-jobs.js';
-import type { TestApp } from '../support/app.js';
-import { dialects, smallShopDeclaration, startTestApp } from '../support/app.js';
-import { mailbox } from '../support/mail.js';
-import type { CrmDb, ShopDb, SupportDb } from '../support/nordkust-systems.js';
+import { dialects } from '../support/app.js';
+import { anna, decoyOnly } from '../support/nordkust-systems.js';
 import {
-  anna,
-  createCrmDb,
-  createShopDb,
-  createSupportDb,
-  decoy,
-  decoyOnly,
-} from '../support/nordkust-systems.js';
+  approve,
+  closeTask,
+  decoyIntact,
+  NORDKUST,
+  recordEmail,
+  startNordkust,
+} from '../support/nordkust.js';
+import { collectPackage } from '../support/result-links.js';
 import { mysqlUrl, postgresUrl, serviceAvailable } from '../support/services.js';
 
-const D = 'nordkust-kaffe';
+const D = NORDKUST;
 const SYSTEMS = ['shop', 'crm', 'support'] as const;
 const servers =
   (await serviceAvailable('PostgreSQL', postgresUrl)) && (await serviceAvailable('MariaDB', mysqlUrl));
@@ -65,35 +60,8 @@ function movableClock(): Clock & { skip(ms: number): void } {
 
 /** Steward with the nordkust declaration and three fresh company databases, torn down by `close`. */
 async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
-  const dir = mkdtempSync(join(tmpdir(), 'steward-e2e-'));
-  const shop: ShopDb = await createShopDb();
-  const crm: CrmDb = await createCrmDb();
-  const support: SupportDb = createSupportDb(join(dir, 'support.db'));
-  const dropSystems = async () => {
-    await shop.drop();
-    await crm.drop();
-    support.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  let app: TestApp;
-  try {
-    app = await startTestApp(dialect, {
-      declarations: [smallShopDeclaration],
-      env: {
-        STEWARD_SYSTEM_SHOP_URL: shop.url,
-        STEWARD_SYSTEM_CRM_URL: crm.url,
-        STEWARD_SYSTEM_SUPPORT_URL: support.url,
-      },
-      ...(clock ? { clock } : {}),
-    });
-  } catch (error) {
-    await dropSystems();
-    throw error;
-  }
-  const headers = {
-    cookie: (await app.signInAs('privacy_officer')).cookie,
-    'content-type': 'application/json',
-  };
+  const nordkust = await startNordkust(dialect, clock ? { clock } : {});
+  const { app, headers } = nordkust;
   const runJobs = () => new Worker(app.ctx, jobDefinitions).drain();
   const view = async (id: string): Promise<RequestView> => {
     const res = await app.request({ method: 'GET', url: `/api/v1/requests/${id}`, headers });
@@ -102,23 +70,7 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
   };
   const steps = (v: RequestView) => JSON.stringify(v.plan?.steps.map((s) => [s.key, s.status, s.error]));
   /** Steward's own data about Anna: an email to customer service. */
-  const capture = async () => {
-    const res = await app.request({
-      method: 'POST',
-      url: '/api/v1/records',
-      headers,
-      payload: {
-        declarationId: D,
-        source: 'customer_email',
-        kind: 'form_submission',
-        subject: { identifiers: [{ kind: 'email', value: anna.email }], jurisdiction: 'SE' },
-        purposes: ['customer_service'],
-        categories: ['user.contact.email', 'user.content.communication'],
-        data: { message: 'Where is my order?' },
-      },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-  };
+  const capture = () => recordEmail(nordkust, anna.email, 'Where is my order?');
   /** Anna's request, received by email and approved by an operator who checked it. */
   const approved = async (type: string, extra: Record<string, unknown> = {}) => {
     await capture();
@@ -138,101 +90,18 @@ async function world(dialect: 'sqlite' | 'postgres', clock?: Clock) {
     assert.equal(res.statusCode, 201, res.body);
     const { id } = res.json<{ id: string }>();
     await runJobs();
-    const ok = await app.request({
-      method: 'POST',
-      url: `/api/v1/requests/${id}/approve`,
-      headers,
-      payload: { note: 'Replied from the address on file' },
-    });
-    assert.equal(ok.statusCode, 200, ok.body);
+    await approve(nordkust, id);
     return id;
   };
-  const closeTask = async (id: string, taskId: string | null, note: string) => {
-    const res = await app.request({
-      method: 'POST',
-      url: `/api/v1/requests/${id}/tasks/${taskId}/close`,
-      headers,
-      payload: { note },
-    });
-    assert.equal(res.statusCode, 204, res.body);
-  };
-  /** The decoy's rows in all three databases, exactly as the fixture made them. */
-  const decoyIntact = async () => {
-    assert.deepEqual(
-      await shop.all(
-        'select customer_no, email, full_name, phone, processing_restricted from customers where id = 2',
-      ),
-      [
-        {
-          customer_no: decoy.customerNo,
-          email: decoy.email,
-          full_name: decoy.name,
-          phone: decoy.phone,
-          processing_restricted: false,
-        },
-      ],
-    );
-    assert.equal(
-      (await shop.all('select id from addresses where customer_id = 2 and street = $1', ['Hamngatan 7']))
-        .length,
-      1,
-    );
-    assert.deepEqual(
-      await shop.all('select billing_name, email from invoices where order_id in (200, 201) order by id'),
-      [
-        { billing_name: decoy.name, email: decoy.email },
-        { billing_name: decoy.name, email: decoy.email },
-      ],
-    );
-    assert.equal(
-      (await shop.all('select 1 from payments where psp_reference like $1', [`${decoy.pspReference}%`]))
-        .length,
-      2,
-    );
-    assert.deepEqual(
-      await crm.all('select id, email, first_name, suppressed from contacts where id in (3, 4) order by id'),
-      [
-        { id: 3, email: decoy.email, first_name: 'Anna', suppressed: 0 },
-        { id: 4, email: 'anna.lundberg@example.com', first_name: 'Anna', suppressed: 0 },
-      ],
-    );
-    assert.equal((await crm.all('select 1 from interests where contact_id in (3, 4)')).length, 2);
-    assert.deepEqual(support.all('select requester_email, requester_name from tickets where id = 2'), [
-      { requester_email: decoy.email, requester_name: decoy.name },
-    ]);
-    assert.equal(support.all('select 1 from messages where ticket_id = 2').length, 1);
-  };
   return {
-    app,
-    shop,
-    crm,
-    support,
-    headers,
+    ...nordkust,
     runJobs,
     view,
     steps,
     approved,
-    closeTask,
-    decoyIntact,
-    async close() {
-      try {
-        await app.close();
-      } finally {
-        await dropSystems();
-      }
-    },
+    closeTask: (id: string, taskId: string | null, note: string) => closeTask(nordkust, id, taskId, note),
+    decoyIntact: () => decoyIntact(nordkust),
   };
-}
-
-async function unzip(bytes: Uint8Array): Promise<Map<string, string>> {
-  const reader = new ZipReader(new Uint8ArrayReader(bytes));
-  const files = new Map<string, string>();
-  for (const entry of await reader.getEntries()) {
-    if (entry.directory || entry.getData === undefined) continue;
-    files.set(entry.filename, await entry.getData(new TextWriter()));
-  }
-  await reader.close();
-  return files;
 }
 
 const withWorld = async (
@@ -267,27 +136,7 @@ for (const dialect of await dialects()) {
                 v.plan?.steps.some((x) => x.system === s && x.action === 'read' && x.status === 'done'),
                 `${s} is read`,
               );
-            await w.runJobs();
-            const [done] = (await mailbox(w.app.ctx, { to: anna.email, kind: 'rights_completed' })).reverse();
-            const link = /\/privacy-centre\/results\/([A-Za-z0-9_-]+)/.exec(done?.text ?? '')?.[1];
-            assert.ok(link, 'the completion mail carries the result link');
-            const asked = await w.app.request({
-              method: 'POST',
-              url: `/api/v1/privacy-centre/results/${link}/code`,
-            });
-            assert.equal(asked.statusCode, 202);
-            await w.runJobs();
-            const [mail] = (await mailbox(w.app.ctx, { to: anna.email, kind: 'rights_code' })).reverse();
-            const code = /(?:Your code|Din kod): (\d{6})/.exec(mail?.text ?? '')?.[1];
-            assert.ok(code);
-            const zip = await w.app.request({
-              method: 'POST',
-              url: `/api/v1/privacy-centre/results/${link}/download`,
-              headers: { 'content-type': 'application/json' },
-              payload: { code },
-            });
-            assert.equal(zip.statusCode, 200, zip.body.slice(0, 300));
-            const files = await unzip(zip.rawPayload);
+            const files = await collectPackage(w.app, anna.email, async () => void (await w.runJobs()));
             const rows = (path: string) => {
               const text = files.get(path);
               assert.ok(text !== undefined, `${path} is in the package: ${[...files.keys()].join(', ')}`);

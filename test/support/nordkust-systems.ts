@@ -5,7 +5,8 @@
  * examples/nordkust-kaffe/datasets/*.yaml column for column, so the reviewed datasets apply as
  * they are. Each database holds Anna (a customer with orders kept for bookkeeping, two CRM
  * contacts — one found by her email, one only through her shop customer number — and a support
- * ticket) and a decoy with the same name and look-alike addresses and numbers.
+ * ticket) and a decoy with the same name and look-alike addresses and numbers; further customers
+ * (`customers`) get rows of the same shape.
  */
 import { randomBytes } from 'node:crypto';
 import SQLite from 'better-sqlite3';
@@ -13,16 +14,31 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { mysqlUrl, postgresUrl } from './services.js';
 
+/** A customer as the three systems know them. */
+export interface Customer {
+  readonly email: string;
+  /** The address of a second CRM contact, found only through the shop customer number. */
+  readonly otherEmail?: string;
+  readonly customerNo: string;
+  readonly name: string;
+  readonly phone: string;
+  readonly pspReference: string;
+  /** The street of the shop address, also on the invoices. */
+  readonly street: string;
+  /** Support tickets beyond the first, each with one message (a longer erasure step). */
+  readonly extraTickets?: number;
+}
+
 /** The person every request is about, as each system knows her. */
 export const anna = {
   email: 'anna.lund@example.com',
-  /** The address her second CRM contact has: found only through the shop customer number. */
   otherEmail: 'a.lund@work.example',
   customerNo: 'NK-1001',
   name: 'Anna Lund',
   phone: '+46701112233',
   pspReference: 'psp_7Hq2anna',
-} as const;
+  street: 'Hamngatan 5',
+} as const satisfies Customer;
 
 /** Someone else with the same name and look-alike identifiers, whose rows must never change. */
 export const decoy = {
@@ -31,7 +47,30 @@ export const decoy = {
   name: 'Anna Lund',
   phone: '+46701112234',
   pspReference: 'psp_7Hq2decoy',
-} as const;
+  street: 'Hamngatan 7',
+} as const satisfies Customer;
+
+const NAMES = ['Björn Ek', 'Cecilia Holm', 'David Sand', 'Eva Strand', 'Frida Nyström', 'Gustav Ahl'];
+
+/**
+ * Up to six further customers (shop ids 3, 4, …), each with Anna's kind of rows: two orders, an
+ * address, two CRM contacts (one only through the customer number) and a support ticket. No
+ * identifier of one is part of another's.
+ */
+export function customers(count: number): Customer[] {
+  return NAMES.slice(0, count).map((name, i) => {
+    const [first = '', last = ''] = name.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').split(' ');
+    return {
+      email: `${first}.${last}@example.net`,
+      otherEmail: `${first[0]}.${last}@office.example`,
+      customerNo: `NK-2${i}0${i}`,
+      name,
+      phone: `+4670333${String(i).repeat(4)}`,
+      pspReference: `psp_9Zt${i}${first}`,
+      street: `${['Storgatan', 'Kyrkogatan', 'Torget', 'Strandvägen', 'Parkvägen', 'Bergsgatan'][i]} ${i + 1}`,
+    };
+  });
+}
 
 /** Strings only the decoy's rows hold: none may appear in Anna's access package. */
 export const decoyOnly = [decoy.email, decoy.customerNo, decoy.phone, decoy.pspReference, 'Hamngatan 7'];
@@ -90,7 +129,7 @@ export interface ShopDb {
   drop(): Promise<void>;
 }
 
-export async function createShopDb(): Promise<ShopDb> {
+export async function createShopDb(others: readonly Customer[] = []): Promise<ShopDb> {
   const schema = `nk_shop_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
@@ -98,10 +137,12 @@ export async function createShopDb(): Promise<ShopDb> {
   await client.query(`set search_path to ${schema}`);
   for (const statement of SHOP_DDL) await client.query(statement);
   await client.query(`insert into cities values (1, 'Strömstad', 'SE'), (2, 'Göteborg', 'SE')`);
-  const people = [
-    { id: 1, p: anna, street: 'Hamngatan 5', city: 1 },
-    { id: 2, p: decoy, street: 'Hamngatan 7', city: 2 },
-  ];
+  const people = [anna, decoy, ...others].map((p, i) => ({
+    id: i + 1,
+    p,
+    street: p.street,
+    city: i === 1 ? 2 : 1,
+  }));
   for (const { id, p, street, city } of people) {
     await client.query(
       `insert into customers (id, customer_no, email, full_name, phone, created_at) values ($1, $2, $3, $4, $5, '2024-03-01T09:00:00Z')`,
@@ -115,7 +156,7 @@ export async function createShopDb(): Promise<ShopDb> {
     ]);
     for (const order of [id * 100, id * 100 + 1]) {
       await client.query(
-        `insert into orders values ($1, $2, $3, $4, $5, '2025-04-0${id}T10:00:00Z', 249.00)`,
+        `insert into orders values ($1, $2, $3, $4, $5, '2025-04-${String(id).padStart(2, '0')}T10:00:00Z', 249.00)`,
         [order, `O-${order}`, id, id * 10, p.phone],
       );
       await client.query(
@@ -161,7 +202,7 @@ export interface CrmDb {
   drop(): Promise<void>;
 }
 
-export async function createCrmDb(): Promise<CrmDb> {
+export async function createCrmDb(others: readonly Customer[] = []): Promise<CrmDb> {
   const database = `nk_crm_${randomBytes(6).toString('hex')}`;
   const user = `nk_${randomBytes(5).toString('hex')}`;
   const password = `Pw-${randomBytes(9).toString('hex')}`;
@@ -190,6 +231,19 @@ export async function createCrmDb(): Promise<CrmDb> {
       `insert into interests values (1, 1, '2024-01-10 08:00:00'), (2, 2, '2024-03-01 09:00:00'),
         (3, 1, '2024-03-02 09:00:00'), (4, 2, '2024-05-01 12:00:00')`,
     );
+    for (const [i, p] of others.entries()) {
+      const [first, last] = p.name.split(' ');
+      const id = 10 + 2 * i;
+      await admin.query(
+        `insert into contacts (id, email, first_name, last_name, shop_customer_no, last_order_on, created_at) values
+          (?, ?, ?, ?, null, null, '2024-06-01 08:00:00'), (?, ?, ?, ?, ?, '2025-04-03', '2024-06-02 08:00:00')`,
+        [id, p.email, first, last, id + 1, p.otherEmail ?? `${id + 1}@${p.email}`, first, last, p.customerNo],
+      );
+      await admin.query(
+        `insert into interests values (?, 1, '2024-06-01 08:00:00'), (?, 2, '2024-06-02 08:00:00')`,
+        [id, id + 1],
+      );
+    }
   };
   await admin.query(`create user '${user}'@'%' identified by '${password}'`);
   await admin.query(`grant all privileges on \`${database}\`.* to '${user}'@'%'`);
@@ -223,7 +277,7 @@ export interface SupportDb {
   close(): void;
 }
 
-export function createSupportDb(path: string): SupportDb {
+export function createSupportDb(path: string, others: readonly Customer[] = []): SupportDb {
   const db = new SQLite(path);
   db.pragma('foreign_keys = ON');
   db.exec(SUPPORT_DDL);
@@ -235,6 +289,25 @@ export function createSupportDb(path: string): SupportDb {
   message.run(2, 1, 'out', 'Sorry Anna, a new parcel is on its way.', '2025-04-05T09:30:00Z');
   ticket.run(2, decoy.email, decoy.name, 'Wrong grind in order O-200', 'closed', '2025-04-06T08:00:00Z');
   message.run(3, 2, 'in', 'I got whole beans at Hamngatan 7, I wanted ground.', '2025-04-06T08:00:00Z');
+  db.transaction(() => {
+    for (const [i, p] of others.entries()) {
+      const order = (i + 3) * 100;
+      ticket.run(i + 3, p.email, p.name, `Where is order O-${order}?`, 'open', '2025-04-07T08:00:00Z');
+      message.run(
+        10 + 2 * i,
+        i + 3,
+        'in',
+        `Hello, order O-${order} is late. ${p.name}`,
+        '2025-04-07T08:00:00Z',
+      );
+      message.run(11 + 2 * i, i + 3, 'out', 'It left the roastery today.', '2025-04-07T09:00:00Z');
+      for (let n = 1; n <= (p.extraTickets ?? 0); n += 1) {
+        const id = (i + 1) * 10_000 + n;
+        ticket.run(id, p.email, p.name, `Question ${n}`, 'closed', '2025-04-08T08:00:00Z');
+        message.run(id, id, 'in', `Question ${n} about brewing`, '2025-04-08T08:00:00Z');
+      }
+    }
+  })();
   return {
     url: `sqlite:${path}`,
     all: (sql, ...params) => db.prepare(sql).all(...params) as Rows,
