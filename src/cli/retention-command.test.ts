@@ -20,11 +20,19 @@ for (const dialect of await dialects()) {
     let n = 0;
     before(async () => {
       app = await startTestApp(dialect, { config: { retentionBatchSize: 2 } });
-      headers = { cookie: (await app.signInAs('privacy_officer')).cookie, 'content-type': 'application/json' };
+      headers = {
+        cookie: (await app.signInAs('privacy_officer')).cookie,
+        'content-type': 'application/json',
+      };
     });
     after(() => app.close());
 
-    async function capture(days: number, purpose: string, categories: string[], source: string): Promise<string> {
+    async function capture(
+      days: number,
+      purpose: string,
+      categories: string[],
+      source: string,
+    ): Promise<string> {
       const res = await app.request({
         method: 'POST',
         url: '/api/v1/records',
@@ -44,8 +52,14 @@ for (const dialect of await dialects()) {
       return res.json<{ id: string }>().id;
     }
     const exists = async (id: string) =>
-      (await app.ctx.store.db.selectFrom('records').select('id').where('tenant', '=', '').where('id', '=', id).execute())
-        .length === 1;
+      (
+        await app.ctx.store.db
+          .selectFrom('records')
+          .select('id')
+          .where('tenant', '=', '')
+          .where('id', '=', id)
+          .execute()
+      ).length === 1;
 
     test('C10.1 `steward retention plan RULE` shows what would go per system and changes nothing; `run RULE` sweeps it and prints the receipt', async () => {
       const expired = [
@@ -58,7 +72,10 @@ for (const dialect of await dialects()) {
 
       const plan = await runCli(['retention', 'plan', 'training_samples'], env);
       assert.equal(plan.code, 0, plan.stderr);
-      assert.match(plan.stdout, /training_samples\s+steward\s+records\s+delete\s+3\s+0\s+\d{4}-\d{2}-\d{2} \(expired/);
+      assert.match(
+        plan.stdout,
+        /training_samples\s+steward\s+records\s+delete\s+3\s+0\s+\d{4}-\d{2}-\d{2} \(expired/,
+      );
       assert.match(plan.stdout, /3 rows would go, 0 rows held by 0 legal holds\. Nothing was changed\./);
       for (const id of [...expired, fresh]) assert.ok(await exists(id), 'the plan deleted nothing');
       const json = await runCli(['retention', 'plan', 'training_samples', '--json'], env);
@@ -66,7 +83,10 @@ for (const dialect of await dialects()) {
 
       const run = await runCli(['retention', 'run', 'training_samples'], env);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /training_samples on steward: done, 3 rows deleted, 0 anonymised, 0 held; receipt #\d+/);
+      assert.match(
+        run.stdout,
+        /training_samples on steward: done, 3 rows deleted, 0 anonymised, 0 held; receipt #\d+/,
+      );
       for (const id of expired) assert.ok(!(await exists(id)));
       assert.ok(await exists(fresh));
       const seq = Number(/receipt #(\d+)/.exec(run.stdout)?.[1]);
@@ -99,7 +119,10 @@ for (const dialect of await dialects()) {
       registerRetentionCommand(program, {
         withContext: (fn) => fn(app.ctx),
         stdout: { write: (t: string) => (out += t) },
-        stderr: Object.assign({ write: (t: string) => ((err += t), true), isTTY: true as const }, { columns: 120 }),
+        stderr: Object.assign(
+          { write: (t: string) => ((err += t), true), isTTY: true as const },
+          { columns: 120 },
+        ),
         setExitCode: (c) => (code = c),
       });
       await program.parseAsync(['node', 'steward', 'retention', 'run', 'enquiries']);

@@ -88,11 +88,15 @@ function receiptLine(run: RunView): string {
 /** One bar per run on a terminal's stderr: rows dealt with (removed or held) of those planned. */
 function progressBars(stderr: Output) {
   if (stderr.isTTY !== true)
-    return { bar: (_sweep: PlannedSweep) => ({ update: (_run: RunView) => undefined }), stop: () => undefined };
+    return {
+      bar: (_sweep: PlannedSweep) => ({ update: (_run: RunView) => undefined }),
+      stop: () => undefined,
+    };
   const bars = new MultiBar(
     {
       stream: stderr as NodeJS.WritableStream,
-      format: '{rule} on {system} [{bar}] {value}/{total} rows | {deleted} deleted, {anonymised} anonymised, {held} held',
+      format:
+        '{rule} on {system} [{bar}] {value}/{total} rows | {deleted} deleted, {anonymised} anonymised, {held} held',
       hideCursor: true,
       barsize: 24,
       clearOnComplete: false,
@@ -150,7 +154,9 @@ export function registerRetentionCommand(program: Command, deps: RetentionComman
 
   retention
     .command('plan')
-    .description('Per rule and system: rows that would be deleted or anonymised now, rows held, the oldest; changes nothing')
+    .description(
+      'Per rule and system: rows that would be deleted or anonymised now, rows held, the oldest; changes nothing',
+    )
     .argument('[rule]', 'a retention rule id; every rule when omitted')
     .option('--declaration <id>', 'only rules of this declaration (needed when several declare the rule)')
     .option('--system <id>', 'only this system (steward for Steward’s own store)')
@@ -167,7 +173,9 @@ export function registerRetentionCommand(program: Command, deps: RetentionComman
 
   retention
     .command('run')
-    .description('Sweep now: each rule on each system, with a receipt in the audit ledger; joins a run under way')
+    .description(
+      'Sweep now: each rule on each system, with a receipt in the audit ledger; joins a run under way',
+    )
     .argument('[rule]', 'a retention rule id; every rule when omitted')
     .option('--declaration <id>', 'only rules of this declaration (needed when several declare the rule)')
     .option('--system <id>', 'only this system (steward for Steward’s own store)')
@@ -183,7 +191,8 @@ export function registerRetentionCommand(program: Command, deps: RetentionComman
           try {
             for (const run of runs) {
               const planned = plan.sweeps.find(
-                (s) => s.declarationId === run.declarationId && s.ruleId === run.ruleId && s.system === run.system,
+                (s) =>
+                  s.declarationId === run.declarationId && s.ruleId === run.ruleId && s.system === run.system,
               );
               const bar = planned === undefined ? undefined : bars.bar(planned);
               const ended = await sweepRun(ctx, run.id, { onBatch: (progress) => bar?.update(progress) });

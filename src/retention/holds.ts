@@ -85,7 +85,11 @@ const HOLDS_LOCK = 7270021;
  * Takes the lock between placing holds and sweeping, held until the transaction ends: `batch`
  * (shared) before a sweep batch reads holds, `place` (exclusive) before a hold is inserted.
  */
-export async function lockHolds(tx: Tx, dialect: 'sqlite' | 'postgres', mode: 'batch' | 'place'): Promise<void> {
+export async function lockHolds(
+  tx: Tx,
+  dialect: 'sqlite' | 'postgres',
+  mode: 'batch' | 'place',
+): Promise<void> {
   if (dialect !== 'postgres') return;
   if (mode === 'batch') await sql`select pg_advisory_xact_lock_shared(${HOLDS_LOCK})`.execute(tx);
   else await sql`select pg_advisory_xact_lock(${HOLDS_LOCK})`.execute(tx);

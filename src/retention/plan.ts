@@ -27,7 +27,8 @@ export interface PlannedCollection {
 export interface PlannedSweep {
   readonly declarationId: string;
   readonly ruleId: string;
-  readonly rule: Pick<RetentionRule, 'duration' | 'trigger' | 'action'> & Partial<Pick<RetentionRule, 'anchor' | 'event'>>;
+  readonly rule: Pick<RetentionRule, 'duration' | 'trigger' | 'action'> &
+    Partial<Pick<RetentionRule, 'anchor' | 'event'>>;
   readonly system: string;
   readonly collections: PlannedCollection[];
   /** Rows that would go (deleted or anonymised). */

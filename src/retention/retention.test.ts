@@ -61,7 +61,10 @@ for (const dialect of await dialects()) {
     before(async () => {
       // Batches of 3, and a pause after each in which a hold placed during one can commit.
       app = await startTestApp(dialect, { clock, config: { retentionBatchSize: 3, retentionPauseMs: 40 } });
-      officer = { cookie: (await app.signInAs('privacy_officer')).cookie, 'content-type': 'application/json' };
+      officer = {
+        cookie: (await app.signInAs('privacy_officer')).cookie,
+        'content-type': 'application/json',
+      };
     });
     after(() => app.close());
 
@@ -171,7 +174,12 @@ for (const dialect of await dialects()) {
       });
       const old = [];
       for (let i = 0; i < 5; i++)
-        old.push(await capture(400 + i, survey({ name: 'Ana Lind', email: 'ana@example.org', rating: i, q1: 'yes' })));
+        old.push(
+          await capture(
+            400 + i,
+            survey({ name: 'Ana Lind', email: 'ana@example.org', rating: i, q1: 'yes' }),
+          ),
+        );
       const recent = await capture(100, survey({ name: 'Bo Ek', rating: 9 }));
       const oldest = old[4]!;
 
@@ -182,11 +190,14 @@ for (const dialect of await dialects()) {
       assert.equal(sweep?.ruleId, 'survey_answers');
       assert.equal(sweep.system, 'steward');
       const records = sweep.collections.find((c) => c.collection === 'records');
-      assert.deepEqual({ anonymise: records?.anonymise, delete: records?.delete, held: records?.held }, {
-        anonymise: 5,
-        delete: 0,
-        held: 0,
-      });
+      assert.deepEqual(
+        { anonymise: records?.anonymise, delete: records?.delete, held: records?.held },
+        {
+          anonymise: 5,
+          delete: 0,
+          held: 0,
+        },
+      );
       assert.equal(sweep.oldest?.deadline, oldest.expiresAt, 'the oldest is the first to have expired');
       const collected = await app.ctx.store.db
         .selectFrom('records')
@@ -262,7 +273,8 @@ for (const dialect of await dialects()) {
       assert.ok(ids.has(heldAll.id) && ids.has(heldEmail.id), 'held records stay');
       assert.ok(ids.has(fresh.id), 'a record that has not expired stays');
       const receipt = await receiptOf(run);
-      const byHold = (list: { hold: string; rows: number }[]) => [...list].sort((a, b) => a.hold.localeCompare(b.hold));
+      const byHold = (list: { hold: string; rows: number }[]) =>
+        [...list].sort((a, b) => a.hold.localeCompare(b.hold));
       assert.deepEqual(
         byHold(receipt['holds'] as { hold: string; rows: number }[]),
         byHold([
@@ -370,11 +382,18 @@ for (const dialect of await dialects()) {
       const proofs = await runRule('consent_proof');
       assert.equal(proofs.collections['consent_proofs']?.deleted, 1);
       assert.equal((await events(ended)).length, 0, 'the proof of the ended consent is gone');
-      assert.ok((await events(still)).some((e) => e.event === 'given'), 'a consent still given keeps its proof');
+      assert.ok(
+        (await events(still)).some((e) => e.event === 'given'),
+        'a consent still given keeps its proof',
+      );
 
       const marketing = await runRule('marketing_contacts');
       assert.equal(marketing.collections['subscriptions']?.deleted, 1);
-      assert.equal(marketing.collections['outbox']?.deleted, 2, 'both confirmation messages are past the rule');
+      assert.equal(
+        marketing.collections['outbox']?.deleted,
+        2,
+        'both confirmation messages are past the rule',
+      );
       const subscriptions = await app.ctx.store.db
         .selectFrom('subscriptions')
         .select(['subject_id', 'state'])
@@ -397,7 +416,9 @@ for (const dialect of await dialects()) {
 
     test('C10.1 website events are anonymised (the counts stay) and links to people deleted after their rules; a held person’s stay as they were', async () => {
       const browser = async () => {
-        const config = (await app.request({ method: 'GET', url: `/web/v1/config/${D}` })).json<{ version: string }>();
+        const config = (await app.request({ method: 'GET', url: `/web/v1/config/${D}` })).json<{
+          version: string;
+        }>();
         const post = (url: string, body: object) =>
           app.request({
             method: 'POST',
@@ -466,12 +487,16 @@ for (const dialect of await dialects()) {
       assert.equal(after.length, before.length, 'anonymising keeps the events, so counts stay');
       for (const [i, event] of after.entries()) {
         const was = before[i]!;
-        assert.deepEqual({ type: event.type, path: event.path, browser: event.browser }, {
-          type: was.type,
-          path: was.path,
-          browser: was.browser,
-        });
-        if (was.consent_ref === heldRef) assert.deepEqual(event, was, 'the held person’s events are untouched');
+        assert.deepEqual(
+          { type: event.type, path: event.path, browser: event.browser },
+          {
+            type: was.type,
+            path: was.path,
+            browser: was.browser,
+          },
+        );
+        if (was.consent_ref === heldRef)
+          assert.deepEqual(event, was, 'the held person’s events are untouched');
         else assert.deepEqual([event.visitor, event.consent_ref, event.network], [null, null, null]);
       }
       const tracking = await runRule('online_tracking');
@@ -505,13 +530,19 @@ for (const dialect of await dialects()) {
       }>().sweeps;
       assert.equal(row?.oldest.deadline, late.expiresAt);
       const overdue = (Date.now() - new Date(late.expiresAt!).getTime()) / 1000;
-      assert.ok(Math.abs((row?.overdueSeconds ?? 0) - overdue) < 60, `${row?.overdueSeconds} against ${overdue}`);
+      assert.ok(
+        Math.abs((row?.overdueSeconds ?? 0) - overdue) < 60,
+        `${row?.overdueSeconds} against ${overdue}`,
+      );
       assert.equal(row?.alert, true, 'a row 135 days past its deadline is an alert');
       const metrics = await app.request({ method: 'GET', url: '/metrics' });
       const line = (name: string) =>
         metrics.body
           .split('\n')
-          .find((l) => l.startsWith(`${name}{`) && l.includes('rule="enquiries"') && l.includes(`declaration="${D}"`));
+          .find(
+            (l) =>
+              l.startsWith(`${name}{`) && l.includes('rule="enquiries"') && l.includes(`declaration="${D}"`),
+          );
       assert.ok(Number(line('steward_retention_overdue_seconds')?.split(' ').at(-1)) > 100 * 86_400);
       assert.equal(line('steward_retention_alert')?.split(' ').at(-1), '1');
 
@@ -520,19 +551,26 @@ for (const dialect of await dialects()) {
       const after = (await call('GET', '/api/v1/retention?rule=enquiries')).json<{
         sweeps: { overdueSeconds: number; alert: boolean; lastRun: { id: string } | null }[];
       }>().sweeps[0];
-      assert.deepEqual({ overdue: after?.overdueSeconds, alert: after?.alert, last: after?.lastRun?.id }, {
-        overdue: 0,
-        alert: false,
-        last: run.id,
-      });
+      assert.deepEqual(
+        { overdue: after?.overdueSeconds, alert: after?.alert, last: after?.lastRun?.id },
+        {
+          overdue: 0,
+          alert: false,
+          last: run.id,
+        },
+      );
       const cleared = await app.request({ method: 'GET', url: '/metrics' });
       assert.match(
         cleared.body,
-        new RegExp(`steward_retention_overdue_seconds\\{declaration="${D}",rule="enquiries",system="steward"\\} 0`),
+        new RegExp(
+          `steward_retention_overdue_seconds\\{declaration="${D}",rule="enquiries",system="steward"\\} 0`,
+        ),
       );
       assert.match(
         cleared.body,
-        new RegExp(`steward_retention_last_run_timestamp_seconds\\{declaration="${D}",rule="enquiries",system="steward"\\} \\d+`),
+        new RegExp(
+          `steward_retention_last_run_timestamp_seconds\\{declaration="${D}",rule="enquiries",system="steward"\\} \\d+`,
+        ),
       );
     });
 
@@ -547,12 +585,18 @@ for (const dialect of await dialects()) {
         (await call('POST', '/api/v1/retention/enquiries/run', { declarationId: 'nope' })).statusCode,
         404,
       );
-      const agent = { cookie: (await app.signInAs('support_agent')).cookie, 'content-type': 'application/json' };
+      const agent = {
+        cookie: (await app.signInAs('support_agent')).cookie,
+        'content-type': 'application/json',
+      };
       assert.equal((await call('GET', '/api/v1/retention', undefined, agent)).statusCode, 403);
       const auditor = { cookie: (await app.signInAs('auditor')).cookie, 'content-type': 'application/json' };
       assert.equal((await call('GET', '/api/v1/retention/plan', undefined, auditor)).statusCode, 200);
       assert.equal((await call('POST', '/api/v1/retention/enquiries/run', {}, auditor)).statusCode, 403);
-      assert.equal((await app.ctx.store.db.selectFrom('retention_runs').select('id').execute()).length, before);
+      assert.equal(
+        (await app.ctx.store.db.selectFrom('retention_runs').select('id').execute()).length,
+        before,
+      );
 
       const first = await call('POST', '/api/v1/retention/enquiries/run', {});
       const second = await call('POST', '/api/v1/retention/enquiries/run', {});

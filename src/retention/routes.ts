@@ -122,7 +122,8 @@ export function retentionRoutes(ctx: AppContext): FastifyPluginAsync {
       {
         schema: {
           tags: ['retention'],
-          summary: 'Each retention rule per system: the oldest overdue row against its deadline, last and next run',
+          summary:
+            'Each retention rule per system: the oldest overdue row against its deadline, last and next run',
           querystring: sweepFilterInput,
           response: { 200: z.object({ sweeps: z.array(sweepStatus) }) },
         },
@@ -135,7 +136,8 @@ export function retentionRoutes(ctx: AppContext): FastifyPluginAsync {
       {
         schema: {
           tags: ['retention'],
-          summary: 'Dry run: per rule and system, rows that would go now, rows held and by which hold, the oldest',
+          summary:
+            'Dry run: per rule and system, rows that would go now, rows held and by which hold, the oldest',
           querystring: sweepFilterInput,
           response: { 200: plan },
         },
@@ -148,7 +150,8 @@ export function retentionRoutes(ctx: AppContext): FastifyPluginAsync {
       {
         schema: {
           tags: ['retention'],
-          summary: 'Run a retention rule now, on every system holding its data; joins a run already under way',
+          summary:
+            'Run a retention rule now, on every system holding its data; joins a run already under way',
           params: ruleParam,
           body: runInput,
           response: { 202: z.object({ runs: z.array(runView), joined: z.number() }) },

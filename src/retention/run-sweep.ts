@@ -46,7 +46,14 @@ export interface SweepHooks {
 
 function ruleSnapshot(rule: RetentionRule): string {
   const { id, duration, trigger, event, anchor, action } = rule;
-  return JSON.stringify({ id, duration, trigger, ...(event ? { event } : {}), ...(anchor ? { anchor } : {}), action });
+  return JSON.stringify({
+    id,
+    duration,
+    trigger,
+    ...(event ? { event } : {}),
+    ...(anchor ? { anchor } : {}),
+    action,
+  });
 }
 
 /** Receipt of a run in the audit ledger: what it did, to what, which holds kept what, when. */
@@ -247,10 +254,7 @@ export const retentionSweepJob = defineJob({
 });
 
 /** Asks for a run of one sweep (joining the one waiting or running). */
-export function requestSweep(
-  ctx: AppContext,
-  input: RunRequest,
-): Promise<{ run: RunRow; joined: boolean }> {
+export function requestSweep(ctx: AppContext, input: RunRequest): Promise<{ run: RunRow; joined: boolean }> {
   return requestRun(ctx, retentionSweepJob, input);
 }
 

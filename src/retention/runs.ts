@@ -171,7 +171,11 @@ export async function loadRun(db: Tx, id: string): Promise<RunRow | undefined> {
 }
 
 /** Locks a run's row for the rest of the transaction (PostgreSQL; SQLite has one writer anyway). */
-export async function lockRun(tx: Tx, ctx: Pick<AppContext, 'store'>, id: string): Promise<RunRow | undefined> {
+export async function lockRun(
+  tx: Tx,
+  ctx: Pick<AppContext, 'store'>,
+  id: string,
+): Promise<RunRow | undefined> {
   const query = tx.selectFrom('retention_runs').selectAll().where('id', '=', id);
   return (ctx.store.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
 }
@@ -213,7 +217,11 @@ export async function lastFinishedRuns(db: Tx): Promise<Map<string, RunRow>> {
 
 /** The runs waiting or running, by rule and system. */
 export async function activeRuns(db: Tx): Promise<Map<string, RunRow>> {
-  const rows = await db.selectFrom('retention_runs').selectAll().where('status', 'in', activeStatuses).execute();
+  const rows = await db
+    .selectFrom('retention_runs')
+    .selectAll()
+    .where('status', 'in', activeStatuses)
+    .execute();
   return new Map(rows.map((r) => [runKey(r.declaration_id, r.rule_id, r.system), r]));
 }
 

@@ -58,7 +58,8 @@ export async function retentionStatus(ctx: AppContext, filter: SweepFilter = {})
   const statuses: SweepStatus[] = [];
   for (const sweep of ruleSweeps(ctx, filter)) {
     let oldest: OldestRow | null = null;
-    for (const target of sweep.targets) oldest = earlier(oldest, (await dryRunTarget(ctx, target, now, true)).oldest);
+    for (const target of sweep.targets)
+      oldest = earlier(oldest, (await dryRunTarget(ctx, target, now, true)).oldest);
     const overdueMs = oldest === null ? 0 : Math.max(0, now.getTime() - new Date(oldest.deadline).getTime());
     const key = runKey(sweep.declarationId, sweep.rule.id, sweep.system);
     const lastRun = last.get(key);

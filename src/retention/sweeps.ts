@@ -78,7 +78,8 @@ export function checkRuleFilter(ctx: AppContext, filter: SweepFilter): void {
   if (filter.ruleId === undefined) return;
   const candidates = declarations.filter(
     (m) =>
-      (filter.declarationId === undefined || m.id === filter.declarationId) && m.retentionRules.has(filter.ruleId!),
+      (filter.declarationId === undefined || m.id === filter.declarationId) &&
+      m.retentionRules.has(filter.ruleId!),
   );
   if (candidates.length === 0) {
     const known = declarations

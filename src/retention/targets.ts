@@ -171,7 +171,12 @@ export function keysetTarget<Row>(system: string, spec: KeysetSpec<Row>): SweepT
           else counts.deleted += 1;
         }
       } else if (going.length > 0) counts = await spec.apply(tx, going);
-      return { ...counts, held, cursor: next, ...(first === undefined ? {} : { oldest: spec.oldest(first) }) };
+      return {
+        ...counts,
+        held,
+        cursor: next,
+        ...(first === undefined ? {} : { oldest: spec.oldest(first) }),
+      };
     },
   };
 }

@@ -51,10 +51,8 @@ function registerRetentionMetrics(registry: Registry, ctx: AppContext): void {
     'When the last run of the rule over the system ended',
     (s) => (s.lastRun?.endedAt == null ? undefined : seconds(s.lastRun.endedAt)),
   );
-  gauge(
-    'steward_retention_next_run_timestamp_seconds',
-    'When the schedule next asks for a run',
-    (s) => seconds(s.nextRunAt),
+  gauge('steward_retention_next_run_timestamp_seconds', 'When the schedule next asks for a run', (s) =>
+    seconds(s.nextRunAt),
   );
 }
 

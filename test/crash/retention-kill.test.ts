@@ -59,7 +59,16 @@ for (const dialect of await dialects()) {
             });
             ids.push(captured.id);
           }
-          subjects.push((await app.ctx.store.db.selectFrom('records').select('subject_id').where('tenant', '=', '').where('id', '=', ids[0]!).executeTakeFirstOrThrow()).subject_id);
+          subjects.push(
+            (
+              await app.ctx.store.db
+                .selectFrom('records')
+                .select('subject_id')
+                .where('tenant', '=', '')
+                .where('id', '=', ids[0]!)
+                .executeTakeFirstOrThrow()
+            ).subject_id,
+          );
           records.set(subjects[p]!, ids);
         }
         const fresh = await captureRecord(app.ctx, officer, {
@@ -120,7 +129,12 @@ for (const dialect of await dialects()) {
         }
         const last = startWorker(env);
         workers.push(last);
-        await until('the run to end', 120_000, async () => (await progress()).status !== 'running', last.output);
+        await until(
+          'the run to end',
+          120_000,
+          async () => (await progress()).status !== 'running',
+          last.output,
+        );
         await killAll([last.child]);
         assert.ok(kills.length >= 2, `killed mid-run only ${kills.length} times (${kills.join(', ')})`);
 
@@ -131,11 +145,17 @@ for (const dialect of await dialects()) {
 
         const held = new Set([3, 20, PEOPLE - 5, PEOPLE - 2].map((p) => subjects[p]!));
         const left = new Set(
-          (await app.ctx.store.db.selectFrom('records').select('id').where('tenant', '=', '').execute()).map((r) => r.id),
+          (await app.ctx.store.db.selectFrom('records').select('id').where('tenant', '=', '').execute()).map(
+            (r) => r.id,
+          ),
         );
         for (const [subject, ids] of records)
           for (const id of ids)
-            assert.equal(left.has(id), held.has(subject), `record of ${held.has(subject) ? 'a held' : 'an unheld'} person`);
+            assert.equal(
+              left.has(id),
+              held.has(subject),
+              `record of ${held.has(subject) ? 'a held' : 'an unheld'} person`,
+            );
         assert.ok(left.has(fresh.id), 'a record that has not expired stays');
         assert.equal(run.deleted, (PEOPLE - held.size) * RECORDS_EACH, 'each deleted record counted once');
         assert.equal(run.held, held.size * RECORDS_EACH, 'each held record counted once');

@@ -26,10 +26,25 @@ const officer = { ...systemActor('test'), permissions: new Set(rolePermissions.p
 
 /** Rules with data to sweep: the purpose, categories and source a record of each has, and how many. */
 const rules = {
-  training_samples: { purpose: 'staff_training_qa', categories: ['user.name'], source: 'customer_support', n: 37 },
+  training_samples: {
+    purpose: 'staff_training_qa',
+    categories: ['user.name'],
+    source: 'customer_support',
+    n: 37,
+  },
   enquiries: { purpose: 'enquiries', categories: ['user.name'], source: 'website_forms', n: 29 },
-  security_logs: { purpose: 'security_monitoring', categories: ['user.account.username'], source: 'partner_account', n: 33 },
-  fraud_checks: { purpose: 'fraud_prevention', categories: ['user.financial.purchase_history'], source: 'partner_account', n: 26 },
+  security_logs: {
+    purpose: 'security_monitoring',
+    categories: ['user.account.username'],
+    source: 'partner_account',
+    n: 33,
+  },
+  fraud_checks: {
+    purpose: 'fraud_prevention',
+    categories: ['user.financial.purchase_history'],
+    source: 'partner_account',
+    n: 26,
+  },
   survey_answers: { purpose: 'surveys', categories: ['user.content.survey'], source: 'surveys', n: 31 },
 } as const;
 
@@ -113,7 +128,8 @@ test(
       runs.length,
       'one run per rule and system, though every worker scheduled',
     );
-    for (const run of runs) assert.equal(run.status, 'done', `${run.ruleId}: ${run.error ?? ''}\n${output()}`);
+    for (const run of runs)
+      assert.equal(run.status, 'done', `${run.ruleId}: ${run.error ?? ''}\n${output()}`);
     for (const [rule, r] of Object.entries(rules)) {
       const run = runs.find((x) => x.ruleId === rule)!;
       const removed = run.deleted + run.anonymised;
@@ -134,7 +150,11 @@ test(
       .where('subject_id', '!=', '00000000-0000-4000-8000-000000000000')
       .execute();
     assert.equal(left.length, 0, 'nothing expired is left (anonymised surveys are no one’s)');
-    const receipts = await db.selectFrom('audit_log').select('details').where('action', '=', 'retention.swept').execute();
+    const receipts = await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'retention.swept')
+      .execute();
     const perRun = new Map<string, number>();
     for (const r of receipts) {
       const run = (JSON.parse(r.details) as { run: string }).run;
@@ -147,6 +167,8 @@ test(
     const shared = [...owners.values()].filter((s) => s.size > 1).length;
     assert.ok(allOwners.size >= 2, `several workers took runs (${[...allOwners].join(', ')})`);
     assert.ok(shared >= 1, 'some run was carried on by two workers at once after its lease lapsed');
-    t.diagnostic(`${runs.length} runs by ${allOwners.size} workers; ${shared} runs changed hands while running`);
+    t.diagnostic(
+      `${runs.length} runs by ${allOwners.size} workers; ${shared} runs changed hands while running`,
+    );
   },
 );

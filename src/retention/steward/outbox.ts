@@ -50,7 +50,12 @@ export function outboxTarget(ctx: AppContext, system: string, scope: RuleScope):
             eb.or([
               ...(communications.length > 0 ? [eb('communication_id', 'in', communications)] : []),
               ...(requests
-                ? [eb.and([eb('communication_id', 'is', null), sql<boolean>`kind like ${'rights\\_%'} escape '\\'`])]
+                ? [
+                    eb.and([
+                      eb('communication_id', 'is', null),
+                      sql<boolean>`kind like ${'rights\\_%'} escape '\\'`,
+                    ]),
+                  ]
                 : []),
             ]),
           ),

@@ -153,7 +153,9 @@ export function recordsTarget(ctx: AppContext, system: string, scope: RuleScope)
     oldest: (r) => ({ clock: r.collected_at, deadline: r.expires_at ?? '' }),
     governs: (r) => r.rules.has(scope.rule.id),
     subjects: async (_db, rows) =>
-      new Map(rows.map((r) => [r, { subjectId: r.subject_id, categories: r.parsedCategories } as HoldSubject])),
+      new Map(
+        rows.map((r) => [r, { subjectId: r.subject_id, categories: r.parsedCategories } as HoldSubject]),
+      ),
     actionOf,
     async apply(tx, rows) {
       const toAnonymise = rows.filter((r) => actionOf(r) === 'anonymise');

@@ -12,7 +12,11 @@ import { keepsRequests } from './outbox.js';
 
 type Row = Pick<ResultLinkTable, 'token_hash' | 'expires_at' | 'created_at'>;
 
-export function resultLinksTarget(_ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
+export function resultLinksTarget(
+  _ctx: AppContext,
+  system: string,
+  scope: RuleScope,
+): SweepTarget | undefined {
   if (!keepsRequests(scope)) return undefined;
   return keysetTarget<Row>(system, {
     collection: 'result_links',
@@ -25,7 +29,10 @@ export function resultLinksTarget(_ctx: AppContext, system: string, scope: RuleS
           .select(['result_links.token_hash', 'result_links.expires_at', 'result_links.created_at'])
           .where('result_links.expires_at', '<', now)
           .where((eb) =>
-            eb.or([eb('result_links.delivering_until', 'is', null), eb('result_links.delivering_until', '<', now)]),
+            eb.or([
+              eb('result_links.delivering_until', 'is', null),
+              eb('result_links.delivering_until', '<', now),
+            ]),
           )
           .where(({ exists, selectFrom }) =>
             exists(

@@ -26,7 +26,11 @@ export function communicationsUsing(scope: RuleScope): string[] {
 
 type Row = Pick<SubscriptionTable, 'id' | 'subject_id' | 'updated_at'>;
 
-export function subscriptionsTarget(ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
+export function subscriptionsTarget(
+  ctx: AppContext,
+  system: string,
+  scope: RuleScope,
+): SweepTarget | undefined {
   const communications = communicationsUsing(scope);
   if (communications.length === 0) return undefined;
   return keysetTarget<Row>(system, {
@@ -61,7 +65,8 @@ export function subscriptionsTarget(ctx: AppContext, system: string, scope: Rule
         )
         .execute();
       // The in-memory suppression index reloads these people before it answers again.
-      for (const subject of new Set(rows.map((r) => r.subject_id))) await markSuppressionChange(tx, ctx, subject);
+      for (const subject of new Set(rows.map((r) => r.subject_id)))
+        await markSuppressionChange(tx, ctx, subject);
       return { deleted: rows.length, anonymised: 0 };
     },
   });

@@ -35,7 +35,11 @@ function underRule(scope: RuleScope, purposeIds: Iterable<string>, category: str
 export function webEventsTarget(_ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
   // The purposes events are taken for are the declared analytics events'.
   const analytics = scope.model.declaration.analytics;
-  const purposes = underRule(scope, analytics.events.map((e) => e.purpose), BROWSING_CATEGORY);
+  const purposes = underRule(
+    scope,
+    analytics.events.map((e) => e.purpose),
+    BROWSING_CATEGORY,
+  );
   if (purposes.length === 0) return undefined;
 
   /** Whose events these are: the person a link ties their consent reference to. */
@@ -122,7 +126,10 @@ export function webLinksTarget(_ctx: AppContext, system: string, scope: RuleScop
     oldest: (r) => ({ clock: r.linked_at, deadline: deadlineOf(scope, r.linked_at) }),
     subjects: async (_db, rows) =>
       new Map(
-        rows.map((r) => [r, { subjectId: r.subject_id, categories: [COOKIE_ID_CATEGORY, BROWSING_CATEGORY] }]),
+        rows.map((r) => [
+          r,
+          { subjectId: r.subject_id, categories: [COOKIE_ID_CATEGORY, BROWSING_CATEGORY] },
+        ]),
       ),
     async apply(tx, rows) {
       await tx
