@@ -57,6 +57,18 @@ const envSchema = z.object({
     .min(1)
     .max(10_000)
     .default(1_000),
+  STEWARD_RETENTION_BATCH_SIZE: z.coerce
+    .number({ message: 'STEWARD_RETENTION_BATCH_SIZE must be a number of rows such as 1000' })
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(1_000),
+  STEWARD_RETENTION_PAUSE_MS: z.coerce
+    .number({ message: 'STEWARD_RETENTION_PAUSE_MS must be a number of milliseconds such as 10' })
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(0),
   STEWARD_STEP_LEASE_SECONDS: z.coerce
     .number({ message: 'STEWARD_STEP_LEASE_SECONDS must be a number of seconds such as 60' })
     .int()
@@ -106,6 +118,13 @@ export interface Config {
    * locks for less time in the company's database (connectors also cap it by bound values).
    */
   readonly executionBatchSize?: number;
+  /** Rows a retention sweep reads per batch, each batch one short transaction (default 1000). */
+  readonly retentionBatchSize?: number;
+  /**
+   * A pause between two batches of a sweep, so other writers get the store (SQLite has one
+   * writer at a time) while a long sweep runs (default 0).
+   */
+  readonly retentionPauseMs?: number;
   /**
    * How long a worker's claim on a request step lasts (renewed while the step runs): a worker
    * that dies leaves its steps to the others after this long.
@@ -191,6 +210,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     transmitAllowedHosts: e.STEWARD_TRANSMIT_ALLOWED_HOSTS,
     workerConcurrency: e.STEWARD_WORKER_CONCURRENCY,
     executionBatchSize: e.STEWARD_EXECUTION_BATCH_SIZE,
+    retentionBatchSize: e.STEWARD_RETENTION_BATCH_SIZE,
+    retentionPauseMs: e.STEWARD_RETENTION_PAUSE_MS,
     stepLeaseMs: e.STEWARD_STEP_LEASE_SECONDS * 1000,
     adminEmail: e.STEWARD_ADMIN_EMAIL,
     ...(e.STEWARD_SMTP_URL ? { smtpUrl: e.STEWARD_SMTP_URL } : {}),

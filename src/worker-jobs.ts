@@ -7,6 +7,7 @@ import { verifyLedgerJob } from './audit/jobs.js';
 import { receiptJob } from './execution/receipt.js';
 import { planJob, runStepJob } from './execution/run-step.js';
 import type { JobDefinition } from './jobs/queue.js';
+import { RETENTION_PERIOD_MS, retentionScheduleJob, retentionSweepJob } from './retention/run-sweep.js';
 import { drpCallbackJob } from './rights/drp/callback.js';
 import { legacyRunTaskJob } from './rights/fulfil.js';
 import { tellRequesterJob } from './rights/tell-requester.js';
@@ -26,6 +27,8 @@ export const jobDefinitions: readonly JobDefinition[] = [
   tellRequesterJob,
   drpCallbackJob,
   deleteOldSaltsJob,
+  retentionScheduleJob,
+  retentionSweepJob,
 ];
 
 /** Recurring jobs: the definition and how often it runs. */
@@ -33,4 +36,5 @@ export const recurringJobs: readonly { definition: JobDefinition; periodMs: numb
   { definition: verifyLedgerJob, periodMs: 60 * 60 * 1000 },
   { definition: deadlineSweepJob, periodMs: 60 * 60 * 1000 },
   { definition: deleteOldSaltsJob, periodMs: 60 * 60 * 1000 },
+  { definition: retentionScheduleJob, periodMs: RETENTION_PERIOD_MS },
 ];

@@ -29,6 +29,8 @@ export const permissions = [
   'outbox:reveal',
   'systems:read',
   'systems:manage',
+  'retention:read',
+  'retention:run',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -70,6 +72,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     // Connected systems: their list, checks and dataset maps (where data lives, never the data).
     'systems:read',
     'systems:manage',
+    // Retention: which rules run, how far behind they are, their receipts (counts, no data).
+    'retention:read',
   ],
   privacy_officer: [
     'policy:read',
@@ -94,6 +98,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'outbox:read',
     'systems:read',
     'systems:manage',
+    'retention:read',
+    'retention:run',
   ],
   support_agent: [
     'policy:read',
@@ -108,7 +114,15 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   marketing_operator: ['policy:read', 'suppression:check', 'messages:send', 'consent:read', 'web:read'],
   // Checks that the work was done right: sees requests and their timelines, never what the
   // requester wrote (claims are masked without requests:claims).
-  auditor: ['policy:read', 'audit:read', 'requests:read', 'disclosures:read', 'jobs:read', 'systems:read'],
+  auditor: [
+    'policy:read',
+    'audit:read',
+    'requests:read',
+    'disclosures:read',
+    'jobs:read',
+    'systems:read',
+    'retention:read',
+  ],
 };
 
 export function isRole(value: string): value is Role {

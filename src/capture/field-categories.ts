@@ -47,6 +47,9 @@ const byCategory: Readonly<Record<string, readonly string[]>> = {
   'user.content.communication': ['message', 'comment', 'question', 'body', 'text'],
 };
 
+/** Every category a field name can reveal: what anonymising a record removes. */
+export const fieldCategories: ReadonlySet<string> = new Set(Object.keys(byCategory));
+
 const index = new Map<string, string>(
   Object.entries(byCategory).flatMap(([category, names]) => names.map((n) => [n, category] as const)),
 );

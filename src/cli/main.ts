@@ -44,6 +44,7 @@ import { hostActor } from './host-actor.js';
 import { registerImportCommand } from './import-command.js';
 import { registerLifecycleCommand } from './lifecycle-command.js';
 import { registerLogsCommand } from './logs-command.js';
+import { registerRetentionCommand } from './retention-command.js';
 import { systemsScanCommands } from './systems-scan-command.js';
 import { registerSystemsCommand } from './systems-command.js';
 import { start } from './start.js';
@@ -464,6 +465,7 @@ drpAgent
 registerImportCommand(program);
 registerLifecycleCommand(program, withContext);
 registerLogsCommand(program);
+registerRetentionCommand(program, { withContext: (fn) => withContext(fn) });
 // Discovery's `scan` and `diff` (systems-scan-command.ts) join the group.
 registerSystemsCommand(program, [
   systemsScanCommands({ withSystems: (fn) => withContext((ctx) => fn(ctx.systems)) }),

@@ -2,6 +2,16 @@ import type { AppContext } from '../context.js';
 import type { JobDefinition } from './queue.js';
 import { enqueue } from './queue.js';
 
+/** The start of the period `now` falls in. */
+export function periodStart(now: Date, periodMs: number): Date {
+  return new Date(Math.floor(now.getTime() / periodMs) * periodMs);
+}
+
+/** The id of a recurring job's run for the period `now` falls in. */
+export function scheduledJobId(definition: Pick<JobDefinition, 'type'>, periodMs: number, now: Date): string {
+  return `${definition.type}@${periodStart(now, periodMs).toISOString()}`;
+}
+
 /**
  * Makes sure the job for the current period exists. The id names the period, so every process
  * may call this and the job is still enqueued once.
@@ -12,8 +22,7 @@ export async function ensureScheduled(
   periodMs: number,
   payload: unknown = {},
 ): Promise<void> {
-  const slot = Math.floor(ctx.clock.now().getTime() / periodMs) * periodMs;
   await enqueue(ctx.store.db, ctx.clock, definition, payload, {
-    id: `${definition.type}@${new Date(slot).toISOString()}`,
+    id: scheduledJobId(definition, periodMs, ctx.clock.now()),
   });
 }

@@ -3,8 +3,17 @@
  * the law, a court or a dispute requires it. What a hold covers is exempt from erasure and from
  * retention deletion until the hold is released; the erasure answer names the hold so the
  * requester learns why. Placing and releasing are audited with their reasons.
+ *
+ * A retention sweep must never delete what a hold placed during the sweep covers. Each batch of a
+ * sweep reads the holds of its rows and deletes in one transaction, under `lockHolds('batch')`;
+ * placing a hold takes `lockHolds('place')` first. On PostgreSQL that is an advisory lock, shared
+ * by batches (they do not wait for each other) and exclusive for placing: a hold waits for the
+ * batches in flight to commit, and every batch that starts later waits for the hold to commit and
+ * then sees it. SQLite runs one writing transaction at a time (BEGIN IMMEDIATE), which gives the
+ * same order without a lock.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
@@ -67,6 +76,40 @@ function toHold(row: LegalHoldTable): LegalHold {
     releasedAt: row.released_at,
     active: row.released_at === null,
   };
+}
+
+/** The advisory lock key that orders hold placement against sweep batches (PostgreSQL). */
+const HOLDS_LOCK = 7270021;
+
+/**
+ * Takes the lock between placing holds and sweeping, held until the transaction ends: `batch`
+ * (shared) before a sweep batch reads holds, `place` (exclusive) before a hold is inserted.
+ */
+export async function lockHolds(
+  tx: Tx,
+  dialect: 'sqlite' | 'postgres',
+  mode: 'batch' | 'place',
+): Promise<void> {
+  if (dialect !== 'postgres') return;
+  if (mode === 'batch') await sql`select pg_advisory_xact_lock_shared(${HOLDS_LOCK})`.execute(tx);
+  else await sql`select pg_advisory_xact_lock(${HOLDS_LOCK})`.execute(tx);
+}
+
+/** The holds in force on each of several subjects (those without any are absent). */
+export async function holdsBySubject(
+  db: Tx,
+  subjectIds: Iterable<string>,
+): Promise<ReadonlyMap<string, LegalHold[]>> {
+  const bySubject = new Map<string, LegalHold[]>();
+  const ids = [...new Set(subjectIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const hold of await activeHolds(db, ids.slice(i, i + 500))) {
+      const list = bySubject.get(hold.subjectId) ?? [];
+      list.push(hold);
+      bySubject.set(hold.subjectId, list);
+    }
+  }
+  return bySubject;
 }
 
 /** The holds in force on a subject (or on any of several), oldest first. */
@@ -148,6 +191,8 @@ export async function placeLegalHold(
     released_at: null,
   };
   await transaction(ctx.store, async (tx) => {
+    // A sweep batch in flight commits first; every later batch sees this hold.
+    await lockHolds(tx, ctx.store.dialect, 'place');
     await liveSubject(tx, subjectId);
     await tx.insertInto('legal_holds').values(row).execute();
     await appendAudit(tx, ctx.store.dialect, ctx.clock, {

@@ -689,6 +689,79 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('verification_challenges').addColumn('address', 'text').execute();
       },
     },
+    '0013_retention_runs': {
+      async up(db: Kysely<unknown>) {
+        // One retention sweep of a rule over one system: what it was asked to do (the rule as it
+        // stood when the run started, and the instant whose thresholds it uses), where it is (the
+        // cursor of the last committed batch), and what it did (counts per collection, rows held
+        // by each hold). A run is a leased job; a killed worker's successor resumes at the cursor.
+        await db.schema
+          .createTable('retention_runs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('declaration_id', 'text', (c) => c.notNull())
+          .addColumn('declaration_version', 'integer')
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('system', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('trigger', 'text', (c) => c.notNull())
+          .addColumn('requested_by', 'text', (c) => c.notNull())
+          .addColumn('rule', 'text')
+          .addColumn('at', 'text')
+          .addColumn('cursor', 'text')
+          .addColumn('counts', 'text', (c) => c.notNull())
+          .addColumn('held', 'text', (c) => c.notNull())
+          .addColumn('batches', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('job_id', 'text')
+          .addColumn('error', 'text')
+          .addColumn('receipt_seq', 'integer')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text')
+          .addColumn('ended_at', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        // At most one run of a rule over a system is waiting or running: a second request for
+        // it joins the first.
+        await db.schema
+          .createIndex('retention_runs_active')
+          .on('retention_runs')
+          .columns(['declaration_id', 'rule_id', 'system'])
+          .unique()
+          .where(sql.raw<boolean>("status in ('pending', 'running')"))
+          .execute();
+        await db.schema
+          .createIndex('retention_runs_rule')
+          .on('retention_runs')
+          .columns(['declaration_id', 'rule_id', 'system', 'created_at'])
+          .execute();
+        // The sweeps' clocks, so each batch reads an index range in clock order (a rule's purposes
+        // are filtered on the way) instead of sorting what expired. Website events are personal
+        // data only while they keep a visitor id, a link or a network: anonymised rows leave this
+        // index and are never read again.
+        await db.schema
+          .createIndex('web_events_retention')
+          .on('web_events')
+          .columns(['declaration_id', 'at', 'id'])
+          .where(sql.raw<boolean>('visitor is not null or consent_ref is not null or network is not null'))
+          .execute();
+        await db.schema
+          .createIndex('web_links_retention')
+          .on('web_links')
+          .columns(['declaration_id', 'linked_at', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('subscriptions_retention')
+          .on('subscriptions')
+          .columns(['declaration_id', 'state', 'updated_at', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('consent_events_ended')
+          .on('consent_events')
+          .columns(['declaration_id', 'at', 'seq'])
+          .where(sql.raw<boolean>("event in ('withdrawn', 'expired')"))
+          .execute();
+        await db.schema.createIndex('result_links_expiry').on('result_links').column('expires_at').execute();
+      },
+    },
     '0014_job_claimed_by': {
       async up(db: Kysely<unknown>) {
         // The worker that took a job's latest attempt, kept after it finishes (the lease owner is

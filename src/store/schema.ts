@@ -574,6 +574,44 @@ export interface SystemCheckTable {
   error: string | null;
 }
 
+export type RetentionRunStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** One sweep of a retention rule over one system (src/retention/runs.ts). */
+export interface RetentionRunTable {
+  id: string;
+  declaration_id: string;
+  /** The declaration version whose rule the run applies, set when it starts. */
+  declaration_version: number | null;
+  rule_id: string;
+  /** `steward` for Steward's own store, or a connected system's id. */
+  system: string;
+  status: RetentionRunStatus;
+  /** `schedule`, `operator` (API or console) or `cli`. */
+  trigger: string;
+  /** Who asked: `system` for the schedule, `operator:<id>`, `api_key:<id>`, `system:cli`. */
+  requested_by: string;
+  /** JSON: the rule as it stood when the run started (duration, trigger, anchor, action). */
+  rule: string | null;
+  /** The instant the run's thresholds are computed from, fixed when it starts. */
+  at: string | null;
+  /** JSON: the collection the next batch reads and the key it continues after. */
+  cursor: string | null;
+  /** JSON: per collection, rows deleted, anonymised and held so far. */
+  counts: string;
+  /** JSON: rows kept by each legal hold, by hold id. */
+  held: string;
+  batches: Generated<number>;
+  job_id: string | null;
+  /** Why the run failed, safe to show (no connection secrets). */
+  error: string | null;
+  /** The audit ledger entry that is the run's receipt. */
+  receipt_seq: number | null;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   web_events: WebEventTable;
   visitor_salts: VisitorSaltTable;
@@ -613,6 +651,7 @@ export interface Database {
   consent_changes: ConsentChangeTable;
   dataset_versions: DatasetVersionTable;
   system_checks: SystemCheckTable;
+  retention_runs: RetentionRunTable;
 }
 
 export type Operator = Selectable<OperatorTable>;

@@ -590,3 +590,113 @@ export interface DatasetResponse {
   };
   dataset: { system: string; collections: DatasetCollection[] };
 }
+
+// ---- Retention (src/retention/) ----
+
+export interface RetentionCounts {
+  deleted: number;
+  anonymised: number;
+  held: number;
+}
+
+export interface RetentionRun {
+  id: string;
+  declarationId: string;
+  ruleId: string;
+  system: string;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  trigger: string;
+  requestedBy: string;
+  at: string | null;
+  collections: Record<string, RetentionCounts>;
+  holds: Record<string, number>;
+  deleted: number;
+  anonymised: number;
+  held: number;
+  batches: number;
+  error: string | null;
+  receiptSeq: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+export interface RetentionRule {
+  id: string;
+  duration: string;
+  trigger: string;
+  event?: string;
+  anchor?: string;
+  action: 'delete' | 'anonymise';
+  statutory?: string;
+  rationale: string;
+}
+
+/** The oldest row a sweep would remove: when its clock started and when it expired. */
+export interface OldestRow {
+  clock: string;
+  deadline: string;
+}
+
+export interface RetentionSweep {
+  declarationId: string;
+  rule: RetentionRule;
+  system: string;
+  collections: string[];
+  oldest: OldestRow | null;
+  overdueSeconds: number;
+  alert: boolean;
+  lastRun: RetentionRun | null;
+  activeRun: RetentionRun | null;
+  nextRunAt: string;
+}
+
+export interface RetentionResponse {
+  sweeps: RetentionSweep[];
+}
+
+export interface RetentionPlanResponse {
+  at: string;
+  sweeps: {
+    declarationId: string;
+    ruleId: string;
+    system: string;
+    rows: number;
+    held: number;
+    oldest: OldestRow | null;
+    collections: {
+      collection: string;
+      action: 'delete' | 'anonymise';
+      delete: number;
+      anonymise: number;
+      held: number;
+      holds: Record<string, number>;
+      oldest: OldestRow | null;
+    }[];
+  }[];
+}
+
+export interface RetentionRunResponse {
+  runs: RetentionRun[];
+  joined: number;
+}
+
+export interface RetentionReceipt {
+  seq: number;
+  at: string;
+  hash: string;
+  run: string;
+  details: {
+    rule?: string;
+    system?: string;
+    status?: string;
+    deleted?: number;
+    anonymised?: number;
+    held?: number;
+    holds?: { hold: string; rows: number }[];
+  };
+}
+
+export interface RetentionReceiptsResponse {
+  receipts: RetentionReceipt[];
+}

@@ -5,6 +5,7 @@ import { OverviewPage } from './pages/OverviewPage';
 import { comingLater } from './pages/PlaceholderPage';
 import { RequestPage } from './pages/RequestPage';
 import { RequestsPage } from './pages/RequestsPage';
+import { RetentionPage } from './pages/RetentionPage';
 import { SubjectPage } from './pages/SubjectPage';
 import { SubjectsPage } from './pages/SubjectsPage';
 import { SystemDatasetPage, SystemsPage } from './pages/SystemsPage';
@@ -37,6 +38,7 @@ export const routes: readonly RouteDef[] = [
   { path: '/website', label: 'Website', Page: WebsitePage },
   { path: '/systems', label: 'Systems', Page: SystemsPage },
   { path: '/systems/:id', label: 'System dataset', Page: SystemDatasetPage, nav: false },
+  { path: '/retention', label: 'Retention', Page: RetentionPage },
   { path: '/audit', label: 'Audit', Page: comingLater('Audit') },
 ];
 
