@@ -558,31 +558,33 @@ describe('dataset lint', () => {
     const source = (f: MutableField) => (d: Mutable) => {
       collection(d, 'orders').fields.push(f);
     };
-    const delivered = {
-      name: 'delivered_at',
+    // The example declares `delivered`; `returned` is an event it does not declare.
+    const returned = {
+      name: 'returned_at',
       type: 'timestamp with time zone',
       nullable: true,
-      event: 'delivered',
+      event: 'returned',
     };
-    assert.deepEqual(codesAfter(source(delivered)), ['dataset.event_undeclared']);
-    assert.deepEqual(codesAfter(source({ ...delivered, event: 'contract_end' })), []);
+    assert.deepEqual(codesAfter(source(returned)), ['dataset.event_undeclared']);
+    assert.deepEqual(codesAfter(source({ ...returned, event: 'contract_end' })), []);
+    assert.deepEqual(codesAfter(source({ ...returned, name: 'delivered_at', event: 'delivered' })), []);
     const declaring = (from: string[]) =>
-      ({ ...declaration, lifecycleEvents: [{ id: 'delivered', source: from }] }) as Declaration;
-    assert.deepEqual(codesAfter(source(delivered), declaring(['api', 'dataset'])), []);
-    assert.deepEqual(codesAfter(source(delivered), declaring(['api'])), ['dataset.event_not_from_dataset']);
-    assert.deepEqual(codesAfter(source({ ...delivered, type: 'text' }), declaring(['dataset'])), [
+      ({ ...declaration, lifecycleEvents: [{ id: 'returned', source: from }] }) as Declaration;
+    assert.deepEqual(codesAfter(source(returned), declaring(['api', 'dataset'])), []);
+    assert.deepEqual(codesAfter(source(returned), declaring(['api'])), ['dataset.event_not_from_dataset']);
+    assert.deepEqual(codesAfter(source({ ...returned, type: 'text' }), declaring(['dataset'])), [
       'dataset.event_not_time',
     ]);
     const d = datasetSchema.parse(parse(sourceOf('shop')));
     const withEvent = {
       ...d,
       collections: d.collections.map((c) =>
-        c.name === 'orders' ? { ...c, fields: [...c.fields, delivered] } : c,
+        c.name === 'orders' ? { ...c, fields: [...c.fields, returned] } : c,
       ),
     };
     assert.deepEqual(
       [...eventsFromDatasets([withEvent]).entries()],
-      [['delivered', [{ system: 'shop', collection: 'orders', field: 'delivered_at' }]]],
+      [['returned', [{ system: 'shop', collection: 'orders', field: 'returned_at' }]]],
     );
   });
 

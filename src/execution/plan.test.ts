@@ -171,7 +171,7 @@ describe('request plans', () => {
     assert.deepEqual(invoices.change, { action: 'mask', fields: [{ field: 'billed_email', mask: 'null' }] });
     assert.equal(invoices.kept?.purpose, 'bookkeeping');
     assert.equal(invoices.kept?.obligation, 'Bokföringslagen (1999:1078) ch. 7');
-    assert.match(invoices.kept?.retention ?? '', /^7 years after/);
+    assert.match(invoices.kept?.retention ?? '', /^7 years from the end of the calendar year in which/);
     assert.deepEqual(
       invoices.kept?.keptFields.map((f) => f.field),
       ['billed_name', 'billed_address', 'total'],

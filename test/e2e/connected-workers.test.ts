@@ -270,7 +270,12 @@ async function endState(w: Nordkust, run: Run, { attempts }: { attempts: boolean
       events: events.map((e) => e.kind).sort(),
     };
   }
-  const audit = await db.selectFrom('audit_log').select(['actor', 'action']).execute();
+  // A worker process runs the daily retention schedule when it starts; its sweeps are not the batch's.
+  const audit = await db
+    .selectFrom('audit_log')
+    .select(['actor', 'action'])
+    .where('action', 'not like', 'retention.%')
+    .execute();
   const mail = await db.selectFrom('outbox').select(['to_address', 'kind']).execute();
   const count = (keys: string[]) =>
     keys.reduce<Record<string, number>>((m, k) => ({ ...m, [k]: (m[k] ?? 0) + 1 }), {});

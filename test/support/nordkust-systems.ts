@@ -236,8 +236,9 @@ export async function createCrmDb(others: readonly Customer[] = []): Promise<Crm
       const [first, last] = p.name.split(' ');
       const id = 10 + 2 * i;
       await admin.query(
-        `insert into contacts (id, email, first_name, last_name, shop_customer_no, last_order_on, created_at) values
-          (?, ?, ?, ?, null, null, '2024-06-01 08:00:00'), (?, ?, ?, ?, ?, '2025-04-03', '2024-06-02 08:00:00')`,
+        `insert into contacts (id, email, first_name, last_name, shop_customer_no, last_order_on, created_at, last_seen_at) values
+          (?, ?, ?, ?, null, null, '2024-06-01 08:00:00', '2024-06-01 08:00:00'),
+          (?, ?, ?, ?, ?, '2025-04-03', '2024-06-02 08:00:00', '2025-04-03 10:00:00')`,
         [id, p.email, first, last, id + 1, p.otherEmail ?? `${id + 1}@${p.email}`, first, last, p.customerNo],
       );
       await admin.query(
@@ -309,7 +310,15 @@ export function createSupportDb(path: string, others: readonly Customer[] = []):
   db.transaction(() => {
     for (const [i, p] of others.entries()) {
       const order = (i + 3) * 100;
-      ticket.run(i + 3, p.email, p.name, `Where is order O-${order}?`, 'open', '2025-04-07T08:00:00Z');
+      ticket.run(
+        i + 3,
+        p.email,
+        p.name,
+        `Where is order O-${order}?`,
+        'open',
+        '2025-04-07T08:00:00Z',
+        '2025-04-07T09:00:00Z',
+      );
       message.run(
         10 + 2 * i,
         i + 3,
@@ -320,7 +329,7 @@ export function createSupportDb(path: string, others: readonly Customer[] = []):
       message.run(11 + 2 * i, i + 3, 'out', 'It left the roastery today.', '2025-04-07T09:00:00Z');
       for (let n = 1; n <= (p.extraTickets ?? 0); n += 1) {
         const id = (i + 1) * 10_000 + n;
-        ticket.run(id, p.email, p.name, `Question ${n}`, 'closed', '2025-04-08T08:00:00Z');
+        ticket.run(id, p.email, p.name, `Question ${n}`, 'closed', '2025-04-08T08:00:00Z', '2025-04-08T08:00:00Z');
         message.run(id, id, 'in', `Question ${n} about brewing`, '2025-04-08T08:00:00Z');
       }
     }
