@@ -30,7 +30,7 @@ import { wordingFor } from '../policy/describe.js';
 import type { SystemHeld } from '../execution/connected-data.js';
 import { connectedData } from '../execution/connected-data.js';
 import type { AccessInformation } from './art15.js';
-import { explainForSubject } from './art15.js';
+import { explainForSubject, withSystems } from './art15.js';
 import type { FieldDescription, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
 import { subjectSections } from './subject-data.js';
 import { AppError } from '../errors.js';
@@ -943,8 +943,7 @@ export async function writeAccessPackage(
     input.requestId === undefined
       ? undefined
       : await connectedData(ctx, input.requestId, { lang: input.lang });
-  const info: AccessInformation =
-    connected === undefined || connected.systems.length === 0 ? own : { ...own, systems: connected.systems };
+  const info: AccessInformation = connected === undefined ? own : withSystems(ctx, own, connected.systems);
   const zip = new PackageZip(out, {
     date: ctx.clock.now(),
     ...(input.passphrase === undefined ? {} : { passphrase: input.passphrase }),

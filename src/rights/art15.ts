@@ -729,3 +729,46 @@ export async function explainForSubject(
     notes: w.notes,
   };
 }
+
+/**
+ * The answer for a request with what the company's other systems hold added: their rows count
+ * as records in the summary, and their purposes and categories join Steward's, so a person only
+ * those systems hold is not told "0 records".
+ */
+export function withSystems(
+  ctx: AppContext,
+  info: AccessInformation,
+  systems: readonly SystemHeld[],
+): AccessInformation {
+  if (systems.length === 0) return info;
+  const w = words[wordingFor(info.language)];
+  const rows = systems.reduce((n, s) => n + s.collections.reduce((m, c) => m + c.rows, 0), 0);
+  const records = info.summary.records + rows;
+  const purposes = new Set([
+    ...info.purposes.map((p) => p.id),
+    ...systems.flatMap((s) => s.purposes.map((p) => p.id)),
+  ]);
+  const categories = new Map(info.summary.categories.map((c) => [c.key, c]));
+  for (const c of systems.flatMap((s) => s.categories)) {
+    if (categories.has(c.key)) continue;
+    const model = ctx.policies.list().find((a) => a.model.categories.has(c.key))?.model;
+    categories.set(c.key, { ...categoryHeld(model, c.key, info.language), name: c.name });
+  }
+  const all = [...categories.values()].sort((a, b) => a.key.localeCompare(b.key));
+  return {
+    ...info,
+    summary: {
+      records,
+      categories: all,
+      text: w.summary(
+        records,
+        purposes.size,
+        joinWords(
+          all.map((c) => c.name),
+          info.language,
+        ),
+      ),
+    },
+    systems,
+  };
+}

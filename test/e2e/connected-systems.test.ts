@@ -565,10 +565,19 @@ for (const dialect of await dialects()) {
             );
             const info = JSON.parse(files.get('information.json') ?? '{}') as {
               subject: { id: string | null };
-              systems?: { id: string }[];
+              summary: { records: number; categories: { key: string }[]; text: string };
+              systems?: { id: string; collections: { name: string; rows: number }[] }[];
             };
             assert.equal(info.subject.id, null);
             assert.deepEqual(info.systems?.map((s) => s.id).sort(), ['crm', 'shop', 'support']);
+            // The summary counts the systems' rows: she is not told Steward holds nothing.
+            const systemRows = [...files.keys()]
+              .filter((path) => path.startsWith('systems/') && path.endsWith('.json'))
+              .reduce((n, path) => n + rows(path).length, 0);
+            assert.ok(systemRows > 0);
+            assert.equal(info.summary.records, systemRows);
+            assert.match(info.summary.text, new RegExp(`^We hold ${systemRows} records about you`));
+            assert.ok(info.summary.categories.some((c) => c.key.startsWith('user.contact')));
             for (const [path, text] of files)
               for (const value of decoyOnly)
                 assert.ok(!text.includes(value), `${path} holds none of the decoy's data (${value})`);

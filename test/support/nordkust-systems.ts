@@ -329,7 +329,15 @@ export function createSupportDb(path: string, others: readonly Customer[] = []):
       message.run(11 + 2 * i, i + 3, 'out', 'It left the roastery today.', '2025-04-07T09:00:00Z');
       for (let n = 1; n <= (p.extraTickets ?? 0); n += 1) {
         const id = (i + 1) * 10_000 + n;
-        ticket.run(id, p.email, p.name, `Question ${n}`, 'closed', '2025-04-08T08:00:00Z', '2025-04-08T08:00:00Z');
+        ticket.run(
+          id,
+          p.email,
+          p.name,
+          `Question ${n}`,
+          'closed',
+          '2025-04-08T08:00:00Z',
+          '2025-04-08T08:00:00Z',
+        );
         message.run(id, id, 'in', `Question ${n} about brewing`, '2025-04-08T08:00:00Z');
       }
     }
