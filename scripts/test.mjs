@@ -25,9 +25,22 @@ if (files.length === 0) {
   console.error(`No test files match ${filters.join(' ')}`);
   process.exit(1);
 }
+// A test that hangs fails after 15 minutes, and a file whose tests are done ends even if a handle
+// is still open (a test that failed half-way through its set-up, say): either would otherwise
+// keep the whole run waiting with nothing said.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...passThrough, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-timeout=900000',
+    '--test-force-exit',
+    '--test-reporter=spec',
+    ...passThrough,
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

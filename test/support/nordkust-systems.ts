@@ -134,58 +134,64 @@ export async function createShopDb(others: readonly Customer[] = []): Promise<Sh
   const schema = `nk_shop_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
-  await client.query(`create schema ${schema}`);
-  await client.query(`set search_path to ${schema}`);
-  for (const statement of SHOP_DDL) await client.query(statement);
-  await client.query(`insert into cities values (1, 'Strömstad', 'SE'), (2, 'Göteborg', 'SE')`);
-  const people = [anna, decoy, ...others].map((p, i) => ({
-    id: i + 1,
-    p,
-    street: p.street,
-    city: i === 1 ? 2 : 1,
-  }));
-  for (const { id, p, street, city } of people) {
-    await client.query(
-      `insert into customers (id, customer_no, email, full_name, phone, created_at) values ($1, $2, $3, $4, $5, '2024-03-01T09:00:00Z')`,
-      [id, p.customerNo, p.email, p.name, p.phone],
-    );
-    await client.query(`insert into addresses values ($1, $2, $3, '452 30', $4)`, [
-      id * 10,
-      id,
-      street,
-      city,
-    ]);
-    for (const order of [id * 100, id * 100 + 1]) {
+  const drop = async () => {
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+  };
+  try {
+    await client.query(`create schema ${schema}`);
+    await client.query(`set search_path to ${schema}`);
+    for (const statement of SHOP_DDL) await client.query(statement);
+    await client.query(`insert into cities values (1, 'Strömstad', 'SE'), (2, 'Göteborg', 'SE')`);
+    const people = [anna, decoy, ...others].map((p, i) => ({
+      id: i + 1,
+      p,
+      street: p.street,
+      city: i === 1 ? 2 : 1,
+    }));
+    for (const { id, p, street, city } of people) {
       await client.query(
-        `insert into orders values ($1, $2, $3, $4, $5, '2025-04-${String(id).padStart(2, '0')}T10:00:00Z', 249.00)`,
-        [order, `O-${order}`, id, id * 10, p.phone],
+        `insert into customers (id, customer_no, email, full_name, phone, created_at) values ($1, $2, $3, $4, $5, '2024-03-01T09:00:00Z')`,
+        [id, p.customerNo, p.email, p.name, p.phone],
       );
-      await client.query(
-        `insert into order_lines values ($1, 1, 'BRAZIL-500', 1, 149.00), ($1, 2, 'KENYA-250', 1, 100.00)`,
-        [order],
-      );
-      await client.query(`insert into payments values ($1, $1, $2, 249.00, 'paid', '2025-04-01T10:01:00Z')`, [
-        order,
-        `${p.pspReference}_${order}`,
+      await client.query(`insert into addresses values ($1, $2, $3, '452 30', $4)`, [
+        id * 10,
+        id,
+        street,
+        city,
       ]);
-      await client.query(`insert into invoices values ($1, $2, $1, $3, $4, $5, 249.00, '2025-04-02')`, [
-        order,
-        `F-${order}`,
-        p.name,
-        `${street}, 452 30 Strömstad`,
-        p.email,
-      ]);
+      for (const order of [id * 100, id * 100 + 1]) {
+        await client.query(
+          `insert into orders values ($1, $2, $3, $4, $5, '2025-04-${String(id).padStart(2, '0')}T10:00:00Z', 249.00)`,
+          [order, `O-${order}`, id, id * 10, p.phone],
+        );
+        await client.query(
+          `insert into order_lines values ($1, 1, 'BRAZIL-500', 1, 149.00), ($1, 2, 'KENYA-250', 1, 100.00)`,
+          [order],
+        );
+        await client.query(
+          `insert into payments values ($1, $1, $2, 249.00, 'paid', '2025-04-01T10:01:00Z')`,
+          [order, `${p.pspReference}_${order}`],
+        );
+        await client.query(`insert into invoices values ($1, $2, $1, $3, $4, $5, 249.00, '2025-04-02')`, [
+          order,
+          `F-${order}`,
+          p.name,
+          `${street}, 452 30 Strömstad`,
+          p.email,
+        ]);
+      }
     }
+  } catch (error) {
+    await drop();
+    throw error;
   }
   const url = new URL(postgresUrl);
   url.searchParams.set('schema', schema);
   return {
     url: url.toString(),
     all: async (sql, params = []) => (await client.query(sql, params)).rows as Rows,
-    async drop() {
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
+    drop,
   };
 }
 
@@ -247,9 +253,19 @@ export async function createCrmDb(others: readonly Customer[] = []): Promise<Crm
       );
     }
   };
-  await admin.query(`create user '${user}'@'%' identified by '${password}'`);
-  await admin.query(`grant all privileges on \`${database}\`.* to '${user}'@'%'`);
-  await build();
+  const drop = async () => {
+    await admin.query(`drop database if exists \`${database}\``);
+    await admin.query(`drop user if exists '${user}'@'%'`);
+    await admin.end();
+  };
+  try {
+    await admin.query(`create user '${user}'@'%' identified by '${password}'`);
+    await admin.query(`grant all privileges on \`${database}\`.* to '${user}'@'%'`);
+    await build();
+  } catch (error) {
+    await drop();
+    throw error;
+  }
   const url = new URL(mysqlUrl.replace(/^mysql:/, 'mariadb:'));
   url.username = user;
   url.password = password;
@@ -264,11 +280,7 @@ export async function createCrmDb(others: readonly Customer[] = []): Promise<Crm
     },
     remove: async () => void (await admin.query(`drop database \`${database}\``)),
     restore: build,
-    async drop() {
-      await admin.query(`drop database if exists \`${database}\``);
-      await admin.query(`drop user if exists '${user}'@'%'`);
-      await admin.end();
-    },
+    drop,
   };
 }
 
