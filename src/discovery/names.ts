@@ -2020,6 +2020,13 @@ export function tableRoleByName(name: string, referenced: readonly string[] = []
   return 'unknown';
 }
 
+/** Whether the last word of a table's name (its head in `ArztBericht`, `customer_notes`) has a role. */
+export function headWordKnown(name: string): boolean {
+  const { tokens } = nameParts(name);
+  const last = tokens[tokens.length - 1];
+  return last !== undefined && roleOf(last) !== undefined;
+}
+
 /** What one word of a table name says (`kunder` people, `orders` records, `produkte` things), cached. */
 function roleOf(token: string): TableNameRole | undefined {
   if (tokenRoles.has(token)) return tokenRoles.get(token);
