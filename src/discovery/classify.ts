@@ -32,6 +32,7 @@ import {
   phoneShape,
   plausibleBirthDates,
 } from './detectors.js';
+import { expandAbbreviation } from './abbreviations.js';
 import type { DetectorId, NameFamily, NameParts, TableNameRole, TableRole, TypeKind } from './names.js';
 import {
   isInfrastructureColumn,
@@ -370,6 +371,18 @@ function isPersonKeyName(n: NameParts): boolean {
   );
 }
 
+/** The name with its unknown short words written out (`gndr_cd` → gender, code), or undefined when none is. */
+function expandedParts(n: NameParts): NameParts | undefined {
+  let changed = false;
+  const tokens = n.tokens.map((t) => {
+    const word = expandAbbreviation(t);
+    if (word === undefined) return t;
+    changed = true;
+    return word;
+  });
+  return changed ? { tokens, joined: tokens.join('') } : undefined;
+}
+
 /** The first family the name matches and that the type allows, ignoring context (used for JSON keys and table signals). */
 function familyOf(n: NameParts, kind: TypeKind = 'unknown'): NameFamily | undefined {
   return nameFamilies.find((f) => matches(f, n, kind));
@@ -461,13 +474,24 @@ export function classifyWithStats(
   stats: SampleStats | undefined,
 ): ColumnClassification {
   const { table, role } = context;
-  const n = nameParts(column.name);
   const kind = typeKind(column.type);
   const reasons: string[] = [];
-
-  const family = nameFamilies.find(
-    (f) => matches(f, n, kind) && (f.tables === undefined || tableNameHas(table.name, f.tables)),
-  );
+  const familyFor = (parts: NameParts) =>
+    nameFamilies.find(
+      (f) => matches(f, parts, kind) && (f.tables === undefined || tableNameHas(table.name, f.tables)),
+    );
+  let n = nameParts(column.name);
+  let family = familyFor(n);
+  // Words no rule knows may be abbreviations of words one does (`gndr_cd`, `occp_desc`).
+  if (family === undefined) {
+    const expanded = expandedParts(n);
+    const other = expanded === undefined ? undefined : familyFor(expanded);
+    if (expanded !== undefined && other !== undefined) {
+      n = expanded;
+      family = other;
+      reasons.push('name:abbreviation');
+    }
+  }
   const gate = family === undefined ? undefined : contextGate(family, context, n);
 
   // Keys: a person table's own key identifies the person; a foreign key is as personal as what it
@@ -519,6 +543,11 @@ export function classifyWithStats(
       };
     }
     reasons.push(gate.reason);
+    // Dates are no name, address, login or job: a `LetzterLogin` of timestamps is when, not who.
+    if (stats !== undefined && stats.n >= 5 && datesNotWho(family, stats)) {
+      reasons.push(`values:dates ${share(stats.dates, stats.n)}`);
+      return { confidence: 0.75, reasons };
+    }
     if (
       family.needsValues !== undefined &&
       stats !== undefined &&
@@ -680,6 +709,18 @@ function contextGate(family: NameFamily, context: TableContext, n: NameParts): G
   return { verdict: 'open', confidence, reason: `context:${role}-table` };
 }
 
+/** Categories whose values are never dates. */
+const neverDates = ['user.name', 'user.contact', 'user.account', 'user.job_title', 'user.workplace', 'user.social'];
+
+/** Most sampled values are dates (and not of birth), under a family whose values never are. */
+function datesNotWho(family: NameFamily, s: SampleStats): boolean {
+  return (
+    !s.birthDates &&
+    ratio(s.dates, s.n) >= 0.8 &&
+    neverDates.some((c) => family.category === c || family.category.startsWith(`${c}.`))
+  );
+}
+
 /** Most values are mailboxes of functions (`support@`, `noreply@`): an organisation's addresses. */
 function roleMailboxes(s: SampleStats): boolean {
   return s.n >= 5 && ratio(s.roleMailbox, s.n) >= 0.8;
@@ -790,6 +831,19 @@ function classifyByValues(
   const device = deviceIds(s);
   if (strong(device.hits)) return notInThing('user.device.device_id', device.id, device.hits);
   if (strong(s.coordinates)) return notInThing('user.location', 'coordinates', s.coordinates);
+  // Sentences written in a person's row or their record's (a claim's account, a teacher's remark);
+  // a row that only may point at a person (an event's organiser) is not theirs.
+  if (
+    (role === 'person' || (context.owned && ownedWhole(context))) &&
+    ratio(s.sentences, s.n) >= 0.6 &&
+    (kind === 'text' || kind === 'unknown')
+  )
+    return {
+      category: 'user.content.communication',
+      confidence: 0.6,
+      reasons: [reason('sentences', s.sentences)],
+      review: 'Free text in a person’s records: it may say anything about them. Check it.',
+    };
   if (!thing && ratio(s.givenName, s.n) >= 0.6 && (kind === 'text' || kind === 'unknown'))
     return { category: 'user.name', confidence: 0.65, reasons: [reason('given-names', s.givenName)] };
   // Profile links are a person's in a table of people; elsewhere they are a venue's or an event's.
@@ -817,6 +871,17 @@ function classifyByValues(
     return { confidence: 0.7, reasons: ['type:json', 'json-keys:none-personal'] };
   }
   return undefined;
+}
+
+/** The row cannot exist without its person: a required reference to them or to a record of theirs. */
+function ownedWhole(context: TableContext): boolean {
+  const { table, roles, ownedTables } = context;
+  return table.foreignKeys.some((fk) => {
+    if (fk.columns.length !== 1 || fk.references.table === table.name) return false;
+    const column = table.columns.find((c) => c.name === fk.columns[0]);
+    if (column === undefined || column.nullable || fk.onDelete === 'set_null') return false;
+    return roles.get(fk.references.table) === 'person' || ownedTables?.has(fk.references.table) === true;
+  });
 }
 
 function jsonFamilyOpen(f: NameFamily, context: TableContext): boolean {
