@@ -371,12 +371,17 @@ function isPersonKeyName(n: NameParts): boolean {
   );
 }
 
-/** The name with its unknown short words written out (`gndr_cd` → gender, code), or undefined when none is. */
+/**
+ * The name with German umlauts written out as `ae`, `oe`, `ue` folded back (`Fuehrerschein` →
+ * fuhrerschein) and its unknown short words written out (`gndr_cd` → gender, code), or undefined
+ * when neither changes it.
+ */
 function expandedParts(n: NameParts): NameParts | undefined {
   let changed = false;
   const tokens = n.tokens.map((t) => {
-    const word = expandAbbreviation(t);
-    if (word === undefined) return t;
+    const folded = t.length >= 6 ? t.replace(/([^aeiou])(ae|oe|ue)/g, (_, c: string, v: string) => c + v[0]) : t;
+    const word = expandAbbreviation(folded) ?? folded;
+    if (word === t) return t;
     changed = true;
     return word;
   });
