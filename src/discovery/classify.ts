@@ -252,20 +252,28 @@ export function tableRoles(
   for (const t of introspection.tables) {
     const entry = roles.get(t.name)!;
     const signs = evidence.get(t.name)!;
-    if (entry.role !== 'person' || signs.ownNames || signs.peopleNames) continue;
+    if ((entry.role !== 'person' && entry.role !== 'unknown') || signs.ownNames || signs.peopleNames)
+      continue;
     const references = t.foreignKeys.filter((fk) => fk.references.table !== t.name);
     // Named after a person by a qualifier only (`ArztBericht`, a doctor's report, whose head word
     // the rules do not know) and pointing at a person: a record of that person.
-    if (byName.get(t.name) === 'person' && !headWordKnown(t.name)) {
+    if (entry.role === 'person' && byName.get(t.name) === 'person' && !headWordKnown(t.name)) {
       if (references.some((fk) => isPerson(fk.references.table)))
         roles.set(t.name, { role: 'record', owned: false });
       continue;
     }
-    // Taken for people on weaker signs, but what people's rows point at (their broker, their
-    // school, their branch): an organisation or a place, not a person.
+    // Unknown, or taken for people on weaker signs, but what people's rows point at (their
+    // broker, their school, their branch): an organisation or a place, not a person.
+    // A row that itself points at a record or a person (a claim a third party is named in) is
+    // a record, whatever points at it.
+    const pointsAtRecords = references.some((fk) => {
+      const target = roles.get(fk.references.table)?.role;
+      return target === 'person' || target === 'record';
+    });
     if (
       byName.get(t.name) === 'unknown' &&
       !signs.strong &&
+      !pointsAtRecords &&
       introspection.tables.some((p) => {
         const theirs = evidence.get(p.name)!;
         return (
@@ -379,7 +387,8 @@ function isPersonKeyName(n: NameParts): boolean {
 function expandedParts(n: NameParts): NameParts | undefined {
   let changed = false;
   const tokens = n.tokens.map((t) => {
-    const folded = t.length >= 6 ? t.replace(/([^aeiou])(ae|oe|ue)/g, (_, c: string, v: string) => c + v[0]) : t;
+    const folded =
+      t.length >= 6 ? t.replace(/([^aeiou])(ae|oe|ue)/g, (_, c: string, v: string) => c + v[0]) : t;
     const word = expandAbbreviation(folded) ?? folded;
     if (word === t) return t;
     changed = true;
@@ -715,7 +724,14 @@ function contextGate(family: NameFamily, context: TableContext, n: NameParts): G
 }
 
 /** Categories whose values are never dates. */
-const neverDates = ['user.name', 'user.contact', 'user.account', 'user.job_title', 'user.workplace', 'user.social'];
+const neverDates = [
+  'user.name',
+  'user.contact',
+  'user.account',
+  'user.job_title',
+  'user.workplace',
+  'user.social',
+];
 
 /** Most sampled values are dates (and not of birth), under a family whose values never are. */
 function datesNotWho(family: NameFamily, s: SampleStats): boolean {

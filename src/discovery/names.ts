@@ -211,7 +211,8 @@ function birthWord(n: NameParts): boolean {
       'bornon',
     ]) ||
     // Abbreviated beside a date word: `dt_nasc`, `fecha_nac`, `date_naiss`, `geb_datum`, `dat_nar`.
-    (has(n, set('date dt data datum dato fecha fec pvm')) && (has(n, abbreviatedBirth) || has(n, set('gebdat'))))
+    (has(n, set('date dt data datum dato fecha fec pvm')) &&
+      (has(n, abbreviatedBirth) || has(n, set('gebdat'))))
   );
 }
 
