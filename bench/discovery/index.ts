@@ -2,12 +2,15 @@
 import { clinic } from './clinic.js';
 import type { CorpusSchema } from './corpus.js';
 import { crm } from './crm.js';
+import { cup } from './cup.js';
 import { events } from './events.js';
 import { fleet } from './fleet.js';
 import { hotel } from './hotel.js';
 import { insurance } from './insurance.js';
 import { iot } from './iot.js';
 import { ledger } from './ledger.js';
+import { legacy } from './legacy.js';
+import { municipal } from './municipal.js';
 import { nordic } from './nordic.js';
 import { payroll } from './payroll.js';
 import { recruiting } from './recruiting.js';
@@ -32,4 +35,7 @@ export const corpus: readonly CorpusSchema[] = [
   iot,
   insurance,
   school,
+  municipal,
+  cup,
+  legacy,
 ];

@@ -13,8 +13,9 @@ import { ibanOf, letters } from './fake.js';
 
 export const insurance: CorpusSchema = {
   name: 'insurance',
-  description: 'motor and household insurer, German PascalCase names (held out, never tuned on)',
+  description: 'motor and household insurer, German PascalCase names (held out, since tuned on)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE Makler (
   MaklerId INTEGER PRIMARY KEY,                     -- -

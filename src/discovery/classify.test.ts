@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IntrospectedTable, Introspection } from '../connectors/contract.js';
 import type { ColumnClassification } from './classify.js';
-import { classifySchema, tableRoles } from './classify.js';
+import { classifySchema, sampleStats, tableRoles } from './classify.js';
 import { luhnValid } from './detectors.js';
 import { nameParts, typeKind } from './names.js';
 
@@ -960,5 +960,102 @@ describe('discovery classification: telecom and device identifiers, abbreviation
     assert.equal(at('klienci.osoba_kontaktowa').category, 'user.name');
     assert.equal(at('hospedagens.placa_veiculo').category, 'user.unique_id', 'a guest’s car');
     assert.equal(at('pojazdy.nr_rejestracyjny').category, undefined, 'a fleet’s own vehicle');
+  });
+
+  describe('what generalises beyond the words the rules list', () => {
+    const fk = (column: string, target: string, onDelete: 'cascade' | 'set_null' = 'cascade') => ({
+      columns: [column],
+      references: { table: target, columns: ['id'] },
+      onDelete,
+    });
+    const people = [
+      'Anna Weber',
+      'Lukas Becker',
+      'Maria Rossi',
+      'Jonas Schmidt',
+      'Sofia Nilsson',
+      'Erik Berg',
+    ];
+
+    test('values make a table an organisation’s or people’s where its name says nothing', () => {
+      const introspection = schema(
+        table('Werkstatt', ['id', 'Name', 'Strasse', 'Telefon']),
+        table('Geschaedigter', ['id', 'Name', 'Telefon']),
+      );
+      const samples = {
+        'Werkstatt.Name': repeat(6, (i) => `Autohaus ${['Weber', 'Koch', 'Meyer'][i % 3]} GmbH`),
+        'Werkstatt.Telefon': repeat(6, (i) => `030 123456${i}`),
+        'Geschaedigter.Name': repeat(6, (i) => people[i]!),
+        'Geschaedigter.Telefon': repeat(6, (i) => `+49 151 2345678${i}`),
+      };
+      const roles = tableRoles(introspection, (t, c) => {
+        const values = samples[`${t.name}.${c.name}` as keyof typeof samples];
+        return values === undefined ? undefined : sampleStats(values, now);
+      });
+      assert.equal(roles.get('Werkstatt')?.role, 'thing');
+      assert.equal(roles.get('Geschaedigter')?.role, 'person');
+      const at = classify(introspection, samples);
+      assert.equal(at('Werkstatt.Telefon').category, undefined, 'a garage’s phone');
+      assert.equal(at('Geschaedigter.Telefon').category, 'user.contact.phone_number');
+      assert.equal(at('Geschaedigter.id').category, 'user.unique_id');
+    });
+
+    test('what people’s rows point at is an organisation; a table named after a person by a qualifier is their record', () => {
+      const roles = tableRoles(
+        schema(
+          table('etablissements', ['id', 'adresse', 'telephone', 'courriel']),
+          table('enseignants', ['id', 'nom', 'prenom', 'etablissementId'], {
+            foreignKeys: [fk('etablissementId', 'etablissements')],
+          }),
+          table('ArztBericht', ['id', 'enseignantId', 'Diagnose'], {
+            foreignKeys: [fk('enseignantId', 'enseignants')],
+          }),
+        ),
+      );
+      assert.equal(roles.get('enseignants')?.role, 'person');
+      assert.equal(roles.get('etablissements')?.role, 'thing');
+      assert.equal(roles.get('ArztBericht')?.role, 'record');
+      assert.equal(roles.get('ArztBericht')?.owned, true);
+    });
+
+    test('dates are no login, name or address; they stay a consent’s or a birth’s', () => {
+      const at = classify(
+        schema(table('customers', ['id', 'first_name', 'LetzterLogin', 'consented_at', 'birth_date'])),
+        {
+          'customers.LetzterLogin': repeat(10, (i) => `2025-0${(i % 9) + 1}-12T08:15:00Z`),
+          'customers.consented_at': repeat(10, (i) => `2025-0${(i % 9) + 1}-12T08:15:00Z`),
+          'customers.birth_date': repeat(10, (i) => `19${60 + i}-03-14`),
+        },
+      );
+      assert.equal(at('customers.LetzterLogin').category, undefined);
+      assert.ok(at('customers.LetzterLogin').reasons.some((r) => r.startsWith('values:dates')));
+      assert.equal(at('customers.consented_at').category, 'user.consent');
+      assert.equal(at('customers.birth_date').category, 'user.demographic.age');
+    });
+
+    test('sentences in a row that cannot exist without its person are theirs; in a row that may point at one they are not', () => {
+      const sentences = repeat(8, (i) => `Beim Ausparken habe ich das Auto Nummer ${i} touchiert.`);
+      const at = classify(
+        schema(
+          table('customers', ['id', 'first_name']),
+          table('claims', ['id', { name: 'customer_id', nullable: false }, 'Hergang'], {
+            foreignKeys: [fk('customer_id', 'customers')],
+          }),
+          table('happenings', ['id', 'organiser_id', 'Hergang'], {
+            foreignKeys: [fk('organiser_id', 'customers', 'set_null')],
+          }),
+        ),
+        { 'claims.Hergang': sentences, 'happenings.Hergang': sentences },
+      );
+      assert.equal(at('claims.Hergang').category, 'user.content.communication');
+      assert.equal(at('happenings.Hergang').category, undefined);
+    });
+
+    test('abbreviations and umlauts written out find the rule the words as written miss', () => {
+      const at = classify(schema(table('customers', ['id', 'first_name', 'emplr', 'Fuehrerschein'])));
+      assert.equal(at('customers.emplr').category, 'user.workplace');
+      assert.ok(at('customers.emplr').reasons.includes('name:abbreviation'));
+      assert.equal(at('customers.Fuehrerschein').category, 'user.unique_id');
+    });
   });
 });

@@ -20,9 +20,11 @@ import {
   isIpAddress,
   isMacAddress,
   isMaskedCardNumber,
+  isOrganisationName,
   isPostalCode,
   isProse,
   isRoleMailbox,
+  isSentence,
   isSocialProfileUrl,
   jsonKeys,
   parseDate,
@@ -30,6 +32,7 @@ import {
   phoneShape,
   plausibleBirthDates,
 } from './detectors.js';
+import { expandAbbreviation } from './abbreviations.js';
 import type { DetectorId, NameFamily, NameParts, TableNameRole, TableRole, TypeKind } from './names.js';
 import {
   isInfrastructureColumn,
@@ -39,6 +42,7 @@ import {
   nameParts,
   personWords,
   reviewTableStems,
+  headWordKnown,
   tableNameHas,
   tableRoleByName,
   typeKind,
@@ -80,6 +84,10 @@ export interface SampleStats {
   readonly social: number;
   /** Free text: phrases of several words, not codes. */
   readonly prose: number;
+  /** Sentences someone wrote (four words or more, lower-case words among them). */
+  readonly sentences: number;
+  /** Names of organisations: a legal form (`GmbH`, `S.p.A.`) or an institution's kind (`Lycée`, `Klinik`). */
+  readonly organisation: number;
   /** Values that parse as dates. */
   readonly dates: number;
   /** The parsed dates look like dates of birth. */
@@ -143,6 +151,8 @@ export function sampleStats(values: readonly string[], now: Date): SampleStats {
     coordinate: count(isCoordinate),
     social: count(isSocialProfileUrl),
     prose: count(isProse),
+    sentences: count(isSentence),
+    organisation: count(isOrganisationName),
     givenName: names.filter((s) => s === 'given').length,
     nameShape: names.filter((s) => s !== false).length,
     dates: dates.length,
@@ -182,43 +192,99 @@ export function ownedOf(roles: ReadonlyMap<string, { owned: boolean }>): Readonl
   return new Set([...roles].filter(([, v]) => v.owned).map(([k]) => k));
 }
 
-/** Table roles of a whole schema: from names, then from what their columns and foreign keys say. */
-export function tableRoles(introspection: Introspection): Map<string, { role: TableRole; owned: boolean }> {
+/** A column's sampled counts, when it was sampled. */
+export type StatsOf = (table: IntrospectedTable, column: IntrospectedColumn) => SampleStats | undefined;
+
+/**
+ * Table roles of a whole schema: from names, then from what their columns, their sampled values
+ * and their foreign keys say. `statsOf`, when given, lets values decide what names cannot: a
+ * `Name` column of company names (`Autohaus Weber GmbH`) makes a table an organisation's, one of
+ * people's given names a table of people.
+ */
+export function tableRoles(
+  introspection: Introspection,
+  statsOf?: StatsOf,
+): Map<string, { role: TableRole; owned: boolean }> {
   const byName = new Map<string, TableNameRole>();
   for (const t of introspection.tables) {
     const referenced = t.foreignKeys.map((fk) => fk.references.table).filter((r) => r !== t.name);
     byName.set(t.name, tableRoleByName(t.name, referenced));
   }
   const roles = new Map<string, { role: TableRole; owned: boolean }>();
+  const evidence = new Map<string, ReturnType<typeof personSignals> & ValueSignals>();
   // First the people: by name, or by columns only a person's row has.
   for (const t of introspection.tables) {
     const named = byName.get(t.name)!;
     const organisationColumns = t.columns.filter((c) => isOrganisationColumn(c.name)).length;
     const organisation = organisationColumns > 0;
-    const personal = personSignals(t);
+    const personal = { ...personSignals(t), ...valueSignals(t, statsOf) };
+    evidence.set(t.name, personal);
     // A row that points at a person by a foreign key is that person's record, even when it repeats
     // their tax number or birth date (an invoice); only names make it a table of people.
     const pointsAtPerson = t.foreignKeys.some(
       (fk) => fk.references.table !== t.name && byName.get(fk.references.table) === 'person',
     );
-    // A table the name says nothing about is a person's when it has a person's name columns, an
-    // organisation's when it has an organisation's columns, and a person's again on other strong signs.
+    // A table the name says nothing about is a person's when it has a person's own name columns
+    // (a contact person's name is an organisation's detail), or names of people in its values;
+    // an organisation's when it has an organisation's columns or names; a person's again on
+    // other strong signs.
     const role: TableRole =
       named === 'weak-thing'
         ? 'thing'
-        : // Customers that are companies (`klienci` with a company name and a tax number) are organisations.
-          named === 'person' && organisationColumns >= 2 && !personal.ownNames
+        : // Rows named after organisations (`Autohaus Weber GmbH`, `Lycée Victor Hugo`) are not people.
+          personal.organisationNames && !personal.ownNames
           ? 'thing'
-          : named !== 'unknown'
-            ? named
-            : personal.names
-              ? 'person'
-              : organisation
-                ? 'thing'
-                : personal.strong && !pointsAtPerson
-                  ? 'person'
-                  : 'unknown';
+          : // Customers that are companies (`klienci` with a company name and a tax number) are organisations.
+            named === 'person' && organisationColumns >= 2 && !personal.ownNames
+            ? 'thing'
+            : named !== 'unknown'
+              ? named
+              : personal.ownNames || personal.peopleNames
+                ? 'person'
+                : organisation
+                  ? 'thing'
+                  : personal.strong && !pointsAtPerson
+                    ? 'person'
+                    : 'unknown';
     roles.set(t.name, { role, owned: false });
+  }
+  const isPerson = (name: string) => roles.get(name)?.role === 'person';
+  for (const t of introspection.tables) {
+    const entry = roles.get(t.name)!;
+    const signs = evidence.get(t.name)!;
+    if ((entry.role !== 'person' && entry.role !== 'unknown') || signs.ownNames || signs.peopleNames)
+      continue;
+    const references = t.foreignKeys.filter((fk) => fk.references.table !== t.name);
+    // Named after a person by a qualifier only (`ArztBericht`, a doctor's report, whose head word
+    // the rules do not know) and pointing at a person: a record of that person.
+    if (entry.role === 'person' && byName.get(t.name) === 'person' && !headWordKnown(t.name)) {
+      if (references.some((fk) => isPerson(fk.references.table)))
+        roles.set(t.name, { role: 'record', owned: false });
+      continue;
+    }
+    // Unknown, or taken for people on weaker signs, but what people's rows point at (their
+    // broker, their school, their branch): an organisation or a place, not a person.
+    // A row that itself points at a record or a person (a claim a third party is named in) is
+    // a record, whatever points at it.
+    const pointsAtRecords = references.some((fk) => {
+      const target = roles.get(fk.references.table)?.role;
+      return target === 'person' || target === 'record';
+    });
+    if (
+      byName.get(t.name) === 'unknown' &&
+      !signs.strong &&
+      !pointsAtRecords &&
+      introspection.tables.some((p) => {
+        const theirs = evidence.get(p.name)!;
+        return (
+          p.name !== t.name &&
+          isPerson(p.name) &&
+          (theirs.ownNames || theirs.peopleNames) &&
+          p.foreignKeys.some((fk) => fk.columns.length === 1 && fk.references.table === t.name)
+        );
+      })
+    )
+      roles.set(t.name, { role: 'thing', owned: false });
   }
   // Then the rows that point at people, directly or through another record of theirs (an offer
   // made on a candidate's application), until nothing changes.
@@ -254,6 +320,31 @@ export function tableRoles(introspection: Introspection): Map<string, { role: Ta
   return roles;
 }
 
+interface ValueSignals {
+  /** A name column whose values are mostly organisations' names. */
+  readonly organisationNames: boolean;
+  /** A bare name column whose values are mostly people's names. */
+  readonly peopleNames: boolean;
+}
+
+/** What the sampled values of a table's name columns say about its rows. */
+function valueSignals(t: IntrospectedTable, statsOf: StatsOf | undefined): ValueSignals {
+  let organisationNames = false;
+  let peopleNames = false;
+  if (statsOf === undefined) return { organisationNames, peopleNames };
+  for (const c of t.columns) {
+    const n = nameParts(c.name);
+    const id = familyOf(n, typeKind(c.type))?.id;
+    const nameColumn = id === 'bare_name' || id === 'qualified_name' || isOrganisationColumn(c.name);
+    if (!nameColumn) continue;
+    const stats = statsOf(t, c);
+    if (stats === undefined || stats.n < 3) continue;
+    if (ratio(stats.organisation, stats.n) >= 0.6) organisationNames = true;
+    else if (id === 'bare_name' && ratio(stats.givenName, stats.n) >= 0.5) peopleNames = true;
+  }
+  return { organisationNames, peopleNames };
+}
+
 function personSignals(t: IntrospectedTable): { strong: boolean; names: boolean; ownNames: boolean } {
   const ids = t.columns.map((c) => familyOf(nameParts(c.name), typeKind(c.type))?.id);
   const names = ids.includes('person_name');
@@ -286,6 +377,24 @@ function isPersonKeyName(n: NameParts): boolean {
     ['id', 'uuid', 'uid', 'key'].includes(last) &&
     (personWords.has(before) || tableRoleByName(before) === 'person')
   );
+}
+
+/**
+ * The name with German umlauts written out as `ae`, `oe`, `ue` folded back (`Fuehrerschein` →
+ * fuhrerschein) and its unknown short words written out (`gndr_cd` → gender, code), or undefined
+ * when neither changes it.
+ */
+function expandedParts(n: NameParts): NameParts | undefined {
+  let changed = false;
+  const tokens = n.tokens.map((t) => {
+    const folded =
+      t.length >= 6 ? t.replace(/([^aeiou])(ae|oe|ue)/g, (_, c: string, v: string) => c + v[0]) : t;
+    const word = expandAbbreviation(folded) ?? folded;
+    if (word === t) return t;
+    changed = true;
+    return word;
+  });
+  return changed ? { tokens, joined: tokens.join('') } : undefined;
 }
 
 /** The first family the name matches and that the type allows, ignoring context (used for JSON keys and table signals). */
@@ -379,13 +488,24 @@ export function classifyWithStats(
   stats: SampleStats | undefined,
 ): ColumnClassification {
   const { table, role } = context;
-  const n = nameParts(column.name);
   const kind = typeKind(column.type);
   const reasons: string[] = [];
-
-  const family = nameFamilies.find(
-    (f) => matches(f, n, kind) && (f.tables === undefined || tableNameHas(table.name, f.tables)),
-  );
+  const familyFor = (parts: NameParts) =>
+    nameFamilies.find(
+      (f) => matches(f, parts, kind) && (f.tables === undefined || tableNameHas(table.name, f.tables)),
+    );
+  let n = nameParts(column.name);
+  let family = familyFor(n);
+  // Words no rule knows may be abbreviations of words one does (`gndr_cd`, `occp_desc`).
+  if (family === undefined) {
+    const expanded = expandedParts(n);
+    const other = expanded === undefined ? undefined : familyFor(expanded);
+    if (expanded !== undefined && other !== undefined) {
+      n = expanded;
+      family = other;
+      reasons.push('name:abbreviation');
+    }
+  }
   const gate = family === undefined ? undefined : contextGate(family, context, n);
 
   // Keys: a person table's own key identifies the person; a foreign key is as personal as what it
@@ -437,6 +557,11 @@ export function classifyWithStats(
       };
     }
     reasons.push(gate.reason);
+    // Dates are no name, address, login or job: a `LetzterLogin` of timestamps is when, not who.
+    if (stats !== undefined && stats.n >= 5 && datesNotWho(family, stats)) {
+      reasons.push(`values:dates ${share(stats.dates, stats.n)}`);
+      return { confidence: 0.75, reasons };
+    }
     if (
       family.needsValues !== undefined &&
       stats !== undefined &&
@@ -598,6 +723,25 @@ function contextGate(family: NameFamily, context: TableContext, n: NameParts): G
   return { verdict: 'open', confidence, reason: `context:${role}-table` };
 }
 
+/** Categories whose values are never dates. */
+const neverDates = [
+  'user.name',
+  'user.contact',
+  'user.account',
+  'user.job_title',
+  'user.workplace',
+  'user.social',
+];
+
+/** Most sampled values are dates (and not of birth), under a family whose values never are. */
+function datesNotWho(family: NameFamily, s: SampleStats): boolean {
+  return (
+    !s.birthDates &&
+    ratio(s.dates, s.n) >= 0.8 &&
+    neverDates.some((c) => family.category === c || family.category.startsWith(`${c}.`))
+  );
+}
+
 /** Most values are mailboxes of functions (`support@`, `noreply@`): an organisation's addresses. */
 function roleMailboxes(s: SampleStats): boolean {
   return s.n >= 5 && ratio(s.roleMailbox, s.n) >= 0.8;
@@ -708,6 +852,19 @@ function classifyByValues(
   const device = deviceIds(s);
   if (strong(device.hits)) return notInThing('user.device.device_id', device.id, device.hits);
   if (strong(s.coordinates)) return notInThing('user.location', 'coordinates', s.coordinates);
+  // Sentences written in a person's row or their record's (a claim's account, a teacher's remark);
+  // a row that only may point at a person (an event's organiser) is not theirs.
+  if (
+    (role === 'person' || (context.owned && ownedWhole(context))) &&
+    ratio(s.sentences, s.n) >= 0.6 &&
+    (kind === 'text' || kind === 'unknown')
+  )
+    return {
+      category: 'user.content.communication',
+      confidence: 0.6,
+      reasons: [reason('sentences', s.sentences)],
+      review: 'Free text in a person’s records: it may say anything about them. Check it.',
+    };
   if (!thing && ratio(s.givenName, s.n) >= 0.6 && (kind === 'text' || kind === 'unknown'))
     return { category: 'user.name', confidence: 0.65, reasons: [reason('given-names', s.givenName)] };
   // Profile links are a person's in a table of people; elsewhere they are a venue's or an event's.
@@ -735,6 +892,17 @@ function classifyByValues(
     return { confidence: 0.7, reasons: ['type:json', 'json-keys:none-personal'] };
   }
   return undefined;
+}
+
+/** The row cannot exist without its person: a required reference to them or to a record of theirs. */
+function ownedWhole(context: TableContext): boolean {
+  const { table, roles, ownedTables } = context;
+  return table.foreignKeys.some((fk) => {
+    if (fk.columns.length !== 1 || fk.references.table === table.name) return false;
+    const column = table.columns.find((c) => c.name === fk.columns[0]);
+    if (column === undefined || column.nullable || fk.onDelete === 'set_null') return false;
+    return roles.get(fk.references.table) === 'person' || ownedTables?.has(fk.references.table) === true;
+  });
 }
 
 function jsonFamilyOpen(f: NameFamily, context: TableContext): boolean {
@@ -803,7 +971,19 @@ export function classifySchema(
   samplesOf: (table: IntrospectedTable, column: IntrospectedColumn) => readonly string[] | undefined,
   now: Date = new Date(),
 ): ClassifiedTable[] {
-  const roles = tableRoles(introspection);
+  const stats = new Map<IntrospectedTable, Map<string, SampleStats | undefined>>();
+  for (const table of introspection.tables)
+    stats.set(
+      table,
+      new Map(
+        table.columns.map((column) => {
+          const samples = samplesOf(table, column);
+          return [column.name, samples === undefined ? undefined : sampleStats(samples, now)];
+        }),
+      ),
+    );
+  const statsOf: StatsOf = (table, column) => stats.get(table)?.get(column.name);
+  const roles = tableRoles(introspection, statsOf);
   const roleOf = new Map([...roles].map(([k, v]) => [k, v.role]));
   const ownedTables = ownedOf(roles);
   return introspection.tables.map((table) => {
@@ -815,7 +995,7 @@ export function classifySchema(
       owned,
       columns: table.columns.map((column) => ({
         column,
-        verdict: classifyColumn(context, column, samplesOf(table, column), now),
+        verdict: classifyWithStats(context, column, statsOf(table, column)),
       })),
     };
   });

@@ -13,9 +13,11 @@ import {
   isMacAddress,
   isMaskedCardNumber,
   isMsisdn,
+  isOrganisationName,
   isRoleMailbox,
   isPostalCode,
   isProse,
+  isSentence,
   isSocialProfileUrl,
   jsonKeys,
   luhnValid,
@@ -272,5 +274,29 @@ describe('discovery detectors', () => {
       assert.equal(isMaskedCardNumber(v), true, v);
     for (const v of ['4111111111111111', '****', 'ABC******1234', '12**34', '2024-01-01'])
       assert.equal(isMaskedCardNumber(v), false, v);
+  });
+
+  test('organisation names: legal forms at either end and institution words, not people', () => {
+    for (const v of [
+      'Autohaus Weber GmbH & Co. KG',
+      'Rossi S.p.A.',
+      'Nordlys AB',
+      'SA Dubois',
+      'Lycée Victor Hugo',
+      'Praxis am Dom',
+      'Szpital Miejski',
+      'Downtown Branch',
+    ])
+      assert.ok(isOrganisationName(v), v);
+    for (const v of ['Anna Müller', 'João Sá', 'Maria Rossi', 'GmbH', 'kontakt@firma.example.de', ''])
+      assert.equal(isOrganisationName(v), false, v);
+  });
+
+  test('sentences: four words or more with lower-case words, not labels or codes', () => {
+    assert.ok(isSentence('Beim Ausparken habe ich das Fahrzeug touchiert.'));
+    assert.ok(isSentence('Travail sérieux, bons résultats ce trimestre'));
+    assert.equal(isSentence('POS PURCHASE AT STORE 12'), false);
+    assert.equal(isSentence('in Prüfung'), false);
+    assert.equal(isSentence('SKU-12345 A B C'), false);
   });
 });

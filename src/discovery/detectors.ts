@@ -345,6 +345,86 @@ export function isProse(value: string): boolean {
   return words.length >= 3 || (words.length >= 2 && v.length >= 16);
 }
 
+/**
+ * A sentence someone wrote: four words or more with lower-case words among them (a claim's
+ * account, a teacher's remark), not a code list or a label in capitals.
+ */
+export function isSentence(value: string): boolean {
+  const words = value
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /\p{L}/u.test(w));
+  return words.length >= 4 && words.filter((w) => /^\p{Ll}/u.test(w)).length >= 2;
+}
+
+/**
+ * Legal forms of companies in the EEA, the UK and the US, as they end or begin a company's name
+ * (`Autohaus Weber GmbH & Co. KG`, `Rossi S.p.A.`, `Nordlys AB`), folded and without dots.
+ */
+// prettier-ignore
+const legalForms = new Set([
+  'gmbh', 'ag', 'kg', 'ohg', 'ug', 'ev', 'mbh', 'kgaa', 'ltd', 'llc', 'llp', 'inc', 'plc', 'corp', 'co',
+  'sa', 'sas', 'sarl', 'sasu', 'eurl', 'sca', 'spa', 'srl', 'sapa', 'snc', 'sl', 'slu', 'sau',
+  'lda', 'bv', 'nv', 'vof', 'cv', 'oy', 'oyj', 'ab', 'hb', 'kb', 'as', 'asa', 'aps', 'sro', 'spol',
+  'zoo', 'sp', 'kft', 'zrt', 'nyrt', 'doo', 'ooo', 'ehf', 'se', 'scarl', 'coop',
+]);
+/** Legal forms that are also short words or surnames (`Sá`, `Co`, `As`): they count only beside no given name. */
+const ambiguousForms = new Set(['sa', 'as', 'se', 'co', 'ab', 'sp', 'cv', 'sl', 'hb', 'kb']);
+
+/**
+ * Words that name an institution, a business or a place of work rather than a person, in the
+ * languages the name rules cover: what an organisation's name column holds (`Lycée Victor Hugo`,
+ * `Praxis am Dom`, `Ospedale San Giovanni`, `Downtown Branch`).
+ */
+// prettier-ignore
+const institutionWords = new Set([
+  // English
+  'school', 'college', 'university', 'academy', 'hospital', 'clinic', 'practice', 'pharmacy', 'centre',
+  'center', 'branch', 'office', 'agency', 'bank', 'garage', 'workshop', 'store', 'shop', 'hotel',
+  'restaurant', 'company', 'group', 'holding', 'holdings', 'services', 'solutions', 'partners',
+  'associates', 'foundation', 'association', 'council', 'ministry', 'department', 'authority', 'trust',
+  'surgery', 'laboratory', 'insurance', 'consulting', 'industries', 'international', 'limited',
+  // German, Dutch, Scandinavian, Finnish
+  'schule', 'gymnasium', 'grundschule', 'gesamtschule', 'universitat', 'hochschule', 'klinik',
+  'klinikum', 'krankenhaus', 'praxis', 'gemeinschaftspraxis', 'mvz', 'apotheke', 'autohaus',
+  'werkstatt', 'filiale', 'buro', 'versicherung', 'sparkasse', 'volksbank', 'stadtwerke', 'verein',
+  'stiftung', 'verband', 'amt', 'behorde', 'gemeinde', 'ziekenhuis', 'huisartsenpraktijk', 'apotheek', 'gemeente', 'stichting', 'vereniging',
+  'kantoor', 'skola', 'skole', 'sjukhus', 'sykehus', 'sygehus', 'vardcentral', 'apotek', 'kommun',
+  'kommune', 'forening', 'forbund', 'koulu', 'sairaala', 'apteekki', 'kunta',
+  // French, Italian, Spanish, Portuguese
+  'lycee', 'college', 'ecole', 'universite', 'hopital', 'clinique', 'cabinet', 'pharmacie', 'mairie',
+  'agence', 'societe', 'entreprise', 'groupe', 'etablissement', 'scuola', 'liceo', 'istituto',
+  'universita', 'ospedale', 'ambulatorio', 'farmacia', 'comune',
+  'azienda', 'studio', 'officina', 'agenzia', 'societa', 'colegio', 'instituto', 'universidad',
+  'clinica', 'centro', 'ayuntamiento', 'empresa', 'oficina', 'sucursal', 'escola', 'universidade',
+  'camara', 'loja',
+  // Polish, Czech
+  'szkola', 'liceum', 'szpital', 'przychodnia', 'apteka', 'urzad', 'gmina', 'fundacja',
+  'stowarzyszenie', 'skola', 'nemocnice', 'lekarna', 'urad', 'obec', 'nadace',
+]);
+
+/**
+ * A value that names an organisation: a company with its legal form, or an institution, business
+ * or place of work named by its kind. People's names rarely carry these words.
+ */
+export function isOrganisationName(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 3 || v.length > 120 || v.includes('@')) return false;
+  const words = fold(v)
+    .replace(/\./g, '')
+    .split(/[^a-z0-9&]+/)
+    .filter((w) => w.length > 0);
+  if (words.length === 0) return false;
+  if (words.some((w) => institutionWords.has(w))) return true;
+  // A legal form stands at either end (`GmbH & Co KG`, `SA Rossi`), and not alone.
+  if (words.length < 2) return false;
+  const ends = [words[words.length - 1]!, words[words.length - 2]!, words[0]!].filter((w) =>
+    legalForms.has(w),
+  );
+  if (ends.some((w) => !ambiguousForms.has(w))) return true;
+  return ends.length > 0 && !words.some((w) => givenNames.has(w));
+}
+
 const capitalisedWord = /^\p{Lu}[\p{Ll}'’-]+$/u;
 
 /** How a value looks as a person's name: `given` when a word is a common given name, `shape` for "Two Capitalised" words. */

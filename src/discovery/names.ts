@@ -5,6 +5,7 @@
  * Rules are pattern families (a concept and the words for it), never single known column names.
  */
 import type { IdentityKind } from '../connectors/dataset.js';
+import { expandAbbreviation } from './abbreviations.js';
 import { fold } from './detectors.js';
 
 /**
@@ -184,6 +185,9 @@ const stem = (n: NameParts, stems: readonly string[]): boolean => stems.some((s)
 const startsWithAny = (n: NameParts, prefixes: readonly string[]): boolean =>
   n.tokens.some((t) => prefixes.some((p) => t.startsWith(p)));
 
+/** Birth, abbreviated as column names write it beside a date or a place (`dt_nasc`, `GebOrt`, `lieu_naiss`). */
+const abbreviatedBirth = set('nasc nac naiss nais geb fod fodd syn naroz nar urodz ur');
+
 /** A date of birth, or birth beside another word (`birth_place`, `nom_de_naissance`). */
 function birthWord(n: NameParts): boolean {
   return (
@@ -208,7 +212,7 @@ function birthWord(n: NameParts): boolean {
     ]) ||
     // Abbreviated beside a date word: `dt_nasc`, `fecha_nac`, `date_naiss`, `geb_datum`, `dat_nar`.
     (has(n, set('date dt data datum dato fecha fec pvm')) &&
-      has(n, set('nasc nac naiss nais geb gebdat fod fodd syn naroz nar urodz ur')))
+      (has(n, abbreviatedBirth) || has(n, set('gebdat'))))
   );
 }
 
@@ -336,6 +340,15 @@ export const nameFamilies: readonly NameFamily[] = [
         )) ||
       seq(n, 'opt', 'in') ||
       seq(n, 'opt', 'out') ||
+      // The right to one's image, granted or not: droit_image, diritto_immagine, Bildrechte.
+      (has(n, set('image immagine imagen imagem bild beeld obraz kuva foto photo picture portrait')) &&
+        has(
+          n,
+          set(
+            'droit droits right rights derecho diritto direito recht rechte permission autorisation autorizzazione autorizacion autorizacao toestemming zgoda souhlas lupa',
+          ),
+        )) ||
+      stem(n, ['bildrecht', 'fotorecht', 'beeldrecht']) ||
       seq(n, 'accepts', 'marketing') ||
       seq(n, 'marketing', 'allowed') ||
       seq(n, 'do', 'not', 'contact') ||
@@ -629,7 +642,7 @@ export const nameFamilies: readonly NameFamily[] = [
     types: ['text', 'unknown'],
     blockedBy: set('id code'),
     match: (n) =>
-      birthWord(n) &&
+      (birthWord(n) || (has(n, abbreviatedBirth) && has(n, placeWords))) &&
       (has(n, placeWords) ||
         stem(n, ['geburtsort', 'fodelseort', 'fodested', 'syntymapaik', 'geboorteplaats', 'birthplace'])),
   },
@@ -697,6 +710,25 @@ export const nameFamilies: readonly NameFamily[] = [
           'sick sickness illness ill malattia enfermedad maladie krankheit sjukdom sygdom sykdom ziekte choroba sairaus nemoc doenca doencas',
         ),
       ) ||
+      // Injuries and incapacity for work, in the EEA's languages.
+      has(
+        n,
+        set(
+          'injury injuries verletzung verletzungen letsel blessure blessures lesione lesioni lesion lesiones lesao lesoes uraz urazy zraneni vamma vammat',
+        ),
+      ) ||
+      stem(n, [
+        'arbeitsunfah',
+        'arbeidsongeschikt',
+        'arbetsoformag',
+        'uarbejdsdygtig',
+        'arbeidsufor',
+        'incapacit',
+        'inabilit',
+        'niezdolnosc',
+        'neschopnost',
+        'tyokyvyttom',
+      ]) ||
       stem(n, [
         'krankmeld',
         'sjukskriv',
@@ -1039,7 +1071,12 @@ export const nameFamilies: readonly NameFamily[] = [
     blockedBy: set('id count type'),
     match: (n) =>
       seq(n, 'user', 'agent') ||
-      has(n, set('useragent ua browser os operatingsystem')) ||
+      has(
+        n,
+        set(
+          'useragent ua browser os operatingsystem navigateur navegador przegladarka prohlizec selain webblasare nettleser webbrowser',
+        ),
+      ) ||
       seq(n, 'operating', 'system') ||
       seq(n, 'screen', 'resolution') ||
       seq(n, 'device', 'model') ||
@@ -1135,7 +1172,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'username usernames login loginname handle nickname nick screenname alias anvandarnamn benutzername brugernavn brukernavn kayttajatunnus gebruikersnaam',
+          'username usernames login loginname handle nickname nick screenname alias anvandarnamn benutzername brugernavn brukernavn kayttajatunnus gebruikersnaam identifiant',
         ),
       ) ||
       seq(n, 'user', 'name') ||
@@ -1273,7 +1310,7 @@ export const nameFamilies: readonly NameFamily[] = [
       has(
         n,
         set(
-          'address addresses addr adress adresse adres adresa indirizzo direccion endereco morada osoite street streetaddress strasse gata gatuadress gade vej vei vag road straat housenumber hausnummer husnummer huisnummer talonumero apartment apt apartamento appartamento appartement wohnung lagenhet lejlighed leilighet huoneisto mieszkanie line1 line2 careof ulica ulice calle rua rue katu domicilio domicile civico popisne orientacni bairro barrio logradouro complemento',
+          'address addresses addr adress adresse adres adresa indirizzo direccion endereco morada osoite anschrift street streetaddress strasse gata gatuadress gade vej vei vag road straat housenumber hausnummer husnummer huisnummer talonumero apartment apt apartamento appartamento appartement wohnung lagenhet lejlighed leilighet huoneisto mieszkanie line1 line2 careof ulica ulice calle rua rue katu domicilio domicile civico popisne orientacni bairro barrio logradouro complemento',
         ),
       ) ||
       seq(n, 'house', 'number') ||
@@ -1296,6 +1333,7 @@ export const nameFamilies: readonly NameFamily[] = [
         'endereco',
         'osoite',
         'domicil',
+        'anschrift',
       ]),
   },
   {
@@ -1340,6 +1378,10 @@ export const nameFamilies: readonly NameFamily[] = [
       seq(n, 'etat', 'civil') ||
       seq(n, 'stato', 'civile') ||
       seq(n, 'estado', 'civil') ||
+      // The family situation and the kinship in French, beside the other languages' above.
+      seq(n, 'situation', 'familiale') ||
+      seq(n, 'lien', 'parente') ||
+      seq(n, 'lien', 'de', 'parente') ||
       seq(n, 'mother', 'tongue') ||
       seq(n, 'native', 'language') ||
       seq(n, 'first', 'language') ||
@@ -2020,10 +2062,30 @@ export function tableRoleByName(name: string, referenced: readonly string[] = []
   return 'unknown';
 }
 
+/** Whether the last word of a table's name (its head in `ArztBericht`, `customer_notes`) has a role. */
+export function headWordKnown(name: string): boolean {
+  const { tokens } = nameParts(name);
+  const last = tokens[tokens.length - 1];
+  return last !== undefined && roleOf(last) !== undefined;
+}
+
 /** What one word of a table name says (`kunder` people, `orders` records, `produkte` things), cached. */
 function roleOf(token: string): TableNameRole | undefined {
   if (tokenRoles.has(token)) return tokenRoles.get(token);
-  const role: TableNameRole | undefined = stemMatch(token, personTableStems)
+  // A word no stem knows may abbreviate one that does (`brnch`, `custs`).
+  const role = roleOfWord(token) ?? roleOfAbbreviation(token);
+  if (tokenRoles.size >= 10_000) tokenRoles.clear();
+  tokenRoles.set(token, role);
+  return role;
+}
+
+function roleOfAbbreviation(token: string): TableNameRole | undefined {
+  const word = expandAbbreviation(token);
+  return word === undefined ? undefined : roleOfWord(word);
+}
+
+function roleOfWord(token: string): TableNameRole | undefined {
+  return stemMatch(token, personTableStems)
     ? 'person'
     : stemMatch(token, recordTableStems)
       ? 'record'
@@ -2032,9 +2094,6 @@ function roleOf(token: string): TableNameRole | undefined {
         : stemMatch(token, weakThingTableStems)
           ? 'weak-thing'
           : undefined;
-  if (tokenRoles.size >= 10_000) tokenRoles.clear();
-  tokenRoles.set(token, role);
-  return role;
 }
 const tokenRoles = new Map<string, TableNameRole | undefined>();
 

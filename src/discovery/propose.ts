@@ -5,7 +5,7 @@
  * (a table without a key, a view, bookkeeping rows a law may make you keep) becomes a note.
  *
  * Sampled values are read one column at a time, reduced to counts at once (`sampleStats`) and
- * dropped: no value reaches the proposal, its notes, its YAML, or an error.
+ * dropped (every column is sampled before any is classified, so table roles can use the counts): no value reaches the proposal, its notes, its YAML, or an error.
  */
 import { Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import type {
@@ -121,42 +121,53 @@ export async function proposeDataset(
   const now = options.now ?? new Date();
   const limit = Math.min(options.sampleLimit ?? SAMPLE_LIMIT, SAMPLE_LIMIT);
   const notes: ProposalNote[] = [];
-  const roles = tableRoles(introspection);
-  const roleOf = new Map<string, TableRole>([...roles].map(([k, v]) => [k, v.role]));
-  const ownedTables = ownedOf(roles);
   const total = introspection.tables.length;
 
-  const classified: ClassifiedTable[] = [];
+  // Every candidate column is sampled first (as counts), so that table roles can use the values.
+  const sampled = new Map<IntrospectedTable, Map<string, SampleStats>>();
+  const failuresOf = new Map<IntrospectedTable, { failed: number; codes: Set<string> }>();
   for (const [i, table] of introspection.tables.entries()) {
     options.onProgress?.({ phase: 'sample', table: table.name, index: i + 1, total });
+    const stats = new Map<string, SampleStats>();
+    const failures = { failed: 0, codes: new Set<string>() };
+    for (const column of table.columns) {
+      if (!needsSample(table, column)) continue;
+      try {
+        const values = await sampler(
+          { name: table.name, ...(table.schema !== undefined ? { schema: table.schema } : {}) },
+          column.name,
+          limit,
+        );
+        stats.set(column.name, sampleStats(values, now));
+      } catch (error) {
+        // A driver's message may quote a value: only the error's code is kept.
+        failures.failed++;
+        failures.codes.add(error instanceof ConnectorError ? error.code : 'failed');
+      }
+    }
+    sampled.set(table, stats);
+    failuresOf.set(table, failures);
+  }
+  const statsOf = (table: IntrospectedTable, column: IntrospectedColumn) =>
+    sampled.get(table)?.get(column.name);
+
+  const roles = tableRoles(introspection, statsOf);
+  const roleOf = new Map<string, TableRole>([...roles].map(([k, v]) => [k, v.role]));
+  const ownedTables = ownedOf(roles);
+  const classified: ClassifiedTable[] = [];
+  for (const table of introspection.tables) {
     const { role, owned } = roles.get(table.name) ?? { role: 'unknown' as const, owned: false };
     const context: TableContext = { table, role, owned, roles: roleOf, ownedTables };
-    const columns: { column: IntrospectedColumn; verdict: ColumnClassification }[] = [];
-    const failures = new Set<string>();
-    let failed = 0;
-    for (const column of table.columns) {
-      let stats: SampleStats | undefined;
-      if (needsSample(table, column)) {
-        try {
-          const values = await sampler(
-            { name: table.name, ...(table.schema !== undefined ? { schema: table.schema } : {}) },
-            column.name,
-            limit,
-          );
-          stats = sampleStats(values, now);
-        } catch (error) {
-          // A driver's message may quote a value: only the error's code is kept.
-          failed++;
-          failures.add(error instanceof ConnectorError ? error.code : 'failed');
-        }
-      }
-      columns.push({ column, verdict: classifyWithStats(context, column, stats) });
-    }
+    const columns = table.columns.map((column) => ({
+      column,
+      verdict: classifyWithStats(context, column, statsOf(table, column)),
+    }));
+    const { failed, codes } = failuresOf.get(table)!;
     if (failed > 0)
       notes.push({
         code: 'discovery.sample_failed',
         collection: table.name,
-        message: `${failed} column${failed === 1 ? '' : 's'} of ${table.name} could not be sampled (${[...failures].join(', ')}); they were classified by name and type only.`,
+        message: `${failed} column${failed === 1 ? '' : 's'} of ${table.name} could not be sampled (${[...codes].join(', ')}); they were classified by name and type only.`,
       });
     classified.push({ table, role, owned, columns });
   }
