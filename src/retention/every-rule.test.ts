@@ -1,0 +1,441 @@
+/**
+ * C10.1, table-driven: every retention rule of both example declarations, read from the
+ * declaration files (a rule added there is covered here without a line changed), has a clock that
+ * starts and a sweep that removes its data from Steward's store, on SQLite and PostgreSQL.
+ *
+ * For each rule the test finds what the rule governs in Steward's store (each purpose whose
+ * retention names it, and a data category of that purpose under it; the consent ledger for the
+ * rule that keeps proof of consent), creates such data through the public API (capture, consent,
+ * lifecycle events), starts the rule's clock the way its trigger says, and moves the test clock to
+ * a minute before and a second after the deadline. The deadline is computed here, from the rule's
+ * duration and anchor, with arithmetic of this file's own (not the clocks under test). A run of
+ * the rule (`POST /api/v1/retention/:rule/run`, carried out by the worker's job) must keep the
+ * data before and delete or anonymise it after, with its receipt in the audit ledger.
+ *
+ * A rule no purpose names keeps nothing in Steward's store: it is listed with where its data
+ * lives (a connected system's dataset), and a rule with no home at all fails the test.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { Worker } from '../jobs/queue.js';
+import { jobDefinitions } from '../worker-jobs.js';
+import type { TestApp } from '../../test/support/app.js';
+import {
+  dialects,
+  referenceDeclaration,
+  smallShopDeclaration,
+  startTestApp,
+} from '../../test/support/app.js';
+import { settableClock } from '../../test/support/clock.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
+import { ANONYMOUS_SUBJECT } from './steward/records.js';
+
+const NOTICE = 'e'.repeat(64);
+const DAY = 24 * 60 * 60 * 1000;
+
+// --- The declarations as files say them (only the fields this test reads) ---
+
+interface RuleYaml {
+  id: string;
+  duration: string;
+  trigger: string;
+  event?: string;
+  anchor?: string;
+  action: 'delete' | 'anonymise';
+}
+interface PurposeYaml {
+  id: string;
+  legalBasis: string | Record<string, string>;
+  categories: string[];
+  sources?: string[];
+  retention?: { default?: string; categories?: Record<string, string> };
+  interactions?: string[];
+}
+interface DeclarationYaml {
+  id: string;
+  purposes: PurposeYaml[];
+  retention: RuleYaml[];
+  sources: { id: string }[];
+  lifecycleEvents?: { id: string; about: 'subject' | 'record' }[];
+  financialYear?: { startMonth: number };
+}
+
+const readDeclaration = (file: string) => parse(readFileSync(file, 'utf8')) as DeclarationYaml;
+
+/** Rules a connected system's reviewed dataset keeps (`retention: { rule }`), by rule id. */
+function datasetHomes(file: string): Map<string, string[]> {
+  const homes = new Map<string, string[]>();
+  const dir = join(dirname(file), 'datasets');
+  if (!existsSync(dir)) return homes;
+  const names = readdirSync(dir).filter((n) => n.endsWith('.yaml'));
+  for (const name of names) {
+    const dataset = parse(readFileSync(join(dir, name), 'utf8')) as {
+      system?: string;
+      collections?: { name: string; retention?: { rule?: string } }[];
+    };
+    for (const c of dataset.collections ?? [])
+      if (c.retention?.rule !== undefined)
+        homes.set(c.retention.rule, [
+          ...(homes.get(c.retention.rule) ?? []),
+          `${dataset.system ?? name}.${c.name}`,
+        ]);
+  }
+  return homes;
+}
+
+const covers = (key: string, category: string) => category === key || category.startsWith(`${key}.`);
+
+/** The rule a purpose keeps a category under: the most specific listed key, else its default. */
+function ruleOf(purpose: PurposeYaml, category: string): string | undefined {
+  const listed = Object.entries(purpose.retention?.categories ?? {})
+    .filter(([key]) => covers(key, category))
+    .sort(([a], [b]) => b.length - a.length)[0];
+  return listed?.[1] ?? purpose.retention?.default;
+}
+
+/** For each purpose naming the rule, one of its categories the rule governs. */
+function recordHomes(d: DeclarationYaml, rule: RuleYaml): { purpose: PurposeYaml; category: string }[] {
+  return d.purposes.flatMap((purpose) => {
+    const category = purpose.categories.find((c) => ruleOf(purpose, c) === rule.id);
+    return category === undefined ? [] : [{ purpose, category }];
+  });
+}
+
+const defaultBasis = (p: PurposeYaml) =>
+  typeof p.legalBasis === 'string' ? p.legalBasis : (p.legalBasis['default'] ?? '');
+
+// --- Deadlines, computed here ---
+
+/** `at` plus an ISO 8601 duration; a month from 31 January is the last day of February. */
+function plus(at: Date, duration: string): Date {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(duration);
+  assert.ok(m, `this test reads durations of years, months, weeks and days, not ${duration}`);
+  const [years, months, weeks, days] = m.slice(1).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  const total = at.getUTCFullYear() * 12 + at.getUTCMonth() + years * 12 + months;
+  const year = Math.floor(total / 12);
+  const month = total % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const moved = new Date(at);
+  moved.setUTCFullYear(year, month, Math.min(at.getUTCDate(), lastDay));
+  return new Date(moved.getTime() + (weeks * 7 + days) * DAY);
+}
+
+/** The end of the calendar period containing `at` that a rule's anchor names. */
+function anchored(at: Date, anchor: string | undefined, fyStart: number): Date {
+  const y = at.getUTCFullYear();
+  const mo = at.getUTCMonth();
+  const fyEnd = () => new Date(Date.UTC(mo >= fyStart - 1 ? y + 1 : y, fyStart - 1, 1));
+  switch (anchor) {
+    case undefined:
+      return at;
+    case 'month':
+      return new Date(Date.UTC(y, mo + 1, 1));
+    case 'quarter':
+      return new Date(Date.UTC(y, Math.floor(mo / 3) * 3 + 3, 1));
+    case 'year':
+      return new Date(Date.UTC(y + 1, 0, 1));
+    case 'financial_year':
+      return fyEnd();
+    case 'calendar_year_of_financial_year_end':
+      // The financial year's last day lies in some calendar year; the period counts from its end.
+      return new Date(Date.UTC(new Date(fyEnd().getTime() - DAY).getUTCFullYear() + 1, 0, 1));
+    default:
+      assert.fail(`unknown anchor ${anchor}`);
+  }
+}
+
+// --- The two declarations, and the time every rule's data is created at ---
+
+const sets = [
+  { file: referenceDeclaration, yaml: readDeclaration(referenceDeclaration) },
+  { file: smallShopDeclaration, yaml: readDeclaration(smallShopDeclaration) },
+];
+/** A 31 January, so month-end clamping is exercised; every deadline is still in the past. */
+const T0 = new Date('2016-01-31T10:00:00.000Z');
+
+interface RunBody {
+  id: string;
+  status: string;
+  deleted: number;
+  anonymised: number;
+  collections: Record<string, { deleted: number; anonymised: number; held: number }>;
+  receiptSeq: number | null;
+}
+
+for (const dialect of await dialects()) {
+  describe(`C10.1 every rule of both example declarations on ${dialect}`, () => {
+    const clock = settableClock();
+    let app: TestApp;
+    let officer: Record<string, string>;
+    let n = 0;
+
+    before(async () => {
+      app = await startTestApp(dialect, {
+        clock,
+        declarations: sets.map((s) => s.file),
+      });
+      officer = {
+        cookie: (await app.signInAs('privacy_officer')).cookie,
+        'content-type': 'application/json',
+      };
+    });
+    after(() => app.close());
+
+    const post = async (url: string, payload: object, expected: number) => {
+      const res = await app.request({ method: 'POST', url, headers: officer, payload });
+      assert.equal(res.statusCode, expected, `${url}: ${res.body}`);
+      return res.json<Record<string, unknown>>();
+    };
+
+    async function runRule(declarationId: string, rule: string): Promise<RunBody> {
+      const started = await post(`/api/v1/retention/${rule}/run`, { declarationId, system: 'steward' }, 202);
+      const [run] = started['runs'] as { id: string }[];
+      assert.ok(run);
+      await new Worker(app.ctx, jobDefinitions).drain();
+      const res = await app.request({
+        method: 'GET',
+        url: `/api/v1/retention/runs/${run.id}`,
+        headers: officer,
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json<{ run: RunBody }>().run;
+      assert.equal(body.status, 'done', `the run of ${rule} ended: ${JSON.stringify(body)}`);
+      return body;
+    }
+
+    async function receiptOf(run: RunBody): Promise<Record<string, unknown>> {
+      const res = await app.request({
+        method: 'GET',
+        url: '/api/v1/audit/entries?action=retention.swept&limit=500',
+        headers: officer,
+      });
+      const entry = res
+        .json<{ entries: { seq: number; details: Record<string, unknown> }[] }>()
+        .entries.find((e) => e.details['run'] === run.id);
+      assert.ok(entry, `the run ${run.id} has a receipt`);
+      assert.equal(entry.seq, run.receiptSeq);
+      return entry.details;
+    }
+
+    const recordIds = async (ids: readonly string[]) =>
+      new Set(
+        (
+          await app.ctx.store.db
+            .selectFrom('records')
+            .select('id')
+            .where('tenant', '=', CONTROLLER_TENANT)
+            .where('id', 'in', [...ids])
+            .execute()
+        ).map((r) => r.id),
+      );
+    const anonymousOfKind = async (kind: string) =>
+      (
+        await app.ctx.store.db
+          .selectFrom('records')
+          .select('id')
+          .where('tenant', '=', CONTROLLER_TENANT)
+          .where('subject_id', '=', ANONYMOUS_SUBJECT)
+          .where('kind', '=', kind)
+          .execute()
+      ).length;
+    const consentEvents = async (subjectId: string) =>
+      (
+        await app.ctx.store.db
+          .selectFrom('consent_events')
+          .select('seq')
+          .where('subject_id', '=', subjectId)
+          .execute()
+      ).length;
+
+    for (const { file, yaml: d } of sets) {
+      const fyStart = d.financialYear?.startMonth ?? 1;
+      const connected = datasetHomes(file);
+
+      test(`C10.1 ${d.id}: every rule has a home in Steward's store or a connected system`, (t) => {
+        const elsewhere: string[] = [];
+        for (const rule of d.retention) {
+          if (recordHomes(d, rule).length > 0) continue;
+          const systems = connected.get(rule.id);
+          assert.ok(
+            systems !== undefined,
+            `rule ${rule.id} has no declared home: no purpose names it and no dataset keeps data under it`,
+          );
+          elsewhere.push(`${rule.id}: no purpose names it; its data is in ${systems.join(', ')} only`);
+        }
+        t.diagnostic(
+          elsewhere.length === 0 ? 'every rule governs data in Steward’s store' : elsewhere.join('; '),
+        );
+      });
+
+      for (const rule of d.retention) {
+        const homes = recordHomes(d, rule);
+        if (homes.length === 0) continue;
+        test(`C10.1 ${d.id} ${rule.id} (${rule.trigger}${rule.event ? `: ${rule.event}` : ''}, ${rule.duration}${rule.anchor ? ` from the end of the ${rule.anchor}` : ''}, ${rule.action}): kept until its deadline, then ${rule.action === 'delete' ? 'deleted' : 'anonymised'} with a receipt`, async () => {
+          const kind = `every_rule_${(n += 1)}`;
+          clock.set(T0);
+          const made: { id: string; subjectId: string }[] = [];
+          const subjects = new Map<string, { identifiers: { kind: string; value: string }[] }>();
+          const capture = async (purpose: PurposeYaml, category: string, subject: object) => {
+            const consent = defaultBasis(purpose) === 'consent' ? { consent: { noticeHash: NOTICE } } : {};
+            const record = (await post(
+              '/api/v1/records',
+              {
+                declarationId: d.id,
+                subject,
+                kind,
+                purposes: [purpose.id],
+                categories: [category],
+                source: purpose.sources?.[0] ?? d.sources[0]?.id,
+                data: { name: 'Kim Berg', note: `about ${rule.id}` },
+                ...consent,
+              },
+              201,
+            )) as { id: string; subjectId: string };
+            made.push(record);
+            return record;
+          };
+          // Consent the person gives (and, for consent_withdrawn, later withdraws): the first
+          // consent-based purpose of the declaration.
+          const consentPurpose = d.purposes.find((p) => defaultBasis(p) === 'consent');
+          const consentTo = (subject: object, event: 'given' | 'withdrawn') =>
+            post(
+              '/api/v1/consents',
+              {
+                declarationId: d.id,
+                subject,
+                event,
+                targets: [{ kind: 'purpose', id: consentPurpose!.id }],
+                noticeHash: NOTICE,
+              },
+              201,
+            );
+
+          for (const home of homes) {
+            const subject = {
+              identifiers: [{ kind: 'email', value: `${kind}-${home.purpose.id}@example.org` }],
+            };
+            subjects.set(home.purpose.id, subject);
+            if (rule.trigger === 'consent_withdrawn') {
+              assert.ok(
+                consentPurpose,
+                `${d.id} has a consent-based purpose whose withdrawal starts ${rule.id}`,
+              );
+              await consentTo(subject, 'given');
+            }
+            await capture(home.purpose, home.category, subject);
+          }
+
+          // The clock's start: collection, or what the trigger waits for.
+          let start = T0;
+          const waits = ['contract_end', 'account_closed', 'event', 'consent_withdrawn'].includes(
+            rule.trigger,
+          );
+          if (rule.trigger === 'last_interaction') {
+            const interacted = new Date(T0.getTime() + 100 * DAY);
+            clock.set(interacted);
+            for (const home of homes) {
+              const interactions = home.purpose.interactions ?? [];
+              if (!interactions.includes('capture')) continue;
+              // A second record for the purpose: the person's latest interaction with it.
+              await capture(home.purpose, home.category, subjects.get(home.purpose.id)!);
+              start = interacted;
+            }
+            assert.ok(
+              start !== T0 || homes.every((h) => (h.purpose.interactions ?? []).length === 0),
+              `${rule.id}: a purpose counts interactions this test cannot make (${homes.map((h) => h.purpose.interactions).join('; ')})`,
+            );
+          }
+          if (start !== T0 || waits) {
+            // The period counted from collection has ended: the data stays, its clock started later
+            // or has not started yet.
+            clock.set(new Date(plus(T0, rule.duration).getTime() + DAY));
+            const early = await runRule(d.id, rule.id);
+            assert.equal(
+              early.collections['records']?.deleted ?? 0,
+              0,
+              'nothing goes before the clock runs out',
+            );
+            assert.equal((await recordIds(made.map((r) => r.id))).size, made.length);
+          }
+          if (waits) {
+            start = new Date(plus(T0, rule.duration).getTime() + 2 * DAY);
+            clock.set(start);
+            for (const home of homes) {
+              const subject = subjects.get(home.purpose.id)!;
+              if (rule.trigger === 'consent_withdrawn') {
+                await consentTo(subject, 'withdrawn');
+                continue;
+              }
+              const event = rule.trigger === 'event' ? rule.event! : rule.trigger;
+              const about = d.lifecycleEvents?.find((e) => e.id === event)?.about ?? 'subject';
+              const record = made[homes.indexOf(home)]!;
+              await post(
+                '/api/v1/lifecycle-events',
+                {
+                  declarationId: d.id,
+                  event,
+                  ...(about === 'record'
+                    ? { record: { id: record.id } }
+                    : { subject: { id: record.subjectId } }),
+                  occurredAt: start.toISOString(),
+                },
+                201,
+              );
+            }
+          }
+
+          const deadline = plus(anchored(start, rule.anchor, fyStart), rule.duration);
+          clock.set(new Date(deadline.getTime() - 60_000));
+          const kept = await runRule(d.id, rule.id);
+          assert.equal(
+            (kept.collections['records']?.deleted ?? 0) + (kept.collections['records']?.anonymised ?? 0),
+            0,
+            `a minute before ${deadline.toISOString()} nothing of ${rule.id} goes`,
+          );
+          assert.equal(
+            (await recordIds(made.map((r) => r.id))).size,
+            made.length,
+            'every record is still there',
+          );
+          const proofSubjects = rule.trigger === 'consent_withdrawn' ? made.map((r) => r.subjectId) : [];
+          for (const s of proofSubjects)
+            assert.ok((await consentEvents(s)) > 0, 'the proof of consent is there');
+
+          clock.set(new Date(deadline.getTime() + 1000));
+          const swept = await runRule(d.id, rule.id);
+          assert.equal(
+            (await recordIds(made.map((r) => r.id))).size,
+            0,
+            `after ${deadline.toISOString()} no record stays as it was`,
+          );
+          const records = swept.collections['records'];
+          if (rule.action === 'anonymise') {
+            assert.deepEqual([records?.anonymised, records?.deleted], [made.length, 0]);
+            assert.equal(await anonymousOfKind(kind), made.length, 'what the records said stays, no one’s');
+          } else {
+            assert.deepEqual([records?.deleted, records?.anonymised], [made.length, 0]);
+            assert.equal(await anonymousOfKind(kind), 0);
+          }
+          for (const s of proofSubjects)
+            assert.equal(await consentEvents(s), 0, 'the proof of the ended consent is gone');
+          const receipt = await receiptOf(swept);
+          assert.equal(receipt['rule'], rule.id);
+          assert.equal(receipt['system'], 'steward');
+          assert.deepEqual(
+            (receipt['collections'] as RunBody['collections'])['records'],
+            records,
+            'the receipt counts what the run did',
+          );
+        });
+      }
+    }
+  });
+}
