@@ -20,7 +20,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { createApiKey } from '../access/operators.js';
+import { hostActor } from '../cli/host-actor.js';
 import { Worker } from '../jobs/queue.js';
+import { eraseSubject } from '../rights/erase-subject.js';
 import { jobDefinitions } from '../worker-jobs.js';
 import type { TestApp } from '../../test/support/app.js';
 import {
@@ -437,5 +440,135 @@ for (const dialect of await dialects()) {
         });
       }
     }
+
+    const reference = sets[0]!.yaml;
+    const ruleNamed = (d: DeclarationYaml, id: string | undefined) => {
+      const rule = d.retention.find((r) => r.id === id);
+      assert.ok(rule, `rule ${id} is declared`);
+      return rule;
+    };
+
+    test('C4b.1 a B2B representative’s data under contract is kept while the contract runs and goes one period after the reported contract end, not before', async () => {
+      // The purpose of C4b.1 as the declaration says it: contract, for customers' representatives.
+      const purpose = reference.purposes.find(
+        (p) => defaultBasis(p) === 'contract' && p.retention?.default !== undefined && p.id.startsWith('b2b'),
+      );
+      assert.ok(purpose, 'the reference declaration serves B2B customers under contract');
+      const rule = ruleNamed(reference, purpose.retention?.default);
+      assert.equal(rule.trigger, 'contract_end', 'its retention follows the contract’s end');
+      // The company's CRM reports the end with an API key that may do nothing else.
+      const { key } = await createApiKey(app.ctx, hostActor(), {
+        name: 'crm',
+        scopes: ['subjects:write', 'lifecycle:write'],
+      });
+      const crm = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+      const email = `representative-${(n += 1)}@customer.example`;
+      const categories = purpose.categories.filter((c) => ruleOf(purpose, c) === rule.id);
+      clock.set(T0);
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/v1/records',
+        headers: crm,
+        payload: {
+          declarationId: reference.id,
+          subject: { identifiers: [{ kind: 'email', value: email }] },
+          kind: 'customer_contact',
+          purposes: [purpose.id],
+          categories,
+          source: purpose.sources?.[0],
+          data: { name: 'Sam Holm', email, jobTitle: 'Buyer' },
+        },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const contact = res.json<{ id: string; subjectId: string }>();
+
+      // Five years on, with the contract still running, nothing has expired.
+      clock.set(plus(T0, 'P5Y'));
+      const running = await runRule(reference.id, rule.id);
+      assert.equal(running.collections['records']?.deleted ?? 0, 0);
+      assert.equal((await recordIds([contact.id])).size, 1, 'kept while the contract runs');
+
+      const ended = new Date(plus(T0, 'P5Y').getTime() + 3 * DAY);
+      clock.set(new Date(ended.getTime() + 60 * 60_000));
+      const reported = await app.request({
+        method: 'POST',
+        url: '/api/v1/lifecycle-events',
+        headers: crm,
+        payload: {
+          declarationId: reference.id,
+          event: 'contract_end',
+          subject: { kind: 'email', value: email },
+          occurredAt: ended.toISOString(),
+        },
+      });
+      assert.equal(reported.statusCode, 201, reported.body);
+
+      const deadline = plus(ended, rule.duration);
+      clock.set(new Date(deadline.getTime() - 60_000));
+      await runRule(reference.id, rule.id);
+      assert.equal((await recordIds([contact.id])).size, 1, `kept until ${deadline.toISOString()}`);
+      clock.set(new Date(deadline.getTime() + 1000));
+      const swept = await runRule(reference.id, rule.id);
+      assert.equal((await recordIds([contact.id])).size, 0, 'gone once the period after the contract ended');
+      assert.equal(swept.collections['records']?.deleted, 1);
+      assert.equal((await receiptOf(swept))['rule'], rule.id);
+    });
+
+    test('C10.1 a record an erasure keeps for bookkeeping expires when its own statutory period ends, not with the contract it also served', async () => {
+      // Bookkeeping as the declaration says it: a legal obligation over purchases, for a period
+      // counted from a calendar boundary.
+      const bookkeeping = reference.purposes.find(
+        (p) =>
+          defaultBasis(p) === 'legal_obligation' &&
+          p.categories.includes('user.financial.purchase_history') &&
+          reference.retention.find((r) => r.id === p.retention?.default)?.anchor !== undefined,
+      );
+      const service = reference.purposes.find(
+        (p) => defaultBasis(p) === 'contract' && p.categories.includes('user.financial.purchase_history'),
+      );
+      assert.ok(bookkeeping && service);
+      const statutory = ruleNamed(reference, bookkeeping.retention?.default);
+      const contract = ruleNamed(reference, service.retention?.default);
+      assert.notEqual(contract.trigger, 'collected', 'the contract’s clock waits for an event');
+      const email = `erased-${(n += 1)}@customer.example`;
+      const subject = { identifiers: [{ kind: 'email', value: email }] };
+      clock.set(T0);
+      const source = bookkeeping.sources?.find((s) => service.sources?.includes(s));
+      assert.ok(source, 'one source serves both purposes');
+      const invoice = (await post(
+        '/api/v1/records',
+        {
+          declarationId: reference.id,
+          subject,
+          kind: 'invoice',
+          purposes: [service.id, bookkeeping.id],
+          categories: ['user.financial.purchase_history'],
+          source,
+          data: { invoice: 'F-2016-0001', amount: 1200, name: 'Sam Holm' },
+        },
+        201,
+      )) as { id: string; subjectId: string; expiresAt: string | null };
+      assert.equal(invoice.expiresAt, null, 'while the contract runs the invoice does not expire');
+
+      // The person asks for erasure; the invoice stays for bookkeeping only.
+      clock.set(new Date(T0.getTime() + 120 * DAY));
+      const erased = await eraseSubject(app.ctx, hostActor(), { subjectId: invoice.subjectId });
+      const kept = erased.kept.find((k) => k.what === 'records');
+      assert.deepEqual([kept?.reason, kept?.purpose, kept?.count], ['legal_obligation', bookkeeping.id, 1]);
+
+      const deadline = plus(
+        anchored(T0, statutory.anchor, reference.financialYear?.startMonth ?? 1),
+        statutory.duration,
+      );
+      assert.equal(kept?.until, deadline.toISOString(), 'the answer to the person names the same deadline');
+      clock.set(new Date(deadline.getTime() - 60_000));
+      await runRule(reference.id, statutory.id);
+      assert.equal((await recordIds([invoice.id])).size, 1, 'kept through the statutory period');
+      clock.set(new Date(deadline.getTime() + 1000));
+      const swept = await runRule(reference.id, statutory.id);
+      assert.equal((await recordIds([invoice.id])).size, 0, 'gone when the statutory period ends');
+      assert.equal(swept.collections['records']?.deleted, 1);
+      assert.equal((await receiptOf(swept))['rule'], statutory.id);
+    });
   });
 }
