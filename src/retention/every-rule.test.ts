@@ -33,6 +33,7 @@ import {
   startTestApp,
 } from '../../test/support/app.js';
 import { settableClock } from '../../test/support/clock.js';
+import { subscribeConfirmed } from '../../test/support/consent.js';
 import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { ANONYMOUS_SUBJECT } from './steward/records.js';
 
@@ -51,6 +52,7 @@ interface RuleYaml {
 }
 interface PurposeYaml {
   id: string;
+  dpv?: string;
   legalBasis: string | Record<string, string>;
   categories: string[];
   sources?: string[];
@@ -64,7 +66,23 @@ interface DeclarationYaml {
   sources: { id: string }[];
   lifecycleEvents?: { id: string; about: 'subject' | 'record' }[];
   financialYear?: { startMonth: number };
+  communications: { id: string; kind: string; purpose: string; doubleOptIn?: boolean }[];
+  analytics?: { events: { type: string; purpose: string; category: string }[] };
 }
+
+/** Data of one collection made for a rule: when it should go, and whether it is there or gone. */
+interface Probe {
+  readonly what: string;
+  readonly deadline: Date;
+  kept(): Promise<boolean>;
+  removed(): Promise<boolean>;
+}
+
+const BROWSING = 'user.behavior.browsing_history';
+const EMAIL = 'user.contact.email';
+const REDEMPTION = 'user.financial.promotion_redemption';
+/** The DPV purpose of handling rights requests: its rule keeps what requests leave behind. */
+const RIGHTS_DPV = 'dpv:RightsFulfilment';
 
 const readDeclaration = (file: string) => parse(readFileSync(file, 'utf8')) as DeclarationYaml;
 
@@ -258,6 +276,235 @@ for (const dialect of await dialects()) {
           .execute()
       ).length;
 
+    /** A clock that counts from the data's own time: its rule's period, anchored as the rule says. */
+    const deadlineFrom = (d: DeclarationYaml, rule: RuleYaml, at: string | Date) =>
+      plus(anchored(new Date(at), rule.anchor, d.financialYear?.startMonth ?? 1), rule.duration);
+
+    /**
+     * The collections besides records that keep data under a rule, read from the declaration: website
+     * events of the analytics events' purposes, subscriptions and messages of marketing
+     * communications, rights requests, promotion redemptions. Each maker creates the data through
+     * the public API at the clock's time and returns its probe.
+     */
+    function otherHomes(d: DeclarationYaml, rule: RuleYaml): ((kind: string, at: Date) => Promise<Probe>)[] {
+      const purpose = (id: string) => d.purposes.find((p) => p.id === id);
+      const under = (id: string, category: string) => {
+        const p = purpose(id);
+        return p !== undefined && ruleOf(p, category) === rule.id;
+      };
+      const makers: ((kind: string, at: Date) => Promise<Probe>)[] = [];
+
+      const events = (d.analytics?.events ?? []).filter(
+        (e) => ['page_view', 'click'].includes(e.type) && under(e.purpose, BROWSING),
+      );
+      if (events.length > 0)
+        makers.push(async (kind, at) => {
+          const page = `https://www.example.com/${kind.replace(/_/g, '-')}`;
+          const config = (await app.request({ method: 'GET', url: `/web/v1/config/${d.id}` })).json<{
+            version: string;
+          }>();
+          const send = (url: string, body: object) =>
+            app.request({
+              method: 'POST',
+              url,
+              remoteAddress: '203.0.113.77',
+              headers: {
+                'content-type': 'text/plain;charset=UTF-8',
+                'user-agent': 'Mozilla/5.0 Chrome/131.0',
+              },
+              payload: JSON.stringify(body),
+            });
+          const choice = await send('/web/v1/consent', {
+            declarationId: d.id,
+            version: config.version,
+            categories: Object.fromEntries(events.map((e) => [e.category, true])),
+            gpc: false,
+            language: 'en',
+            via: 'save',
+          });
+          assert.equal(choice.statusCode, 200, choice.body);
+          const sent = await send('/web/v1/events', {
+            id: `batch-${kind}`,
+            declarationId: d.id,
+            token: choice.json<{ token: string }>().token,
+            page,
+            events: events.map((e) => ({
+              type: e.type,
+              at: at.getTime(),
+              ...(e.type === 'click' ? { target: 'A' } : {}),
+            })),
+          });
+          assert.equal(sent.statusCode, 202, sent.body);
+          const stored = async () =>
+            (
+              await app.ctx.store.db
+                .selectFrom('web_events')
+                .select(['visitor', 'consent_ref', 'network', 'at'])
+                .where('declaration_id', '=', d.id)
+                .where('path', 'like', `%${kind.replace(/_/g, '-')}%`)
+                .execute()
+            ).map((e) => ({
+              ...e,
+              identifying: e.visitor !== null || e.consent_ref !== null || e.network !== null,
+            }));
+          const first = await stored();
+          const identifying = first.filter((e) => e.identifying).length;
+          assert.ok(identifying > 0, `the website events of ${rule.id} carry what identifies a browser`);
+          return {
+            what: 'website events',
+            deadline: deadlineFrom(d, rule, first[0]!.at),
+            kept: async () => (await stored()).filter((e) => e.identifying).length === identifying,
+            removed: async () => {
+              const now = await stored();
+              const left = rule.action === 'anonymise' ? first.length : first.length - identifying;
+              return now.length === left && now.every((e) => !e.identifying);
+            },
+          };
+        });
+
+      const communications = d.communications.filter(
+        (c) => c.kind === 'marketing' && under(c.purpose, EMAIL),
+      );
+      for (const communication of communications)
+        makers.push(async (kind) => {
+          const email = `${kind}-${communication.id.replace(/_/g, '-')}@example.org`;
+          if (communication.doubleOptIn === true)
+            await subscribeConfirmed(app, officer, email, communication.id, d.id);
+          else
+            await post(
+              '/api/v1/subscriptions',
+              {
+                declarationId: d.id,
+                communication: communication.id,
+                email,
+                channel: 'web_form',
+                noticeHash: NOTICE,
+              },
+              201,
+            );
+          await post(
+            '/api/v1/unsubscriptions',
+            { declarationId: d.id, email, communication: communication.id },
+            200,
+          );
+          const rows = async () => {
+            const db = app.ctx.store.db;
+            const subscriptions = await db
+              .selectFrom('subscriptions as s')
+              .innerJoin('identifiers as i', 'i.subject_id', 's.subject_id')
+              .select(['s.state', 's.updated_at'])
+              .where('i.tenant', '=', CONTROLLER_TENANT)
+              .where('i.value', '=', email)
+              .where('s.communication_id', '=', communication.id)
+              .execute();
+            const messages = await db
+              .selectFrom('outbox')
+              .select(['created_at'])
+              .where('to_address', '=', email)
+              .where('communication_id', '=', communication.id)
+              .execute();
+            return { subscriptions, messages };
+          };
+          const made = await rows();
+          assert.deepEqual(
+            made.subscriptions.map((r) => r.state),
+            ['unsubscribed'],
+          );
+          const ended = made.subscriptions[0]!.updated_at;
+          const latestMessage =
+            made.messages
+              .map((m) => m.created_at)
+              .sort()
+              .at(-1) ?? ended;
+          // The subscription counts from its end, each message from when it was written: the
+          // probe's deadline is the later of the two, and the earlier one is already past then.
+          const deadline = deadlineFrom(d, rule, latestMessage > ended ? latestMessage : ended);
+          return {
+            what: `the ended subscription to ${communication.id} and its messages`,
+            deadline,
+            kept: async () => {
+              const now = await rows();
+              return now.subscriptions.length === 1 && now.messages.length === made.messages.length;
+            },
+            removed: async () => {
+              const now = await rows();
+              return now.subscriptions.length === 0 && now.messages.length === 0;
+            },
+          };
+        });
+
+      const rights = d.purposes.find((p) => p.dpv === RIGHTS_DPV);
+      if (rights !== undefined && ruleOf(rights, EMAIL) === rule.id)
+        makers.push(async (kind) => {
+          const submitted = await post(
+            '/api/v1/requests',
+            {
+              declarationId: d.id,
+              type: 'access',
+              channel: 'email',
+              language: 'en',
+              requester: { identifiers: [{ kind: 'email', value: `${kind}-request@example.org` }] },
+            },
+            201,
+          );
+          const id = String(submitted['id']);
+          await new Worker(app.ctx, jobDefinitions).drain();
+          await post(`/api/v1/requests/${id}/withdraw`, { reason: 'The person no longer needs it' }, 200);
+          const row = async () => {
+            const db = app.ctx.store.db;
+            const request = await db
+              .selectFrom('requests')
+              .select(['received_at'])
+              .where('id', '=', id)
+              .execute();
+            const events = await db
+              .selectFrom('request_events')
+              .select('seq')
+              .where('request_id', '=', id)
+              .execute();
+            return { request, events };
+          };
+          const made = await row();
+          assert.ok(made.request.length === 1 && made.events.length > 0);
+          return {
+            what: 'a closed rights request and its timeline',
+            deadline: deadlineFrom(d, rule, made.request[0]!.received_at),
+            kept: async () => (await row()).request.length === 1,
+            removed: async () => {
+              const now = await row();
+              return now.request.length === 0 && now.events.length === 0;
+            },
+          };
+        });
+
+      if (d.purposes.some((p) => p.categories.includes(REDEMPTION) && ruleOf(p, REDEMPTION) === rule.id))
+        makers.push(async (kind, at) => {
+          const promotion = `promo.${kind}`;
+          await post('/api/v1/promotions/redemptions', { promotion, deviceId: `device-${kind}` }, 200);
+          const count = async () =>
+            (
+              await app.ctx.store.db
+                .selectFrom('redemptions')
+                .select('redeemed_at')
+                .where('promotion_id', '=', promotion)
+                .execute()
+            ).length;
+          const [redeemed] = await app.ctx.store.db
+            .selectFrom('redemptions')
+            .select('redeemed_at')
+            .where('promotion_id', '=', promotion)
+            .execute();
+          assert.ok(redeemed && Math.abs(new Date(redeemed.redeemed_at).getTime() - at.getTime()) < 60_000);
+          return {
+            what: 'a promotion redemption',
+            deadline: deadlineFrom(d, rule, redeemed.redeemed_at),
+            kept: async () => (await count()) === 1,
+            removed: async () => (await count()) === 0,
+          };
+        });
+      return makers;
+    }
+
     for (const { file, yaml: d } of sets) {
       const fyStart = d.financialYear?.startMonth ?? 1;
       const connected = datasetHomes(file);
@@ -281,7 +528,7 @@ for (const dialect of await dialects()) {
       for (const rule of d.retention) {
         const homes = recordHomes(d, rule);
         if (homes.length === 0) continue;
-        test(`C10.1 ${d.id} ${rule.id} (${rule.trigger}${rule.event ? `: ${rule.event}` : ''}, ${rule.duration}${rule.anchor ? ` from the end of the ${rule.anchor}` : ''}, ${rule.action}): kept until its deadline, then ${rule.action === 'delete' ? 'deleted' : 'anonymised'} with a receipt`, async () => {
+        test(`C10.1 ${d.id} ${rule.id} (${rule.trigger}${rule.event ? `: ${rule.event}` : ''}, ${rule.duration}${rule.anchor ? ` from the end of the ${rule.anchor}` : ''}, ${rule.action}): kept until its deadline, then ${rule.action === 'delete' ? 'deleted' : 'anonymised'} with a receipt`, async (t) => {
           const kind = `every_rule_${(n += 1)}`;
           clock.set(T0);
           const made: { id: string; subjectId: string }[] = [];
@@ -336,13 +583,19 @@ for (const dialect of await dialects()) {
             await capture(home.purpose, home.category, subject);
           }
 
+          // Every other collection of Steward's store the rule keeps, each counted from its own time.
+          const probes: Probe[] = [];
+          for (const home of otherHomes(d, rule)) probes.push(await home(kind, T0));
+          assert.ok(homes.length + probes.length > 0);
+
           // The clock's start: collection, or what the trigger waits for.
-          let start = T0;
+          const period = plus(T0, rule.duration).getTime() - T0.getTime();
           const waits = ['contract_end', 'account_closed', 'event', 'consent_withdrawn'].includes(
             rule.trigger,
           );
+          let start = T0;
           if (rule.trigger === 'last_interaction') {
-            const interacted = new Date(T0.getTime() + 100 * DAY);
+            const interacted = new Date(T0.getTime() + Math.min(100 * DAY, period / 2));
             clock.set(interacted);
             for (const home of homes) {
               const interactions = home.purpose.interactions ?? [];
@@ -356,87 +609,104 @@ for (const dialect of await dialects()) {
               `${rule.id}: a purpose counts interactions this test cannot make (${homes.map((h) => h.purpose.interactions).join('; ')})`,
             );
           }
-          if (start !== T0 || waits) {
-            // The period counted from collection has ended: the data stays, its clock started later
-            // or has not started yet.
-            clock.set(new Date(plus(T0, rule.duration).getTime() + DAY));
-            const early = await runRule(d.id, rule.id);
-            assert.equal(
-              early.collections['records']?.deleted ?? 0,
-              0,
-              'nothing goes before the clock runs out',
-            );
-            assert.equal((await recordIds(made.map((r) => r.id))).size, made.length);
-          }
-          if (waits) {
-            start = new Date(plus(T0, rule.duration).getTime() + 2 * DAY);
-            clock.set(start);
-            for (const home of homes) {
-              const subject = subjects.get(home.purpose.id)!;
-              if (rule.trigger === 'consent_withdrawn') {
-                await consentTo(subject, 'withdrawn');
-                continue;
-              }
-              const event = rule.trigger === 'event' ? rule.event! : rule.trigger;
-              const about = d.lifecycleEvents?.find((e) => e.id === event)?.about ?? 'subject';
-              const record = made[homes.indexOf(home)]!;
-              await post(
-                '/api/v1/lifecycle-events',
-                {
-                  declarationId: d.id,
-                  event,
-                  ...(about === 'record'
-                    ? { record: { id: record.id } }
-                    : { subject: { id: record.subjectId } }),
-                  occurredAt: start.toISOString(),
-                },
-                201,
-              );
-            }
-          }
-
+          if (waits) start = new Date(T0.getTime() + period + 2 * DAY);
           const deadline = plus(anchored(start, rule.anchor, fyStart), rule.duration);
-          clock.set(new Date(deadline.getTime() - 60_000));
-          const kept = await runRule(d.id, rule.id);
-          assert.equal(
-            (kept.collections['records']?.deleted ?? 0) + (kept.collections['records']?.anonymised ?? 0),
-            0,
-            `a minute before ${deadline.toISOString()} nothing of ${rule.id} goes`,
-          );
-          assert.equal(
-            (await recordIds(made.map((r) => r.id))).size,
-            made.length,
-            'every record is still there',
-          );
-          const proofSubjects = rule.trigger === 'consent_withdrawn' ? made.map((r) => r.subjectId) : [];
-          for (const s of proofSubjects)
-            assert.ok((await consentEvents(s)) > 0, 'the proof of consent is there');
-
-          clock.set(new Date(deadline.getTime() + 1000));
-          const swept = await runRule(d.id, rule.id);
-          assert.equal(
-            (await recordIds(made.map((r) => r.id))).size,
-            0,
-            `after ${deadline.toISOString()} no record stays as it was`,
-          );
-          const records = swept.collections['records'];
-          if (rule.action === 'anonymise') {
-            assert.deepEqual([records?.anonymised, records?.deleted], [made.length, 0]);
-            assert.equal(await anonymousOfKind(kind), made.length, 'what the records said stays, no one’s');
-          } else {
-            assert.deepEqual([records?.deleted, records?.anonymised], [made.length, 0]);
-            assert.equal(await anonymousOfKind(kind), 0);
+          const ids = () => made.map((r) => r.id);
+          probes.push({
+            what: 'records',
+            deadline,
+            kept: async () => (await recordIds(ids())).size === made.length,
+            removed: async () =>
+              (await recordIds(ids())).size === 0 &&
+              (await anonymousOfKind(kind)) === (rule.action === 'anonymise' ? made.length : 0),
+          });
+          if (rule.trigger === 'consent_withdrawn') {
+            const proofs = made.map((r) => r.subjectId);
+            probes.push({
+              what: 'proof of the ended consents',
+              deadline,
+              kept: async () => (await Promise.all(proofs.map(consentEvents))).every((c) => c > 0),
+              removed: async () => (await Promise.all(proofs.map(consentEvents))).every((c) => c === 0),
+            });
           }
-          for (const s of proofSubjects)
-            assert.equal(await consentEvents(s), 0, 'the proof of the ended consent is gone');
-          const receipt = await receiptOf(swept);
-          assert.equal(receipt['rule'], rule.id);
-          assert.equal(receipt['system'], 'steward');
-          assert.deepEqual(
-            (receipt['collections'] as RunBody['collections'])['records'],
-            records,
-            'the receipt counts what the run did',
+
+          // What happens, in time order: checks a minute before and a second after each
+          // deadline, and (when the clock starts later than collection) one after the period
+          // counted from collection, before and after the clock's start is reported.
+          const steps: { at: Date; check: boolean; act: () => Promise<void> }[] = [];
+          const check = (at: Date) =>
+            steps.push({
+              at,
+              check: true,
+              act: async () => {
+                clock.set(at);
+                const run = await runRule(d.id, rule.id);
+                for (const probe of probes) {
+                  const due = probe.deadline.getTime() <= at.getTime();
+                  assert.ok(
+                    await (due ? probe.removed() : probe.kept()),
+                    `${rule.id} at ${at.toISOString()}: ${probe.what} (deadline ${probe.deadline.toISOString()}) should be ${due ? (rule.action === 'delete' ? 'deleted' : 'anonymised') : 'kept'}; the run did ${JSON.stringify(run.collections)}`,
+                  );
+                }
+                const receipt = await receiptOf(run);
+                assert.equal(receipt['rule'], rule.id);
+                assert.equal(receipt['system'], 'steward');
+                assert.deepEqual(
+                  receipt['collections'],
+                  run.collections,
+                  'the receipt counts what the run did',
+                );
+                if (at.getTime() === deadline.getTime() + 1000) {
+                  const records = run.collections['records'];
+                  const done = rule.action === 'anonymise' ? records?.anonymised : records?.deleted;
+                  assert.equal(done, made.length, `the receipt counts the ${made.length} records`);
+                }
+              },
+            });
+          for (const probe of probes) {
+            check(new Date(probe.deadline.getTime() - 60_000));
+            check(new Date(probe.deadline.getTime() + 1000));
+          }
+          if (start !== T0) check(new Date(T0.getTime() + period + DAY));
+          if (waits)
+            steps.push({
+              at: start,
+              check: false,
+              act: async () => {
+                clock.set(start);
+                for (const home of homes) {
+                  const subject = subjects.get(home.purpose.id)!;
+                  if (rule.trigger === 'consent_withdrawn') {
+                    await consentTo(subject, 'withdrawn');
+                    continue;
+                  }
+                  const event = rule.trigger === 'event' ? rule.event! : rule.trigger;
+                  const about = d.lifecycleEvents?.find((e) => e.id === event)?.about ?? 'subject';
+                  const record = made[homes.indexOf(home)]!;
+                  await post(
+                    '/api/v1/lifecycle-events',
+                    {
+                      declarationId: d.id,
+                      event,
+                      ...(about === 'record'
+                        ? { record: { id: record.id } }
+                        : { subject: { id: record.subjectId } }),
+                      occurredAt: start.toISOString(),
+                    },
+                    201,
+                  );
+                }
+              },
+            });
+          t.diagnostic(
+            `${rule.id}: ${probes.map((p) => `${p.what} until ${p.deadline.toISOString()}`).join('; ')}`,
           );
+          const seen = new Set<number>();
+          for (const step of steps.sort((a, b) => a.at.getTime() - b.at.getTime())) {
+            if (step.check && seen.has(step.at.getTime())) continue;
+            if (step.check) seen.add(step.at.getTime());
+            await step.act();
+          }
         });
       }
     }
