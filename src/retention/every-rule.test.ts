@@ -267,6 +267,27 @@ for (const dialect of await dialects()) {
           .where('kind', '=', kind)
           .execute()
       ).length;
+    /** What is left of a person: their row, identifiers and the consent events that keep them. */
+    const personLeft = async (subjectId: string) => {
+      const db = app.ctx.store.db;
+      const subject = await db
+        .selectFrom('subjects')
+        .select('id')
+        .where('tenant', '=', CONTROLLER_TENANT)
+        .where('id', '=', subjectId)
+        .execute();
+      const identifiers = await db
+        .selectFrom('identifiers')
+        .select('id')
+        .where('tenant', '=', CONTROLLER_TENANT)
+        .where('subject_id', '=', subjectId)
+        .execute();
+      return {
+        subject: subject.length,
+        identifiers: identifiers.length,
+        consents: await consentEvents(subjectId),
+      };
+    };
     const consentEvents = async (subjectId: string) =>
       (
         await app.ctx.store.db
@@ -707,6 +728,15 @@ for (const dialect of await dialects()) {
             if (step.check) seen.add(step.at.getTime());
             await step.act();
           }
+          // A person the sweep left with nothing (no consent still on record) keeps no identifier.
+          let released = 0;
+          for (const subjectId of new Set(made.map((r) => r.subjectId))) {
+            const left = await personLeft(subjectId);
+            if (left.consents > 0) continue;
+            assert.deepEqual([left.subject, left.identifiers], [0, 0], 'nothing of the person is left');
+            released += 1;
+          }
+          t.diagnostic(`${rule.id}: ${released} people left with nothing went with their identifiers`);
         });
       }
     }
@@ -780,6 +810,11 @@ for (const dialect of await dialects()) {
       clock.set(new Date(deadline.getTime() + 1000));
       const swept = await runRule(reference.id, rule.id);
       assert.equal((await recordIds([contact.id])).size, 0, 'gone once the period after the contract ended');
+      assert.deepEqual(
+        await personLeft(contact.subjectId),
+        { subject: 0, identifiers: 0, consents: 0 },
+        'the representative’s address goes with the last of their data',
+      );
       assert.equal(swept.collections['records']?.deleted, 1);
       assert.equal((await receiptOf(swept))['rule'], rule.id);
     });
@@ -837,6 +872,7 @@ for (const dialect of await dialects()) {
       clock.set(new Date(deadline.getTime() + 1000));
       const swept = await runRule(reference.id, statutory.id);
       assert.equal((await recordIds([invoice.id])).size, 0, 'gone when the statutory period ends');
+      assert.equal((await personLeft(invoice.subjectId)).subject, 0, 'the erased person’s last trace goes');
       assert.equal(swept.collections['records']?.deleted, 1);
       assert.equal((await receiptOf(swept))['rule'], statutory.id);
     });

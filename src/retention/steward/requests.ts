@@ -13,6 +13,7 @@ import type { RequestTable } from '../../store/schema.js';
 import type { RuleScope, SweepTarget } from '../targets.js';
 import { afterCursor, deadlineOf, keysetTarget, thresholdOf } from '../targets.js';
 import { keepsRequests, rightsPurpose } from './outbox.js';
+import { releaseEmptySubjects } from './release-subjects.js';
 
 type Row = Pick<RequestTable, 'id' | 'subject_id' | 'received_at'>;
 
@@ -28,7 +29,7 @@ const parts = [
   'drp_messages',
 ] as const;
 
-export function requestsTarget(_ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
+export function requestsTarget(ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
   if (!keepsRequests(scope)) return undefined;
   const categories = rightsPurpose(scope)?.categories ?? [];
   return keysetTarget<Row>(system, {
@@ -58,6 +59,11 @@ export function requestsTarget(_ctx: AppContext, system: string, scope: RuleScop
       const ids = rows.map((r) => r.id);
       for (const table of parts) await tx.deleteFrom(table).where('request_id', 'in', ids).execute();
       await tx.deleteFrom('requests').where('id', 'in', ids).execute();
+      await releaseEmptySubjects(
+        tx,
+        ctx,
+        rows.flatMap((r) => (r.subject_id === null ? [] : [r.subject_id])),
+      );
       return { deleted: rows.length, anonymised: 0 };
     },
   });
