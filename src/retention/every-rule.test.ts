@@ -34,6 +34,7 @@ import {
 } from '../../test/support/app.js';
 import { settableClock } from '../../test/support/clock.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
+import { lastMessage } from '../../test/support/mail.js';
 import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { ANONYMOUS_SUBJECT } from './steward/records.js';
 
@@ -67,7 +68,10 @@ interface DeclarationYaml {
   lifecycleEvents?: { id: string; about: 'subject' | 'record' }[];
   financialYear?: { startMonth: number };
   communications: { id: string; kind: string; purpose: string; doubleOptIn?: boolean }[];
-  analytics?: { events: { type: string; purpose: string; category: string }[] };
+  analytics?: {
+    events: { type: string; purpose: string; category: string }[];
+    linkToSubject?: { purpose: string; category: string };
+  };
 }
 
 /** Data of one collection made for a rule: when it should go, and whether it is there or gone. */
@@ -79,6 +83,7 @@ interface Probe {
 }
 
 const BROWSING = 'user.behavior.browsing_history';
+const COOKIE_ID = 'user.device.cookie_id';
 const EMAIL = 'user.contact.email';
 const REDEMPTION = 'user.financial.promotion_redemption';
 /** The DPV purpose of handling rights requests: its rule keeps what requests leave behind. */
@@ -453,6 +458,81 @@ for (const dialect of await dialects()) {
             },
           };
         });
+
+      // A browser linked to a person: they confirm a subscription from a browser whose banner
+      // allowed the linking purpose's cookie category (C3d.4).
+      const link = d.analytics?.linkToSubject;
+      const confirming = d.communications.find((c) => c.kind === 'marketing' && c.doubleOptIn === true);
+      if (link !== undefined && under(link.purpose, COOKIE_ID)) {
+        assert.ok(confirming, `${d.id} links browsers only when a subscription is confirmed`);
+        makers.push(async (kind) => {
+          const config = (await app.request({ method: 'GET', url: `/web/v1/config/${d.id}` })).json<{
+            version: string;
+          }>();
+          const choice = await app.request({
+            method: 'POST',
+            url: '/web/v1/consent',
+            headers: { 'content-type': 'text/plain;charset=UTF-8' },
+            payload: JSON.stringify({
+              declarationId: d.id,
+              version: config.version,
+              categories: { [link.category]: true },
+              gpc: false,
+              language: 'en',
+              via: 'save',
+            }),
+          });
+          assert.equal(choice.statusCode, 200, choice.body);
+          const browser = choice.json<{ token: string }>().token;
+          const email = `${kind}-linked@example.org`;
+          await post(
+            '/api/v1/subscriptions',
+            {
+              declarationId: d.id,
+              communication: confirming!.id,
+              email,
+              channel: 'web_form',
+              noticeHash: NOTICE,
+            },
+            201,
+          );
+          const message = await lastMessage(app.ctx, { to: email, kind: 'confirmation' });
+          const token = /\/confirm\/([A-Za-z0-9_.-]+)/.exec(message?.text ?? '')?.[1];
+          assert.ok(token, 'the confirmation message carries a link');
+          const confirmed = await app.request({
+            method: 'POST',
+            url: `/confirm/${token}`,
+            headers: {
+              cookie: `steward_consent=${browser}`,
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            payload: '',
+          });
+          assert.equal(confirmed.statusCode, 200, confirmed.body);
+          const links = () =>
+            app.ctx.store.db
+              .selectFrom('web_links')
+              .select(['linked_at'])
+              .where('declaration_id', '=', d.id)
+              .where('purpose', '=', link.purpose)
+              .where('subject_id', 'in', (eb) =>
+                eb
+                  .selectFrom('identifiers')
+                  .select('subject_id')
+                  .where('tenant', '=', CONTROLLER_TENANT)
+                  .where('value', '=', email),
+              )
+              .execute();
+          const [linked] = await links();
+          assert.ok(linked, 'confirming from the browser linked it to the person');
+          return {
+            what: 'a browser linked to a person',
+            deadline: deadlineFrom(d, rule, linked.linked_at),
+            kept: async () => (await links()).length === 1,
+            removed: async () => (await links()).length === 0,
+          };
+        });
+      }
 
       const rights = d.purposes.find((p) => p.dpv === RIGHTS_DPV);
       if (rights !== undefined && ruleOf(rights, EMAIL) === rule.id)
