@@ -956,5 +956,25 @@ for (const dialect of await dialects()) {
       assert.equal(swept.collections['records']?.deleted, 1);
       assert.equal((await receiptOf(swept))['rule'], statutory.id);
     });
+
+    test('C10.1 the audit ledger, which no sweep may cut (it is hash-chained), holds no address or content of the people swept above', async () => {
+      const entries = await app.ctx.store.db
+        .selectFrom('audit_log')
+        .select(['seq', 'actor', 'target', 'details'])
+        .execute();
+      assert.ok(
+        entries.some((e) => e.target?.startsWith('retention:')),
+        'this test reads what the sweeps above wrote: run it with them',
+      );
+      const personal = entries.filter((e) =>
+        [e.actor, e.target ?? '', e.details].some(
+          (text) =>
+            /@example\.org|@customer\.example/.test(text) ||
+            text.includes('Kim Berg') ||
+            text.includes('Sam Holm'),
+        ),
+      );
+      assert.deepEqual(personal, [], 'receipts and other entries name people by id only');
+    });
   });
 }
