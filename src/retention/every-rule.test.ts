@@ -957,6 +957,57 @@ for (const dialect of await dialects()) {
       assert.equal((await receiptOf(swept))['rule'], statutory.id);
     });
 
+    test('C10.1 a legal hold keeps a person’s expired data and address past the deadline, named in the receipt; once released, the next run removes both', async () => {
+      // A rule counting from collection, over a purpose that needs no consent (no proof keeps the person).
+      const [rule, home] = reference.retention
+        .filter((r) => r.trigger === 'collected' && r.action === 'delete' && r.anchor === undefined)
+        .flatMap((r) => recordHomes(reference, r).map((h) => [r, h] as const))
+        .find(([, h]) => defaultBasis(h.purpose) !== 'consent') ?? [undefined, undefined];
+      assert.ok(rule && home);
+      clock.set(T0);
+      const email = `held-${(n += 1)}@example.org`;
+      const record = (await post(
+        '/api/v1/records',
+        {
+          declarationId: reference.id,
+          subject: { identifiers: [{ kind: 'email', value: email }] },
+          kind: 'held_record',
+          purposes: [home.purpose.id],
+          categories: [home.category],
+          source: home.purpose.sources?.[0] ?? reference.sources[0]?.id,
+          data: { note: 'under dispute' },
+        },
+        201,
+      )) as { id: string; subjectId: string };
+      const held = (await post(
+        `/api/v1/subjects/${record.subjectId}/holds`,
+        { reason: 'Dispute about a delivery' },
+        201,
+      )) as { hold: { id: string } };
+      const deadline = plus(T0, rule.duration);
+      clock.set(new Date(deadline.getTime() + DAY));
+      const kept = await runRule(reference.id, rule.id);
+      assert.deepEqual(kept.collections['records'], { deleted: 0, anonymised: 0, held: 1 });
+      assert.deepEqual((await receiptOf(kept))['holds'], [{ hold: held.hold.id, rows: 1 }]);
+      assert.equal((await recordIds([record.id])).size, 1);
+      assert.equal(
+        (await personLeft(record.subjectId)).identifiers,
+        1,
+        'the held person keeps their address',
+      );
+
+      clock.set(new Date(deadline.getTime() + 2 * DAY));
+      await post(`/api/v1/holds/${held.hold.id}/release`, { reason: 'Settled' }, 200);
+      const swept = await runRule(reference.id, rule.id);
+      assert.equal(swept.collections['records']?.deleted, 1);
+      assert.equal((await recordIds([record.id])).size, 0);
+      assert.deepEqual(
+        await personLeft(record.subjectId),
+        { subject: 0, identifiers: 0, consents: 0 },
+        'the person goes too, with the released hold',
+      );
+    });
+
     test('C10.1 the audit ledger, which no sweep may cut (it is hash-chained), holds no address or content of the people swept above', async () => {
       const entries = await app.ctx.store.db
         .selectFrom('audit_log')

@@ -2,9 +2,10 @@
  * People a sweep left with nothing: once the last of a person's records, subscriptions, consent
  * proofs, browser links and rights requests has gone under its rule, their identifiers (email
  * addresses are kept in the clear) serve no purpose any more, so they go too, with the person and
- * the lifecycle events reported about them. A person under a legal hold (even a released one:
- * the hold's history names them), or one others were merged into, stays. An objection outlives
- * the person as erasure keeps it: their addresses are suppressed by keyed hash first.
+ * the lifecycle events reported about them and their released holds (whose placing and release
+ * the audit ledger keeps). A person under a legal hold, or one others were merged into, stays.
+ * An objection outlives the person as erasure keeps it: their addresses are suppressed by keyed
+ * hash first.
  *
  * Called by the targets that remove a person's rows, in the batch's transaction, with the people
  * those rows belonged to.
@@ -17,7 +18,7 @@ import type { Tx } from '../../store/transaction.js';
 import { CONTROLLER_TENANT } from '../../subjects/subjects.js';
 
 /** Tables whose rows of a person keep them (and their identifiers) in the store. */
-const keeping = ['consent_events', 'subscriptions', 'web_links', 'requests', 'legal_holds'] as const;
+const keeping = ['consent_events', 'subscriptions', 'web_links', 'requests'] as const;
 
 /** Removes the people among `subjectIds` who have nothing left; returns how many went. */
 export async function releaseEmptySubjects(
@@ -40,6 +41,16 @@ export async function releaseEmptySubjects(
             .select(sql.lit(1).as('one'))
             .whereRef('r.subject_id', '=', 's.id')
             .where('r.tenant', '=', CONTROLLER_TENANT),
+        ),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('legal_holds as h')
+            .select(sql.lit(1).as('one'))
+            .whereRef('h.subject_id', '=', 's.id')
+            .where('h.released_at', 'is', null),
         ),
       ),
     )
@@ -94,6 +105,8 @@ export async function releaseEmptySubjects(
       .where('subject_id', '=', subject.id)
       .execute();
     await tx.deleteFrom('notice_tasks').where('subject_id', '=', subject.id).execute();
+    // Released holds: their placing and release stay in the audit ledger.
+    await tx.deleteFrom('legal_holds').where('subject_id', '=', subject.id).execute();
     await tx
       .deleteFrom('subjects')
       .where('tenant', '=', CONTROLLER_TENANT)
