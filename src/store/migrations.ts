@@ -806,5 +806,21 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('records').addColumn('expiry_rule', 'text').execute();
       },
     },
+    '0015_retention_requests_redemptions': {
+      async up(db: Kysely<unknown>) {
+        // The retention sweeps of closed rights requests and of promotion redemptions read them
+        // in the order of their clocks.
+        await db.schema
+          .createIndex('requests_retention')
+          .on('requests')
+          .columns(['declaration_id', 'received_at'])
+          .execute();
+        await db.schema
+          .createIndex('redemptions_retention')
+          .on('redemptions')
+          .column('redeemed_at')
+          .execute();
+      },
+    },
   };
 }

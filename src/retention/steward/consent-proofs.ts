@@ -15,6 +15,7 @@ import { categoryCovers } from '../../policy/taxonomy.js';
 import type { ConsentEventTable } from '../../store/schema.js';
 import type { RuleScope, SweepTarget } from '../targets.js';
 import { afterCursor, deadlineOf, keysetTarget, thresholdOf } from '../targets.js';
+import { releaseEmptySubjects } from './release-subjects.js';
 
 export const CONSENT_CATEGORY = 'user.consent';
 
@@ -87,6 +88,11 @@ export function consentProofsTarget(
       }
       // Consent token caches read past this entry before they trust what they hold.
       for (const subject of new Set(rows.map((r) => r.subject_id))) await markConsentChange(tx, ctx, subject);
+      await releaseEmptySubjects(
+        tx,
+        ctx,
+        rows.map((r) => r.subject_id),
+      );
       return { deleted: rows.length, anonymised: 0 };
     },
   });

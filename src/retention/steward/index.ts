@@ -7,6 +7,8 @@ import type { RuleScope, SweepTarget } from '../targets.js';
 import { consentProofsTarget } from './consent-proofs.js';
 import { outboxTarget } from './outbox.js';
 import { recordsTarget } from './records.js';
+import { redemptionsTarget } from './redemptions.js';
+import { requestsTarget } from './requests.js';
 import { resultLinksTarget } from './result-links.js';
 import { subscriptionsTarget } from './subscriptions.js';
 import { webEventsTarget, webLinksTarget } from './web.js';
@@ -22,6 +24,9 @@ const builders = [
   webLinksTarget,
   outboxTarget,
   resultLinksTarget,
+  // Appended, not inserted: a run's cursor names its target by position.
+  requestsTarget,
+  redemptionsTarget,
 ] as const;
 
 /** The Steward-store collections a rule keeps (records whenever a purpose names the rule). */

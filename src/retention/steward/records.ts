@@ -27,6 +27,7 @@ import type { Tx } from '../../store/transaction.js';
 import { CONTROLLER_TENANT } from '../../subjects/subjects.js';
 import type { HoldSubject, RuleScope, SweepAction, SweepTarget } from '../targets.js';
 import { afterCursor, keysetTarget } from '../targets.js';
+import { releaseEmptySubjects } from './release-subjects.js';
 
 /**
  * The subject anonymised records are filed under: it has no identifiers, so no request, search
@@ -163,6 +164,11 @@ export function recordsTarget(ctx: AppContext, system: string, scope: RuleScope)
       const ids = rows.map((r) => r.id);
       await tx.deleteFrom('notice_tasks').where('record_id', 'in', ids).execute();
       await tx.deleteFrom('records').where('tenant', '=', CONTROLLER_TENANT).where('id', 'in', ids).execute();
+      await releaseEmptySubjects(
+        tx,
+        ctx,
+        rows.map((r) => r.subject_id),
+      );
       return { deleted: rows.length - toAnonymise.length, anonymised: toAnonymise.length };
     },
   });

@@ -11,6 +11,7 @@ import type { AppContext } from '../../context.js';
 import type { SubscriptionTable } from '../../store/schema.js';
 import type { RuleScope, SweepTarget } from '../targets.js';
 import { afterCursor, deadlineOf, keysetTarget, thresholdOf } from '../targets.js';
+import { releaseEmptySubjects } from './release-subjects.js';
 
 export const EMAIL_CATEGORY = 'user.contact.email';
 
@@ -67,6 +68,11 @@ export function subscriptionsTarget(
       // The in-memory suppression index reloads these people before it answers again.
       for (const subject of new Set(rows.map((r) => r.subject_id)))
         await markSuppressionChange(tx, ctx, subject);
+      await releaseEmptySubjects(
+        tx,
+        ctx,
+        rows.map((r) => r.subject_id),
+      );
       return { deleted: rows.length, anonymised: 0 };
     },
   });

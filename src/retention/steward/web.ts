@@ -15,6 +15,7 @@ import type { WebEventTable, WebLinkTable } from '../../store/schema.js';
 import type { Tx } from '../../store/transaction.js';
 import type { HoldSubject, RuleScope, SweepTarget } from '../targets.js';
 import { afterCursor, deadlineOf, keysetTarget, thresholdOf } from '../targets.js';
+import { releaseEmptySubjects } from './release-subjects.js';
 
 export const BROWSING_CATEGORY = 'user.behavior.browsing_history';
 export const COOKIE_ID_CATEGORY = 'user.device.cookie_id';
@@ -100,7 +101,7 @@ export function webEventsTarget(_ctx: AppContext, system: string, scope: RuleSco
 
 type LinkRow = Pick<WebLinkTable, 'id' | 'subject_id' | 'linked_at'>;
 
-export function webLinksTarget(_ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
+export function webLinksTarget(ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
   // Browsers are linked to people only for the purpose `analytics.linkToSubject` names.
   const link = scope.model.declaration.analytics.linkToSubject;
   const purposes = underRule(scope, link === undefined ? [] : [link.purpose], COOKIE_ID_CATEGORY);
@@ -140,6 +141,11 @@ export function webLinksTarget(_ctx: AppContext, system: string, scope: RuleScop
           rows.map((r) => r.id),
         )
         .execute();
+      await releaseEmptySubjects(
+        tx,
+        ctx,
+        rows.map((r) => r.subject_id),
+      );
       return { deleted: rows.length, anonymised: 0 };
     },
   });
