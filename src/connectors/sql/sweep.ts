@@ -228,9 +228,17 @@ export async function sweepCollection(
       const end = nth ?? (await bound('last'));
       if (end === undefined) return { count: 0, last: true };
       const upTo = cursorOf(end);
-      const rows = await exec(rangeChangeStatement(ctx.driver, ctx.dataset, { ...target, upTo }, change));
+      const last = nth === undefined;
+      const statement = (keys: boolean) =>
+        rangeChangeStatement(ctx.driver, ctx.dataset, { ...target, upTo }, change, keys);
+      if (options.beforeCommit === undefined) {
+        await exec(statement(false));
+        const changed = (await exec({ text: 'SELECT changes() AS n', values: [] }))[0];
+        return { count: Number(changed?.n ?? 0), cursor: upTo, last };
+      }
+      const rows = await exec(statement(true));
       await recordInFlight(rows.map(keyOf), upTo);
-      return { count: rows.length, cursor: upTo, last: nth === undefined };
+      return { count: rows.length, cursor: upTo, last };
     });
 
   /** Select (locked) and change by key in one transaction: MySQL/MariaDB, SQLite, per-row masks. */
