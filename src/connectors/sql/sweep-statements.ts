@@ -297,7 +297,9 @@ function changeOf(s: SweepBuilder, change: { readonly set?: readonly SetValue[] 
  * (an index-only walk of the clock index, ignoring holds and references), then every due row up
  * to it is deleted or set by one range scan that locks exactly the rows it changes. Returns one
  * row, that last row's key and clock with the count changed (`steward_n`), or none when fewer
- * than `n` rows are due (then `postgresRangeStatement` takes the rest).
+ * than `n` rows are due (then `postgresRangeStatement` takes the rest). With `keys` (a batch
+ * recorded before its COMMIT) it returns that last row (`steward_bound` true) and every changed
+ * row's key and clock (`steward_bound` false, in no particular order) instead.
  */
 export function postgresBatchStatement(
   driver: Dialect,
@@ -305,16 +307,17 @@ export function postgresBatchStatement(
   target: SweepTarget,
   change: { readonly set?: readonly SetValue[] },
   n: number,
+  keys = false,
 ): Statement {
   const b = new StatementBuilder(driver, dataset);
   const bound = boundSelect(driver, dataset, target, b, n);
   const s = new SweepBuilder(driver, dataset, target, b);
   const changed = changeOf(s, change);
   const where = s.due('k');
-  return b.done(
-    `WITH k AS (${bound}), d AS (${changed} WHERE ${where} RETURNING 1) ` +
-      `SELECT k.*, (SELECT COUNT(*) FROM d) AS steward_n FROM k`,
-  );
+  const out = keys
+    ? `RETURNING ${s.returned()}) SELECT TRUE AS steward_bound, k.* FROM k UNION ALL SELECT FALSE, d.* FROM d`
+    : 'RETURNING 1) SELECT k.*, (SELECT COUNT(*) FROM d) AS steward_n FROM k';
+  return b.done(`WITH k AS (${bound}), d AS (${changed} WHERE ${where} ${out}`);
 }
 
 /**

@@ -185,8 +185,8 @@ export async function sweepCollection(
 
   /**
    * PostgreSQL: every due row up to the batch's last, by one range scan. Without `beforeCommit`
-   * the batch is one statement on its own (its locks last as long as it runs); with it, the
-   * batch's last row is found first and the change returns its keys inside a transaction.
+   * the batch is one statement on its own (its locks last as long as it runs); with it, the same
+   * statement also returns the changed rows' keys, inside a transaction that commits after them.
    */
   const rangeBatch = async (target: SweepTarget): Promise<Batch> => {
     const tail = async (exec: Exec, keys: boolean): Promise<Batch> => {
@@ -205,14 +205,15 @@ export async function sweepCollection(
       return tail(ctx.run, false);
     }
     return ctx.transaction(async (exec) => {
-      const end = (await exec(sweepBoundStatement(ctx.driver, ctx.dataset, target, batchSize)))[0];
-      if (end === undefined) return tail(exec, true);
-      const upTo = cursorOf(end);
       const rows = await exec(
-        postgresRangeStatement(ctx.driver, ctx.dataset, { ...target, upTo }, change, true),
+        postgresBatchStatement(ctx.driver, ctx.dataset, target, change, batchSize, true),
       );
-      await recordInFlight(rows.map(keyOf), upTo);
-      return { count: rows.length, cursor: upTo, last: false };
+      const end = rows.find((r) => r.steward_bound === true);
+      if (end === undefined) return tail(exec, true);
+      const changed = rows.filter((r) => r.steward_bound !== true);
+      const upTo = cursorOf(end);
+      await recordInFlight(changed.map(keyOf), upTo);
+      return { count: changed.length, cursor: upTo, last: false };
     });
   };
 
