@@ -257,12 +257,11 @@ export function sweepBatchStatement(
 /**
  * How a PostgreSQL batch is run. `range` (the default): the batch's last row is found first (an
  * index-only walk of the clock index, no locks), then one DELETE or UPDATE takes every due row up
- * to it, a plain range scan locking exactly the rows it changes. `by-key` and `by-ctid`: one
- * statement that selects and locks the next rows (`SKIP LOCKED`), then changes them by key (an
- * index look-up per row) or by `(tableoid, ctid)`. `two-statements`: select and lock, then
- * delete by key, as on the other dialects. `bench/retention.bench.ts` measures the four.
+ * to it, a plain range scan locking exactly the rows it changes. `by-key`: one statement that
+ * selects and locks the next rows (`SKIP LOCKED`), then changes them by key (an index look-up per
+ * row), the form a clock through a parent always takes. `bench/retention.bench.ts` measures both.
  */
-export type PostgresBatch = 'range' | 'by-key' | 'by-ctid' | 'two-statements';
+export type PostgresBatch = 'range' | 'by-key';
 
 /**
  * The `n`-th due row after the cursor, ignoring holds and references (the batch's statement
@@ -378,8 +377,8 @@ export function rangeChangeStatement(
 /**
  * PostgreSQL: one batch as one statement, so its row locks last only as long as it runs. The
  * batch's rows are selected and locked (`SKIP LOCKED`) in a CTE, then deleted or set by key (an
- * index look-up per row, pruned to its partition) or by `(tableoid, ctid)` (the row's physical
- * place, no index); the statement returns their keys and clocks in order.
+ * index look-up per row, pruned to its partition); the statement returns their keys and clocks
+ * in order.
  */
 export function postgresSweepStatement(
   driver: Dialect,
@@ -387,19 +386,14 @@ export function postgresSweepStatement(
   target: SweepTarget,
   limit: number,
   change: { readonly set?: readonly SetValue[] },
-  by: 'by-key' | 'by-ctid' = 'by-key',
 ): Statement {
   const s = new SweepBuilder(driver, dataset, target);
   const { b } = s;
-  const ctid = by === 'by-ctid' ? `, ${s.t}.tableoid AS steward_oid, ${s.t}.ctid AS steward_tid` : '';
-  const select = `SELECT ${s.returned()}${ctid} FROM ${s.from()}`;
+  const select = `SELECT ${s.returned()} FROM ${s.from()}`;
   const where = s.due();
   const batch = `${select} WHERE ${where} ORDER BY ${s.order()} LIMIT ${b.bind(limit)}${s.lock()}`;
   const x = b.alias();
-  const match =
-    by === 'by-ctid'
-      ? `${x}.tableoid = k.steward_oid AND ${x}.ctid = k.steward_tid`
-      : s.key.map((k) => `${b.column(x, k)} = ${b.column('k', k)}`).join(' AND ');
+  const match = s.key.map((k) => `${b.column(x, k)} = ${b.column('k', k)}`).join(' AND ');
   const table = `${b.table(target.collection.name)} ${x}`;
   const changed =
     change.set === undefined

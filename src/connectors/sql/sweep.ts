@@ -3,8 +3,9 @@
  * batches by its clock column (`sweep-statements.ts`), never a held row.
  *
  * Each batch locks only its own rows, and only while it runs. On PostgreSQL a batch is one
- * statement (select and lock the next rows with `SKIP LOCKED`, delete or set them, return their
- * keys), so its locks last exactly as long as that statement; on MySQL/MariaDB and SQLite, and
+ * statement (find where the batch ends by the clock index, delete or set every due row up to it;
+ * with a clock through a parent, select and lock the next rows with `SKIP LOCKED` and change them
+ * by key), so its locks last exactly as long as that statement; on MySQL/MariaDB and SQLite, and
  * wherever a mask is computed per row, a batch is one short transaction: select (locked), change
  * by key, commit. Holds are asked for before every batch, so a hold placed during a sweep is
  * honoured from the next batch on.
@@ -65,7 +66,7 @@ export interface SweepContext {
   readonly run: Exec;
   /** Runs `work` in one transaction; errors as ConnectorErrors. */
   transaction<T>(work: (exec: Exec) => Promise<T>): Promise<T>;
-  /** PostgreSQL: how a batch runs (`bench/retention.bench.ts` measures each); default one statement by key. */
+  /** PostgreSQL: how a batch runs (`bench/retention.bench.ts` measures both); default `range`. */
   readonly postgresBatch?: PostgresBatch;
 }
 
@@ -173,8 +174,7 @@ export async function sweepCollection(
 
   /** One statement that selects, locks (skipping rows others hold) and changes the next rows. */
   const lockedBatch = (target: SweepTarget): Promise<Batch> => {
-    const by = mode === 'by-ctid' ? 'by-ctid' : 'by-key';
-    const statement = postgresSweepStatement(ctx.driver, ctx.dataset, target, batchSize, change, by);
+    const statement = postgresSweepStatement(ctx.driver, ctx.dataset, target, batchSize, change);
     return postgresTransaction(async (exec) => {
       const rows = await exec(statement);
       const batch = fromRows(rows);
@@ -267,7 +267,7 @@ export async function sweepCollection(
     const ownClock = !('through' in plan.clock);
     if (ctx.driver.dialect === 'sqlite' && plan.perRow.length === 0 && ownClock)
       return sqliteRangeBatch(target);
-    if (!onPostgres || mode === 'two-statements') return keyedBatch(target);
+    if (!onPostgres) return keyedBatch(target);
     if (mode === 'range' && ownClock) return rangeBatch(target);
     return lockedBatch(target);
   };
