@@ -22,7 +22,7 @@
  * The threshold comes from `expiredBefore` like a real sweep's. The tables are kept between
  * runs (PostgreSQL schema `steward_bench_retention`, SQLite file in the temporary directory) and
  * made whole again before each measurement. `STEWARD_BENCH_RETENTION_ROWS` sets another size,
- * `STEWARD_BENCH_RETENTION_ROUNDS` another number of turns (default 2).
+ * `STEWARD_BENCH_RETENTION_ROUNDS` another number of turns (default 3).
  */
 import { mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -59,7 +59,7 @@ export const name = 'retention';
 const KEYS: MaskKeys = { hash: Buffer.alloc(32, 7) };
 const SYSTEM = 'site';
 /** Turns of raw DELETE and sweep, each on a restored table. */
-const ROUNDS = Math.max(1, Number(process.env.STEWARD_BENCH_RETENTION_ROUNDS ?? 2));
+const ROUNDS = Math.max(1, Number(process.env.STEWARD_BENCH_RETENTION_ROUNDS ?? 3));
 /** Rows each other batch form is measured on (six forms fit in the expired rows). */
 const SAMPLE = Math.min(100_000, Math.floor(EXPIRED / 6));
 /** How long the inserts run alone, for their baseline rate. */
