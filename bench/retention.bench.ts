@@ -4,22 +4,28 @@
  * `DELETE ... WHERE at < threshold` of the same rows in the same run.
  *
  * - `retention_rows_deleted_per_s` (PostgreSQL, partitioned by month) and `_sqlite`: the
- *   sweep's deletion rate with its defaults (range batches of 5,000 on PostgreSQL);
- *   `retention_ratio_to_raw_delete` (`_sqlite`): that rate over the raw statement's.
- * - The other PostgreSQL batch forms (`PostgresBatch`) and sizes, each on the next 100,000
- *   expired rows, with their slowest batch: `retention_rows_deleted_per_s_range_1000`,
- *   `_range_10000`, `_by_key`, `_by_ctid`, `_two_statements`, and `_range_async_commit` (the
- *   default form with `synchronous_commit=off` in the system's URL).
+ *   sweep's deletion rate with its defaults (range batches of 5,000, no in-flight recording);
+ *   `retention_ratio_to_raw_delete` (and `_sqlite`): that rate over the raw statement's. The raw
+ *   DELETE and the sweep take turns (`ROUNDS` of each), each on the table restored to the same
+ *   state (expired rows put back, vacuumed, checkpointed); a rate is rows over the rounds' time.
+ * - Other PostgreSQL batch forms (`PostgresBatch`) and sizes, each on the next `SAMPLE` expired
+ *   rows, with their slowest batch: `retention_rows_deleted_per_s_range_1000`, `_range_10000`,
+ *   `_by_key` (select and lock with `SKIP LOCKED`, then delete by key: the form a clock through
+ *   a parent uses), `_recorded` (the default with `beforeCommit`, as a resumable job records the
+ *   batch in flight), and `_range_async_commit` (the default with `synchronous_commit=off` in the
+ *   system's URL). SQLite: `retention_rows_deleted_per_s_sqlite_recorded`.
  * - `retention_max_lock_ms`: the longest a batch held its locks (first statement to COMMIT) while
  *   single-row inserts into the same table kept going on another connection;
- *   `retention_concurrent_insert_ratio`: their rate during the sweep over their rate alone.
+ *   `retention_concurrent_insert_ratio`: their rate during the sweep over their rate alone
+ *   (measured for `BASELINE_S` before and again after the sweep).
  *
  * The threshold comes from `expiredBefore` like a real sweep's. The tables are kept between
  * runs (PostgreSQL schema `steward_bench_retention`, SQLite file in the temporary directory) and
- * made whole again before each measurement. `STEWARD_BENCH_RETENTION_ROWS` sets another size.
+ * made whole again before each measurement. `STEWARD_BENCH_RETENTION_ROWS` sets another size,
+ * `STEWARD_BENCH_RETENTION_ROUNDS` another number of turns (default 3).
  */
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
@@ -52,10 +58,14 @@ export const name = 'retention';
 
 const KEYS: MaskKeys = { hash: Buffer.alloc(32, 7) };
 const SYSTEM = 'site';
-/** Rows each other batch form is measured on. */
-const SAMPLE = 100_000;
+/** Turns of raw DELETE and sweep, each on a restored table. */
+const ROUNDS = Math.max(1, Number(process.env.STEWARD_BENCH_RETENTION_ROUNDS ?? 3));
+/** Rows each other batch form is measured on (six forms fit in the expired rows). */
+const SAMPLE = Math.min(100_000, Math.floor(EXPIRED / 6));
 /** How long the inserts run alone, for their baseline rate. */
 const BASELINE_S = 5;
+/** A `beforeCommit` that takes the batch's keys as a job would, without writing them anywhere. */
+const RECORD = { beforeCommit: () => undefined } as const;
 
 /**
  * The sweep's threshold as a rule of 600 days from collection gives it a millisecond before the
@@ -99,41 +109,43 @@ async function runPostgres(report: Report, before: Date): Promise<void> {
         batch === undefined ? {} : { postgresBatch: batch },
       );
 
-    await fresh();
-    const rawElapsed = stopwatch();
-    const raw = await client.query(`delete from ${SCHEMA}.events where at < $1`, [before.toISOString()]);
-    const rawRate = (raw.rowCount ?? 0) / rawElapsed();
-    if (raw.rowCount !== EXPIRED) throw new Error(`the raw delete removed ${raw.rowCount} rows`);
-    report('retention_raw_delete_rows_per_s', rawRate, 'rows/s');
+    const raws: Measured[] = [];
+    const sweeps: Measured[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await fresh();
+      const rawElapsed = stopwatch();
+      const raw = await client.query(`delete from ${SCHEMA}.events where at < $1`, [before.toISOString()]);
+      raws.push({ rows: raw.rowCount ?? 0, seconds: rawElapsed() });
+      if (raw.rowCount !== EXPIRED) throw new Error(`the raw delete removed ${raw.rowCount} rows`);
 
-    await fresh();
-    const connector = connect();
-    try {
-      const elapsed = stopwatch();
-      const result = await connector.sweep('events', { before, action: 'delete' });
-      const rate = EXPIRED / elapsed();
-      checkSwept(result);
-      report('retention_rows_deleted_per_s', rate, 'rows/s');
-      report('retention_ratio_to_raw_delete', rate / rawRate);
-      report('retention_slowest_batch_ms', result.slowestBatchMs, 'ms');
-    } finally {
-      await connector.close();
+      await fresh();
+      const connector = connect();
+      try {
+        const elapsed = stopwatch();
+        const result = await connector.sweep('events', { before, action: 'delete' });
+        sweeps.push({ rows: result.swept, seconds: elapsed(), slowestMs: result.slowestBatchMs });
+        checkSwept(result);
+      } finally {
+        await connector.close();
+      }
+      noteRound('PostgreSQL', round, raws, sweeps);
     }
+    reportPair(report, '', raws, sweeps);
 
     // The other batch forms and sizes, each over the next SAMPLE expired rows; a batch's time is
     // taken between two progress reports.
     await fresh();
     let resume: { swept: number; cursor?: SweepCursor } = { swept: 0 };
-    for (const [label, batch, batchSize, asyncCommit] of [
-      ['range_1000', 'range', 1_000, false],
-      ['range_10000', 'range', 10_000, false],
-      ['range_async_commit', 'range', 5_000, true],
-      ['by_key', 'by-key', 1_000, false],
-      ['by_ctid', 'by-ctid', 1_000, false],
-      ['two_statements', 'two-statements', 1_000, false],
+    for (const [label, batch, batchSize, extra] of [
+      ['range_1000', 'range', 1_000, {}],
+      ['range_10000', 'range', 10_000, {}],
+      ['recorded', 'range', 5_000, RECORD],
+      ['by_key', 'by-key', 1_000, {}],
+      ['range_async_commit', 'range', 5_000, { asyncCommit: true }],
     ] as const) {
-      const other = connect(batch, asyncCommit);
-      const target = resume.swept + SAMPLE;
+      const other = connect(batch, 'asyncCommit' in extra);
+      const from = resume.swept;
+      const target = from + SAMPLE;
       const stop = new Error('sample swept');
       const elapsed = stopwatch();
       let last = 0;
@@ -144,6 +156,7 @@ async function runPostgres(report: Report, before: Date): Promise<void> {
           action: 'delete',
           batchSize,
           resume,
+          ...('beforeCommit' in extra ? { beforeCommit: extra.beforeCommit } : {}),
           onBatch: (p) => {
             const now = elapsed();
             slowest = Math.max(slowest, now - last);
@@ -157,7 +170,11 @@ async function runPostgres(report: Report, before: Date): Promise<void> {
       } finally {
         await other.close();
       }
-      report(`retention_rows_deleted_per_s_${label}`, SAMPLE / last, 'rows/s');
+      if (resume.swept === from) {
+        note(`${label}: no expired rows were left for its sample`);
+        continue;
+      }
+      report(`retention_rows_deleted_per_s_${label}`, (resume.swept - from) / last, 'rows/s');
       report(`retention_slowest_batch_ms_${label}`, slowest * 1000, 'ms');
     }
 
@@ -167,6 +184,45 @@ async function runPostgres(report: Report, before: Date): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** One timed deletion: rows, seconds, and for a sweep its slowest batch. */
+interface Measured {
+  readonly rows: number;
+  readonly seconds: number;
+  readonly slowestMs?: number;
+}
+
+const rateOf = (runs: readonly Measured[]) =>
+  runs.reduce((n, r) => n + r.rows, 0) / runs.reduce((t, r) => t + r.seconds, 0);
+
+function noteRound(
+  where: string,
+  round: number,
+  raws: readonly Measured[],
+  sweeps: readonly Measured[],
+): void {
+  const raw = raws[round]!;
+  const swept = sweeps[round]!;
+  note(
+    `${where} round ${round + 1}: raw DELETE ${raw.seconds.toFixed(2)} s, sweep ${swept.seconds.toFixed(2)} s ` +
+      `(ratio ${(raw.seconds / swept.seconds).toFixed(2)}), load ${loadavg()[0]!.toFixed(2)}`,
+  );
+}
+
+/** The raw rate, the sweep's rate, their ratio and the slowest batch of every round. */
+function reportPair(
+  report: Report,
+  suffix: string,
+  raws: readonly Measured[],
+  sweeps: readonly Measured[],
+): void {
+  const rawRate = rateOf(raws);
+  const rate = rateOf(sweeps);
+  report(`retention_raw_delete_rows_per_s${suffix}`, rawRate, 'rows/s');
+  report(`retention_rows_deleted_per_s${suffix}`, rate, 'rows/s');
+  report(`retention_ratio_to_raw_delete${suffix}`, rate / rawRate);
+  report(`retention_slowest_batch_ms${suffix}`, Math.max(...sweeps.map((r) => r.slowestMs ?? 0)), 'ms');
 }
 
 /**
@@ -211,14 +267,19 @@ async function insertLoop(
   return { count, slowestMs };
 }
 
-async function concurrentInserts(report: Report, before: Date, connect: () => Connector): Promise<void> {
-  const next = { id: FIRST_EXTRA_ID };
+/** Single-row inserts alone for `BASELINE_S`: their rate. */
+async function insertsAlone(next: { id: number }): Promise<number> {
   const alone = { done: false };
-  const baselineClock = stopwatch();
-  const baseline = insertLoop(alone, next);
+  const clock = stopwatch();
+  const loop = insertLoop(alone, next);
   await sleep(BASELINE_S * 1000);
   alone.done = true;
-  const baselineRate = (await baseline).count / baselineClock();
+  return (await loop).count / clock();
+}
+
+async function concurrentInserts(report: Report, before: Date, connect: () => Connector): Promise<void> {
+  const next = { id: FIRST_EXTRA_ID };
+  const baselineBefore = await insertsAlone(next);
 
   const connector = connect();
   const during = { done: false };
@@ -234,6 +295,12 @@ async function concurrentInserts(report: Report, before: Date, connect: () => Co
   const seconds = sweepClock();
   const { count, slowestMs } = await inserts;
   checkSwept(result);
+  const baselineAfter = await insertsAlone(next);
+  const baselineRate = (baselineBefore + baselineAfter) / 2;
+  note(
+    `inserts alone ${baselineBefore.toFixed(0)}/s before the sweep, ${baselineAfter.toFixed(0)}/s after; ` +
+      `load ${loadavg()[0]!.toFixed(2)}`,
+  );
   report('retention_max_lock_ms', result.slowestBatchMs, 'ms');
   report('retention_rows_deleted_per_s_with_inserts', EXPIRED / seconds, 'rows/s');
   report('retention_inserts_per_s_alone', baselineRate, 'rows/s');
@@ -249,39 +316,73 @@ async function runSqlite(report: Report, before: Date): Promise<void> {
   const generated = stopwatch();
   if (ensureSqliteEvents(path)) note(`SQLite file generated in ${generated().toFixed(0)} s (${path})`);
 
-  const db = new SQLite(path);
-  let rawRate: number;
-  try {
-    const elapsed = stopwatch();
-    const raw = db.prepare('delete from events where at < ?').run(before.toISOString());
-    rawRate = raw.changes / elapsed();
-    if (raw.changes !== EXPIRED) throw new Error(`the raw delete removed ${raw.changes} rows`);
-    report('retention_raw_delete_rows_per_s_sqlite', rawRate, 'rows/s');
-    restoreSqlite(db);
-  } finally {
-    db.close();
+  const connectSqlite = () =>
+    createSqliteConnector(
+      { system: SYSTEM, url: `sqlite:${path}` },
+      datasetSchema.parse(sqliteDataset()),
+      KEYS,
+    );
+  const restore = () => {
+    const db = new SQLite(path);
+    try {
+      restoreSqlite(db);
+    } finally {
+      db.close();
+    }
+  };
+  const raws: Measured[] = [];
+  const sweeps: Measured[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    restore();
+    // As the connector opens the file: the journal mode it has (WAL), synchronous at its default.
+    const db = new SQLite(path);
+    try {
+      const elapsed = stopwatch();
+      const raw = db.prepare('delete from events where at < ?').run(before.toISOString());
+      raws.push({ rows: raw.changes, seconds: elapsed() });
+      if (raw.changes !== EXPIRED) throw new Error(`the raw delete removed ${raw.changes} rows`);
+    } finally {
+      db.close();
+    }
+    restore();
+    const connector = connectSqlite();
+    try {
+      const elapsed = stopwatch();
+      const result = await connector.sweep('events', { before, action: 'delete' });
+      sweeps.push({ rows: result.swept, seconds: elapsed(), slowestMs: result.slowestBatchMs });
+      checkSwept(result);
+    } finally {
+      await connector.close();
+    }
+    noteRound('SQLite', round, raws, sweeps);
   }
+  reportPair(report, '_sqlite', raws, sweeps);
 
-  const connector = createSqliteConnector(
-    { system: SYSTEM, url: `sqlite:${path}` },
-    datasetSchema.parse(sqliteDataset()),
-    KEYS,
-  );
+  // The default batches recording each batch's keys, on the first SAMPLE expired rows.
+  restore();
+  const recorded = connectSqlite();
   try {
+    const stop = new Error('sample swept');
     const elapsed = stopwatch();
-    const result = await connector.sweep('events', { before, action: 'delete' });
-    const seconds = elapsed();
-    checkSwept(result);
-    report('retention_rows_deleted_per_s_sqlite', EXPIRED / seconds, 'rows/s');
-    report('retention_ratio_to_raw_delete_sqlite', EXPIRED / seconds / rawRate);
-    report('retention_slowest_batch_ms_sqlite', result.slowestBatchMs, 'ms');
+    let last = 0;
+    let swept = 0;
+    await recorded
+      .sweep('events', {
+        before,
+        action: 'delete',
+        ...RECORD,
+        onBatch: (p) => {
+          last = elapsed();
+          swept = p.swept;
+          if (p.swept >= SAMPLE) throw stop;
+        },
+      })
+      .catch((error: unknown) => {
+        if (error !== stop) throw error;
+      });
+    report('retention_rows_deleted_per_s_sqlite_recorded', swept / last, 'rows/s');
   } finally {
-    await connector.close();
+    await recorded.close();
   }
-  const again = new SQLite(path);
-  try {
-    restoreSqlite(again);
-  } finally {
-    again.close();
-  }
+  restore();
 }

@@ -104,7 +104,7 @@ function inIntegerOrder(
 export interface SqlConnectorOptions {
   /** The kind reported (`mariadb` for a MariaDB system on the MySQL driver); default the dialect. */
   readonly kind?: string;
-  /** How a PostgreSQL sweep batch runs (the benchmark compares them); default one statement by key. */
+  /** How a PostgreSQL sweep batch runs (the benchmark compares them); default `range`. */
   readonly postgresBatch?: PostgresBatch;
 }
 

@@ -257,12 +257,11 @@ export function sweepBatchStatement(
 /**
  * How a PostgreSQL batch is run. `range` (the default): the batch's last row is found first (an
  * index-only walk of the clock index, no locks), then one DELETE or UPDATE takes every due row up
- * to it, a plain range scan locking exactly the rows it changes. `by-key` and `by-ctid`: one
- * statement that selects and locks the next rows (`SKIP LOCKED`), then changes them by key (an
- * index look-up per row) or by `(tableoid, ctid)`. `two-statements`: select and lock, then
- * delete by key, as on the other dialects. `bench/retention.bench.ts` measures the four.
+ * to it, a plain range scan locking exactly the rows it changes. `by-key`: one statement that
+ * selects and locks the next rows (`SKIP LOCKED`), then changes them by key (an index look-up per
+ * row), the form a clock through a parent always takes. `bench/retention.bench.ts` measures both.
  */
-export type PostgresBatch = 'range' | 'by-key' | 'by-ctid' | 'two-statements';
+export type PostgresBatch = 'range' | 'by-key';
 
 /**
  * The `n`-th due row after the cursor, ignoring holds and references (the batch's statement
@@ -297,7 +296,9 @@ function changeOf(s: SweepBuilder, change: { readonly set?: readonly SetValue[] 
  * (an index-only walk of the clock index, ignoring holds and references), then every due row up
  * to it is deleted or set by one range scan that locks exactly the rows it changes. Returns one
  * row, that last row's key and clock with the count changed (`steward_n`), or none when fewer
- * than `n` rows are due (then `postgresRangeStatement` takes the rest).
+ * than `n` rows are due (then `postgresRangeStatement` takes the rest). With `keys` (a batch
+ * recorded before its COMMIT) it returns that last row (`steward_bound` true) and every changed
+ * row's key and clock (`steward_bound` false, in no particular order) instead.
  */
 export function postgresBatchStatement(
   driver: Dialect,
@@ -305,16 +306,17 @@ export function postgresBatchStatement(
   target: SweepTarget,
   change: { readonly set?: readonly SetValue[] },
   n: number,
+  keys = false,
 ): Statement {
   const b = new StatementBuilder(driver, dataset);
   const bound = boundSelect(driver, dataset, target, b, n);
   const s = new SweepBuilder(driver, dataset, target, b);
   const changed = changeOf(s, change);
   const where = s.due('k');
-  return b.done(
-    `WITH k AS (${bound}), d AS (${changed} WHERE ${where} RETURNING 1) ` +
-      `SELECT k.*, (SELECT COUNT(*) FROM d) AS steward_n FROM k`,
-  );
+  const out = keys
+    ? `RETURNING ${s.returned()}) SELECT TRUE AS steward_bound, k.* FROM k UNION ALL SELECT FALSE, d.* FROM d`
+    : 'RETURNING 1) SELECT k.*, (SELECT COUNT(*) FROM d) AS steward_n FROM k';
+  return b.done(`WITH k AS (${bound}), d AS (${changed} WHERE ${where} ${out}`);
 }
 
 /**
@@ -355,25 +357,28 @@ export function sweepBoundStatement(
 
 /**
  * SQLite: the due rows up to `target.upTo` deleted or set by one range scan of the clock index;
- * returns their keys (in no particular order).
+ * with `keys` it returns their keys (in no particular order), without it nothing (the caller
+ * counts with `changes()`: handing every row back costs about a third of a batch).
  */
 export function rangeChangeStatement(
   driver: Dialect,
   dataset: Dataset,
   target: SweepTarget,
   change: { readonly set?: readonly SetValue[] },
+  keys = true,
 ): Statement {
   const s = new SweepBuilder(driver, dataset, target);
   const changed = changeOf(s, change);
   const where = s.due();
-  return s.b.done(`${changed} WHERE ${where} RETURNING ${s.key.map((k) => s.b.quote(k)).join(', ')}`);
+  const returning = keys ? ` RETURNING ${s.key.map((k) => s.b.quote(k)).join(', ')}` : '';
+  return s.b.done(`${changed} WHERE ${where}${returning}`);
 }
 
 /**
  * PostgreSQL: one batch as one statement, so its row locks last only as long as it runs. The
  * batch's rows are selected and locked (`SKIP LOCKED`) in a CTE, then deleted or set by key (an
- * index look-up per row, pruned to its partition) or by `(tableoid, ctid)` (the row's physical
- * place, no index); the statement returns their keys and clocks in order.
+ * index look-up per row, pruned to its partition); the statement returns their keys and clocks
+ * in order.
  */
 export function postgresSweepStatement(
   driver: Dialect,
@@ -381,19 +386,14 @@ export function postgresSweepStatement(
   target: SweepTarget,
   limit: number,
   change: { readonly set?: readonly SetValue[] },
-  by: 'by-key' | 'by-ctid' = 'by-key',
 ): Statement {
   const s = new SweepBuilder(driver, dataset, target);
   const { b } = s;
-  const ctid = by === 'by-ctid' ? `, ${s.t}.tableoid AS steward_oid, ${s.t}.ctid AS steward_tid` : '';
-  const select = `SELECT ${s.returned()}${ctid} FROM ${s.from()}`;
+  const select = `SELECT ${s.returned()} FROM ${s.from()}`;
   const where = s.due();
   const batch = `${select} WHERE ${where} ORDER BY ${s.order()} LIMIT ${b.bind(limit)}${s.lock()}`;
   const x = b.alias();
-  const match =
-    by === 'by-ctid'
-      ? `${x}.tableoid = k.steward_oid AND ${x}.ctid = k.steward_tid`
-      : s.key.map((k) => `${b.column(x, k)} = ${b.column('k', k)}`).join(' AND ');
+  const match = s.key.map((k) => `${b.column(x, k)} = ${b.column('k', k)}`).join(' AND ');
   const table = `${b.table(target.collection.name)} ${x}`;
   const changed =
     change.set === undefined

@@ -3,8 +3,9 @@
  * batches by its clock column (`sweep-statements.ts`), never a held row.
  *
  * Each batch locks only its own rows, and only while it runs. On PostgreSQL a batch is one
- * statement (select and lock the next rows with `SKIP LOCKED`, delete or set them, return their
- * keys), so its locks last exactly as long as that statement; on MySQL/MariaDB and SQLite, and
+ * statement (find where the batch ends by the clock index, delete or set every due row up to it;
+ * with a clock through a parent, select and lock the next rows with `SKIP LOCKED` and change them
+ * by key), so its locks last exactly as long as that statement; on MySQL/MariaDB and SQLite, and
  * wherever a mask is computed per row, a batch is one short transaction: select (locked), change
  * by key, commit. Holds are asked for before every batch, so a hold placed during a sweep is
  * honoured from the next batch on.
@@ -65,7 +66,7 @@ export interface SweepContext {
   readonly run: Exec;
   /** Runs `work` in one transaction; errors as ConnectorErrors. */
   transaction<T>(work: (exec: Exec) => Promise<T>): Promise<T>;
-  /** PostgreSQL: how a batch runs (`bench/retention.bench.ts` measures each); default one statement by key. */
+  /** PostgreSQL: how a batch runs (`bench/retention.bench.ts` measures both); default `range`. */
   readonly postgresBatch?: PostgresBatch;
 }
 
@@ -173,8 +174,7 @@ export async function sweepCollection(
 
   /** One statement that selects, locks (skipping rows others hold) and changes the next rows. */
   const lockedBatch = (target: SweepTarget): Promise<Batch> => {
-    const by = mode === 'by-ctid' ? 'by-ctid' : 'by-key';
-    const statement = postgresSweepStatement(ctx.driver, ctx.dataset, target, batchSize, change, by);
+    const statement = postgresSweepStatement(ctx.driver, ctx.dataset, target, batchSize, change);
     return postgresTransaction(async (exec) => {
       const rows = await exec(statement);
       const batch = fromRows(rows);
@@ -185,8 +185,8 @@ export async function sweepCollection(
 
   /**
    * PostgreSQL: every due row up to the batch's last, by one range scan. Without `beforeCommit`
-   * the batch is one statement on its own (its locks last as long as it runs); with it, the
-   * batch's last row is found first and the change returns its keys inside a transaction.
+   * the batch is one statement on its own (its locks last as long as it runs); with it, the same
+   * statement also returns the changed rows' keys, inside a transaction that commits after them.
    */
   const rangeBatch = async (target: SweepTarget): Promise<Batch> => {
     const tail = async (exec: Exec, keys: boolean): Promise<Batch> => {
@@ -205,14 +205,15 @@ export async function sweepCollection(
       return tail(ctx.run, false);
     }
     return ctx.transaction(async (exec) => {
-      const end = (await exec(sweepBoundStatement(ctx.driver, ctx.dataset, target, batchSize)))[0];
-      if (end === undefined) return tail(exec, true);
-      const upTo = cursorOf(end);
       const rows = await exec(
-        postgresRangeStatement(ctx.driver, ctx.dataset, { ...target, upTo }, change, true),
+        postgresBatchStatement(ctx.driver, ctx.dataset, target, change, batchSize, true),
       );
-      await recordInFlight(rows.map(keyOf), upTo);
-      return { count: rows.length, cursor: upTo, last: false };
+      const end = rows.find((r) => r.steward_bound === true);
+      if (end === undefined) return tail(exec, true);
+      const changed = rows.filter((r) => r.steward_bound !== true);
+      const upTo = cursorOf(end);
+      await recordInFlight(changed.map(keyOf), upTo);
+      return { count: changed.length, cursor: upTo, last: false };
     });
   };
 
@@ -228,9 +229,17 @@ export async function sweepCollection(
       const end = nth ?? (await bound('last'));
       if (end === undefined) return { count: 0, last: true };
       const upTo = cursorOf(end);
-      const rows = await exec(rangeChangeStatement(ctx.driver, ctx.dataset, { ...target, upTo }, change));
+      const last = nth === undefined;
+      const statement = (keys: boolean) =>
+        rangeChangeStatement(ctx.driver, ctx.dataset, { ...target, upTo }, change, keys);
+      if (options.beforeCommit === undefined) {
+        await exec(statement(false));
+        const changed = (await exec({ text: 'SELECT changes() AS n', values: [] }))[0];
+        return { count: Number(changed?.n ?? 0), cursor: upTo, last };
+      }
+      const rows = await exec(statement(true));
       await recordInFlight(rows.map(keyOf), upTo);
-      return { count: rows.length, cursor: upTo, last: nth === undefined };
+      return { count: rows.length, cursor: upTo, last };
     });
 
   /** Select (locked) and change by key in one transaction: MySQL/MariaDB, SQLite, per-row masks. */
@@ -258,7 +267,7 @@ export async function sweepCollection(
     const ownClock = !('through' in plan.clock);
     if (ctx.driver.dialect === 'sqlite' && plan.perRow.length === 0 && ownClock)
       return sqliteRangeBatch(target);
-    if (!onPostgres || mode === 'two-statements') return keyedBatch(target);
+    if (!onPostgres) return keyedBatch(target);
     if (mode === 'range' && ownClock) return rangeBatch(target);
     return lockedBatch(target);
   };
