@@ -14,6 +14,7 @@ import { Worker } from '../../src/jobs/queue.js';
 import { sweepRun } from '../../src/retention/run-sweep.js';
 import { jobDefinitions } from '../../src/worker-jobs.js';
 import { dialects } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 import { settableClock } from '../support/clock.js';
 import type { Nordkust } from '../support/nordkust.js';
 import { recordEmail, startNordkust } from '../support/nordkust.js';
@@ -232,6 +233,14 @@ for (const dialect of await dialects()) {
                 ['customers', 0, 0, 1],
               ],
               'children before parents, as the foreign keys say',
+            );
+            // The CLI's plan (its own process, at the real time: the shop's rows of 2015 have expired then too).
+            const cli = await runCli(['retention', 'plan', 'accounting', '--system', 'shop'], w.env);
+            assert.equal(cli.code, 0, cli.stderr);
+            assert.match(cli.stdout, /accounting\s+shop\s+payments\s+delete\s+1\s+1\s+2015-03-01 \(expired/);
+            assert.match(
+              cli.stdout,
+              /accounting on shop, customers: 1 more expired row once the rows that refer/,
             );
             assert.deepEqual(await snapshot(w), before, 'the plan changed nothing');
 
