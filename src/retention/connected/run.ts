@@ -207,6 +207,9 @@ export async function sweepConnectedTarget(
         );
       },
       onBatch: async (done: SweepProgress) => {
+        // The pause between batches comes while the batch is still in flight: a worker killed
+        // now leaves it for the next to settle, which is exact either way.
+        if (pause > 0) await sleep(pause);
         progress = {
           swept: done.swept,
           ...(done.cursor !== undefined
@@ -217,7 +220,6 @@ export async function sweepConnectedTarget(
         };
         const next = await record((r) => withProgress(r, target, progress), true);
         await input.onBatch?.(viewOf(next));
-        if (pause > 0) await sleep(pause);
       },
     });
   } catch (error) {
