@@ -335,6 +335,50 @@ for (const dialect of await dialects()) {
       );
 
       test(
+        'C10.1 workers carrying on one connected run at once (two starting together, a third taking it up mid-sweep) never do a batch twice: the counts are exact, one receipt',
+        { timeout: 120_000 },
+        async () => {
+          const w = await world({ retentionBatchSize: 1 });
+          try {
+            for (let i = 0; i < 8; i++)
+              await w.crm.all(
+                `insert into contacts (id, email, first_name, created_at, last_seen_at) values (?, ?, 'Two', ?, ?)`,
+                [40 + i, `two-${i}@example.net`, `2023-02-0${i + 1} 08:00:00`, `2023-02-0${i + 1} 08:00:00`],
+              );
+            const runs = await w.start('marketing', 'crm');
+            // Two start together; later a third takes the run up while the one sweeping goes on (a lost lease).
+            let late: Promise<unknown> | undefined;
+            const hooks = {
+              onBatch(progress: { deleted: number }) {
+                if (late === undefined && progress.deleted >= 3) late = sweepRun(w.app.ctx, runs[0]!.id);
+              },
+            };
+            const [a, b] = await Promise.all([
+              sweepRun(w.app.ctx, runs[0]!.id, hooks),
+              sweepRun(w.app.ctx, runs[0]!.id, hooks),
+            ]);
+            assert.ok(late !== undefined, 'a third worker took the run up mid-sweep');
+            await late;
+            const run = (await w.call('GET', `/api/v1/retention/runs/${runs[0]!.id}`))['run'] as RunBody & {
+              batches: number;
+            };
+            assert.equal(run.status, 'done', `${a.status} ${b.status} ${run.error ?? ''}`);
+            const expired = 8 + 4; // the fixture's four contacts too
+            assert.equal(run.deleted, expired, 'each contact counted once');
+            assert.equal(run.batches, expired + 1, 'each batch recorded once');
+            assert.deepEqual(
+              (await w.crm.all('select id from contacts order by id')).map((r) => Number(r['id'])),
+              [],
+              'every expired contact is gone',
+            );
+            assert.equal((await w.receipts()).filter((r) => r.run === run.id).length, 1, 'one receipt');
+          } finally {
+            await w.close();
+          }
+        },
+      );
+
+      test(
         'C10.1 an unreachable system fails the run’s attempt with a clear error and no secret; the retry sweeps it',
         { timeout: 120_000 },
         async () => {

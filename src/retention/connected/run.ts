@@ -17,6 +17,7 @@
  * Holds are read fresh before every batch (`heldPersons`), so a hold placed during the sweep
  * counts from the next batch. The job's lease is renewed by the worker while this runs.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../context.js';
 import type {
@@ -37,6 +38,8 @@ import { heldByHold, heldPersons, sweepingConnector } from './targets.js';
 /** A connected target's progress, as the run's cursor keeps it (JSON). */
 export interface ConnectedProgress {
   readonly swept: number;
+  /** Set by the worker that took the target up last. */
+  readonly claim?: string;
   readonly cursor?: { readonly clock: unknown; readonly key: readonly unknown[] };
   readonly inFlight?: {
     readonly keys: readonly (readonly unknown[])[];
@@ -136,8 +139,6 @@ export async function sweepConnectedTarget(
   const connector = await sweepingConnector(ctx, target);
   let known = run;
   let superseded = false;
-  const state: ConnectedProgress = (cursorOf(run) as ConnectedCursor).sweep ?? { swept: 0 };
-  let progress = state;
 
   /** Writes the run, if it is still as this worker left it. */
   const record = (change: (run: RunRow) => RunRow, batch: boolean, inside?: boolean) =>
@@ -173,6 +174,21 @@ export async function sweepConnectedTarget(
       return next;
     });
 
+  // The worker claims the target first: of two that start together one claims and the other
+  // stops here; a later one (a lease lost) claims over it, and the earlier one stops at its next
+  // write. Only the claimer's empty sweep can end the target.
+  let claimed: RunRow;
+  try {
+    claimed = await record((r) => {
+      const current = (cursorOf(r) as ConnectedCursor).sweep ?? { swept: 0 };
+      return withProgress(r, target, { ...current, claim: randomUUID() });
+    }, false);
+  } catch (error) {
+    if (superseded) return 'superseded';
+    throw error;
+  }
+  const { claim: _claim, ...state } = (cursorOf(claimed) as ConnectedCursor).sweep ?? { swept: 0 };
+  let progress: ConnectedProgress = state;
   const before = thresholdOf(input.scope, input.at);
   const holds = heldPersons(ctx, target);
   const pause = ctx.config.retentionPauseMs ?? 0;
