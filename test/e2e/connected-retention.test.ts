@@ -126,6 +126,17 @@ async function addExpiredRows(w: Nordkust): Promise<void> {
   }
 }
 
+/** `n` register contacts last seen in 2023, a day apart from `id` on (`name-0@example.net`, ...). */
+async function oldContacts(w: Nordkust, id: number, n: number, name: string): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const day = `2023-01-${String(i + 1).padStart(2, '0')} 08:00:00`;
+    await w.crm.all(
+      `insert into contacts (id, email, first_name, created_at, last_seen_at) values (?, ?, 'Old', ?, ?)`,
+      [id + i, `${name}-${i}@example.net`, day, day],
+    );
+  }
+}
+
 /** What each system holds, as direct SQL reads it: compared before and after. */
 async function snapshot(w: Nordkust) {
   const ids = async (sql: string) => (await w.shop.all(sql)).map((r) => Number(r['id']));
@@ -307,11 +318,7 @@ for (const dialect of await dialects()) {
           const w = await world({ retentionBatchSize: 1 });
           try {
             // Five contacts not seen for years, in clock order; the last one is held mid-run.
-            for (let i = 0; i < 5; i++)
-              await w.crm.all(
-                `insert into contacts (id, email, first_name, created_at, last_seen_at) values (?, ?, 'Mid', ?, ?)`,
-                [30 + i, `mid-${i}@example.net`, `2023-01-0${i + 1} 08:00:00`, `2023-01-0${i + 1} 08:00:00`],
-              );
+            await oldContacts(w, 30, 5, 'mid');
             const runs = await w.start('marketing', 'crm');
             let holdId = '';
             const run = await sweepRun(w.app.ctx, runs[0]!.id, {
@@ -340,11 +347,7 @@ for (const dialect of await dialects()) {
         async () => {
           const w = await world({ retentionBatchSize: 1 });
           try {
-            for (let i = 0; i < 8; i++)
-              await w.crm.all(
-                `insert into contacts (id, email, first_name, created_at, last_seen_at) values (?, ?, 'Two', ?, ?)`,
-                [40 + i, `two-${i}@example.net`, `2023-02-0${i + 1} 08:00:00`, `2023-02-0${i + 1} 08:00:00`],
-              );
+            await oldContacts(w, 40, 8, 'two');
             const runs = await w.start('marketing', 'crm');
             // Two start together; later a third takes the run up while the one sweeping goes on (a lost lease).
             let late: Promise<unknown> | undefined;
