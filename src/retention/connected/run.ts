@@ -11,6 +11,9 @@
  *   done by one worker only;
  * - after the commit (`onBatch`) the cursor, the swept count and the collection's counts are
  *   written and the in-flight entry cleared, under the same check;
+ * - before its first batch a worker claims the target (a write under the same check): of two
+ *   that start together one stops there, and a worker taking the run up from a lost lease makes
+ *   the other stop at its next write;
  * - a worker killed between the two leaves the batch in flight: the next one passes it as
  *   `resume.inFlight` and the connector settles it (counts what was committed, redoes the rest).
  *
