@@ -64,6 +64,17 @@ function planTable(plan: RetentionPlan): string {
   const lines = [head, ...rows].map((row) =>
     row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
   );
+  const notes = plan.sweeps.flatMap((s) => [
+    ...(s.problem === undefined ? [] : [`${s.ruleId} on ${s.system} could not be counted: ${s.problem}`]),
+    ...s.collections.flatMap((c) =>
+      (c.blocked ?? 0) > 0
+        ? [
+            `${s.ruleId} on ${s.system}, ${c.collection}: ${plural(c.blocked ?? 0, 'more expired row')} once the rows that refer to them have gone (a run removes those first)`,
+          ]
+        : [],
+    ),
+  ]);
+  if (notes.length > 0) lines.push('', ...notes);
   const go = plan.sweeps.reduce((n, s) => n + s.rows, 0);
   const held = plan.sweeps.reduce((n, s) => n + s.held, 0);
   const holds = new Set(plan.sweeps.flatMap((s) => s.collections.flatMap((c) => Object.keys(c.holds))));

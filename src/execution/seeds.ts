@@ -32,26 +32,44 @@ export interface RequestSeeds {
 
 const kinds: ReadonlySet<string> = new Set(identityKinds);
 
+/** The identifiers Steward holds for a subject that reach them (channels, not unsettled claims). */
+function ownIdentifiers(tx: Tx, subjectId: string) {
+  return tx
+    .selectFrom('identifiers')
+    .select(['kind', 'value'])
+    .where('subject_id', '=', subjectId)
+    .where('tenant', '=', CONTROLLER_TENANT)
+    .where(isChannel)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Where a subject's search starts in a connected system: the identifiers Steward holds for them. */
+export async function subjectSeeds(tx: Tx, subjectId: string): Promise<RequestSeeds> {
+  const found = identitySet();
+  for (const i of await ownIdentifiers(tx, subjectId)) found.add(i.kind, i.value);
+  return { subjectId, identities: found.list() };
+}
+
+/** Identifiers of the kinds systems are searched by, normalised, each once. */
+function identitySet() {
+  const found = new Map<string, { kind: IdentityKind; value: string }>();
+  return {
+    add(kind: string, raw: string | null) {
+      if (raw === null || !kinds.has(kind)) return;
+      const normalised = normaliseIdentifier(kind as IdentifierKind, raw);
+      if (!normalised.ok) return;
+      found.set(`${kind}\n${normalised.value}`, { kind: kind as IdentityKind, value: normalised.value });
+    },
+    list: () => [...found.values()],
+  };
+}
+
 /** The identifiers a request's steps search with (see the module comment). */
 export async function requestSeeds(tx: Tx, ctx: AppContext, row: RequestRow): Promise<RequestSeeds> {
-  const found = new Map<string, { kind: IdentityKind; value: string }>();
-  const add = (kind: string, raw: string | null) => {
-    if (raw === null || !kinds.has(kind)) return;
-    const normalised = normaliseIdentifier(kind as IdentifierKind, raw);
-    if (!normalised.ok) return;
-    found.set(`${kind}\n${normalised.value}`, { kind: kind as IdentityKind, value: normalised.value });
-  };
-  if (row.subject_id !== null) {
-    const own = await tx
-      .selectFrom('identifiers')
-      .select(['kind', 'value'])
-      .where('subject_id', '=', row.subject_id)
-      .where('tenant', '=', CONTROLLER_TENANT)
-      .where(isChannel)
-      .orderBy('created_at')
-      .execute();
-    for (const i of own) add(i.kind, i.value);
-  }
+  const found = identitySet();
+  const add = found.add;
+  if (row.subject_id !== null) for (const i of await ownIdentifiers(tx, row.subject_id)) add(i.kind, i.value);
   const contact = await answerAddress(tx, ctx, row);
   if (contact !== undefined) add('email', contact.value);
   if (row.reviewed_at !== null) {
@@ -60,7 +78,7 @@ export async function requestSeeds(tx: Tx, ctx: AppContext, row: RequestRow): Pr
   }
   return {
     ...(row.subject_id === null ? {} : { subjectId: row.subject_id }),
-    identities: [...found.values()],
+    identities: found.list(),
   };
 }
 

@@ -112,6 +112,18 @@ export async function holdsBySubject(
   return bySubject;
 }
 
+/** Every hold in force, oldest first (a connected system's sweep asks before each batch). */
+export async function holdsInForce(db: Tx): Promise<LegalHold[]> {
+  const rows = await db
+    .selectFrom('legal_holds')
+    .selectAll()
+    .where('released_at', 'is', null)
+    .orderBy('placed_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toHold);
+}
+
 /** The holds in force on a subject (or on any of several), oldest first. */
 export async function activeHolds(db: Tx, subjectId: string | readonly string[]): Promise<LegalHold[]> {
   const ids = typeof subjectId === 'string' ? [subjectId] : [...subjectId];

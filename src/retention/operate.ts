@@ -83,7 +83,7 @@ export async function startRetentionRuns(
   requirePermission(actor, 'retention:run');
   const filter = toFilter(sweepFilterInput.parse(raw));
   checkRuleFilter(ctx, filter);
-  const sweeps = ruleSweeps(ctx, filter);
+  const sweeps = await ruleSweeps(ctx, filter);
   if (sweeps.length === 0 && filter.ruleId !== undefined)
     throw notFound(`A system holding data of rule "${filter.ruleId}"`);
   const runs: RunView[] = [];

@@ -1,14 +1,20 @@
 /**
  * The dry run (`steward retention plan [RULE]`, `GET /api/v1/retention/plan`): per rule and
  * system, how many rows would be deleted or anonymised now, how many a legal hold keeps (and
- * which hold), and the oldest of those that would go. It reads every target with the same batches
- * a run uses, in dry-run mode, outside any transaction: nothing is written.
+ * which hold), and the oldest of those that would go. It reads every target of Steward's store
+ * with the same batches a run uses, in dry-run mode, outside any transaction, and asks each
+ * connected system's connector for a dry run of its sweep: nothing is written anywhere. A system
+ * that cannot be reached is reported with its problem, not left out.
  */
 import type { AppContext } from '../context.js';
 import type { RetentionRule } from '../policy/schema.js';
 import type { SweepFilter } from './sweeps.js';
 import { checkRuleFilter, ruleSweeps } from './sweeps.js';
-import type { CursorKey, OldestRow, SweepAction, SweepTarget } from './targets.js';
+import { safeMessage } from '../execution/systems.js';
+import { dryRunConnected } from './connected/targets.js';
+import { STEWARD_STORE } from './steward/index.js';
+import type { CursorKey, OldestRow, RuleScope, RuleTarget, SweepAction, SweepTarget } from './targets.js';
+import { isConnected } from './targets.js';
 
 const PLAN_BATCH = 1_000;
 
@@ -22,6 +28,8 @@ export interface PlannedCollection {
   readonly holds: Readonly<Record<string, number>>;
   /** The oldest row that would go: when its clock started and when it expired. */
   readonly oldest: OldestRow | null;
+  /** Expired rows of a connected system that stay because rows that stay refer to them. */
+  readonly blocked?: number;
 }
 
 export interface PlannedSweep {
@@ -35,6 +43,8 @@ export interface PlannedSweep {
   readonly rows: number;
   readonly held: number;
   readonly oldest: OldestRow | null;
+  /** Why the system could not be asked (unreachable, refused): its counts are missing. */
+  readonly problem?: string;
 }
 
 export interface RetentionPlan {
@@ -68,6 +78,27 @@ export async function dryRunTarget(
   return { collection: target.collection, action: target.action, ...totals, holds, oldest };
 }
 
+/**
+ * What a run would do to one target now, changing nothing: a connected collection is counted by
+ * its connector's dry run, a collection of Steward's store batch by batch.
+ */
+export async function dryRun(
+  ctx: AppContext,
+  scope: RuleScope,
+  target: RuleTarget,
+  at: Date,
+  firstOnly = false,
+): Promise<PlannedCollection> {
+  if (!isConnected(target)) return dryRunTarget(ctx, target, at, firstOnly);
+  const { blocked, ...counts } = await dryRunConnected(ctx, scope, target, at);
+  return {
+    collection: target.collection,
+    action: target.action,
+    ...counts,
+    ...(blocked > 0 ? { blocked } : {}),
+  };
+}
+
 /** The earlier of two oldest rows, by deadline. */
 export function earlier(a: OldestRow | null, b: OldestRow | null): OldestRow | null {
   if (a === null) return b;
@@ -85,9 +116,15 @@ export async function planRetention(ctx: AppContext, filter: SweepFilter = {}): 
   checkRuleFilter(ctx, filter);
   const at = ctx.clock.now();
   const sweeps: PlannedSweep[] = [];
-  for (const sweep of ruleSweeps(ctx, filter)) {
+  for (const sweep of await ruleSweeps(ctx, filter)) {
     const collections: PlannedCollection[] = [];
-    for (const target of sweep.targets) collections.push(await dryRunTarget(ctx, target, at));
+    let problem: string | undefined;
+    try {
+      for (const target of sweep.targets) collections.push(await dryRun(ctx, sweep.scope, target, at));
+    } catch (error) {
+      if (sweep.system === STEWARD_STORE) throw error;
+      problem = safeMessage(error);
+    }
     const { duration, trigger, action, anchor, event } = sweep.rule;
     sweeps.push({
       declarationId: sweep.declarationId,
@@ -98,6 +135,7 @@ export async function planRetention(ctx: AppContext, filter: SweepFilter = {}): 
       rows: collections.reduce((n, c) => n + c.delete + c.anonymise, 0),
       held: collections.reduce((n, c) => n + c.held, 0),
       oldest: collections.reduce<OldestRow | null>((o, c) => earlier(o, c.oldest), null),
+      ...(problem === undefined ? {} : { problem }),
     });
   }
   return { at: at.toISOString(), sweeps };

@@ -23,7 +23,15 @@ import {
   sweepFilterInput,
 } from './operate.js';
 
-const counts = z.object({ deleted: z.number(), anonymised: z.number(), held: z.number() });
+const counts = z.object({
+  deleted: z.number(),
+  anonymised: z.number(),
+  held: z.number(),
+  blocked: z
+    .number()
+    .optional()
+    .describe('A connected system’s expired rows left because rows that stay refer to them'),
+});
 const runView = z
   .object({
     id: z.string(),
@@ -75,6 +83,10 @@ const sweepStatus = z.object({
   lastRun: runView.nullable(),
   activeRun: runView.nullable(),
   nextRunAt: z.string(),
+  problem: z
+    .string()
+    .optional()
+    .describe('A connected system that could not be asked (unreachable, refused); counts as an alert'),
 });
 const plannedCollection = z.object({
   collection: z.string(),
@@ -84,6 +96,10 @@ const plannedCollection = z.object({
   held: z.number(),
   holds: z.record(z.string(), z.number()),
   oldest,
+  blocked: z
+    .number()
+    .optional()
+    .describe('Expired rows that stay while rows still there refer to them (a run removes those first)'),
 });
 const plan = z.object({
   at: z.string(),
@@ -97,6 +113,7 @@ const plan = z.object({
       rows: z.number().describe('Rows that would be deleted or anonymised'),
       held: z.number(),
       oldest,
+      problem: z.string().optional().describe('Why the system could not be asked; its counts are missing'),
     }),
   ),
 });

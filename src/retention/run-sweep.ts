@@ -3,7 +3,7 @@
  * targets on one system batch by batch, and a daily job (`retention.schedule`) asks for a run of
  * every rule on every system that holds data it keeps.
  *
- * - Each batch is one short transaction on Steward's store: it locks the run's row, reads the
+ * - Each batch of Steward's store is one short transaction there: it locks the run's row, reads the
  *   cursor there, takes the holds lock (`lockHolds`), reads the holds of its rows, removes what
  *   expired and is not held, and writes the new cursor and counts, all before one COMMIT. A
  *   worker killed at any point leaves either the batch and its progress or neither, and the next
@@ -11,6 +11,10 @@
  * - Several workers on one run (a lease lost by a worker that still runs) never repeat a batch:
  *   the row lock puts their batches one after another, and each starts at the cursor the last
  *   one committed.
+ * - A connected system's collection is swept by its connector in the system's own short
+ *   transactions; each batch is recorded in the run (in flight before the system commits, done
+ *   after) by transactions of its own on Steward's store (`connected/run.ts`), with the same
+ *   guarantees: resumed exactly after a kill, never done twice by two workers.
  * - The run's instant (`at`) and rule are fixed when it starts, so a resumed run applies the
  *   same thresholds. It ends with one receipt in the audit ledger, written in the transaction
  *   that marks it done (or failed, after the job's last attempt).
@@ -28,7 +32,9 @@ import { lockHolds } from './holds.js';
 import type { CollectionCounts, RunCursor, RunRequest, RunRow, RunView } from './runs.js';
 import { countsOf, cursorOf, holdsOf, lockRun, requestRun, viewOf } from './runs.js';
 import { ruleSweeps, targetsOf } from './sweeps.js';
-import type { BatchResult, SweepTarget } from './targets.js';
+import type { BatchResult, ConnectedTarget, SweepTarget } from './targets.js';
+import { isConnected } from './targets.js';
+import { currentRun, sweepConnectedTarget } from './connected/run.js';
 
 /** How often every rule is swept: once a day, at UTC midnight (or when a worker first can). */
 export const RETENTION_PERIOD_MS = 24 * 60 * 60 * 1000;
@@ -189,16 +195,19 @@ export async function sweepRun(ctx: AppContext, runId: string, hooks: SweepHooks
         });
       }),
     );
-  const targets = targetsOf(ctx, { model: active.model, rule }, started.system);
+  const scope = { model: active.model, rule };
+  const targets = await targetsOf(ctx, scope, started.system);
   const size = ctx.config.retentionBatchSize ?? DEFAULT_BATCH;
   const at = new Date(started.at ?? ctx.clock.now().toISOString());
   for (;;) {
-    const step = await transaction(ctx.store, async (tx) => {
+    const step = await transaction(ctx.store, async (tx): Promise<Step> => {
       const run = await lockRun(tx, ctx, runId);
       if (run === undefined || run.status !== 'running') return { done: true, run: run ?? started };
       const position = cursorOf(run).target;
       const target = targets[position];
       if (target === undefined) return { done: true, run: await finish(tx, ctx, run, { status: 'done' }) };
+      // A connected system's batches run in its own transactions, outside this one.
+      if (isConnected(target)) return { done: false, run, connected: target };
       await lockHolds(tx, ctx.store.dialect, 'batch');
       const result = await target.batch(tx, { cursor: cursorOf(run).key, size, at, dryRun: false });
       const next = advance(run, target, result, ctx.clock.now().toISOString());
@@ -217,10 +226,28 @@ export async function sweepRun(ctx: AppContext, runId: string, hooks: SweepHooks
       return { done: false, run: next };
     });
     if (step.done) return viewOf(step.run);
+    if (step.connected !== undefined) {
+      const swept = await sweepConnectedTarget(ctx, step.run, step.connected, {
+        scope,
+        at,
+        size,
+        ...(hooks.onBatch ? { onBatch: hooks.onBatch } : {}),
+        ...(hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
+      });
+      if (swept === 'superseded') return viewOf(await currentRun(ctx, step.run));
+      continue;
+    }
     await hooks.onBatch?.(viewOf(step.run));
     const pause = ctx.config.retentionPauseMs ?? 0;
     if (pause > 0) await sleep(pause);
   }
+}
+
+/** What one turn of the run loop found: the run ended, a batch done, or a connected target to sweep. */
+interface Step {
+  readonly done: boolean;
+  readonly run: RunRow;
+  readonly connected?: ConnectedTarget;
 }
 
 /** Ends a run whose job gave up, with its receipt. */
@@ -262,7 +289,7 @@ export function requestSweep(ctx: AppContext, input: RunRequest): Promise<{ run:
 export async function scheduleRuns(ctx: AppContext): Promise<{ requested: number; joined: number }> {
   let requested = 0;
   let joined = 0;
-  for (const sweep of ruleSweeps(ctx)) {
+  for (const sweep of await ruleSweeps(ctx)) {
     const { joined: already } = await requestSweep(ctx, {
       declarationId: sweep.declarationId,
       ruleId: sweep.rule.id,

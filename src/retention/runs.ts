@@ -21,6 +21,8 @@ export interface CollectionCounts {
   readonly deleted: number;
   readonly anonymised: number;
   readonly held: number;
+  /** Expired rows of a connected system left because rows that stay refer to them (a deletion). */
+  readonly blocked?: number;
 }
 
 /** Where a run is: the position of the target its next batch reads, and the key it continues after. */
@@ -61,7 +63,7 @@ export const holdsOf = (row: Pick<RunRow, 'held'>) => JSON.parse(row.held) as Re
 export const cursorOf = (row: Pick<RunRow, 'cursor'>): RunCursor =>
   row.cursor === null ? { target: 0, key: null } : (JSON.parse(row.cursor) as RunCursor);
 
-const sum = (counts: Record<string, CollectionCounts>, field: keyof CollectionCounts) =>
+const sum = (counts: Record<string, CollectionCounts>, field: 'deleted' | 'anonymised' | 'held') =>
   Object.values(counts).reduce((n, c) => n + c[field], 0);
 
 export function viewOf(row: RunRow): RunView {

@@ -8,7 +8,9 @@
 import type { AppContext } from '../context.js';
 import { periodStart, scheduledJobId } from '../jobs/schedule.js';
 import type { RetentionRule } from '../policy/schema.js';
-import { dryRunTarget, earlier } from './plan.js';
+import { safeMessage } from '../execution/systems.js';
+import { dryRun, earlier } from './plan.js';
+import { STEWARD_STORE } from './steward/index.js';
 import { RETENTION_PERIOD_MS, retentionScheduleJob } from './run-sweep.js';
 import type { RunView } from './runs.js';
 import { activeRuns, lastFinishedRuns, runKey, viewOf } from './runs.js';
@@ -33,6 +35,8 @@ export interface SweepStatus {
   readonly activeRun: RunView | null;
   /** When the schedule next asks for a run (now, when a worker has not yet taken today's). */
   readonly nextRunAt: string;
+  /** A connected system that could not be asked (unreachable, refused): its oldest row is unknown. */
+  readonly problem?: string;
 }
 
 /** When the daily schedule next runs: today's slot until a worker ran it, then tomorrow's. */
@@ -56,10 +60,16 @@ export async function retentionStatus(ctx: AppContext, filter: SweepFilter = {})
     nextRun(ctx, now),
   ]);
   const statuses: SweepStatus[] = [];
-  for (const sweep of ruleSweeps(ctx, filter)) {
+  for (const sweep of await ruleSweeps(ctx, filter)) {
     let oldest: OldestRow | null = null;
-    for (const target of sweep.targets)
-      oldest = earlier(oldest, (await dryRunTarget(ctx, target, now, true)).oldest);
+    let problem: string | undefined;
+    try {
+      for (const target of sweep.targets)
+        oldest = earlier(oldest, (await dryRun(ctx, sweep.scope, target, now, true)).oldest);
+    } catch (error) {
+      if (sweep.system === STEWARD_STORE) throw error;
+      problem = safeMessage(error);
+    }
     const overdueMs = oldest === null ? 0 : Math.max(0, now.getTime() - new Date(oldest.deadline).getTime());
     const key = runKey(sweep.declarationId, sweep.rule.id, sweep.system);
     const lastRun = last.get(key);
@@ -71,10 +81,12 @@ export async function retentionStatus(ctx: AppContext, filter: SweepFilter = {})
       collections: sweep.targets.map((t) => t.collection),
       oldest,
       overdueSeconds: Math.floor(overdueMs / 1000),
-      alert: overdueMs > ALERT_AFTER_MS,
+      // A system that cannot be asked may be keeping expired rows: as much a reason to look.
+      alert: overdueMs > ALERT_AFTER_MS || problem !== undefined,
       lastRun: lastRun === undefined ? null : viewOf(lastRun),
       activeRun: activeRun === undefined ? null : viewOf(activeRun),
       nextRunAt: next,
+      ...(problem === undefined ? {} : { problem }),
     });
   }
   return statuses;

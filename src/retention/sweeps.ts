@@ -1,15 +1,15 @@
 /**
  * Which sweeps exist: for every retention rule of every declaration in force, one per system that
- * holds data the rule keeps (Steward's own store, and later each connected system whose dataset
- * names the rule), with that system's targets. The schedule, the plan, the status and the API all
+ * holds data the rule keeps (Steward's own store, and each connected system whose reviewed
+ * dataset names the rule for some collection), with that system's targets. The schedule, the plan, the status and the API all
  * start from this list.
  */
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import type { PolicyModel } from '../policy/model.js';
 import type { RetentionRule } from '../policy/schema.js';
 import { STEWARD_STORE, stewardTargets } from './steward/index.js';
-import type { RuleScope, SweepTarget } from './targets.js';
+import { connectedTargets, reviewedDatasets } from './connected/targets.js';
+import type { RuleScope, RuleTarget } from './targets.js';
 
 export interface RuleSweep {
   readonly declarationId: string;
@@ -17,7 +17,7 @@ export interface RuleSweep {
   readonly rule: RetentionRule;
   readonly scope: RuleScope;
   readonly system: string;
-  readonly targets: readonly SweepTarget[];
+  readonly targets: readonly RuleTarget[];
 }
 
 export interface SweepFilter {
@@ -27,27 +27,30 @@ export interface SweepFilter {
 }
 
 /** The targets of one rule on one system (none for a system that holds nothing of it). */
-export function targetsOf(ctx: AppContext, scope: RuleScope, system: string): SweepTarget[] {
-  return system === STEWARD_STORE ? stewardTargets(ctx, scope) : [];
+export async function targetsOf(ctx: AppContext, scope: RuleScope, system: string): Promise<RuleTarget[]> {
+  if (system === STEWARD_STORE) return stewardTargets(ctx, scope);
+  return connectedTargets(scope, system, await reviewedDatasets(ctx, scope.model));
 }
 
-/** The systems a rule of a declaration may have data in. */
-function systemsOf(_model: PolicyModel): string[] {
-  return [STEWARD_STORE];
-}
-
-/** Every sweep of the declarations in force that the filter selects, by declaration and rule order. */
-export function ruleSweeps(ctx: AppContext, filter: SweepFilter = {}): RuleSweep[] {
+/**
+ * Every sweep of the declarations in force that the filter selects, by declaration and rule
+ * order: Steward's store first, then each connected system (by id) whose reviewed dataset names
+ * the rule.
+ */
+export async function ruleSweeps(ctx: AppContext, filter: SweepFilter = {}): Promise<RuleSweep[]> {
   const sweeps: RuleSweep[] = [];
   for (const active of ctx.policies.list()) {
     const model = active.model;
     if (filter.declarationId !== undefined && model.id !== filter.declarationId) continue;
+    const datasets = await reviewedDatasets(ctx, model);
+    const systems = [STEWARD_STORE, ...[...datasets.keys()].sort()];
     for (const rule of model.declaration.retention) {
       if (filter.ruleId !== undefined && rule.id !== filter.ruleId) continue;
       const scope = { model, rule };
-      for (const system of systemsOf(model)) {
+      for (const system of systems) {
         if (filter.system !== undefined && system !== filter.system) continue;
-        const targets = targetsOf(ctx, scope, system);
+        const targets =
+          system === STEWARD_STORE ? stewardTargets(ctx, scope) : connectedTargets(scope, system, datasets);
         if (targets.length === 0) continue;
         sweeps.push({
           declarationId: model.id,

@@ -61,6 +61,27 @@ export interface SweepTarget {
   batch(tx: Tx, input: BatchInput): Promise<BatchResult>;
 }
 
+/**
+ * A collection of a connected system under a rule. Its rows are swept by the system's connector
+ * (`connector.sweep`), in the system's own short transactions; the run records each batch in
+ * its own transactions on Steward's store (`connected/run.ts`), never one held open across the
+ * system's batch.
+ */
+export interface ConnectedTarget {
+  readonly system: string;
+  readonly collection: string;
+  readonly action: SweepAction;
+  /** The data categories its rows (and the rows that go with them by cascade) hold: what a hold must cover. */
+  readonly categories: readonly string[];
+  /** The other systems of the declaration, whose linked values find a held person here too. */
+  readonly linkedSystems: readonly string[];
+}
+
+/** Anything a run walks: a collection of Steward's store or of a connected system. */
+export type RuleTarget = SweepTarget | ConnectedTarget;
+
+export const isConnected = (target: RuleTarget): target is ConnectedTarget => !('batch' in target);
+
 /** A rule of a declaration, with what its clocks need. */
 export interface RuleScope {
   readonly model: PolicyModel;

@@ -31,6 +31,8 @@ import { collectPackage } from '../support/result-links.js';
 import { mysqlUrl, postgresUrl, serviceAvailable } from '../support/services.js';
 import type { WorkerProcess } from '../support/worker-process.js';
 import { exited, killAll, startWorker, until } from '../support/worker-process.js';
+import { ensureScheduled, scheduledJobId } from '../../src/jobs/schedule.js';
+import { RETENTION_PERIOD_MS, retentionScheduleJob } from '../../src/retention/run-sweep.js';
 
 const servers =
   (await serviceAvailable('PostgreSQL', postgresUrl)) && (await serviceAvailable('MariaDB', mysqlUrl));
@@ -444,6 +446,15 @@ async function withWorkers(body: (w: Nordkust, workers: WorkerProcess[]) => Prom
   const w = await worldOf();
   const workers: WorkerProcess[] = [];
   try {
+    // The daily retention schedule, which a worker runs when it starts, would sweep the systems'
+    // expired rows (the register's old contacts) that the one-worker reference run leaves: today's
+    // is marked done.
+    await ensureScheduled(w.app.ctx, retentionScheduleJob, RETENTION_PERIOD_MS);
+    await w.app.ctx.store.db
+      .updateTable('jobs')
+      .set({ status: 'done' })
+      .where('id', '=', scheduledJobId(retentionScheduleJob, RETENTION_PERIOD_MS, w.app.ctx.clock.now()))
+      .execute();
     for (let i = 0; i < WORKERS; i += 1) workers.push(startWorker(workerEnv(w)));
     await Promise.all(workers.map((p) => p.started));
     await body(w, workers);

@@ -649,6 +649,8 @@ export interface RetentionSweep {
   lastRun: RetentionRun | null;
   activeRun: RetentionRun | null;
   nextRunAt: string;
+  /** A connected system that could not be asked (unreachable, refused): its oldest row is unknown. */
+  problem?: string;
 }
 
 export interface RetentionResponse {
@@ -664,6 +666,8 @@ export interface RetentionPlanResponse {
     rows: number;
     held: number;
     oldest: OldestRow | null;
+    /** Why a connected system could not be asked; its counts are missing. */
+    problem?: string;
     collections: {
       collection: string;
       action: 'delete' | 'anonymise';
@@ -672,6 +676,8 @@ export interface RetentionPlanResponse {
       held: number;
       holds: Record<string, number>;
       oldest: OldestRow | null;
+      /** Expired rows that stay while rows still there refer to them (a run removes those first). */
+      blocked?: number;
     }[];
   }[];
 }

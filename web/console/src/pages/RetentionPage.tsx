@@ -38,6 +38,15 @@ function trigger(rule: RetentionSweep['rule']): string {
 }
 
 function OverdueCell({ sweep }: { sweep: RetentionSweep }) {
+  if (sweep.problem !== undefined)
+    return (
+      <>
+        <span className="badge badge-error">Cannot check</span>{' '}
+        <span className="cell-note" data-testid="problem">
+          {sweep.problem}
+        </span>
+      </>
+    );
   if (sweep.oldest === null) return <span className="badge badge-ok">Nothing overdue</span>;
   return (
     <>
@@ -224,9 +233,10 @@ function PlanSection() {
 
   const rows = plan?.sweeps.flatMap((s) =>
     s.collections
-      .filter((c) => c.delete + c.anonymise + c.held > 0)
+      .filter((c) => c.delete + c.anonymise + c.held + (c.blocked ?? 0) > 0)
       .map((c) => ({ sweep: s, collection: c })),
   );
+  const problems = plan?.sweeps.filter((s) => s.problem !== undefined) ?? [];
   return (
     <section className="card stack-tight" aria-labelledby="plan-heading">
       <h2 id="plan-heading">What would go now</h2>
@@ -249,6 +259,15 @@ function PlanSection() {
               ? 'nothing has expired.'
               : plural(rows.length, 'collection with expired rows', 'collections with expired rows')}
           </p>
+          {problems.map((s) => (
+            <p
+              key={`${s.declarationId}/${s.ruleId}@${s.system}`}
+              className="notice notice-error"
+              role="alert"
+            >
+              <code>{s.ruleId}</code> on <code>{s.system}</code> could not be counted: {s.problem}
+            </p>
+          ))}
           {rows.length > 0 && (
             <div className="table-wrap">
               <table>
@@ -280,6 +299,12 @@ function PlanSection() {
                         {collection.delete > 0 && collection.anonymise > 0 && ', '}
                         {collection.anonymise > 0 && `${collection.anonymise} anonymised`}
                         {collection.delete + collection.anonymise === 0 && '0'}
+                        {(collection.blocked ?? 0) > 0 && (
+                          <span className="cell-note">
+                            {plural(collection.blocked ?? 0, 'more row', 'more rows')} once the rows that
+                            refer to them have gone
+                          </span>
+                        )}
                       </td>
                       <td>
                         {collection.held}
