@@ -57,12 +57,13 @@ const envSchema = z.object({
     .min(1)
     .max(10_000)
     .default(1_000),
+  // Unset: Steward's own tables in batches of 1,000, a connected system's sized by time.
   STEWARD_RETENTION_BATCH_SIZE: z.coerce
     .number({ message: 'STEWARD_RETENTION_BATCH_SIZE must be a number of rows such as 1000' })
     .int()
     .min(1)
     .max(10_000)
-    .default(1_000),
+    .optional(),
   STEWARD_RETENTION_PAUSE_MS: z.coerce
     .number({ message: 'STEWARD_RETENTION_PAUSE_MS must be a number of milliseconds such as 10' })
     .int()
@@ -210,7 +211,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     transmitAllowedHosts: e.STEWARD_TRANSMIT_ALLOWED_HOSTS,
     workerConcurrency: e.STEWARD_WORKER_CONCURRENCY,
     executionBatchSize: e.STEWARD_EXECUTION_BATCH_SIZE,
-    retentionBatchSize: e.STEWARD_RETENTION_BATCH_SIZE,
+    ...(e.STEWARD_RETENTION_BATCH_SIZE === undefined
+      ? {}
+      : { retentionBatchSize: e.STEWARD_RETENTION_BATCH_SIZE }),
     retentionPauseMs: e.STEWARD_RETENTION_PAUSE_MS,
     stepLeaseMs: e.STEWARD_STEP_LEASE_SECONDS * 1000,
     adminEmail: e.STEWARD_ADMIN_EMAIL,

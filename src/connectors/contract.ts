@@ -209,8 +209,15 @@ export interface SweepOptions {
    * `mask`, or its default), so the row keeps no identifying value; lint refuses masks that would.
    */
   readonly action: 'delete' | 'anonymise';
-  /** Rows per batch; default 5,000, at most 10,000. */
+  /**
+   * Rows per batch, fixed; at most 10,000. Without it the sweep sizes its batches by time: it
+   * starts at 5,000 rows and grows or shrinks each full batch so it holds its locks about
+   * `batchMs`, from 1,000 rows up to 50,000 (10,000 when `beforeCommit` records the keys, and
+   * fewer where a statement binds every key).
+   */
   readonly batchSize?: number;
+  /** How long a batch should hold its locks when the sweep sizes them itself; default 50 ms. */
+  readonly batchMs?: number;
   /**
    * The rows to leave alone, asked before every batch and applied to exactly that batch: a hold
    * placed while the sweep runs is honoured from the next batch on. A caller that must exclude

@@ -511,6 +511,52 @@ const cases: readonly Case[] = [
     },
   },
   {
+    name: 'C10.1 without a fixed size, batches are sized by time: they grow while quick and shrink while slow, within bounds, and every expired row goes once',
+    async run(fx) {
+      const d = fx.target.dialect;
+      const many = 12_000;
+      const fill = async () => {
+        await fx.target.exec('DELETE FROM events');
+        const at = d === 'mysql' ? "'2024-02-01 00:00:00'" : "'2024-02-01T00:00:00Z'";
+        for (let from = 0; from < many; from += 1_000) {
+          const values = Array.from(
+            { length: 1_000 },
+            (_, i) => `(${10_000 + from + i}, ${at}, NULL, 'v', NULL, '/')`,
+          );
+          await fx.target.exec(
+            `INSERT INTO events (id, at, email, visitor, ip, page) VALUES ${values.join(', ')}`,
+          );
+        }
+      };
+      const sizesOf = async (options: Partial<SweepOptions>) => {
+        const sizes: number[] = [];
+        let before = 0;
+        const result = await sweep(fx.connect(), 'events', {
+          ...options,
+          onBatch: (p) => {
+            sizes.push(p.swept - before);
+            before = p.swept;
+          },
+        });
+        assert.equal(result.swept, many);
+        assert.deepEqual(await fx.ids('events'), []);
+        return sizes;
+      };
+      await fill();
+      // Quick batches (well within a minute each) double, up to what is left.
+      assert.deepEqual(await sizesOf({ batchMs: 60_000 }), [5_000, 7_000]);
+      await fill();
+      // Slow ones (each held 20 ms against a 1 ms aim) halve, down to 1,000 rows.
+      assert.deepEqual(
+        await sizesOf({ batchMs: 1, beforeCommit: () => new Promise((r) => setTimeout(r, 20)) }),
+        [5_000, 2_500, 1_250, 1_000, 1_000, 1_000, 250],
+      );
+      await fill();
+      // A fixed size stays fixed.
+      assert.deepEqual(await sizesOf({ batchSize: 4_000, batchMs: 60_000 }), [4_000, 4_000, 4_000]);
+    },
+  },
+  {
     name: 'C10.1 anonymised rows keep no identifying value, keep the rest, and a second run changes nothing',
     async run(fx) {
       const d = fx.target.dialect;

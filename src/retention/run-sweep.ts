@@ -197,7 +197,9 @@ export async function sweepRun(ctx: AppContext, runId: string, hooks: SweepHooks
     );
   const scope = { model: active.model, rule };
   const targets = await targetsOf(ctx, scope, started.system);
+  // Steward's own batches are fixed; a connected system's, unless set, are sized by time.
   const size = ctx.config.retentionBatchSize ?? DEFAULT_BATCH;
+  const connectedSize = ctx.config.retentionBatchSize;
   const at = new Date(started.at ?? ctx.clock.now().toISOString());
   for (;;) {
     const step = await transaction(ctx.store, async (tx): Promise<Step> => {
@@ -230,7 +232,7 @@ export async function sweepRun(ctx: AppContext, runId: string, hooks: SweepHooks
       const swept = await sweepConnectedTarget(ctx, step.run, step.connected, {
         scope,
         at,
-        size,
+        size: connectedSize,
         ...(hooks.onBatch ? { onBatch: hooks.onBatch } : {}),
         ...(hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
       });

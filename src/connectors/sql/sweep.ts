@@ -49,6 +49,10 @@ import {
 
 const DEFAULT_BATCH = 5_000;
 const MAX_BATCH = 10_000;
+/** Batches sized by time: the bounds, and how long each should hold its locks. */
+const MIN_TIMED_BATCH = 1_000;
+const MAX_TIMED_BATCH = 50_000;
+const DEFAULT_BATCH_MS = 50;
 /** Bound values per statement, under every dialect's limit (SQLite's is 32,766). */
 const MAX_BOUND = 30_000;
 /** Held keys a sweep binds into each batch; more is a sign the caller should pass persons. */
@@ -91,14 +95,27 @@ export async function sweepCollection(
   const pk = c.primaryKey;
   const anonymise = options.action === 'anonymise';
   const perRowBinds = plan.perRow.length * (pk.length + 1);
-  const batchSize = Math.max(
+  // Statements that bind every key of their batch cap it below the dialects' bound-value limit.
+  const bindCap = Math.floor(MAX_BOUND / (pk.length + perRowBinds + 1));
+  const timed = options.batchSize === undefined;
+  const largest = Math.max(
     1,
-    Math.min(
-      Math.floor(options.batchSize ?? DEFAULT_BATCH),
-      MAX_BATCH,
-      Math.floor(MAX_BOUND / (pk.length + perRowBinds + 1)),
-    ),
+    Math.min(timed ? (options.beforeCommit === undefined ? MAX_TIMED_BATCH : MAX_BATCH) : MAX_BATCH, bindCap),
   );
+  let batchSize = Math.max(1, Math.min(Math.floor(options.batchSize ?? DEFAULT_BATCH), largest));
+  const batchMs = Math.max(1, options.batchMs ?? DEFAULT_BATCH_MS);
+  /**
+   * After a full batch that took `ms` with its locks held: the next one's size, so that it takes
+   * about `batchMs` (at most twice or half the last, within the bounds). Fixed sizes stay.
+   */
+  const resize = (ms: number) => {
+    if (!timed) return;
+    const factor = Math.min(2, Math.max(0.5, batchMs / Math.max(ms, 0.1)));
+    batchSize = Math.max(
+      Math.min(MIN_TIMED_BATCH, largest),
+      Math.min(largest, Math.round(batchSize * factor)),
+    );
+  };
   const base: SweepTarget = {
     collection: c,
     clock: plan.clock,
@@ -310,13 +327,15 @@ export async function sweepCollection(
     held = await heldNow();
     const started = performance.now();
     const batch = await runBatch(withHeld(held, cursor));
-    slowest = Math.max(slowest, performance.now() - started);
+    const took = performance.now() - started;
+    slowest = Math.max(slowest, took);
     if (batch.cursor === undefined) break;
     swept += batch.count;
     batches += 1;
     cursor = batch.cursor;
     await options.onBatch?.({ swept, cursor, batches });
     if (batch.last) break;
+    resize(took);
   }
   return {
     action: options.action,

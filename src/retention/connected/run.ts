@@ -91,7 +91,8 @@ class Superseded extends Error {
 export interface ConnectedRunInput {
   readonly scope: RuleScope;
   readonly at: Date;
-  readonly size: number;
+  /** Rows per batch; undefined lets the connector size batches by time. */
+  readonly size: number | undefined;
   readonly onBatch?: (run: RunView) => void | Promise<void>;
   readonly beforeCommit?: (tx: Tx, run: RunView) => Promise<void>;
 }
@@ -200,7 +201,7 @@ export async function sweepConnectedTarget(
     result = await connector.sweep(target.collection, {
       before,
       action: target.action,
-      batchSize: input.size,
+      ...(input.size === undefined ? {} : { batchSize: input.size }),
       held: () => holds.held(),
       ...(state.cursor === undefined && state.inFlight === undefined
         ? {}
