@@ -16,6 +16,7 @@ export const cup: CorpusSchema = {
   name: 'cup',
   description: 'Italian health booking centre, abbreviated Italian snake_case (held out, never tuned on)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE strutture (
   id_strutt INTEGER PRIMARY KEY,                    -- -

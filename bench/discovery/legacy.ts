@@ -17,6 +17,7 @@ export const legacy: CorpusSchema = {
   name: 'legacy',
   description: 'credit union core system, upper-case cryptic abbreviations (held out, never tuned on)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE ST_CD_REF (
   ST_CD TEXT PRIMARY KEY,                           -- -

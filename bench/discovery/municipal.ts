@@ -17,6 +17,7 @@ export const municipal: CorpusSchema = {
   name: 'municipal',
   description: 'Dutch municipality and water utility, Dutch snake_case (held out, never tuned on)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE wijken (
   wijk_code TEXT PRIMARY KEY,                       -- -
