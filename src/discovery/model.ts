@@ -138,17 +138,17 @@ export interface Example {
 }
 
 export interface TrainOptions {
-  /** Features seen in fewer examples are dropped (default 3). */
+  /** Features seen in fewer examples are dropped (default 4). */
   readonly minCount?: number;
   /** Gradient-descent rounds (default 300). */
   readonly rounds?: number;
   /** L2 penalty (default 0.005). */
   readonly l2?: number;
-  /** Logistic weights smaller than this are dropped from the result (default 0.02). */
+  /** Logistic weights smaller than this are dropped from the result (default 0.03). */
   readonly minWeight?: number;
   /** Also train the personal model on each example without its name's features (default true). */
   readonly withoutNames?: boolean;
-  /** Naive Bayes counts below this are dropped from the result (default 2). */
+  /** Naive Bayes counts below this are dropped from the result (default 1: none). */
   readonly minPairCount?: number;
   readonly threshold?: number;
 }
