@@ -6,7 +6,7 @@
  * the prescription's number and diagnostic question, medical reports, ticket exemptions, PagoPA
  * payments, portal logins and the call centre's operators; facilities, the catalogue of services,
  * agendas and exemption codes are the hard negatives (a facility's phone and PEC address, a
- * service's tariff). Labelled by hand before the classifier first ran on it. Do not tune on it.
+ * service's tariff). Labelled by hand before the classifier first ran on it. Tuned on (the learned scorer is trained on it) since the sixth round.
  */
 import type { CorpusSchema } from './corpus.js';
 import { times } from './corpus.js';
@@ -14,8 +14,10 @@ import { letters } from './fake.js';
 
 export const cup: CorpusSchema = {
   name: 'cup',
-  description: 'Italian health booking centre, abbreviated Italian snake_case (held out, never tuned on)',
+  description:
+    'Italian health booking centre, abbreviated Italian snake_case (held out, tuned on since the sixth round)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE strutture (
   id_strutt INTEGER PRIMARY KEY,                    -- -

@@ -5,9 +5,11 @@ import { crm } from './crm.js';
 import { cup } from './cup.js';
 import { events } from './events.js';
 import { fleet } from './fleet.js';
+import { gimnasio } from './gimnasio.js';
 import { hotel } from './hotel.js';
 import { insurance } from './insurance.js';
 import { iot } from './iot.js';
+import { kunta } from './kunta.js';
 import { ledger } from './ledger.js';
 import { legacy } from './legacy.js';
 import { municipal } from './municipal.js';
@@ -38,4 +40,6 @@ export const corpus: readonly CorpusSchema[] = [
   municipal,
   cup,
   legacy,
+  kunta,
+  gimnasio,
 ];

@@ -7,7 +7,7 @@
  * users, staff and branch managers; branches, states, product codes, merchants, GL accounts and
  * batch jobs are the hard negatives (a branch's address and phone, a routing number, a merchant's
  * category code, a batch's operator code). Labelled by hand before the classifier first ran on it.
- * Do not tune on it.
+ * Tuned on (the learned scorer is trained on it) since the sixth round.
  */
 import type { CorpusSchema } from './corpus.js';
 import { luhnAppend, letters } from './fake.js';
@@ -15,8 +15,10 @@ import { times } from './corpus.js';
 
 export const legacy: CorpusSchema = {
   name: 'legacy',
-  description: 'credit union core system, upper-case cryptic abbreviations (held out, never tuned on)',
+  description:
+    'credit union core system, upper-case cryptic abbreviations (held out, tuned on since the sixth round)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE ST_CD_REF (
   ST_CD TEXT PRIMARY KEY,                           -- -

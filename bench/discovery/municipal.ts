@@ -7,7 +7,7 @@
  * reporter's contact details and coordinates, parking permits with number plates, and the portal's
  * logins; districts, streets, waste containers, tariffs and staff departments are the hard
  * negatives (a container's chip code, a district's population, a meter's serial number).
- * Labelled by hand before the classifier first ran on it. Do not tune on it.
+ * Labelled by hand before the classifier first ran on it. Tuned on (the learned scorer is trained on it) since the sixth round.
  */
 import type { CorpusSchema } from './corpus.js';
 import { times } from './corpus.js';
@@ -15,8 +15,10 @@ import { ibanOf, letters } from './fake.js';
 
 export const municipal: CorpusSchema = {
   name: 'municipal',
-  description: 'Dutch municipality and water utility, Dutch snake_case (held out, never tuned on)',
+  description:
+    'Dutch municipality and water utility, Dutch snake_case (held out, tuned on since the sixth round)',
   heldOut: true,
+  tunedOn: true,
   ddl: `
 CREATE TABLE wijken (
   wijk_code TEXT PRIMARY KEY,                       -- -

@@ -963,7 +963,8 @@ export interface ClassifiedTable {
 }
 
 /**
- * Classifies every column of a schema. `samplesOf` gives a column's sampled values (or undefined
+ * Classifies every column of a schema by the rules alone (`proposeDataset` adds the learned scorer,
+ * `model.ts`). `samplesOf` gives a column's sampled values (or undefined
  * when it was not sampled); each is reduced to counts at once.
  */
 export function classifySchema(

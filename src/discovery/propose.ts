@@ -25,6 +25,7 @@ import {
   sampleStats,
   tableRoles,
 } from './classify.js';
+import { withModel } from './model.js';
 import type { TableRole } from './names.js';
 import { tableNameHas, typeKind } from './names.js';
 
@@ -160,7 +161,12 @@ export async function proposeDataset(
     const context: TableContext = { table, role, owned, roles: roleOf, ownedTables };
     const columns = table.columns.map((column) => ({
       column,
-      verdict: classifyWithStats(context, column, statsOf(table, column)),
+      verdict: withModel(
+        context,
+        column,
+        statsOf(table, column),
+        classifyWithStats(context, column, statsOf(table, column)),
+      ),
     }));
     const { failed, codes } = failuresOf.get(table)!;
     if (failed > 0)
