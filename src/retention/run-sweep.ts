@@ -30,7 +30,7 @@ import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { lockHolds } from './holds.js';
 import type { CollectionCounts, RunCursor, RunRequest, RunRow, RunView } from './runs.js';
-import { countsOf, cursorOf, holdsOf, lockRun, requestRun, viewOf } from './runs.js';
+import { countsOf, cursorOf, holdsOf, lockRun, requestRun, saveProgress, viewOf } from './runs.js';
 import { ruleSweeps, targetsOf } from './sweeps.js';
 import type { BatchResult, ConnectedTarget, SweepTarget } from './targets.js';
 import { isConnected } from './targets.js';
@@ -213,17 +213,7 @@ export async function sweepRun(ctx: AppContext, runId: string, hooks: SweepHooks
       await lockHolds(tx, ctx.store.dialect, 'batch');
       const result = await target.batch(tx, { cursor: cursorOf(run).key, size, at, dryRun: false });
       const next = advance(run, target, result, ctx.clock.now().toISOString());
-      await tx
-        .updateTable('retention_runs')
-        .set({
-          counts: next.counts,
-          held: next.held,
-          cursor: next.cursor,
-          batches: next.batches,
-          updated_at: next.updated_at,
-        })
-        .where('id', '=', runId)
-        .execute();
+      await saveProgress(tx, next);
       await hooks.beforeCommit?.(tx, viewOf(next));
       return { done: false, run: next };
     });

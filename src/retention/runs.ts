@@ -172,6 +172,24 @@ export async function loadRun(db: Tx, id: string): Promise<RunRow | undefined> {
   return db.selectFrom('retention_runs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Writes a run's progress: counts, holds, cursor and batches, as `next` has them. */
+export async function saveProgress(
+  tx: Tx,
+  next: Pick<RunRow, 'id' | 'counts' | 'held' | 'cursor' | 'batches' | 'updated_at'>,
+): Promise<void> {
+  await tx
+    .updateTable('retention_runs')
+    .set({
+      counts: next.counts,
+      held: next.held,
+      cursor: next.cursor,
+      batches: next.batches,
+      updated_at: next.updated_at,
+    })
+    .where('id', '=', next.id)
+    .execute();
+}
+
 /** Locks a run's row for the rest of the transaction (PostgreSQL; SQLite has one writer anyway). */
 export async function lockRun(
   tx: Tx,

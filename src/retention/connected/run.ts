@@ -33,7 +33,7 @@ import type {
 import { transaction } from '../../store/transaction.js';
 import type { Tx } from '../../store/transaction.js';
 import type { CollectionCounts, RunCursor, RunRow, RunView } from '../runs.js';
-import { countsOf, cursorOf, holdsOf, loadRun, lockRun, viewOf } from '../runs.js';
+import { countsOf, cursorOf, holdsOf, loadRun, lockRun, saveProgress, viewOf } from '../runs.js';
 import type { ConnectedTarget, RuleScope } from '../targets.js';
 import { thresholdOf } from '../targets.js';
 import { heldByHold, heldPersons, sweepingConnector } from './targets.js';
@@ -162,17 +162,7 @@ export async function sweepConnectedTarget(
         batches: now.batches + (batch ? 1 : 0),
         updated_at: ctx.clock.now().toISOString(),
       };
-      await tx
-        .updateTable('retention_runs')
-        .set({
-          counts: next.counts,
-          held: next.held,
-          cursor: next.cursor,
-          batches: next.batches,
-          updated_at: next.updated_at,
-        })
-        .where('id', '=', run.id)
-        .execute();
+      await saveProgress(tx, next);
       if (inside === true) await input.beforeCommit?.(tx, viewOf(next));
       known = next;
       return next;
