@@ -21,6 +21,7 @@ import type {
   SweepInFlight,
   SweepOptions,
   SweepProgress,
+  SweepResult,
 } from './contract.js';
 import { ConnectorError } from './contract.js';
 import type { ContractTarget, FixtureDialect } from './contract-suite.js';
@@ -468,6 +469,36 @@ const cases: readonly Case[] = [
       assert.equal((await fx.ids('events')).length, allEventIds(d).length - 6, 'the third batch rolled back');
       const result = await sweep(c, 'events', { batchSize: 3, resume: recorded });
       assert.equal(result.swept, expiredEventIds(d).length, 'every expired row counted once');
+      assert.deepEqual(await fx.ids('events'), without(allEventIds(d), expiredEventIds(d)));
+    },
+  },
+  {
+    name: 'C10.1 a batch still committing when another worker settles it is counted once: the settling read waits for its COMMIT',
+    async run(fx) {
+      const d = fx.target.dialect;
+      // SQLite has one writer, and a second connection in this process would wait for the first
+      // synchronously, stopping the process; across processes its BEGIN IMMEDIATE waits as well.
+      if (d === 'sqlite') return;
+      const stop = new Error('the first worker lost its lease');
+      let second: Promise<SweepResult> | undefined;
+      await assert.rejects(
+        sweep(fx.connect(), 'events', {
+          batchSize: 3,
+          beforeCommit: async (batch) => {
+            if (second !== undefined) return;
+            // Another worker takes the run up now, with this batch in flight and not yet committed.
+            second = sweep(fx.connect(), 'events', { batchSize: 3, resume: { swept: 0, inFlight: batch } });
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          },
+          onBatch: () => {
+            throw stop;
+          },
+        }),
+        (e) => e === stop,
+      );
+      assert.ok(second !== undefined);
+      const result = await second;
+      assert.equal(result.swept, expiredEventIds(d).length, 'the first worker’s batch counted by the second');
       assert.deepEqual(await fx.ids('events'), without(allEventIds(d), expiredEventIds(d)));
     },
   },

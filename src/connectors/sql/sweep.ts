@@ -296,7 +296,13 @@ export async function sweepCollection(
     // The batch a killed job was committing: rows it visibly finished are counted now; the
     // walk below goes on from the cursor before it and takes whatever it did not finish.
     const fields = base.unlessAlready?.map((s) => s.field) ?? [];
-    const present = await ctx.run(keysStatement(ctx.driver, ctx.dataset, c, inFlight.keys, fields));
+    // A locking read in a transaction of its own: if the worker that wrote the entry is still
+    // committing that batch (its lease lapsed mid-batch), this waits for its COMMIT or ROLLBACK
+    // instead of counting rows it is about to remove as left.
+    const read = keysStatement(ctx.driver, ctx.dataset, c, inFlight.keys, fields);
+    const locking =
+      ctx.driver.lockRows === '' ? read : { ...read, text: `${read.text} ${ctx.driver.lockRows}` };
+    const present = await ctx.transaction((exec) => exec(locking));
     let done = 0;
     if (!anonymise) done = inFlight.keys.length - present.length;
     else if (base.unlessAlready !== undefined) {
