@@ -405,9 +405,13 @@ export function sqlConnector(
       const digestsOf = async (
         exec: (s: Statement) => Promise<Row[]>,
         keyList: readonly (readonly FieldValue[])[],
+        lock = false,
       ): Promise<string[]> => {
         const rows = new Map<string, Row>();
-        for (const r of await exec(keysStatement(driver, dataset, c, keyList, written)))
+        const read = keysStatement(driver, dataset, c, keyList, written);
+        const statement =
+          lock && driver.lockRows !== '' ? { ...read, text: `${read.text} ${driver.lockRows}` } : read;
+        for (const r of await exec(statement))
           rows.set(keyText(c.primaryKey.map((k) => r[k] as FieldValue)), r);
         return keyList.map((k) => {
           const r = rows.get(keyText(k));
@@ -522,7 +526,8 @@ export function sqlConnector(
         // for a delete) were committed and are only counted; the rest are changed now, in the
         // same transaction as the reading.
         changed += await transaction(driver, fail, async (exec) => {
-          const now = await digestsOf(exec, inFlight.keys);
+          // Locking: a worker whose lease lapsed while it committed this batch is waited for.
+          const now = await digestsOf(exec, inFlight.keys, true);
           const pending = inFlight.keys.filter((_, i) =>
             plan.delete ? now[i] !== '' : now[i] !== inFlight.digests?.[i],
           );
