@@ -8,6 +8,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { z } from 'zod';
+import { defineJob, enqueue, Worker } from '../jobs/queue.js';
+import { ensureScheduled } from '../jobs/schedule.js';
+import { jobDefinitions, recurringJobs } from '../worker-jobs.js';
 import type { TestApp } from '../../test/support/app.js';
 import {
   dialects,
@@ -16,6 +20,7 @@ import {
   startTestApp,
 } from '../../test/support/app.js';
 import { settableClock } from '../../test/support/clock.js';
+import { subscribeConfirmed } from '../../test/support/consent.js';
 import { retentionApi } from '../../test/support/retention.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -151,5 +156,204 @@ for (const dialect of await dialects()) {
         assert.equal(swept.collections['outbox']?.deleted, 1, JSON.stringify(swept.collections));
         assert.equal(await messagesTo(email), 0, 'gone one period after the event');
       });
+  });
+
+  describe(`C10.1 housekeeping of what Steward keeps only to work, on ${dialect}`, () => {
+    const clock = settableClock();
+    let app: TestApp;
+    let officer: Record<string, string>;
+    let gate: () => void = () => undefined;
+
+    // Jobs of the test's own: one that finishes, one that fails for good, one that waits on a gate.
+    const succeeds = defineJob({
+      type: 'test.succeeds',
+      version: 1,
+      payload: z.strictObject({}),
+      handler: async () => ({ ok: true }),
+    });
+    const fails = defineJob({
+      type: 'test.fails',
+      version: 1,
+      maxAttempts: 1,
+      payload: z.strictObject({}),
+      handler: () => Promise.reject(new Error('always fails')),
+    });
+    const blocks = defineJob({
+      type: 'test.blocks',
+      version: 1,
+      leaseMs: 10 * 365 * 24 * 60 * 60 * 1000,
+      payload: z.strictObject({}),
+      handler: () => new Promise<void>((resolve) => (gate = resolve)),
+    });
+
+    /** Moves the clock and signs in anew there (a session lasts hours, not the weeks moved over). */
+    const moveTo = async (at: Date) => {
+      clock.set(at);
+      officer = {
+        cookie: (await app.signInAs('privacy_officer')).cookie,
+        'content-type': 'application/json',
+      };
+    };
+
+    before(async () => {
+      app = await startTestApp(dialect, { clock, config: { housekeepingMs: 30 * DAY } });
+    });
+    after(() => app.close());
+
+    const { post } = retentionApi(
+      () => app,
+      () => officer,
+    );
+    /** What a worker process does: schedule the recurring jobs of this period, then run what is due. */
+    const workerPass = async () => {
+      for (const r of recurringJobs) await ensureScheduled(app.ctx, r.definition, r.periodMs);
+      await new Worker(app.ctx, jobDefinitions).drain();
+    };
+    const jobsById = async (ids: readonly string[]) =>
+      new Map(
+        (
+          await app.ctx.store.db
+            .selectFrom('jobs')
+            .select(['id', 'status'])
+            .where('id', 'in', [...ids])
+            .execute()
+        ).map((j) => [j.id, j.status]),
+      );
+    const statusesOf = async (ids: readonly string[]) => {
+      const found = await jobsById(ids);
+      return ids.map((id) => found.get(id));
+    };
+    const seqs = async (table: 'suppression_changes' | 'consent_changes') =>
+      (await app.ctx.store.db.selectFrom(table).select('seq').orderBy('seq').execute()).map((r) =>
+        Number(r.seq),
+      );
+    const batches = async () =>
+      (await app.ctx.store.db.selectFrom('web_batches').select('id').execute()).map((b) => b.id);
+    const allowed = async (email: string) => {
+      const res = await post(
+        '/api/v1/suppression/check?declarationId=sncn-general&communication=sncn_newsletter',
+        { addresses: [email] },
+        200,
+      );
+      return (res as { results: { allowed: boolean }[] }).results[0]?.allowed;
+    };
+
+    test('C10.1 finished jobs, processed website batches and old change-log rows go after the housekeeping period, not before; unfinished jobs and the newest change rows stay, and no suppression answer goes stale', async () => {
+      const T = new Date('2030-01-10T00:00:00.000Z');
+      await moveTo(T);
+      // Work that finishes: a rights request's code (its job's payload names the request), two jobs of ours.
+      await post(
+        '/api/v1/requests',
+        {
+          declarationId: 'sncn-general',
+          type: 'access',
+          channel: 'email',
+          language: 'en',
+          requester: { identifiers: [{ kind: 'email', value: 'asker@example.org' }] },
+        },
+        201,
+      );
+      const done = await enqueue(app.ctx.store.db, clock, succeeds, {});
+      const dead = await enqueue(app.ctx.store.db, clock, fails, {});
+      const later = await enqueue(
+        app.ctx.store.db,
+        clock,
+        succeeds,
+        {},
+        { runAt: new Date('2100-01-01T00:00:00.000Z') },
+      );
+      const running = await enqueue(app.ctx.store.db, clock, blocks, {});
+      await new Worker(app.ctx, [...jobDefinitions, succeeds, fails]).drain();
+      const blocker = new Worker(app.ctx, [blocks], { pollMs: 10 });
+      blocker.start();
+      try {
+        for (let i = 0; i < 200 && (await jobsById([running])).get(running) !== 'running'; i += 1)
+          await new Promise((r) => setTimeout(r, 10));
+        const finished = (
+          await app.ctx.store.db
+            .selectFrom('jobs')
+            .select('id')
+            .where('status', 'in', ['done', 'dead'])
+            .execute()
+        ).map((j) => j.id);
+        assert.deepEqual(await statusesOf([done, dead, later, running]), [
+          'done',
+          'dead',
+          'pending',
+          'running',
+        ]);
+        assert.ok(finished.length >= 3, 'the request’s code job finished too');
+
+        // A website batch (an exempt page view needs no consent token).
+        const sent = await app.request({
+          method: 'POST',
+          url: '/web/v1/events',
+          remoteAddress: '203.0.113.9',
+          headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'Mozilla/5.0 Chrome/131.0' },
+          payload: JSON.stringify({
+            id: 'batch-housekeeping',
+            declarationId: 'sncn-general',
+            page: 'https://www.example.com/',
+            events: [{ type: 'page_view', at: T.getTime() }],
+          }),
+        });
+        assert.equal(sent.statusCode, 202, sent.body);
+
+        // Two subscribers; every process's index applies the changes so far, then one of them
+        // unsubscribes (a change row no answer has read yet).
+        await subscribeConfirmed(app, officer, 'stays@example.org');
+        await subscribeConfirmed(app, officer, 'leaves@example.org');
+        assert.equal(await allowed('leaves@example.org'), true);
+        await post(
+          '/api/v1/unsubscriptions',
+          { declarationId: 'sncn-general', email: 'leaves@example.org', communication: 'sncn_newsletter' },
+          200,
+        );
+        const oldChanges = await seqs('suppression_changes');
+        assert.ok(oldChanges.length >= 3);
+
+        // A minute before the period ends, everything is still there.
+        await moveTo(new Date(T.getTime() + 30 * DAY - 60_000));
+        await workerPass();
+        const left = await jobsById(finished);
+        assert.equal(left.size, finished.length, 'finished jobs are kept through the period');
+        assert.deepEqual(await batches(), ['batch-housekeeping']);
+        assert.deepEqual((await seqs('suppression_changes')).slice(0, oldChanges.length), oldChanges);
+
+        // A change after the period began, then the period ends for everything of T.
+        await moveTo(new Date(T.getTime() + 30 * DAY + 1000));
+        await subscribeConfirmed(app, officer, 'newcomer@example.org');
+        const newest = (await seqs('suppression_changes')).at(-1)!;
+        await workerPass();
+        assert.equal((await jobsById(finished)).size, 0, 'finished jobs are gone after the period');
+        assert.deepEqual(
+          await statusesOf([later, running]),
+          ['pending', 'running'],
+          'unfinished jobs are never touched',
+        );
+        assert.deepEqual(await batches(), [], 'the processed batch is gone');
+        const changes = await seqs('suppression_changes');
+        assert.ok(
+          oldChanges.every((seq) => !changes.includes(seq)),
+          'the change rows of T are gone',
+        );
+        assert.ok(changes.includes(newest), 'the newest change row stays');
+        const consentRows = await seqs('consent_changes');
+        assert.ok(
+          consentRows.length <= 1,
+          `at most the newest consent change row stays: ${consentRows.join(',')}`,
+        );
+        // The unsubscription whose change row went before any answer read it still holds.
+        assert.equal(
+          await allowed('leaves@example.org'),
+          false,
+          'the index rebuilt instead of missing a change',
+        );
+        assert.equal(await allowed('stays@example.org'), true);
+      } finally {
+        gate();
+        await blocker.stop();
+      }
+    });
   });
 }
