@@ -5,9 +5,11 @@
  * housekeeping period. Through the API and the worker, on SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { defineJob, enqueue, Worker } from '../jobs/queue.js';
 import { ensureScheduled } from '../jobs/schedule.js';
@@ -20,6 +22,7 @@ import {
   startTestApp,
 } from '../../test/support/app.js';
 import { settableClock } from '../../test/support/clock.js';
+import { runCli } from '../../test/support/cli.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
 import { retentionApi } from '../../test/support/retention.js';
 
@@ -28,7 +31,7 @@ const DAY = 24 * 60 * 60 * 1000;
 interface DeclarationYaml {
   id: string;
   retention: { id: string; duration: string; trigger: string; event?: string }[];
-  purposes: { id: string; sources?: string[]; retention?: { default?: string } }[];
+  purposes: { id: string; dpv?: string; sources?: string[]; retention?: { default?: string } }[];
   communications: { id: string; kind: string; purpose: string }[];
   lifecycleEvents?: { id: string; about: 'subject' | 'record' }[];
 }
@@ -43,6 +46,36 @@ function plusYears(at: Date, duration: string): Date {
   moved.setUTCFullYear(moved.getUTCFullYear() + Number(years));
   return moved;
 }
+
+test('C10.1 lint warns when a declaration receives rights requests but keeps them under no rule, and the Nordkust example has its rule', async () => {
+  const d = readDeclaration(smallShopDeclaration);
+  const rights = d.purposes.find((p) => p.dpv === 'dpv:RightsFulfilment');
+  assert.ok(rights, 'Nordkust declares a purpose that handles rights requests');
+  const rule = d.retention.find((r) => r.id === rights.retention?.default);
+  assert.deepEqual(
+    [rule?.duration, rule?.trigger],
+    ['P3Y', 'collected'],
+    'kept three years, as the reference does',
+  );
+  const own = await runCli(['policy', 'lint', smallShopDeclaration]);
+  assert.equal(own.code, 0, own.stdout + own.stderr);
+  assert.ok(!own.stdout.includes('retention.rights_requests_unkept'), own.stdout);
+
+  // The same declaration without that purpose: requests still arrive, nothing would sweep them.
+  const dir = mkdtempSync(join(tmpdir(), 'steward-lint-'));
+  try {
+    const file = join(dir, 'declaration.yaml');
+    writeFileSync(file, stringify({ ...d, purposes: d.purposes.filter((p) => p !== rights) }));
+    const lint = await runCli(['policy', 'lint', file]);
+    assert.equal(lint.code, 0, 'a warning, not an error');
+    const line = lint.stdout.split('\n').find((l) => l.includes('retention.rights_requests_unkept'));
+    assert.ok(line, lint.stdout);
+    assert.match(line, /warning .*\[rights\.channels\]/);
+    assert.match(lint.stdout, /fix: .*dpv: dpv:RightsFulfilment.*legal_obligation/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 for (const dialect of await dialects()) {
   describe(`C10.1 Steward's store on ${dialect}`, () => {

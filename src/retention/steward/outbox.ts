@@ -12,6 +12,7 @@
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import { rightsHandlingPurpose } from '../../policy/model.js';
 import type { Purpose } from '../../policy/schema.js';
 import type { OutboxTable } from '../../store/schema.js';
 import { normaliseEmail } from '../../subjects/normalize.js';
@@ -22,12 +23,9 @@ import type { HoldSubject, RuleScope, SweepTarget } from '../targets.js';
 import { afterCursor, deadlineOf, keysetTarget, thresholdOf } from '../targets.js';
 import { EMAIL_CATEGORY, communicationsUsing } from './subscriptions.js';
 
-/** The DPV purpose of handling rights requests: its rule keeps what a request leaves behind. */
-const RIGHTS_DPV = 'dpv:RightsFulfilment';
-
 /** The purpose that handles rights requests, if the declaration has one. */
 export function rightsPurpose(scope: Pick<RuleScope, 'model'>): Purpose | undefined {
-  return scope.model.declaration.purposes.find((p) => p.dpv === RIGHTS_DPV);
+  return rightsHandlingPurpose(scope.model.declaration);
 }
 
 /** True when this rule keeps what rights requests leave behind (their messages and links). */
