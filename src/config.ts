@@ -76,6 +76,12 @@ const envSchema = z.object({
     .min(2)
     .max(3600)
     .default(60),
+  STEWARD_HOUSEKEEPING_DAYS: z.coerce
+    .number({ message: 'STEWARD_HOUSEKEEPING_DAYS must be a number of days such as 30' })
+    .int()
+    .min(2, 'STEWARD_HOUSEKEEPING_DAYS must be at least 2: a website batch is refused as a replay for a day')
+    .max(3650)
+    .default(30),
   STEWARD_ADMIN_EMAIL: z.string().email().default('admin@steward.local'),
   STEWARD_SMTP_URL: z
     .string()
@@ -131,6 +137,11 @@ export interface Config {
    * that dies leaves its steps to the others after this long.
    */
   readonly stepLeaseMs?: number;
+  /**
+   * How long Steward keeps what it holds only to work (finished jobs, processed website batches,
+   * old rows of its change logs) before housekeeping removes it (default 30 days).
+   */
+  readonly housekeepingMs?: number;
   readonly adminEmail: string;
   /** SMTP server for outgoing mail; without it, mail goes to the outbox table (console: Outbox). */
   readonly smtpUrl?: string;
@@ -216,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { retentionBatchSize: e.STEWARD_RETENTION_BATCH_SIZE }),
     retentionPauseMs: e.STEWARD_RETENTION_PAUSE_MS,
     stepLeaseMs: e.STEWARD_STEP_LEASE_SECONDS * 1000,
+    housekeepingMs: e.STEWARD_HOUSEKEEPING_DAYS * 24 * 60 * 60 * 1000,
     adminEmail: e.STEWARD_ADMIN_EMAIL,
     ...(e.STEWARD_SMTP_URL ? { smtpUrl: e.STEWARD_SMTP_URL } : {}),
     mailFrom: e.STEWARD_MAIL_FROM,

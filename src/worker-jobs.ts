@@ -7,6 +7,7 @@ import { verifyLedgerJob } from './audit/jobs.js';
 import { receiptJob } from './execution/receipt.js';
 import { planJob, runStepJob } from './execution/run-step.js';
 import type { JobDefinition } from './jobs/queue.js';
+import { housekeepingJob } from './retention/housekeeping.js';
 import { RETENTION_PERIOD_MS, retentionScheduleJob, retentionSweepJob } from './retention/run-sweep.js';
 import { drpCallbackJob } from './rights/drp/callback.js';
 import { legacyRunTaskJob } from './rights/fulfil.js';
@@ -29,6 +30,7 @@ export const jobDefinitions: readonly JobDefinition[] = [
   deleteOldSaltsJob,
   retentionScheduleJob,
   retentionSweepJob,
+  housekeepingJob,
 ];
 
 /** Recurring jobs: the definition and how often it runs. */
@@ -37,4 +39,5 @@ export const recurringJobs: readonly { definition: JobDefinition; periodMs: numb
   { definition: deadlineSweepJob, periodMs: 60 * 60 * 1000 },
   { definition: deleteOldSaltsJob, periodMs: 60 * 60 * 1000 },
   { definition: retentionScheduleJob, periodMs: RETENTION_PERIOD_MS },
+  { definition: housekeepingJob, periodMs: 60 * 60 * 1000 },
 ];

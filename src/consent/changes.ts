@@ -42,6 +42,17 @@ export async function markConsentChange(
 }
 
 /**
+ * Whether housekeeping removed change rows a reader has not applied: the row it applied last
+ * (`applied`, 0 before any) is no longer the first of those read from it on. A store whose first
+ * row was never numbered 1 (a rolled-back insert on PostgreSQL) costs one rebuild, nothing more.
+ */
+export function changesLost(applied: number, read: readonly { seq: number | string }[]): boolean {
+  const first = read[0];
+  if (first === undefined) return applied > 0;
+  return Number(first.seq) > Math.max(applied, 1);
+}
+
+/**
  * Adds a suppression entry for an address (by its keyed hash); harmless when it exists. Scope
  * `*` covers every marketing communication; declaration `*` covers every declaration.
  */

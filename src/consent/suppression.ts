@@ -6,6 +6,7 @@
  * older than the last committed change. Only the controller's partition is indexed: data held as
  * processor can never be selected for marketing (C4a.3).
  */
+import { changesLost } from './changes.js';
 import type { AppContext } from '../context.js';
 import { hmac } from '../crypto.js';
 import { AppError, notInForce } from '../errors.js';
@@ -126,6 +127,7 @@ export function addressKey(address: string): string | undefined {
  * states, and suppression entries only where there are some. Each communication's verdicts are
  * kept as one `address → code` map.
  */
+
 export class SuppressionIndex {
   /** Every indexed address (normalised), to its subject. */
   private readonly addresses = new Map<string, SubjectEntry>();
@@ -160,13 +162,17 @@ export class SuppressionIndex {
 
   private async doSync(): Promise<void> {
     if (this.appliedSeq < 0) return this.rebuild();
-    const changes = await this.store.db
+    // The row applied last is read back with the new ones: housekeeping removes old rows (never
+    // the newest), so if it is gone, rows this process never applied may be gone too.
+    const read = await this.store.db
       .selectFrom('suppression_changes')
       .select(['seq', 'subject_id'])
-      .where('seq', '>', this.appliedSeq)
+      .where('seq', '>=', this.appliedSeq)
       .orderBy('seq')
-      .limit(10_001)
+      .limit(10_002)
       .execute();
+    if (changesLost(this.appliedSeq, read)) return this.rebuild();
+    const changes = read.filter((c) => Number(c.seq) > this.appliedSeq);
     if (changes.length === 0) return;
     if (changes.length > 10_000 || changes.some((c) => c.subject_id === null)) return this.rebuild();
     await this.reloadSubjects([...new Set(changes.map((c) => c.subject_id as string))]);

@@ -9,7 +9,7 @@ import { connectorFactories } from '../connectors/registry.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
 import { eventsInUse, eventsWithoutSource, interactionsOf, lifecycleEvent, ruleIdsOf } from './lifecycle.js';
-import { PolicyModel } from './model.js';
+import { PolicyModel, RIGHTS_FULFILMENT_DPV, rightsHandlingPurpose } from './model.js';
 import type { Declaration } from './schema.js';
 import { declarationSchema, wellKnownSystemKinds } from './schema.js';
 
@@ -34,6 +34,8 @@ export const lintCodes = {
   'interaction.click_untracked':
     'Clicks count as interactions, but no communication of the purpose records them',
   'lifecycle.unused': 'A declared lifecycle event that no rule or interaction uses',
+  'retention.rights_requests_unkept':
+    'Rights requests are received, but no purpose handles them with a retention rule, so closed requests are never swept',
   'consent.no_collection_point': 'Consent is the basis but there is no way to collect it',
   'processor.data_in_controller_purpose': 'A controller purpose uses the data of a processor-role service',
   'processor.no_provider': 'A processor-role service does not say who the Provider is',
@@ -564,6 +566,24 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
       'category',
     ]);
   }
+  // Every declaration receives rights requests (channels default to the privacy centre and the
+  // API); what a closed one leaves behind is kept under the rights-handling purpose's rule for
+  // addresses, and without one nothing ever sweeps it.
+  const rights = rightsHandlingPurpose(d);
+  if (
+    d.rights.channels.length > 0 &&
+    (rights === undefined || model.retentionFor(rights, 'user.contact.email') === undefined)
+  )
+    warn(
+      'retention.rights_requests_unkept',
+      rights === undefined ? ['rights', 'channels'] : ['purposes', d.purposes.indexOf(rights), 'retention'],
+      rights === undefined
+        ? `rights requests arrive by ${d.rights.channels.join(', ')}, but no purpose handles them (dpv: ${RIGHTS_FULFILMENT_DPV}), so closed requests, their messages and result links are kept for ever`
+        : `purpose "${rights.id}" handles rights requests but keeps no rule for user.contact.email, so closed requests are kept for ever`,
+      rights === undefined
+        ? `Add a purpose with dpv: ${RIGHTS_FULFILMENT_DPV}, legalBasis: legal_obligation, categories including user.contact and retention.default naming a rule (e.g. P3Y from collected, delete).`
+        : 'Give it retention.default, or retention.categories for user.contact, naming a rule (e.g. P3Y from collected, delete).',
+    );
   return issues;
 }
 

@@ -75,3 +75,11 @@ export function resolveByJurisdiction<T extends string>(
     value['default']
   );
 }
+
+/** The DPV purpose of handling rights requests: its rule keeps what requests leave behind. */
+export const RIGHTS_FULFILMENT_DPV = 'dpv:RightsFulfilment';
+
+/** The purpose that handles rights requests, if the declaration has one. */
+export function rightsHandlingPurpose(d: Pick<Declaration, 'purposes'>): Purpose | undefined {
+  return d.purposes.find((p) => p.dpv === RIGHTS_FULFILMENT_DPV);
+}

@@ -45,7 +45,7 @@ describe('record of processing (Art. 30)', () => {
     const rows = buildRopa(modelOf());
     assert.deepEqual(
       rows.map((r) => r.purposeId),
-      ['customer-support', 'newsletter'],
+      ['customer-support', 'newsletter', 'privacy-requests'],
     );
     const [support, newsletter] = rows;
     assert.equal(support!.controllerName, 'Example Systems B.V., Swedish branch');
@@ -118,7 +118,7 @@ describe('record of processing (Art. 30)', () => {
 
   test('CSV has a header row and one row per purpose', () => {
     const csv = parseCsv(renderRopa(modelOf(), 'csv'));
-    assert.equal(csv.length, 3);
+    assert.equal(csv.length, 4);
     assert.deepEqual(csv[0]!.slice(0, 8), [
       'Controller',
       'Controller contact',
@@ -151,7 +151,7 @@ describe('record of processing (Art. 30)', () => {
     const input = minimalDeclaration();
     input.purposes[0]!.description = 'Answers, "fixes"\nand follow-ups';
     const csv = parseCsv(renderRopa(modelOf(input), 'csv'));
-    assert.equal(csv.length, 3);
+    assert.equal(csv.length, 4);
     assert.equal(csv[1]![csv[0]!.indexOf('Description')], 'Answers, "fixes"\nand follow-ups');
   });
 
@@ -166,7 +166,7 @@ describe('record of processing (Art. 30)', () => {
     assert.deepEqual(json.generatedFrom, { id: 'example-web', version: '1.0.0' });
     assert.deepEqual(
       json.rows.map((r) => r.purposeId),
-      ['customer-support', 'newsletter'],
+      ['customer-support', 'newsletter', 'privacy-requests'],
     );
     assert.deepEqual(
       json.rows[0]!.transfers.map((t) => `${t.country}:${t.mechanism}`),
@@ -184,7 +184,7 @@ describe('record of processing (Art. 30)', () => {
     assert.match(page, /<caption>[^<]+<\/caption>/);
     assert.match(page, /<th scope="col">Transfers<\/th>/);
     assert.match(page, /<th scope="row">Customer support<\/th>/);
-    assert.equal(page.match(/<tbody>[^]*<\/tbody>/)![0].match(/<tr>/g)?.length, 2);
+    assert.equal(page.match(/<tbody>[^]*<\/tbody>/)![0].match(/<tr>/g)?.length, 3);
     assert.doesNotMatch(page, /<script/i);
     assert.match(page, /<th scope="row">&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/th>/);
   });

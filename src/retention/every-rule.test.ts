@@ -35,6 +35,8 @@ import {
 import { settableClock } from '../../test/support/clock.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
 import { lastMessage } from '../../test/support/mail.js';
+import type { RunBody } from '../../test/support/retention.js';
+import { retentionApi } from '../../test/support/retention.js';
 import { CONTROLLER_TENANT } from '../subjects/subjects.js';
 import { ANONYMOUS_SUBJECT } from './steward/records.js';
 
@@ -77,7 +79,12 @@ interface DeclarationYaml {
 /** Data of one collection made for a rule: when it should go, and whether it is there or gone. */
 interface Probe {
   readonly what: string;
-  readonly deadline: Date;
+  deadline: Date;
+  /**
+   * Its data is also the person's whose records the rule keeps, under the same purpose: under a
+   * rule that does not count from collection, it goes no earlier than their records do.
+   */
+  readonly withRecords?: boolean;
   kept(): Promise<boolean>;
   removed(): Promise<boolean>;
 }
@@ -187,15 +194,6 @@ const sets = [
 /** A 31 January, so month-end clamping is exercised; every deadline is still in the past. */
 const T0 = new Date('2016-01-31T10:00:00.000Z');
 
-interface RunBody {
-  id: string;
-  status: string;
-  deleted: number;
-  anonymised: number;
-  collections: Record<string, { deleted: number; anonymised: number; held: number }>;
-  receiptSeq: number | null;
-}
-
 for (const dialect of await dialects()) {
   describe(`C10.1 every rule of both example declarations on ${dialect}`, () => {
     const clock = settableClock();
@@ -215,27 +213,10 @@ for (const dialect of await dialects()) {
     });
     after(() => app.close());
 
-    const post = async (url: string, payload: object, expected: number) => {
-      const res = await app.request({ method: 'POST', url, headers: officer, payload });
-      assert.equal(res.statusCode, expected, `${url}: ${res.body}`);
-      return res.json<Record<string, unknown>>();
-    };
-
-    async function runRule(declarationId: string, rule: string): Promise<RunBody> {
-      const started = await post(`/api/v1/retention/${rule}/run`, { declarationId, system: 'steward' }, 202);
-      const [run] = started['runs'] as { id: string }[];
-      assert.ok(run);
-      await new Worker(app.ctx, jobDefinitions).drain();
-      const res = await app.request({
-        method: 'GET',
-        url: `/api/v1/retention/runs/${run.id}`,
-        headers: officer,
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      const body = res.json<{ run: RunBody }>().run;
-      assert.equal(body.status, 'done', `the run of ${rule} ended: ${JSON.stringify(body)}`);
-      return body;
-    }
+    const { post, runRule } = retentionApi(
+      () => app,
+      () => officer,
+    );
 
     async function receiptOf(run: RunBody): Promise<Record<string, unknown>> {
       const res = await app.request({
@@ -312,13 +293,16 @@ for (const dialect of await dialects()) {
      * communications, rights requests, promotion redemptions. Each maker creates the data through
      * the public API at the clock's time and returns its probe.
      */
-    function otherHomes(d: DeclarationYaml, rule: RuleYaml): ((kind: string, at: Date) => Promise<Probe>)[] {
+    function otherHomes(
+      d: DeclarationYaml,
+      rule: RuleYaml,
+    ): ((kind: string, at: Date) => Promise<Probe | Probe[]>)[] {
       const purpose = (id: string) => d.purposes.find((p) => p.id === id);
       const under = (id: string, category: string) => {
         const p = purpose(id);
         return p !== undefined && ruleOf(p, category) === rule.id;
       };
-      const makers: ((kind: string, at: Date) => Promise<Probe>)[] = [];
+      const makers: ((kind: string, at: Date) => Promise<Probe | Probe[]>)[] = [];
 
       const events = (d.analytics?.events ?? []).filter(
         (e) => ['page_view', 'click'].includes(e.type) && under(e.purpose, BROWSING),
@@ -442,21 +426,29 @@ for (const dialect of await dialects()) {
               .map((m) => m.created_at)
               .sort()
               .at(-1) ?? ended;
-          // The subscription counts from its end, each message from when it was written: the
-          // probe's deadline is the later of the two, and the earlier one is already past then.
-          const deadline = deadlineFrom(d, rule, latestMessage > ended ? latestMessage : ended);
-          return {
-            what: `the ended subscription to ${communication.id} and its messages`,
-            deadline,
-            kept: async () => {
-              const now = await rows();
-              return now.subscriptions.length === 1 && now.messages.length === made.messages.length;
+          // The subscription counts from its end; each message from when it was written under a
+          // rule that counts from collection, else from its person's clock for its purpose.
+          const withRecords = recordHomes(d, rule).some(
+            (h) =>
+              h.purpose.id === communication.purpose &&
+              `${kind}-${h.purpose.id}@example.org` === email &&
+              rule.trigger !== 'collected',
+          );
+          return [
+            {
+              what: `the ended subscription to ${communication.id}`,
+              deadline: deadlineFrom(d, rule, ended),
+              kept: async () => (await rows()).subscriptions.length === 1,
+              removed: async () => (await rows()).subscriptions.length === 0,
             },
-            removed: async () => {
-              const now = await rows();
-              return now.subscriptions.length === 0 && now.messages.length === 0;
+            {
+              what: `the messages of ${communication.id}`,
+              deadline: deadlineFrom(d, rule, latestMessage),
+              withRecords,
+              kept: async () => (await rows()).messages.length === made.messages.length,
+              removed: async () => (await rows()).messages.length === 0,
             },
-          };
+          ];
         });
 
       // A browser linked to a person: they confirm a subscription from a browser whose banner
@@ -686,7 +678,7 @@ for (const dialect of await dialects()) {
 
           // Every other collection of Steward's store the rule keeps, each counted from its own time.
           const probes: Probe[] = [];
-          for (const home of otherHomes(d, rule)) probes.push(await home(kind, T0));
+          for (const home of otherHomes(d, rule)) probes.push(...[await home(kind, T0)].flat());
           assert.ok(homes.length + probes.length > 0);
 
           // The clock's start: collection, or what the trigger waits for.
@@ -721,6 +713,8 @@ for (const dialect of await dialects()) {
               (await recordIds(ids())).size === 0 &&
               (await anonymousOfKind(kind)) === (rule.action === 'anonymise' ? made.length : 0),
           });
+          for (const probe of probes)
+            if (probe.withRecords === true && probe.deadline < deadline) probe.deadline = deadline;
           if (rule.trigger === 'consent_withdrawn') {
             const proofs = made.map((r) => r.subjectId);
             probes.push({

@@ -54,6 +54,13 @@ type ClockRecord = Pick<
   'id' | 'kind' | 'purposes' | 'categories' | 'collected_at' | 'expires_at' | 'expiry_rule'
 >;
 
+/**
+ * What a clock counts from: a record, or (id null) a message written to the person at
+ * `collected_at`, which is no one record, so an event about any of the person's records reported
+ * at or after it counts.
+ */
+type Clocked = Pick<ClockRecord, 'collected_at'> & { readonly id: string | null };
+
 interface StoredPurpose {
   readonly id: string;
   readonly basis: string | null;
@@ -208,17 +215,26 @@ async function clockStart(
   model: PolicyModel,
   rule: RetentionRule,
   purpose: Purpose,
-  record: ClockRecord,
+  record: Clocked,
   stored: readonly StoredPurpose[],
 ): Promise<Date | undefined> {
   const collected = new Date(record.collected_at);
   const event = eventOfRule(rule);
   if (event !== undefined) {
     const aboutRecord = lifecycleEvent(model.declaration, event)?.about === 'record';
+    const ofOneRecord = aboutRecord && record.id !== null;
     const times = (await facts.lifecycleEvents())
-      .filter((e) => e.event === event && (aboutRecord ? e.record_id === record.id : e.record_id === null))
+      .filter(
+        (e) =>
+          e.event === event &&
+          (ofOneRecord
+            ? e.record_id === record.id
+            : aboutRecord
+              ? e.record_id !== null
+              : e.record_id === null),
+      )
       .map((e) => new Date(e.occurred_at))
-      .filter((at) => aboutRecord || at >= collected);
+      .filter((at) => ofOneRecord || at >= collected);
     return times.reduce<Date | undefined>((min, d) => (min === undefined || d < min ? d : min), undefined);
   }
   switch (rule.trigger) {
@@ -320,6 +336,39 @@ export async function restartClocks(
         .where('id', 'in', ids.slice(i, i + 500))
         .execute();
   return out;
+}
+
+/** A message to a person, to be judged under the rule of the purpose it was sent for. */
+export interface ClockedMessage {
+  readonly subjectId: string;
+  readonly purpose: Purpose;
+  /** When it was written: no clock of it starts earlier. */
+  readonly writtenAt: string;
+}
+
+/**
+ * When the clock of `rule` started for each message, by the same clocks as a record of the
+ * message's purpose collected when it was written (an order confirmation under a `contract_end`
+ * rule counts from the contract's end, not from its sending); undefined while the clock waits.
+ * Read in the caller's transaction, each person's facts once.
+ */
+export async function messageClockStarts(
+  tx: Tx,
+  model: PolicyModel,
+  rule: RetentionRule,
+  messages: readonly ClockedMessage[],
+): Promise<(Date | undefined)[]> {
+  const facts = new Map<string, ClockFacts>();
+  const starts: (Date | undefined)[] = [];
+  for (const m of messages) {
+    let of = facts.get(m.subjectId);
+    if (of === undefined) facts.set(m.subjectId, (of = new ClockFacts(tx, model, m.subjectId)));
+    const stored = [{ id: m.purpose.id, basis: model.basisFor(m.purpose) ?? null }];
+    starts.push(
+      await clockStart(of, model, rule, m.purpose, { id: null, collected_at: m.writtenAt }, stored),
+    );
+  }
+  return starts;
 }
 
 /** Brings every record of a person up to date, in each declaration they have records under. */

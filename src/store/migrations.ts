@@ -822,5 +822,24 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0016_retention_housekeeping': {
+      async up(db: Kysely<unknown>) {
+        // Housekeeping removes what Steward keeps only to work once it is older than its period:
+        // finished jobs, processed website batches, old rows of the two change logs.
+        await db.schema
+          .createIndex('jobs_finished')
+          .on('jobs')
+          .columns(['updated_at'])
+          .where(sql.raw<boolean>("status in ('done', 'dead')"))
+          .execute();
+        await db.schema.createIndex('web_batches_received').on('web_batches').column('received_at').execute();
+        await db.schema
+          .createIndex('suppression_changes_at')
+          .on('suppression_changes')
+          .column('at')
+          .execute();
+        await db.schema.createIndex('consent_changes_at').on('consent_changes').column('at').execute();
+      },
+    },
   };
 }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
+import { changesLost } from '../consent/changes.js';
 import { consentHistory, deriveState, recordConsentEvents } from '../consent/ledger.js';
 import type { AppContext } from '../context.js';
 import { hmac, safeEqual } from '../crypto.js';
@@ -190,7 +191,7 @@ class TokenCache {
     this.changesSince = store.db
       .selectFrom('consent_changes')
       .select(['seq', 'subject_id'])
-      .where('seq', '>', 0)
+      .where('seq', '>=', 0)
       .orderBy('seq')
       .limit(1)
       .compile();
@@ -239,11 +240,14 @@ class TokenCache {
       this.appliedSeq = Number(head?.seq ?? 0);
       return;
     }
-    const { rows: changes } = await this.store.db.executeQuery<{ seq: number; subject_id: string | null }>(
-      CompiledQuery.raw(this.changesSince.sql, [this.appliedSeq, CHANGES_PER_SYNC + 1]),
+    // From the row applied last on: if housekeeping removed it, changes may be lost, so forget all.
+    const { rows: read } = await this.store.db.executeQuery<{ seq: number; subject_id: string | null }>(
+      CompiledQuery.raw(this.changesSince.sql, [this.appliedSeq, CHANGES_PER_SYNC + 2]),
     );
-    if (changes.length === 0) return;
-    if (changes.length > CHANGES_PER_SYNC || changes.some((c) => c.subject_id === null)) {
+    const lost = changesLost(this.appliedSeq, read);
+    const changes = read.filter((c) => Number(c.seq) > this.appliedSeq);
+    if (changes.length === 0 && !lost) return;
+    if (lost || changes.length > CHANGES_PER_SYNC || changes.some((c) => c.subject_id === null)) {
       this.clear();
     } else {
       for (const { subject_id: subjectId } of changes) {
@@ -251,7 +255,7 @@ class TokenCache {
         this.bySubject.delete(subjectId!);
       }
     }
-    this.appliedSeq = Number(changes[changes.length - 1]!.seq);
+    this.appliedSeq = Number(read.at(-1)?.seq ?? 0);
   }
 }
 
