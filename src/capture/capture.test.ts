@@ -153,7 +153,7 @@ for (const dialect of await dialects()) {
       assert.equal(noConsent.json<{ error: { code: string } }>().error.code, 'consent_required');
     });
 
-    test('C3a.2 support interactions are records of the person with their purposes, and follow retention', async () => {
+    test('C3a.2 C4c.1 support interactions and enquiries are records of the person with their after-sales purposes and bases (contract, legitimate interests), and follow retention', async () => {
       const res = await post(
         '/api/v1/records',
         {
@@ -177,6 +177,31 @@ for (const dialect of await dialects()) {
       const file = await open(subjectId);
       const record = file.records.find((r) => r.kind === 'support_interaction');
       assert.equal(record?.purposes[0]?.id, 'after_sales_support');
+      assert.equal(record?.purposes[0]?.basis, 'contract');
+      // A product enquiry from the same person: the after-sales purpose on legitimate interests.
+      await post(
+        '/api/v1/records',
+        {
+          declarationId: D,
+          subject: { identifiers: [{ kind: 'email', value: 'caller@example.com' }] },
+          kind: 'enquiry',
+          purposes: ['enquiries'],
+          categories: ['user.contact.email', 'user.content.communication'],
+          source: 'website_forms',
+          collectedAt: '2026-11-02T08:30:00Z',
+          data: { question: 'Does the gateway support LTE-M?' },
+        },
+        201,
+      );
+      const enquiry = (await open(subjectId)).records.find((r) => r.kind === 'enquiry');
+      assert.deepEqual(
+        enquiry?.purposes.map((p) => [p.id, p.basis]),
+        [['enquiries', 'legitimate_interests']],
+      );
+      assert.ok(
+        enquiry?.expiresAt?.startsWith('2027-11-02'),
+        `enquiries expire by their rule, got ${enquiry?.expiresAt}`,
+      );
       assert.ok(
         record?.expiresAt && record.expiresAt.startsWith('2029-11-01'),
         `support records expire by their rule, got ${record?.expiresAt}`,

@@ -505,7 +505,7 @@ for (const dialect of await dialects()) {
       );
     });
 
-    test('C9.3 an objection to legitimate-interest processing waits for an operator; upheld, the purpose stops, also for new records', async () => {
+    test('C9.3 C4d.1 an objection to legitimate-interest processing (product development) waits for an operator, with the purpose’s assessment; upheld, the purpose stops, also for new records', async () => {
       const record = await capture({
         subject: person('object@example.com'),
         source: 'surveys',
