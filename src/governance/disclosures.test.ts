@@ -76,6 +76,60 @@ for (const dialect of await dialects()) {
       assert.deepEqual(list.json<{ disclosures: unknown[] }>().disclosures, []);
     });
 
+    test('C4e.1 security monitoring keeps its records under its own purpose, and what is passed to the police about the person is in the register', async () => {
+      const captured = await app.request({
+        method: 'POST',
+        url: '/api/v1/records',
+        headers,
+        payload: {
+          declarationId: 'sncn-general',
+          subject: { identifiers: [{ kind: 'email', value: 'suspicious.login@example.net' }] },
+          kind: 'security_event',
+          purposes: ['security_monitoring'],
+          categories: ['user.device.ip_address', 'user.device.request_log'],
+          source: 'server_logs',
+          data: { ip: '198.51.100.23', event: 'twenty failed sign-ins in a minute' },
+        },
+      });
+      assert.equal(captured.statusCode, 201, captured.body);
+      const subjectId = captured.json<{ subjectId: string }>().subjectId;
+      const file = await app.request({
+        method: 'GET',
+        url: `/api/v1/subjects/${subjectId}?reason=audit_sample&note=${encodeURIComponent('security record check')}`,
+        headers,
+      });
+      const records = file.json<{
+        subject: { records: { kind: string; purposes: { id: string; basis: string }[] }[] };
+      }>().subject.records;
+      assert.deepEqual(
+        records.map((r) => [r.kind, r.purposes.map((p) => [p.id, p.basis])]),
+        [['security_event', [['security_monitoring', 'legitimate_interests']]]],
+      );
+      const disclosed = await app.request({
+        method: 'POST',
+        url: '/api/v1/disclosures',
+        headers,
+        payload: {
+          ...disclosure,
+          categories: ['user.device.ip_address'],
+          subjectRef: subjectId,
+          description: 'Police request about an intrusion attempt',
+        },
+      });
+      assert.equal(disclosed.statusCode, 201, disclosed.body);
+      const list = await app.request({
+        method: 'GET',
+        url: `/api/v1/disclosures?subjectRef=${subjectId}`,
+        headers,
+      });
+      assert.deepEqual(
+        list
+          .json<{ disclosures: { recipientId: string; legalBasis: string; categories: string[] }[] }>()
+          .disclosures.map((d) => [d.recipientId, d.legalBasis, d.categories]),
+        [['authorities', 'legal_obligation', ['user.device.ip_address']]],
+      );
+    });
+
     test('C5.0 unknown categories and missing fields are named', async () => {
       const unknown = await app.request({
         method: 'POST',
