@@ -417,4 +417,101 @@ describe('policy lint: retention clocks', () => {
     };
     assert.deepEqual(eventsWithoutSource(datasetOnly, [shop]), []);
   });
+
+  describe('coherence', () => {
+    const issuesAfter = (breakIt: (d: Mutable) => void, base: Partial<DeclarationInput> = {}) => {
+      const d = minimalDeclaration(base) as Mutable;
+      breakIt(d);
+      return lintSource(stringify(d)).issues;
+    };
+    const promo = {
+      id: 'promo',
+      name: 'Offers',
+      kind: 'marketing',
+      channel: 'email',
+      sender: 'Example Systems B.V.',
+      permission: 'opt_in',
+    };
+
+    test('consent as the basis of data the person must provide is refused, per jurisdiction, naming the bases that fit', () => {
+      const contractual = issuesAfter((d) => (d.purposes[0]!['legalBasis'] = 'consent')).filter(
+        (i) => i.code === 'coherence.consent_for_required',
+      );
+      assert.equal(contractual.length, 1);
+      assert.equal(contractual[0]?.severity, 'error');
+      assert.equal(contractual[0]?.path, 'purposes[0].legalBasis');
+      assert.match(contractual[0]?.hint ?? '', /Base it on contract, or set requirement: none/);
+      const statutory = issuesAfter(
+        (d) => (d.purposes[2]!['legalBasis'] = { SE: 'consent', default: 'legal_obligation' }),
+      ).filter((i) => i.code === 'coherence.consent_for_required');
+      assert.equal(statutory.length, 1);
+      assert.match(statutory[0]?.message ?? '', /rests on consent in SE.*statutory obligation: GDPR/);
+      assert.match(statutory[0]?.hint ?? '', /legal_obligation/);
+      // Consent where the person may refuse is fine.
+      assert.deepEqual(
+        issuesAfter(() => undefined).filter((i) => i.code.startsWith('coherence.')),
+        [],
+      );
+    });
+
+    test('a marketing communication on a purpose that rests on contract is refused, naming the purposes that may carry it', () => {
+      const issues = issuesAfter((d) => {
+        (d as { communications?: unknown[] }).communications = [{ ...promo, purpose: 'customer-support' }];
+      }).filter((i) => i.code === 'coherence.marketing_on_contract');
+      assert.equal(issues.length, 1);
+      assert.equal(issues[0]?.path, 'communications[0].purpose');
+      assert.match(issues[0]?.hint ?? '', /\(newsletter\)/);
+      assert.deepEqual(
+        issuesAfter((d) => {
+          (d as { communications?: unknown[] }).communications = [{ ...promo, purpose: 'newsletter' }];
+        }).filter((i) => i.code === 'coherence.marketing_on_contract'),
+        [],
+      );
+    });
+
+    test('a custom category and a retention rule that nothing uses are warned about', () => {
+      const issues = issuesAfter((d) => {
+        (d as { dataCategories?: unknown[] }).dataCategories = [
+          { key: 'user.loyalty_tier', name: 'Loyalty tier', dpv: 'pd:Preference' },
+        ];
+        (d as { retention: unknown[] }).retention.push({
+          id: 'orphan',
+          duration: 'P1Y',
+          trigger: 'collected',
+          action: 'delete',
+          rationale: 'Kept for nothing in particular.',
+        });
+      });
+      const codes = issues.filter((i) => i.severity === 'warning').map((i) => [i.code, i.path]);
+      assert.deepEqual(
+        codes.filter(([c]) => c === 'category.unused' || c === 'retention.rule_unused'),
+        [
+          ['category.unused', 'dataCategories[0].key'],
+          ['retention.rule_unused', `retention[${minimalDeclaration().retention!.length}].id`],
+        ],
+      );
+      assert.match(
+        issues.find((i) => i.code === 'category.unused')?.hint ?? '',
+        /customer-support, newsletter, privacy-requests/,
+      );
+    });
+
+    test('a text given per language that lacks a declared language is refused at its path', () => {
+      assert.deepEqual(
+        issuesAfter(() => undefined, { languages: ['sv', 'en'] }).filter(
+          (i) => i.code === 'language.text_missing',
+        ),
+        [],
+      );
+      const missing = issuesAfter((d) => delete (d.purposes[0]!['name'] as Record<string, string>)['sv'], {
+        languages: ['sv', 'en'],
+      }).filter((i) => i.code === 'language.text_missing');
+      assert.deepEqual(
+        missing.map((i) => [i.severity, i.path]),
+        [['error', 'purposes[0].name']],
+      );
+      assert.match(missing[0]?.message ?? '', /no sv version/);
+      assert.match(missing[0]?.hint ?? '', /Add sv: …/);
+    });
+  });
 });

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { connectorFactories } from '../connectors/registry.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
+import { checkCoherence } from './lint-coherence.js';
 import { eventsInUse, eventsWithoutSource, interactionsOf, lifecycleEvent, ruleIdsOf } from './lifecycle.js';
 import { PolicyModel, RIGHTS_FULFILMENT_DPV, rightsHandlingPurpose } from './model.js';
 import type { Declaration } from './schema.js';
@@ -51,6 +52,12 @@ export const lintCodes = {
   'system.self_hosted_outside_eea':
     'A system the controller runs itself is hosted outside the EEA: check whether someone else runs the servers',
   'system.operator_not_recipient': 'A system’s operator is not a recipient of the purposes it serves',
+  'coherence.consent_for_required':
+    'Consent is the basis of a purpose whose data the law or a contract makes the person provide',
+  'coherence.marketing_on_contract': 'A marketing communication serves a purpose that rests on contract',
+  'category.unused': 'A declared data category that no purpose, source or recipient uses',
+  'retention.rule_unused': 'A retention rule that no purpose or category applies',
+  'language.text_missing': 'A text given per language lacks one of the declared languages',
 } as const;
 export type LintCode = keyof typeof lintCodes;
 
@@ -584,6 +591,7 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
         ? `Add a purpose with dpv: ${RIGHTS_FULFILMENT_DPV}, legalBasis: legal_obligation, categories including user.contact and retention.default naming a rule (e.g. P3Y from collected, delete).`
         : 'Give it retention.default, or retention.categories for user.contact, naming a rule (e.g. P3Y from collected, delete).',
     );
+  checkCoherence(d, error, warn);
   return issues;
 }
 
