@@ -10,7 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import type { LintIssue, PathPart, RawIssue, SchemaHints, YamlSource } from '../policy/lint.js';
-import { placeIssues, readYamlSource, validateYaml } from '../policy/lint.js';
+import { nearestCategories, placeIssues, readYamlSource, validateYaml } from '../policy/lint.js';
 import { joinWords } from '../policy/describe.js';
 import { PolicyModel } from '../policy/model.js';
 import type { Declaration } from '../policy/schema.js';
@@ -378,7 +378,7 @@ export function checkDatasetRules(
             'dataset.category_undeclared',
             fat('category'),
             `data category "${f.category}" is neither in the default taxonomy nor in dataCategories`,
-            'Use a taxonomy key (user.contact.email) or add it to the declaration’s dataCategories.',
+            `Use one of the keys that exist (${nearestCategories(model, f.category).join(', ')}, ...) or add it to the declaration’s dataCategories.`,
           );
         else if (purposes.length > 0 && !covered.some((k) => categoryCovers(k, f.category ?? '')))
           error(

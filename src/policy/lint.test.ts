@@ -92,6 +92,15 @@ describe('policy lint', () => {
     );
   });
 
+  test('a misspelt category is answered with the keys that exist beside it', () => {
+    const d = minimalDeclaration() as Mutable;
+    d.purposes[0]!['categories'] = ['user.name', 'user.contact.emial'];
+    const [issue] = lintSource(stringify(d)).issues.filter((i) => i.code === 'ref.undeclared');
+    assert.match(issue?.hint ?? '', /^Use one of the keys that exist \(user\.contact\.[a-z_.]+, /);
+    assert.match(issue?.hint ?? '', /user\.contact\.email/);
+    assert.doesNotMatch(issue?.hint ?? '', /user\.name/);
+  });
+
   test('consent basis on a communication without a way to collect consent', () => {
     assert.deepEqual(
       codesAfter((d) => {

@@ -278,7 +278,7 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
         'ref.undeclared',
         path,
         `data category "${key}" is neither in the default taxonomy nor in dataCategories`,
-        'Use a taxonomy key (user.contact.email) or add it to dataCategories.',
+        `Use one of the keys that exist (${nearestCategories(model, key).join(', ')}, ...) or add it to dataCategories.`,
       );
     }
   };
@@ -596,6 +596,25 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
 }
 
 type Report = (code: LintCode, pathParts: PathPart[], message: string, hint: string) => void;
+
+/**
+ * The declared or default category keys nearest to one that does not exist: those under the
+ * longest dotted prefix they share with it (`user.contact.emial` → the `user.contact.*` keys),
+ * at most eight, sorted.
+ */
+export function nearestCategories(model: PolicyModel, key: string): string[] {
+  const keys = [...model.categories.keys()];
+  const parts = key.split('.');
+  for (let n = parts.length - 1; n > 0; n--) {
+    const prefix = `${parts.slice(0, n).join('.')}.`;
+    const under = keys.filter((k) => k.startsWith(prefix)).sort();
+    if (under.length > 0) return under.slice(0, 8);
+  }
+  return keys
+    .filter((k) => !k.includes('.', k.indexOf('.') + 1))
+    .sort()
+    .slice(0, 8);
+}
 
 /**
  * Whether every rule's clock can start: an `event` trigger names its event, and something can
