@@ -119,15 +119,7 @@ async function runPostgres(report: Report, before: Date): Promise<void> {
       if (raw.rowCount !== EXPIRED) throw new Error(`the raw delete removed ${raw.rowCount} rows`);
 
       await fresh();
-      const connector = connect();
-      try {
-        const elapsed = stopwatch();
-        const result = await connector.sweep('events', { before, action: 'delete' });
-        sweeps.push({ rows: result.swept, seconds: elapsed(), slowestMs: result.slowestBatchMs });
-        checkSwept(result);
-      } finally {
-        await connector.close();
-      }
+      sweeps.push(await timedSweep(connect(), before));
       noteRound('PostgreSQL', round, raws, sweeps);
     }
     reportPair(report, '', raws, sweeps);
@@ -183,6 +175,19 @@ async function runPostgres(report: Report, before: Date): Promise<void> {
     await client.query(`delete from ${SCHEMA}.events where id >= $1`, [FIRST_EXTRA_ID]);
   } finally {
     await client.end();
+  }
+}
+
+/** A whole sweep with the connector's defaults, timed and checked, then the connector closed. */
+async function timedSweep(connector: Connector, before: Date): Promise<Measured> {
+  try {
+    const elapsed = stopwatch();
+    const result = await connector.sweep('events', { before, action: 'delete' });
+    const measured = { rows: result.swept, seconds: elapsed(), slowestMs: result.slowestBatchMs };
+    checkSwept(result);
+    return measured;
+  } finally {
+    await connector.close();
   }
 }
 
@@ -345,15 +350,7 @@ async function runSqlite(report: Report, before: Date): Promise<void> {
       db.close();
     }
     restore();
-    const connector = connectSqlite();
-    try {
-      const elapsed = stopwatch();
-      const result = await connector.sweep('events', { before, action: 'delete' });
-      sweeps.push({ rows: result.swept, seconds: elapsed(), slowestMs: result.slowestBatchMs });
-      checkSwept(result);
-    } finally {
-      await connector.close();
-    }
+    sweeps.push(await timedSweep(connectSqlite(), before));
     noteRound('SQLite', round, raws, sweeps);
   }
   reportPair(report, '_sqlite', raws, sweeps);
