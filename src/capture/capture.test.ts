@@ -153,7 +153,7 @@ for (const dialect of await dialects()) {
       assert.equal(noConsent.json<{ error: { code: string } }>().error.code, 'consent_required');
     });
 
-    test('C3a.2 C4c.1 support interactions and enquiries are records of the person with their after-sales purposes and bases (contract, legitimate interests), and follow retention', async () => {
+    test('C3a.2 support interactions are records of the person with their purposes, and follow retention', async () => {
       const res = await post(
         '/api/v1/records',
         {
@@ -177,31 +177,6 @@ for (const dialect of await dialects()) {
       const file = await open(subjectId);
       const record = file.records.find((r) => r.kind === 'support_interaction');
       assert.equal(record?.purposes[0]?.id, 'after_sales_support');
-      assert.equal(record?.purposes[0]?.basis, 'contract');
-      // A product enquiry from the same person: the after-sales purpose on legitimate interests.
-      await post(
-        '/api/v1/records',
-        {
-          declarationId: D,
-          subject: { identifiers: [{ kind: 'email', value: 'caller@example.com' }] },
-          kind: 'enquiry',
-          purposes: ['enquiries'],
-          categories: ['user.contact.email', 'user.content.communication'],
-          source: 'website_forms',
-          collectedAt: '2026-11-02T08:30:00Z',
-          data: { question: 'Does the gateway support LTE-M?' },
-        },
-        201,
-      );
-      const enquiry = (await open(subjectId)).records.find((r) => r.kind === 'enquiry');
-      assert.deepEqual(
-        enquiry?.purposes.map((p) => [p.id, p.basis]),
-        [['enquiries', 'legitimate_interests']],
-      );
-      assert.ok(
-        enquiry?.expiresAt?.startsWith('2027-11-02'),
-        `enquiries expire by their rule, got ${enquiry?.expiresAt}`,
-      );
       assert.ok(
         record?.expiresAt && record.expiresAt.startsWith('2029-11-01'),
         `support records expire by their rule, got ${record?.expiresAt}`,
@@ -215,6 +190,49 @@ for (const dialect of await dialects()) {
         byPhone.json<{ subject: { id: string } }>().subject.id,
         subjectId,
         'the phone number is normalised to E.164',
+      );
+    });
+
+    test('C4c.1 after-sales: a support interaction rests on contract and a product enquiry on legitimate interests, each a record of the person under its purpose and rule', async () => {
+      const capture = async (payload: object) =>
+        (await post('/api/v1/records', { declarationId: D, ...payload }, 201)).json<{ subjectId: string }>()
+          .subjectId;
+      const subject = { identifiers: [{ kind: 'email', value: 'after.sales@example.com' }] };
+      const subjectId = await capture({
+        subject,
+        kind: 'support_interaction',
+        purposes: ['after_sales_support'],
+        categories: ['user.contact.email', 'user.content.communication'],
+        source: 'customer_support',
+        collectedAt: '2026-11-01T08:30:00Z',
+        data: { ticket: 'T-2051', summary: 'Replacement part shipped' },
+      });
+      assert.equal(
+        await capture({
+          subject,
+          kind: 'enquiry',
+          purposes: ['enquiries'],
+          categories: ['user.contact.email', 'user.content.communication'],
+          source: 'website_forms',
+          collectedAt: '2026-11-02T08:30:00Z',
+          data: { question: 'Does the gateway support LTE-M?' },
+        }),
+        subjectId,
+      );
+      const records = (await open(subjectId)).records;
+      const support = records.find((r) => r.kind === 'support_interaction');
+      const enquiry = records.find((r) => r.kind === 'enquiry');
+      assert.deepEqual(
+        support?.purposes.map((p) => [p.id, p.basis]),
+        [['after_sales_support', 'contract']],
+      );
+      assert.deepEqual(
+        enquiry?.purposes.map((p) => [p.id, p.basis]),
+        [['enquiries', 'legitimate_interests']],
+      );
+      assert.ok(
+        enquiry?.expiresAt?.startsWith('2027-11-02'),
+        `enquiries expire by their rule, got ${enquiry?.expiresAt}`,
       );
     });
 

@@ -127,7 +127,6 @@ export function addressKey(address: string): string | undefined {
  * states, and suppression entries only where there are some. Each communication's verdicts are
  * kept as one `address → code` map.
  */
-
 export class SuppressionIndex {
   /** Every indexed address (normalised), to its subject. */
   private readonly addresses = new Map<string, SubjectEntry>();
