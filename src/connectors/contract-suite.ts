@@ -32,7 +32,7 @@ import type {
   Seeds,
   SystemSettings,
 } from './contract.js';
-import { ConnectorError } from './contract.js';
+import { ConnectorError, TooLargeTogether } from './contract.js';
 import { datasetSchema } from './dataset.js';
 import { maskValue } from './masking.js';
 import type { Dataset, DatasetInput } from './dataset.js';
@@ -71,6 +71,7 @@ export const contractCases = [
   'walk',
   'memory',
   'erasure',
+  'together',
   'idempotent',
   'dry-run',
   'keep-ends',
@@ -1046,6 +1047,66 @@ const cases: readonly Case[] = [
       assert.equal(Number(invoice.amount_cents), 4000);
       assert.match(String(invoice.billing_email), /^[a-z]+@[a-z]+\.invalid$/);
       // The masked rows no longer match anyone.
+      assert.deepEqual(await c.count(alice), new Map());
+    },
+  },
+  {
+    id: 'together',
+    name: 'C9.2 changes made together commit as one: the same rows as step by step, and nothing at all when one is larger than a batch or the commit is refused',
+    async run(fx) {
+      const c = fx.connect();
+      assert.ok(c.together !== undefined, 'every SQL connector changes together');
+      const before = await fx.snapshot();
+      // Tickets come third: the two changes before them are rolled back with them.
+      await assert.rejects(
+        c.together(async (x) => {
+          for (const [collection, action] of ERASURE)
+            await x.change(alice, collection, action, collection === 'tickets' ? { batchSize: 1 } : {});
+        }),
+        (error: unknown) => error instanceof TooLargeTogether && error.collection === 'tickets',
+      );
+      assert.deepEqual(changedRows(before, await fx.snapshot()), {}, 'a change too large for one batch');
+      await assert.rejects(
+        c.together(
+          async (x) => {
+            for (const [collection, action] of ERASURE) await x.change(alice, collection, action);
+          },
+          {
+            beforeCommit: () => Promise.reject(new Error('the job lost its lease')),
+          },
+        ),
+        /lost its lease/,
+      );
+      assert.deepEqual(changedRows(before, await fx.snapshot()), {}, 'a refused commit');
+      await assert.rejects(
+        c.together((x) => x.change(alice, 'order_lines', { action: 'delete' }, { resume: { changed: 0 } })),
+        isConnectorError('refused'),
+      );
+
+      const inFlight: Record<string, number> = {};
+      let committing = 0;
+      const results = await c.together(
+        async (x) => {
+          const out: Record<string, number> = {};
+          for (const [collection, action] of ERASURE) {
+            const r = await x.change(alice, collection, action, {
+              beforeCommit: (batch) => void (inFlight[collection] = batch.keys.length),
+            });
+            assert.equal(r.matched, ALICE_ROWS[collection]!.length, collection);
+            out[collection] = r.changed;
+          }
+          return out;
+        },
+        { beforeCommit: async () => void (committing += 1) },
+      );
+      const expected = Object.fromEntries(Object.entries(ALICE_ROWS).map(([k, v]) => [k, v.length]));
+      assert.deepEqual(results, expected);
+      assert.deepEqual(inFlight, expected, 'each change hands its batch over before the one COMMIT');
+      assert.equal(committing, 1);
+      assert.deepEqual(
+        changedRows(before, await fx.snapshot()),
+        Object.fromEntries(Object.entries(ALICE_ROWS).map(([k, v]) => [k, [...v].sort()])),
+      );
       assert.deepEqual(await c.count(alice), new Map());
     },
   },

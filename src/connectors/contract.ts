@@ -384,6 +384,20 @@ export interface Connector {
     options?: ChangeOptions,
   ): Promise<ChangeResult>;
   /**
+   * Runs several changes of the person's rows in ONE transaction of the system, in the order
+   * `work` makes them, committed when `work` resolves: what a request's steps in one system cost
+   * when each of them fits in a batch (the raw SQL's one COMMIT instead of one per step). A change
+   * in it is one batch at most: one that finds a full batch throws `TooLargeTogether` and
+   * everything rolls back, so the caller runs the changes one by one instead. `beforeCommit` is
+   * awaited after `work`, before the COMMIT (a job records the batches in flight there); if it
+   * throws, nothing is committed. A change in it cannot resume (`resume` is refused). Optional:
+   * a connector without it has its changes run one by one.
+   */
+  together?<T>(
+    work: (changes: Pick<Connector, 'change'>) => Promise<T>,
+    options?: { readonly beforeCommit?: () => Promise<void> },
+  ): Promise<T>;
+  /**
    * Deletes or anonymises the expired rows of one collection, set-based, in batches ordered by
    * the collection's retention clock and key; never a held row. Idempotent: a second run finds
    * nothing left to delete (or already anonymised rows skipped when every mask writes one value).
@@ -421,6 +435,22 @@ export class ConnectorError extends Error {
   ) {
     super(`${system}: ${message}`);
     this.name = 'ConnectorError';
+  }
+}
+
+/**
+ * A change inside `Connector.together` found more rows than one batch: the transaction rolled
+ * back, and the changes are to be run one by one, each in its own batches.
+ */
+export class TooLargeTogether extends Error {
+  constructor(
+    readonly system: string,
+    readonly collection: string,
+  ) {
+    super(
+      `${system}: "${collection}" holds more of the person's rows than one batch; changed step by step instead`,
+    );
+    this.name = 'TooLargeTogether';
   }
 }
 

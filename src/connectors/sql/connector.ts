@@ -29,7 +29,7 @@ import type {
   Scope,
   Seeds,
 } from '../contract.js';
-import { ConnectorError, redactSecrets } from '../contract.js';
+import { ConnectorError, redactSecrets, TooLargeTogether } from '../contract.js';
 import { createHash } from 'node:crypto';
 import type { Dataset, DatasetCollection, DatasetField, Mask } from '../dataset.js';
 import { isSetBased, maskValue, setValue } from '../masking.js';
@@ -51,6 +51,9 @@ import {
   updateStatement,
   valuesStatement,
 } from './statements.js';
+
+/** Runs one statement: on the pool, or on the connection of a transaction. */
+type Exec = (statement: Statement) => Promise<Row[]>;
 
 export const DEFAULT_PAGE = 500;
 export const MAX_PAGE = 5_000;
@@ -149,8 +152,8 @@ export function sqlConnector(
   };
   const scopeOf = (seeds: Seeds, collection: string): Scope | undefined => scopesOf(seeds).get(collection);
 
-  const countIn = async (collection: string, scope: Scope): Promise<number> => {
-    const rows = await run(countStatement(driver, dataset, collection, scope));
+  const countIn = async (collection: string, scope: Scope, exec: Exec = run): Promise<number> => {
+    const rows = await exec(countStatement(driver, dataset, collection, scope));
     return Number(rows[0]?.n ?? 0);
   };
 
@@ -263,6 +266,203 @@ export function sqlConnector(
     return resolve(root, rootCollection);
   };
 
+  /**
+   * A change of one collection: in batches of their own short transactions, or (`within`, for
+   * `together`) as one batch at most on the caller's transaction.
+   */
+  const changeIn = async (
+    within: Exec | undefined,
+    seeds: Seeds,
+    collection: string,
+    action: ChangeAction,
+    changeOptions: ChangeOptions = {},
+  ): Promise<ChangeResult> => {
+    const c = collectionNamed(collection);
+    const plan = planChange(c, action, refuse, (name) => fieldOf(c, name));
+    const scope = scopeOf(seeds, collection);
+    if (scope === undefined) return { matched: 0, changed: 0, batches: 0 };
+    const resume = changeOptions.resume;
+    if (within !== undefined && resume !== undefined)
+      throw refuse('a change made together with others starts afresh: resume it on its own');
+    if (changeOptions.dryRun === true || plan.nothing)
+      return {
+        matched: resume?.matched ?? (await countIn(collection, scope, within)),
+        changed: 0,
+        batches: 0,
+      };
+    const inFlight =
+      resume?.inFlight !== undefined && resume.inFlight.keys.length > 0 ? resume.inFlight : undefined;
+    // The rows in scope when the step first started: as the job recorded them, else counted now
+    // when a resumed walk no longer starts at the top, else told by the first batch.
+    let matched =
+      resume?.matched ??
+      (resume?.cursor === undefined && inFlight === undefined ? undefined : await countIn(collection, scope));
+
+    const perStatement = Math.floor(
+      MAX_BOUND /
+        (plan.perRow.length * (c.primaryKey.length + 1) + c.primaryKey.length + plan.set.length + 1),
+    );
+    const batchSize = clamp(changeOptions.batchSize, Math.min(MAX_BATCH, perStatement), DEFAULT_BATCH);
+    const written = plan.delete
+      ? []
+      : [...plan.set.map((s) => s.field), ...plan.perRow.map((p) => p.field.name)];
+    const keyOf = (r: Row): FieldValue[] => c.primaryKey.map((_, i) => r[outputName.key(i)] as FieldValue);
+    const digestOf = (r: Row): string => rowDigest(written.map((_, i) => r[outputName.written(i)]));
+    /** The digest per key of `written` as the rows hold them now ('' for a row that is gone). */
+    const digestsOf = async (
+      exec: (s: Statement) => Promise<Row[]>,
+      keyList: readonly (readonly FieldValue[])[],
+      lock = false,
+    ): Promise<string[]> => {
+      const rows = new Map<string, Row>();
+      const read = keysStatement(driver, dataset, c, keyList, written);
+      const statement =
+        lock && driver.lockRows !== '' ? { ...read, text: `${read.text} ${driver.lockRows}` } : read;
+      for (const r of await exec(statement))
+        rows.set(keyText(c.primaryKey.map((k) => r[k] as FieldValue)), r);
+      return keyList.map((k) => {
+        const r = rows.get(keyText(k));
+        return r === undefined ? '' : rowDigest(written.map((f) => r[f]));
+      });
+    };
+    // Deletes and set-based writes are picked, changed and returned by one statement where the
+    // server allows it; per-row masks need the rows' values first, and so does MySQL.
+    const oneStatement = driver.changeInWith && plan.perRow.length === 0;
+    const recording = changeOptions.beforeCommit !== undefined;
+
+    /**
+     * One batch on `exec`: the next rows in scope (below `before`, or among `keys`) picked and
+     * changed, except those already holding what a set-based change writes; then the changed
+     * keys (or all of an in-flight batch being settled) handed to `beforeCommit` with what they
+     * now hold. A first batch smaller than the batch size is every row in scope, so only a
+     * full one is counted, inside the same transaction and before its change.
+     */
+    const batchOn = async (
+      exec: (s: Statement) => Promise<Row[]>,
+      pick: { before?: readonly FieldValue[]; keys?: readonly (readonly FieldValue[])[] },
+    ): Promise<{ picked: number; changed: number; last?: FieldValue[] }> => {
+      const counting = matched === undefined;
+      let picked: Row[];
+      let changedKeys: FieldValue[][];
+      let digests: string[] | undefined;
+      if (oneStatement) {
+        picked = await exec(
+          changeBatchStatement(driver, dataset, {
+            collection: c,
+            scope,
+            ...pick,
+            limit: batchSize,
+            change: plan.delete ? { delete: true } : { set: plan.set },
+            countWhenFull: counting,
+            lockRows: driver.lockRows,
+          }),
+        );
+        if (counting) matched = picked.length < batchSize ? picked.length : Number(picked[0]?.m ?? 0);
+        const done = picked.filter((r) => r.c !== null && r.c !== undefined);
+        changedKeys = done.map(keyOf);
+        if (!plan.delete) digests = done.map(digestOf);
+      } else {
+        picked = await exec(
+          batchStatement(driver, dataset, {
+            collection: c,
+            scope,
+            fields: plan.perRow.map((p) => p.field.name),
+            ...pick,
+            limit: batchSize,
+            ...(plan.unlessAlready === undefined ? {} : { already: plan.unlessAlready }),
+            lockRows: driver.lockRows,
+          }),
+        );
+        if (counting)
+          matched =
+            picked.length < batchSize
+              ? picked.length
+              : Number((await exec(countStatement(driver, dataset, collection, scope)))[0]?.n ?? 0);
+        const todo = picked.filter((r) => Number(r.d ?? 0) !== 1);
+        changedKeys = todo.map(keyOf);
+        if (changedKeys.length > 0 && plan.delete) {
+          await exec(deleteStatement(driver, dataset, c, changedKeys));
+        } else if (changedKeys.length > 0) {
+          const perRow: RowValues[] = plan.perRow.map((p, i) => ({
+            field: p.field.name,
+            values: todo.map((r) => maskValue(r[outputName.field(i)] as FieldValue, p.mask, keys, p.field)),
+          }));
+          const returning = recording && driver.updateReturning ? written : undefined;
+          const back = await exec(
+            updateStatement(driver, dataset, c, changedKeys, plan.set, perRow, returning),
+          );
+          if (returning !== undefined) {
+            const byKey = new Map(back.map((r) => [keyText(keyOf(r)), digestOf(r)]));
+            digests = changedKeys.map((k) => byKey.get(keyText(k)) ?? '');
+          }
+        }
+      }
+      if (changedKeys.length > 0 && changeOptions.beforeCommit !== undefined) {
+        const recorded = pick.keys ?? changedKeys;
+        await changeOptions.beforeCommit(
+          plan.delete
+            ? { keys: recorded }
+            : {
+                keys: recorded,
+                digests:
+                  pick.keys === undefined && digests !== undefined
+                    ? digests
+                    : await digestsOf(exec, recorded),
+              },
+          matched ?? 0,
+        );
+      }
+      const lastRow = picked[picked.length - 1];
+      return {
+        picked: picked.length,
+        changed: changedKeys.length,
+        ...(lastRow === undefined ? {} : { last: keyOf(lastRow) }),
+      };
+    };
+    // One statement without a record to write needs no transaction of its own.
+    const applyBatch = (pick: { before?: readonly FieldValue[] }) =>
+      within !== undefined
+        ? batchOn(within, pick)
+        : oneStatement && !recording
+          ? batchOn(run, pick)
+          : transaction(driver, fail, (exec) => batchOn(exec, pick));
+
+    let before = resume?.cursor;
+    let changed = resume?.changed ?? 0;
+    let batches = 0;
+    if (inFlight !== undefined) {
+      // The batch the killed job was committing: rows that hold what it wrote (or are gone,
+      // for a delete) were committed and are only counted; the rest are changed now, in the
+      // same transaction as the reading.
+      changed += await transaction(driver, fail, async (exec) => {
+        // Locking: a worker whose lease lapsed while it committed this batch is waited for.
+        const now = await digestsOf(exec, inFlight.keys, true);
+        const pending = inFlight.keys.filter((_, i) =>
+          plan.delete ? now[i] !== '' : now[i] !== inFlight.digests?.[i],
+        );
+        const redone = pending.length === 0 ? 0 : (await batchOn(exec, { keys: pending })).changed;
+        return inFlight.keys.length - pending.length + redone;
+      });
+      batches += 1;
+      before = inFlight.keys[inFlight.keys.length - 1]!;
+      await changeOptions.onBatch?.({ changed, cursor: before, matched: matched ?? 0 });
+    }
+    for (;;) {
+      const batch = await applyBatch(before === undefined ? {} : { before });
+      // Together with others, a change is one batch: a full one may not be all of it.
+      if (within !== undefined && batch.picked >= batchSize) throw new TooLargeTogether(system, collection);
+      if (batch.last === undefined) break;
+      before = batch.last;
+      if (batch.changed > 0) {
+        changed += batch.changed;
+        batches += 1;
+        await changeOptions.onBatch?.({ changed, cursor: before, matched: matched ?? 0 });
+      }
+      if (batch.picked < batchSize) break;
+    }
+    return { matched: matched ?? 0, changed, batches };
+  };
+
   return {
     system,
     kind: options.kind ?? driver.dialect,
@@ -368,188 +568,24 @@ export function sqlConnector(
       return rows.map((r) => r.v as FieldValue);
     },
 
-    async change(
-      seeds,
-      collection,
-      action: ChangeAction,
-      changeOptions: ChangeOptions = {},
-    ): Promise<ChangeResult> {
-      const c = collectionNamed(collection);
-      const plan = planChange(c, action, refuse, (name) => fieldOf(c, name));
-      const scope = scopeOf(seeds, collection);
-      if (scope === undefined) return { matched: 0, changed: 0, batches: 0 };
-      const resume = changeOptions.resume;
-      if (changeOptions.dryRun === true || plan.nothing)
-        return { matched: resume?.matched ?? (await countIn(collection, scope)), changed: 0, batches: 0 };
-      const inFlight =
-        resume?.inFlight !== undefined && resume.inFlight.keys.length > 0 ? resume.inFlight : undefined;
-      // The rows in scope when the step first started: as the job recorded them, else counted now
-      // when a resumed walk no longer starts at the top, else told by the first batch.
-      let matched =
-        resume?.matched ??
-        (resume?.cursor === undefined && inFlight === undefined
-          ? undefined
-          : await countIn(collection, scope));
+    change: (seeds, collection, action, changeOptions) =>
+      changeIn(undefined, seeds, collection, action, changeOptions),
 
-      const perStatement = Math.floor(
-        MAX_BOUND /
-          (plan.perRow.length * (c.primaryKey.length + 1) + c.primaryKey.length + plan.set.length + 1),
-      );
-      const batchSize = clamp(changeOptions.batchSize, Math.min(MAX_BATCH, perStatement), DEFAULT_BATCH);
-      const written = plan.delete
-        ? []
-        : [...plan.set.map((s) => s.field), ...plan.perRow.map((p) => p.field.name)];
-      const keyOf = (r: Row): FieldValue[] => c.primaryKey.map((_, i) => r[outputName.key(i)] as FieldValue);
-      const digestOf = (r: Row): string => rowDigest(written.map((_, i) => r[outputName.written(i)]));
-      /** The digest per key of `written` as the rows hold them now ('' for a row that is gone). */
-      const digestsOf = async (
-        exec: (s: Statement) => Promise<Row[]>,
-        keyList: readonly (readonly FieldValue[])[],
-        lock = false,
-      ): Promise<string[]> => {
-        const rows = new Map<string, Row>();
-        const read = keysStatement(driver, dataset, c, keyList, written);
-        const statement =
-          lock && driver.lockRows !== '' ? { ...read, text: `${read.text} ${driver.lockRows}` } : read;
-        for (const r of await exec(statement))
-          rows.set(keyText(c.primaryKey.map((k) => r[k] as FieldValue)), r);
-        return keyList.map((k) => {
-          const r = rows.get(keyText(k));
-          return r === undefined ? '' : rowDigest(written.map((f) => r[f]));
+    async together(work, togetherOptions = {}) {
+      try {
+        return await driver.transaction(async (runStatement) => {
+          const exec = (st: Statement) => runStatement(st.text, st.values);
+          const value = await work({
+            change: (seeds, collection, action, changeOptions) =>
+              changeIn(exec, seeds, collection, action, changeOptions),
+          });
+          await togetherOptions.beforeCommit?.();
+          return value;
         });
-      };
-      // Deletes and set-based writes are picked, changed and returned by one statement where the
-      // server allows it; per-row masks need the rows' values first, and so does MySQL.
-      const oneStatement = driver.changeInWith && plan.perRow.length === 0;
-      const recording = changeOptions.beforeCommit !== undefined;
-
-      /**
-       * One batch on `exec`: the next rows in scope (below `before`, or among `keys`) picked and
-       * changed, except those already holding what a set-based change writes; then the changed
-       * keys (or all of an in-flight batch being settled) handed to `beforeCommit` with what they
-       * now hold. A first batch smaller than the batch size is every row in scope, so only a
-       * full one is counted, inside the same transaction and before its change.
-       */
-      const batchOn = async (
-        exec: (s: Statement) => Promise<Row[]>,
-        pick: { before?: readonly FieldValue[]; keys?: readonly (readonly FieldValue[])[] },
-      ): Promise<{ picked: number; changed: number; last?: FieldValue[] }> => {
-        const counting = matched === undefined;
-        let picked: Row[];
-        let changedKeys: FieldValue[][];
-        let digests: string[] | undefined;
-        if (oneStatement) {
-          picked = await exec(
-            changeBatchStatement(driver, dataset, {
-              collection: c,
-              scope,
-              ...pick,
-              limit: batchSize,
-              change: plan.delete ? { delete: true } : { set: plan.set },
-              countWhenFull: counting,
-              lockRows: driver.lockRows,
-            }),
-          );
-          if (counting) matched = picked.length < batchSize ? picked.length : Number(picked[0]?.m ?? 0);
-          const done = picked.filter((r) => r.c !== null && r.c !== undefined);
-          changedKeys = done.map(keyOf);
-          if (!plan.delete) digests = done.map(digestOf);
-        } else {
-          picked = await exec(
-            batchStatement(driver, dataset, {
-              collection: c,
-              scope,
-              fields: plan.perRow.map((p) => p.field.name),
-              ...pick,
-              limit: batchSize,
-              ...(plan.unlessAlready === undefined ? {} : { already: plan.unlessAlready }),
-              lockRows: driver.lockRows,
-            }),
-          );
-          if (counting)
-            matched =
-              picked.length < batchSize
-                ? picked.length
-                : Number((await exec(countStatement(driver, dataset, collection, scope)))[0]?.n ?? 0);
-          const todo = picked.filter((r) => Number(r.d ?? 0) !== 1);
-          changedKeys = todo.map(keyOf);
-          if (changedKeys.length > 0 && plan.delete) {
-            await exec(deleteStatement(driver, dataset, c, changedKeys));
-          } else if (changedKeys.length > 0) {
-            const perRow: RowValues[] = plan.perRow.map((p, i) => ({
-              field: p.field.name,
-              values: todo.map((r) => maskValue(r[outputName.field(i)] as FieldValue, p.mask, keys, p.field)),
-            }));
-            const returning = recording && driver.updateReturning ? written : undefined;
-            const back = await exec(
-              updateStatement(driver, dataset, c, changedKeys, plan.set, perRow, returning),
-            );
-            if (returning !== undefined) {
-              const byKey = new Map(back.map((r) => [keyText(keyOf(r)), digestOf(r)]));
-              digests = changedKeys.map((k) => byKey.get(keyText(k)) ?? '');
-            }
-          }
-        }
-        if (changedKeys.length > 0 && changeOptions.beforeCommit !== undefined) {
-          const recorded = pick.keys ?? changedKeys;
-          await changeOptions.beforeCommit(
-            plan.delete
-              ? { keys: recorded }
-              : {
-                  keys: recorded,
-                  digests:
-                    pick.keys === undefined && digests !== undefined
-                      ? digests
-                      : await digestsOf(exec, recorded),
-                },
-            matched ?? 0,
-          );
-        }
-        const lastRow = picked[picked.length - 1];
-        return {
-          picked: picked.length,
-          changed: changedKeys.length,
-          ...(lastRow === undefined ? {} : { last: keyOf(lastRow) }),
-        };
-      };
-      // One statement without a record to write needs no transaction of its own.
-      const applyBatch = (pick: { before?: readonly FieldValue[] }) =>
-        oneStatement && !recording
-          ? batchOn(run, pick)
-          : transaction(driver, fail, (exec) => batchOn(exec, pick));
-
-      let before = resume?.cursor;
-      let changed = resume?.changed ?? 0;
-      let batches = 0;
-      if (inFlight !== undefined) {
-        // The batch the killed job was committing: rows that hold what it wrote (or are gone,
-        // for a delete) were committed and are only counted; the rest are changed now, in the
-        // same transaction as the reading.
-        changed += await transaction(driver, fail, async (exec) => {
-          // Locking: a worker whose lease lapsed while it committed this batch is waited for.
-          const now = await digestsOf(exec, inFlight.keys, true);
-          const pending = inFlight.keys.filter((_, i) =>
-            plan.delete ? now[i] !== '' : now[i] !== inFlight.digests?.[i],
-          );
-          const redone = pending.length === 0 ? 0 : (await batchOn(exec, { keys: pending })).changed;
-          return inFlight.keys.length - pending.length + redone;
-        });
-        batches += 1;
-        before = inFlight.keys[inFlight.keys.length - 1]!;
-        await changeOptions.onBatch?.({ changed, cursor: before, matched: matched ?? 0 });
+      } catch (error) {
+        if (error instanceof TooLargeTogether) throw error;
+        throw fail(error);
       }
-      for (;;) {
-        const batch = await applyBatch(before === undefined ? {} : { before });
-        if (batch.last === undefined) break;
-        before = batch.last;
-        if (batch.changed > 0) {
-          changed += batch.changed;
-          batches += 1;
-          await changeOptions.onBatch?.({ changed, cursor: before, matched: matched ?? 0 });
-        }
-        if (batch.picked < batchSize) break;
-      }
-      return { matched: matched ?? 0, changed, batches };
     },
 
     sweep: (collection, sweepOptions) =>
