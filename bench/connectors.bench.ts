@@ -6,8 +6,11 @@
  *   each collection's first page of 500, a count only when one has more, then the rest page by
  *   page); taken in turns with the raw SQL, 8 persons 5 times over, the median. Raw: `rawAccess`.
  * - `dsr_erasure_ms`: the engine's erasure steps for the shop (from `planRequest`, in the order
- *   of `order.ts`) run through the connector for one person. Raw: `rawErase` in one transaction
- *   on another person of the same shape.
+ *   of `order.ts`) run through the connector for one person as a request's job runs them: in one
+ *   transaction of the shop (`Connector.together`), each step one batch. Raw: `rawErase` in one
+ *   transaction on another person of the same shape. `dsr_erasure_one_by_one_ms`: the same steps
+ *   one by one, each in its own transactions (what a person with more than a batch of rows in a
+ *   collection gets), beside the raw statements committed one by one.
  * - `dsr_access_peak_rss_mb`: a fresh process writes the per-collection JSON and CSV files of the
  *   person with a million rows (`HEAVY_CUSTOMER`) through the access package's writer into a ZIP
  *   that goes nowhere; its peak RSS (`process.resourceUsage().maxRSS`).
@@ -36,6 +39,7 @@ import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import { packageRoot } from '../src/config.js';
 import type { Connector, MaskKeys, Seeds } from '../src/connectors/contract.js';
+import { TooLargeTogether } from '../src/connectors/contract.js';
 import type { Dataset } from '../src/connectors/dataset.js';
 import { datasetSchema } from '../src/connectors/dataset.js';
 import { createMariadbConnector } from '../src/connectors/mysql/index.js';
@@ -149,8 +153,31 @@ function erasureSteps(d: Dataset): PlannedStep[] {
   return plan.steps.filter((s) => s.system === SYSTEM);
 }
 
-/** The steps run as `performChange` runs them; returns the rows changed. */
-async function connectorErase(connector: Connector, steps: readonly PlannedStep[], seeds: Seeds) {
+/**
+ * The steps run as a request's job runs them (`runStep`): together in one transaction of the
+ * shop when each fits in a batch (`Connector.together`), else (or with `oneByOne`) one by one as
+ * `performChange` runs them. Returns the rows changed.
+ */
+async function connectorErase(
+  connector: Connector,
+  steps: readonly PlannedStep[],
+  seeds: Seeds,
+  oneByOne = false,
+) {
+  if (!oneByOne && connector.together !== undefined) {
+    try {
+      return await connector.together(async (changes) => {
+        let changed = 0;
+        for (const step of steps)
+          changed += (
+            await changes.change(seeds, step.collection, step.change ?? { action: 'mask', fields: [] })
+          ).changed;
+        return changed;
+      });
+    } catch (error) {
+      if (!(error instanceof TooLargeTogether)) throw error;
+    }
+  }
   let changed = 0;
   for (const step of steps) {
     if (step.change === undefined) await connector.count(seeds);
@@ -285,19 +312,24 @@ async function postgres(report: Report): Promise<void> {
 async function pgErasure(client: pg.ClientBase, connector: Connector, d: Dataset, report: Report) {
   const steps = erasureSteps(d);
   note(`erasure steps: ${steps.map((s) => `${s.collection}:${s.change?.action ?? 'count'}`).join(', ')}`);
-  const persons = await freshPersons(client, PG_SCHEMA, 3 * (ERASURE_PERSONS + 1));
-  const engine = persons.filter((_, i) => i % 3 === 0);
-  const raw = persons.filter((_, i) => i % 3 === 1);
-  const perStep = persons.filter((_, i) => i % 3 === 2);
+  const persons = await freshPersons(client, PG_SCHEMA, 4 * (ERASURE_PERSONS + 1));
+  const engine = persons.filter((_, i) => i % 4 === 0);
+  const raw = persons.filter((_, i) => i % 4 === 1);
+  const perStep = persons.filter((_, i) => i % 4 === 2);
+  const oneByOne = persons.filter((_, i) => i % 4 === 3);
   const changed = await connectorErase(connector, steps, seedsOf(engine[0]!));
   const rawChanged = await rawPgErase(client, PG_SCHEMA, emailOf(raw[0]!));
   if (changed !== rawChanged)
     throw new Error(`the connector changed ${changed} rows, the raw SQL ${rawChanged}`);
+  const stepped = await connectorErase(connector, steps, seedsOf(oneByOne[0]!), true);
+  if (stepped !== rawChanged)
+    throw new Error(`the connector changed ${stepped} rows step by step, the raw SQL ${rawChanged}`);
   note(`erasure: ${changed} rows changed per person`);
   await rawPgErase(client, PG_SCHEMA, emailOf(perStep[0]!), true);
   const engineMs: number[] = [];
   const rawMs: number[] = [];
   const perStepMs: number[] = [];
+  const oneByOneMs: number[] = [];
   const timed = async (into: number[], work: Promise<unknown>) => {
     const t = stopwatch();
     await work;
@@ -307,12 +339,14 @@ async function pgErasure(client: pg.ClientBase, connector: Connector, d: Dataset
     await timed(engineMs, connectorErase(connector, steps, seedsOf(engine[i]!)));
     await timed(rawMs, rawPgErase(client, PG_SCHEMA, emailOf(raw[i]!)));
     await timed(perStepMs, rawPgErase(client, PG_SCHEMA, emailOf(perStep[i]!), true));
+    await timed(oneByOneMs, connectorErase(connector, steps, seedsOf(oneByOne[i]!), true));
   }
   report('dsr_erasure_ms', median(engineMs), 'ms');
   report('dsr_erasure_raw_sql_ms', median(rawMs), 'ms');
   report('dsr_erasure_ratio_to_raw_sql', median(engineMs) / median(rawMs));
+  report('dsr_erasure_one_by_one_ms', median(oneByOneMs), 'ms');
   report('dsr_erasure_raw_sql_per_step_commit_ms', median(perStepMs), 'ms');
-  report('dsr_erasure_ratio_to_raw_sql_per_step_commit', median(engineMs) / median(perStepMs));
+  report('dsr_erasure_one_by_one_ratio_to_raw_sql_per_step_commit', median(oneByOneMs) / median(perStepMs));
 }
 
 /** The raw statements read through a cursor, a page at a time (a million rows do not fit one result). */

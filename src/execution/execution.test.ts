@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { Shop } from '../../test/support/shop.js';
 import { createShop, declarationWith, LEDGER_DATASET, SHOP_DATASET } from '../../test/support/shop.js';
 import type { TestApp } from '../../test/support/app.js';
@@ -130,6 +131,7 @@ for (const dialect of await dialects()) {
       shop.add(6, 'gina@example.com', 'Gina Gran');
       shop.add(7, 'ivy@example.com', 'Ivy Ingvar');
       shop.add(8, 'hugo@example.com', 'Hugo Holm');
+      shop.add(9, 'jon@example.com', 'Jon Jonsson');
       app = await startTestApp(dialect, {
         declarations: [declarationWith(dir, [{ id: 'shop', name: 'Web shop', dataset: SHOP_DATASET }])],
         config: { systems: new Map([['shop', { system: 'shop', url: `sqlite:${shop.path}` }]]) },
@@ -177,6 +179,11 @@ for (const dialect of await dialects()) {
         ],
       );
       assert.ok(steps.every((s) => s.status === 'done'));
+      // The shop's five steps committed in one transaction of the shop; Steward's ran on its own.
+      assert.deepEqual(
+        steps.map((s) => [s.key, (s.result as { together?: number } | null)?.together ?? null]),
+        steps.map((s) => [s.key, s.system === 'shop' ? 5 : null]),
+      );
 
       // Only Alice's rows: her lines and address go, her orders and invoices stay reduced.
       assert.equal(shop.all('select id from order_lines where order_id in (10, 11)').length, 0);
@@ -387,6 +394,97 @@ for (const dialect of await dialects()) {
       bobIntact();
       await r.runJobs();
       assert.equal((await r.view(id)).request.status, 'completed');
+    });
+
+    test('C9.2 steps run together whose worker stopped between the shop’s COMMIT and Steward’s record end as if it had not: each batch in flight is settled, nothing changed twice', async () => {
+      await r.capture('jon@example.com');
+      const id = await r.approved('erasure', 'jon@example.com');
+      await planFulfilment(app.ctx, id);
+      const planned = (await r.view(id)).plan?.steps.filter((s) => s.system === 'shop') ?? [];
+      const rows = await app.ctx.store.db
+        .selectFrom('request_steps')
+        .select(['id', 'job_id'])
+        .where(
+          'id',
+          'in',
+          planned.map((s) => s.id),
+        )
+        .execute();
+      const jobId = rows[0]?.job_id ?? '';
+      assert.ok(jobId !== '' && rows.every((row) => row.job_id === jobId), 'the shop’s steps share one job');
+      await app.ctx.store.db
+        .updateTable('jobs')
+        .set({ status: 'running', lease_owner: 'first-worker' })
+        .where('id', '=', jobId)
+        .execute();
+      // The lease passes to another worker as the batches in flight are recorded: the shop then
+      // commits, and Steward's record of the steps done is refused, as after a kill at that moment.
+      const db = app.ctx.store.db;
+      if (dialect === 'postgres') {
+        await sql`create function steal_lease() returns trigger language plpgsql as $$
+          begin update jobs set lease_owner = 'other-worker' where id = new.job_id; return new; end $$`.execute(
+          db,
+        );
+        await sql`create trigger steal_lease after update of progress on request_steps for each row
+          when (new.progress like '%inFlight%') execute function steal_lease()`.execute(db);
+      } else {
+        await sql`create trigger steal_lease after update of progress on request_steps
+          when new.progress like '%inFlight%'
+          begin update jobs set lease_owner = 'other-worker' where id = new.job_id; end`.execute(db);
+      }
+      const jon = () =>
+        JSON.stringify([
+          shop.all('select * from customers where id = 9'),
+          shop.all('select * from orders where customer_id = 9 order by id'),
+          shop.all('select * from invoices where order_id in (90, 91) order by id'),
+          shop.all('select * from order_lines where order_id in (90, 91)'),
+          shop.all('select * from addresses where customer_id = 9'),
+        ]);
+      const untouched = jon();
+      try {
+        await assert.rejects(
+          runStep(app.ctx, planned[0]!.id, { id: jobId, attempt: 1, owner: 'first-worker' }),
+          /another worker holds its lease now/,
+        );
+      } finally {
+        await sql`drop trigger steal_lease${sql.raw(dialect === 'postgres' ? ' on request_steps' : '')}`.execute(
+          db,
+        );
+        if (dialect === 'postgres') await sql`drop function steal_lease()`.execute(db);
+      }
+      const committed = jon();
+      assert.notEqual(committed, untouched, 'the shop committed the steps');
+      const stuck = await db
+        .selectFrom('request_steps')
+        .select(['status', 'progress'])
+        .where('job_id', '=', jobId)
+        .execute();
+      assert.ok(stuck.every((s) => s.status === 'running'));
+      assert.ok(
+        stuck.some((s) => (s.progress ?? '').includes('inFlight')),
+        'batches left in flight',
+      );
+
+      await db.updateTable('jobs').set({ lease_owner: 'second-worker' }).where('id', '=', jobId).execute();
+      // The job's next run settles its first step; the others go on in jobs of their own.
+      await runStep(app.ctx, planned[0]!.id, { id: jobId, attempt: 2, owner: 'second-worker' });
+      await r.runJobs();
+      assert.equal(jon(), committed, 'settling changed nothing a second time (no hash of a hash)');
+      const settled = (await r.view(id)).plan?.steps.filter((s) => s.system === 'shop') ?? [];
+      assert.deepEqual(
+        settled.map((s) => [s.key, s.status, s.result?.changed]),
+        [
+          ['shop:addresses:delete', 'done', 1],
+          ['shop:order_lines:delete', 'done', 4],
+          ['shop:invoices:keep', 'done', 2],
+          ['shop:orders:keep', 'done', 2],
+          ['shop:customers:mask', 'done', 1],
+        ],
+      );
+      const v = await r.view(id);
+      assert.equal(v.request.status, 'completed');
+      assert.equal(v.receipt?.systems.find((s) => s.system === 'shop')?.identifyingValues, 0);
+      bobIntact();
     });
 
     test('C9.2 a worker whose lease another worker now holds changes nothing and records nothing', async () => {

@@ -3,7 +3,9 @@
  * claims with a lease, in any process started with `--role worker` or `all`.
  *
  * - A step whose dependencies are done is enqueued in the same transaction that finished the
- *   last of them, under a lock on the request, so it starts exactly once.
+ *   last of them, under a lock on the request, so it starts exactly once. A system's change steps
+ *   that are ready together share a job, with the steps that wait only for them: the job commits
+ *   them in one transaction of the system when each fits in a batch, else runs them one by one.
  * - Changes are idempotent (rows already changed no longer match) and progress is committed per
  *   batch, before the company's COMMIT: a worker killed at any moment, mid-batch included, leaves a
  *   step that the next claim runs again to the same end, its count carried on from the last
@@ -23,6 +25,7 @@ import { actorRef, requirePermission } from '../access/actor.js';
 import { appendAudit } from '../audit/ledger.js';
 import { seal, unseal } from '../capture/sealed.js';
 import type { ChangeAction, Connector, FieldValue } from '../connectors/contract.js';
+import { TooLargeTogether } from '../connectors/contract.js';
 import { STEWARD_SYSTEM } from '../connectors/steward/index.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
@@ -169,26 +172,64 @@ export async function schedulePlan(tx: Tx, ctx: Pick<AppContext, 'clock'>, reque
 
 // ---- Starting and finishing steps -------------------------------------------------------------
 
+/** Steps that change or count a system's rows: a system's ready ones share one job (`runStep`). */
+const sharesJob: ReadonlySet<string> = new Set(['delete', 'mask', 'keep', 'update', 'restrict']);
+
 /**
  * Hands every pending step whose dependencies are all done to a job. Call inside the transaction
  * that finished the last dependency, after `lockRequest`, so a step is started exactly once.
+ *
+ * A system's ready change steps share one job, and so do its steps that wait only for those
+ * (children before parents, in order): the job runs them in one transaction of the system when
+ * each fits in a batch (`Connector.together`), else one by one.
  */
 export async function startReady(tx: Tx, ctx: Pick<AppContext, 'clock'>, requestId: string): Promise<number> {
   const steps = await loadSteps(tx, requestId);
   const done = new Set(steps.filter((s) => isFinished(s.status)).map((s) => s.key));
-  let started = 0;
-  for (const step of steps) {
-    if (step.status !== 'pending' || step.job_id !== null) continue;
-    if (!dependenciesOf(step).every((key) => done.has(key))) continue;
-    const jobId = `step:${step.id}:${randomUUID()}`;
-    await tx
+  const groups = new Map<string, { jobId: string; keys: Set<string> }>();
+  const waiting = (step: StepRow, group?: { keys: Set<string> }) =>
+    step.status === 'pending' &&
+    step.job_id === null &&
+    group?.keys.has(step.key) !== true &&
+    dependenciesOf(step).every((key) => done.has(key) || group?.keys.has(key) === true);
+  const assign = (step: StepRow, jobId: string) =>
+    tx
       .updateTable('request_steps')
       .set({ job_id: jobId, updated_at: ctx.clock.now().toISOString() })
       .where('id', '=', step.id)
       .execute();
+  let started = 0;
+  for (const step of steps) {
+    if (!waiting(step)) continue;
+    // A step that ran before (on its own, or tried together) keeps a job of its own.
+    const shared = sharesJob.has(step.action) && step.progress === null;
+    const group = shared ? groups.get(step.system) : undefined;
+    if (group !== undefined) {
+      await assign(step, group.jobId);
+      group.keys.add(step.key);
+      continue;
+    }
+    const jobId = `step:${step.id}:${randomUUID()}`;
+    await assign(step, jobId);
     await enqueue(tx, ctx.clock, runStepJob, { stepId: step.id }, { id: jobId });
+    if (shared) groups.set(step.system, { jobId, keys: new Set([step.key]) });
     started += 1;
   }
+  for (const [system, group] of groups)
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const step of steps)
+        if (
+          step.system === system &&
+          sharesJob.has(step.action) &&
+          step.progress === null &&
+          waiting(step, group)
+        ) {
+          await assign(step, group.jobId);
+          group.keys.add(step.key);
+          grew = true;
+        }
+    }
   return started;
 }
 
@@ -426,30 +467,15 @@ async function perform(
   }
 }
 
-/** Runs one step once; see the module comment for what happens when it fails. */
-export async function runStep(ctx: AppContext, stepId: string, job: StepJob): Promise<unknown> {
-  const step = await ctx.store.db
-    .selectFrom('request_steps')
-    .selectAll()
-    .where('id', '=', stepId)
-    .executeTakeFirst();
-  if (step === undefined || (step.status !== 'pending' && step.status !== 'running'))
-    return { skipped: true };
-  const request = await loadRequest(ctx.store.db, step.request_id);
+/** Runs one step once, on its own; see the module comment for what happens when it fails. */
+async function runOne(
+  ctx: AppContext,
+  request: RequestRow,
+  step: StepRow,
+  job: StepJob,
+): Promise<{ done: true } | { failed: true }> {
+  const stepId = step.id;
   const now = () => ctx.clock.now().toISOString();
-  if (request.status !== 'in_progress') {
-    await ctx.store.db
-      .updateTable('request_steps')
-      .set({
-        status: 'skipped',
-        error: `The request is ${request.status.replace('_', ' ')}.`,
-        updated_at: now(),
-        finished_at: now(),
-      })
-      .where('id', '=', stepId)
-      .execute();
-    return { skipped: true, status: request.status };
-  }
   await ctx.store.db
     .updateTable('request_steps')
     .set((eb) => ({
@@ -472,6 +498,7 @@ export async function runStep(ctx: AppContext, stepId: string, job: StepJob): Pr
       'request step failed',
     );
     await transaction(ctx.store, async (tx) => {
+      await lockRequest(tx, ctx, request.id);
       await holdLease(tx, ctx, job);
       await tx
         .updateTable('request_steps')
@@ -483,13 +510,13 @@ export async function runStep(ctx: AppContext, stepId: string, job: StepJob): Pr
         })
         .where('id', '=', stepId)
         .execute();
-      if (final)
-        await addRequestEvent(tx, ctx, {
-          requestId: request.id,
-          actor: 'system',
-          kind: 'step_failed',
-          details: { step: step.key, attempts: job.attempt, error: message },
-        });
+      if (!final) return;
+      await addRequestEvent(tx, ctx, {
+        requestId: request.id,
+        actor: 'system',
+        kind: 'step_failed',
+        details: { step: step.key, attempts: job.attempt, error: message },
+      });
     });
     if (final) return { failed: true };
     throw error;
@@ -516,6 +543,235 @@ export async function runStep(ctx: AppContext, stepId: string, job: StepJob): Pr
     await afterStepDone(tx, ctx, request.id);
   });
   return { done: true };
+}
+
+/**
+ * Runs the steps of one job: a step on its own, or a system's steps that share the job
+ * (`startReady`). Those run in one transaction of the system when nothing of them was done
+ * before and each fits in a batch (`runTogether`). Otherwise each goes on alone: this job keeps
+ * its first step, the others get jobs of their own (and so attempts of their own), each resuming
+ * from its own progress.
+ */
+export async function runStep(ctx: AppContext, stepId: string, job: StepJob): Promise<unknown> {
+  const lead = await ctx.store.db
+    .selectFrom('request_steps')
+    .selectAll()
+    .where('id', '=', stepId)
+    .executeTakeFirst();
+  if (lead === undefined) return { skipped: true };
+  const steps = lead.job_id === null ? [lead] : await stepsOfJob(ctx, lead.request_id, lead.job_id);
+  const live = steps.filter((s) => s.status === 'pending' || s.status === 'running');
+  if (live.length === 0) return { skipped: true };
+  const request = await loadRequest(ctx.store.db, lead.request_id);
+  if (request.status !== 'in_progress') {
+    const now = ctx.clock.now().toISOString();
+    await ctx.store.db
+      .updateTable('request_steps')
+      .set({
+        status: 'skipped',
+        error: `The request is ${request.status.replace('_', ' ')}.`,
+        updated_at: now,
+        finished_at: now,
+      })
+      .where(
+        'id',
+        'in',
+        live.map((s) => s.id),
+      )
+      .execute();
+    return { skipped: true, status: request.status };
+  }
+  if (live.length > 1) {
+    if (live.every((s) => s.progress === null)) {
+      const together = await runTogether(ctx, request, live, job);
+      if (together !== undefined) return together;
+    }
+    await goAlone(ctx, request.id, live, lead.id, job);
+  }
+  // Read again: a change tried together may have left its batch in flight.
+  const step = await ctx.store.db
+    .selectFrom('request_steps')
+    .selectAll()
+    .where('id', '=', lead.id)
+    .executeTakeFirstOrThrow();
+  if (step.status !== 'pending' && step.status !== 'running') return { skipped: true };
+  return runOne(ctx, request, step, job);
+}
+
+/**
+ * The steps of a job that could not run together go on one by one: each is marked as started
+ * (a progress of its own, so `startReady` gives it a job of its own from now on) and all but
+ * `keep`, the step this job runs, are handed to `startReady`.
+ */
+async function goAlone(
+  ctx: AppContext,
+  requestId: string,
+  steps: readonly StepRow[],
+  keep: string,
+  job: StepJob,
+): Promise<void> {
+  const others = steps.filter((s) => s.id !== keep);
+  await transaction(ctx.store, async (tx) => {
+    await lockRequest(tx, ctx, requestId);
+    await holdLease(tx, ctx, job);
+    const now = ctx.clock.now().toISOString();
+    await tx
+      .updateTable('request_steps')
+      .set({ progress: JSON.stringify({ changed: 0, batches: 0 } satisfies StepProgress), updated_at: now })
+      .where(
+        'id',
+        'in',
+        steps.map((s) => s.id),
+      )
+      .where('progress', 'is', null)
+      .execute();
+    if (others.length > 0)
+      await tx
+        .updateTable('request_steps')
+        .set({ status: 'pending', job_id: null, updated_at: now })
+        .where(
+          'id',
+          'in',
+          others.map((s) => s.id),
+        )
+        .execute();
+    await startReady(tx, ctx, requestId);
+  });
+}
+
+/** The steps sharing a job, dependencies first. */
+async function stepsOfJob(ctx: AppContext, requestId: string, jobId: string): Promise<StepRow[]> {
+  const steps = await ctx.store.db
+    .selectFrom('request_steps')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .where('job_id', '=', jobId)
+    .orderBy('position')
+    .execute();
+  const ordered: StepRow[] = [];
+  const placed = new Set<string>();
+  const inJob = new Set(steps.map((s) => s.key));
+  while (ordered.length < steps.length) {
+    const next = steps.find(
+      (s) => !placed.has(s.key) && dependenciesOf(s).every((k) => placed.has(k) || !inJob.has(k)),
+    );
+    if (next === undefined) throw new Error(`The steps of job ${jobId} wait for each other.`);
+    ordered.push(next);
+    placed.add(next.key);
+  }
+  return ordered;
+}
+
+/**
+ * A system's steps run in one transaction of the system (`Connector.together`), recorded in
+ * flight before its COMMIT and done in one transaction of Steward's after it. Undefined when they
+ * cannot be (a connector without it, a collection with more than one batch of the person's
+ * rows, any error): nothing was committed in the system then, and the caller runs them one by one.
+ */
+async function runTogether(
+  ctx: AppContext,
+  request: RequestRow,
+  steps: readonly StepRow[],
+  job: StepJob,
+): Promise<{ done: true; together: number } | undefined> {
+  const system = steps[0]!.system;
+  const connector = await connectorFor(ctx, system, request);
+  if (connector.together === undefined || steps.some((s) => s.system !== system)) return undefined;
+  const { seeds } = await stepSeeds(ctx, steps[0]!);
+  const now = () => ctx.clock.now().toISOString();
+  const ids = steps.map((s) => s.id);
+  await ctx.store.db
+    .updateTable('request_steps')
+    .set((eb) => ({
+      status: 'running',
+      started_at: eb.fn.coalesce('started_at', eb.val(now())),
+      updated_at: now(),
+    }))
+    .where('id', 'in', ids)
+    .execute();
+  const inFlight = new Map<string, StepProgress>();
+  const progress = new Map<string, StepProgress>();
+  const encodeKey = (key: readonly FieldValue[]) => key.map(encodeValue);
+  let results: Map<string, Performed['result']>;
+  try {
+    results = await connector.together(
+      async (changes) => {
+        const out = new Map<string, Performed['result']>();
+        for (const step of steps) {
+          const change =
+            planOf(step).change ??
+            (step.action === 'update' ? updateOf(ctx, request, step) : { action: 'mask', fields: [] });
+          const result = await changes.change(seeds, step.collection, change, {
+            ...(ctx.config.executionBatchSize === undefined
+              ? {}
+              : { batchSize: ctx.config.executionBatchSize }),
+            beforeCommit: ({ keys, digests }, matched) =>
+              void inFlight.set(step.id, {
+                changed: 0,
+                batches: 0,
+                matched,
+                inFlight: { keys: keys.map(encodeKey), ...(digests === undefined ? {} : { digests }) },
+              }),
+            onBatch: ({ changed, cursor, matched }) =>
+              void progress.set(step.id, { changed, batches: 1, matched, cursor: encodeKey(cursor) }),
+          });
+          out.set(step.id, {
+            matched: result.matched,
+            changed: result.changed,
+            batches: result.batches,
+            // Shown on the request page: this step committed with the others, at once.
+            together: steps.length,
+            ...(result.kept === undefined || result.kept.length === 0 ? {} : { systemKept: result.kept }),
+          });
+        }
+        return out;
+      },
+      {
+        // What `performChange` records before each batch's COMMIT, for every step at once.
+        beforeCommit: () =>
+          transaction(ctx.store, async (tx) => {
+            await holdLease(tx, ctx, job);
+            for (const [id, entry] of inFlight)
+              await tx
+                .updateTable('request_steps')
+                .set({ progress: JSON.stringify(entry), updated_at: now() })
+                .where('id', '=', id)
+                .execute();
+          }),
+      },
+    );
+  } catch (error) {
+    if (error instanceof LeaseLost) throw error;
+    if (!(error instanceof TooLargeTogether))
+      ctx.log.info(
+        { request: request.id, system, err: safeMessage(error) },
+        'steps tried together failed; running them one by one',
+      );
+    return undefined;
+  }
+  await transaction(ctx.store, async (tx) => {
+    await lockRequest(tx, ctx, request.id);
+    await holdLease(tx, ctx, job);
+    for (const step of steps) {
+      const result = results.get(step.id)!;
+      const done = progress.get(step.id) ?? { changed: 0, batches: 0, matched: result.matched };
+      await tx
+        .updateTable('request_steps')
+        .set((eb) => ({
+          status: 'done',
+          attempts: eb('attempts', '+', 1),
+          result: JSON.stringify(result),
+          progress: JSON.stringify(done),
+          error: null,
+          updated_at: now(),
+          finished_at: now(),
+        }))
+        .where('id', '=', step.id)
+        .execute();
+    }
+    await afterStepDone(tx, ctx, request.id);
+  });
+  return { done: true, together: steps.length };
 }
 
 /** One step of a request's plan as a leased job. */
@@ -599,6 +855,15 @@ export async function retryStep(
         .set({ status: 'pending', job_id: null, finished_at: null, updated_at: now })
         .where('id', '=', stepId)
         .execute();
+      // The unfinished steps its dead job also held start again with it.
+      if (step.job_id !== null)
+        await tx
+          .updateTable('request_steps')
+          .set({ status: 'pending', job_id: null, updated_at: now })
+          .where('request_id', '=', requestId)
+          .where('job_id', '=', step.job_id)
+          .where('status', 'in', ['pending', 'running'])
+          .execute();
     } else {
       // The old failures of this system give way to its steps as planned now.
       const existing = (await loadSteps(tx, requestId)).filter((s) => s.system === step.system);

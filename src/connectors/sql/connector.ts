@@ -572,18 +572,31 @@ export function sqlConnector(
       changeIn(undefined, seeds, collection, action, changeOptions),
 
     async together(work, togetherOptions = {}) {
+      // The caller's own errors (a lost lease in `beforeCommit`) go back as they were thrown.
+      let callers: unknown;
       try {
         return await driver.transaction(async (runStatement) => {
-          const exec = (st: Statement) => runStatement(st.text, st.values);
-          const value = await work({
-            change: (seeds, collection, action, changeOptions) =>
-              changeIn(exec, seeds, collection, action, changeOptions),
-          });
-          await togetherOptions.beforeCommit?.();
-          return value;
+          const exec: Exec = async (st) => {
+            try {
+              return await runStatement(st.text, st.values);
+            } catch (error) {
+              throw fail(error);
+            }
+          };
+          try {
+            const value = await work({
+              change: (seeds, collection, action, changeOptions) =>
+                changeIn(exec, seeds, collection, action, changeOptions),
+            });
+            await togetherOptions.beforeCommit?.();
+            return value;
+          } catch (error) {
+            callers = error;
+            throw error;
+          }
         });
       } catch (error) {
-        if (error instanceof TooLargeTogether) throw error;
+        if (error === callers || error instanceof TooLargeTogether) throw error;
         throw fail(error);
       }
     },
