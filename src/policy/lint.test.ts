@@ -57,6 +57,24 @@ describe('policy lint', () => {
     );
   });
 
+  test('C5.1 every recipient says whether it is told of corrections and erasures, and a recipient that is not says why', () => {
+    assert.deepEqual(
+      codesAfter((d) => delete d.recipients[0]!['notifyOnChange']),
+      ['recipient.art19_unstated'],
+    );
+    assert.deepEqual(
+      codesAfter((d) => void (d.recipients[0]!['notifyOnChange'] = false)),
+      ['recipient.art19_exemption_missing'],
+    );
+    assert.deepEqual(
+      codesAfter((d) => {
+        d.recipients[0]!['notifyOnChange'] = false;
+        d.recipients[0]!['notifyExemption'] = 'It only hosts systems Steward erases in directly.';
+      }),
+      [],
+    );
+  });
+
   test('a category used by a purpose without a retention rule', () => {
     assert.deepEqual(
       codesAfter((d) => {

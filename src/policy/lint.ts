@@ -25,6 +25,10 @@ export const lintCodes = {
   'basis.obligation_without_law': 'Legal obligation without naming the law',
   'transfer.no_mechanism': 'A recipient outside the EEA without adequacy or a transfer mechanism',
   'transfer.dpf_outside_us': 'The Data Privacy Framework only covers recipients in the United States',
+  'recipient.art19_unstated':
+    'A recipient does not say whether it is told of rectification, erasure and restriction (Art. 19)',
+  'recipient.art19_exemption_missing':
+    'A recipient is not told of rectification, erasure and restriction, without saying why',
   'retention.missing': 'A category used by a purpose has no retention rule',
   'retention.event_missing': 'A rule with trigger `event` does not name the event that starts it',
   'retention.event_with_other_trigger': 'A rule names an event, but its trigger is not `event`',
@@ -398,6 +402,20 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
         'Add transfer: { mechanism: scc | bcr | dpf | derogation_... }.',
       );
     }
+    if (r.notifyOnChange === undefined)
+      error(
+        'recipient.art19_unstated',
+        ['recipients', i],
+        `recipient "${r.id}" does not say whether it is told when a person's data is corrected, erased or restricted`,
+        'Add notifyOnChange: true (Steward then opens a task to tell it), or notifyOnChange: false with notifyExemption saying why telling it is impossible or disproportionate.',
+      );
+    else if (r.notifyOnChange === false && r.notifyExemption === undefined)
+      error(
+        'recipient.art19_exemption_missing',
+        ['recipients', i, 'notifyOnChange'],
+        `recipient "${r.id}" is never told of corrections and erasures, and the declaration does not say why`,
+        'Add notifyExemption: why telling it is impossible or takes disproportionate effort (Art. 19), or that it receives no personal data.',
+      );
     if (r.transfer?.mechanism === 'dpf' && r.countries.some((c) => c !== 'US' && needsTransferMechanism(c))) {
       error(
         'transfer.dpf_outside_us',

@@ -270,7 +270,16 @@ export const recipientSchema = z.strictObject({
   notifyOnChange: z
     .boolean()
     .optional()
-    .describe('Art. 19: tell them of rectification, erasure, restriction'),
+    .describe(
+      'Art. 19: tell them of rectification, erasure, restriction (lint asks for it stated either way)',
+    ),
+  notifyExemption: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'With notifyOnChange: false, why not: telling them is impossible or takes disproportionate effort, or they receive no personal data',
+    ),
 });
 
 /**
