@@ -416,7 +416,7 @@ describe('policy lint: retention clocks', () => {
       lifecycleEvents: d.lifecycleEvents.map((e) => ({ ...e, source: ['dataset' as const] })),
     };
     assert.deepEqual(eventsWithoutSource(datasetOnly, []), [
-      { event: 'delivered', reason: 'no_dataset_field', rules: ['orders'], interactions: [] },
+      { event: 'delivered', reason: 'no_dataset_field', rules: ['orders'], interactions: [], softOptIns: [] },
     ]);
     const shop = {
       system: 'shop',
