@@ -17,6 +17,9 @@ import { dialects, smallShopDeclaration, startTestApp } from '../../test/support
 import { mailbox } from '../../test/support/mail.js';
 import { createApiKey } from '../access/operators.js';
 import { hostActor } from '../cli/host-actor.js';
+import { Worker } from '../jobs/queue.js';
+import { CONTROLLER_TENANT } from '../subjects/subjects.js';
+import { jobDefinitions } from '../worker-jobs.js';
 import type { Verdict } from './suppression.js';
 
 const SHOP = 'nordkust-kaffe';
@@ -216,6 +219,37 @@ for (const dialect of await dialects()) {
       } finally {
         now = saved;
       }
+    });
+
+    test('C4a.1 an order swept at the end of its retention no longer counts as a relationship', async () => {
+      const swept = person('swept');
+      const old = await order(swept, '2022-12-20T12:00:00.000Z');
+      await question(swept); // kept, so the person stays known after the sweep
+      await post(
+        '/api/v1/lifecycle-events',
+        {
+          declarationId: SHOP,
+          event: 'delivered',
+          record: { id: old.id },
+          occurredAt: '2023-01-02T12:00:00.000Z',
+        },
+        201,
+      );
+      assert.deepEqual(await check([swept]), [
+        { allowed: false, reason: 'relationship_expired', relationshipAt: '2023-01-02T12:00:00.000Z' },
+      ]);
+      const run = await post('/api/v1/retention/orders/run', {}, 202);
+      const ids = run.json<{ runs: { id: string; system: string }[] }>().runs.map((r) => r.id);
+      assert.ok(ids.length > 0);
+      await new Worker(app.ctx, jobDefinitions).drain();
+      const left = await app.ctx.store.db
+        .selectFrom('records')
+        .select('id')
+        .where('tenant', '=', CONTROLLER_TENANT)
+        .where('id', '=', old.id)
+        .execute();
+      assert.deepEqual(left, [], 'the order was swept');
+      assert.deepEqual(await check([swept]), [{ allowed: false, reason: 'no_relationship' }]);
     });
 
     test('C4a.6 a customer who unsubscribes through the letter’s link, or objects to direct marketing, gets no more letters', async () => {
