@@ -161,6 +161,29 @@ for (const dialect of await dialects()) {
         { allowed: false, reason: 'no_consent' },
       ]);
 
+      // The streamed check (for large lists) gives the same reasons.
+      const streamed = await app.request({
+        method: 'POST',
+        url: `/api/v1/suppression/check?declarationId=${SHOP}&communication=${LETTER}&jurisdiction=SE`,
+        headers: { ...mailer, 'content-type': 'text/plain' },
+        payload: [recent, old, elsewhere, never, stranger, abroad].join('\n'),
+      });
+      assert.equal(streamed.statusCode, 200, streamed.body);
+      assert.deepEqual(
+        streamed.body
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as Verdict).reason),
+        [
+          'soft_opt_in',
+          'relationship_expired',
+          'no_relationship',
+          'no_relationship',
+          'no_relationship',
+          'no_consent',
+        ],
+      );
+
       // Sending: the recent customer gets it, with the way to refuse in the message itself.
       const sent = await send(recent);
       assert.equal(sent.statusCode, 202, sent.body);
