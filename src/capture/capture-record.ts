@@ -25,6 +25,8 @@ import { consentedPurposes, recordConsentEvents } from '../consent/ledger.js';
 import { stoppedPurposes } from '../rights/object-processing.js';
 import { purposesMovedByCapture, restartClocks } from '../retention/record-clocks.js';
 import { seal } from './sealed.js';
+import { markSuppressionChange } from '../consent/changes.js';
+import { countsAsRelationship } from '../policy/lifecycle.js';
 import { FREE_FORM_LIMITS, boundedJson } from '../bounded-json.js';
 
 /** Sources whose data the person did not give us themselves: Art. 14 notice is owed. */
@@ -373,6 +375,14 @@ export async function captureRecord(
             input,
           })
         : null;
+    if (
+      plan.tenant === CONTROLLER_TENANT &&
+      countsAsRelationship(active.model.declaration, {
+        purposes: plan.purposes.map((p) => p.id),
+        collectionPoint: input.collectionPoint ?? null,
+      })
+    )
+      await markSuppressionChange(tx, ctx, subject.subjectId);
     const noticeOwed = indirectSourceTypes.has(plan.sourceType) && plan.tenant === CONTROLLER_TENANT;
     if (noticeOwed) {
       await tx

@@ -379,8 +379,8 @@ program
       const input = file === '-' ? process.stdin : createReadStream(file);
       await withContext(async (ctx) => {
         const index = suppressionIndex(ctx);
-        await index.sync();
         const communication = communicationOf(ctx, opts.declaration, opts.communication);
+        await index.sync({ declarationId: opts.declaration, communication });
         const lines = createInterface({ input, crlfDelay: Infinity });
         let batch: string[] = [];
         const flush = () => {

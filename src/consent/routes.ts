@@ -169,7 +169,7 @@ export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
         const { declarationId, communication: communicationId, jurisdiction } = request.query;
         const communication = communicationOf(ctx, declarationId, communicationId);
         const index = suppressionIndex(ctx);
-        await index.sync();
+        await index.sync({ declarationId, communication });
         const body = request.body as unknown;
         const check = { index, declarationId, communication, jurisdiction };
         if (body !== null && typeof body === 'object' && 'pipe' in body) {
@@ -177,6 +177,14 @@ export function consentRoutes(ctx: AppContext): FastifyPluginAsync {
           return reply.send(Readable.from(streamedVerdicts(check, body as Readable)));
         }
         const addresses = jsonAddresses(body);
+        if (communication.softOptIn !== undefined) {
+          // A soft opt-in's verdicts name the relationship they count from.
+          const verdicts = index.checkMany(declarationId, communication, addresses, jurisdiction);
+          const results = addresses.map((address, i) => ({ address, ...verdicts[i] }));
+          return reply
+            .type('application/json; charset=utf-8')
+            .send({ communication: communication.id, results });
+        }
         const codes = index.checkCodes(declarationId, communication, addresses, jurisdiction);
         const out = `{"communication":${JSON.stringify(communication.id)},"results":[${answers(addresses, codes, ',')}]}`;
         return reply.type('application/json; charset=utf-8').send(Buffer.from(out));

@@ -4,7 +4,14 @@
  * what counts as an interaction for a purpose's `last_interaction` rules. Pure look-ups over a
  * declaration, shared by lint, the notice's wording and the clocks (src/retention/).
  */
-import type { Declaration, LifecycleEvent, LocalText, Purpose, RetentionRule } from './schema.js';
+import type {
+  Communication,
+  Declaration,
+  LifecycleEvent,
+  LocalText,
+  Purpose,
+  RetentionRule,
+} from './schema.js';
 
 /** Triggers that are lifecycle events of the same id, reportable without a declared entry. */
 export const builtInEvents = ['contract_end', 'account_closed'] as const;
@@ -66,6 +73,41 @@ export function interactionsOf(purpose: Pick<Purpose, 'interactions'>): Interact
   return (purpose.interactions ?? []).map(parseInteraction);
 }
 
+/** A soft opt-in's relationship fact: a record captured for a purpose, or a lifecycle event. */
+export type RelationshipFact =
+  { readonly kind: 'capture'; readonly purpose: string } | { readonly kind: 'event'; readonly event: string };
+
+/** The relationship facts of a communication's soft opt-in; none when it has no soft opt-in. */
+export function relationshipFacts(communication: Pick<Communication, 'softOptIn'>): RelationshipFact[] {
+  return (communication.softOptIn?.relationship ?? []).map((text) =>
+    text.startsWith('capture:')
+      ? { kind: 'capture', purpose: text.slice('capture:'.length) }
+      : { kind: 'event', event: text },
+  );
+}
+
+/**
+ * Whether a capture (its purposes and collection point) or a reported event is a relationship
+ * fact some soft opt-in of the declaration counts, so that the suppression index must see it.
+ */
+export function countsAsRelationship(
+  declaration: Pick<Declaration, 'communications'>,
+  what:
+    | { readonly purposes: readonly string[]; readonly collectionPoint: string | null }
+    | { readonly event: string },
+): boolean {
+  return declaration.communications.some((c) =>
+    relationshipFacts(c).some((f) =>
+      'event' in what
+        ? f.kind === 'event' && f.event === what.event
+        : f.kind === 'capture' &&
+          what.purposes.includes(f.purpose) &&
+          what.collectionPoint !== null &&
+          (c.softOptIn?.objectionOfferedAt ?? []).includes(what.collectionPoint),
+    ),
+  );
+}
+
 /** The ids of the rules a purpose's retention names (its default and its per-category rules). */
 export function ruleIdsOf(purpose: Pick<Purpose, 'retention'>): Set<string> {
   const ids = new Set(Object.values(purpose.retention?.categories ?? {}));
@@ -73,17 +115,23 @@ export function ruleIdsOf(purpose: Pick<Purpose, 'retention'>): Set<string> {
   return ids;
 }
 
-/** What uses one lifecycle event: rules whose clock it starts, purposes that count it as an interaction. */
+/**
+ * What uses one lifecycle event: rules whose clock it starts, purposes that count it as an
+ * interaction, communications whose soft opt-in counts it as the relationship.
+ */
 export interface EventUse {
   readonly rules: readonly string[];
   readonly interactions: readonly string[];
+  readonly softOptIns: readonly string[];
 }
 
 /** Every lifecycle event a rule or an interaction uses, by id, in declaration order. */
-export function eventsInUse(declaration: Pick<Declaration, 'retention' | 'purposes'>): Map<string, EventUse> {
-  const uses = new Map<string, { rules: string[]; interactions: string[] }>();
+export function eventsInUse(
+  declaration: Pick<Declaration, 'retention' | 'purposes'> & Partial<Pick<Declaration, 'communications'>>,
+): Map<string, EventUse> {
+  const uses = new Map<string, { rules: string[]; interactions: string[]; softOptIns: string[] }>();
   const use = (id: string) => {
-    const found = uses.get(id) ?? { rules: [], interactions: [] };
+    const found = uses.get(id) ?? { rules: [], interactions: [], softOptIns: [] };
     uses.set(id, found);
     return found;
   };
@@ -95,12 +143,15 @@ export function eventsInUse(declaration: Pick<Declaration, 'retention' | 'purpos
     for (const i of interactionsOf(purpose))
       if (i.kind === 'event' && !use(i.event).interactions.includes(purpose.id))
         use(i.event).interactions.push(purpose.id);
+  for (const c of declaration.communications ?? [])
+    for (const f of relationshipFacts(c)) if (f.kind === 'event') use(f.event).softOptIns.push(c.id);
   return uses;
 }
 
 /** The events a report through the API or CLI may name: in use, and reportable through the API. */
 export function reportableEvents(
-  declaration: Pick<Declaration, 'retention' | 'purposes' | 'lifecycleEvents'>,
+  declaration: Pick<Declaration, 'retention' | 'purposes' | 'lifecycleEvents'> &
+    Partial<Pick<Declaration, 'communications'>>,
 ): string[] {
   return [...eventsInUse(declaration).keys()].filter(
     (id) => lifecycleEvent(declaration, id)?.source.includes('api') === true,
@@ -138,7 +189,8 @@ export interface UnsourcedEvent extends EventUse {
  * @example eventsWithoutSource(declaration, [shopDataset]) // [] once shop.orders.delivered_at says `event: delivered`
  */
 export function eventsWithoutSource(
-  declaration: Pick<Declaration, 'retention' | 'purposes' | 'lifecycleEvents'>,
+  declaration: Pick<Declaration, 'retention' | 'purposes' | 'lifecycleEvents'> &
+    Partial<Pick<Declaration, 'communications'>>,
   datasets: readonly EventSourceDataset[],
 ): UnsourcedEvent[] {
   const named = new Set(

@@ -5,6 +5,7 @@
  * own code; a hint that suggests a fix names the valid choices.
  */
 import { basisEntries } from './describe.js';
+import { eeaCountries } from './geography.js';
 import type { LintCode } from './lint.js';
 import { ruleIdsOf } from './lifecycle.js';
 import type { Declaration, LegalBasis } from './schema.js';
@@ -49,6 +50,28 @@ export function checkCoherence(d: Declaration, error: Report, warn: Report): voi
           `marketing communication "${c.id}" serves purpose "${purpose.id}", which rests on contract${entry.jurisdiction === 'default' ? '' : ` in ${entry.jurisdiction}`}: marketing is not needed to perform a contract`,
           `Serve it from a purpose on consent or legitimate_interests (${marketingPurposes(d).join(', ') || 'none declared yet'}), or make the communication transactional.`,
         );
+  });
+
+  // ePrivacy Directive Art. 13: email and SMS marketing to natural persons needs prior consent
+  // everywhere in the EEA, except to customers under a soft opt-in. `default` counts as the EEA
+  // too: it covers every EEA country the permission does not name.
+  d.communications.forEach((c, i) => {
+    const audience = c.audience ?? d.audience;
+    if (c.kind !== 'marketing' || (c.channel !== 'email' && c.channel !== 'sms')) return;
+    if (audience === 'businesses' || c.softOptIn !== undefined) return;
+    const entries = typeof c.permission === 'string' ? { default: c.permission } : c.permission;
+    const optOut = Object.entries(entries)
+      .filter(
+        ([j, p]) => p === 'opt_out' && (j === 'default' || j === 'EEA' || eeaCountries.has(j.slice(0, 2))),
+      )
+      .map(([j]) => j);
+    if (optOut.length > 0)
+      error(
+        'coherence.opt_out_without_soft_opt_in',
+        ['communications', i, 'permission'],
+        `${c.channel} marketing "${c.id}" reaches consumers (audience: ${audience}) on opt_out in ${optOut.join(', ')}, where the ePrivacy rules require opt-in except under a soft opt-in`,
+        `Add softOptIn: { relationship: [capture:<purpose> or an event: ${[...d.purposes.map((p) => `capture:${p.id}`), ...d.lifecycleEvents.map((e) => e.id)].join(', ')}], within: P24M, objectionOfferedAt: [${d.collectionPoints.map((p) => p.id).join(', ') || '<collection point>'}] }, use opt_in there, or set audience: businesses if it goes to business contacts only.`,
+      );
   });
 
   // Custom categories no purpose, source or recipient uses.

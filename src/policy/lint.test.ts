@@ -434,7 +434,7 @@ describe('policy lint: retention clocks', () => {
       lifecycleEvents: d.lifecycleEvents.map((e) => ({ ...e, source: ['dataset' as const] })),
     };
     assert.deepEqual(eventsWithoutSource(datasetOnly, []), [
-      { event: 'delivered', reason: 'no_dataset_field', rules: ['orders'], interactions: [] },
+      { event: 'delivered', reason: 'no_dataset_field', rules: ['orders'], interactions: [], softOptIns: [] },
     ]);
     const shop = {
       system: 'shop',
@@ -521,6 +521,89 @@ describe('policy lint: retention clocks', () => {
         issues.find((i) => i.code === 'category.unused')?.hint ?? '',
         /customer-support, newsletter, privacy-requests/,
       );
+    });
+
+    test('opt-out email or SMS marketing to consumers in the EEA without a soft opt-in is refused, naming the fix', () => {
+      const withLetter = (letter: Record<string, unknown>, base: Partial<DeclarationInput> = {}) =>
+        issuesAfter((d) => {
+          (d as { communications?: unknown[] }).communications = [
+            { ...promo, purpose: 'newsletter', collectionPoints: ['signup-form'], ...letter },
+          ];
+        }, base);
+      const codes = (issues: ReturnType<typeof withLetter>) =>
+        issues.filter((i) => i.code === 'coherence.opt_out_without_soft_opt_in');
+      const refused = codes(withLetter({ permission: { default: 'opt_in', SE: 'opt_out' } }));
+      assert.equal(refused.length, 1);
+      assert.equal(refused[0]?.severity, 'error');
+      assert.equal(refused[0]?.path, 'communications[0].permission');
+      assert.match(
+        refused[0]?.message ?? '',
+        /email marketing "promo" reaches consumers \(audience: both\) on opt_out in SE/,
+      );
+      assert.match(
+        refused[0]?.hint ?? '',
+        /softOptIn: \{ relationship: \[capture:<purpose> or an event: capture:customer-support, capture:newsletter, capture:privacy-requests\], within: P24M, objectionOfferedAt: \[signup-form\] \}/,
+      );
+      assert.match(refused[0]?.hint ?? '', /audience: businesses/);
+      // Everywhere else includes the EEA; SMS is covered as email is.
+      assert.equal(codes(withLetter({ permission: 'opt_out', channel: 'sms' })).length, 1);
+      assert.equal(codes(withLetter({ permission: { default: 'opt_in', EEA: 'opt_out' } })).length, 1);
+      // Not covered: post, a jurisdiction outside the EEA, business contacts, a soft opt-in.
+      const soft = {
+        relationship: ['capture:customer-support'],
+        within: 'P24M',
+        objectionOfferedAt: ['signup-form'],
+      };
+      for (const [letter, base] of [
+        [{ permission: 'opt_out', channel: 'post' }, {}],
+        [{ permission: { default: 'opt_in', US: 'opt_out' } }, {}],
+        [{ permission: { default: 'opt_in', SE: 'opt_out' }, audience: 'businesses' }, {}],
+        [{ permission: { default: 'opt_in', SE: 'opt_out' } }, { audience: 'businesses' }],
+        [{ permission: { default: 'opt_in', SE: 'opt_out' }, softOptIn: soft }, {}],
+      ] as const)
+        assert.deepEqual(
+          withLetter(letter, base).filter((i) => i.severity === 'error'),
+          [],
+          JSON.stringify(letter),
+        );
+      // A business declaration still refuses a communication it says reaches consumers.
+      assert.equal(
+        codes(withLetter({ permission: 'opt_out', audience: 'consumers' }, { audience: 'businesses' }))
+          .length,
+        1,
+      );
+    });
+
+    test('a soft opt-in that counts undeclared purposes, events or collection points is refused, naming the ones that exist', () => {
+      const issues = issuesAfter((d) => {
+        (d as { communications?: unknown[] }).communications = [
+          {
+            ...promo,
+            purpose: 'newsletter',
+            collectionPoints: ['signup-form'],
+            permission: { default: 'opt_in', SE: 'opt_out' },
+            softOptIn: {
+              relationship: ['capture:orders', 'shipped'],
+              within: 'P1Y',
+              objectionOfferedAt: ['till'],
+            },
+          },
+        ];
+      }).filter((i) => i.code === 'ref.undeclared');
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        [
+          'communications[0].softOptIn.relationship[0]',
+          'communications[0].softOptIn.relationship[1]',
+          'communications[0].softOptIn.objectionOfferedAt[0]',
+        ],
+      );
+      assert.match(
+        issues[0]?.hint ?? '',
+        /capture:<purpose> with one of: customer-support, newsletter, privacy-requests/,
+      );
+      assert.match(issues[1]?.hint ?? '', /contract_end, account_closed/);
+      assert.match(issues[2]?.hint ?? '', /signup-form/);
     });
 
     test('a text given per language that lacks a declared language is refused at its path', () => {

@@ -9,9 +9,17 @@ import { connectorFactories } from '../connectors/registry.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
 import { checkCoherence } from './lint-coherence.js';
-import { eventsInUse, eventsWithoutSource, interactionsOf, lifecycleEvent, ruleIdsOf } from './lifecycle.js';
+import {
+  builtInEvents,
+  eventsInUse,
+  eventsWithoutSource,
+  interactionsOf,
+  lifecycleEvent,
+  relationshipFacts,
+  ruleIdsOf,
+} from './lifecycle.js';
 import { PolicyModel, RIGHTS_FULFILMENT_DPV, rightsHandlingPurpose } from './model.js';
-import type { Declaration } from './schema.js';
+import type { Communication, Declaration } from './schema.js';
 import { declarationSchema, wellKnownSystemKinds } from './schema.js';
 
 export const lintCodes = {
@@ -59,6 +67,8 @@ export const lintCodes = {
   'coherence.consent_for_required':
     'Consent is the basis of a purpose whose data the law or a contract makes the person provide',
   'coherence.marketing_on_contract': 'A marketing communication serves a purpose that rests on contract',
+  'coherence.opt_out_without_soft_opt_in':
+    'Opt-out email or SMS marketing to consumers where the ePrivacy rules require opt-in, without a soft opt-in',
   'category.unused': 'A declared data category that no purpose, source or recipient uses',
   'retention.rule_unused': 'A retention rule that no purpose or category applies',
   'language.text_missing': 'A text given per language lacks one of the declared languages',
@@ -536,6 +546,7 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
     c.collectionPoints?.forEach((p, j) =>
       ref(points, 'collectionPoints', p, ['communications', i, 'collectionPoints', j]),
     );
+    if (c.softOptIn !== undefined) checkSoftOptIn(d, c, i, error);
     const permissions = typeof c.permission === 'string' ? [c.permission] : Object.values(c.permission);
     if (c.kind === 'transactional' && permissions.some((p) => p !== 'not_applicable')) {
       error(
@@ -632,6 +643,40 @@ export function nearestCategories(model: PolicyModel, key: string): string[] {
     .filter((k) => !k.includes('.', k.indexOf('.') + 1))
     .sort()
     .slice(0, 8);
+}
+
+/**
+ * A soft opt-in counts facts the declaration has: captures for declared purposes at declared
+ * collection points, and declared (or built-in) lifecycle events.
+ */
+function checkSoftOptIn(d: Declaration, c: Communication, i: number, error: Report): void {
+  const at = ['communications', i, 'softOptIn'];
+  const list = (ids: readonly string[]) => ids.join(', ') || 'none declared';
+  relationshipFacts(c).forEach((f, j) => {
+    if (f.kind === 'capture' && !d.purposes.some((p) => p.id === f.purpose))
+      error(
+        'ref.undeclared',
+        [...at, 'relationship', j],
+        `the soft opt-in of "${c.id}" counts records of purpose "${f.purpose}", which is not declared`,
+        `Use capture:<purpose> with one of: ${list(d.purposes.map((p) => p.id))}.`,
+      );
+    if (f.kind === 'event' && lifecycleEvent(d, f.event) === undefined)
+      error(
+        'ref.undeclared',
+        [...at, 'relationship', j],
+        `the soft opt-in of "${c.id}" counts event "${f.event}", which is neither built in nor a declared lifecycle event`,
+        `Use one of: ${list([...builtInEvents, ...d.lifecycleEvents.map((e) => e.id)])}, or declare it under lifecycleEvents.`,
+      );
+  });
+  c.softOptIn?.objectionOfferedAt.forEach((p, j) => {
+    if (!d.collectionPoints.some((cp) => cp.id === p))
+      error(
+        'ref.undeclared',
+        [...at, 'objectionOfferedAt', j],
+        `the soft opt-in of "${c.id}" names collection point "${p}", which is not declared`,
+        `Use one of: ${list(d.collectionPoints.map((cp) => cp.id))}.`,
+      );
+  });
 }
 
 /**

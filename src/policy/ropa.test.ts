@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
+import { smallShopDeclaration } from '../../test/support/paths.js';
+import { lintSource } from './lint.js';
 import { PolicyModel } from './model.js';
 import { buildRopa, renderRopa } from './ropa.js';
 import type { DeclarationInput } from './schema.js';
@@ -247,5 +250,45 @@ describe('record of processing: connected systems', () => {
       'Helpdesk database (postgres, United States (US), run by Helpdesk Cloud Inc.); Mailing list (sqlite, Sweden (SE), run by Example Systems B.V., Swedish branch)',
     );
     assert.equal(head?.length, support?.length);
+  });
+});
+
+describe('record of processing: audience and soft opt-in', () => {
+  const shop = () => {
+    const parsed = lintSource(readFileSync(smallShopDeclaration, 'utf8')).declaration;
+    assert.ok(parsed);
+    return new PolicyModel(parsed);
+  };
+
+  test('a marketing purpose lists its communications with audience, permission per jurisdiction and the soft opt-in condition', () => {
+    const offers = buildRopa(shop(), 'en').find((r) => r.purposeId === 'customer_offers');
+    assert.equal(offers?.audience, 'consumers');
+    assert.deepEqual(offers?.communications, [
+      {
+        id: 'customer_letter',
+        name: 'Customer letter',
+        kind: 'marketing',
+        channel: 'email',
+        audience: 'consumers',
+        permissions: [
+          { jurisdiction: 'default', permission: 'opt_in' },
+          { jurisdiction: 'SE', permission: 'opt_out' },
+        ],
+        softOptIn: {
+          relationship: ['capture:orders'],
+          within: 'P24M',
+          withinText: '24 months',
+          objectionOfferedAt: ['Checkout'],
+          similarProducts: 'Coffee, tea and brewing gear like what you bought.',
+        },
+      },
+    ]);
+    const [head, ...rows] = parseCsv(renderRopa(shop(), 'csv'));
+    const row = rows.find((r) => r[head!.indexOf('Purpose id')] === 'customer_offers');
+    assert.equal(row?.[head!.indexOf('Audience')], 'consumers');
+    assert.match(
+      row?.[head!.indexOf('Communications')] ?? '',
+      /^Kundbrev \(marketing, email, consumers\): Övriga länder opt_in, Sverige opt_out; undantag för befintliga kunder \(soft opt-in\): capture:orders inom 24 månader, möjlighet att tacka nej vid Kassan, erbjuder: Kaffe/,
+    );
   });
 });

@@ -8,6 +8,7 @@ import {
   basisEntries,
   categoryName,
   describeBasis,
+  describeDuration,
   describeJurisdiction,
   describeMechanism,
   describeOperator,
@@ -21,7 +22,7 @@ import {
 } from './describe.js';
 import { escapeHtml, htmlPage, pageStyle } from './html.js';
 import type { PolicyModel } from './model.js';
-import type { Declaration, LegalBasis, Purpose } from './schema.js';
+import type { Communication, Declaration, LegalBasis, Purpose } from './schema.js';
 import { legalBasisTerms } from './taxonomy.js';
 import { localise } from './text.js';
 
@@ -81,6 +82,62 @@ export interface RopaRow {
     readonly operator: string;
   }[];
   readonly securityMeasures: string;
+  /** Who the purpose's offering is for: the declaration's audience (businesses, consumers, both). */
+  readonly audience: Declaration['audience'];
+  /** The purpose's communications: who gets them, on what permission where, and any soft opt-in. */
+  readonly communications: readonly RopaCommunication[];
+}
+
+/** One communication of a purpose, as the record lists it. */
+export interface RopaCommunication {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: Communication['kind'];
+  readonly channel: Communication['channel'];
+  readonly audience: Declaration['audience'];
+  readonly permissions: readonly { readonly jurisdiction: string; readonly permission: string }[];
+  /** Where a permission is opt_out: the relationship it needs; absent when there is no soft opt-in. */
+  readonly softOptIn?: {
+    /** `capture:<purpose>` or lifecycle event ids. */
+    readonly relationship: readonly string[];
+    /** ISO 8601 duration, and in words. */
+    readonly within: string;
+    readonly withinText: string;
+    /** Collection points where refusing was offered, by name. */
+    readonly objectionOfferedAt: readonly string[];
+    readonly similarProducts: string;
+  };
+}
+
+function communicationsOf(d: Declaration, purpose: Purpose, language: string): RopaCommunication[] {
+  const t = (text: Parameters<typeof localise>[0]) => localise(text, language);
+  return d.communications
+    .filter((c) => c.purpose === purpose.id)
+    .map((c) => ({
+      id: c.id,
+      name: t(c.name),
+      kind: c.kind,
+      channel: c.channel,
+      audience: c.audience ?? d.audience,
+      permissions: Object.entries(
+        typeof c.permission === 'string' ? { default: c.permission } : c.permission,
+      ).map(([jurisdiction, permission]) => ({ jurisdiction, permission })),
+      ...(c.softOptIn === undefined
+        ? {}
+        : {
+            softOptIn: {
+              relationship: c.softOptIn.relationship,
+              within: c.softOptIn.within,
+              withinText: describeDuration(c.softOptIn.within, language),
+              objectionOfferedAt: c.softOptIn.objectionOfferedAt.map((id) => {
+                const point = d.collectionPoints.find((p) => p.id === id);
+                return point === undefined ? id : t(point.name);
+              }),
+              similarProducts:
+                c.softOptIn.similarProducts === undefined ? '' : t(c.softOptIn.similarProducts),
+            },
+          }),
+    }));
 }
 
 function contactLine(d: Declaration): string {
@@ -165,6 +222,8 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
       operator: describeOperator(model, x, language),
     })),
     securityMeasures,
+    audience: d.audience,
+    communications: communicationsOf(d, purpose, language),
   };
 }
 
@@ -197,6 +256,8 @@ const columns = [
   'Services',
   'Systems',
   'Security measures',
+  'Audience',
+  'Communications',
 ] as const;
 
 /** A row as one text per column, lists joined with "; ". */
@@ -237,8 +298,38 @@ function flatten(row: RopaRow, language: string): string[] {
       ),
     ),
     row.securityMeasures,
+    row.audience,
+    join(row.communications.map((c) => communicationText(c, language))),
   ];
 }
+
+/**
+ * "Customer letter (marketing, email, consumers): Everywhere else opt_in, Sweden opt_out; soft
+ * opt-in: capture:orders within 2 years, refusal offered at Checkout, offers: …".
+ */
+function communicationText(c: RopaCommunication, language: string): string {
+  const w = softOptInWords[wordingFor(language)];
+  const permissions = c.permissions
+    .map((p) => `${describeJurisdiction(p.jurisdiction, language)} ${p.permission}`)
+    .join(', ');
+  const soft = c.softOptIn;
+  const softText =
+    soft === undefined
+      ? ''
+      : `; ${w.soft}: ${soft.relationship.join(` ${w.or} `)} ${w.within} ${soft.withinText}, ${w.offeredAt} ${soft.objectionOfferedAt.join(', ')}${soft.similarProducts === '' ? '' : `, ${w.offers}: ${soft.similarProducts}`}`;
+  return `${c.name} (${c.kind}, ${c.channel}, ${c.audience}): ${permissions}${softText}`;
+}
+
+const softOptInWords = {
+  en: { soft: 'soft opt-in', or: 'or', within: 'within', offeredAt: 'refusal offered at', offers: 'offers' },
+  sv: {
+    soft: 'undantag för befintliga kunder (soft opt-in)',
+    or: 'eller',
+    within: 'inom',
+    offeredAt: 'möjlighet att tacka nej vid',
+    offers: 'erbjuder',
+  },
+} as const;
 
 /**
  * The record of processing as CSV (header row, one row per purpose), JSON

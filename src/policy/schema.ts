@@ -56,6 +56,10 @@ function byJurisdiction<T extends z.ZodType>(value: T) {
   return z.union([value, z.record(jurisdiction, value)]);
 }
 
+/** Who an offering or a communication is for: businesses (their representatives), consumers, or both. */
+export const audiences = ['businesses', 'consumers', 'both'] as const;
+export const audience = z.enum(audiences);
+
 const postalAddress = z.strictObject({
   street: z.string().min(1),
   postalCode: z.string().min(1),
@@ -123,6 +127,7 @@ export const serviceSchema = z.strictObject({
     .optional()
     .describe('Id of a separate declaration that covers this service, if it has its own notice'),
   noticeUrl: z.string().url().optional(),
+  audience: audience.optional().describe('Who the service is sold to; default the declaration’s audience'),
 });
 
 export const subjectCategorySchema = z.strictObject({
@@ -390,6 +395,40 @@ export const collectionPointSchema = z.strictObject({
   url: z.string().optional(),
 });
 
+/**
+ * What counts as the relationship of a soft opt-in: `capture:<purpose>` (a record captured for that
+ * purpose, such as an order) or the id of a lifecycle event reported for the person (`delivered`).
+ */
+export const relationshipFact = z
+  .string()
+  .regex(/^(capture:)?[a-z][a-z0-9_-]*$/, 'must be capture:<purpose> or the id of a lifecycle event')
+  .refine(
+    (v) => !['capture', 'consent', 'click'].includes(v),
+    'must be capture:<purpose> or a lifecycle event id',
+  );
+
+/**
+ * Soft opt-in (ePrivacy Directive Art. 13(2)): where the communication's permission is opt_out, it
+ * goes only to people whose latest relationship fact lies within the period; everyone else needs
+ * consent, as for opt_in. An objection or unsubscribe always wins.
+ */
+export const softOptInSchema = z.strictObject({
+  relationship: z
+    .array(relationshipFact)
+    .min(1)
+    .describe('What makes someone a customer: capture:<purpose> (an order) or a lifecycle event id'),
+  within: isoDuration.describe('How recent the latest of them must be, such as P24M'),
+  objectionOfferedAt: z
+    .array(z.string())
+    .min(1)
+    .describe(
+      'Collection points where the person could refuse as the address was collected; only captures made there count',
+    ),
+  similarProducts: localText
+    .optional()
+    .describe('What the messages may offer: the company’s own products like those bought'),
+});
+
 export const communicationSchema = z.strictObject({
   id,
   name: localText,
@@ -413,6 +452,8 @@ export const communicationSchema = z.strictObject({
     .optional()
     .describe('Record clicks on links in this communication, only for people the purpose allows'),
   frequency: z.string().optional(),
+  audience: audience.optional().describe('Who receives it; default the declaration’s audience'),
+  softOptIn: softOptInSchema.optional().describe('Where opt_out: only for people with this relationship'),
 });
 
 /** Google Consent Mode v2 signals a banner sets to granted or denied. */
@@ -534,6 +575,9 @@ export const declarationSchema = z.strictObject({
   effectiveDate: localDate,
   languages: z.array(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/)).min(1),
   controller: controllerSchema,
+  audience: audience
+    .default('both')
+    .describe('Who the company’s offering is for: businesses, consumers or both'),
   relatedDeclarations: z
     .array(z.strictObject({ id, title: localText, url: z.string().url().optional() }))
     .default([])

@@ -67,7 +67,7 @@ interface StoredPurpose {
 }
 
 /** `"id":"<purpose>"` inside a record's purposes JSON, as a LIKE pattern (`_` and `%` escaped). */
-const purposePattern = (purpose: string) => `%"id":"${purpose.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`;
+export const purposePattern = (purpose: string) => `%"id":"${purpose.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`;
 
 const latest = (dates: readonly (Date | undefined)[]): Date | undefined =>
   dates.reduce<Date | undefined>(

@@ -16,7 +16,14 @@ import { ConnectorError } from '../connectors/contract.js';
 import type { AppContext } from '../context.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { AppError, notInForce } from '../errors.js';
-import { eventOfRule, eventsInUse, lifecycleEvent, reportableEvents } from '../policy/lifecycle.js';
+import {
+  countsAsRelationship,
+  eventOfRule,
+  eventsInUse,
+  lifecycleEvent,
+  reportableEvents,
+} from '../policy/lifecycle.js';
+import { markSuppressionChange } from '../consent/changes.js';
 import type { PolicyModel } from '../policy/model.js';
 import type { LifecycleEventTable } from '../store/schema.js';
 import { transaction } from '../store/transaction.js';
@@ -399,6 +406,8 @@ export async function reportLifecycleEvent(
         ...(target.row !== null ? { row: JSON.parse(target.row.key) as unknown } : {}),
       },
     });
+    if (target.subjectId !== null && countsAsRelationship(model.declaration, { event: input.event }))
+      await markSuppressionChange(tx, ctx, target.subjectId);
     const clocks = await moveClocks(tx, ctx, model, input.event, target);
     const records = [...clocks]
       .sort(([a], [b]) => (a < b ? -1 : 1))

@@ -20,7 +20,9 @@
 import { randomUUID } from 'node:crypto';
 import { fieldCategories, reduceRecordData } from '../../capture/field-categories.js';
 import { seal, unseal } from '../../capture/sealed.js';
+import { markSuppressionChange } from '../../consent/changes.js';
 import type { AppContext } from '../../context.js';
+import { relationshipFacts } from '../../policy/lifecycle.js';
 import type { LegalBasis } from '../../policy/schema.js';
 import type { RecordTable } from '../../store/schema.js';
 import type { Tx } from '../../store/transaction.js';
@@ -52,6 +54,18 @@ function rulesOf(scope: RuleScope, purposes: string, categories: readonly string
     }
   }
   return rules;
+}
+
+/**
+ * Whether removing a record can end a soft opt-in relationship: it was captured for a purpose a
+ * soft opt-in counts, or a soft opt-in counts events (an event about the record goes with it).
+ */
+function relationshipEnds(scope: RuleScope): (row: Pick<Row, 'purposes'>) => boolean {
+  const facts = scope.model.declaration.communications.flatMap(relationshipFacts);
+  if (facts.some((f) => f.kind === 'event')) return () => true;
+  const counted = new Set(facts.flatMap((f) => (f.kind === 'capture' ? [f.purpose] : [])));
+  if (counted.size === 0) return () => false;
+  return (row) => (JSON.parse(row.purposes) as { id: string }[]).some((p) => counted.has(p.id));
 }
 
 /** Files the anonymous subject once; every later call finds it. */
@@ -87,6 +101,7 @@ export function purposesNaming(scope: RuleScope): string[] {
 /** The records of Steward's store that a rule governs, or undefined when no purpose names the rule. */
 export function recordsTarget(ctx: AppContext, system: string, scope: RuleScope): SweepTarget | undefined {
   const purposes = purposesNaming(scope);
+  const relationship = relationshipEnds(scope);
   if (purposes.length === 0) return undefined;
   const actionOf = (row: Row): SweepAction =>
     [...row.rules].some((id) => scope.model.retentionRules.get(id)?.action === 'anonymise')
@@ -164,6 +179,10 @@ export function recordsTarget(ctx: AppContext, system: string, scope: RuleScope)
       const ids = rows.map((r) => r.id);
       await tx.deleteFrom('notice_tasks').where('record_id', 'in', ids).execute();
       await tx.deleteFrom('records').where('tenant', '=', CONTROLLER_TENANT).where('id', 'in', ids).execute();
+      // A soft opt-in may have counted from these records (or from events about them, deleted
+      // with them): the suppression index must look again at their people.
+      for (const subject of new Set(rows.filter(relationship).map((r) => r.subject_id)))
+        await markSuppressionChange(tx, ctx, subject);
       await releaseEmptySubjects(
         tx,
         ctx,
