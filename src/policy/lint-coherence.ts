@@ -10,6 +10,7 @@ import type { LintCode } from './lint.js';
 import { ruleIdsOf } from './lifecycle.js';
 import type { Declaration, LegalBasis } from './schema.js';
 import { categoryCovers } from './taxonomy.js';
+import { addDuration } from '../time.js';
 
 type PathPart = string | number;
 type Report = (code: LintCode, pathParts: PathPart[], message: string, hint: string) => void;
@@ -103,6 +104,8 @@ export function checkCoherence(d: Declaration, error: Report, warn: Report): voi
       );
   });
 
+  checkStatutoryMinimum(d, error);
+
   // Every text given per language has every declared language.
   const languages = d.languages;
   const walk = (value: unknown, path: PathPart[]): void => {
@@ -136,4 +139,58 @@ function marketingPurposes(d: Declaration): string[] {
     .filter((p) => basisEntries(p).some((e) => e.basis === 'consent' || e.basis === 'legitimate_interests'))
     .filter((p) => p.directMarketing === true)
     .map((p) => p.id);
+}
+
+/** Compares two ISO 8601 durations by calendar arithmetic from one fixed day: negative when a < b. */
+function compareDurations(a: string, b: string): number {
+  const from = new Date(Date.UTC(2001, 0, 1));
+  return addDuration(from, a).getTime() - addDuration(from, b).getTime();
+}
+
+/**
+ * A retention period shorter than a statutory minimum the declaration states: a rule shorter than
+ * its own `statutoryMinimum`, or a category of a purpose on legal_obligation kept under a rule
+ * shorter than the longest minimum among the purpose's rules (its obligation's period).
+ */
+function checkStatutoryMinimum(d: Declaration, error: Report): void {
+  d.retention.forEach((r, i) => {
+    if (r.statutoryMinimum !== undefined && compareDurations(r.duration, r.statutoryMinimum) < 0)
+      error(
+        'coherence.retention_shorter_than_obligation',
+        ['retention', i, 'duration'],
+        `retention rule "${r.id}" keeps data for ${r.duration}, shorter than the ${r.statutoryMinimum} that ${r.statutory ?? 'the law'} requires`,
+        `Set duration: ${r.statutoryMinimum} or longer, or correct statutoryMinimum.`,
+      );
+  });
+  const rules = new Map(d.retention.map((r) => [r.id, r]));
+  d.purposes.forEach((p, i) => {
+    if (!basisEntries(p).some((e) => e.basis === 'legal_obligation')) return;
+    const statutory = [...ruleIdsOf(p)]
+      .map((id) => rules.get(id))
+      .filter((r) => r?.statutoryMinimum !== undefined)
+      .sort((a, b) => compareDurations(b!.statutoryMinimum!, a!.statutoryMinimum!))[0];
+    if (statutory === undefined) return;
+    const entries: [PathPart[], string][] = [
+      ...(p.retention?.default === undefined
+        ? []
+        : [[['default'], p.retention.default] as [PathPart[], string]]),
+      ...Object.entries(p.retention?.categories ?? {}).map(([k, v]): [PathPart[], string] => [
+        ['categories', k],
+        v,
+      ]),
+    ];
+    for (const [path, id] of entries) {
+      const rule = rules.get(id);
+      if (rule === undefined || compareDurations(rule.duration, statutory.statutoryMinimum!) >= 0) continue;
+      error(
+        'coherence.retention_shorter_than_obligation',
+        ['purposes', i, 'retention', ...path],
+        `purpose "${p.id}" rests on a legal obligation that requires ${statutory.statutoryMinimum} (rule "${statutory.id}"), but keeps ${path.length === 1 ? 'its data' : `"${path[1]}"`} under rule "${rule.id}" for ${rule.duration}`,
+        `Use rule "${statutory.id}" for it, or move the data to a purpose that needs it only so long (${d.purposes
+          .filter((x) => x !== p)
+          .map((x) => x.id)
+          .join(', ')}).`,
+      );
+    }
+  });
 }

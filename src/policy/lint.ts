@@ -9,6 +9,7 @@ import { connectorFactories } from '../connectors/registry.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
 import { checkCoherence } from './lint-coherence.js';
+import { carriesTransferTo, checkTransfers } from './lint-transfers.js';
 import {
   builtInEvents,
   eventsInUse,
@@ -33,6 +34,15 @@ export const lintCodes = {
   'basis.obligation_without_law': 'Legal obligation without naming the law',
   'transfer.no_mechanism': 'A recipient outside the EEA without adequacy or a transfer mechanism',
   'transfer.dpf_outside_us': 'The Data Privacy Framework only covers recipients in the United States',
+  'transfer.adequacy_without_decision':
+    'A transfer relies on an adequacy decision that the country does not have',
+  'transfer.fallback_invalid': 'A fallback transfer mechanism that cannot carry the transfer to the country',
+  'transfer.mechanism_duplicate': 'A transfer lists the same mechanism twice',
+  'cookie.third_country_mismatch': 'A cookie’s third-country flag contradicts its provider’s country',
+  'coherence.cookie_third_country_no_mechanism':
+    'A cookie’s provider is in a third country without adequacy, and neither the cookie nor its recipient has a transfer mechanism',
+  'coherence.retention_shorter_than_obligation':
+    'A retention period shorter than the statutory minimum the declaration states',
   'recipient.art19_unstated':
     'A recipient does not say whether it is told of rectification, erasure and restriction (Art. 19)',
   'recipient.art19_exemption_missing':
@@ -403,15 +413,6 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
   d.recipients.forEach((r, i) => {
     r.purposes?.forEach((p, j) => ref(purposes, 'purposes', p, ['recipients', i, 'purposes', j]));
     r.categories?.forEach((c, j) => category(c, ['recipients', i, 'categories', j]));
-    const outside = r.countries.filter(needsTransferMechanism);
-    if (outside.length > 0 && r.transfer === undefined) {
-      error(
-        'transfer.no_mechanism',
-        ['recipients', i, 'countries'],
-        `recipient "${r.id}" receives data in ${outside.join(', ')} without an adequacy decision or a transfer mechanism`,
-        'Add transfer: { mechanism: scc | bcr | dpf | derogation_... }.',
-      );
-    }
     if (r.notifyOnChange === undefined)
       error(
         'recipient.art19_unstated',
@@ -426,15 +427,8 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
         `recipient "${r.id}" is never told of corrections and erasures, and the declaration does not say why`,
         'Add notifyExemption: why telling it is impossible or takes disproportionate effort (Art. 19), or that it receives no personal data.',
       );
-    if (r.transfer?.mechanism === 'dpf' && r.countries.some((c) => c !== 'US' && needsTransferMechanism(c))) {
-      error(
-        'transfer.dpf_outside_us',
-        ['recipients', i, 'transfer', 'mechanism'],
-        `recipient "${r.id}" uses the Data Privacy Framework for countries other than the US`,
-        'Use SCCs or BCRs for the other countries.',
-      );
-    }
   });
+  checkTransfers(d, error);
 
   const kinds = options.connectorKinds ?? new Set(Object.keys(connectorFactories));
   d.systems.forEach((system, i) => {
@@ -506,11 +500,11 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
         `system "${system.id}" is hosted in ${country} by recipient "${operator.id}", whose countries are ${operator.countries.join(', ')}`,
         `Add ${country} to the countries of recipient "${operator.id}", so the notice says where the data goes.`,
       );
-    if (needsTransferMechanism(country) && operator.transfer === undefined)
+    if (!carriesTransferTo(model.transfersOf(operator.id), country))
       error(
         'system.transfer_no_mechanism',
         at('hosting', 'country'),
-        `system "${system.id}" is hosted in ${country} by "${operator.id}" without an adequacy decision or a transfer mechanism`,
+        `system "${system.id}" is hosted in ${country} by "${operator.id}" without an adequacy decision or a transfer mechanism valid there`,
         `Add transfer: { mechanism: scc | bcr | dpf | ... } to recipient "${operator.id}".`,
       );
     for (const [j, p] of system.purposes.entries()) {

@@ -1,6 +1,8 @@
 import { eeaCountries } from './geography.js';
 import type { Declaration, LegalBasis, Purpose, RetentionRule } from './schema.js';
 import { categoryCovers, defaultTaxonomy } from './taxonomy.js';
+import type { TransferBasis } from './transfers.js';
+import { transferBases } from './transfers.js';
 
 export interface CategoryInfo {
   readonly key: string;
@@ -17,9 +19,12 @@ export class PolicyModel {
   readonly purposes: ReadonlyMap<string, Purpose>;
   readonly categories: ReadonlyMap<string, CategoryInfo>;
   readonly retentionRules: ReadonlyMap<string, RetentionRule>;
+  /** Each recipient's transfer mechanisms in order, the first and then its fallbacks. */
+  readonly transfers: ReadonlyMap<string, readonly TransferBasis[]>;
 
   constructor(readonly declaration: Declaration) {
     this.purposes = new Map(declaration.purposes.map((p) => [p.id, p]));
+    this.transfers = new Map(declaration.recipients.map((r) => [r.id, transferBases(r.transfer)]));
     this.retentionRules = new Map(declaration.retention.map((r) => [r.id, r]));
     const categories = new Map<string, CategoryInfo>();
     for (const entry of defaultTaxonomy)
@@ -53,6 +58,11 @@ export class PolicyModel {
       .sort(([a], [b]) => b.length - a.length)[0];
     const ruleId = listed?.[1] ?? purpose.retention?.default;
     return ruleId === undefined ? undefined : this.retentionRules.get(ruleId);
+  }
+
+  /** A recipient's transfer mechanisms, primary first; empty when it declares none. */
+  transfersOf(recipientId: string): readonly TransferBasis[] {
+    return this.transfers.get(recipientId) ?? [];
   }
 
   /** True when the key is in the taxonomy (default or declared). */

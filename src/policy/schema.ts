@@ -248,6 +248,27 @@ export const transferMechanisms = [
   'derogation_legal_claims',
 ] as const;
 
+/** One safeguard of a transfer (Chapter V GDPR): its mechanism and the document that sets it up. */
+const transferSafeguard = {
+  mechanism: z.enum(transferMechanisms),
+  reference: z.string().optional(),
+  safeguardsUrl: z.string().url().optional(),
+};
+
+/**
+ * How a transfer outside the EEA is made lawful: one mechanism, and those that carry it if the first
+ * fails (standard contractual clauses behind the EU-US Data Privacy Framework). The model lists
+ * them in order (`transferBases` in transfers.ts); every one must be valid for the countries.
+ */
+export const transferSchema = z.strictObject({
+  ...transferSafeguard,
+  fallbacks: z
+    .array(z.strictObject(transferSafeguard))
+    .min(1)
+    .optional()
+    .describe('Mechanisms that carry the transfer if the first one ceases to (SCCs behind the DPF)'),
+});
+
 export const recipientSchema = z.strictObject({
   id,
   name: localText,
@@ -262,12 +283,7 @@ export const recipientSchema = z.strictObject({
     })
     .optional()
     .describe('Data processing agreement or other contract'),
-  transfer: z
-    .strictObject({
-      mechanism: z.enum(transferMechanisms),
-      reference: z.string().optional(),
-      safeguardsUrl: z.string().url().optional(),
-    })
+  transfer: transferSchema
     .optional()
     .describe('Required when a country is outside the EEA and has no adequacy decision'),
   purposes: z.array(z.string()).optional().describe('Purposes the recipient serves'),
@@ -353,6 +369,9 @@ export const retentionRuleSchema = z.strictObject({
     ),
   action: z.enum(['delete', 'anonymise']),
   statutory: z.string().optional().describe('The law that requires this period, if any'),
+  statutoryMinimum: isoDuration
+    .optional()
+    .describe('The shortest period that law requires, counted as this rule counts (P7Y for Bokföringslagen)'),
   rationale: z.string().min(1).describe('Why this period is necessary'),
 });
 
@@ -492,6 +511,18 @@ export const cookieSchema = z.strictObject({
   lifetime: z.union([z.literal('session'), isoDuration]),
   kind: z.enum(['cookie', 'local_storage', 'session_storage', 'pixel']).default('cookie'),
   description: localText.optional(),
+  // Where the provider receives what the cookie carries, and what makes that lawful.
+  providerCountry: countryCode
+    .optional()
+    .describe(
+      'Where the provider receives the data; a first-party cookie defaults to the controller’s country',
+    ),
+  thirdCountry: z
+    .boolean()
+    .optional()
+    .describe('The provider receives it outside the EEA; derived from providerCountry when that is given'),
+  recipient: z.string().optional().describe('The declared recipient the provider is; its transfer applies'),
+  transfer: transferSchema.optional().describe('The transfer mechanism, if not the named recipient’s'),
 });
 
 export const analyticsEventTypes = [
@@ -641,6 +672,8 @@ export type Service = Declaration['services'][number];
 export type Source = Declaration['sources'][number];
 export type DeclaredSystem = Declaration['systems'][number];
 export type LifecycleEvent = Declaration['lifecycleEvents'][number];
+export type Transfer = z.infer<typeof transferSchema>;
+export type Cookie = Declaration['cookies']['items'][number];
 
 /** JSON Schema of the declaration file, for editors (`steward policy schema`). */
 export function declarationJsonSchema(): unknown {
