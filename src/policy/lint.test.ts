@@ -625,3 +625,176 @@ describe('policy lint: retention clocks', () => {
     });
   });
 });
+
+describe('policy lint: transfer mechanisms, cookie providers and statutory minimums', () => {
+  type Loose = Record<string, unknown>;
+  const helpdesk = (d: Mutable) => d.recipients[0]!;
+  /** Error issues as [code, path] after `change`. */
+  const errorsAfter = (change: (d: Mutable) => void, options = {}) => {
+    const d = minimalDeclaration() as Mutable;
+    change(d);
+    return lintSource(stringify(d), options)
+      .issues.filter((i) => i.severity === 'error')
+      .map((i) => [i.code, i.path]);
+  };
+  const withTransfer =
+    (transfer: unknown, countries = ['US']) =>
+    (d: Mutable) => {
+      helpdesk(d)['transfer'] = transfer;
+      helpdesk(d)['countries'] = countries;
+    };
+
+  test('C6.1 a recipient may rest on the Data Privacy Framework with SCCs as fallback, and a single mechanism stays valid', () => {
+    assert.deepEqual(errorsAfter(withTransfer({ mechanism: 'dpf', fallbacks: [{ mechanism: 'scc' }] })), []);
+    assert.deepEqual(errorsAfter(withTransfer({ mechanism: 'scc', reference: 'SCC-1' })), []);
+    // A fallback is an object of the same shape: a misspelt key is a schema error.
+    assert.deepEqual(
+      errorsAfter(withTransfer({ mechanism: 'dpf', fallbacks: [{ mechanisms: 'scc' }] })).map(([c]) => c),
+      ['schema.invalid', 'schema.invalid'],
+    );
+  });
+
+  test('C6.1 every mechanism is checked for the countries, each failure with its own code', () => {
+    assert.deepEqual(errorsAfter(withTransfer({ mechanism: 'scc', fallbacks: [{ mechanism: 'scc' }] })), [
+      ['transfer.mechanism_duplicate', 'recipients[0].transfer.fallbacks[0]'],
+    ]);
+    // DPF behind SCCs, for India: the fallback cannot carry it.
+    assert.deepEqual(
+      errorsAfter(withTransfer({ mechanism: 'scc', fallbacks: [{ mechanism: 'dpf' }] }, ['IN'])),
+      [['transfer.fallback_invalid', 'recipients[0].transfer.fallbacks[0]']],
+    );
+    assert.deepEqual(
+      errorsAfter(withTransfer({ mechanism: 'dpf', fallbacks: [{ mechanism: 'adequacy' }] })),
+      [['transfer.fallback_invalid', 'recipients[0].transfer.fallbacks[0]']],
+    );
+    assert.deepEqual(errorsAfter(withTransfer({ mechanism: 'adequacy' })), [
+      ['transfer.adequacy_without_decision', 'recipients[0].transfer.mechanism'],
+    ]);
+    assert.deepEqual(
+      errorsAfter(withTransfer({ mechanism: 'dpf', fallbacks: [{ mechanism: 'scc' }] }, ['US', 'IN'])),
+      [['transfer.dpf_outside_us', 'recipients[0].transfer.mechanism']],
+    );
+  });
+
+  test('C6.1 a system’s hosting reads the same mechanisms: one that cannot carry data there is no mechanism', () => {
+    const hosted = (transfer: unknown) => (d: Mutable) => {
+      withTransfer(transfer, ['US', 'IN'])(d);
+      (d as Loose)['systems'] = [
+        {
+          id: 'desk',
+          name: 'Desk',
+          kind: 'postgres',
+          operator: 'helpdesk',
+          purposes: ['customer-support'],
+          hosting: { country: 'IN' },
+        },
+      ];
+    };
+    const kinds = { connectorKinds: new Set(['postgres']) };
+    assert.deepEqual(errorsAfter(hosted({ mechanism: 'scc', fallbacks: [{ mechanism: 'bcr' }] }), kinds), []);
+    assert.deepEqual(errorsAfter(hosted({ mechanism: 'dpf' }), kinds), [
+      ['transfer.dpf_outside_us', 'recipients[0].transfer.mechanism'],
+      ['system.transfer_no_mechanism', 'systems[0].hosting.country'],
+    ]);
+  });
+
+  describe('cookies', () => {
+    const withCookie = (cookie: Loose) => (d: Mutable) => {
+      (d as Loose)['cookies'] = {
+        categories: [{ id: 'ads', name: 'Ads', description: 'Advertising', purposes: ['newsletter'] }],
+        items: [
+          {
+            name: 'ad_id',
+            provider: 'Ad Corp',
+            firstParty: false,
+            category: 'ads',
+            purpose: 'newsletter',
+            lifetime: 'P30D',
+            ...cookie,
+          },
+        ],
+      };
+    };
+    const code = 'coherence.cookie_third_country_no_mechanism';
+
+    test('C6.1 a cookie whose provider is in a third country without adequacy needs a mechanism of its own or its recipient’s', () => {
+      assert.deepEqual(errorsAfter(withCookie({ providerCountry: 'US' })), [
+        [code, 'cookies.items[0].providerCountry'],
+      ]);
+      assert.deepEqual(errorsAfter(withCookie({ providerCountry: 'US', recipient: 'helpdesk' })), []);
+      assert.deepEqual(
+        errorsAfter(withCookie({ providerCountry: 'US', transfer: { mechanism: 'scc' } })),
+        [],
+      );
+      // A mechanism that cannot carry it there is none.
+      assert.deepEqual(errorsAfter(withCookie({ providerCountry: 'IN', transfer: { mechanism: 'dpf' } })), [
+        ['transfer.dpf_outside_us', 'cookies.items[0].transfer.mechanism'],
+        [code, 'cookies.items[0].providerCountry'],
+      ]);
+      // The EEA and adequacy need none; a third country given only as a flag needs one.
+      assert.deepEqual(errorsAfter(withCookie({ providerCountry: 'DE' })), []);
+      assert.deepEqual(errorsAfter(withCookie({ providerCountry: 'GB', thirdCountry: true })), []);
+      assert.deepEqual(errorsAfter(withCookie({ thirdCountry: true })), [
+        [code, 'cookies.items[0].thirdCountry'],
+      ]);
+      assert.deepEqual(errorsAfter(withCookie({})), []);
+    });
+
+    test('a third-country flag that contradicts the provider’s country, and an undeclared recipient', () => {
+      assert.deepEqual(errorsAfter(withCookie({ providerCountry: 'DE', thirdCountry: true })), [
+        ['cookie.third_country_mismatch', 'cookies.items[0].thirdCountry'],
+      ]);
+      // A first-party cookie's provider is the controller, in Sweden.
+      assert.deepEqual(errorsAfter(withCookie({ firstParty: true, thirdCountry: true })), [
+        ['cookie.third_country_mismatch', 'cookies.items[0].thirdCountry'],
+      ]);
+      const issues = errorsAfter(withCookie({ providerCountry: 'US', recipient: 'adnet' }));
+      assert.deepEqual(issues, [
+        ['ref.undeclared', 'cookies.items[0].recipient'],
+        [code, 'cookies.items[0].providerCountry'],
+      ]);
+    });
+  });
+
+  test('C10.1 a retention period shorter than the statutory minimum the declaration states fails lint', () => {
+    const code = 'coherence.retention_shorter_than_obligation';
+    const rule = (d: Mutable, id: string) => (d.retention as Loose[]).find((r) => r['id'] === id)!;
+    assert.deepEqual(
+      errorsAfter((d) => (rule(d, 'after-contract')['statutoryMinimum'] = 'P7Y')),
+      [],
+    );
+    assert.deepEqual(
+      errorsAfter((d) => {
+        rule(d, 'after-contract')['statutoryMinimum'] = 'P7Y';
+        rule(d, 'after-contract')['duration'] = 'P84M';
+      }),
+      [],
+      'seven years written in months is not shorter',
+    );
+    assert.deepEqual(
+      errorsAfter((d) =>
+        Object.assign(rule(d, 'after-contract'), { statutoryMinimum: 'P7Y', duration: 'P5Y' }),
+      ),
+      [[code, 'retention[1].duration']],
+    );
+    // A purpose on legal obligation keeps one category under a shorter rule than its law's minimum.
+    assert.deepEqual(
+      errorsAfter((d) => {
+        rule(d, 'request-records')['statutoryMinimum'] = 'P3Y';
+        d.purposes[2]!['retention'] = {
+          default: 'request-records',
+          categories: { 'user.name': 'two-years' },
+        };
+      }),
+      [[code, 'purposes[2].retention.categories.user.name']],
+    );
+    // On contract, the same split is the company's choice.
+    assert.deepEqual(
+      errorsAfter((d) => {
+        rule(d, 'after-contract')['statutoryMinimum'] = 'P7Y';
+        d.purposes[0]!['retention'] = { default: 'after-contract', categories: { 'user.name': 'two-years' } };
+      }),
+      [],
+    );
+  });
+});
