@@ -628,7 +628,7 @@ describe('policy lint: retention clocks', () => {
 
 describe('policy lint: transfer mechanisms, cookie providers and statutory minimums', () => {
   type Loose = Record<string, unknown>;
-  const helpdesk = (d: Mutable) => d.recipients[0]!;
+  const helpdesk = (d: Mutable) => d.recipients[0] as Loose;
   /** Error issues as [code, path] after `change`. */
   const errorsAfter = (change: (d: Mutable) => void, options = {}) => {
     const d = minimalDeclaration() as Mutable;

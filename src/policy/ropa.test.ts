@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
-import { smallShopDeclaration } from '../../test/support/paths.js';
+import { referenceDeclaration, smallShopDeclaration } from '../../test/support/paths.js';
 import { lintSource } from './lint.js';
 import { PolicyModel } from './model.js';
 import { buildRopa, renderRopa } from './ropa.js';
@@ -94,6 +94,14 @@ describe('record of processing (Art. 30)', () => {
         country: 'US',
         mechanism: 'scc',
         safeguard: 'Standard contractual clauses (Art. 46(2)(c) GDPR); EU SCC 2021/914, module 2',
+        mechanisms: [
+          {
+            mechanism: 'scc',
+            role: 'primary',
+            reference: 'EU SCC 2021/914, module 2',
+            safeguardsUrl: 'https://example.com/privacy/scc',
+          },
+        ],
       },
     ]);
     assert.deepEqual(newsletter!.transfers, []);
@@ -290,5 +298,80 @@ describe('record of processing: audience and soft opt-in', () => {
       row?.[head!.indexOf('Communications')] ?? '',
       /^Kundbrev \(marketing, email, consumers\): Övriga länder opt_in, Sverige opt_out; undantag för befintliga kunder \(soft opt-in\): capture:orders inom 24 månader, möjlighet att tacka nej vid Kassan, erbjuder: Kaffe/,
     );
+  });
+});
+
+describe('record of processing: every transfer mechanism, cookie providers and the cookieless tier', () => {
+  const example = (path: string) => {
+    const parsed = lintSource(readFileSync(path, 'utf8')).declaration;
+    assert.ok(parsed);
+    return new PolicyModel(parsed);
+  };
+  const csvCell = (model: PolicyModel, purposeId: string, column: string) => {
+    const [head, ...rows] = parseCsv(renderRopa(model, 'csv'));
+    const row = rows.find((r) => r[head!.indexOf('Purpose id')] === purposeId);
+    return row?.[head!.indexOf(column)];
+  };
+
+  test('C6.1 a transfer on the Data Privacy Framework with SCCs behind it lists both, in order, in JSON and CSV', () => {
+    const shop = example(smallShopDeclaration);
+    assert.deepEqual(
+      shop.transfersOf('payment_provider').map((b) => `${b.role}:${b.mechanism}`),
+      ['primary:dpf', 'fallback:scc'],
+    );
+    const orders = buildRopa(shop, 'en').find((r) => r.purposeId === 'orders');
+    const payment = orders?.transfers.find((t) => t.country === 'US');
+    assert.equal(payment?.mechanism, 'dpf');
+    assert.deepEqual(
+      payment?.mechanisms.map((m) => [m.role, m.mechanism, m.reference]),
+      [
+        ['primary', 'dpf', ''],
+        ['fallback', 'scc', 'PSP-DPA-2024-01 annex 3'],
+      ],
+    );
+    assert.match(
+      csvCell(shop, 'orders', 'Transfers') ?? '',
+      /US: Certifiering enligt EU–US Data Privacy Framework .*; i andra hand: Standardavtalsklausuler \(artikel 46\.2 c GDPR\); PSP-DPA-2024-01 annex 3/,
+    );
+  });
+
+  test('C6.1 a cookie lists its provider’s country, and in a third country the mechanism its recipient gives', () => {
+    const reference = example(referenceDeclaration);
+    const ads = buildRopa(reference, 'en').find((r) => r.purposeId === 'third_party_advertising');
+    assert.deepEqual(
+      ads?.cookies.map((c) => [c.name, c.country, c.thirdCountry, c.mechanisms.map((m) => m.mechanism)]),
+      [['li_fat_id', 'US', true, ['scc']]],
+    );
+    assert.match(
+      csvCell(reference, 'third_party_advertising', 'Cookies') ?? '',
+      /^li_fat_id \(LinkedIn, US, third country: Standard contractual clauses \(Art\. 46\(2\)\(c\) GDPR\); SCC-2020-017\)$/,
+    );
+    // A first-party cookie's provider is the controller, in its own country.
+    const operation = buildRopa(reference, 'en').find((r) => r.purposeId === 'website_operation');
+    assert.deepEqual(
+      operation?.cookies.map((c) => [c.name, c.country, c.thirdCountry]),
+      [['sncn_session', 'SE', false]],
+    );
+  });
+
+  test('C8.1 the cookieless measurement tier is listed where the declaration uses it, apart from events that wait for consent', () => {
+    const reference = example(referenceDeclaration);
+    const rows = buildRopa(reference, 'en');
+    assert.deepEqual(rows.find((r) => r.purposeId === 'audience_measurement')?.measurement, [
+      { type: 'page_view', category: 'analytics', exempt: true },
+      { type: 'timing', category: 'analytics', exempt: true },
+    ]);
+    assert.equal(
+      csvCell(reference, 'audience_measurement', 'Website measurement'),
+      'page_view, timing: cookieless audience measurement, no identifier, sent without consent',
+    );
+    assert.equal(
+      csvCell(reference, 'website_analytics', 'Website measurement'),
+      'click, scroll, hover, download_error, time_on_page, site_search, exit: with consent to cookie category (analytics)',
+    );
+    // The small shop has no exempt events: nothing says cookieless.
+    const shop = example(smallShopDeclaration);
+    assert.ok(buildRopa(shop, 'en').every((r) => r.measurement.every((e) => !e.exempt)));
+    assert.doesNotMatch(renderRopa(shop, 'csv'), /cookiefri|cookieless/);
   });
 });

@@ -20,11 +20,14 @@ import {
   transfersTo,
   wordingFor,
 } from './describe.js';
+import { needsTransferMechanism } from './geography.js';
 import { escapeHtml, htmlPage, pageStyle } from './html.js';
 import type { PolicyModel } from './model.js';
 import type { Communication, Declaration, LegalBasis, Purpose } from './schema.js';
 import { legalBasisTerms } from './taxonomy.js';
 import { localise } from './text.js';
+import type { TransferBasis } from './transfers.js';
+import { cookieProviderCountry, cookieThirdCountry, cookieTransferBases } from './transfers.js';
 
 /** The technical and organisational measures (Art. 30(1)(g)) that Steward itself provides. */
 export const securityMeasures =
@@ -61,8 +64,10 @@ export interface RopaRow {
     readonly country: string;
     /** Mechanism code (`scc`, `adequacy`…); empty when none is declared. */
     readonly mechanism: string;
-    /** The mechanism in words, with the reference of the safeguard if any. */
+    /** The mechanisms in words, the first and then each fallback, with their references. */
     readonly safeguard: string;
+    /** Every mechanism in order: the first (`primary`) and those that carry it if it fails. */
+    readonly mechanisms: readonly RopaMechanism[];
   }[];
   readonly retention: readonly {
     readonly category: string;
@@ -86,6 +91,53 @@ export interface RopaRow {
   readonly audience: Declaration['audience'];
   /** The purpose's communications: who gets them, on what permission where, and any soft opt-in. */
   readonly communications: readonly RopaCommunication[];
+  /** Cookies set for the purpose, with where their provider receives the data and on what mechanism. */
+  readonly cookies: readonly {
+    readonly name: string;
+    readonly provider: string;
+    /** ISO country code; empty when the declaration does not say. */
+    readonly country: string;
+    readonly thirdCountry: boolean;
+    /** For a third country: its mechanisms in words, as for a recipient's transfer. */
+    readonly safeguard: string;
+    readonly mechanisms: readonly RopaMechanism[];
+  }[];
+  /**
+   * The website events sent for the purpose: `exempt` ones are the cookieless measurement tier
+   * (sent without consent, no cookie, no identifier); the others wait for consent to `category`.
+   */
+  readonly measurement: readonly {
+    readonly type: string;
+    readonly category: string;
+    readonly exempt: boolean;
+  }[];
+}
+
+/** One transfer mechanism as the record lists it. */
+export interface RopaMechanism {
+  readonly mechanism: string;
+  readonly role: TransferBasis['role'];
+  readonly reference: string;
+  readonly safeguardsUrl: string;
+}
+
+const mechanismRow = (b: TransferBasis): RopaMechanism => ({
+  mechanism: b.mechanism,
+  role: b.role,
+  reference: b.reference ?? '',
+  safeguardsUrl: b.safeguardsUrl ?? '',
+});
+
+/** "Standard contractual clauses (…); SCC-1; fallback: …": every mechanism in words, in order. */
+function safeguardText(bases: readonly TransferBasis[], language: string): string {
+  const fallback = wordingFor(language) === 'sv' ? 'i andra hand' : 'fallback';
+  return bases
+    .map((b) => {
+      const words = describeMechanism(b.mechanism, language);
+      const text = b.reference === undefined ? words : `${words}; ${b.reference}`;
+      return b.role === 'fallback' ? `${fallback}: ${text}` : text;
+    })
+    .join('; ');
 }
 
 /** One communication of a purpose, as the record lists it. */
@@ -193,12 +245,16 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
     })),
     recipients: recipients.map((r) => ({ id: r.id, name: t(r.name), type: r.type })),
     transfers: transfersTo(recipients).map((x) => {
-      const words = x.mechanism === undefined ? '' : describeMechanism(x.mechanism, language);
+      // An adequate country needs no mechanism; elsewhere, every declared one in order.
+      const bases: TransferBasis[] = needsTransferMechanism(x.country)
+        ? [...model.transfersOf(x.recipient.id)]
+        : [{ mechanism: 'adequacy', role: 'primary' }];
       return {
         recipient: t(x.recipient.name),
         country: x.country,
-        mechanism: x.mechanism ?? '',
-        safeguard: x.reference === undefined ? words : `${words}; ${x.reference}`,
+        mechanism: bases[0]?.mechanism ?? '',
+        safeguard: safeguardText(bases, language),
+        mechanisms: bases.map(mechanismRow),
       };
     }),
     retention: retentionEntries(model, purpose).map((e) => ({
@@ -224,6 +280,23 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
     securityMeasures,
     audience: d.audience,
     communications: communicationsOf(d, purpose, language),
+    cookies: d.cookies.items
+      .filter((c) => c.purpose === purpose.id)
+      .map((c) => {
+        const third = cookieThirdCountry(d, c);
+        const bases = third ? cookieTransferBases(d, c) : [];
+        return {
+          name: c.name,
+          provider: c.provider,
+          country: cookieProviderCountry(d, c) ?? '',
+          thirdCountry: third,
+          safeguard: safeguardText(bases, language),
+          mechanisms: bases.map(mechanismRow),
+        };
+      }),
+    measurement: d.analytics.events
+      .filter((e) => e.purpose === purpose.id)
+      .map((e) => ({ type: e.type, category: e.category, exempt: e.exempt })),
   };
 }
 
@@ -258,6 +331,8 @@ const columns = [
   'Security measures',
   'Audience',
   'Communications',
+  'Cookies',
+  'Website measurement',
 ] as const;
 
 /** A row as one text per column, lists joined with "; ". */
@@ -300,8 +375,48 @@ function flatten(row: RopaRow, language: string): string[] {
     row.securityMeasures,
     row.audience,
     join(row.communications.map((c) => communicationText(c, language))),
+    join(row.cookies.map((c) => cookieText(c, language))),
+    measurementText(row.measurement, language),
   ];
 }
+
+/** "li_fat_id (LinkedIn, US, third country: Standard contractual clauses …)". */
+function cookieText(c: RopaRow['cookies'][number], language: string): string {
+  const w = cookieWords[wordingFor(language)];
+  const where = c.country === '' ? w.unknown : c.country;
+  const transfer = c.thirdCountry ? `, ${w.third}: ${c.safeguard === '' ? w.none : c.safeguard}` : '';
+  return `${c.name} (${c.provider}, ${where}${transfer})`;
+}
+
+/** "page_view, timing: cookieless, no identifier, without consent; click, scroll: with consent (analytics)". */
+function measurementText(events: RopaRow['measurement'], language: string): string {
+  const w = cookieWords[wordingFor(language)];
+  const exempt = events.filter((e) => e.exempt).map((e) => e.type);
+  const byCategory = new Map<string, string[]>();
+  for (const e of events.filter((x) => !x.exempt))
+    byCategory.set(e.category, [...(byCategory.get(e.category) ?? []), e.type]);
+  return [
+    ...(exempt.length === 0 ? [] : [`${exempt.join(', ')}: ${w.exempt}`]),
+    ...[...byCategory].map(([category, types]) => `${types.join(', ')}: ${w.consented} (${category})`),
+  ].join('; ');
+}
+
+const cookieWords = {
+  en: {
+    unknown: 'country not stated',
+    third: 'third country',
+    none: 'no safeguard declared',
+    exempt: 'cookieless audience measurement, no identifier, sent without consent',
+    consented: 'with consent to cookie category',
+  },
+  sv: {
+    unknown: 'land ej angivet',
+    third: 'tredjeland',
+    none: 'ingen skyddsåtgärd angiven',
+    exempt: 'cookiefri besöksmätning utan identifierare, skickas utan samtycke',
+    consented: 'med samtycke till cookiekategorin',
+  },
+} as const;
 
 /**
  * "Customer letter (marketing, email, consumers): Everywhere else opt_in, Sweden opt_out; soft
