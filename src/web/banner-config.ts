@@ -4,6 +4,7 @@
  */
 import type { ActiveDeclaration } from '../policy/registry.js';
 import { localise } from '../policy/text.js';
+import { cookieProviderCountry, cookieThirdCountry } from '../policy/transfers.js';
 import type { BannerConfig, BannerText } from './contract.js';
 
 /** Our wording; languages beyond these fall back to English. */
@@ -70,7 +71,17 @@ export function bannerConfig(active: ActiveDeclaration, publicUrl: string): Bann
       description: inLanguages(c.description),
       services: d.cookies.items
         .filter((i) => i.category === c.id)
-        .map((i) => ({ name: i.name, provider: i.provider, lifetime: i.lifetime, kind: i.kind })),
+        .map((i) => {
+          const country = cookieProviderCountry(d, i);
+          return {
+            name: i.name,
+            provider: i.provider,
+            ...(country === undefined ? {} : { country }),
+            thirdCountry: cookieThirdCountry(d, i),
+            lifetime: i.lifetime,
+            kind: i.kind,
+          };
+        }),
     })),
     events: d.analytics.events.map((e) => ({ type: e.type, category: e.category, exempt: e.exempt })),
     gpcHonoured: d.gpc.honoured,

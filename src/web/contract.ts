@@ -63,6 +63,10 @@ export interface BannerConfig {
     readonly services: readonly {
       readonly name: string;
       readonly provider: string;
+      /** Where the provider receives the data (ISO code), when the declaration says or it is first-party. */
+      readonly country?: string;
+      /** The provider receives it outside the EEA. */
+      readonly thirdCountry?: boolean;
       readonly lifetime: string;
       readonly kind: string;
     }[];

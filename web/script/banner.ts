@@ -111,7 +111,12 @@ export function banner(s: BannerSetup): { open(custom?: boolean, focus?: Focus):
                 'ul',
                 {},
                 ...c.services.map((v, i) =>
-                  h('li', {}, h('label', {}, services[i]![1], v.name), ` – ${v.provider}, ${v.lifetime}`),
+                  h(
+                    'li',
+                    {},
+                    h('label', {}, services[i]![1], v.name),
+                    ` – ${v.provider}${v.country ? ` (${v.country})` : ''}, ${v.lifetime}`,
+                  ),
                 ),
               ),
             )

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { referenceDeclaration } from '../../test/support/paths.js';
+import { lintSource } from '../policy/lint.js';
+import { PolicyModel } from '../policy/model.js';
+import type { ActiveDeclaration } from '../policy/registry.js';
+import { bannerConfig } from './banner-config.js';
+
+describe('banner configuration', () => {
+  test('C8.1 each cookie the banner lists carries its provider’s country and whether that is a third country', () => {
+    const declaration = lintSource(readFileSync(referenceDeclaration, 'utf8')).declaration;
+    assert.ok(declaration);
+    const active = {
+      model: new PolicyModel(declaration),
+      version: { contentHash: 'a1' },
+    } as ActiveDeclaration;
+    const services = bannerConfig(active, 'https://example.com').categories.flatMap((c) => c.services);
+    const byName = new Map(services.map((s) => [s.name, s]));
+    assert.deepEqual([byName.get('li_fat_id')?.country, byName.get('li_fat_id')?.thirdCountry], ['US', true]);
+    // First-party: the controller, in Sweden.
+    assert.deepEqual(
+      [byName.get('sncn_session')?.country, byName.get('sncn_session')?.thirdCountry],
+      ['SE', false],
+    );
+  });
+});
