@@ -108,10 +108,11 @@ function keptSentence(
     categories.map((c) => (model === undefined ? c : categoryName(model, c, 'en').toLowerCase())),
     'en',
   );
-  const law =
-    kept.obligation === undefined ? 'the law requires it' : `the law requires it (${kept.obligation})`;
+  const statute = kept.obligation === undefined ? '' : ` (${kept.obligation})`;
+  const why =
+    kept.reason !== undefined ? `: ${kept.reason}${statute}` : `, because the law requires it${statute}`;
   const masked = kept.maskedFields.length === 0 ? '' : ' Everything else in them was removed.';
-  return `Kept in ${system}: ${rows(count)} of ${collection}${names === '' ? '' : ` (${names})`} for "${kept.purposeName}", because ${law}${kept.basis === undefined ? '' : `; the legal basis is ${kept.basis}`}. They are used for nothing else and kept for ${kept.retention}.${masked}`;
+  return `Kept in ${system}: ${rows(count)} of ${collection}${names === '' ? '' : ` (${names})`} for "${kept.purposeName}"${why}${kept.basis === undefined ? '' : `; the legal basis is ${kept.basis}`}. They are used for nothing else and kept for ${kept.retention}.${masked}`;
 }
 
 /** What the requester is told, system by system, in our words. */

@@ -113,6 +113,8 @@ export interface KeptPlan {
   readonly purposeName: string;
   /** The law that obliges us to keep it (the purpose's `statutoryObligation`). */
   readonly obligation?: string;
+  /** Why, as the purpose's exemption states it (`erasure.exempt.reason`), in English. */
+  readonly reason?: string;
   /** The legal basis, in words. */
   readonly basis?: string;
   /** Until when, in words, from the purpose's retention rules for the kept categories. */
@@ -244,9 +246,11 @@ function erasureChange(
       return { field: f.name, ...(category === undefined ? {} : { category }) };
     });
   const basis = input.model.basisFor(purpose, input.jurisdiction);
+  const reason = localise(input.model.exemptionOf(purpose, input.jurisdiction)?.reason, 'en');
   const kept: KeptPlan = {
     purpose: purpose.id,
     purposeName: localise(purpose.name, 'en'),
+    ...(reason === '' ? {} : { reason: reason.replace(/\.$/, '') }),
     ...(purpose.statutoryObligation === undefined ? {} : { obligation: purpose.statutoryObligation }),
     ...(basis === undefined ? {} : { basis: describeBasis(basis, 'en') }),
     retention: retentionText(

@@ -121,7 +121,8 @@ async function noteDeadline(
   condition: OpenCondition,
   next: Date,
 ): Promise<void> {
-  const end = condition.endsOn ?? next.toISOString();
+  // The later of its expected end and the next check: an expected end already past does not count.
+  const end = [condition.endsOn ?? '', next.toISOString()].sort().at(-1)!;
   if (end <= request.due_at) return;
   const kind = 'erasure_deferral_past_deadline';
   const noted = await tx

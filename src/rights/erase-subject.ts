@@ -233,17 +233,21 @@ const groundWords: Record<ErasureGround, string> = {
   legal_claims: 'legal claims (Art. 17(3)(e) GDPR)',
 };
 
-/** Why a purpose keeps data despite erasure: its stated reason, or the law it names. */
+/**
+ * Why a purpose keeps data despite erasure, to follow what is kept: its stated reason (", because
+ * the law requires it" when it states none), the law, and the basis or Art. 17(3) ground.
+ */
 function exemptionSentence(model: PolicyModel, purpose: Purpose, jurisdiction: string): string {
   const exemption = model.exemptionOf(purpose, jurisdiction);
-  const reason = localise(exemption?.reason, 'en');
+  const reason = localise(exemption?.reason, 'en').replace(/\.$/, '');
   const law = purpose.statutoryObligation === undefined ? '' : ` (${purpose.statutoryObligation})`;
-  const why = reason === '' ? `because ${lawOf(purpose)}` : `because ${reason.replace(/\.$/, '')}${law}`;
   const basis = model.basisFor(purpose, jurisdiction);
   const ground = exemption?.ground ?? 'legal_obligation';
-  return ground === 'legal_obligation' && basis !== undefined
-    ? `${why}; the legal basis is ${describeBasis(basis, 'en')}`
-    : `${why}; erasure does not apply to it for ${groundWords[ground]}`;
+  const why =
+    ground === 'legal_obligation' && basis !== undefined
+      ? `the legal basis is ${describeBasis(basis, 'en')}`
+      : `erasure does not apply to it for ${groundWords[ground]}`;
+  return reason === '' ? `, because ${lawOf(purpose)}; ${why}` : `: ${reason}${law}; ${why}`;
 }
 
 function records(n: number): string {
@@ -478,7 +482,7 @@ export async function eraseSubject(
         categories: sorted,
         reason: ground === 'legal_obligation' ? 'legal_obligation' : 'exemption',
         ground,
-        explanation: `We keep ${what}, ${exemptionSentence(model, purpose, jurisdiction)}. ${recordIds.length === 1 ? 'It is' : 'They are'} used for nothing else. ${untilSentence(retention, recordIds.length !== 1)}`,
+        explanation: `We keep ${what}${exemptionSentence(model, purpose, jurisdiction)}. ${recordIds.length === 1 ? 'It is' : 'They are'} used for nothing else. ${untilSentence(retention, recordIds.length !== 1)}`,
         purpose: purpose.id,
         ...(retention.kind === 'until' ? { until: retention.date.toISOString() } : {}),
       });
@@ -672,7 +676,7 @@ export async function eraseSubject(
           count,
           categories: [CONSENT_CATEGORY],
           reason: 'legal_obligation',
-          explanation: `We keep the record of when you gave and withdrew consent (not the data you consented to) for "${localise(proof.name, 'en')}", ${exemptionSentence(active.model, proof, jurisdiction)}: it shows that what we did with your consent was lawful. ${untilSentence(proofRetention, false)}`,
+          explanation: `We keep the record of when you gave and withdrew consent (not the data you consented to) for "${localise(proof.name, 'en')}"${exemptionSentence(active.model, proof, jurisdiction)}. It shows that what we did with your consent was lawful. ${untilSentence(proofRetention, false)}`,
           purpose: proof.id,
           ...(proofRetention.kind === 'until' ? { until: proofRetention.date.toISOString() } : {}),
         });

@@ -157,6 +157,32 @@ for (const dialect of await dialects()) {
       );
 
       test(
+        'C9.2 an order still not delivered when waiting would pass the request’s deadline is put before the operator',
+        { timeout: 90_000 },
+        async () => {
+          const w = await world(dialect);
+          try {
+            await w.report('order_placed');
+            const id = await w.erasure();
+            const past = (v: RequestView) =>
+              v.timeline.filter((e) => e.kind === 'erasure_deferral_past_deadline');
+            assert.deepEqual(past(await w.view(id)), [], 'expected within 14 days: inside the month');
+            // A month on, still not delivered: the next check falls after the deadline.
+            await w.skip(31 * DAY);
+            await w.runJobs();
+            const v = await w.view(id);
+            assert.equal(v.request.status, 'in_progress');
+            const [event] = past(v);
+            assert.equal(event?.details['condition'], 'orders.open_order');
+            assert.match(String(event?.details['what']), /extend the request with reasons \(Art\. 12\(3\)\)/);
+            assert.ok(await w.annaInShop());
+          } finally {
+            await w.close();
+          }
+        },
+      );
+
+      test(
         'C9.2 a pending payment refuses the erasure of the order data, which stays untouched, while the rest is erased, and the answer names the condition and when it ends',
         { timeout: 90_000 },
         async () => {
