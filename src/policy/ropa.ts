@@ -70,6 +70,21 @@ export interface RopaRow {
     /** "7 years after the contract ends, then deleted (legal requirement: …)". */
     readonly text: string;
   }[];
+  /**
+   * What an erasure request does to the purpose's data: its Art. 17(3) exemption (stated, or
+   * inferred from a legal obligation), and the conditions that defer or refuse it.
+   */
+  readonly erasure: {
+    readonly exempt?: { readonly ground: string; readonly reason: string; readonly stated: boolean };
+    readonly conditions: readonly {
+      readonly id: string;
+      readonly effect: 'defer' | 'refuse';
+      /** How it is detected: `event order_placed until delivered`, `legal hold`, `shop.payments.status in pending`. */
+      readonly detectedBy: string;
+      readonly ends: string;
+      readonly explanation: string;
+    }[];
+  };
   readonly sources: readonly { readonly id: string; readonly name: string; readonly type: string }[];
   readonly services: readonly { readonly id: string; readonly name: string; readonly role: string }[];
   /** The connected systems that hold the purpose's data, with where they are hosted and by whom. */
@@ -159,6 +174,40 @@ function dpoLine(d: Declaration): string {
     .join(', ');
 }
 
+function erasureOf(
+  model: PolicyModel,
+  purpose: Purpose,
+  t: (text: Parameters<typeof localise>[0]) => string,
+): RopaRow['erasure'] {
+  const exemption = model.exemptionOf(purpose);
+  return {
+    ...(exemption === undefined
+      ? {}
+      : {
+          exempt: {
+            ground: exemption.ground ?? '',
+            reason: t(exemption.reason) || (purpose.statutoryObligation ?? ''),
+            stated: exemption.stated,
+          },
+        }),
+    conditions: (purpose.erasure?.conditions ?? []).map((c) => {
+      const w = c.while;
+      return {
+        id: c.id,
+        effect: c.effect,
+        detectedBy:
+          'event' in w
+            ? `event ${w.event}${w.until === undefined ? '' : ` until ${w.until}`}`
+            : 'legalHold' in w
+              ? 'legal hold'
+              : `${w.system}.${w.collection}.${w.field} in ${w.in.join(', ')}`,
+        ends: t(c.ends),
+        explanation: t(c.explanation),
+      };
+    }),
+  };
+}
+
 function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow {
   const d = model.declaration;
   const t = (text: Parameters<typeof localise>[0]) => localise(text, language);
@@ -206,6 +255,7 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
       rule: e.rule?.id ?? '',
       text: e.rule === undefined ? '' : describeRetention(e.rule, language, d),
     })),
+    erasure: erasureOf(model, purpose, t),
     sources: (purpose.sources ?? []).map((id) => {
       const source = d.sources.find((s) => s.id === id);
       return { id, name: source === undefined ? id : t(source.name), type: source?.type ?? '' };
@@ -252,6 +302,7 @@ const columns = [
   'Recipients',
   'Transfers',
   'Retention',
+  'Erasure',
   'Sources',
   'Services',
   'Systems',
@@ -259,6 +310,22 @@ const columns = [
   'Audience',
   'Communications',
 ] as const;
+
+/** The erasure column: the exemption and its ground, then each condition. */
+function erasureText(erasure: RopaRow['erasure'], language: string): string {
+  const sv = wordingFor(language) === 'sv';
+  const exempt =
+    erasure.exempt === undefined
+      ? []
+      : [
+          `${sv ? 'Undantagen från radering' : 'Exempt from erasure'}, Art. 17(3): ${erasure.exempt.ground}${erasure.exempt.reason === '' ? '' : ` (${erasure.exempt.reason})`}${erasure.exempt.stated ? '' : sv ? ', härlett från den rättsliga grunden' : ', inferred from the legal basis'}`,
+        ];
+  const conditions = erasure.conditions.map(
+    (c) =>
+      `${c.effect === 'defer' ? (sv ? 'skjuts upp' : 'deferred') : sv ? 'vägras' : 'refused'} ${sv ? 'medan' : 'while'} ${c.id} (${c.detectedBy})${c.ends === '' ? '' : `, ${sv ? 'tills' : 'until'} ${c.ends}`}`,
+  );
+  return [...exempt, ...conditions].join('; ');
+}
 
 /** A row as one text per column, lists joined with "; ". */
 function flatten(row: RopaRow, language: string): string[] {
@@ -289,6 +356,7 @@ function flatten(row: RopaRow, language: string): string[] {
       ),
     ),
     join(row.retention.map((r) => `${r.category}: ${r.text === '' ? 'no rule' : r.text}`)),
+    erasureText(row.erasure, language),
     join(row.sources.map((s) => `${s.name} (${s.type})`)),
     join(row.services.map((s) => `${s.name} (${s.role})`)),
     join(

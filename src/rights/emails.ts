@@ -127,6 +127,33 @@ export async function sendCompletionEmail(
   });
 }
 
+/**
+ * Part of an erasure waits (an order not yet delivered) or is refused (a payment pending): each
+ * line names the purpose, the condition and when it ends; the rest goes ahead. Sent when the
+ * request is planned; the completion email follows.
+ */
+export async function sendConditionsEmail(
+  ctx: Ctx,
+  m: Base & { lines: readonly string[]; dueAt: string },
+): Promise<void> {
+  const body = m.lines.map((line) => `- ${line}`).join('\n');
+  const date = m.dueAt.slice(0, 10);
+  const text =
+    m.lang === 'sv'
+      ? `Vi raderar nu dina uppgifter enligt din begäran ${m.reference}, utom följande, av de skäl som anges (förklaringarna är på engelska):\n\n${body}\n\nVi svarar senast ${date} och berättar då vad som har raderats.\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`
+      : `We are erasing your data as you asked in request ${m.reference}, except for the following, for the reasons given:\n\n${body}\n\nWe will answer by ${date} at the latest and tell you then what was erased.\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`;
+  await sendMail(ctx, {
+    to: m.to,
+    subject:
+      m.lang === 'sv'
+        ? `Del av din begäran ${m.reference} väntar`
+        : `Part of your request ${m.reference} waits`,
+    text,
+    kind: 'rights_conditions',
+    secrets: [],
+  });
+}
+
 export async function sendRefusalEmail(ctx: Ctx, m: Base & { reasons: string }): Promise<void> {
   const what = typeNames[m.lang][m.type] ?? m.type;
   const text =
