@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 
-export type FieldErrors = Readonly<Record<string, string>>;
+export type FieldErrors = Record<string, string>;
 
 /** The message under a field, with the id its `aria-describedby` names; nothing when valid. */
 export function FieldError({ id, errors }: { id: string; errors: FieldErrors }) {
