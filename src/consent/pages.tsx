@@ -13,6 +13,7 @@ import type { ActiveDeclaration } from '../policy/registry.js';
 import type { Communication } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
 import { toErrorBody } from '../server/errors.js';
+import { EmailInput } from '../server/html/forms.js';
 import { ErrorCode, NoticeBox, Notices, PublicDocument, sendPage } from '../server/html/public-frame.js';
 import { normaliseEmail } from '../subjects/normalize.js';
 import { CONSENT_COOKIE } from '../web/banner-config.js';
@@ -538,17 +539,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
           <p className="hint" id="email-hint">
             {t.emailHint}
           </p>
-          <input
-            type="email"
-            id="email"
-            name="email"
-            autoComplete="email"
-            required
-            maxLength={320}
-            aria-describedby={`email-hint${invalid ? ' email-error' : ''}`}
-            {...(invalid ? { 'aria-invalid': 'true' as const } : {})}
-            defaultValue={options.email ?? ''}
-          />
+          <EmailInput value={options.email} errors={invalid ? { email: t.invalidEmail } : {}} />
           {invalid ? (
             <p className="hint" id="email-error">
               <strong>{t.invalidEmail}</strong>

@@ -19,7 +19,7 @@ import { toErrorBody } from '../server/errors.js';
 import type { Notice, PageLanguage } from '../server/public-page.js';
 import { formField, langOf, orgOf, publicPageStyle, withLang } from '../server/public-page.js';
 import type { FieldErrors } from '../server/html/forms.js';
-import { describedBy, ErrorSummary, FieldError } from '../server/html/forms.js';
+import { describedBy, EmailInput, ErrorSummary, FieldError } from '../server/html/forms.js';
 import { ErrorCode, NoticeBox, Notices, PublicDocument, sendPage } from '../server/html/public-frame.js';
 import type { CentreText } from './centre-text.js';
 import { centreText } from './centre-text.js';
@@ -405,16 +405,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
           {typeField}
           <Label id="email" text={t.emailLabel} hint={t.emailHint} />
           <FieldError id="email" errors={errors} />
-          <input
-            type="email"
-            id="email"
-            name="email"
-            autoComplete="email"
-            required
-            maxLength={320}
-            defaultValue={values('email') ?? ''}
-            {...describedBy('email', errors, true)}
-          />
+          <EmailInput value={values('email')} errors={errors} />
           <label htmlFor="name">{t.nameLabel}</label>
           <input
             type="text"

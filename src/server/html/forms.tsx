@@ -58,3 +58,19 @@ export function PostForm(props: { action: string; noValidate?: boolean; children
     </form>
   );
 }
+
+/** The required email field (`name="email"`), with its hint and error named for screen readers. */
+export function EmailInput(props: { value: string | undefined; errors: FieldErrors; hint?: boolean }) {
+  return (
+    <input
+      type="email"
+      id="email"
+      name="email"
+      autoComplete="email"
+      required
+      maxLength={320}
+      defaultValue={props.value ?? ''}
+      {...describedBy('email', props.errors, props.hint ?? true)}
+    />
+  );
+}
