@@ -1,7 +1,7 @@
 /**
  * The demo site's page frame: the example strip, the header with navigation, search and the
  * language switch, the footer with the privacy links, Steward's browser script and one gated
- * example tag. Not `publicDocument`: its meta CSP has no `connect-src`, which would stop the
+ * example tag. Not `PublicDocument`: its meta CSP has no `connect-src`, which would stop the
  * browser script from fetching its configuration and sending events. The server's CSP header
  * (script-src 'self', no inline scripts) still applies to every page.
  */

@@ -48,9 +48,9 @@ export function markupLiterals(fileName: string, text: string): { line: number; 
         : ts.isTemplateExpression(node)
           ? [node.head.text, ...node.templateSpans.map((s) => s.literal.text)]
           : [];
-    // A template split at its interpolations is checked whole too: `<${name}` is still a tag.
+    // A template split at its interpolations is checked whole too: `<${name} class=` is still a tag.
     const joined = ts.isTemplateExpression(node) ? texts.join('div') : '';
-    if ([...texts, joined].some(isMarkup))
+    if (texts.some(isMarkup) || withAttributes.test(joined))
       found.push({
         line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1,
         text: node.getText().slice(0, 80),
@@ -77,4 +77,5 @@ test('the check finds markup in string concatenation and templates, and ignores 
   assert.equal(markupLiterals('a.ts', '`<${x} class="y">`').length, 1);
   assert.equal(markupLiterals('a.ts', "const a = 'a < b and c > d'; // <div>").length, 0);
   assert.equal(markupLiterals('a.ts', "program.argument('<code>');").length, 0);
+  assert.equal(markupLiterals('a.ts', 'const header = `<${url}>, <${mailto}>`;').length, 0);
 });
