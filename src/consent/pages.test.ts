@@ -641,6 +641,27 @@ for (const dialect of await dialects()) {
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
     });
 
+    test('C4a.9 at most three preference links an hour reach one address, however many clients ask', async () => {
+      const address = email('quentin');
+      await subscribeApi(address, 'product_updates');
+      for (let i = 0; i < 5; i += 1) {
+        const res = await app.request({
+          method: 'POST',
+          url: '/preferences',
+          remoteAddress: `203.0.113.${10 + i}`,
+          headers: form,
+          payload: new URLSearchParams({ email: address }).toString(),
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        // Each send runs after its answer; wait for it before the next ask counts the outbox.
+        await waitFor(async () =>
+          (await preferenceLinks(address)).length >= Math.min(i + 1, 3) ? true : undefined,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal((await preferenceLinks(address)).length, 3);
+    });
+
     test('C4a.9 an expired preference link offers a fresh one, sent only to its own address', async () => {
       const address = email('peggy');
       await subscribeApi(address, 'product_updates');
