@@ -33,11 +33,11 @@ export default tseslint.config(
         'error',
         {
           selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
-          message: 'Raw HTML only through src/server/html/raw.tsx (TrustedStyle, TrustedJson).',
+          message: 'Raw HTML only through src/server/html/raw.tsx (TrustedStyle).',
         },
         {
           selector: "Property[key.name='dangerouslySetInnerHTML']",
-          message: 'Raw HTML only through src/server/html/raw.tsx (TrustedStyle, TrustedJson).',
+          message: 'Raw HTML only through src/server/html/raw.tsx (TrustedStyle).',
         },
       ],
     },

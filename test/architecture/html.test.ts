@@ -29,12 +29,16 @@ const isMarkup = (text: string) =>
   withAttributes.test(text) ||
   (text.match(anyTag) ?? []).length > 1;
 
-function plainTsFiles(dir: string): string[] {
+function sourceFiles(dir: string, pattern: RegExp): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return plainTsFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+    if (entry.isDirectory()) return sourceFiles(path, pattern);
+    return pattern.test(entry.name) ? [path] : [];
   });
+}
+
+function plainTsFiles(dir: string): string[] {
+  return sourceFiles(dir, /\.ts$/).filter((file) => !file.endsWith('.test.ts'));
 }
 
 /** Every string and template literal of a file whose text holds an HTML tag, with its line. */
@@ -78,4 +82,12 @@ test('the check finds markup in string concatenation and templates, and ignores 
   assert.equal(markupLiterals('a.ts', "const a = 'a < b and c > d'; // <div>").length, 0);
   assert.equal(markupLiterals('a.ts', "program.argument('<code>');").length, 0);
   assert.equal(markupLiterals('a.ts', 'const header = `<${url}>, <${mailto}>`;').length, 0);
+});
+
+test('raw HTML (dangerouslySetInnerHTML) is set only in src/server/html/raw.tsx', () => {
+  const users = sourceFiles(src, /\.tsx?$/)
+    .filter((file) => !/\.test\.tsx?$/.test(file))
+    .filter((file) => readFileSync(file, 'utf8').includes('dangerouslySetInnerHTML'))
+    .map((file) => relative(root, file).split('\\').join('/'));
+  assert.deepEqual(users, ['src/server/html/raw.tsx']);
 });
