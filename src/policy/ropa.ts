@@ -20,8 +20,8 @@ import {
   transfersTo,
   wordingFor,
 } from './describe.js';
-import { escapeHtml, htmlPage, pageStyle } from './html.js';
 import type { PolicyModel } from './model.js';
+import { ropaHtml } from './ropa-page.js';
 import type { Communication, Declaration, LegalBasis, Purpose } from './schema.js';
 import { legalBasisTerms } from './taxonomy.js';
 import { localise } from './text.js';
@@ -413,31 +413,14 @@ export function renderRopa(model: PolicyModel, format: 'csv' | 'json' | 'html'):
   }
   const flat = rows.map((row) => flatten(row, language));
   if (format === 'csv') return stringify([[...columns], ...flat], { record_delimiter: 'windows' });
-  const title = `Record of processing activities — ${d.controller.name}`;
-  const head = columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
-  const body = flat.map(
-    (cells) =>
-      `<tr>${cells
-        .map((cell, i) =>
-          // The purpose names the row; the controller columns repeat on every row for export.
-          columns[i] === 'Purpose'
-            ? `<th scope="row">${escapeHtml(cell)}</th>`
-            : `<td>${escapeHtml(cell)}</td>`,
-        )
-        .join('')}</tr>`,
-  );
-  const page = [
-    '<main id="main">',
-    `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="meta">${escapeHtml(`Art. 30(1) GDPR. Generated from declaration ${d.id}, version ${d.version}, in effect from ${d.effectiveDate}.`)}</p>`,
-    '<table>',
-    `<caption>${escapeHtml(`Processing activities of ${d.controller.name}, one row per purpose`)}</caption>`,
-    `<thead><tr>${head}</tr></thead>`,
-    `<tbody>\n${body.join('\n')}\n</tbody>`,
-    '</table>',
-    '</main>',
-  ].join('\n');
-  // The record is one wide table: let it use the whole window.
-  const style = `${pageStyle}\nmain { max-width: none; }\ntable { font-size: .8rem; }\n`;
-  return htmlPage({ lang: language, title, body: page, style });
+  return ropaHtml({
+    lang: language,
+    title: `Record of processing activities — ${d.controller.name}`,
+    meta: `Art. 30(1) GDPR. Generated from declaration ${d.id}, version ${d.version}, in effect from ${d.effectiveDate}.`,
+    caption: `Processing activities of ${d.controller.name}, one row per purpose`,
+    columns,
+    // The purpose names the row; the controller columns repeat on every row for export.
+    rowHeader: 'Purpose',
+    rows: flat,
+  });
 }
