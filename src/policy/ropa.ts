@@ -17,17 +17,18 @@ import {
   retentionEntries,
   systemsOf,
   transfersTo,
-  wordingFor,
 } from './describe.js';
+import { messages } from '../i18n/messages.js';
 import { escapeHtml, htmlPage, pageStyle } from './html.js';
 import type { PolicyModel } from './model.js';
 import type { Declaration, LegalBasis, Purpose } from './schema.js';
 import { legalBasisTerms } from './taxonomy.js';
 import { localise } from './text.js';
 
-/** The technical and organisational measures (Art. 30(1)(g)) that Steward itself provides. */
-export const securityMeasures =
-  'Personal data is handled through Steward: connections are encrypted in transit (TLS); staff reach it only through roles that grant the least access their work needs, stating a purpose to open a person’s records; and every access and change is written to a tamper-evident audit ledger that can be verified.';
+/** The technical and organisational measures (Art. 30(1)(g)) that Steward itself provides, in words. */
+export function securityMeasures(language: string): string {
+  return messages(language).format('ropa.securityMeasures');
+}
 
 /** One row of the record: one purpose of the declaration. */
 export interface RopaRow {
@@ -164,7 +165,7 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
       country: x.hosting.country,
       operator: describeOperator(model, x, language),
     })),
-    securityMeasures,
+    securityMeasures: securityMeasures(language),
   };
 }
 
@@ -177,31 +178,33 @@ export function buildRopa(model: PolicyModel, language?: string): RopaRow[] {
   return model.declaration.purposes.map((purpose) => rowFor(model, purpose, lang));
 }
 
+/** The columns of the record, each named by its catalog key `ropa.column.<column>`. */
 const columns = [
-  'Controller',
-  'Controller contact',
-  'Data protection officer',
-  'Representative',
-  'Purpose id',
-  'Purpose',
-  'Description',
-  'Legal bases',
-  'Legitimate interest',
-  'Legal obligation',
-  'Data subjects',
-  'Personal data',
-  'Recipients',
-  'Transfers',
-  'Retention',
-  'Sources',
-  'Services',
-  'Systems',
-  'Security measures',
+  'controller',
+  'controllerContact',
+  'dpo',
+  'representative',
+  'purposeId',
+  'purpose',
+  'description',
+  'legalBases',
+  'legitimateInterest',
+  'legalObligation',
+  'subjects',
+  'data',
+  'recipients',
+  'transfers',
+  'retention',
+  'sources',
+  'services',
+  'systems',
+  'security',
 ] as const;
 
 /** A row as one text per column, lists joined with "; ". */
 function flatten(row: RopaRow, language: string): string[] {
   const join = (items: readonly string[]) => items.join('; ');
+  const m = messages(language);
   return [
     row.controllerName,
     row.controllerContact,
@@ -220,20 +223,29 @@ function flatten(row: RopaRow, language: string): string[] {
     row.legitimateInterest,
     row.statutoryObligation,
     join(row.subjectCategories.map((s) => s.name)),
-    join(row.dataCategories.map((c) => `${c.name} (${c.key}${c.special ? ', Art. 9' : ''})`)),
+    join(
+      row.dataCategories.map(
+        (c) => `${c.name} (${c.key}${c.special ? `, ${m.format('ropa.specialCategory')}` : ''})`,
+      ),
+    ),
     join(row.recipients.map((r) => `${r.name} (${r.type})`)),
     join(
       row.transfers.map(
-        (x) => `${x.recipient}, ${x.country}: ${x.safeguard === '' ? 'no safeguard declared' : x.safeguard}`,
+        (x) =>
+          `${x.recipient}, ${x.country}: ${x.safeguard === '' ? m.format('ropa.noSafeguard') : x.safeguard}`,
       ),
     ),
-    join(row.retention.map((r) => `${r.category}: ${r.text === '' ? 'no rule' : r.text}`)),
+    join(row.retention.map((r) => `${r.category}: ${r.text === '' ? m.format('ropa.noRule') : r.text}`)),
     join(row.sources.map((s) => `${s.name} (${s.type})`)),
     join(row.services.map((s) => `${s.name} (${s.role})`)),
     join(
-      row.systems.map(
-        (x) =>
-          `${x.name} (${x.kind}, ${describeJurisdiction(x.country, language)} (${x.country}), ${wordingFor(language) === 'sv' ? 'drivs av' : 'run by'} ${x.operator})`,
+      row.systems.map((x) =>
+        m.format('ropa.system', {
+          name: x.name,
+          kind: x.kind,
+          country: `${describeJurisdiction(x.country, language)} (${x.country})`,
+          operator: x.operator,
+        }),
       ),
     ),
     row.securityMeasures,
@@ -252,16 +264,18 @@ export function renderRopa(model: PolicyModel, format: 'csv' | 'json' | 'html'):
     const document = { controller: d.controller, generatedFrom: { id: d.id, version: d.version }, rows };
     return `${JSON.stringify(document, null, 2)}\n`;
   }
+  const m = messages(language);
   const flat = rows.map((row) => flatten(row, language));
-  if (format === 'csv') return stringify([[...columns], ...flat], { record_delimiter: 'windows' });
-  const title = `Record of processing activities — ${d.controller.name}`;
-  const head = columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
+  const names = columns.map((c) => m.format(`ropa.column.${c}`));
+  if (format === 'csv') return stringify([names, ...flat], { record_delimiter: 'windows' });
+  const title = m.format('ropa.title', { controller: d.controller.name });
+  const head = names.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
   const body = flat.map(
     (cells) =>
       `<tr>${cells
         .map((cell, i) =>
           // The purpose names the row; the controller columns repeat on every row for export.
-          columns[i] === 'Purpose'
+          columns[i] === 'purpose'
             ? `<th scope="row">${escapeHtml(cell)}</th>`
             : `<td>${escapeHtml(cell)}</td>`,
         )
@@ -270,9 +284,9 @@ export function renderRopa(model: PolicyModel, format: 'csv' | 'json' | 'html'):
   const page = [
     '<main id="main">',
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="meta">${escapeHtml(`Art. 30(1) GDPR. Generated from declaration ${d.id}, version ${d.version}, in effect from ${d.effectiveDate}.`)}</p>`,
+    `<p class="meta">${escapeHtml(m.format('ropa.meta', { id: d.id, version: d.version, date: d.effectiveDate }))}</p>`,
     '<table>',
-    `<caption>${escapeHtml(`Processing activities of ${d.controller.name}, one row per purpose`)}</caption>`,
+    `<caption>${escapeHtml(m.format('ropa.caption', { controller: d.controller.name }))}</caption>`,
     `<thead><tr>${head}</tr></thead>`,
     `<tbody>\n${body.join('\n')}\n</tbody>`,
     '</table>',
