@@ -9,6 +9,7 @@ import { connectorFactories } from '../connectors/registry.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
 import { checkCoherence } from './lint-coherence.js';
+import { checkLanguages } from './lint-language.js';
 import { eventsInUse, eventsWithoutSource, interactionsOf, lifecycleEvent, ruleIdsOf } from './lifecycle.js';
 import { PolicyModel, RIGHTS_FULFILMENT_DPV, rightsHandlingPurpose } from './model.js';
 import type { Declaration } from './schema.js';
@@ -58,6 +59,13 @@ export const lintCodes = {
   'category.unused': 'A declared data category that no purpose, source or recipient uses',
   'retention.rule_unused': 'A retention rule that no purpose or category applies',
   'language.text_missing': 'A text given per language lacks one of the declared languages',
+  'language.no_catalog': 'A declared language for which Steward ships no message catalog',
+  'language.message_missing': 'The catalog of a declared language lacks messages that English has',
+  'language.placeholder_mismatch':
+    'A message (in a catalog or a declaration override) has other placeholders than the English one',
+  'language.override_unknown_key': 'A declaration overrides a message key that does not exist',
+  'language.override_undeclared': 'A declaration overrides messages in a language it does not declare',
+  'language.message_invalid': 'A declaration override is not valid ICU MessageFormat',
 } as const;
 export type LintCode = keyof typeof lintCodes;
 
@@ -592,6 +600,7 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
         : 'Give it retention.default, or retention.categories for user.contact, naming a rule (e.g. P3Y from collected, delete).',
     );
   checkCoherence(d, error, warn);
+  checkLanguages(d, error);
   return issues;
 }
 
