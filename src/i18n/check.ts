@@ -72,13 +72,36 @@ export function compareWithEnglish(messages: Catalog, lang: string, complete: bo
   return { missing, unknown, mismatched, invalid };
 }
 
-/** The keys of the English catalog that share the longest dotted prefix with `key`. */
-export function nearestKeys(key: string, limit = 8): string[] {
+/** Edit distance of two short strings (a misspelt key against the real ones). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+/**
+ * The keys of the English catalog under the longest dotted prefix `key` shares with one, the
+ * closest spelling first.
+ */
+export function nearestKeys(key: string, limit = 10): string[] {
   const parts = key.split('.');
   for (let n = parts.length - 1; n > 0; n--) {
     const prefix = `${parts.slice(0, n).join('.')}.`;
     const near = messageKeys.filter((k) => k.startsWith(prefix));
-    if (near.length > 0) return near.slice(0, limit);
+    if (near.length > 0) {
+      return near
+        .map((k) => ({ k, d: distance(k, key) }))
+        .sort((a, b) => a.d - b.d)
+        .slice(0, limit)
+        .map((x) => x.k);
+    }
   }
   return [];
 }
