@@ -88,7 +88,7 @@ for (const dialect of await dialects()) {
         assert.ok(en.body.includes(`id="purpose-${purpose.id}"`), `purpose ${purpose.id} has its section`);
         const name = typeof purpose.name === 'string' ? purpose.name : purpose.name.en;
         assert.ok(
-          en.body.includes(name.replace(/&/g, '&amp;').replace(/'/g, '&#39;')),
+          en.body.includes(name.replace(/&/g, '&amp;').replace(/'/g, '&#x27;')),
           `purpose ${purpose.id} is named`,
         );
       }
