@@ -25,3 +25,17 @@ export function messagesFor(declaration: Pick<Declaration, 'messages'>, lang: st
   }
   return result;
 }
+
+/**
+ * The declared language that serves a requested tag: the tag itself if declared, else a declared
+ * language with the same base (`sv-FI` asked, `sv` declared); undefined when none does, and the
+ * caller then refuses (an operator's explicit choice) or falls back visibly (a reader's request).
+ */
+export function offeredLanguage(
+  declaration: Pick<Declaration, 'languages'>,
+  requested: string,
+): string | undefined {
+  if (declaration.languages.includes(requested)) return requested;
+  const base = (tag: string) => tag.split('-')[0]?.toLowerCase();
+  return declaration.languages.find((l) => base(l) === base(requested));
+}

@@ -98,6 +98,21 @@ for (const dialect of await dialects()) {
       assert.match(md.body, /^# /m);
     });
 
+    test('a reader asking for a language the declaration does not offer gets its first language, and is told so', async () => {
+      const fr = await app.request({ method: 'GET', url: '/privacy/sncn-general?lang=fr' });
+      assert.equal(fr.statusCode, 200);
+      assert.match(fr.body, /<html lang="en"/);
+      assert.match(
+        fr.body,
+        /<p class="fallback" role="note">This notice is not available in French, so it is shown in English\.<\/p>/,
+      );
+      const en = await app.request({ method: 'GET', url: '/privacy/sncn-general?lang=en' });
+      assert.doesNotMatch(en.body, /class="fallback"/, 'a language on offer is no fallback');
+      const svFi = await app.request({ method: 'GET', url: '/privacy/sncn-general?lang=sv-FI' });
+      assert.match(svFi.body, /<html lang="sv"/);
+      assert.doesNotMatch(svFi.body, /class="fallback"/, 'a regional tag of an offered language is served');
+    });
+
     test('C2.1 the rendered notice explains the vocabulary in a glossary', async () => {
       const res = await app.request({ method: 'GET', url: '/privacy/sncn-general' });
       assert.match(res.body, /id="glossary"/);

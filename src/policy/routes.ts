@@ -9,6 +9,7 @@ import { escapeHtml, htmlPage } from './html.js';
 import { lintSource } from './lint.js';
 import { PolicyModel } from './model.js';
 import { renderNotice } from './render-notice.js';
+import { offeredLanguage } from '../i18n/declaration.js';
 import { renderRopa } from './ropa.js';
 import { declarationJsonSchema } from './schema.js';
 import { localise } from './text.js';
@@ -218,13 +219,26 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
       format: 'html' | 'md',
     ) => {
       const stored = await getVersion(ctx.store, id, number);
-      const language = lang ?? stored.declaration.languages[0] ?? 'en';
+      const first = stored.declaration.languages[0] ?? 'en';
+      const offered = lang === undefined ? first : offeredLanguage(stored.declaration, lang);
+      // A reader asking for a language the declaration does not offer gets its first language,
+      // and the page says so; the choice is logged.
+      const fallbackFrom = offered === undefined ? lang : undefined;
+      const language = offered ?? first;
+      if (fallbackFrom !== undefined) {
+        ctx.log.info(
+          { declaration: id, requested: fallbackFrom, shown: language },
+          'notice language fallback',
+        );
+      }
+      // Only the declared languages are cached: a fallback page names whatever was asked for.
       const key = `${id}@${stored.number}:${language}:${format}`;
-      let text = cache.get(key);
+      let text = fallbackFrom === undefined ? cache.get(key) : undefined;
       if (text === undefined) {
         text = renderNotice(new PolicyModel(stored.declaration), {
           format,
           language,
+          ...(fallbackFrom === undefined ? {} : { fallbackFrom }),
           versionInfo: {
             version: stored.version,
             effectiveDate: stored.effectiveDate,
@@ -233,7 +247,7 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
           },
           privacyCentreUrl: '/privacy-centre',
         });
-        cache.set(key, text);
+        if (fallbackFrom === undefined) cache.set(key, text);
       }
       return text;
     };
