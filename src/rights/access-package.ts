@@ -26,7 +26,7 @@ import { finished } from 'node:stream/promises';
 import { ZipWriter } from '@zip.js/zip.js';
 import type { AppContext } from '../context.js';
 import { escapeHtml, htmlPage, safeHref } from '../policy/html.js';
-import { wordingFor } from '../policy/describe.js';
+import { messages, type Messages } from '../i18n/messages.js';
 import type { SystemHeld } from '../execution/connected-data.js';
 import { connectedData } from '../execution/connected-data.js';
 import type { AccessInformation } from './art15.js';
@@ -638,73 +638,8 @@ function jsonDescription(section: SubjectSection): FileDescription {
   };
 }
 
-/** Labels of the readable page. */
-const labels = {
-  en: {
-    title: 'Your data',
-    intro: (controller: string, at: string) =>
-      `This is a copy of the personal data ${controller} holds about you, made on ${at}, with the information the GDPR (Art. 15) entitles you to. The folder also holds every section as JSON and CSV files, described in schema.json.`,
-    summary: 'Summary',
-    purposes: 'What we use your data for',
-    basis: 'Legal basis',
-    interest: 'Our legitimate interest',
-    obligation: 'Legal obligation',
-    consent: 'Your consent',
-    consentGiven: (since: string) => `Given, ${since.slice(0, 10)}`,
-    consentWithdrawn: (since: string) => `Withdrawn, ${since.slice(0, 10)}`,
-    records: 'Records',
-    categories: 'Data held',
-    recipients: 'Recipients',
-    none: 'None',
-    transfers: 'Transfers outside the EEA',
-    retention: 'How long we keep it',
-    sources: 'Where it came from',
-    indirect: 'not from you',
-    automated: 'Automated decisions',
-    rights: 'Your rights',
-    appliesTo: 'Applies to',
-    complaint: 'Complaints',
-    data: 'The data',
-    file: 'Full file',
-    shown: (shown: number, total: number) => `Showing ${shown} of ${total}; the files hold all of them.`,
-    empty: 'Nothing held.',
-    notes: 'Not included',
-    systems: 'Where else we hold it',
-  },
-  sv: {
-    title: 'Dina uppgifter',
-    intro: (controller: string, at: string) =>
-      `Detta är en kopia av de personuppgifter som ${controller} har om dig, gjord ${at}, med den information du har rätt till enligt GDPR (artikel 15). Mappen innehåller också varje avsnitt som JSON- och CSV-filer, beskrivna i schema.json.`,
-    summary: 'Sammanfattning',
-    purposes: 'Vad vi använder dina uppgifter till',
-    basis: 'Rättslig grund',
-    interest: 'Vårt berättigade intresse',
-    obligation: 'Rättslig förpliktelse',
-    consent: 'Ditt samtycke',
-    consentGiven: (since: string) => `Lämnat ${since.slice(0, 10)}`,
-    consentWithdrawn: (since: string) => `Återkallat ${since.slice(0, 10)}`,
-    records: 'Poster',
-    categories: 'Uppgifter vi har',
-    recipients: 'Mottagare',
-    none: 'Inga',
-    transfers: 'Överföringar utanför EES',
-    retention: 'Hur länge vi sparar dem',
-    sources: 'Varifrån de kommer',
-    indirect: 'inte från dig',
-    automated: 'Automatiserade beslut',
-    rights: 'Dina rättigheter',
-    appliesTo: 'Gäller',
-    complaint: 'Klagomål',
-    data: 'Uppgifterna',
-    file: 'Hela filen',
-    shown: (shown: number, total: number) => `Visar ${shown} av ${total}; filerna innehåller alla.`,
-    empty: 'Inget sparat.',
-    notes: 'Ingår inte',
-    systems: 'Var vi i övrigt har dem',
-  },
-};
-
-type Labels = (typeof labels)['en'];
+/** The readable page's words: the catalogs' `package.*` messages. */
+type Labels = Messages;
 const e = escapeHtml;
 
 function link(href: string, text: string): string {
@@ -718,24 +653,30 @@ function facts(items: readonly [string, string][]): string {
 
 function purposeHtml(p: AccessInformation['purposes'][number], l: Labels): string {
   const list = (items: readonly string[]) =>
-    items.length === 0 ? e(l.none) : `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
-  const items: [string, string][] = [[l.basis, e(p.legalBasis.text)]];
-  if (p.legitimateInterest !== null) items.push([l.interest, e(p.legitimateInterest)]);
-  if (p.statutoryObligation !== null) items.push([l.obligation, e(p.statutoryObligation)]);
+    items.length === 0
+      ? e(l.format('package.none'))
+      : `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
+  const items: [string, string][] = [[l.format('package.basis'), e(p.legalBasis.text)]];
+  if (p.legitimateInterest !== null) items.push([l.format('package.interest'), e(p.legitimateInterest)]);
+  if (p.statutoryObligation !== null) items.push([l.format('package.obligation'), e(p.statutoryObligation)]);
   if (p.consent !== null)
     items.push([
-      l.consent,
-      e(p.consent.given ? l.consentGiven(p.consent.since) : l.consentWithdrawn(p.consent.since)),
+      l.format('package.consent'),
+      e(
+        p.consent.given
+          ? l.format('package.consentGiven', { since: p.consent.since.slice(0, 10) })
+          : l.format('package.consentWithdrawn', { since: p.consent.since.slice(0, 10) }),
+      ),
     ]);
   items.push(
-    [l.records, e(String(p.records))],
-    [l.categories, list(p.categories.map((c) => e(c.name)))],
+    [l.format('package.records'), e(String(p.records))],
+    [l.format('package.categories'), list(p.categories.map((c) => e(c.name)))],
     [
-      l.recipients,
+      l.format('package.recipients'),
       list(p.recipients.map((r) => e(`${r.name} (${r.countries.map((c) => c.name).join(', ')})`))),
     ],
     [
-      l.transfers,
+      l.format('package.transfers'),
       list(
         p.transfers.map((t) =>
           [
@@ -747,15 +688,15 @@ function purposeHtml(p: AccessInformation['purposes'][number], l: Labels): strin
       ),
     ],
     [
-      l.retention,
+      l.format('package.retention'),
       `${list(p.retention.rules.map((r) => e(`${r.categoryName}: ${r.text}`)))}${p.retention.text === '' ? '' : `<p>${e(p.retention.text)}</p>`}`,
     ],
     [
-      l.sources,
+      l.format('package.sources'),
       list(
         p.sources.map((s) =>
           e(
-            `${s.name}${s.indirect ? ` (${l.indirect}${s.organisation === null ? '' : `: ${s.organisation}`})` : ''}`,
+            `${s.name}${s.indirect ? ` (${l.format('package.indirect')}${s.organisation === null ? '' : `: ${s.organisation}`})` : ''}`,
           ),
         ),
       ),
@@ -763,7 +704,7 @@ function purposeHtml(p: AccessInformation['purposes'][number], l: Labels): strin
   );
   if (p.automatedDecision !== null)
     items.push([
-      l.automated,
+      l.format('package.automated'),
       e(
         `${p.automatedDecision.logic} ${p.automatedDecision.significance} ${p.automatedDecision.consequences}`,
       ),
@@ -774,15 +715,17 @@ function purposeHtml(p: AccessInformation['purposes'][number], l: Labels): strin
 /** One connected system: what it holds (collections, categories) and why (purposes, bases). */
 function systemHtml(s: SystemHeld, l: Labels): string {
   const list = (items: readonly string[]) =>
-    items.length === 0 ? e(l.none) : `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
+    items.length === 0
+      ? e(l.format('package.none'))
+      : `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
   return `<section aria-labelledby="sys-${e(s.id)}"><h3 id="sys-${e(s.id)}">${e(s.name)}</h3>${s.description === null ? '' : `<p>${e(s.description)}</p>`}${facts(
     [
       [
-        l.purposes,
+        l.format('package.purposes'),
         list(s.purposes.map((p) => (p.legalBasis === null ? p.name : `${p.name} (${p.legalBasis})`))),
       ],
-      [l.categories, list(s.categories.map((c) => c.name))],
-      [l.records, list(s.collections.map((c) => `${c.name}: ${c.rows}`))],
+      [l.format('package.categories'), list(s.categories.map((c) => c.name))],
+      [l.format('package.records'), list(s.collections.map((c) => `${c.name}: ${c.rows}`))],
     ],
   )}</section>`;
 }
@@ -791,28 +734,33 @@ function systemHtml(s: SystemHeld, l: Labels): string {
 export function informationHtml(info: AccessInformation, l: Labels): string {
   const rights = info.rights.map(
     (r) =>
-      `<li>${e(r.text)}${r.appliesTo.length === 0 ? '' : ` <span class="meta">${e(`${l.appliesTo}: ${r.appliesTo.join(', ')}`)}</span>`}</li>`,
+      `<li>${e(r.text)}${r.appliesTo.length === 0 ? '' : ` <span class="meta">${e(`${l.format('package.appliesTo')}: ${r.appliesTo.join(', ')}`)}</span>`}</li>`,
   );
   const authorities = info.complaint.authorities.map((a) =>
     facts([
       ['', e(a.name)],
-      ['Web', link(a.website, a.website)],
-      ...(a.email === null ? [] : [['Email', link(`mailto:${a.email}`, a.email)] as [string, string]]),
-      ...(a.phone === null ? [] : [['Tel.', e(a.phone)] as [string, string]]),
+      [l.format('package.authority.web'), link(a.website, a.website)],
+      ...(a.email === null
+        ? []
+        : [[l.format('package.authority.email'), link(`mailto:${a.email}`, a.email)] as [string, string]]),
+      ...(a.phone === null ? [] : [[l.format('package.authority.phone'), e(a.phone)] as [string, string]]),
       ...(a.address === null ? [] : [['', e(a.address)] as [string, string]]),
     ]),
   );
   return [
-    `<h2 id="summary">${e(l.summary)}</h2><p>${e(info.summary.text)}</p>`,
-    `<h2 id="purposes">${e(l.purposes)}</h2>`,
+    `<h2 id="summary">${e(l.format('package.summary'))}</h2><p>${e(info.summary.text)}</p>`,
+    `<h2 id="purposes">${e(l.format('package.purposes'))}</h2>`,
     ...info.purposes.map((p) => purposeHtml(p, l)),
     ...(info.systems === undefined || info.systems.length === 0
       ? []
-      : [`<h2 id="systems">${e(l.systems)}</h2>`, ...info.systems.map((s) => systemHtml(s, l))]),
-    `<h2 id="automated">${e(l.automated)}</h2><p>${e(info.automatedDecisions.text)}</p>`,
-    `<h2 id="rights">${e(l.rights)}</h2><ul>${rights.join('')}</ul><p>${e(info.howToExercise.text)}</p><ul>${info.howToExercise.channels.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`,
-    `<h2 id="complaints">${e(l.complaint)}</h2><p>${e(info.complaint.text)}</p>${authorities.join('')}`,
-    `<h2 id="notes">${e(l.notes)}</h2><ul>${info.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
+      : [
+          `<h2 id="systems">${e(l.format('package.systems'))}</h2>`,
+          ...info.systems.map((s) => systemHtml(s, l)),
+        ]),
+    `<h2 id="automated">${e(l.format('package.automated'))}</h2><p>${e(info.automatedDecisions.text)}</p>`,
+    `<h2 id="rights">${e(l.format('package.rights'))}</h2><ul>${rights.join('')}</ul><p>${e(info.howToExercise.text)}</p><ul>${info.howToExercise.channels.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`,
+    `<h2 id="complaints">${e(l.format('package.complaint'))}</h2><p>${e(info.complaint.text)}</p>${authorities.join('')}`,
+    `<h2 id="notes">${e(l.format('package.notes'))}</h2><ul>${info.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
   ].join('\n');
 }
 
@@ -832,11 +780,12 @@ async function* sectionHtml(section: SubjectSection, l: Labels): AsyncGenerator<
   yield `<section aria-labelledby="${e(id)}"><h3 id="${e(id)}">${e(section.id)}</h3><p>${e(section.description)}</p>`;
   if (section.note !== undefined) yield `<p class="meta">${e(section.note)}</p>`;
   if (section.count === 0) {
-    yield `<p>${e(l.empty)}</p></section>\n`;
+    yield `<p>${e(l.format('package.empty'))}</p></section>\n`;
     return;
   }
-  yield `<p>${e(l.file)}: ${link(`${section.id}.json`, `${section.id}.json`)}, ${link(`${section.id}.csv`, `${section.id}.csv`)}`;
-  if (section.count > HTML_ROWS) yield ` ${e(l.shown(HTML_ROWS, section.count))}`;
+  yield `<p>${e(l.format('package.file'))}: ${link(`${section.id}.json`, `${section.id}.json`)}, ${link(`${section.id}.csv`, `${section.id}.csv`)}`;
+  if (section.count > HTML_ROWS)
+    yield ` ${e(l.format('package.shown', { shown: String(HTML_ROWS), total: String(section.count) }))}`;
   yield `</p><div class="scroll"><table><caption>${e(section.id)}</caption><thead><tr>${section.fields.map((f) => `<th scope="col">${e(f.name)}</th>`).join('')}</tr></thead><tbody>\n`;
   let shown = 0;
   for await (const page of section.pages({ pageSize: HTML_ROWS })) {
@@ -857,21 +806,21 @@ async function* indexHtml(
   sections: readonly SubjectSection[],
   lang: string,
 ): AsyncGenerator<string> {
-  const l = labels[wordingFor(lang)];
+  const l = messages(lang);
   const controller = info.controllers.map((c) => c.name).join(', ');
   // The page is streamed, so it is built around a marker rather than as one string.
   const marker = '\u0000body\u0000';
   const page = htmlPage({
     lang,
-    title: l.title,
+    title: l.format('package.title'),
     body: marker,
     style: undefined,
   }).replace('</style>', '.scroll { overflow-x: auto; }\n</style>');
   const [head = '', tail = ''] = page.split(marker);
   yield head;
-  yield `<main id="main"><h1>${e(l.title)}</h1><p>${e(l.intro(controller, info.generatedAt.slice(0, 10)))}</p>\n`;
+  yield `<main id="main"><h1>${e(l.format('package.title'))}</h1><p>${e(l.format('package.intro', { controller, at: info.generatedAt.slice(0, 10) }))}</p>\n`;
   yield informationHtml(info, l);
-  yield `\n<h2 id="data">${e(l.data)}</h2>\n`;
+  yield `\n<h2 id="data">${e(l.format('package.data'))}</h2>\n`;
   for (const section of sections) yield* sectionHtml(section, l);
   yield '</main>';
   yield tail;
