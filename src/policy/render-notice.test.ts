@@ -513,6 +513,44 @@ describe('privacy notice', () => {
   });
 });
 
+describe('notice wording from the catalogs', () => {
+  test('a declaration’s override replaces a message in its notice, and placeholders still fill', () => {
+    const input = {
+      ...minimalDeclaration(),
+      messages: {
+        en: {
+          'notice.headings.rights': 'What you can ask of us',
+          'notice.meta': 'Edition {version} (from {date})',
+        },
+      },
+    } as DeclarationInput;
+    const page = html(input);
+    assert.match(page, /<h2 id="rights-heading">What you can ask of us<\/h2>/);
+    assert.match(page, /<p class="meta">Edition [^<]+ \(from \d{4}-\d{2}-\d{2}\)<\/p>/);
+    assert.doesNotMatch(page, /Your rights/);
+  });
+
+  test('a notice shown in place of another language says so, in HTML and Markdown', () => {
+    const model = modelOf();
+    const page = renderNotice(model, { format: 'html', language: 'en', fallbackFrom: 'da' });
+    assert.match(
+      page,
+      /<p class="fallback" role="note">This notice is not available in Danish, so it is shown in English\.<\/p>/,
+    );
+    const md = renderNotice(model, { format: 'md', language: 'en', fallbackFrom: 'da' });
+    assert.match(md, /^> This notice is not available in Danish, so it is shown in English\.$/m);
+    assert.doesNotMatch(renderNotice(model, { format: 'html' }), /class="fallback"/);
+  });
+
+  test('the HTML writer escapes every declaration text (React escapes by default)', () => {
+    const input = minimalDeclaration();
+    input.purposes![0]!['name'] = '<img src=x onerror=alert(1)> & "quotes"' as never;
+    const page = html(input);
+    assert.doesNotMatch(page, /<img src=x/);
+    assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt; &amp; &quot;quotes&quot;/);
+  });
+});
+
 describe('durations and triggers in words', () => {
   test('describeDuration writes ISO 8601 durations in English', () => {
     assert.equal(describeDuration('P2Y', 'en'), '2 years');
