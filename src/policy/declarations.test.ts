@@ -50,6 +50,8 @@ for (const dialect of await dialects()) {
       const index = await app.request({ method: 'GET', url: '/privacy' });
       assert.match(index.body, /href="\/privacy\/sncn-general"/);
       assert.match(index.body, /href="\/privacy\/nordkust-kaffe"/);
+      assert.match(index.body, /<h1>Privacy notices<\/h1>/);
+      assert.match(index.body, /\(version [^)]+, in force since \d{4}-\d{2}-\d{2}\)/);
       const shop = await app.request({ method: 'GET', url: '/privacy/nordkust-kaffe' });
       const general = await app.request({ method: 'GET', url: '/privacy/sncn-general' });
       assert.match(shop.body, /Nordkust/);
@@ -209,6 +211,8 @@ for (const dialect of await dialects()) {
       const list = await app.request({ method: 'GET', url: '/privacy/sncn-general/versions' });
       assert.match(list.body, /2026-12-01/);
       assert.match(list.body, /2021-03-01/);
+      assert.match(list.body, /<h1>Published versions of sncn-general<\/h1>/);
+      assert.match(list.body, /<a href="\/privacy\/sncn-general\/versions\/1\/source">YAML<\/a>/);
 
       const diff = await app.request({
         method: 'GET',
