@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
 import { PolicyModel } from './model.js';
 import { readFileSync } from 'node:fs';
-import { smallShopDeclaration } from '../../test/support/paths.js';
+import { referenceDeclaration, smallShopDeclaration } from '../../test/support/paths.js';
+import { messageKeys, messages } from '../i18n/messages.js';
 import { describeRetentionPeriod } from './describe.js';
 import { lintSource } from './lint.js';
 import { describeDuration, describeTrigger, renderNotice } from './render-notice.js';
@@ -540,6 +541,22 @@ describe('notice wording from the catalogs', () => {
     const md = renderNotice(model, { format: 'md', language: 'en', fallbackFrom: 'da' });
     assert.match(md, /^> This notice is not available in Danish, so it is shown in English\.$/m);
     assert.doesNotMatch(renderNotice(model, { format: 'html' }), /class="fallback"/);
+  });
+
+  test('a Swedish notice of both examples has no English fixed wording left', () => {
+    for (const file of [referenceDeclaration, smallShopDeclaration]) {
+      const declaration = lintSource(readFileSync(file, 'utf8')).declaration;
+      assert.ok(declaration !== undefined);
+      const page = textOf(renderNotice(new PolicyModel(declaration), { format: 'html', language: 'sv' }));
+      // Whole English sentences and labels (no placeholders), where Swedish says it differently.
+      const english = messageKeys
+        .filter((k) => k.startsWith('notice.') || k.startsWith('describe.'))
+        .filter((k) => messages('en').text(k) !== messages('sv').text(k))
+        .map((k) => messages('en').text(k))
+        .filter((text) => !text.includes('{') && text.length > 12);
+      assert.ok(english.length > 100, 'the check has English to look for');
+      for (const text of english) assert.ok(!page.includes(text), `"${text}" is not in the Swedish notice`);
+    }
   });
 
   test('the HTML writer escapes every declaration text (React escapes by default)', () => {
