@@ -14,18 +14,6 @@ import { legalBasisTerms } from './taxonomy.js';
 import { localise } from './text.js';
 import { isMessageKey, messages } from '../i18n/messages.js';
 
-/** The languages the access package's own words (src/rights/art15.ts, access-package.ts) exist in. */
-export type Wording = 'en' | 'sv';
-
-/**
- * Picks the access package's wording for a language tag: `sv` and `sv-FI` give Swedish, anything
- * else English. Only the access package's own words still use it; everything else is worded by
- * the catalogs.
- */
-export function wordingFor(language: string): Wording {
-  return language.slice(0, 2).toLowerCase() === 'sv' ? 'sv' : 'en';
-}
-
 type Unit = 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second';
 
 const durationPattern =
