@@ -5,7 +5,7 @@
  * their jurisdiction, the categories actually held, the recipients and transfers of that purpose,
  * the retention rule with the concrete expiry dates of their records, and where the data came
  * from, naming indirect sources (C3b.1). Then their rights, the supervisory authority and the
- * right to complain (C9.7), and automated decisions. English and Swedish.
+ * right to complain (C9.7), and automated decisions. Worded by the catalogs (`access.*`).
  */
 import type { AppContext } from '../context.js';
 import type { SystemHeld } from '../execution/connected-data.js';
