@@ -9,6 +9,7 @@ import { connectorFactories } from '../connectors/registry.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
 import { checkCoherence } from './lint-coherence.js';
+import { checkLanguages } from './lint-language.js';
 import { checkErasure } from './lint-erasure.js';
 import {
   builtInEvents,
@@ -84,6 +85,13 @@ export const lintCodes = {
   'erasure.condition_explanation_missing':
     'An erasure condition lacks its explanation in a declared language',
   'erasure.condition_on_exempt': 'An erasure condition on a purpose whose data is exempt from erasure',
+  'language.no_catalog': 'A declared language for which Steward ships no message catalog',
+  'language.message_missing': 'The catalog of a declared language lacks messages that English has',
+  'language.placeholder_mismatch':
+    'A message (in a catalog or a declaration override) has other placeholders than the English one',
+  'language.override_unknown_key': 'A declaration overrides a message key that does not exist',
+  'language.override_undeclared': 'A declaration overrides messages in a language it does not declare',
+  'language.message_invalid': 'A declaration override is not valid ICU MessageFormat',
 } as const;
 export type LintCode = keyof typeof lintCodes;
 
@@ -634,6 +642,7 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
     );
   checkCoherence(d, error, warn);
   checkErasure(d, error, warn);
+  checkLanguages(d, error);
   return issues;
 }
 

@@ -8,7 +8,8 @@ import { MAX_STORED_INTEGER } from '../store/database.js';
 import { lintSource } from './lint.js';
 import { PolicyModel } from './model.js';
 import { renderNotice } from './render-notice.js';
-import { noticeIndexHtml, versionListHtml } from './published-pages.js';
+import { offeredLanguage } from '../i18n/declaration.js';
+import { noticeListPage, versionListPage } from './notice/index-pages.js';
 import { renderRopa } from './ropa.js';
 import { declarationJsonSchema } from './schema.js';
 import { localise } from './text.js';
@@ -218,13 +219,26 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
       format: 'html' | 'md',
     ) => {
       const stored = await getVersion(ctx.store, id, number);
-      const language = lang ?? stored.declaration.languages[0] ?? 'en';
+      const first = stored.declaration.languages[0] ?? 'en';
+      const offered = lang === undefined ? first : offeredLanguage(stored.declaration, lang);
+      // A reader asking for a language the declaration does not offer gets its first language,
+      // and the page says so; the choice is logged.
+      const fallbackFrom = offered === undefined ? lang : undefined;
+      const language = offered ?? first;
+      if (fallbackFrom !== undefined) {
+        ctx.log.info(
+          { declaration: id, requested: fallbackFrom, shown: language },
+          'notice language fallback',
+        );
+      }
+      // Only the declared languages are cached: a fallback page names whatever was asked for.
       const key = `${id}@${stored.number}:${language}:${format}`;
-      let text = cache.get(key);
+      let text = fallbackFrom === undefined ? cache.get(key) : undefined;
       if (text === undefined) {
         text = renderNotice(new PolicyModel(stored.declaration), {
           format,
           language,
+          ...(fallbackFrom === undefined ? {} : { fallbackFrom }),
           versionInfo: {
             version: stored.version,
             effectiveDate: stored.effectiveDate,
@@ -233,7 +247,7 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
           },
           privacyCentreUrl: '/privacy-centre',
         });
-        cache.set(key, text);
+        if (fallbackFrom === undefined) cache.set(key, text);
       }
       return text;
     };
@@ -242,13 +256,15 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/privacy', { schema: { hide: true }, config: notice }, async (_request, reply) => {
       await ctx.policies.refresh();
-      const notices = ctx.policies.list().map(({ model, version }) => ({
-        title: localise(model.declaration.title, model.declaration.languages[0] ?? 'en'),
+      const items = ctx.policies.list().map(({ model, version }) => ({
         url: noticeUrl(model.id),
+        title: localise(model.declaration.title, model.declaration.languages[0] ?? 'en'),
         version: version.version,
         effectiveDate: version.effectiveDate,
       }));
-      return reply.type('text/html; charset=utf-8').send(noticeIndexHtml(notices));
+      // The list spans declarations of several languages; it is in English until the page picks
+      // the reader's language (issue 13, part 4).
+      return reply.type('text/html; charset=utf-8').send(noticeListPage(items, 'en'));
     });
 
     app.get(
@@ -271,8 +287,14 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request, reply) => {
         const versions = await listVersions(ctx.store, request.params.id);
         if (versions.length === 0) await getVersion(ctx.store, request.params.id);
-        const entries = versions.map((v) => ({ ...v, url: versionUrl(v.declarationId, v.number) }));
-        return reply.type('text/html; charset=utf-8').send(versionListHtml(request.params.id, entries));
+        const items = versions.map((v) => ({
+          number: v.number,
+          url: versionUrl(v.declarationId, v.number),
+          version: v.version,
+          effectiveDate: v.effectiveDate,
+          contentHash: v.contentHash,
+        }));
+        return reply.type('text/html; charset=utf-8').send(versionListPage(request.params.id, items, 'en'));
       },
     );
 

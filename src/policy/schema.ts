@@ -628,6 +628,12 @@ export const declarationSchema = z.strictObject({
   version: z.string().min(1).describe('Version label shown in the notice'),
   effectiveDate: localDate,
   languages: z.array(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/)).min(1),
+  messages: z
+    .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/), z.record(z.string(), z.string()))
+    .optional()
+    .describe(
+      "The declaration's own wording for Steward's messages, per language and message key (ICU MessageFormat, same placeholders as the shipped English message), e.g. { sv: { 'notice.intro': '…' } }",
+    ),
   controller: controllerSchema,
   audience: audience
     .default('both')

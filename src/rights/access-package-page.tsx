@@ -180,11 +180,16 @@ export function Information({ info, l }: { info: AccessInformation; l: Labels })
           key={i}
           items={[
             ['', a.name],
-            ['Web', <SafeLink href={a.website} text={a.website} />],
+            [l.authorityWeb, <SafeLink href={a.website} text={a.website} />],
             ...(a.email === null
               ? []
-              : [['Email', <SafeLink href={`mailto:${a.email}`} text={a.email} />] as [string, ReactNode]]),
-            ...(a.phone === null ? [] : [['Tel.', a.phone] as [string, ReactNode]]),
+              : [
+                  [l.authorityEmail, <SafeLink href={`mailto:${a.email}`} text={a.email} />] as [
+                    string,
+                    ReactNode,
+                  ],
+                ]),
+            ...(a.phone === null ? [] : [[l.authorityPhone, a.phone] as [string, ReactNode]]),
             ...(a.address === null ? [] : [['', a.address] as [string, ReactNode]]),
           ]}
         />

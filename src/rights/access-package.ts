@@ -25,7 +25,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ZipWriter } from '@zip.js/zip.js';
 import type { AppContext } from '../context.js';
-import { wordingFor } from '../policy/describe.js';
+import { messages } from '../i18n/messages.js';
 import { connectedData } from '../execution/connected-data.js';
 import { accessPackageIndex } from './access-package-page.js';
 import type { AccessInformation } from './art15.js';
@@ -637,73 +637,78 @@ function jsonDescription(section: SubjectSection): FileDescription {
   };
 }
 
-/** Labels of the readable page. */
-const labels = {
-  en: {
-    title: 'Your data',
-    intro: (controller: string, at: string) =>
-      `This is a copy of the personal data ${controller} holds about you, made on ${at}, with the information the GDPR (Art. 15) entitles you to. The folder also holds every section as JSON and CSV files, described in schema.json.`,
-    summary: 'Summary',
-    purposes: 'What we use your data for',
-    basis: 'Legal basis',
-    interest: 'Our legitimate interest',
-    obligation: 'Legal obligation',
-    consent: 'Your consent',
-    consentGiven: (since: string) => `Given, ${since.slice(0, 10)}`,
-    consentWithdrawn: (since: string) => `Withdrawn, ${since.slice(0, 10)}`,
-    records: 'Records',
-    categories: 'Data held',
-    recipients: 'Recipients',
-    none: 'None',
-    transfers: 'Transfers outside the EEA',
-    retention: 'How long we keep it',
-    sources: 'Where it came from',
-    indirect: 'not from you',
-    automated: 'Automated decisions',
-    rights: 'Your rights',
-    appliesTo: 'Applies to',
-    complaint: 'Complaints',
-    data: 'The data',
-    file: 'Full file',
-    shown: (shown: number, total: number) => `Showing ${shown} of ${total}; the files hold all of them.`,
-    empty: 'Nothing held.',
-    notes: 'Not included',
-    systems: 'Where else we hold it',
-  },
-  sv: {
-    title: 'Dina uppgifter',
-    intro: (controller: string, at: string) =>
-      `Detta är en kopia av de personuppgifter som ${controller} har om dig, gjord ${at}, med den information du har rätt till enligt GDPR (artikel 15). Mappen innehåller också varje avsnitt som JSON- och CSV-filer, beskrivna i schema.json.`,
-    summary: 'Sammanfattning',
-    purposes: 'Vad vi använder dina uppgifter till',
-    basis: 'Rättslig grund',
-    interest: 'Vårt berättigade intresse',
-    obligation: 'Rättslig förpliktelse',
-    consent: 'Ditt samtycke',
-    consentGiven: (since: string) => `Lämnat ${since.slice(0, 10)}`,
-    consentWithdrawn: (since: string) => `Återkallat ${since.slice(0, 10)}`,
-    records: 'Poster',
-    categories: 'Uppgifter vi har',
-    recipients: 'Mottagare',
-    none: 'Inga',
-    transfers: 'Överföringar utanför EES',
-    retention: 'Hur länge vi sparar dem',
-    sources: 'Varifrån de kommer',
-    indirect: 'inte från dig',
-    automated: 'Automatiserade beslut',
-    rights: 'Dina rättigheter',
-    appliesTo: 'Gäller',
-    complaint: 'Klagomål',
-    data: 'Uppgifterna',
-    file: 'Hela filen',
-    shown: (shown: number, total: number) => `Visar ${shown} av ${total}; filerna innehåller alla.`,
-    empty: 'Inget sparat.',
-    notes: 'Ingår inte',
-    systems: 'Var vi i övrigt har dem',
-  },
-};
+/** The readable page's words, from the catalogs' `package.*` messages in the person's language. */
+export interface Labels {
+  readonly title: string;
+  intro(controller: string, at: string): string;
+  readonly summary: string;
+  readonly purposes: string;
+  readonly basis: string;
+  readonly interest: string;
+  readonly obligation: string;
+  readonly consent: string;
+  consentGiven(since: string): string;
+  consentWithdrawn(since: string): string;
+  readonly records: string;
+  readonly categories: string;
+  readonly recipients: string;
+  readonly none: string;
+  readonly transfers: string;
+  readonly retention: string;
+  readonly sources: string;
+  readonly indirect: string;
+  readonly automated: string;
+  readonly rights: string;
+  readonly appliesTo: string;
+  readonly complaint: string;
+  readonly data: string;
+  readonly file: string;
+  shown(shown: number, total: number): string;
+  readonly empty: string;
+  readonly notes: string;
+  readonly systems: string;
+  readonly authorityWeb: string;
+  readonly authorityEmail: string;
+  readonly authorityPhone: string;
+}
 
-export type Labels = (typeof labels)['en'];
+export function labelsFor(language: string): Labels {
+  const m = messages(language);
+  const word = (key: Parameters<typeof m.format>[0]) => m.format(key);
+  return {
+    title: word('package.title'),
+    intro: (controller, at) => m.format('package.intro', { controller, at }),
+    summary: word('package.summary'),
+    purposes: word('package.purposes'),
+    basis: word('package.basis'),
+    interest: word('package.interest'),
+    obligation: word('package.obligation'),
+    consent: word('package.consent'),
+    consentGiven: (since) => m.format('package.consentGiven', { since: since.slice(0, 10) }),
+    consentWithdrawn: (since) => m.format('package.consentWithdrawn', { since: since.slice(0, 10) }),
+    records: word('package.records'),
+    categories: word('package.categories'),
+    recipients: word('package.recipients'),
+    none: word('package.none'),
+    transfers: word('package.transfers'),
+    retention: word('package.retention'),
+    sources: word('package.sources'),
+    indirect: word('package.indirect'),
+    automated: word('package.automated'),
+    rights: word('package.rights'),
+    appliesTo: word('package.appliesTo'),
+    complaint: word('package.complaint'),
+    data: word('package.data'),
+    file: word('package.file'),
+    shown: (shown, total) => m.format('package.shown', { shown: String(shown), total: String(total) }),
+    empty: word('package.empty'),
+    notes: word('package.notes'),
+    systems: word('package.systems'),
+    authorityWeb: word('package.authority.web'),
+    authorityEmail: word('package.authority.email'),
+    authorityPhone: word('package.authority.phone'),
+  };
+}
 
 /**
  * The request a package answers, when the person has no subject (it says whose rules apply).
@@ -810,7 +815,7 @@ export async function writeAccessPackage(
         info,
         sections,
         lang: input.lang,
-        l: labels[wordingFor(input.lang)],
+        l: labelsFor(input.lang),
         limit: HTML_ROWS,
         text: cell,
       }),
