@@ -7,7 +7,14 @@ import { lintSource } from './lint.js';
 import { PolicyModel } from './model.js';
 import { buildRopa, renderRopa } from './ropa.js';
 import type { DeclarationInput } from './schema.js';
+import type { MessageKey } from '../i18n/messages.js';
+import { messages } from '../i18n/messages.js';
 import { declarationSchema } from './schema.js';
+
+/** A CSV column's header as the record writes it: in the declaration's first language. */
+function header(model: PolicyModel, key: string): string {
+  return messages(model.declaration.languages[0] ?? 'en').format(`ropa.column.${key}` as MessageKey);
+}
 
 function modelOf(input: DeclarationInput = minimalDeclaration()): PolicyModel {
   return new PolicyModel(declarationSchema.parse(input));
@@ -292,10 +299,10 @@ describe('record of processing: audience and soft opt-in', () => {
       },
     ]);
     const [head, ...rows] = parseCsv(renderRopa(shop(), 'csv'));
-    const row = rows.find((r) => r[head!.indexOf('Purpose id')] === 'customer_offers');
-    assert.equal(row?.[head!.indexOf('Audience')], 'consumers');
+    const row = rows.find((r) => r[head!.indexOf(header(shop(), 'purposeId'))] === 'customer_offers');
+    assert.equal(row?.[head!.indexOf(header(shop(), 'audience'))], 'consumers');
     assert.match(
-      row?.[head!.indexOf('Communications')] ?? '',
+      row?.[head!.indexOf(header(shop(), 'communications'))] ?? '',
       /^Kundbrev \(marketing, email, consumers\): Övriga länder opt_in, Sverige opt_out; undantag för befintliga kunder \(soft opt-in\): capture:orders inom 24 månader, möjlighet att tacka nej vid Kassan, erbjuder: Kaffe/,
     );
   });
@@ -309,8 +316,8 @@ describe('record of processing: every transfer mechanism, cookie providers and t
   };
   const csvCell = (model: PolicyModel, purposeId: string, column: string) => {
     const [head, ...rows] = parseCsv(renderRopa(model, 'csv'));
-    const row = rows.find((r) => r[head!.indexOf('Purpose id')] === purposeId);
-    return row?.[head!.indexOf(column)];
+    const row = rows.find((r) => r[head!.indexOf(header(model, 'purposeId'))] === purposeId);
+    return row?.[head!.indexOf(header(model, column))];
   };
 
   test('C6.1 a transfer on the Data Privacy Framework with SCCs behind it lists both, in order, in JSON and CSV', () => {
@@ -330,7 +337,7 @@ describe('record of processing: every transfer mechanism, cookie providers and t
       ],
     );
     assert.match(
-      csvCell(shop, 'orders', 'Transfers') ?? '',
+      csvCell(shop, 'orders', 'transfers') ?? '',
       /US: Certifiering enligt EU–US Data Privacy Framework .*; i andra hand: Standardavtalsklausuler \(artikel 46\.2 c GDPR\); PSP-DPA-2024-01 annex 3/,
     );
   });
@@ -343,7 +350,7 @@ describe('record of processing: every transfer mechanism, cookie providers and t
       [['li_fat_id', 'US', true, ['scc']]],
     );
     assert.match(
-      csvCell(reference, 'third_party_advertising', 'Cookies') ?? '',
+      csvCell(reference, 'third_party_advertising', 'cookies') ?? '',
       /^li_fat_id \(LinkedIn, US, third country: Standard contractual clauses \(Art\. 46\(2\)\(c\) GDPR\); SCC-2020-017\)$/,
     );
     // A first-party cookie's provider is the controller, in its own country.
@@ -362,16 +369,51 @@ describe('record of processing: every transfer mechanism, cookie providers and t
       { type: 'timing', category: 'analytics', exempt: true },
     ]);
     assert.equal(
-      csvCell(reference, 'audience_measurement', 'Website measurement'),
+      csvCell(reference, 'audience_measurement', 'websiteMeasurement'),
       'page_view, timing: cookieless audience measurement, no identifier, sent without consent',
     );
     assert.equal(
-      csvCell(reference, 'website_analytics', 'Website measurement'),
+      csvCell(reference, 'website_analytics', 'websiteMeasurement'),
       'click, scroll, hover, download_error, time_on_page, site_search, exit: with consent to cookie category (analytics)',
     );
     // The small shop has no exempt events: nothing says cookieless.
     const shop = example(smallShopDeclaration);
     assert.ok(buildRopa(shop, 'en').every((r) => r.measurement.every((e) => !e.exempt)));
     assert.doesNotMatch(renderRopa(shop, 'csv'), /cookiefri|cookieless/);
+  });
+});
+
+describe('RoPA: erasure', () => {
+  const shop = () => {
+    const { declaration } = lintSource(readFileSync(smallShopDeclaration, 'utf8'));
+    return new PolicyModel(declaration!);
+  };
+
+  test('C9.2 each purpose lists its Art. 17(3) exemption with its ground and reason, and its erasure conditions', () => {
+    const rows = buildRopa(shop(), 'en');
+    const row = (id: string) => rows.find((r) => r.purposeId === id)!;
+    assert.deepEqual(row('bookkeeping').erasure.exempt, {
+      ground: 'legal_obligation',
+      reason: 'Accounting law requires the vouchers to be kept for seven years.',
+      stated: true,
+    });
+    assert.equal(row('newsletter').erasure.exempt, undefined);
+    assert.deepEqual(
+      row('orders').erasure.conditions.map((c) => [c.id, c.effect, c.detectedBy, c.ends]),
+      [
+        ['open_order', 'defer', 'event order_placed until delivered', 'the order is delivered'],
+        ['unpaid', 'refuse', 'shop.payments.status in pending', 'the payment is settled'],
+      ],
+    );
+    const [head, ...csv] = parseCsv(renderRopa(shop(), 'csv'));
+    const column = head?.indexOf(header(shop(), 'erasure')) ?? -1;
+    const orders = csv.find((r) => r[head!.indexOf(header(shop(), 'purposeId'))] === 'orders');
+    assert.equal(
+      orders?.[column],
+      // In the declaration's first language, Swedish.
+      'skjuts upp medan open_order (event order_placed until delivered), tills ordern har levererats; vägras medan unpaid (shop.payments.status in pending), tills betalningen är klar',
+    );
+    const sv = buildRopa(shop(), 'sv').find((r) => r.purposeId === 'bookkeeping');
+    assert.equal(sv?.erasure.exempt?.reason, 'Bokföringslagen kräver att verifikationerna sparas i sju år.');
   });
 });
