@@ -9,6 +9,7 @@ import { connectorFactories } from '../connectors/registry.js';
 import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
 import { checkCoherence } from './lint-coherence.js';
+import { checkMinimisation } from './minimisation.js';
 import {
   builtInEvents,
   eventsInUse,
@@ -72,6 +73,9 @@ export const lintCodes = {
   'category.unused': 'A declared data category that no purpose, source or recipient uses',
   'retention.rule_unused': 'A retention rule that no purpose or category applies',
   'language.text_missing': 'A text given per language lacks one of the declared languages',
+  'minimisation.rule_unfit':
+    'A minimisation rule that does not fit its data category (year_only on an email)',
+  'minimisation.field_mismatch': 'A minimisation rule lists a field that holds another data category',
 } as const;
 export type LintCode = keyof typeof lintCodes;
 
@@ -621,6 +625,7 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
         : 'Give it retention.default, or retention.categories for user.contact, naming a rule (e.g. P3Y from collected, delete).',
     );
   checkCoherence(d, error, warn);
+  checkMinimisation(d, model, error);
   return issues;
 }
 
