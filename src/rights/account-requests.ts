@@ -18,6 +18,7 @@ import { AppError } from '../errors.js';
 import { normaliseAll } from '../subjects/subjects.js';
 import type { PackageOutput } from './access-package.js';
 import { writeAccessPackage } from './access-package.js';
+import { requesterLanguage } from './collect-result.js';
 import { currentDeadline, loadRequest } from './model.js';
 import type { RequestRow } from './model.js';
 import { writePortabilityPackage } from './portability.js';
@@ -163,7 +164,7 @@ export async function accountRequestResult(
   const options = {
     subjectId: row.subject_id,
     requestId: row.id,
-    lang: input.lang ?? ctx.policies.get(row.declaration_id)?.model.declaration.languages[0] ?? 'en',
+    lang: input.lang ?? requesterLanguage(ctx, row),
     ...(input.passphrase === undefined ? {} : { passphrase: input.passphrase }),
   };
   return (out) => write(ctx, options, out);
