@@ -28,7 +28,23 @@ export default tseslint.config(
         'error',
         { object: 'process', property: 'env', message: 'Read settings through src/config.ts only.' },
       ],
+      // Server HTML is escaped by React; raw HTML only through src/server/html/raw.tsx.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Raw HTML only through src/server/html/raw.tsx (TrustedStyle).',
+        },
+        {
+          selector: "Property[key.name='dangerouslySetInnerHTML']",
+          message: 'Raw HTML only through src/server/html/raw.tsx (TrustedStyle).',
+        },
+      ],
     },
+  },
+  {
+    files: ['src/server/html/raw.tsx'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     files: ['src/config.ts', 'test/**', 'scripts/**', 'bench/**', '**/*.test.ts', 'web/**/vite.config.ts'],

@@ -196,15 +196,26 @@ async function rawPgAccess(client: pg.ClientBase, schema: string, email: string)
  * `rawErase` in one transaction, or (`perStep`) each statement committed on its own, as seven
  * steps that each end in their own COMMIT must be: the floor of any engine running them as steps.
  */
-async function rawPgErase(client: pg.ClientBase, schema: string, email: string, perStep = false) {
+async function rawPgErase(
+  client: pg.ClientBase,
+  schema: string,
+  email: string,
+  how: { perStep?: boolean; prepared?: boolean } = {},
+) {
   let changed = 0;
-  if (perStep) {
-    for (const text of rawErase(schema)) changed += (await client.query(text, [email])).rowCount ?? 0;
+  const run = async (text: string, i: number) =>
+    (
+      await client.query(
+        how.prepared === true ? { name: `raw_erase_${i}`, text, values: [email] } : { text, values: [email] },
+      )
+    ).rowCount ?? 0;
+  if (how.perStep === true) {
+    for (const [i, text] of rawErase(schema).entries()) changed += await run(text, i);
     return changed;
   }
   await client.query('begin');
   try {
-    for (const text of rawErase(schema)) changed += (await client.query(text, [email])).rowCount ?? 0;
+    for (const [i, text] of rawErase(schema).entries()) changed += await run(text, i);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');
@@ -312,11 +323,12 @@ async function postgres(report: Report): Promise<void> {
 async function pgErasure(client: pg.ClientBase, connector: Connector, d: Dataset, report: Report) {
   const steps = erasureSteps(d);
   note(`erasure steps: ${steps.map((s) => `${s.collection}:${s.change?.action ?? 'count'}`).join(', ')}`);
-  const persons = await freshPersons(client, PG_SCHEMA, 4 * (ERASURE_PERSONS + 1));
-  const engine = persons.filter((_, i) => i % 4 === 0);
-  const raw = persons.filter((_, i) => i % 4 === 1);
-  const perStep = persons.filter((_, i) => i % 4 === 2);
-  const oneByOne = persons.filter((_, i) => i % 4 === 3);
+  const persons = await freshPersons(client, PG_SCHEMA, 5 * (ERASURE_PERSONS + 1));
+  const engine = persons.filter((_, i) => i % 5 === 0);
+  const raw = persons.filter((_, i) => i % 5 === 1);
+  const perStep = persons.filter((_, i) => i % 5 === 2);
+  const oneByOne = persons.filter((_, i) => i % 5 === 3);
+  const prepared = persons.filter((_, i) => i % 5 === 4);
   const changed = await connectorErase(connector, steps, seedsOf(engine[0]!));
   const rawChanged = await rawPgErase(client, PG_SCHEMA, emailOf(raw[0]!));
   if (changed !== rawChanged)
@@ -325,11 +337,13 @@ async function pgErasure(client: pg.ClientBase, connector: Connector, d: Dataset
   if (stepped !== rawChanged)
     throw new Error(`the connector changed ${stepped} rows step by step, the raw SQL ${rawChanged}`);
   note(`erasure: ${changed} rows changed per person`);
-  await rawPgErase(client, PG_SCHEMA, emailOf(perStep[0]!), true);
+  await rawPgErase(client, PG_SCHEMA, emailOf(perStep[0]!), { perStep: true });
+  await rawPgErase(client, PG_SCHEMA, emailOf(prepared[0]!), { prepared: true });
   const engineMs: number[] = [];
   const rawMs: number[] = [];
   const perStepMs: number[] = [];
   const oneByOneMs: number[] = [];
+  const preparedMs: number[] = [];
   const timed = async (into: number[], work: Promise<unknown>) => {
     const t = stopwatch();
     await work;
@@ -338,12 +352,15 @@ async function pgErasure(client: pg.ClientBase, connector: Connector, d: Dataset
   for (let i = 1; i <= ERASURE_PERSONS; i += 1) {
     await timed(engineMs, connectorErase(connector, steps, seedsOf(engine[i]!)));
     await timed(rawMs, rawPgErase(client, PG_SCHEMA, emailOf(raw[i]!)));
-    await timed(perStepMs, rawPgErase(client, PG_SCHEMA, emailOf(perStep[i]!), true));
+    await timed(preparedMs, rawPgErase(client, PG_SCHEMA, emailOf(prepared[i]!), { prepared: true }));
+    await timed(perStepMs, rawPgErase(client, PG_SCHEMA, emailOf(perStep[i]!), { perStep: true }));
     await timed(oneByOneMs, connectorErase(connector, steps, seedsOf(oneByOne[i]!), true));
   }
   report('dsr_erasure_ms', median(engineMs), 'ms');
   report('dsr_erasure_raw_sql_ms', median(rawMs), 'ms');
   report('dsr_erasure_ratio_to_raw_sql', median(engineMs) / median(rawMs));
+  report('dsr_erasure_raw_sql_prepared_ms', median(preparedMs), 'ms');
+  report('dsr_erasure_ratio_to_raw_sql_prepared', median(engineMs) / median(preparedMs));
   report('dsr_erasure_one_by_one_ms', median(oneByOneMs), 'ms');
   report('dsr_erasure_raw_sql_per_step_commit_ms', median(perStepMs), 'ms');
   report('dsr_erasure_one_by_one_ratio_to_raw_sql_per_step_commit', median(oneByOneMs) / median(perStepMs));

@@ -69,6 +69,16 @@ describe('steward CLI', () => {
     assert.match(readFileSync(out, 'utf8'), /<html lang="sv"/);
   });
 
+  test('policy render refuses a --lang the declaration does not offer, naming what it offers', async () => {
+    const fr = await runCli(['policy', 'render', smallShopDeclaration, '--lang', 'fr']);
+    assert.equal(fr.code, 2);
+    assert.equal(fr.stdout, '');
+    assert.match(
+      fr.stderr,
+      /--lang fr: the declaration offers sv, en, and Steward has no wording in fr \(shipped: en, sv\)/,
+    );
+  });
+
   test('policy ropa writes the record of processing as CSV and JSON', async () => {
     const csv = await runCli(['policy', 'ropa', referenceDeclaration, '--format', 'csv']);
     assert.equal(csv.code, 0, csv.stderr);

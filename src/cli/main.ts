@@ -25,6 +25,8 @@ import type { LintIssue } from '../policy/lint.js';
 import { lintSource } from '../policy/lint.js';
 import { PolicyModel } from '../policy/model.js';
 import { renderNotice } from '../policy/render-notice.js';
+import { offeredLanguage } from '../i18n/declaration.js';
+import { catalogLanguage, shippedLanguages } from '../i18n/messages.js';
 import { renderRopa } from '../policy/ropa.js';
 import type { Declaration } from '../policy/schema.js';
 import { declarationJsonSchema } from '../policy/schema.js';
@@ -174,9 +176,18 @@ policy
   .option('-o, --out <path>', 'write to a file instead of standard output')
   .action(async (file: string, opts: { format: 'html' | 'md'; lang?: string; out?: string }) => {
     const declaration = await parseFile(file);
+    // An explicit --lang the declaration does not offer is refused, never rendered half in English.
+    const language =
+      opts.lang === undefined ? declaration.languages[0] : offeredLanguage(declaration, opts.lang);
+    if (language === undefined) {
+      throw new CliFailure(
+        `--lang ${opts.lang}: the declaration offers ${declaration.languages.join(', ')}${catalogLanguage(opts.lang ?? '') === undefined ? `, and Steward has no wording in ${opts.lang} (shipped: ${shippedLanguages.join(', ')})` : ''}`,
+        2,
+      );
+    }
     const text = renderNotice(new PolicyModel(declaration), {
       format: opts.format,
-      language: opts.lang ?? declaration.languages[0] ?? 'en',
+      language,
       versionInfo: { version: declaration.version, effectiveDate: declaration.effectiveDate },
     });
     await output(text, opts.out);

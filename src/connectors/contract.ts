@@ -108,13 +108,28 @@ export interface FieldMask {
 
 /** What a change step does to the person's rows of one collection. */
 export type ChangeAction =
-  | { readonly action: 'delete' }
+  | {
+      readonly action: 'delete';
+      /** Steward's own data only: purposes whose erasure an open condition defers or refuses. */
+      readonly withhold?: readonly WithheldErasure[];
+    }
   | { readonly action: 'mask'; readonly fields: readonly FieldMask[] }
   | {
       readonly action: 'update';
       readonly values: readonly { readonly field: string; readonly value: FieldValue }[];
     }
   | { readonly action: 'restrict' };
+
+/** A purpose whose data an erasure leaves for now, and why (Steward's own data keeps its records). */
+export interface WithheldErasure {
+  readonly declarationId: string;
+  readonly purpose: string;
+  readonly condition: string;
+  readonly effect: 'defer' | 'refuse';
+  /** For the requester, in our words: the condition and when it ends. */
+  readonly explanation: string;
+  readonly until?: string;
+}
 
 export interface ChangeOptions {
   /** Count what would change and change nothing. */
@@ -188,7 +203,8 @@ export interface KeptRows {
   readonly collection: string;
   readonly count: number;
   readonly categories: readonly string[];
-  readonly reason: 'legal_hold' | 'legal_obligation';
+  /** `exemption`: another Art. 17(3) ground; `erasure_condition`: an open condition defers or refuses it. */
+  readonly reason: 'legal_hold' | 'legal_obligation' | 'exemption' | 'erasure_condition';
   /** In our words for the requester: what is kept, under which obligation, until when. */
   readonly explanation: string;
   readonly purpose?: string;

@@ -46,6 +46,9 @@ export const datasetLintCodes = {
   'dataset.delete_blocked': 'Deleting a collection’s rows is blocked by rows that stay and refer to them',
   'dataset.cascade_deletes_kept': 'Deleting a collection’s rows would cascade to rows that must be kept',
   'dataset.unreachable': 'No identity, `sameAs` or reference leads to this collection’s personal rows',
+  'dataset.condition_collection_unknown':
+    'An erasure condition reads a collection this system’s dataset does not have (or only reference data)',
+  'dataset.condition_field_unknown': 'An erasure condition reads a field its collection does not have',
   ...retentionLintCodes,
 } as const;
 
@@ -235,6 +238,8 @@ export function checkDatasetRules(
       'Declare it under systems in the declaration, or correct the name.',
     );
 
+  checkConditions(dataset, d, error);
+
   const collections = new Map<string, DatasetCollection>();
   dataset.collections.forEach((c, i) => {
     if (collections.has(c.name))
@@ -343,20 +348,22 @@ export function checkDatasetRules(
           'Name a declared purpose on a legal-obligation basis.',
         );
       else {
-        // Art. 17(3): erasure does not apply where processing is needed for a legal obligation
-        // or a public task (b), or for legal claims (e). A legal obligation is the usual case and
-        // passes; a public task or legitimate interests (legal claims) may fit, so a person must
-        // confirm; consent, contract and vital interests never keep data from erasure.
+        // Art. 17(3): rows stay only for a purpose exempt from erasure, as the purpose states
+        // (erasure.exempt, whose ground the declaration's lint checks against its basis), or for
+        // one on a legal obligation that states nothing (the declaration's lint warns). A public
+        // task or legitimate interests (legal claims) may have a ground the purpose does not state
+        // yet, so a person must confirm; consent, contract and vital interests never do.
         const bases = model.basesOf(purpose);
-        if (!bases.includes('legal_obligation')) {
+        if (purpose.erasure?.exempt === undefined && !bases.includes('legal_obligation')) {
           const maybe = bases.some((b) => b === 'public_task' || b === 'legitimate_interests');
+          const exempt = d.purposes.filter((p) => model.exemptionOf(p) !== undefined).map((p) => p.id);
           (maybe ? warn : error)(
             maybe ? 'dataset.keep_check_exemption' : 'dataset.keep_without_exemption',
             at('erasure', 'purpose'),
-            `collection "${c.name}" is kept from erasure for purpose "${keep}" (${bases.join(', ') || 'no basis'}), not a legal obligation`,
+            `collection "${c.name}" is kept from erasure for purpose "${keep}" (${bases.join(', ') || 'no basis'}), which states no Art. 17(3) exemption`,
             maybe
-              ? 'Keep it only if Art. 17(3)(b) or (e) applies (a public task, or legal claims), and say which in the purpose.'
-              : 'Erase it (delete or mask), or keep it for a purpose on a legal-obligation basis.',
+              ? `Keep it only if Art. 17(3) applies (a public task, legal claims), and state it in the purpose: erasure: { exempt: { ground, reason } }.`
+              : `Erase it (delete or mask), or keep it for a purpose exempt from erasure (${exempt.join(', ') || 'none declared'}).`,
           );
         }
         if (purposes.length > 0 && !purposes.includes(keep))
@@ -492,6 +499,39 @@ interface Edge {
 }
 
 /** The foreign keys of the map whose target exists. */
+/** Erasure conditions of the declaration that read this system: their collection and fields exist. */
+function checkConditions(
+  dataset: Dataset,
+  d: Declaration,
+  error: (code: DatasetLintCode, pathParts: PathPart[], message: string, hint: string) => void,
+): void {
+  const personal = dataset.collections.filter((c) => c.reference !== true);
+  for (const p of d.purposes)
+    for (const c of p.erasure?.conditions ?? []) {
+      const w = c.while;
+      if (!('system' in w) || w.system !== dataset.system) continue;
+      const where = `erasure condition "${c.id}" of purpose "${p.id}"`;
+      const collection = personal.find((x) => x.name === w.collection);
+      if (collection === undefined) {
+        error(
+          'dataset.condition_collection_unknown',
+          ['collections'],
+          `${where} reads ${dataset.system}.${w.collection}, which this dataset does not list with personal rows`,
+          `Use one of ${personal.map((x) => x.name).join(', ')}, or add the collection to the dataset.`,
+        );
+        continue;
+      }
+      for (const field of [w.field, ...(w.endsAt === undefined ? [] : [w.endsAt])])
+        if (!collection.fields.some((f) => f.name === field))
+          error(
+            'dataset.condition_field_unknown',
+            ['collections', dataset.collections.indexOf(collection), 'fields'],
+            `${where} reads ${dataset.system}.${w.collection}.${field}, which the collection does not list`,
+            `Use one of ${collection.fields.map((f) => f.name).join(', ')}, or add the field to the dataset.`,
+          );
+    }
+}
+
 function edgesOf(dataset: Dataset, collections: ReadonlyMap<string, DatasetCollection>): Edge[] {
   return dataset.collections.flatMap((c, childIndex) =>
     c.fields.flatMap((f, fieldIndex): Edge[] => {

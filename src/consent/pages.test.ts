@@ -156,8 +156,8 @@ for (const dialect of await dialects()) {
       // The address is recognisable but not spelled out.
       assert.ok(res.body.includes(`a***${address.split('@')[0]?.slice(-1)}@example.com`), res.body);
       assert.ok(!res.body.includes(address));
-      assert.ok(res.body.includes(`<form method="post" action="/u/${token}">`));
-      assert.match(res.body, /<input type="hidden" name="List-Unsubscribe" value="One-Click">/);
+      assert.ok(res.body.includes(`<form action="/u/${token}" method="post">`));
+      assert.match(res.body, /<input type="hidden" name="List-Unsubscribe" value="One-Click"\/>/);
       assert.match(res.body, /href="\/preferences\/[^"]+"/);
       assert.equal(await stateOf(id, 'product_updates'), 'confirmed');
       assert.equal(await verdict(address, 'product_updates'), 'consent');
@@ -639,6 +639,27 @@ for (const dialect of await dialects()) {
       const statuses: number[] = [];
       for (let i = 0; i < 6; i += 1) statuses.push((await ask(unknown, '198.51.100.9')).statusCode);
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
+    });
+
+    test('C4a.9 at most three preference links an hour reach one address, however many clients ask', async () => {
+      const address = email('quentin');
+      await subscribeApi(address, 'product_updates');
+      for (let i = 0; i < 5; i += 1) {
+        const res = await app.request({
+          method: 'POST',
+          url: '/preferences',
+          remoteAddress: `203.0.113.${10 + i}`,
+          headers: form,
+          payload: new URLSearchParams({ email: address }).toString(),
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        // Each send runs after its answer; wait for it before the next ask counts the outbox.
+        await waitFor(async () =>
+          (await preferenceLinks(address)).length >= Math.min(i + 1, 3) ? true : undefined,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal((await preferenceLinks(address)).length, 3);
     });
 
     test('C4a.9 an expired preference link offers a fresh one, sent only to its own address', async () => {

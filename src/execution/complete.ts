@@ -59,6 +59,30 @@ export const systemsOf = (plan: { systems: string }) => JSON.parse(plan.systems)
 
 const rows = (n: number) => (n === 1 ? '1 row' : `${n} rows`);
 
+/**
+ * What a system kept on its own, as its last change step that ran reported it: Steward's erasure
+ * may run twice (again once a deferred condition ended), and the later run says what stays.
+ */
+export function latestKept(steps: readonly StepRow[]): readonly KeptRows[] {
+  const reported = steps.filter((s) => resultOf(s).systemKept !== undefined);
+  const last = [...reported].sort((a, b) => ((a.finished_at ?? '') < (b.finished_at ?? '') ? -1 : 1)).at(-1);
+  return last === undefined ? [] : (resultOf(last).systemKept ?? []);
+}
+
+/** The requester's lines about the conditions of an erasure: refused parts, and parts that waited. */
+function conditionLines(steps: readonly StepRow[]): string[] {
+  return steps.flatMap((s) => {
+    const c = planOf(s).condition;
+    if (s.action !== 'condition' || c === undefined) return [];
+    if (c.effect === 'refuse') return [`We did not erase your data for "${c.purposeName}": ${c.words}`];
+    return s.status === 'done'
+      ? [
+          `We erased your data for "${c.purposeName}" on ${(s.finished_at ?? '').slice(0, 10)}, once the reason to wait had ended: ${c.explanation}`,
+        ]
+      : [];
+  });
+}
+
 /** The person's rows a system's steps found (read, changed or kept). */
 export function rowsFound(steps: readonly StepRow[]): number {
   let found = 0;
@@ -84,10 +108,11 @@ function keptSentence(
     categories.map((c) => (model === undefined ? c : categoryName(model, c, 'en').toLowerCase())),
     'en',
   );
-  const law =
-    kept.obligation === undefined ? 'the law requires it' : `the law requires it (${kept.obligation})`;
+  const statute = kept.obligation === undefined ? '' : ` (${kept.obligation})`;
+  const why =
+    kept.reason !== undefined ? `: ${kept.reason}${statute}` : `, because the law requires it${statute}`;
   const masked = kept.maskedFields.length === 0 ? '' : ' Everything else in them was removed.';
-  return `Kept in ${system}: ${rows(count)} of ${collection}${names === '' ? '' : ` (${names})`} for "${kept.purposeName}", because ${law}${kept.basis === undefined ? '' : `; the legal basis is ${kept.basis}`}. They are used for nothing else and kept for ${kept.retention}.${masked}`;
+  return `Kept in ${system}: ${rows(count)} of ${collection}${names === '' ? '' : ` (${names})`} for "${kept.purposeName}"${why}${kept.basis === undefined ? '' : `; the legal basis is ${kept.basis}`}. They are used for nothing else and kept for ${kept.retention}.${masked}`;
 }
 
 /** What the requester is told, system by system, in our words. */
@@ -129,7 +154,9 @@ export function summarise(
         case 'erasure':
           lines.push(
             'We erased the personal data we held about you.',
-            ...own.flatMap((s) => resultOf(s).systemKept ?? []).map((k) => `Kept: ${k.explanation}`),
+            ...latestKept(own)
+              .filter((k) => k.reason !== 'erasure_condition')
+              .map((k) => `Kept: ${k.explanation}`),
           );
           break;
         case 'restriction':
@@ -141,7 +168,13 @@ export function summarise(
       continue;
     }
     if (spoken.length > 0) lines.push(...spoken.map((s) => `${system.name}: ${s}`));
+    const refused = own.filter((s) => planOf(s).refusedBy !== undefined).map((s) => s.collection);
+    if (row.type === 'erasure' && refused.length > 0) {
+      anything = true;
+      lines.push(`${system.name}: not erased for now (${joinWords(refused, 'en')}), for the reason given.`);
+    }
     if (found === 0) {
+      if (refused.length > 0 && row.type === 'erasure') continue;
       if (spoken.length === 0) lines.push(`${system.name}: we hold nothing about you there.`);
       continue;
     }
@@ -184,6 +217,10 @@ export function summarise(
         lines.push(`${system.name}: your data is marked restricted there (${rows(counted('restrict'))}).`);
         break;
     }
+  }
+  if (row.type === 'erasure') {
+    const said = conditionLines(steps);
+    if (said.length > 0) return [...lines, ...said];
   }
   if (!anything && lines.every((l) => l.endsWith('we hold nothing about you there.')))
     return ['We hold no personal data about you.'];

@@ -10,6 +10,12 @@
  * - **Erasure:** one step per collection in the order of `order.ts`. A `keep` collection masks
  *   only the fields whose category lies outside the keeping purpose's categories, and the step
  *   records what is kept, under which obligation and for how long.
+ * - **Erasure conditions:** a condition of a purpose that holds for the person (an order not yet
+ *   delivered, a payment pending: `OpenCondition`, found by `conditions.ts` before planning)
+ *   gets a `condition` step. `defer`: every step of a collection serving that purpose waits for
+ *   it (the step re-checks until the condition ends), and Steward's own erasure keeps that
+ *   purpose's records until a second Steward step after it; `refuse`: those collections' steps
+ *   are skipped and Steward keeps the records, and the requester is told why. The rest proceeds.
  * - **Rectification:** a person first checks that the correction is accurate (a `review` task, as
  *   before); each correction is matched to a data category, and every field of that category in
  *   every system gets an `update` step once the review is done. A field whose category lies
@@ -34,6 +40,7 @@ import type { PolicyModel } from '../policy/model.js';
 import type { Purpose, RequestType } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import { localise } from '../policy/text.js';
+import type { OpenCondition } from './conditions.js';
 import type { ErasureStep } from './order.js';
 import { erasureOrder, ErasureOrderError, fullScopes } from './order.js';
 
@@ -82,6 +89,8 @@ export interface PlanInput {
     readonly field: string;
     readonly parts?: Readonly<Record<string, unknown>>;
   }[];
+  /** For erasure: the purposes' conditions that hold for the person now. */
+  readonly conditions?: readonly OpenCondition[];
 }
 
 export type StepAction =
@@ -95,7 +104,8 @@ export type StepAction =
   | 'review'
   | 'manual'
   | 'objection'
-  | 'withdrawal';
+  | 'withdrawal'
+  | 'condition';
 
 /** What a `keep` step keeps, and why: shown to operators and, in our words, to the requester. */
 export interface KeptPlan {
@@ -103,6 +113,8 @@ export interface KeptPlan {
   readonly purposeName: string;
   /** The law that obliges us to keep it (the purpose's `statutoryObligation`). */
   readonly obligation?: string;
+  /** Why, as the purpose's exemption states it (`erasure.exempt.reason`), in English. */
+  readonly reason?: string;
   /** The legal basis, in words. */
   readonly basis?: string;
   /** Until when, in words, from the purpose's retention rules for the kept categories. */
@@ -134,8 +146,11 @@ export interface PlannedStep {
   readonly updates?: readonly PlannedUpdate[];
   /** Keys of the steps that must be done first. */
   readonly dependsOn: readonly string[];
-  /** `manual`: a task for a person; `failed`: cannot run as things stand (see `note`). */
-  readonly status: 'pending' | 'manual' | 'failed';
+  /**
+   * `manual`: a task for a person; `failed`: cannot run as things stand (see `note`); `skipped`:
+   * not done, on purpose (a condition refuses the erasure of its purpose's data).
+   */
+  readonly status: 'pending' | 'manual' | 'failed' | 'skipped';
   /** For operators: what the step does differently and why, or what a person must do. */
   readonly note?: string;
   readonly kept?: KeptPlan;
@@ -145,6 +160,12 @@ export interface PlannedStep {
   readonly collections?: readonly string[];
   /** For the `locate` step: the linked systems it searches. */
   readonly systems?: readonly string[];
+  /** For a `condition` step: the condition it waits out (defer) or reports (refuse). */
+  readonly condition?: OpenCondition;
+  /** Steward's own erasure: conditions whose purposes' records stay while their steps are not done. */
+  readonly withhold?: readonly OpenCondition[];
+  /** A skipped erasure step: the condition (`purpose.condition`) that refuses it. */
+  readonly refusedBy?: string;
 }
 
 export interface Plan {
@@ -152,6 +173,10 @@ export interface Plan {
 }
 
 export const LOCATE_KEY = '*:*:locate';
+
+/** The key of a condition's step. */
+export const conditionStepKey = (c: Pick<OpenCondition, 'purpose' | 'condition'>) =>
+  `*:${c.purpose}.${c.condition}:condition`;
 
 const keyOf = (system: string, collection: string, action: StepAction) => `${system}:${collection}:${action}`;
 
@@ -221,9 +246,11 @@ function erasureChange(
       return { field: f.name, ...(category === undefined ? {} : { category }) };
     });
   const basis = input.model.basisFor(purpose, input.jurisdiction);
+  const reason = localise(input.model.exemptionOf(purpose, input.jurisdiction)?.reason, 'en');
   const kept: KeptPlan = {
     purpose: purpose.id,
     purposeName: localise(purpose.name, 'en'),
+    ...(reason === '' ? {} : { reason: reason.replace(/\.$/, '') }),
     ...(purpose.statutoryObligation === undefined ? {} : { obligation: purpose.statutoryObligation }),
     ...(basis === undefined ? {} : { basis: describeBasis(basis, 'en') }),
     retention: retentionText(
@@ -395,18 +422,29 @@ function erasureSteps(
   locate: string[],
 ): PlannedStep[] {
   const id = system.id;
-  if (system.wholePerson !== undefined)
-    return [
-      {
-        key: keyOf(id, system.wholePerson, 'delete'),
-        system: id,
-        collection: system.wholePerson,
-        action: 'delete',
-        change: { action: 'delete' },
-        dependsOn: locate,
-        status: 'pending',
-      },
-    ];
+  const conditions = input.conditions ?? [];
+  if (system.wholePerson !== undefined) {
+    const first: PlannedStep = {
+      key: keyOf(id, system.wholePerson, 'delete'),
+      system: id,
+      collection: system.wholePerson,
+      action: 'delete',
+      change: { action: 'delete' },
+      dependsOn: locate,
+      status: 'pending',
+      ...(conditions.length === 0 ? {} : { withhold: conditions }),
+    };
+    // What a deferred condition kept is erased by a second run once the condition has ended.
+    const after = conditions
+      .filter((c) => c.effect === 'defer')
+      .map((c): PlannedStep => ({
+        ...first,
+        key: `${first.key}:after:${c.purpose}.${c.condition}`,
+        dependsOn: [...locate, first.key, conditionStepKey(c)],
+        note: `Erases what "${c.purposeName}" kept while ${c.condition} held.`,
+      }));
+    return [first, ...after];
+  }
   // Fields of this system that others declare `sameAs` are searched with their values too.
   const linkedFields = linksOf(input.systems)
     .filter((l) => l.to.system === id)
@@ -452,18 +490,33 @@ function erasureSteps(
         `The connector of ${system.name} cannot ${missing} rows: ${missing} the person's rows of ${step.collection} by hand${forOwner(system)}, then close this task.`,
       );
     if (problem !== undefined) notes.push(problem);
+    const collection = dataset.collections.find((c) => c.name === step.collection)!;
+    const serves = conditions.filter((c) => purposesOf(system, collection).includes(c.purpose));
+    const refused = serves.filter((c) => c.effect === 'refuse');
+    const deferred = serves.filter((c) => c.effect === 'defer');
+    for (const c of refused) notes.push(`Not erased: ${c.condition} holds for "${c.purposeName}" (refused).`);
+    for (const c of deferred)
+      notes.push(`Waits until ${c.condition} no longer holds for "${c.purposeName}".`);
     const note = notes.filter((n) => n !== undefined).join(' ');
     steps.push({
       key,
       system: id,
       collection: step.collection,
       action,
-      ...(change === undefined ? {} : { change }),
-      dependsOn: [...locate, ...step.after.map((c) => keys.get(c)!)],
-      status: problem !== undefined ? 'failed' : missing !== undefined ? 'manual' : 'pending',
+      ...(change === undefined || refused.length > 0 ? {} : { change }),
+      dependsOn: [...locate, ...step.after.map((c) => keys.get(c)!), ...deferred.map(conditionStepKey)],
+      status:
+        problem !== undefined
+          ? 'failed'
+          : refused.length > 0
+            ? 'skipped'
+            : missing !== undefined
+              ? 'manual'
+              : 'pending',
       ...(note === '' ? {} : { note }),
       ...(kept === undefined ? {} : { kept }),
       ...(step.cascades.length === 0 ? {} : { cascades: step.cascades }),
+      ...(refused[0] === undefined ? {} : { refusedBy: `${refused[0].purpose}.${refused[0].condition}` }),
     });
   }
   return steps;
@@ -632,6 +685,21 @@ export function planRequest(input: PlanInput): Plan {
       systems: [...linkedSystems].sort(),
       note: `Finds the person's linked values in ${joinWords([...linkedSystems].sort(), 'en')} before any of them changes.`,
     });
+  if (input.type === 'erasure')
+    for (const c of input.conditions ?? [])
+      steps.push({
+        key: conditionStepKey(c),
+        system: '*',
+        collection: `${c.purpose}.${c.condition}`,
+        action: 'condition',
+        dependsOn: [],
+        status: c.effect === 'refuse' ? 'skipped' : 'pending',
+        condition: c,
+        note:
+          c.effect === 'refuse'
+            ? `Erasure of "${c.purposeName}" data refused while ${c.condition} holds: ${c.words}`
+            : `Erasure of "${c.purposeName}" data waits while ${c.condition} holds; checked again every ${c.recheck}.`,
+      });
   for (const system of input.systems) {
     if (system.dataset === undefined || system.problem !== undefined) {
       const action = systemAction[input.type];

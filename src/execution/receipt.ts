@@ -14,7 +14,7 @@ import { defineJob, enqueue } from '../jobs/queue.js';
 import { loadRequest } from '../rights/model.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
-import { completeIfDone, loadPlanRow, resultOf, systemsOf } from './complete.js';
+import { completeIfDone, latestKept, loadPlanRow, resultOf, systemsOf } from './complete.js';
 import type { LinkedValues, RequestSeeds } from './seeds.js';
 import { decodeValue, seedsFor } from './seeds.js';
 import { LOCATE_KEY } from './plan.js';
@@ -80,6 +80,8 @@ function whyRemaining(
     return { why: 'No step handled this collection: check the dataset.', expected: false };
   }
   const plan = planOf(step);
+  if (plan.refusedBy !== undefined)
+    return { why: `Not erased: the condition ${plan.refusedBy} refuses it for now.`, expected: true };
   if (plan.kept !== undefined)
     return {
       why: `Kept for "${plan.kept.purposeName}"${plan.kept.obligation === undefined ? '' : ` (${plan.kept.obligation})`}, for ${plan.kept.retention}${plan.kept.maskedFields.length === 0 ? '' : `; ${plan.kept.maskedFields.join(', ')} masked`}.`,
@@ -103,7 +105,7 @@ async function readBack(
     ...seeds.identities.map((i) => comparable(i.value)),
     ...(seeds.linked ?? []).flatMap((l) => l.values.map(comparable)),
   ]);
-  const systemKept = steps.flatMap((s) => resultOf(s).systemKept ?? []);
+  const systemKept = latestKept(steps);
   const identifyingFields: { collection: string; field: string; values: number }[] = [];
   const remaining: SystemReceipt['remaining'][number][] = [];
   for (const [collection, rows] of counts) {
@@ -135,9 +137,9 @@ function keptBy(steps: readonly StepRow[]): SystemReceipt['kept'][number][] {
     const rows = resultOf(step).matched ?? 0;
     if (plan.kept !== undefined && rows > 0)
       kept.push({ collection: step.collection, rows, why: whyRemaining(step, step.collection, []).why });
-    for (const k of resultOf(step).systemKept ?? [])
-      kept.push({ collection: k.collection, rows: k.count, why: k.explanation });
   }
+  for (const k of latestKept(steps))
+    kept.push({ collection: k.collection, rows: k.count, why: k.explanation });
   return kept;
 }
 

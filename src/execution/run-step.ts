@@ -39,10 +39,14 @@ import { recipientsToNotify } from '../rights/recipients.js';
 import { answerAddress } from '../rights/verify-request.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
+import { tellRequester } from '../rights/tell-requester.js';
+import { addDuration } from '../time.js';
+import type { OpenCondition } from './conditions.js';
+import { checkConditions, conditionKey, openCondition } from './conditions.js';
 import type { PlannedSystem, StepResult } from './complete.js';
 import { completeIfDone, loadPlanRow, resultOf, systemsOf } from './complete.js';
 import type { PlannedStep, PlanSystem } from './plan.js';
-import { LOCATE_KEY, planRequest } from './plan.js';
+import { conditionStepKey, LOCATE_KEY, planRequest } from './plan.js';
 import { linkedOf, requestReceipt } from './receipt.js';
 import type { RequestSeeds } from './seeds.js';
 import { decodeValue, encodeValue, locateLinked, requestSeeds, seedsFor } from './seeds.js';
@@ -83,6 +87,7 @@ function planFor(
   request: RequestRow,
   claims: RequestClaims,
   systems: PlanSystem[],
+  conditions: readonly OpenCondition[] = [],
 ) {
   return planRequest({
     type: request.type as RequestType,
@@ -90,6 +95,57 @@ function planFor(
     jurisdiction: request.jurisdiction ?? 'default',
     systems,
     ...(claims.rectification === undefined ? {} : { corrections: claims.rectification }),
+    ...(conditions.length === 0 ? {} : { conditions }),
+  });
+}
+
+/** An erasure's conditions that hold for the person now (outside any transaction: it may ask systems). */
+async function openConditions(
+  ctx: AppContext,
+  model: Parameters<typeof planRequest>[0]['model'],
+  request: RequestRow,
+): Promise<OpenCondition[]> {
+  if (request.type !== 'erasure') return [];
+  const base = await requestSeeds(ctx.store.db, ctx, request);
+  const now = ctx.clock.now();
+  return (await checkConditions(ctx, model, base))
+    .filter((c) => c.holds)
+    .map((c) => openCondition(model, c, now));
+}
+
+/**
+ * Whether waiting for a condition may pass the request's deadline (Art. 12(3)): its expected end
+ * (or, with none, the next check) after the deadline. The operator is told on the timeline.
+ */
+async function noteDeadline(
+  tx: Tx,
+  ctx: AppContext,
+  request: RequestRow,
+  condition: OpenCondition,
+  next: Date,
+): Promise<void> {
+  // The later of its expected end and the next check: an expected end already past does not count.
+  const end = [condition.endsOn ?? '', next.toISOString()].sort().at(-1)!;
+  if (end <= request.due_at) return;
+  const kind = 'erasure_deferral_past_deadline';
+  const noted = await tx
+    .selectFrom('request_events')
+    .select('seq')
+    .where('request_id', '=', request.id)
+    .where('kind', '=', kind)
+    .where('details', 'like', `%"condition":"${conditionKey(condition)}"%`)
+    .executeTakeFirst();
+  if (noted !== undefined) return;
+  await addRequestEvent(tx, ctx, {
+    requestId: request.id,
+    actor: 'system',
+    kind,
+    details: {
+      condition: conditionKey(condition),
+      dueAt: request.due_at,
+      ...(condition.endsOn === undefined ? { nextCheck: next.toISOString() } : { endsOn: condition.endsOn }),
+      what: `Erasure of "${condition.purposeName}" data waits for ${condition.condition}, which ${condition.endsOn === undefined ? 'has no known end' : `is expected to end on ${condition.endsOn.slice(0, 10)}`}, after the deadline of ${request.due_at.slice(0, 10)}: extend the request with reasons (Art. 12(3)), or answer the rest and explain this part.`,
+    },
   });
 }
 
@@ -115,7 +171,8 @@ export async function planFulfilment(
         }))
       : [];
   const { model, systems } = await planSystems(ctx, request, stewardRecipients);
-  const plan = planFor(model, request, claims, systems);
+  const conditions = await openConditions(ctx, model, request);
+  const plan = planFor(model, request, claims, systems, conditions);
   return transaction(ctx.store, async (tx) => {
     await lockRequest(tx, ctx, requestId);
     if ((await loadPlanRow(tx, requestId)) !== undefined) return { skipped: true as const };
@@ -141,6 +198,25 @@ export async function planFulfilment(
       })
       .execute();
     await insertSteps(tx, ctx, requestId, plan.steps);
+    if (conditions.length > 0) {
+      await addRequestEvent(tx, ctx, {
+        requestId,
+        actor: 'system',
+        kind: 'erasure_conditions',
+        details: { conditions: conditions.map((c) => ({ condition: conditionKey(c), effect: c.effect })) },
+        visible: true,
+      });
+      for (const c of conditions)
+        if (c.effect === 'defer')
+          await noteDeadline(tx, ctx, request, c, addDuration(ctx.clock.now(), c.recheck));
+      // The requester learns now that part of the erasure waits or is refused, and why.
+      await tellRequester(tx, ctx, requestId, {
+        kind: 'conditions',
+        lines: conditions.map((c) => `"${c.purposeName}": ${c.words}`),
+        dueAt: request.due_at,
+        ...(contact === undefined ? {} : { to: contact.value }),
+      });
+    }
     await addRequestEvent(tx, ctx, {
       requestId,
       actor: 'system',
@@ -253,6 +329,8 @@ interface Performed {
   readonly progress?: StepProgress;
   /** The step needs a person after all (an objection to weigh): their task. */
   readonly manual?: string;
+  /** A condition still holds: the step runs again then. */
+  readonly waitUntil?: Date;
 }
 
 /** The seeds this step searches with: the request's, with the linked values found for its system. */
@@ -317,7 +395,10 @@ async function performChange(
   seeds: ReturnType<typeof seedsFor>,
 ): Promise<Performed> {
   const plan = planOf(step);
-  const change = plan.change ?? (step.action === 'update' ? updateOf(ctx, request, step) : undefined);
+  const change =
+    plan.withhold !== undefined
+      ? await withholding(ctx, request, plan.withhold)
+      : (plan.change ?? (step.action === 'update' ? updateOf(ctx, request, step) : undefined));
   if (change === undefined) {
     // A kept collection that needs nothing masked: counted, for the answer and the receipt.
     const matched = (await connector.count(seeds)).get(step.collection) ?? 0;
@@ -414,6 +495,30 @@ async function performChange(
   };
 }
 
+/**
+ * Steward's erasure with what its conditions keep: a refused purpose's records always, a deferred
+ * one's while its condition step is not done.
+ */
+async function withholding(
+  ctx: AppContext,
+  request: RequestRow,
+  conditions: readonly OpenCondition[],
+): Promise<ChangeAction> {
+  const steps = await loadSteps(ctx.store.db, request.id);
+  const ended = (c: OpenCondition) => steps.some((s) => s.key === conditionStepKey(c) && s.status === 'done');
+  const withhold = conditions
+    .filter((c) => c.effect === 'refuse' || !ended(c))
+    .map((c) => ({
+      declarationId: request.declaration_id,
+      purpose: c.purpose,
+      condition: c.condition,
+      effect: c.effect,
+      explanation: c.words,
+      ...(c.endsOn === undefined ? {} : { until: c.endsOn }),
+    }));
+  return { action: 'delete', ...(withhold.length === 0 ? {} : { withhold }) };
+}
+
 async function perform(
   ctx: AppContext,
   request: RequestRow,
@@ -446,6 +551,23 @@ async function perform(
       return outcome.manual === true
         ? { result: { ...outcome, summary: outcome.summary }, manual: outcome.summary.join(' ') }
         : { result: { ...outcome, summary: outcome.summary } };
+    }
+    case 'condition': {
+      const condition = plan.condition!;
+      const model = ctx.policies.get(request.declaration_id)?.model;
+      if (model === undefined) throw new Error(`The declaration ${request.declaration_id} is not in force.`);
+      const [state] = await checkConditions(ctx, model, base, [conditionKey(condition)]);
+      const now = ctx.clock.now();
+      if (state?.holds === true)
+        return {
+          result: {
+            checkedAt: now.toISOString(),
+            holds: true,
+            ...(state.problem === undefined ? {} : { problem: state.problem }),
+          },
+          waitUntil: addDuration(now, condition.recheck),
+        };
+      return { result: { checkedAt: now.toISOString(), holds: false, endedBy: now.toISOString() } };
     }
     case 'read': {
       const connector = await connectorFor(ctx, step.system, request);
@@ -526,6 +648,24 @@ async function runOne(
     await holdLease(tx, ctx, job);
     if (performed.manual !== undefined) {
       await makeManual(tx, ctx, step, performed.manual, performed.result);
+      return;
+    }
+    if (performed.waitUntil !== undefined) {
+      // Still holds: the step waits, and a job checks again then.
+      const jobId = `step:${step.id}:${randomUUID()}`;
+      await tx
+        .updateTable('request_steps')
+        .set({
+          status: 'pending',
+          job_id: jobId,
+          result: JSON.stringify(performed.result),
+          updated_at: now(),
+        })
+        .where('id', '=', stepId)
+        .execute();
+      await enqueue(tx, ctx.clock, runStepJob, { stepId }, { id: jobId, runAt: performed.waitUntil });
+      const condition = planOf(step).condition;
+      if (condition !== undefined) await noteDeadline(tx, ctx, request, condition, performed.waitUntil);
       return;
     }
     await tx
@@ -676,7 +816,12 @@ async function runTogether(
 ): Promise<{ done: true; together: number } | undefined> {
   const system = steps[0]!.system;
   const connector = await connectorFor(ctx, system, request);
-  if (connector.together === undefined || steps.some((s) => s.system !== system)) return undefined;
+  // Steward's own data keeps what a condition withholds step by step; it has no `together` either.
+  if (
+    connector.together === undefined ||
+    steps.some((s) => s.system !== system || planOf(s).withhold !== undefined)
+  )
+    return undefined;
   const { seeds } = await stepSeeds(ctx, steps[0]!);
   const now = () => ctx.clock.now().toISOString();
   const ids = steps.map((s) => s.id);

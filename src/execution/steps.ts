@@ -8,6 +8,7 @@ import type { ChangeAction } from '../connectors/contract.js';
 import type { AppContext } from '../context.js';
 import type { RequestStepStatus, RequestStepTable } from '../store/schema.js';
 import type { Tx } from '../store/transaction.js';
+import type { OpenCondition } from './conditions.js';
 import type { KeptPlan, PlannedStep, PlannedUpdate, StepAction } from './plan.js';
 
 export type StepRow = Selectable<RequestStepTable>;
@@ -21,6 +22,10 @@ export interface StepPlan {
   readonly cascades?: readonly string[];
   readonly collections?: readonly string[];
   readonly systems?: readonly string[];
+  /** A `condition` step's condition; Steward's erasure: the conditions whose purposes it keeps meanwhile. */
+  readonly condition?: OpenCondition;
+  readonly withhold?: readonly OpenCondition[];
+  readonly refusedBy?: string;
   /** The plan could not be made as things stood: a retry plans the system again. */
   readonly planFailed?: boolean;
 }
@@ -135,6 +140,9 @@ export async function insertSteps(
       ...(step.cascades === undefined ? {} : { cascades: step.cascades }),
       ...(step.collections === undefined ? {} : { collections: step.collections }),
       ...(step.systems === undefined ? {} : { systems: step.systems }),
+      ...(step.condition === undefined ? {} : { condition: step.condition }),
+      ...(step.withhold === undefined ? {} : { withhold: step.withhold }),
+      ...(step.refusedBy === undefined ? {} : { refusedBy: step.refusedBy }),
       ...(step.status === 'failed' ? { planFailed: true } : {}),
     };
     const taskId =
@@ -166,7 +174,7 @@ export async function insertSteps(
         created_at: now,
         updated_at: now,
         started_at: null,
-        finished_at: step.status === 'failed' ? now : null,
+        finished_at: step.status === 'failed' || step.status === 'skipped' ? now : null,
       })
       .execute();
   }

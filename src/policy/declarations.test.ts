@@ -50,6 +50,8 @@ for (const dialect of await dialects()) {
       const index = await app.request({ method: 'GET', url: '/privacy' });
       assert.match(index.body, /href="\/privacy\/sncn-general"/);
       assert.match(index.body, /href="\/privacy\/nordkust-kaffe"/);
+      assert.match(index.body, /<h1>Privacy notices<\/h1>/);
+      assert.match(index.body, /\(version [^)]+, in force since \d{4}-\d{2}-\d{2}\)/);
       const shop = await app.request({ method: 'GET', url: '/privacy/nordkust-kaffe' });
       const general = await app.request({ method: 'GET', url: '/privacy/sncn-general' });
       assert.match(shop.body, /Nordkust/);
@@ -88,7 +90,7 @@ for (const dialect of await dialects()) {
         assert.ok(en.body.includes(`id="purpose-${purpose.id}"`), `purpose ${purpose.id} has its section`);
         const name = typeof purpose.name === 'string' ? purpose.name : purpose.name.en;
         assert.ok(
-          en.body.includes(name.replace(/&/g, '&amp;').replace(/'/g, '&#39;')),
+          en.body.includes(name.replace(/&/g, '&amp;').replace(/'/g, '&#x27;')),
           `purpose ${purpose.id} is named`,
         );
       }
@@ -96,6 +98,21 @@ for (const dialect of await dialects()) {
       const md = await app.request({ method: 'GET', url: '/privacy/sncn-general?format=md' });
       assert.match(String(md.headers['content-type']), /text\/markdown/);
       assert.match(md.body, /^# /m);
+    });
+
+    test('a reader asking for a language the declaration does not offer gets its first language, and is told so', async () => {
+      const fr = await app.request({ method: 'GET', url: '/privacy/sncn-general?lang=fr' });
+      assert.equal(fr.statusCode, 200);
+      assert.match(fr.body, /<html lang="en"/);
+      assert.match(
+        fr.body,
+        /<p class="fallback" role="note">This notice is not available in French, so it is shown in English\.<\/p>/,
+      );
+      const en = await app.request({ method: 'GET', url: '/privacy/sncn-general?lang=en' });
+      assert.doesNotMatch(en.body, /class="fallback"/, 'a language on offer is no fallback');
+      const svFi = await app.request({ method: 'GET', url: '/privacy/sncn-general?lang=sv-FI' });
+      assert.match(svFi.body, /<html lang="sv"/);
+      assert.doesNotMatch(svFi.body, /class="fallback"/, 'a regional tag of an offered language is served');
     });
 
     test('C2.1 the rendered notice explains the vocabulary in a glossary', async () => {
@@ -194,6 +211,8 @@ for (const dialect of await dialects()) {
       const list = await app.request({ method: 'GET', url: '/privacy/sncn-general/versions' });
       assert.match(list.body, /2026-12-01/);
       assert.match(list.body, /2021-03-01/);
+      assert.match(list.body, /<h1>Published versions of sncn-general<\/h1>/);
+      assert.match(list.body, /<a href="\/privacy\/sncn-general\/versions\/1\/source">YAML<\/a>/);
 
       const diff = await app.request({
         method: 'GET',

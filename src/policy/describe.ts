@@ -1,7 +1,8 @@
 /**
  * Declaration values in words, for the notice, the record of processing and access answers:
- * durations, retention triggers, legal bases, transfer mechanisms, jurisdictions. English and
- * Swedish; any other language falls back to English. Also the per-purpose derivations (which
+ * durations, retention triggers, legal bases, transfer mechanisms, jurisdictions, each worded by
+ * the message catalogs (`src/i18n`, keys `describe.*` and `category.*`); a language without a
+ * catalog throws rather than falling back. Also the per-purpose derivations (which
  * recipients, which transfers, which retention rule for which category) that several renderings
  * share, so they cannot drift apart.
  */
@@ -11,39 +12,9 @@ import { eventOfRule, isBuiltInEvent } from './lifecycle.js';
 import type { Declaration, DeclaredSystem, LegalBasis, Purpose, Recipient, RetentionRule } from './schema.js';
 import { legalBasisTerms } from './taxonomy.js';
 import { localise } from './text.js';
-
-/** The languages with their own wording; everything else is written in English. */
-export type Wording = 'en' | 'sv';
-
-/** Picks the wording for a language tag: `sv` and `sv-FI` give Swedish, anything else English. */
-export function wordingFor(language: string): Wording {
-  return language.slice(0, 2).toLowerCase() === 'sv' ? 'sv' : 'en';
-}
+import { isMessageKey, messages } from '../i18n/messages.js';
 
 type Unit = 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second';
-
-const unitWords: Record<Wording, Record<Unit, readonly [string, string]>> = {
-  en: {
-    year: ['year', 'years'],
-    month: ['month', 'months'],
-    week: ['week', 'weeks'],
-    day: ['day', 'days'],
-    hour: ['hour', 'hours'],
-    minute: ['minute', 'minutes'],
-    second: ['second', 'seconds'],
-  },
-  sv: {
-    year: ['år', 'år'],
-    month: ['månad', 'månader'],
-    week: ['vecka', 'veckor'],
-    day: ['dag', 'dagar'],
-    hour: ['timme', 'timmar'],
-    minute: ['minut', 'minuter'],
-    second: ['sekund', 'sekunder'],
-  },
-};
-
-const and: Record<Wording, string> = { en: 'and', sv: 'och' };
 
 const durationPattern =
   /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
@@ -51,7 +22,8 @@ const durationPattern =
 /** Joins words as a reader would: `a`, `a and b`, `a, b and c`. */
 export function joinWords(items: readonly string[], language: string): string {
   if (items.length <= 1) return items[0] ?? '';
-  return `${items.slice(0, -1).join(', ')} ${and[wordingFor(language)]} ${items[items.length - 1]}`;
+  const last = items[items.length - 1] ?? '';
+  return messages(language).format('describe.list.and', { head: items.slice(0, -1).join(', '), last });
 }
 
 /**
@@ -67,54 +39,18 @@ export function describeDuration(iso: string, language: string): string {
     throw new RangeError(`"${iso}" is not an ISO 8601 duration such as P30D, P6M or P2Y`);
   }
   const units: Unit[] = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
-  const words = unitWords[wordingFor(language)];
+  const m = messages(language);
   const parts = units.flatMap((unit, i) => {
     const value = match[i + 1];
     if (value === undefined || Number(value) === 0) return [];
-    const n = Number(value);
-    return [`${n} ${words[unit][n === 1 ? 0 : 1]}`];
+    return [m.format(`describe.unit.${unit}`, { count: Number(value) })];
   });
-  return parts.length === 0 ? `0 ${words.day[1]}` : joinWords(parts, language);
+  return parts.length === 0 ? m.format('describe.unit.day', { count: 0 }) : joinWords(parts, language);
 }
 
 export type RetentionTrigger = RetentionRule['trigger'];
 /** The triggers Steward has its own words for; an `event` trigger is worded by its event's name. */
 export type NamedTrigger = Exclude<RetentionTrigger, 'event'>;
-
-const triggerWords: Record<Wording, Record<NamedTrigger, string>> = {
-  en: {
-    collected: 'after the data was collected',
-    last_interaction: 'after the last interaction',
-    contract_end: 'after the contract ends',
-    consent_withdrawn: 'after consent is withdrawn',
-    account_closed: 'after the account is closed',
-  },
-  sv: {
-    collected: 'efter att uppgifterna samlades in',
-    last_interaction: 'efter den senaste kontakten',
-    contract_end: 'efter att avtalet har upphört',
-    consent_withdrawn: 'efter att samtycket har återkallats',
-    account_closed: 'efter att kontot har avslutats',
-  },
-};
-
-/** The same moments as nouns, for "until …" and "the end of the year of …". */
-const triggerNouns: Record<Wording, Record<NamedTrigger, string>> = {
-  en: {
-    collected: 'collection',
-    last_interaction: 'the last interaction',
-    contract_end: 'the end of the contract',
-    consent_withdrawn: 'the withdrawal of consent',
-    account_closed: 'the closing of the account',
-  },
-  sv: {
-    collected: 'insamlingen',
-    last_interaction: 'den senaste kontakten',
-    contract_end: 'avtalets upphörande',
-    consent_withdrawn: 'återkallelsen av samtycket',
-    account_closed: 'kontots avslutande',
-  },
-};
 
 /**
  * The moment a retention period counts from, as a phrase that follows a duration.
@@ -123,7 +59,7 @@ const triggerNouns: Record<Wording, Record<NamedTrigger, string>> = {
  *   // "2 years after the last interaction"
  */
 export function describeTrigger(trigger: NamedTrigger, language: string): string {
-  return triggerWords[wordingFor(language)][trigger];
+  return messages(language).format(`describe.trigger.${trigger}`);
 }
 
 /** What the wording of a clock needs from its declaration: event names and the financial year. */
@@ -140,11 +76,12 @@ function eventName(rule: RetentionRule, language: string, words: ClockWords): st
 }
 
 function triggerNoun(rule: RetentionRule, language: string, words: ClockWords): string {
-  const w = wordingFor(language);
   const name = eventName(rule, language, words);
   if (name !== undefined) return name;
-  if (rule.trigger !== 'event') return triggerNouns[w][rule.trigger];
-  return w === 'sv' ? 'en händelse som inte är namngiven' : 'an event not named';
+  const m = messages(language);
+  return rule.trigger === 'event'
+    ? m.format('describe.event.unnamed')
+    : m.format(`describe.triggerNoun.${rule.trigger}`);
 }
 
 function monthName(month: number, language: string): string {
@@ -159,7 +96,7 @@ function financialYearSpan(words: ClockWords, language: string): string {
   if (start === 1) return '';
   const first = monthName(start, language);
   const last = monthName(start - 1, language);
-  return wordingFor(language) === 'sv' ? ` (${first}–${last})` : ` (${first} to ${last})`;
+  return ` ${messages(language).format('describe.financialYear.span', { first, last })}`;
 }
 
 /** "the end of the financial year of collection", "utgången av det kalenderår då leverans skedde". */
@@ -169,33 +106,11 @@ function anchorPhrase(
   language: string,
   words: ClockWords,
 ): string {
-  const fy = financialYearSpan(words, language);
-  if (wordingFor(language) === 'sv') {
-    switch (anchor) {
-      case 'month':
-        return `utgången av den månad då ${noun} skedde`;
-      case 'quarter':
-        return `utgången av det kvartal då ${noun} skedde`;
-      case 'year':
-        return `utgången av det kalenderår då ${noun} skedde`;
-      case 'financial_year':
-        return `utgången av det räkenskapsår${fy} då ${noun} skedde`;
-      case 'calendar_year_of_financial_year_end':
-        return `utgången av det kalenderår då räkenskapsåret${fy} för ${noun} avslutades`;
-    }
-  }
-  switch (anchor) {
-    case 'month':
-      return `the end of the month of ${noun}`;
-    case 'quarter':
-      return `the end of the quarter of ${noun}`;
-    case 'year':
-      return `the end of the calendar year of ${noun}`;
-    case 'financial_year':
-      return `the end of the financial year${fy} of ${noun}`;
-    case 'calendar_year_of_financial_year_end':
-      return `the end of the calendar year in which the financial year${fy} of ${noun} ended`;
-  }
+  const span = financialYearSpan(words, language);
+  const m = messages(language);
+  return anchor === 'financial_year' || anchor === 'calendar_year_of_financial_year_end'
+    ? m.format(`describe.anchor.${anchor}`, { event: noun, span })
+    : m.format(`describe.anchor.${anchor}`, { event: noun });
 }
 
 /** P0D, PT0S: a period of nothing, worded "until …" rather than "0 days after …". */
@@ -206,91 +121,65 @@ const isZeroDuration = (iso: string): boolean => !/[1-9]/.test(iso);
  * of the financial year of collection", "until the end of the contract" (for a zero period).
  */
 export function describeClock(rule: RetentionRule, language: string, words: ClockWords): string {
-  const sv = wordingFor(language) === 'sv';
+  const m = messages(language);
   const zero = isZeroDuration(rule.duration);
   const noun = triggerNoun(rule, language, words);
   if (rule.anchor !== undefined) {
     const boundary = anchorPhrase(rule.anchor, noun, language, words);
-    if (zero) return `${sv ? 'till' : 'until'} ${boundary}`;
-    return `${describeDuration(rule.duration, language)} ${sv ? 'från' : 'from'} ${boundary}`;
+    if (zero) return m.format('describe.clock.until', { boundary });
+    return m.format('describe.clock.from', { duration: describeDuration(rule.duration, language), boundary });
   }
-  if (zero) return `${sv ? 'till' : 'until'} ${noun}`;
+  if (zero) return m.format('describe.clock.until', { boundary: noun });
+  const duration = describeDuration(rule.duration, language);
   const name = eventName(rule, language, words);
-  const after =
-    name !== undefined || rule.trigger === 'event'
-      ? `${sv ? 'efter' : 'after'} ${noun}`
-      : describeTrigger(rule.trigger, language);
-  return `${describeDuration(rule.duration, language)} ${after}`;
+  return name !== undefined || rule.trigger === 'event'
+    ? m.format('describe.clock.after', { duration, event: noun })
+    : m.format('describe.clock.trigger', { duration, trigger: describeTrigger(rule.trigger, language) });
 }
-
-const actionWords: Record<Wording, Record<RetentionRule['action'], string>> = {
-  en: { delete: 'then deleted', anonymise: 'then anonymised' },
-  sv: { delete: 'raderas därefter', anonymise: 'anonymiseras därefter' },
-};
 
 /**
  * The period of a retention rule with what happens at its end: "2 years after the last
  * interaction, then deleted". `words` (the rule's declaration) names its events.
  */
 export function describeRetentionPeriod(rule: RetentionRule, language: string, words: ClockWords): string {
-  return `${describeClock(rule, language, words)}, ${actionWords[wordingFor(language)][rule.action]}`;
+  const m = messages(language);
+  return m.format('describe.retention.period', {
+    clock: describeClock(rule, language, words),
+    action: m.format(`describe.action.${rule.action}`),
+  });
 }
 
 /** The law that requires a retention period, as a phrase: "legal requirement: Bookkeeping Act". */
 export function describeStatutory(rule: RetentionRule, language: string): string | undefined {
   if (rule.statutory === undefined) return undefined;
-  return wordingFor(language) === 'sv'
-    ? `lagkrav: ${rule.statutory}`
-    : `legal requirement: ${rule.statutory}`;
+  return messages(language).format('describe.retention.statutory', { law: rule.statutory });
 }
 
 /** A retention rule in one sentence: period, end action and, if any, the law that requires it. */
 export function describeRetention(rule: RetentionRule, language: string, words: ClockWords): string {
   const period = describeRetentionPeriod(rule, language, words);
   const statutory = describeStatutory(rule, language);
-  return statutory === undefined ? period : `${period} (${statutory})`;
+  return statutory === undefined
+    ? period
+    : messages(language).format('describe.retention.withStatutory', { period, statutory });
 }
 
-const basisNames: Record<Wording, Record<LegalBasis, string>> = {
-  en: {
-    consent: 'Consent',
-    contract: 'Contract',
-    legal_obligation: 'Legal obligation',
-    vital_interests: 'Vital interests',
-    public_task: 'Public task',
-    legitimate_interests: 'Legitimate interests',
-  },
-  sv: {
-    consent: 'Samtycke',
-    contract: 'Avtal',
-    legal_obligation: 'Rättslig förpliktelse',
-    vital_interests: 'Grundläggande intressen',
-    public_task: 'Allmänt intresse',
-    legitimate_interests: 'Berättigat intresse',
-  },
-};
-
-/**
- * A GDPR article reference in the style of the language: `Art. 6(1)(a)` in English,
- * `artikel 6.1 a` in Swedish.
- */
-export function describeArticle(article: string, language: string): string {
-  if (wordingFor(language) !== 'sv') return article;
-  return article
-    .replace(/^Art\.\s*/, 'artikel ')
-    .replace(/\((\d+)\)/g, '.$1')
-    .replace(/\(([a-z])\)/g, ' $1');
+/** The GDPR article of a legal basis in the style of the language: `Art. 6(1)(a)`, `artikel 6.1 a`. */
+export function basisArticle(basis: LegalBasis, language: string): string {
+  return messages(language).format(`describe.article.${basis}`);
 }
 
 /** The name of a legal basis: "Consent", "Berättigat intresse". */
 export function basisName(basis: LegalBasis, language: string): string {
-  return basisNames[wordingFor(language)][basis];
+  return messages(language).format(`describe.basis.${basis}`);
 }
 
 /** A legal basis with its GDPR article: "Consent (Art. 6(1)(a) GDPR)". */
 export function describeBasis(basis: LegalBasis, language: string): string {
-  const article = describeArticle(legalBasisTerms[basis].article, language);
-  return `${basisName(basis, language)} (${article} GDPR)`;
+  return messages(language).format('describe.basis.withArticle', {
+    name: basisName(basis, language),
+    article: basisArticle(basis, language),
+  });
 }
 
 /** The name of a country in the language ("United States", "USA"), or the code if unknown. */
@@ -307,39 +196,23 @@ export function countryName(code: string, language: string): string {
  * else" for `default`.
  */
 export function describeJurisdiction(key: string, language: string): string {
-  const w = wordingFor(language);
-  if (key === 'default') return w === 'sv' ? 'Övriga länder' : 'Everywhere else';
-  if (key === 'EEA') return w === 'sv' ? 'EES' : 'EEA';
-  if (/^[A-Z]{2}-/.test(key)) return `${countryName(key.slice(0, 2), language)} (${key})`;
+  const m = messages(language);
+  if (key === 'default') return m.format('describe.jurisdiction.default');
+  if (key === 'EEA') return m.format('describe.jurisdiction.EEA');
+  if (/^[A-Z]{2}-/.test(key)) {
+    return m.format('describe.jurisdiction.region', {
+      country: countryName(key.slice(0, 2), language),
+      code: key,
+    });
+  }
   return countryName(key, language);
 }
 
 export type TransferMechanism = NonNullable<Recipient['transfer']>['mechanism'];
 
-const mechanismWords: Record<Wording, Record<TransferMechanism, string>> = {
-  en: {
-    adequacy: 'Adequacy decision of the European Commission (Art. 45 GDPR)',
-    scc: 'Standard contractual clauses (Art. 46(2)(c) GDPR)',
-    bcr: 'Binding corporate rules (Art. 47 GDPR)',
-    dpf: 'EU–US Data Privacy Framework certification (adequacy decision, Art. 45 GDPR)',
-    derogation_consent: 'Your explicit consent (Art. 49(1)(a) GDPR)',
-    derogation_contract: 'Necessary for a contract with you or in your interest (Art. 49(1)(b)–(c) GDPR)',
-    derogation_legal_claims: 'Necessary for legal claims (Art. 49(1)(e) GDPR)',
-  },
-  sv: {
-    adequacy: 'EU-kommissionens beslut om adekvat skyddsnivå (artikel 45 GDPR)',
-    scc: 'Standardavtalsklausuler (artikel 46.2 c GDPR)',
-    bcr: 'Bindande företagsbestämmelser (artikel 47 GDPR)',
-    dpf: 'Certifiering enligt EU–US Data Privacy Framework (beslut om adekvat skyddsnivå, artikel 45 GDPR)',
-    derogation_consent: 'Ditt uttryckliga samtycke (artikel 49.1 a GDPR)',
-    derogation_contract: 'Nödvändigt för ett avtal med dig eller i ditt intresse (artikel 49.1 b–c GDPR)',
-    derogation_legal_claims: 'Nödvändigt för rättsliga anspråk (artikel 49.1 e GDPR)',
-  },
-};
-
 /** A transfer mechanism with its GDPR article: "Standard contractual clauses (Art. 46(2)(c) GDPR)". */
 export function describeMechanism(mechanism: TransferMechanism, language: string): string {
-  return mechanismWords[wordingFor(language)][mechanism];
+  return messages(language).format(`describe.mechanism.${mechanism}`);
 }
 
 /** One legal basis of a purpose in one jurisdiction (`default` for everywhere not listed). */
@@ -361,12 +234,18 @@ export function basisEntries(purpose: Purpose): BasisEntry[] {
 /** The legal bases of a purpose in words, with jurisdictions where they differ. */
 export function describeBases(purpose: Purpose, language: string): string {
   const entries = basisEntries(purpose);
-  if (entries.length === 0) return wordingFor(language) === 'sv' ? 'Inte angiven' : 'Not stated';
+  const m = messages(language);
+  if (entries.length === 0) return m.format('describe.bases.none');
   if (entries.length === 1 && entries[0]?.jurisdiction === 'default') {
     return describeBasis(entries[0].basis, language);
   }
   return entries
-    .map((e) => `${describeJurisdiction(e.jurisdiction, language)}: ${describeBasis(e.basis, language)}`)
+    .map((e) =>
+      m.format('describe.bases.entry', {
+        jurisdiction: describeJurisdiction(e.jurisdiction, language),
+        basis: describeBasis(e.basis, language),
+      }),
+    )
     .join('; ');
 }
 
@@ -454,9 +333,7 @@ export function describeOperator(model: PolicyModel, system: DeclaredSystem, lan
       : localise(d.recipients.find((r) => r.id === system.operator)?.name ?? system.operator, language);
   const provider = system.hosting.provider;
   if (provider === undefined) return operator;
-  return wordingFor(language) === 'sv'
-    ? `${operator}, på servrar hos ${provider}`
-    : `${operator}, on servers provided by ${provider}`;
+  return messages(language).format('describe.operator.hosted', { operator, provider });
 }
 
 /** The retention rule for one category of a purpose. */
@@ -474,67 +351,15 @@ export function retentionEntries(model: PolicyModel, purpose: Purpose): Retentio
   return keys.map((category) => ({ category, rule: model.retentionFor(purpose, category) }));
 }
 
-/** Swedish names of the default taxonomy's categories (the taxonomy itself is in English). */
-const swedishCategoryNames: Readonly<Record<string, string>> = {
-  user: 'Personuppgifter',
-  'user.name': 'Namn',
-  'user.name.first': 'Förnamn',
-  'user.name.last': 'Efternamn',
-  'user.contact': 'Kontaktuppgifter',
-  'user.contact.email': 'E-postadress',
-  'user.contact.phone_number': 'Telefonnummer',
-  'user.contact.address': 'Postadress',
-  'user.contact.address.street': 'Gatuadress',
-  'user.contact.address.postal_code': 'Postnummer',
-  'user.contact.address.city': 'Ort',
-  'user.contact.address.state': 'Region',
-  'user.contact.address.country': 'Land',
-  'user.job_title': 'Befattning',
-  'user.workplace': 'Arbetsgivare och arbetsplats',
-  'user.account': 'Kontouppgifter',
-  'user.account.username': 'Användarnamn',
-  'user.account.settings': 'Kontoinställningar och konfiguration',
-  'user.credentials': 'Inloggningsuppgifter',
-  'user.credentials.password': 'Lösenord',
-  'user.unique_id': 'Kund- eller kontonummer',
-  'user.demographic': 'Demografiska uppgifter',
-  'user.demographic.age': 'Ålder eller födelsedatum',
-  'user.preferences': 'Preferenser och intressen',
-  'user.financial': 'Ekonomiska uppgifter',
-  'user.financial.credit': 'Kreditupplysningar',
-  'user.financial.payment': 'Betalningsuppgifter',
-  'user.financial.purchase_history': 'Köphistorik',
-  'user.device': 'Uppgifter om enheten',
-  'user.device.cookie_id': 'Cookie-identifierare',
-  'user.device.device_id': 'Enhetsidentifierare',
-  'user.device.ip_address': 'IP-adress',
-  'user.device.browser': 'Webbläsare och operativsystem',
-  'user.behavior': 'Beteende',
-  'user.behavior.browsing_history': 'Visade sidor och klick',
-  'user.behavior.search_history': 'Sökningar på webbplatsen',
-  'user.behavior.interaction': 'Interaktion med utskick',
-  'user.location': 'Plats',
-  'user.location.imprecise': 'Ungefärlig plats',
-  'user.content': 'Innehåll som personen har lämnat',
-  'user.content.public': 'Innehåll som personen har gjort offentligt',
-  'user.content.communication': 'Meddelanden och supportärenden',
-  'user.content.survey': 'Enkätsvar',
-  'user.social': 'Aktivitet i sociala nätverk',
-  'user.consent': 'Samtycken och val om utskick',
-  'user.telemetry': 'Användningsdata från tjänsten',
-  'user.health': 'Hälsouppgifter',
-  'user.biometric': 'Biometriska uppgifter',
-};
-
 /**
  * The name of a data category: the declaration's own name if it declares the key, else the
- * default taxonomy's (in Swedish where we have it), else the key itself.
+ * default taxonomy's from the catalog (`category.<key>`), else the key itself.
  */
 export function categoryName(model: PolicyModel, key: string, language: string): string {
   const declared = model.declaration.dataCategories.find((c) => c.key === key);
   if (declared !== undefined) return localise(declared.name, language);
-  const swedish = wordingFor(language) === 'sv' ? swedishCategoryNames[key] : undefined;
-  if (swedish !== undefined) return swedish;
+  const catalogKey = `category.${key}`;
+  if (isMessageKey(catalogKey)) return messages(language).format(catalogKey);
   const info = model.categories.get(key);
   return info === undefined ? key : localise(info.name, language);
 }

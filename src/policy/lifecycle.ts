@@ -117,21 +117,40 @@ export function ruleIdsOf(purpose: Pick<Purpose, 'retention'>): Set<string> {
 
 /**
  * What uses one lifecycle event: rules whose clock it starts, purposes that count it as an
- * interaction, communications whose soft opt-in counts it as the relationship.
+ * interaction, communications whose soft opt-in counts it as the relationship, and erasure
+ * conditions it opens or closes (`purpose.condition`).
  */
 export interface EventUse {
   readonly rules: readonly string[];
   readonly interactions: readonly string[];
   readonly softOptIns: readonly string[];
+  readonly conditions: readonly string[];
+}
+
+/** The lifecycle events a purpose's erasure conditions wait for: those that open them and those that close them. */
+export function conditionEventsOf(
+  purpose: Pick<Purpose, 'id' | 'erasure'>,
+): { event: string; condition: string }[] {
+  return (purpose.erasure?.conditions ?? []).flatMap((c) =>
+    'event' in c.while
+      ? [c.while.event, ...(c.while.until === undefined ? [] : [c.while.until])].map((event) => ({
+          event,
+          condition: `${purpose.id}.${c.id}`,
+        }))
+      : [],
+  );
 }
 
 /** Every lifecycle event a rule or an interaction uses, by id, in declaration order. */
 export function eventsInUse(
   declaration: Pick<Declaration, 'retention' | 'purposes'> & Partial<Pick<Declaration, 'communications'>>,
 ): Map<string, EventUse> {
-  const uses = new Map<string, { rules: string[]; interactions: string[]; softOptIns: string[] }>();
+  const uses = new Map<
+    string,
+    { rules: string[]; interactions: string[]; softOptIns: string[]; conditions: string[] }
+  >();
   const use = (id: string) => {
-    const found = uses.get(id) ?? { rules: [], interactions: [], softOptIns: [] };
+    const found = uses.get(id) ?? { rules: [], interactions: [], softOptIns: [], conditions: [] };
     uses.set(id, found);
     return found;
   };
@@ -145,6 +164,9 @@ export function eventsInUse(
         use(i.event).interactions.push(purpose.id);
   for (const c of declaration.communications ?? [])
     for (const f of relationshipFacts(c)) if (f.kind === 'event') use(f.event).softOptIns.push(c.id);
+  for (const purpose of declaration.purposes)
+    for (const { event, condition } of conditionEventsOf(purpose))
+      if (!use(event).conditions.includes(condition)) use(event).conditions.push(condition);
   return uses;
 }
 

@@ -115,6 +115,8 @@ export function checkCoherence(d: Declaration, error: Report, warn: Report): voi
     const localised =
       entries.length > 0 &&
       entries.every(([k, v]) => /^[a-z]{2}(-[A-Z]{2})?$/.test(k) && typeof v === 'string');
+    // An erasure condition's explanation has its own rule (erasure.condition_explanation_missing).
+    if (localised && path.at(-1) === 'explanation' && path.includes('conditions')) return;
     if (localised) {
       const missing = languages.filter((l) => !(l in value));
       if (missing.length > 0)

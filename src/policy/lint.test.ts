@@ -434,12 +434,34 @@ describe('policy lint: retention clocks', () => {
       lifecycleEvents: d.lifecycleEvents.map((e) => ({ ...e, source: ['dataset' as const] })),
     };
     assert.deepEqual(eventsWithoutSource(datasetOnly, []), [
-      { event: 'delivered', reason: 'no_dataset_field', rules: ['orders'], interactions: [], softOptIns: [] },
+      {
+        event: 'delivered',
+        reason: 'no_dataset_field',
+        rules: ['orders'],
+        interactions: [],
+        softOptIns: [],
+        conditions: ['orders.open_order'],
+      },
+      {
+        event: 'order_placed',
+        reason: 'no_dataset_field',
+        rules: [],
+        interactions: [],
+        softOptIns: [],
+        conditions: ['orders.open_order'],
+      },
     ]);
     const shop = {
       system: 'shop',
       collections: [
-        { name: 'orders', fields: [{ name: 'id' }, { name: 'delivered_at', event: 'delivered' }] },
+        {
+          name: 'orders',
+          fields: [
+            { name: 'id' },
+            { name: 'placed_at', event: 'order_placed' },
+            { name: 'delivered_at', event: 'delivered' },
+          ],
+        },
       ],
     };
     assert.deepEqual(eventsWithoutSource(datasetOnly, [shop]), []);

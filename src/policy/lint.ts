@@ -10,6 +10,8 @@ import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
 import { checkCoherence } from './lint-coherence.js';
 import { checkMinimisation } from './minimisation.js';
+import { checkLanguages } from './lint-language.js';
+import { checkErasure } from './lint-erasure.js';
 import {
   builtInEvents,
   eventsInUse,
@@ -76,6 +78,24 @@ export const lintCodes = {
   'minimisation.rule_unfit':
     'A minimisation rule that does not fit its data category (year_only on an email)',
   'minimisation.field_mismatch': 'A minimisation rule lists a field that holds another data category',
+  'erasure.exempt_without_ground': 'A purpose exempt from erasure does not name its Art. 17(3) ground',
+  'erasure.exempt_without_reason': 'A purpose exempt from erasure does not say why',
+  'erasure.ground_mismatch':
+    'An exemption from erasure on a ground that does not fit the purpose’s legal basis',
+  'erasure.obligation_not_exempt':
+    'A purpose on a legal obligation does not state whether it is exempt from erasure',
+  'erasure.condition_event_unknown': 'An erasure condition waits for a lifecycle event that is not declared',
+  'erasure.condition_system_unknown': 'An erasure condition reads a system that is not declared',
+  'erasure.condition_explanation_missing':
+    'An erasure condition lacks its explanation in a declared language',
+  'erasure.condition_on_exempt': 'An erasure condition on a purpose whose data is exempt from erasure',
+  'language.no_catalog': 'A declared language for which Steward ships no message catalog',
+  'language.message_missing': 'The catalog of a declared language lacks messages that English has',
+  'language.placeholder_mismatch':
+    'A message (in a catalog or a declaration override) has other placeholders than the English one',
+  'language.override_unknown_key': 'A declaration overrides a message key that does not exist',
+  'language.override_undeclared': 'A declaration overrides messages in a language it does not declare',
+  'language.message_invalid': 'A declaration override is not valid ICU MessageFormat',
 } as const;
 export type LintCode = keyof typeof lintCodes;
 
@@ -626,6 +646,8 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
     );
   checkCoherence(d, error, warn);
   checkMinimisation(d, model, error);
+  checkErasure(d, error, warn);
+  checkLanguages(d, error);
   return issues;
 }
 

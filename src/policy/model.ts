@@ -1,5 +1,5 @@
 import { eeaCountries } from './geography.js';
-import type { Declaration, LegalBasis, Purpose, RetentionRule } from './schema.js';
+import type { Declaration, ErasureGround, LegalBasis, LocalText, Purpose, RetentionRule } from './schema.js';
 import { categoryCovers, defaultTaxonomy } from './taxonomy.js';
 
 export interface CategoryInfo {
@@ -55,10 +55,39 @@ export class PolicyModel {
     return ruleId === undefined ? undefined : this.retentionRules.get(ruleId);
   }
 
+  /**
+   * Whether a purpose's data stays despite an erasure request (Art. 17(3)), and on which ground:
+   * the exemption the purpose states, or, for one on a legal obligation (in the jurisdiction) that
+   * states none, that obligation (lint warns: `erasure.obligation_not_exempt`). Undefined: erased.
+   */
+  exemptionOf(purpose: Purpose, jurisdiction = 'default'): Exemption | undefined {
+    const stated = purpose.erasure?.exempt;
+    const obligation = this.basisFor(purpose, jurisdiction) === 'legal_obligation';
+    if (stated !== undefined)
+      return {
+        stated: true,
+        ...(stated.ground !== undefined
+          ? { ground: stated.ground }
+          : obligation
+            ? { ground: 'legal_obligation' as const }
+            : {}),
+        ...(stated.reason === undefined ? {} : { reason: stated.reason }),
+      };
+    return obligation ? { stated: false, ground: 'legal_obligation' } : undefined;
+  }
+
   /** True when the key is in the taxonomy (default or declared). */
   hasCategory(key: string): boolean {
     return this.categories.has(key);
   }
+}
+
+/** A purpose's Art. 17(3) exemption from erasure (`PolicyModel.exemptionOf`). */
+export interface Exemption {
+  /** False when inferred from a legal-obligation basis the declaration states no exemption for. */
+  readonly stated: boolean;
+  readonly ground?: ErasureGround;
+  readonly reason?: LocalText;
 }
 
 /** Resolves a per-jurisdiction value: exact code, then country, then EEA, then `default`. */

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
 import { PolicyModel } from './model.js';
 import { readFileSync } from 'node:fs';
-import { smallShopDeclaration } from '../../test/support/paths.js';
+import { referenceDeclaration, smallShopDeclaration } from '../../test/support/paths.js';
+import { messageKeys, messages } from '../i18n/messages.js';
 import { describeRetentionPeriod } from './describe.js';
 import { lintSource } from './lint.js';
 import { describeDuration, describeTrigger, renderNotice } from './render-notice.js';
@@ -42,7 +43,7 @@ function textOf(fragment: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
+    .replace(/&#39;|&#x27;/g, "'")
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
 }
@@ -507,11 +508,63 @@ describe('privacy notice', () => {
     assert.match(textOf(sectionOf(page, 'transfers')), /USA \(US\) Standardavtalsklausuler/);
     assert.match(textOf(sectionOf(page, 'glossary')), /Samtycke \(artikel 6\.1 a\):/);
 
-    // An explicit language wins over the declaration's first; one without wording falls back to English.
+    // An explicit language wins over the declaration's first; one without a catalog is refused.
     assert.match(html(input, 'en'), /<h2 id="rights-heading">Your rights<\/h2>/);
-    const german = html(minimalDeclaration(), 'de');
-    assert.match(german, /<html lang="de">/);
-    assert.match(german, /<h2 id="rights-heading">Your rights<\/h2>/);
+    assert.throws(() => html(minimalDeclaration(), 'de'), { name: 'MessageError', code: 'i18n.no_catalog' });
+  });
+});
+
+describe('notice wording from the catalogs', () => {
+  test('a declaration’s override replaces a message in its notice, and placeholders still fill', () => {
+    const input = {
+      ...minimalDeclaration(),
+      messages: {
+        en: {
+          'notice.headings.rights': 'What you can ask of us',
+          'notice.meta': 'Edition {version} (from {date})',
+        },
+      },
+    } as DeclarationInput;
+    const page = html(input);
+    assert.match(page, /<h2 id="rights-heading">What you can ask of us<\/h2>/);
+    assert.match(page, /<p class="meta">Edition [^<]+ \(from \d{4}-\d{2}-\d{2}\)<\/p>/);
+    assert.doesNotMatch(page, /Your rights/);
+  });
+
+  test('a notice shown in place of another language says so, in HTML and Markdown', () => {
+    const model = modelOf();
+    const page = renderNotice(model, { format: 'html', language: 'en', fallbackFrom: 'da' });
+    assert.match(
+      page,
+      /<p class="fallback" role="note">This notice is not available in Danish, so it is shown in English\.<\/p>/,
+    );
+    const md = renderNotice(model, { format: 'md', language: 'en', fallbackFrom: 'da' });
+    assert.match(md, /^> This notice is not available in Danish, so it is shown in English\.$/m);
+    assert.doesNotMatch(renderNotice(model, { format: 'html' }), /class="fallback"/);
+  });
+
+  test('a Swedish notice of both examples has no English fixed wording left', () => {
+    for (const file of [referenceDeclaration, smallShopDeclaration]) {
+      const declaration = lintSource(readFileSync(file, 'utf8')).declaration;
+      assert.ok(declaration !== undefined);
+      const page = textOf(renderNotice(new PolicyModel(declaration), { format: 'html', language: 'sv' }));
+      // Whole English sentences and labels (no placeholders), where Swedish says it differently.
+      const english = messageKeys
+        .filter((k) => k.startsWith('notice.') || k.startsWith('describe.'))
+        .filter((k) => messages('en').text(k) !== messages('sv').text(k))
+        .map((k) => messages('en').text(k))
+        .filter((text) => !text.includes('{') && text.length > 12);
+      assert.ok(english.length > 100, 'the check has English to look for');
+      for (const text of english) assert.ok(!page.includes(text), `"${text}" is not in the Swedish notice`);
+    }
+  });
+
+  test('the HTML writer escapes every declaration text (React escapes by default)', () => {
+    const input = minimalDeclaration();
+    input.purposes![0]!['name'] = '<img src=x onerror=alert(1)> & "quotes"' as never;
+    const page = html(input);
+    assert.doesNotMatch(page, /<img src=x/);
+    assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt; &amp; &quot;quotes&quot;/);
   });
 });
 
@@ -528,13 +581,13 @@ describe('durations and triggers in words', () => {
     assert.equal(describeDuration('P0D', 'en'), '0 days');
   });
 
-  test('describeDuration writes Swedish, and other languages fall back to English', () => {
+  test('describeDuration writes Swedish, and refuses a language without a catalog', () => {
     assert.equal(describeDuration('P2Y', 'sv'), '2 år');
     assert.equal(describeDuration('P30D', 'sv'), '30 dagar');
     assert.equal(describeDuration('P1M', 'sv'), '1 månad');
     assert.equal(describeDuration('P1Y6M', 'sv'), '1 år och 6 månader');
     assert.equal(describeDuration('P1W1D', 'sv-FI'), '1 vecka och 1 dag');
-    assert.equal(describeDuration('P6M', 'fr'), '6 months');
+    assert.throws(() => describeDuration('P6M', 'fr'), { name: 'MessageError', code: 'i18n.no_catalog' });
   });
 
   test('describeDuration refuses what is not a duration', () => {

@@ -292,3 +292,38 @@ describe('record of processing: audience and soft opt-in', () => {
     );
   });
 });
+
+describe('RoPA: erasure', () => {
+  const shop = () => {
+    const { declaration } = lintSource(readFileSync(smallShopDeclaration, 'utf8'));
+    return new PolicyModel(declaration!);
+  };
+
+  test('C9.2 each purpose lists its Art. 17(3) exemption with its ground and reason, and its erasure conditions', () => {
+    const rows = buildRopa(shop(), 'en');
+    const row = (id: string) => rows.find((r) => r.purposeId === id)!;
+    assert.deepEqual(row('bookkeeping').erasure.exempt, {
+      ground: 'legal_obligation',
+      reason: 'Accounting law requires the vouchers to be kept for seven years.',
+      stated: true,
+    });
+    assert.equal(row('newsletter').erasure.exempt, undefined);
+    assert.deepEqual(
+      row('orders').erasure.conditions.map((c) => [c.id, c.effect, c.detectedBy, c.ends]),
+      [
+        ['open_order', 'defer', 'event order_placed until delivered', 'the order is delivered'],
+        ['unpaid', 'refuse', 'shop.payments.status in pending', 'the payment is settled'],
+      ],
+    );
+    const [head, ...csv] = parseCsv(renderRopa(shop(), 'csv'));
+    const column = head?.indexOf('Erasure') ?? -1;
+    const orders = csv.find((r) => r[head!.indexOf('Purpose id')] === 'orders');
+    assert.equal(
+      orders?.[column],
+      // In the declaration's first language, Swedish.
+      'skjuts upp medan open_order (event order_placed until delivered), tills ordern har levererats; vägras medan unpaid (shop.payments.status in pending), tills betalningen är klar',
+    );
+    const sv = buildRopa(shop(), 'sv').find((r) => r.purposeId === 'bookkeeping');
+    assert.equal(sv?.erasure.exempt?.reason, 'Bokföringslagen kräver att verifikationerna sparas i sju år.');
+  });
+});

@@ -18,17 +18,18 @@ import {
   retentionEntries,
   systemsOf,
   transfersTo,
-  wordingFor,
 } from './describe.js';
-import { escapeHtml, htmlPage, pageStyle } from './html.js';
+import { messages } from '../i18n/messages.js';
 import type { PolicyModel } from './model.js';
+import { ropaHtml } from './ropa-page.js';
 import type { Communication, Declaration, LegalBasis, Purpose } from './schema.js';
 import { legalBasisTerms } from './taxonomy.js';
 import { localise } from './text.js';
 
-/** The technical and organisational measures (Art. 30(1)(g)) that Steward itself provides. */
-export const securityMeasures =
-  'Personal data is handled through Steward: connections are encrypted in transit (TLS); staff reach it only through roles that grant the least access their work needs, stating a purpose to open a person’s records; and every access and change is written to a tamper-evident audit ledger that can be verified.';
+/** The technical and organisational measures (Art. 30(1)(g)) that Steward itself provides, in words. */
+export function securityMeasures(language: string): string {
+  return messages(language).format('ropa.securityMeasures');
+}
 
 /** One row of the record: one purpose of the declaration. */
 export interface RopaRow {
@@ -70,6 +71,21 @@ export interface RopaRow {
     /** "7 years after the contract ends, then deleted (legal requirement: …)". */
     readonly text: string;
   }[];
+  /**
+   * What an erasure request does to the purpose's data: its Art. 17(3) exemption (stated, or
+   * inferred from a legal obligation), and the conditions that defer or refuse it.
+   */
+  readonly erasure: {
+    readonly exempt?: { readonly ground: string; readonly reason: string; readonly stated: boolean };
+    readonly conditions: readonly {
+      readonly id: string;
+      readonly effect: 'defer' | 'refuse';
+      /** How it is detected: `event order_placed until delivered`, `legal hold`, `shop.payments.status in pending`. */
+      readonly detectedBy: string;
+      readonly ends: string;
+      readonly explanation: string;
+    }[];
+  };
   readonly sources: readonly { readonly id: string; readonly name: string; readonly type: string }[];
   readonly services: readonly { readonly id: string; readonly name: string; readonly role: string }[];
   /** The connected systems that hold the purpose's data, with where they are hosted and by whom. */
@@ -159,6 +175,40 @@ function dpoLine(d: Declaration): string {
     .join(', ');
 }
 
+function erasureOf(
+  model: PolicyModel,
+  purpose: Purpose,
+  t: (text: Parameters<typeof localise>[0]) => string,
+): RopaRow['erasure'] {
+  const exemption = model.exemptionOf(purpose);
+  return {
+    ...(exemption === undefined
+      ? {}
+      : {
+          exempt: {
+            ground: exemption.ground ?? '',
+            reason: t(exemption.reason) || (purpose.statutoryObligation ?? ''),
+            stated: exemption.stated,
+          },
+        }),
+    conditions: (purpose.erasure?.conditions ?? []).map((c) => {
+      const w = c.while;
+      return {
+        id: c.id,
+        effect: c.effect,
+        detectedBy:
+          'event' in w
+            ? `event ${w.event}${w.until === undefined ? '' : ` until ${w.until}`}`
+            : 'legalHold' in w
+              ? 'legal hold'
+              : `${w.system}.${w.collection}.${w.field} in ${w.in.join(', ')}`,
+        ends: t(c.ends),
+        explanation: t(c.explanation),
+      };
+    }),
+  };
+}
+
 function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow {
   const d = model.declaration;
   const t = (text: Parameters<typeof localise>[0]) => localise(text, language);
@@ -206,6 +256,7 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
       rule: e.rule?.id ?? '',
       text: e.rule === undefined ? '' : describeRetention(e.rule, language, d),
     })),
+    erasure: erasureOf(model, purpose, t),
     sources: (purpose.sources ?? []).map((id) => {
       const source = d.sources.find((s) => s.id === id);
       return { id, name: source === undefined ? id : t(source.name), type: source?.type ?? '' };
@@ -221,7 +272,7 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
       country: x.hosting.country,
       operator: describeOperator(model, x, language),
     })),
-    securityMeasures,
+    securityMeasures: securityMeasures(language),
     audience: d.audience,
     communications: communicationsOf(d, purpose, language),
   };
@@ -236,33 +287,60 @@ export function buildRopa(model: PolicyModel, language?: string): RopaRow[] {
   return model.declaration.purposes.map((purpose) => rowFor(model, purpose, lang));
 }
 
+/** The columns of the record, each named by its catalog key `ropa.column.<column>`. */
 const columns = [
-  'Controller',
-  'Controller contact',
-  'Data protection officer',
-  'Representative',
-  'Purpose id',
-  'Purpose',
-  'Description',
-  'Legal bases',
-  'Legitimate interest',
-  'Legal obligation',
-  'Data subjects',
-  'Personal data',
-  'Recipients',
-  'Transfers',
-  'Retention',
-  'Sources',
-  'Services',
-  'Systems',
-  'Security measures',
-  'Audience',
-  'Communications',
+  'controller',
+  'controllerContact',
+  'dpo',
+  'representative',
+  'purposeId',
+  'purpose',
+  'description',
+  'legalBases',
+  'legitimateInterest',
+  'legalObligation',
+  'subjects',
+  'data',
+  'recipients',
+  'transfers',
+  'retention',
+  'erasure',
+  'sources',
+  'services',
+  'systems',
+  'security',
+  'audience',
+  'communications',
 ] as const;
+
+/** The erasure column: the exemption and its ground, then each condition. */
+function erasureText(erasure: RopaRow['erasure'], language: string): string {
+  const m = messages(language);
+  const exempt =
+    erasure.exempt === undefined
+      ? []
+      : [
+          m.format('ropa.erasure.exempt', {
+            ground: erasure.exempt.ground,
+            reason: erasure.exempt.reason === '' ? '' : ` (${erasure.exempt.reason})`,
+            inferred: !erasure.exempt.stated,
+          }),
+        ];
+  const conditions = erasure.conditions.map((c) =>
+    m.format('ropa.erasure.condition', {
+      effect: c.effect,
+      id: c.id,
+      detectedBy: c.detectedBy,
+      ends: c.ends === '' ? '' : m.format('ropa.erasure.until', { ends: c.ends }),
+    }),
+  );
+  return [...exempt, ...conditions].join('; ');
+}
 
 /** A row as one text per column, lists joined with "; ". */
 function flatten(row: RopaRow, language: string): string[] {
   const join = (items: readonly string[]) => items.join('; ');
+  const m = messages(language);
   return [
     row.controllerName,
     row.controllerContact,
@@ -281,20 +359,30 @@ function flatten(row: RopaRow, language: string): string[] {
     row.legitimateInterest,
     row.statutoryObligation,
     join(row.subjectCategories.map((s) => s.name)),
-    join(row.dataCategories.map((c) => `${c.name} (${c.key}${c.special ? ', Art. 9' : ''})`)),
+    join(
+      row.dataCategories.map(
+        (c) => `${c.name} (${c.key}${c.special ? `, ${m.format('ropa.specialCategory')}` : ''})`,
+      ),
+    ),
     join(row.recipients.map((r) => `${r.name} (${r.type})`)),
     join(
       row.transfers.map(
-        (x) => `${x.recipient}, ${x.country}: ${x.safeguard === '' ? 'no safeguard declared' : x.safeguard}`,
+        (x) =>
+          `${x.recipient}, ${x.country}: ${x.safeguard === '' ? m.format('ropa.noSafeguard') : x.safeguard}`,
       ),
     ),
-    join(row.retention.map((r) => `${r.category}: ${r.text === '' ? 'no rule' : r.text}`)),
+    join(row.retention.map((r) => `${r.category}: ${r.text === '' ? m.format('ropa.noRule') : r.text}`)),
+    erasureText(row.erasure, language),
     join(row.sources.map((s) => `${s.name} (${s.type})`)),
     join(row.services.map((s) => `${s.name} (${s.role})`)),
     join(
-      row.systems.map(
-        (x) =>
-          `${x.name} (${x.kind}, ${describeJurisdiction(x.country, language)} (${x.country}), ${wordingFor(language) === 'sv' ? 'drivs av' : 'run by'} ${x.operator})`,
+      row.systems.map((x) =>
+        m.format('ropa.system', {
+          name: x.name,
+          kind: x.kind,
+          country: `${describeJurisdiction(x.country, language)} (${x.country})`,
+          operator: x.operator,
+        }),
       ),
     ),
     row.securityMeasures,
@@ -308,7 +396,7 @@ function flatten(row: RopaRow, language: string): string[] {
  * opt-in: capture:orders within 2 years, refusal offered at Checkout, offers: …".
  */
 function communicationText(c: RopaCommunication, language: string): string {
-  const w = softOptInWords[wordingFor(language)];
+  const m = messages(language);
   const permissions = c.permissions
     .map((p) => `${describeJurisdiction(p.jurisdiction, language)} ${p.permission}`)
     .join(', ');
@@ -316,20 +404,9 @@ function communicationText(c: RopaCommunication, language: string): string {
   const softText =
     soft === undefined
       ? ''
-      : `; ${w.soft}: ${soft.relationship.join(` ${w.or} `)} ${w.within} ${soft.withinText}, ${w.offeredAt} ${soft.objectionOfferedAt.join(', ')}${soft.similarProducts === '' ? '' : `, ${w.offers}: ${soft.similarProducts}`}`;
+      : `; ${m.format('ropa.softOptIn.soft')}: ${soft.relationship.join(` ${m.format('ropa.softOptIn.or')} `)} ${m.format('ropa.softOptIn.within')} ${soft.withinText}, ${m.format('ropa.softOptIn.offeredAt')} ${soft.objectionOfferedAt.join(', ')}${soft.similarProducts === '' ? '' : `, ${m.format('ropa.softOptIn.offers')}: ${soft.similarProducts}`}`;
   return `${c.name} (${c.kind}, ${c.channel}, ${c.audience}): ${permissions}${softText}`;
 }
-
-const softOptInWords = {
-  en: { soft: 'soft opt-in', or: 'or', within: 'within', offeredAt: 'refusal offered at', offers: 'offers' },
-  sv: {
-    soft: 'undantag för befintliga kunder (soft opt-in)',
-    or: 'eller',
-    within: 'inom',
-    offeredAt: 'möjlighet att tacka nej vid',
-    offers: 'erbjuder',
-  },
-} as const;
 
 /**
  * The record of processing as CSV (header row, one row per purpose), JSON
@@ -343,33 +420,18 @@ export function renderRopa(model: PolicyModel, format: 'csv' | 'json' | 'html'):
     const document = { controller: d.controller, generatedFrom: { id: d.id, version: d.version }, rows };
     return `${JSON.stringify(document, null, 2)}\n`;
   }
+  const m = messages(language);
   const flat = rows.map((row) => flatten(row, language));
-  if (format === 'csv') return stringify([[...columns], ...flat], { record_delimiter: 'windows' });
-  const title = `Record of processing activities — ${d.controller.name}`;
-  const head = columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
-  const body = flat.map(
-    (cells) =>
-      `<tr>${cells
-        .map((cell, i) =>
-          // The purpose names the row; the controller columns repeat on every row for export.
-          columns[i] === 'Purpose'
-            ? `<th scope="row">${escapeHtml(cell)}</th>`
-            : `<td>${escapeHtml(cell)}</td>`,
-        )
-        .join('')}</tr>`,
-  );
-  const page = [
-    '<main id="main">',
-    `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="meta">${escapeHtml(`Art. 30(1) GDPR. Generated from declaration ${d.id}, version ${d.version}, in effect from ${d.effectiveDate}.`)}</p>`,
-    '<table>',
-    `<caption>${escapeHtml(`Processing activities of ${d.controller.name}, one row per purpose`)}</caption>`,
-    `<thead><tr>${head}</tr></thead>`,
-    `<tbody>\n${body.join('\n')}\n</tbody>`,
-    '</table>',
-    '</main>',
-  ].join('\n');
-  // The record is one wide table: let it use the whole window.
-  const style = `${pageStyle}\nmain { max-width: none; }\ntable { font-size: .8rem; }\n`;
-  return htmlPage({ lang: language, title, body: page, style });
+  const names = columns.map((c) => m.format(`ropa.column.${c}`));
+  if (format === 'csv') return stringify([names, ...flat], { record_delimiter: 'windows' });
+  return ropaHtml({
+    lang: language,
+    title: m.format('ropa.title', { controller: d.controller.name }),
+    meta: m.format('ropa.meta', { id: d.id, version: d.version, date: d.effectiveDate }),
+    caption: m.format('ropa.caption', { controller: d.controller.name }),
+    columns: names,
+    // The purpose names the row; the controller columns repeat on every row for export.
+    rowHeader: m.format('ropa.column.purpose'),
+    rows: flat,
+  });
 }

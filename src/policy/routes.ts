@@ -5,10 +5,11 @@ import { actorRef } from '../access/actor.js';
 import type { AppContext } from '../context.js';
 import { actorOf, guard } from '../server/auth.js';
 import { MAX_STORED_INTEGER } from '../store/database.js';
-import { escapeHtml, htmlPage } from './html.js';
 import { lintSource } from './lint.js';
 import { PolicyModel } from './model.js';
 import { renderNotice } from './render-notice.js';
+import { offeredLanguage } from '../i18n/declaration.js';
+import { noticeListPage, versionListPage } from './notice/index-pages.js';
 import { renderRopa } from './ropa.js';
 import { declarationJsonSchema } from './schema.js';
 import { localise } from './text.js';
@@ -218,13 +219,26 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
       format: 'html' | 'md',
     ) => {
       const stored = await getVersion(ctx.store, id, number);
-      const language = lang ?? stored.declaration.languages[0] ?? 'en';
+      const first = stored.declaration.languages[0] ?? 'en';
+      const offered = lang === undefined ? first : offeredLanguage(stored.declaration, lang);
+      // A reader asking for a language the declaration does not offer gets its first language,
+      // and the page says so; the choice is logged.
+      const fallbackFrom = offered === undefined ? lang : undefined;
+      const language = offered ?? first;
+      if (fallbackFrom !== undefined) {
+        ctx.log.info(
+          { declaration: id, requested: fallbackFrom, shown: language },
+          'notice language fallback',
+        );
+      }
+      // Only the declared languages are cached: a fallback page names whatever was asked for.
       const key = `${id}@${stored.number}:${language}:${format}`;
-      let text = cache.get(key);
+      let text = fallbackFrom === undefined ? cache.get(key) : undefined;
       if (text === undefined) {
         text = renderNotice(new PolicyModel(stored.declaration), {
           format,
           language,
+          ...(fallbackFrom === undefined ? {} : { fallbackFrom }),
           versionInfo: {
             version: stored.version,
             effectiveDate: stored.effectiveDate,
@@ -233,7 +247,7 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
           },
           privacyCentreUrl: '/privacy-centre',
         });
-        cache.set(key, text);
+        if (fallbackFrom === undefined) cache.set(key, text);
       }
       return text;
     };
@@ -242,21 +256,15 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/privacy', { schema: { hide: true }, config: notice }, async (_request, reply) => {
       await ctx.policies.refresh();
-      const items = ctx.policies
-        .list()
-        .map(
-          ({ model, version }) =>
-            `<li><a href="${noticeUrl(model.id)}">${escapeHtml(localise(model.declaration.title, model.declaration.languages[0] ?? 'en'))}</a> (version ${escapeHtml(version.version)}, in force since ${escapeHtml(version.effectiveDate)})</li>`,
-        )
-        .join('');
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          page(
-            'Privacy notices',
-            `<h1>Privacy notices</h1><ul>${items}</ul><p><a href="/privacy-centre">Ask about your data, or use another of your rights</a></p>`,
-          ),
-        );
+      const items = ctx.policies.list().map(({ model, version }) => ({
+        url: noticeUrl(model.id),
+        title: localise(model.declaration.title, model.declaration.languages[0] ?? 'en'),
+        version: version.version,
+        effectiveDate: version.effectiveDate,
+      }));
+      // The list spans declarations of several languages; it is in English until the page picks
+      // the reader's language (issue 13, part 4).
+      return reply.type('text/html; charset=utf-8').send(noticeListPage(items, 'en'));
     });
 
     app.get(
@@ -279,21 +287,14 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request, reply) => {
         const versions = await listVersions(ctx.store, request.params.id);
         if (versions.length === 0) await getVersion(ctx.store, request.params.id);
-        const rows = versions
-          .map(
-            (v) =>
-              `<tr><td><a href="${versionUrl(v.declarationId, v.number)}">${v.number}</a></td><td>${escapeHtml(v.version)}</td><td>${escapeHtml(v.effectiveDate)}</td><td><code>${v.contentHash.slice(0, 12)}</code></td><td><a href="${versionUrl(v.declarationId, v.number)}/source">YAML</a></td></tr>`,
-          )
-          .join('');
-        const table = `<table><thead><tr><th scope="col">No.</th><th scope="col">Version</th><th scope="col">In force from</th><th scope="col">Content hash</th><th scope="col">Source</th></tr></thead><tbody>${rows}</tbody></table>`;
-        return reply
-          .type('text/html; charset=utf-8')
-          .send(
-            page(
-              `Versions of ${request.params.id}`,
-              `<h1>Published versions of ${escapeHtml(request.params.id)}</h1>${table}`,
-            ),
-          );
+        const items = versions.map((v) => ({
+          number: v.number,
+          url: versionUrl(v.declarationId, v.number),
+          version: v.version,
+          effectiveDate: v.effectiveDate,
+          contentHash: v.contentHash,
+        }));
+        return reply.type('text/html; charset=utf-8').send(versionListPage(request.params.id, items, 'en'));
       },
     );
 
@@ -323,8 +324,4 @@ export function noticeRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     );
   };
-}
-
-function page(title: string, body: string): string {
-  return htmlPage({ lang: 'en', title, body: `<main>${body}</main>` });
 }

@@ -187,6 +187,59 @@ export const interaction = z
     'must be capture, capture:<purpose>, consent, click or the id of a lifecycle event',
   );
 
+/**
+ * Art. 17(3) grounds on which a purpose's data stays despite an erasure request: (a) freedom of
+ * expression and information, (b) a legal obligation or (b) a task in the public interest,
+ * (c) public health, (d) archiving, research or statistics, (e) legal claims.
+ */
+export const erasureGrounds = [
+  'freedom_of_expression',
+  'legal_obligation',
+  'public_task',
+  'public_health',
+  'archiving_research',
+  'legal_claims',
+] as const;
+export type ErasureGround = (typeof erasureGrounds)[number];
+
+/**
+ * A condition under which erasure of a purpose's data waits (`defer`) or is refused (`refuse`),
+ * detected from Steward's data (a lifecycle event started and not ended, an active legal hold) or
+ * from a connected system (the person's rows of a collection whose field holds one of `in`).
+ */
+export const erasureConditionSchema = z.strictObject({
+  id,
+  effect: z.enum(['defer', 'refuse']),
+  while: z.union([
+    z.strictObject({
+      event: id.describe('The lifecycle event that starts it (order_placed)'),
+      until: id.optional().describe('The lifecycle event that ends it for the same target (delivered)'),
+    }),
+    z.strictObject({ legalHold: z.literal(true).describe('While the person has an active legal hold') }),
+    z.strictObject({
+      system: id,
+      collection: z.string().min(1),
+      field: z.string().min(1),
+      in: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1),
+      endsAt: z.string().min(1).optional().describe('A column of those rows holding the date it ends'),
+    }),
+  ]),
+  ends: localText.optional().describe('How it ends, to follow "until": "the order is delivered"'),
+  expectedWithin: isoDuration.optional().describe('It usually ends this long after it started'),
+  recheck: isoDuration.default('P1D').describe('defer: how often Steward checks again'),
+  explanation: localText.optional().describe('Why, for the requester, in every declared language'),
+});
+export type ErasureCondition = z.infer<typeof erasureConditionSchema>;
+
+/** How an erasure request treats a purpose's data: an Art. 17(3) exemption, and conditions. */
+export const purposeErasureSchema = z.strictObject({
+  exempt: z
+    .strictObject({ ground: z.enum(erasureGrounds).optional(), reason: localText.optional() })
+    .optional()
+    .describe('The data stays despite erasure, on this Art. 17(3) ground, for this reason'),
+  conditions: z.array(erasureConditionSchema).optional(),
+});
+
 export const purposeSchema = z.strictObject({
   id,
   name: localText,
@@ -226,6 +279,7 @@ export const purposeSchema = z.strictObject({
     .describe(
       'What counts as an interaction for a last_interaction rule: capture, capture:<purpose>, consent, click, or a lifecycle event id',
     ),
+  erasure: purposeErasureSchema.optional().describe('Art. 17(3) exemption and conditions on erasure'),
 });
 
 export const recipientTypes = [
@@ -598,6 +652,12 @@ export const declarationSchema = z.strictObject({
   version: z.string().min(1).describe('Version label shown in the notice'),
   effectiveDate: localDate,
   languages: z.array(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/)).min(1),
+  messages: z
+    .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/), z.record(z.string(), z.string()))
+    .optional()
+    .describe(
+      "The declaration's own wording for Steward's messages, per language and message key (ICU MessageFormat, same placeholders as the shipped English message), e.g. { sv: { 'notice.intro': '…' } }",
+    ),
   controller: controllerSchema,
   audience: audience
     .default('both')

@@ -151,7 +151,7 @@ function acceptedEvent(model: PolicyModel, input: Parsed) {
       'not_declared',
       datasetOnly
         ? `Event "${input.event}" of "${d.id}" is read from a connected system's data only, not reported. Events reported through the API: ${list}.`
-        : `No retention rule or interaction of "${d.id}" counts from event "${input.event}", so Steward keeps no record of it. Events it accepts: ${list}.`,
+        : `No retention rule, interaction or erasure condition of "${d.id}" counts from event "${input.event}", so Steward keeps no record of it. Events it accepts: ${list}.`,
       [{ path: 'event', message: `not accepted; accepted: ${list}` }],
     );
   }

@@ -25,10 +25,9 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ZipWriter } from '@zip.js/zip.js';
 import type { AppContext } from '../context.js';
-import { escapeHtml, htmlPage, safeHref } from '../policy/html.js';
-import { wordingFor } from '../policy/describe.js';
-import type { SystemHeld } from '../execution/connected-data.js';
+import { messages } from '../i18n/messages.js';
 import { connectedData } from '../execution/connected-data.js';
+import { accessPackageIndex } from './access-package-page.js';
 import type { AccessInformation } from './art15.js';
 import { explainForSubject, withSystems } from './art15.js';
 import type { FieldDescription, Row, SubjectDataOptions, SubjectSection } from './subject-data.js';
@@ -638,243 +637,77 @@ function jsonDescription(section: SubjectSection): FileDescription {
   };
 }
 
-/** Labels of the readable page. */
-const labels = {
-  en: {
-    title: 'Your data',
-    intro: (controller: string, at: string) =>
-      `This is a copy of the personal data ${controller} holds about you, made on ${at}, with the information the GDPR (Art. 15) entitles you to. The folder also holds every section as JSON and CSV files, described in schema.json.`,
-    summary: 'Summary',
-    purposes: 'What we use your data for',
-    basis: 'Legal basis',
-    interest: 'Our legitimate interest',
-    obligation: 'Legal obligation',
-    consent: 'Your consent',
-    consentGiven: (since: string) => `Given, ${since.slice(0, 10)}`,
-    consentWithdrawn: (since: string) => `Withdrawn, ${since.slice(0, 10)}`,
-    records: 'Records',
-    categories: 'Data held',
-    recipients: 'Recipients',
-    none: 'None',
-    transfers: 'Transfers outside the EEA',
-    retention: 'How long we keep it',
-    sources: 'Where it came from',
-    indirect: 'not from you',
-    automated: 'Automated decisions',
-    rights: 'Your rights',
-    appliesTo: 'Applies to',
-    complaint: 'Complaints',
-    data: 'The data',
-    file: 'Full file',
-    shown: (shown: number, total: number) => `Showing ${shown} of ${total}; the files hold all of them.`,
-    empty: 'Nothing held.',
-    notes: 'Not included',
-    systems: 'Where else we hold it',
-  },
-  sv: {
-    title: 'Dina uppgifter',
-    intro: (controller: string, at: string) =>
-      `Detta är en kopia av de personuppgifter som ${controller} har om dig, gjord ${at}, med den information du har rätt till enligt GDPR (artikel 15). Mappen innehåller också varje avsnitt som JSON- och CSV-filer, beskrivna i schema.json.`,
-    summary: 'Sammanfattning',
-    purposes: 'Vad vi använder dina uppgifter till',
-    basis: 'Rättslig grund',
-    interest: 'Vårt berättigade intresse',
-    obligation: 'Rättslig förpliktelse',
-    consent: 'Ditt samtycke',
-    consentGiven: (since: string) => `Lämnat ${since.slice(0, 10)}`,
-    consentWithdrawn: (since: string) => `Återkallat ${since.slice(0, 10)}`,
-    records: 'Poster',
-    categories: 'Uppgifter vi har',
-    recipients: 'Mottagare',
-    none: 'Inga',
-    transfers: 'Överföringar utanför EES',
-    retention: 'Hur länge vi sparar dem',
-    sources: 'Varifrån de kommer',
-    indirect: 'inte från dig',
-    automated: 'Automatiserade beslut',
-    rights: 'Dina rättigheter',
-    appliesTo: 'Gäller',
-    complaint: 'Klagomål',
-    data: 'Uppgifterna',
-    file: 'Hela filen',
-    shown: (shown: number, total: number) => `Visar ${shown} av ${total}; filerna innehåller alla.`,
-    empty: 'Inget sparat.',
-    notes: 'Ingår inte',
-    systems: 'Var vi i övrigt har dem',
-  },
-};
-
-type Labels = (typeof labels)['en'];
-const e = escapeHtml;
-
-function link(href: string, text: string): string {
-  const safe = safeHref(href);
-  return safe === undefined ? e(text) : `<a href="${e(safe)}">${e(text)}</a>`;
+/** The readable page's words, from the catalogs' `package.*` messages in the person's language. */
+export interface Labels {
+  readonly title: string;
+  intro(controller: string, at: string): string;
+  readonly summary: string;
+  readonly purposes: string;
+  readonly basis: string;
+  readonly interest: string;
+  readonly obligation: string;
+  readonly consent: string;
+  consentGiven(since: string): string;
+  consentWithdrawn(since: string): string;
+  readonly records: string;
+  readonly categories: string;
+  readonly recipients: string;
+  readonly none: string;
+  readonly transfers: string;
+  readonly retention: string;
+  readonly sources: string;
+  readonly indirect: string;
+  readonly automated: string;
+  readonly rights: string;
+  readonly appliesTo: string;
+  readonly complaint: string;
+  readonly data: string;
+  readonly file: string;
+  shown(shown: number, total: number): string;
+  readonly empty: string;
+  readonly notes: string;
+  readonly systems: string;
+  readonly authorityWeb: string;
+  readonly authorityEmail: string;
+  readonly authorityPhone: string;
 }
 
-function facts(items: readonly [string, string][]): string {
-  return `<dl>${items.map(([k, v]) => `<div><dt>${e(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>`;
-}
-
-function purposeHtml(p: AccessInformation['purposes'][number], l: Labels): string {
-  const list = (items: readonly string[]) =>
-    items.length === 0 ? e(l.none) : `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
-  const items: [string, string][] = [[l.basis, e(p.legalBasis.text)]];
-  if (p.legitimateInterest !== null) items.push([l.interest, e(p.legitimateInterest)]);
-  if (p.statutoryObligation !== null) items.push([l.obligation, e(p.statutoryObligation)]);
-  if (p.consent !== null)
-    items.push([
-      l.consent,
-      e(p.consent.given ? l.consentGiven(p.consent.since) : l.consentWithdrawn(p.consent.since)),
-    ]);
-  items.push(
-    [l.records, e(String(p.records))],
-    [l.categories, list(p.categories.map((c) => e(c.name)))],
-    [
-      l.recipients,
-      list(p.recipients.map((r) => e(`${r.name} (${r.countries.map((c) => c.name).join(', ')})`))),
-    ],
-    [
-      l.transfers,
-      list(
-        p.transfers.map((t) =>
-          [
-            e(`${t.recipient}, ${t.countryName}: ${t.safeguard}`),
-            t.reference === null ? '' : e(` (${t.reference})`),
-            t.safeguardsUrl === null ? '' : ` ${link(t.safeguardsUrl, t.safeguardsUrl)}`,
-          ].join(''),
-        ),
-      ),
-    ],
-    [
-      l.retention,
-      `${list(p.retention.rules.map((r) => e(`${r.categoryName}: ${r.text}`)))}${p.retention.text === '' ? '' : `<p>${e(p.retention.text)}</p>`}`,
-    ],
-    [
-      l.sources,
-      list(
-        p.sources.map((s) =>
-          e(
-            `${s.name}${s.indirect ? ` (${l.indirect}${s.organisation === null ? '' : `: ${s.organisation}`})` : ''}`,
-          ),
-        ),
-      ),
-    ],
-  );
-  if (p.automatedDecision !== null)
-    items.push([
-      l.automated,
-      e(
-        `${p.automatedDecision.logic} ${p.automatedDecision.significance} ${p.automatedDecision.consequences}`,
-      ),
-    ]);
-  return `<section aria-labelledby="p-${e(p.declarationId)}-${e(p.id)}"><h3 id="p-${e(p.declarationId)}-${e(p.id)}">${e(p.name)}</h3><p>${e(p.description)}</p>${facts(items)}</section>`;
-}
-
-/** One connected system: what it holds (collections, categories) and why (purposes, bases). */
-function systemHtml(s: SystemHeld, l: Labels): string {
-  const list = (items: readonly string[]) =>
-    items.length === 0 ? e(l.none) : `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
-  return `<section aria-labelledby="sys-${e(s.id)}"><h3 id="sys-${e(s.id)}">${e(s.name)}</h3>${s.description === null ? '' : `<p>${e(s.description)}</p>`}${facts(
-    [
-      [
-        l.purposes,
-        list(s.purposes.map((p) => (p.legalBasis === null ? p.name : `${p.name} (${p.legalBasis})`))),
-      ],
-      [l.categories, list(s.categories.map((c) => c.name))],
-      [l.records, list(s.collections.map((c) => `${c.name}: ${c.rows}`))],
-    ],
-  )}</section>`;
-}
-
-/** The Art. 15 information as HTML: summary, purposes, automated decisions, rights, complaints. */
-export function informationHtml(info: AccessInformation, l: Labels): string {
-  const rights = info.rights.map(
-    (r) =>
-      `<li>${e(r.text)}${r.appliesTo.length === 0 ? '' : ` <span class="meta">${e(`${l.appliesTo}: ${r.appliesTo.join(', ')}`)}</span>`}</li>`,
-  );
-  const authorities = info.complaint.authorities.map((a) =>
-    facts([
-      ['', e(a.name)],
-      ['Web', link(a.website, a.website)],
-      ...(a.email === null ? [] : [['Email', link(`mailto:${a.email}`, a.email)] as [string, string]]),
-      ...(a.phone === null ? [] : [['Tel.', e(a.phone)] as [string, string]]),
-      ...(a.address === null ? [] : [['', e(a.address)] as [string, string]]),
-    ]),
-  );
-  return [
-    `<h2 id="summary">${e(l.summary)}</h2><p>${e(info.summary.text)}</p>`,
-    `<h2 id="purposes">${e(l.purposes)}</h2>`,
-    ...info.purposes.map((p) => purposeHtml(p, l)),
-    ...(info.systems === undefined || info.systems.length === 0
-      ? []
-      : [`<h2 id="systems">${e(l.systems)}</h2>`, ...info.systems.map((s) => systemHtml(s, l))]),
-    `<h2 id="automated">${e(l.automated)}</h2><p>${e(info.automatedDecisions.text)}</p>`,
-    `<h2 id="rights">${e(l.rights)}</h2><ul>${rights.join('')}</ul><p>${e(info.howToExercise.text)}</p><ul>${info.howToExercise.channels.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`,
-    `<h2 id="complaints">${e(l.complaint)}</h2><p>${e(info.complaint.text)}</p>${authorities.join('')}`,
-    `<h2 id="notes">${e(l.notes)}</h2><ul>${info.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
-  ].join('\n');
-}
-
-function htmlCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object' && !Array.isArray(value)) {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) return '';
-    return `<dl>${entries.map(([k, v]) => `<div><dt>${e(k)}</dt><dd>${e(cell(v))}</dd></div>`).join('')}</dl>`;
-  }
-  return e(cell(value));
-}
-
-/** A section as an HTML table of its first rows, with links to its files. */
-async function* sectionHtml(section: SubjectSection, l: Labels): AsyncGenerator<string> {
-  const id = `s-${section.id.replace(/[^a-z0-9_-]/gi, '-')}`;
-  yield `<section aria-labelledby="${e(id)}"><h3 id="${e(id)}">${e(section.id)}</h3><p>${e(section.description)}</p>`;
-  if (section.note !== undefined) yield `<p class="meta">${e(section.note)}</p>`;
-  if (section.count === 0) {
-    yield `<p>${e(l.empty)}</p></section>\n`;
-    return;
-  }
-  yield `<p>${e(l.file)}: ${link(`${section.id}.json`, `${section.id}.json`)}, ${link(`${section.id}.csv`, `${section.id}.csv`)}`;
-  if (section.count > HTML_ROWS) yield ` ${e(l.shown(HTML_ROWS, section.count))}`;
-  yield `</p><div class="scroll"><table><caption>${e(section.id)}</caption><thead><tr>${section.fields.map((f) => `<th scope="col">${e(f.name)}</th>`).join('')}</tr></thead><tbody>\n`;
-  let shown = 0;
-  for await (const page of section.pages({ pageSize: HTML_ROWS })) {
-    const rows: string[] = [];
-    for (const row of page) {
-      if (shown >= HTML_ROWS) break;
-      rows.push(`<tr>${section.fields.map((f) => `<td>${htmlCell(row[f.name])}</td>`).join('')}</tr>`);
-      shown += 1;
-    }
-    yield rows.join('\n');
-    if (shown >= HTML_ROWS) break;
-  }
-  yield '\n</tbody></table></div></section>\n';
-}
-
-async function* indexHtml(
-  info: AccessInformation,
-  sections: readonly SubjectSection[],
-  lang: string,
-): AsyncGenerator<string> {
-  const l = labels[wordingFor(lang)];
-  const controller = info.controllers.map((c) => c.name).join(', ');
-  // The page is streamed, so it is built around a marker rather than as one string.
-  const marker = '\u0000body\u0000';
-  const page = htmlPage({
-    lang,
-    title: l.title,
-    body: marker,
-    style: undefined,
-  }).replace('</style>', '.scroll { overflow-x: auto; }\n</style>');
-  const [head = '', tail = ''] = page.split(marker);
-  yield head;
-  yield `<main id="main"><h1>${e(l.title)}</h1><p>${e(l.intro(controller, info.generatedAt.slice(0, 10)))}</p>\n`;
-  yield informationHtml(info, l);
-  yield `\n<h2 id="data">${e(l.data)}</h2>\n`;
-  for (const section of sections) yield* sectionHtml(section, l);
-  yield '</main>';
-  yield tail;
+export function labelsFor(language: string): Labels {
+  const m = messages(language);
+  const word = (key: Parameters<typeof m.format>[0]) => m.format(key);
+  return {
+    title: word('package.title'),
+    intro: (controller, at) => m.format('package.intro', { controller, at }),
+    summary: word('package.summary'),
+    purposes: word('package.purposes'),
+    basis: word('package.basis'),
+    interest: word('package.interest'),
+    obligation: word('package.obligation'),
+    consent: word('package.consent'),
+    consentGiven: (since) => m.format('package.consentGiven', { since: since.slice(0, 10) }),
+    consentWithdrawn: (since) => m.format('package.consentWithdrawn', { since: since.slice(0, 10) }),
+    records: word('package.records'),
+    categories: word('package.categories'),
+    recipients: word('package.recipients'),
+    none: word('package.none'),
+    transfers: word('package.transfers'),
+    retention: word('package.retention'),
+    sources: word('package.sources'),
+    indirect: word('package.indirect'),
+    automated: word('package.automated'),
+    rights: word('package.rights'),
+    appliesTo: word('package.appliesTo'),
+    complaint: word('package.complaint'),
+    data: word('package.data'),
+    file: word('package.file'),
+    shown: (shown, total) => m.format('package.shown', { shown: String(shown), total: String(total) }),
+    empty: word('package.empty'),
+    notes: word('package.notes'),
+    systems: word('package.systems'),
+    authorityWeb: word('package.authority.web'),
+    authorityEmail: word('package.authority.email'),
+    authorityPhone: word('package.authority.phone'),
+  };
 }
 
 /**
@@ -976,7 +809,17 @@ export async function writeAccessPackage(
       { path: 'schema.json', format: 'json', description: 'This description of the files.' },
     ];
     await zip.add('schema.json', [schemaDocument('access', files)]);
-    await zip.add('index.html', indexHtml(info, sections, input.lang));
+    await zip.add(
+      'index.html',
+      accessPackageIndex({
+        info,
+        sections,
+        lang: input.lang,
+        l: labelsFor(input.lang),
+        limit: HTML_ROWS,
+        text: cell,
+      }),
+    );
     const files_ = zip.files;
     const bytes = await zip.close();
     return { files: files_, records: written.records, bytes };

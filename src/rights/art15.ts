@@ -5,7 +5,7 @@
  * their jurisdiction, the categories actually held, the recipients and transfers of that purpose,
  * the retention rule with the concrete expiry dates of their records, and where the data came
  * from, naming indirect sources (C3b.1). Then their rights, the supervisory authority and the
- * right to complain (C9.7), and automated decisions. English and Swedish.
+ * right to complain (C9.7), and automated decisions. Worded by the catalogs (`access.*`).
  */
 import type { AppContext } from '../context.js';
 import type { SystemHeld } from '../execution/connected-data.js';
@@ -20,9 +20,8 @@ import {
   joinWords,
   recipientsOf,
   transfersTo,
-  wordingFor,
 } from '../policy/describe.js';
-import type { Wording } from '../policy/describe.js';
+import { isMessageKey, messages, type Messages } from '../i18n/messages.js';
 import type { PolicyModel } from '../policy/model.js';
 import type { LegalBasis, Purpose } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
@@ -155,147 +154,37 @@ export interface AccessInformation {
   readonly systems?: readonly SystemHeld[];
 }
 
-type RightId =
-  | 'access'
-  | 'rectification'
-  | 'erasure'
-  | 'restriction'
-  | 'objection'
-  | 'marketingObjection'
-  | 'portability'
-  | 'withdrawal'
-  | 'automated';
-
-interface Words {
-  readonly rights: Record<RightId, string>;
-  readonly summary: (records: number, purposes: number, categories: string) => string;
-  readonly expiry: (earliest: string | null, latest: string | null, without: number) => string;
-  readonly noAutomated: string;
-  readonly automated: (purposes: string) => string;
-  readonly howTo: (deadline: string) => string;
-  readonly channels: Record<string, string>;
-  readonly complaint: string;
-  readonly notes: readonly string[];
-  readonly notStated: string;
+/** "We hold 3 records about you, used for 2 purposes. The kinds of data: …". */
+function summaryText(w: Messages, records: number, purposes: number, categories: string): string {
+  return w.format('access.summary', {
+    records,
+    purposes,
+    categories: categories === '' ? w.format('access.summary.noCategories') : categories,
+  });
 }
 
-// Our own wording, shorter than the notice's: this answer is about the person's own data.
-const words: Record<Wording, Words> = {
-  en: {
-    rights: {
-      access: 'Access (Art. 15): this answer and the copy of your data that comes with it.',
-      rectification:
-        'Rectification (Art. 16): have wrong data about you corrected or incomplete data completed.',
-      erasure:
-        'Erasure (Art. 17): have your data deleted where we no longer need it or you withdraw consent or object, unless the law makes us keep it.',
-      restriction:
-        'Restriction (Art. 18): have us keep your data but not use it, for example while a correction is checked.',
-      objection:
-        'Objection (Art. 21(1)): object, on grounds of your situation, to processing based on legitimate interests; we stop unless our grounds override yours or we need the data for a legal claim.',
-      marketingObjection:
-        'Objection to direct marketing (Art. 21(2)): we stop at once, for every address and channel, whenever you ask.',
-      portability:
-        'Portability (Art. 20): receive the data you gave us under consent or a contract as JSON and CSV files, or have us send it straight to another organisation.',
-      withdrawal:
-        'Withdrawing consent (Art. 7(3)): at any time, as easily as you gave it; it stops that processing from then on.',
-      automated:
-        'Not to be subject to a decision based solely on automated processing with legal or similarly significant effects (Art. 22).',
-    },
-    summary: (records, purposes, categories) =>
-      `We hold ${records} record${records === 1 ? '' : 's'} about you, used for ${purposes} purpose${purposes === 1 ? '' : 's'}. The kinds of data: ${categories || 'none beyond what identifies you'}.`,
-    expiry: (earliest, latest, without) =>
-      [
-        earliest === null
-          ? ''
-          : earliest === latest
-            ? `Your records for this purpose are due for deletion or anonymisation on ${earliest.slice(0, 10)}.`
-            : `Your records for this purpose are due for deletion or anonymisation between ${earliest.slice(0, 10)} and ${latest?.slice(0, 10) ?? ''}.`,
-        without === 0
-          ? ''
-          : `${without} record${without === 1 ? ' has' : 's have'} no date yet: the period starts at a later event, as the rule says.`,
-      ]
-        .filter((s) => s !== '')
-        .join(' '),
-    noAutomated:
-      'We make no decisions about you based solely on automated processing, including profiling, that have legal or similarly significant effects.',
-    automated: (purposes) =>
-      `We make decisions based solely on automated processing for: ${purposes}. Each purpose above says how and what it means for you; you can ask for a person to review such a decision.`,
-    howTo: (deadline) =>
-      `To use a right, contact us through one of these channels. We answer within ${deadline}.`,
-    channels: {
-      privacy_centre: 'Our privacy centre',
-      api: 'An organisation acting for you, through our API',
-      email: 'Email',
-      post: 'Post',
-      phone: 'Telephone',
-      drp: 'An authorised agent using the Data Rights Protocol',
-    },
-    complaint:
-      'You have the right to complain to a supervisory authority, in particular in the country where you live or work or where you think the infringement took place. You do not have to contact us first. The authority responsible for us:',
-    notes: [
-      'Keyed hashes (how we look up cookie and device ids, blocked addresses and promotion redemptions) cannot be read back and are not part of the copy.',
-      'Our staff’s audit log of work on your data is our record of their actions and is not included.',
-    ],
-    notStated: 'Not stated',
-  },
-  sv: {
-    rights: {
-      access: 'Tillgång (artikel 15): detta svar och kopian av dina uppgifter som följer med det.',
-      rectification:
-        'Rättelse (artikel 16): få felaktiga uppgifter om dig rättade eller ofullständiga uppgifter kompletterade.',
-      erasure:
-        'Radering (artikel 17): få dina uppgifter raderade när vi inte längre behöver dem eller när du återkallar ditt samtycke eller invänder, om inte lagen kräver att vi sparar dem.',
-      restriction:
-        'Begränsning (artikel 18): låta oss spara dina uppgifter men inte använda dem, till exempel medan en rättelse kontrolleras.',
-      objection:
-        'Invändning (artikel 21.1): invända, av skäl som rör din situation, mot behandling som grundar sig på berättigat intresse; vi slutar om inte våra skäl väger tyngre eller vi behöver uppgifterna för ett rättsligt anspråk.',
-      marketingObjection:
-        'Invändning mot direktmarknadsföring (artikel 21.2): vi slutar genast, för alla adresser och kanaler, när du ber om det.',
-      portability:
-        'Dataportabilitet (artikel 20): få de uppgifter du har lämnat till oss med samtycke eller enligt avtal som JSON- och CSV-filer, eller låta oss skicka dem direkt till en annan organisation.',
-      withdrawal:
-        'Återkallelse av samtycke (artikel 7.3): när som helst, lika enkelt som du gav det; behandlingen upphör från och med då.',
-      automated:
-        'Att inte bli föremål för beslut som enbart grundas på automatiserad behandling och som har rättsliga eller liknande betydande följder (artikel 22).',
-    },
-    summary: (records, purposes, categories) =>
-      `Vi har ${records} ${records === 1 ? 'post' : 'poster'} om dig, som används för ${purposes} ${purposes === 1 ? 'ändamål' : 'ändamål'}. Slags uppgifter: ${categories || 'inga utöver det som identifierar dig'}.`,
-    expiry: (earliest, latest, without) =>
-      [
-        earliest === null
-          ? ''
-          : earliest === latest
-            ? `Dina poster för detta ändamål ska raderas eller anonymiseras den ${earliest.slice(0, 10)}.`
-            : `Dina poster för detta ändamål ska raderas eller anonymiseras mellan ${earliest.slice(0, 10)} och ${latest?.slice(0, 10) ?? ''}.`,
-        without === 0
-          ? ''
-          : `${without} ${without === 1 ? 'post har' : 'poster har'} inget datum än: perioden börjar vid en senare händelse, enligt regeln.`,
-      ]
-        .filter((s) => s !== '')
-        .join(' '),
-    noAutomated:
-      'Vi fattar inga beslut om dig som enbart grundas på automatiserad behandling, inklusive profilering, och som har rättsliga eller liknande betydande följder.',
-    automated: (purposes) =>
-      `Vi fattar beslut som enbart grundas på automatiserad behandling för: ${purposes}. Varje ändamål ovan beskriver hur och vad det betyder för dig; du kan begära att en människa prövar beslutet.`,
-    howTo: (deadline) =>
-      `Kontakta oss genom någon av dessa kanaler för att använda en rättighet. Vi svarar inom ${deadline}.`,
-    channels: {
-      privacy_centre: 'Vårt integritetscenter',
-      api: 'En organisation som företräder dig, via vårt API',
-      email: 'E-post',
-      post: 'Post',
-      phone: 'Telefon',
-      drp: 'Ett ombud som använder Data Rights Protocol',
-    },
-    complaint:
-      'Du har rätt att klaga hos en tillsynsmyndighet, särskilt i det land där du bor eller arbetar eller där du anser att överträdelsen skedde. Du behöver inte kontakta oss först. Den myndighet som ansvarar för oss:',
-    notes: [
-      'Nyckelade hashvärden (som vi använder för att känna igen cookie- och enhets-id:n, spärrade adresser och inlösta erbjudanden) kan inte läsas tillbaka och ingår inte i kopian.',
-      'Vår personals granskningslogg över arbete med dina uppgifter är vår dokumentation av deras åtgärder och ingår inte.',
-    ],
-    notStated: 'Inte angiven',
-  },
-};
+/** When a purpose's records are due to go, and how many wait for a later event. */
+function expiryText(w: Messages, earliest: string | null, latest: string | null, without: number): string {
+  return [
+    earliest === null
+      ? ''
+      : earliest === latest
+        ? w.format('access.expiry.on', { date: earliest.slice(0, 10) })
+        : w.format('access.expiry.between', {
+            earliest: earliest.slice(0, 10),
+            latest: latest?.slice(0, 10) ?? '',
+          }),
+    without === 0 ? '' : w.format('access.expiry.undated', { count: without }),
+  ]
+    .filter((x) => x !== '')
+    .join(' ');
+}
+
+/** A rights or contact channel in words, or its code where the catalog has none (`web`). */
+function channelName(w: Messages, channel: string): string {
+  const key = `access.channels.${channel}`;
+  return isMessageKey(key) ? w.format(key) : channel;
+}
 
 interface PurposeAcc {
   records: number;
@@ -366,7 +255,7 @@ function purposeHeld(
   jurisdiction: string,
   lang: string,
 ): PurposeHeld {
-  const w = words[wordingFor(lang)];
+  const w = messages(lang);
   const purpose: Purpose | undefined = model?.purposes.get(purposeId);
   const basis =
     purpose === undefined || model === undefined ? undefined : model.basisFor(purpose, jurisdiction);
@@ -380,7 +269,7 @@ function purposeHeld(
       rule: rule?.id ?? null,
       text:
         rule === undefined || model === undefined
-          ? w.notStated
+          ? w.format('access.notStated')
           : describeRetention(rule, lang, model.declaration),
     };
   });
@@ -396,7 +285,7 @@ function purposeHeld(
     legalBasis: {
       code: basis ?? null,
       jurisdiction: basisJurisdiction,
-      text: basis === undefined ? w.notStated : describeBasis(basis, lang),
+      text: basis === undefined ? w.format('access.notStated') : describeBasis(basis, lang),
     },
     legitimateInterest:
       basis === 'legitimate_interests' && purpose?.legitimateInterest !== undefined
@@ -417,7 +306,8 @@ function purposeHeld(
       country: t.country,
       countryName: countryName(t.country, lang),
       mechanism: t.mechanism ?? null,
-      safeguard: t.mechanism === undefined ? w.notStated : describeMechanism(t.mechanism, lang),
+      safeguard:
+        t.mechanism === undefined ? w.format('access.notStated') : describeMechanism(t.mechanism, lang),
       reference: t.reference ?? null,
       safeguardsUrl: t.safeguardsUrl ?? null,
     })),
@@ -426,7 +316,7 @@ function purposeHeld(
       earliestExpiry: acc.earliest,
       latestExpiry: acc.latest,
       recordsWithoutDate: acc.without,
-      text: w.expiry(acc.earliest, acc.latest, acc.without),
+      text: expiryText(w, acc.earliest, acc.latest, acc.without),
     },
     sources: [...acc.sources.values()].map((s) => sourceHeld(model, declarationId, s, lang)),
     automatedDecision:
@@ -447,8 +337,8 @@ function addressLine(
 }
 
 /**
- * The Art. 15(1) information for one person in `lang` (`en`, `sv`; other languages get English
- * wording with the declaration's texts in that language where it has them).
+ * The Art. 15(1) information for one person in `lang`, worded by the catalogs (`access.*`); a
+ * language Steward has no catalog for throws (MessageError `i18n.no_catalog`).
  *
  * With `subjectId` null (a person only connected systems hold) Steward's part is empty and
  * `jurisdiction` says whose rules apply.
@@ -466,7 +356,7 @@ export async function explainForSubject(
     subjectId === null
       ? { id: null, tenant: options.tenant ?? CONTROLLER_TENANT, jurisdiction: options.jurisdiction ?? null }
       : await resolveSubjectRow(db, subjectId, options.tenant);
-  const w = words[wordingFor(lang)];
+  const w = messages(lang);
   const jurisdiction = subject.jurisdiction ?? 'default';
   const ofSubject = async <T>(read: (id: string) => Promise<T[]>): Promise<T[]> =>
     subject.id === null ? [] : read(subject.id);
@@ -631,19 +521,27 @@ export async function explainForSubject(
     .filter((p) => ctx.policies.get(p.declarationId)?.model.purposes.get(p.id)?.directMarketing === true)
     .map((p) => p.name);
   const rights: AccessInformation['rights'] = [
-    { right: 'access', text: w.rights.access, appliesTo: [] },
-    { right: 'rectification', text: w.rights.rectification, appliesTo: [] },
-    { right: 'erasure', text: w.rights.erasure, appliesTo: [] },
-    { right: 'restriction', text: w.rights.restriction, appliesTo: [] },
+    { right: 'access', text: w.format('access.rights.access'), appliesTo: [] },
+    { right: 'rectification', text: w.format('access.rights.rectification'), appliesTo: [] },
+    { right: 'erasure', text: w.format('access.rights.erasure'), appliesTo: [] },
+    { right: 'restriction', text: w.format('access.rights.restriction'), appliesTo: [] },
     {
       right: 'objection',
-      text: w.rights.objection,
+      text: w.format('access.rights.objection'),
       appliesTo: withBasis('legitimate_interests', 'public_task'),
     },
-    { right: 'marketingObjection', text: w.rights.marketingObjection, appliesTo: directMarketing },
-    { right: 'portability', text: w.rights.portability, appliesTo: withBasis('consent', 'contract') },
-    { right: 'withdrawal', text: w.rights.withdrawal, appliesTo: withBasis('consent') },
-    { right: 'automated', text: w.rights.automated, appliesTo: [] },
+    {
+      right: 'marketingObjection',
+      text: w.format('access.rights.marketingObjection'),
+      appliesTo: directMarketing,
+    },
+    {
+      right: 'portability',
+      text: w.format('access.rights.portability'),
+      appliesTo: withBasis('consent', 'contract'),
+    },
+    { right: 'withdrawal', text: w.format('access.rights.withdrawal'), appliesTo: withBasis('consent') },
+    { right: 'automated', text: w.format('access.rights.automated'), appliesTo: [] },
   ];
   // Rights that hinge on a basis or kind of purpose are listed only when one of the person's applies.
   const conditional = new Set(['objection', 'marketingObjection', 'portability', 'withdrawal']);
@@ -652,10 +550,9 @@ export async function explainForSubject(
   for (const { model } of active) {
     const d = model.declaration;
     for (const c of d.controller.contacts)
-      if ((c.purposes ?? []).includes('rights'))
-        channels.add(`${w.channels[c.channel] ?? c.channel}: ${c.value}`);
+      if ((c.purposes ?? []).includes('rights')) channels.add(`${channelName(w, c.channel)}: ${c.value}`);
     for (const c of d.rights.channels)
-      if (c !== 'email' && c !== 'post' && c !== 'phone') channels.add(w.channels[c] ?? c);
+      if (c !== 'email' && c !== 'post' && c !== 'phone') channels.add(channelName(w, c));
   }
   const authorities = new Map<string, AccessInformation['complaint']['authorities'][number]>();
   for (const { model } of active) {
@@ -701,7 +598,8 @@ export async function explainForSubject(
     summary: {
       records,
       categories,
-      text: w.summary(
+      text: summaryText(
+        w,
         records,
         held.length,
         joinWords(
@@ -718,15 +616,20 @@ export async function explainForSubject(
     ),
     automatedDecisions: {
       none: automated.length === 0,
-      text: automated.length === 0 ? w.noAutomated : w.automated(joinWords(automated, lang)),
+      text:
+        automated.length === 0
+          ? w.format('access.noAutomated')
+          : w.format('access.automated', { purposes: joinWords(automated, lang) }),
     },
     rights: rights.filter((r) => !conditional.has(r.right) || r.appliesTo.length > 0),
     howToExercise: {
-      text: w.howTo(first === undefined ? '1 month' : describeDuration(first.rights.deadline, lang)),
+      text: w.format('access.howTo', {
+        deadline: describeDuration(first === undefined ? 'P1M' : first.rights.deadline, lang),
+      }),
       channels: [...channels],
     },
-    complaint: { text: w.complaint, authorities: [...authorities.values()] },
-    notes: w.notes,
+    complaint: { text: w.format('access.complaint'), authorities: [...authorities.values()] },
+    notes: [w.format('access.notes.keyedHashes'), w.format('access.notes.auditLog')],
   };
 }
 
@@ -741,7 +644,7 @@ export function withSystems(
   systems: readonly SystemHeld[],
 ): AccessInformation {
   if (systems.length === 0) return info;
-  const w = words[wordingFor(info.language)];
+  const w = messages(info.language);
   const rows = systems.reduce((n, s) => n + s.collections.reduce((m, c) => m + c.rows, 0), 0);
   const records = info.summary.records + rows;
   const purposes = new Set([
@@ -760,7 +663,8 @@ export function withSystems(
     summary: {
       records,
       categories: all,
-      text: w.summary(
+      text: summaryText(
+        w,
         records,
         purposes.size,
         joinWords(

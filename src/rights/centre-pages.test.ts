@@ -70,7 +70,7 @@ for (const dialect of await dialects()) {
       ])
         assert.match(
           res.body,
-          new RegExp(`<input type="radio" name="type" id="type-${type}"[^>]*><label for="type-${type}">`),
+          new RegExp(`<input type="radio"[^>]* id="type-${type}"[^>]*><label for="type-${type}">`),
         );
       assert.match(res.body, /<label for="email">Your email address<\/label>/);
       assert.match(res.body, /<html lang="en">/);
@@ -136,7 +136,7 @@ for (const dialect of await dialects()) {
       });
       assert.equal(right.statusCode, 200, right.body);
       assert.match(right.body, /your request is confirmed/);
-      assert.match(right.body, /<li><time datetime="[^"]+">[^<]+<\/time>: Confirmed that it is you<\/li>/);
+      assert.match(right.body, /<li><time datetime="[^"]+">[^<]+<\/time>: Confirmed that it is you<\/li>/i);
       const decoy = await post(`/privacy-centre/requests/${unknown.id}`, {
         token: unknown.token,
         action: 'code',
@@ -162,8 +162,11 @@ for (const dialect of await dialects()) {
       assert.doesNotMatch(res.body, /R-[2-9A-Z]{4}-[2-9A-Z]{4}/, 'no reference leaks');
       const page = await app.request({ method: 'GET', url: `/privacy-centre/requests/${theirs.id}` });
       assert.doesNotMatch(page.body, /R-[2-9A-Z]{4}/, 'the page without a key shows nothing of the request');
-      assert.match(page.body, /<script src="\/privacy-centre\/centre-[0-9a-f]{12}\.js" defer><\/script>/);
-      assert.match(page.body, /script-src 'self'/);
+      assert.match(
+        page.body,
+        /<script src="\/privacy-centre\/centre-[0-9a-f]{12}\.js" defer(="")?><\/script>/,
+      );
+      assert.match(page.body, /script-src (?:'|&#x27;)self(?:'|&#x27;)/);
     });
 
     test('withdrawing needs the box ticked; a withdrawn request says so', async () => {

@@ -3,11 +3,13 @@
  * notice, completion (with a link to the result where there is one) and refusal. Each goes only
  * to contact details already on file and verified, through the outbox. Every message that
  * closes or delays a request names the supervisory authority and the right to complain (C9.7).
+ * The words are the catalogs' `email.*` messages.
  */
 import type { AppContext } from '../context.js';
 import { sendMail } from '../consent/mailer.js';
 import type { Declaration } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
+import { isMessageKey, messages } from '../i18n/messages.js';
 
 type Lang = 'en' | 'sv';
 
@@ -16,34 +18,17 @@ export function languageOf(declaration: Declaration, wanted: string | undefined)
   return lang.startsWith('sv') && declaration.languages.some((l) => l.startsWith('sv')) ? 'sv' : 'en';
 }
 
-const typeNames: Record<Lang, Record<string, string>> = {
-  en: {
-    access: 'a copy of your data',
-    portability: 'your data in a portable format',
-    rectification: 'correction of your data',
-    erasure: 'erasure of your data',
-    restriction: 'restriction of processing',
-    objection: 'objection to processing',
-    withdrawal: 'withdrawal of consent',
-  },
-  sv: {
-    access: 'en kopia av dina uppgifter',
-    portability: 'dina uppgifter i ett flyttbart format',
-    rectification: 'rättelse av dina uppgifter',
-    erasure: 'radering av dina uppgifter',
-    restriction: 'begränsning av behandlingen',
-    objection: 'invändning mot behandling',
-    withdrawal: 'återkallat samtycke',
-  },
-};
+/** The request type in words ("a copy of your data"), or its code for a type without words. */
+function typeName(type: string, lang: Lang): string {
+  const key = `email.requestType.${type}`;
+  return isMessageKey(key) ? messages(lang).format(key) : type;
+}
 
 /** The right to complain, with the authority's details from the declaration (C9.7). */
 export function complaintText(declaration: Declaration, lang: Lang): string {
   const a = declaration.controller.supervisoryAuthority;
   const contact = [a.website, a.email, a.phone].filter(Boolean).join(', ');
-  return lang === 'sv'
-    ? `Du har rätt att klaga hos tillsynsmyndigheten ${a.name} (${contact}).`
-    : `You have the right to lodge a complaint with the supervisory authority, ${a.name} (${contact}).`;
+  return messages(lang).format('email.complaint', { authority: a.name, contact });
 }
 
 function controllerName(declaration: Declaration): string {
@@ -51,9 +36,7 @@ function controllerName(declaration: Declaration): string {
 }
 
 function signOff(declaration: Declaration, lang: Lang): string {
-  return lang === 'sv'
-    ? `Vänliga hälsningar\n${controllerName(declaration)}`
-    : `Kind regards\n${controllerName(declaration)}`;
+  return messages(lang).format('email.signOff', { controller: controllerName(declaration) });
 }
 
 interface Base {
@@ -70,14 +53,19 @@ export async function sendCodeEmail(
   ctx: Ctx,
   m: Base & { code: string; minutes: number; statusUrl: string; purpose: 'verify' | 'download' },
 ): Promise<void> {
-  const what = typeNames[m.lang][m.type] ?? m.type;
-  const text =
-    m.lang === 'sv'
-      ? `${m.purpose === 'verify' ? `Vi har tagit emot din begäran ${m.reference} om ${what}.` : `Du vill hämta svaret på din begäran ${m.reference}.`}\n\nDin kod: ${m.code}\n\nKoden gäller i ${m.minutes} minuter. Ange den på ${m.statusUrl}\nOm det inte var du som frågade kan du bortse från meddelandet; inget lämnas ut utan koden.\n\n${signOff(m.declaration, m.lang)}`
-      : `${m.purpose === 'verify' ? `We have received your request ${m.reference} for ${what}.` : `You asked to download the answer to your request ${m.reference}.`}\n\nYour code: ${m.code}\n\nThe code is valid for ${m.minutes} minutes. Enter it at ${m.statusUrl}\nIf you did not ask, ignore this message: nothing is released without the code.\n\n${signOff(m.declaration, m.lang)}`;
+  const t = messages(m.lang);
+  const text = t.format('email.code.body', {
+    purpose: m.purpose,
+    reference: m.reference,
+    what: typeName(m.type, m.lang),
+    code: m.code,
+    minutes: String(m.minutes),
+    statusUrl: m.statusUrl,
+    signOff: signOff(m.declaration, m.lang),
+  });
   await sendMail(ctx, {
     to: m.to,
-    subject: m.lang === 'sv' ? `Din kod för begäran ${m.reference}` : `Your code for request ${m.reference}`,
+    subject: t.format('email.code.subject', { reference: m.reference }),
     text,
     kind: 'rights_code',
     secrets: [m.code],
@@ -88,14 +76,17 @@ export async function sendExtensionEmail(
   ctx: Ctx,
   m: Base & { reasons: string; newDeadline: string },
 ): Promise<void> {
-  const date = m.newDeadline.slice(0, 10);
-  const text =
-    m.lang === 'sv'
-      ? `Vi behöver mer tid för din begäran ${m.reference}. Vi svarar senast ${date}.\n\nSkäl: ${m.reasons}\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`
-      : `We need more time for your request ${m.reference}. We will answer by ${date} at the latest.\n\nWhy: ${m.reasons}\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`;
+  const t = messages(m.lang);
+  const text = t.format('email.extension.body', {
+    reference: m.reference,
+    date: m.newDeadline.slice(0, 10),
+    reasons: m.reasons,
+    complaint: complaintText(m.declaration, m.lang),
+    signOff: signOff(m.declaration, m.lang),
+  });
   await sendMail(ctx, {
     to: m.to,
-    subject: m.lang === 'sv' ? `Förlängd svarstid: ${m.reference}` : `More time needed: ${m.reference}`,
+    subject: t.format('email.extension.subject', { reference: m.reference }),
     text,
     kind: 'rights_extension',
     secrets: [],
@@ -106,37 +97,67 @@ export async function sendCompletionEmail(
   ctx: Ctx,
   m: Base & { summary: readonly string[]; resultUrl?: string; expiresAt?: string },
 ): Promise<void> {
-  const what = typeNames[m.lang][m.type] ?? m.type;
+  const t = messages(m.lang);
   const link =
     m.resultUrl === undefined
       ? ''
-      : m.lang === 'sv'
-        ? `\n\nHämta svaret här (länken fungerar en gång, till ${m.expiresAt?.slice(0, 10)}; du får en kod när du öppnar den):\n${m.resultUrl}`
-        : `\n\nCollect the answer here (the link works once, until ${m.expiresAt?.slice(0, 10)}; you will get a code when you open it):\n${m.resultUrl}`;
-  const body = m.summary.map((line) => `- ${line}`).join('\n');
-  const text =
-    m.lang === 'sv'
-      ? `Vi har hanterat din begäran ${m.reference} om ${what}.\n\n${body}${link}\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`
-      : `We have dealt with your request ${m.reference} for ${what}.\n\n${body}${link}\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`;
+      : `\n\n${t.format('email.completion.link', { date: m.expiresAt?.slice(0, 10) ?? '', url: m.resultUrl })}`;
+  const text = t.format('email.completion.body', {
+    reference: m.reference,
+    what: typeName(m.type, m.lang),
+    summary: m.summary.map((line) => `- ${line}`).join('\n'),
+    link,
+    complaint: complaintText(m.declaration, m.lang),
+    signOff: signOff(m.declaration, m.lang),
+  });
   await sendMail(ctx, {
     to: m.to,
-    subject: m.lang === 'sv' ? `Din begäran ${m.reference} är klar` : `Your request ${m.reference} is done`,
+    subject: t.format('email.completion.subject', { reference: m.reference }),
     text,
     kind: 'rights_completed',
     secrets: [],
   });
 }
 
-export async function sendRefusalEmail(ctx: Ctx, m: Base & { reasons: string }): Promise<void> {
-  const what = typeNames[m.lang][m.type] ?? m.type;
+/**
+ * Part of an erasure waits (an order not yet delivered) or is refused (a payment pending): each
+ * line names the purpose, the condition and when it ends; the rest goes ahead. Sent when the
+ * request is planned; the completion email follows.
+ */
+export async function sendConditionsEmail(
+  ctx: Ctx,
+  m: Base & { lines: readonly string[]; dueAt: string },
+): Promise<void> {
+  const body = m.lines.map((line) => `- ${line}`).join('\n');
+  const date = m.dueAt.slice(0, 10);
   const text =
     m.lang === 'sv'
-      ? `Vi kan inte tillmötesgå din begäran ${m.reference} om ${what}.\n\nSkäl: ${m.reasons}\n\n${complaintText(m.declaration, m.lang)} Du kan också gå till domstol.\n\n${signOff(m.declaration, m.lang)}`
-      : `We cannot grant your request ${m.reference} for ${what}.\n\nWhy: ${m.reasons}\n\n${complaintText(m.declaration, m.lang)} You may also seek a judicial remedy.\n\n${signOff(m.declaration, m.lang)}`;
+      ? `Vi raderar nu dina uppgifter enligt din begäran ${m.reference}, utom följande, av de skäl som anges (förklaringarna är på engelska):\n\n${body}\n\nVi svarar senast ${date} och berättar då vad som har raderats.\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`
+      : `We are erasing your data as you asked in request ${m.reference}, except for the following, for the reasons given:\n\n${body}\n\nWe will answer by ${date} at the latest and tell you then what was erased.\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`;
   await sendMail(ctx, {
     to: m.to,
     subject:
-      m.lang === 'sv' ? `Beslut om din begäran ${m.reference}` : `Decision on your request ${m.reference}`,
+      m.lang === 'sv'
+        ? `Del av din begäran ${m.reference} väntar`
+        : `Part of your request ${m.reference} waits`,
+    text,
+    kind: 'rights_conditions',
+    secrets: [],
+  });
+}
+
+export async function sendRefusalEmail(ctx: Ctx, m: Base & { reasons: string }): Promise<void> {
+  const t = messages(m.lang);
+  const text = t.format('email.refusal.body', {
+    reference: m.reference,
+    what: typeName(m.type, m.lang),
+    reasons: m.reasons,
+    complaint: complaintText(m.declaration, m.lang),
+    signOff: signOff(m.declaration, m.lang),
+  });
+  await sendMail(ctx, {
+    to: m.to,
+    subject: t.format('email.refusal.subject', { reference: m.reference }),
     text,
     kind: 'rights_refused',
     secrets: [],
@@ -152,17 +173,14 @@ export function providerText(
   const service = declaration.services.find((s) => s.id === serviceId);
   const provider = service?.provider;
   const name =
-    provider?.name ??
-    (provider?.kind === 'customer'
-      ? lang === 'sv'
-        ? 'organisationen som använder tjänsten'
-        : 'the organisation that uses the service'
-      : '');
+    provider?.name ?? (provider?.kind === 'customer' ? messages(lang).format('email.provider.customer') : '');
   const extra = localise(provider?.description, lang);
   const serviceName = service?.name ?? serviceId;
-  const text =
-    lang === 'sv'
-      ? `${controllerName(declaration)} behandlar uppgifterna i ${serviceName} för ${name}s räkning. ${name} är personuppgiftsansvarig och besvarar begäran; vi har skickat den vidare.${extra ? ` ${extra}` : ''}`
-      : `${controllerName(declaration)} processes the data in ${serviceName} on behalf of ${name}, who is the controller and answers the request; we have passed it on.${extra ? ` ${extra}` : ''}`;
+  const said = messages(lang).format('email.provider.text', {
+    controller: controllerName(declaration),
+    service: serviceName,
+    provider: name,
+  });
+  const text = extra ? `${said} ${extra}` : said;
   return { name, contact: provider?.contact ?? null, text };
 }

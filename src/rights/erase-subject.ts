@@ -3,9 +3,10 @@
  * requester is told about (`kept`):
  *
  * - Data under an active legal hold stays until the hold is released (C4f.2, Art. 17(3)(e)).
- * - Records serving a purpose that rests on a legal obligation (bookkeeping, for example) stay
- *   while that purpose's retention runs (Art. 17(3)(b)), serving only that purpose, and reduced
- *   to what it needs: the record's categories outside the purpose's are dropped, and so are the
+ * - Records serving a purpose exempt from erasure stay while that purpose's retention runs,
+ *   serving only that purpose: the purpose states its Art. 17(3) ground and why
+ *   (`erasure.exempt`), or rests on a legal obligation and states nothing (bookkeeping,
+ *   Art. 17(3)(b), as `PolicyModel.exemptionOf` infers). They are reduced to what it needs: the record's categories outside the purpose's are dropped, and so are the
  *   fields of its data that hold them, as far as their names tell (`field-categories.ts`: an
  *   `email` or `phone` field goes unless the purpose lists that category; a field whose name
  *   says nothing stays).
@@ -15,6 +16,12 @@
  *   `consent_records`), for its retention counted from the withdrawal, after which they go. Each
  *   consent still given is first closed with a `withdrawn` event, so the kept proof shows that the
  *   consent ended. Without such a purpose, the events are erased with everything else.
+ *
+ * - Records serving a purpose whose erasure an open condition defers or refuses (`withhold`:
+ *   an order not yet delivered, a payment pending; see erasure-conditions.ts) stay the same way,
+ *   reduced to that purpose's categories, and so do the identifiers of a category it lists; the
+ *   subject is then not restricted, since the purpose still runs. A later erasure, once the
+ *   condition has ended, takes them.
  *
  * Everything else goes: records, identifiers (email addresses in clear and keyed hashes),
  * subscriptions, notice tasks, messages in the outbox to the person's addresses. Suppression
@@ -41,7 +48,7 @@ import { categoryName, describeBasis, describeRetentionPeriod, joinWords } from 
 import { expiresAt } from '../retention/clocks.js';
 import { restartClocks } from '../retention/record-clocks.js';
 import type { PolicyModel } from '../policy/model.js';
-import type { LegalBasis, Purpose, RetentionRule } from '../policy/schema.js';
+import type { ErasureGround, LegalBasis, Purpose, RetentionRule } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import { localise } from '../policy/text.js';
 import type { LegalHold } from '../retention/holds.js';
@@ -56,7 +63,22 @@ import { subjectForRequest } from './restrict-subject.js';
 export const eraseInput = z.strictObject({
   subjectId: z.uuid('must be a subject id'),
   requestId: z.string().min(1).max(100).optional(),
+  /** Purposes whose erasure an open condition defers or refuses: their data stays for now. */
+  withhold: z
+    .array(
+      z.strictObject({
+        declarationId: z.string().min(1),
+        purpose: z.string().min(1),
+        condition: z.string().min(1),
+        effect: z.enum(['defer', 'refuse']),
+        /** For the requester, in our words: the condition and when it ends. */
+        explanation: z.string().min(1),
+        until: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
+export type WithheldPurpose = z.infer<typeof eraseInput>['withhold'][number];
 
 /** How many rows of each kind were erased. */
 export interface ErasedCounts {
@@ -82,7 +104,12 @@ export interface KeptData {
   readonly what: 'records' | 'identifiers' | 'consent_events';
   readonly count: number;
   readonly categories: readonly string[];
-  readonly reason: 'legal_hold' | 'legal_obligation';
+  /**
+   * `legal_obligation` and `exemption`: an Art. 17(3) exemption of the purpose (`ground` says which);
+   * `erasure_condition`: an open condition of the purpose defers or refuses its erasure.
+   */
+  readonly reason: 'legal_hold' | 'legal_obligation' | 'exemption' | 'erasure_condition';
+  readonly ground?: ErasureGround;
   /** Requester-facing, in our words: the hold and its reason, or the purpose, the law and until when. */
   readonly explanation: string;
   readonly holdId?: string;
@@ -196,6 +223,33 @@ function lawOf(purpose: Purpose): string {
     : `the law requires it (${purpose.statutoryObligation})`;
 }
 
+/** Art. 17(3) grounds in words, with their point. */
+const groundWords: Record<ErasureGround, string> = {
+  freedom_of_expression: 'freedom of expression and information (Art. 17(3)(a) GDPR)',
+  legal_obligation: 'a legal obligation (Art. 17(3)(b) GDPR)',
+  public_task: 'a task in the public interest (Art. 17(3)(b) GDPR)',
+  public_health: 'public health (Art. 17(3)(c) GDPR)',
+  archiving_research: 'archiving, research or statistics (Art. 17(3)(d) GDPR)',
+  legal_claims: 'legal claims (Art. 17(3)(e) GDPR)',
+};
+
+/**
+ * Why a purpose keeps data despite erasure, to follow what is kept: its stated reason (", because
+ * the law requires it" when it states none), the law, and the basis or Art. 17(3) ground.
+ */
+function exemptionSentence(model: PolicyModel, purpose: Purpose, jurisdiction: string): string {
+  const exemption = model.exemptionOf(purpose, jurisdiction);
+  const reason = localise(exemption?.reason, 'en').replace(/\.$/, '');
+  const law = purpose.statutoryObligation === undefined ? '' : ` (${purpose.statutoryObligation})`;
+  const basis = model.basisFor(purpose, jurisdiction);
+  const ground = exemption?.ground ?? 'legal_obligation';
+  const why =
+    ground === 'legal_obligation' && basis !== undefined
+      ? `the legal basis is ${describeBasis(basis, 'en')}`
+      : `erasure does not apply to it for ${groundWords[ground]}`;
+  return reason === '' ? `, because ${lawOf(purpose)}; ${why}` : `: ${reason}${law}; ${why}`;
+}
+
 function records(n: number): string {
   return n === 1 ? '1 record' : `${n} records`;
 }
@@ -278,7 +332,14 @@ export async function eraseSubject(
     const byHold = new Map<string, { hold: LegalHold; ids: string[]; categories: Set<string> }>();
     const byObligation = new Map<
       string,
-      { purpose: Purpose; ids: string[]; categories: Set<string>; retention: Retention }
+      {
+        purpose: Purpose;
+        model: PolicyModel;
+        withheld: WithheldPurpose | undefined;
+        ids: string[];
+        categories: Set<string>;
+        retention: Retention;
+      }
     >();
     const rows = await tx
       .selectFrom('records')
@@ -298,13 +359,27 @@ export async function eraseSubject(
       }
       const model = ctx.policies.get(record.declaration_id)?.model;
       const purposes = JSON.parse(record.purposes) as StoredPurpose[];
-      const obligations = purposes.flatMap((p) => {
-        const purpose = p.basis === 'legal_obligation' ? model?.purposes.get(p.id) : undefined;
+      interface Keeper {
+        stored: StoredPurpose;
+        purpose: Purpose;
+        retention: Retention;
+        withheld: WithheldPurpose | undefined;
+      }
+      const obligations = purposes.flatMap((p): Keeper[] => {
+        const purpose = model?.purposes.get(p.id);
         if (model === undefined || purpose === undefined) return [];
+        const withheld = input.withhold.find(
+          (w) => w.purpose === p.id && w.declarationId === record.declaration_id,
+        );
+        // A stated exemption counts; an inferred one only where the record's basis was the obligation.
+        const exempt = purpose.erasure?.exempt !== undefined || p.basis === 'legal_obligation';
+        if (withheld === undefined && !exempt) return [];
         const covered = categories.filter((c) => purpose.categories.some((pc) => categoryCovers(pc, c)));
         if (covered.length === 0) return [];
+        if (withheld !== undefined)
+          return [{ stored: p, purpose, retention: { kind: 'open', rule: undefined }, withheld }];
         const retention = retentionOf(model, purpose, covered, new Date(record.collected_at), now);
-        return retention.kind === 'over' ? [] : [{ stored: p, purpose, retention }];
+        return retention.kind === 'over' ? [] : [{ stored: p, purpose, retention, withheld }];
       });
       if (obligations.length === 0) {
         erased.noticeTasks += Number(
@@ -352,6 +427,8 @@ export async function eraseSubject(
         const key = `${record.declaration_id}|${o.purpose.id}`;
         const entry = byObligation.get(key) ?? {
           purpose: o.purpose,
+          model: ctx.policies.get(record.declaration_id)!.model,
+          withheld: o.withheld,
           ids: [],
           categories: new Set<string>(),
           retention: o.retention,
@@ -383,14 +460,29 @@ export async function eraseSubject(
         holdId: hold.id,
       });
     }
-    for (const { purpose, ids: recordIds, categories, retention } of byObligation.values()) {
+    for (const { purpose, model, withheld, ids: recordIds, categories, retention } of byObligation.values()) {
       const sorted = [...categories].sort();
+      const what = `${records(recordIds.length)} (${namesOf(ctx, sorted)}) for "${localise(purpose.name, 'en')}"`;
+      if (withheld !== undefined) {
+        kept.push({
+          what: 'records',
+          count: recordIds.length,
+          categories: sorted,
+          reason: 'erasure_condition',
+          explanation: `We ${withheld.effect === 'defer' ? 'have not erased yet' : 'do not erase'} ${what}: ${withheld.explanation}`,
+          purpose: purpose.id,
+          ...(withheld.until === undefined ? {} : { until: withheld.until }),
+        });
+        continue;
+      }
+      const ground = model.exemptionOf(purpose, jurisdiction)?.ground ?? 'legal_obligation';
       kept.push({
         what: 'records',
         count: recordIds.length,
         categories: sorted,
-        reason: 'legal_obligation',
-        explanation: `We keep ${records(recordIds.length)} (${namesOf(ctx, sorted)}) for "${localise(purpose.name, 'en')}", because ${lawOf(purpose)}; the legal basis is ${describeBasis('legal_obligation', 'en')}. ${recordIds.length === 1 ? 'It is' : 'They are'} used for nothing else. ${untilSentence(retention, recordIds.length !== 1)}`,
+        reason: ground === 'legal_obligation' ? 'legal_obligation' : 'exemption',
+        ground,
+        explanation: `We keep ${what}${exemptionSentence(model, purpose, jurisdiction)}. ${recordIds.length === 1 ? 'It is' : 'They are'} used for nothing else. ${untilSentence(retention, recordIds.length !== 1)}`,
         purpose: purpose.id,
         ...(retention.kind === 'until' ? { until: retention.date.toISOString() } : {}),
       });
@@ -445,8 +537,17 @@ export async function eraseSubject(
     );
     const heldIdentifiers = new Map<string, { hold: LegalHold; categories: Set<string>; count: number }>();
     const erasedAddresses: string[] = [];
+    // A purpose whose erasure waits keeps the identifiers of a category it lists: it still runs.
+    const withheldCategories = [...byObligation.values()]
+      .filter((e) => e.withheld !== undefined)
+      .flatMap((e) => e.purpose.categories);
+    let identifiersWithheld = 0;
     for (const identifier of identifiers) {
       const category = identifierCategory[identifier.kind as IdentifierKind] ?? 'user.unique_id';
+      if (withheldCategories.some((c) => categoryCovers(c, category))) {
+        identifiersWithheld += 1;
+        continue;
+      }
       const hold = holdCovering(holds, [category]);
       if (hold !== undefined) {
         const entry = heldIdentifiers.get(hold.id) ?? { hold, categories: new Set<string>(), count: 0 };
@@ -479,10 +580,36 @@ export async function eraseSubject(
         holdId: hold.id,
       });
     }
+    if (identifiersWithheld > 0) {
+      const withheld = [...byObligation.values()].filter((e) => e.withheld !== undefined);
+      kept.push({
+        what: 'identifiers',
+        count: identifiersWithheld,
+        categories: [
+          ...new Set(
+            identifiers
+              .map((i) => identifierCategory[i.kind as IdentifierKind] ?? 'user.unique_id')
+              .filter((c) => withheldCategories.some((w) => categoryCovers(w, c))),
+          ),
+        ].sort(),
+        reason: 'erasure_condition',
+        explanation: `We keep the contact details ${joinWords(
+          withheld.map((e) => `"${localise(e.purpose.name, 'en')}"`),
+          'en',
+        )} needs until then.`,
+        purpose: withheld[0]!.purpose.id,
+      });
+    }
     if (erasedAddresses.length > 0) {
       erased.messages = Number(
-        (await tx.deleteFrom('outbox').where('to_address', 'in', erasedAddresses).executeTakeFirst())
-          .numDeletedRows,
+        (
+          await tx
+            .deleteFrom('outbox')
+            .where('to_address', 'in', erasedAddresses)
+            // What we tell the requester about this very request still goes (a part that waits).
+            .where('kind', 'not like', 'rights%')
+            .executeTakeFirst()
+        ).numDeletedRows,
       );
     }
 
@@ -498,7 +625,7 @@ export async function eraseSubject(
       const active = ctx.policies.get(declarationId);
       const proof = active?.model.declaration.purposes.find(
         (p) =>
-          active.model.basisFor(p, jurisdiction) === 'legal_obligation' &&
+          active.model.exemptionOf(p, jurisdiction) !== undefined &&
           p.categories.some((c) => categoryCovers(c, CONSENT_CATEGORY)),
       );
       const given = deriveState(events).filter((s) => s.given);
@@ -549,15 +676,17 @@ export async function eraseSubject(
           count,
           categories: [CONSENT_CATEGORY],
           reason: 'legal_obligation',
-          explanation: `We keep the record of when you gave and withdrew consent (not the data you consented to) for "${localise(proof.name, 'en')}", because ${lawOf(proof)}: it shows that what we did with your consent was lawful. The legal basis is ${describeBasis('legal_obligation', 'en')}. ${untilSentence(proofRetention, false)}`,
+          explanation: `We keep the record of when you gave and withdrew consent (not the data you consented to) for "${localise(proof.name, 'en')}"${exemptionSentence(active.model, proof, jurisdiction)}. It shows that what we did with your consent was lawful. ${untilSentence(proofRetention, false)}`,
           purpose: proof.id,
           ...(proofRetention.kind === 'until' ? { until: proofRetention.date.toISOString() } : {}),
         });
       }
     }
 
-    // The subject: a restricted tombstone when anything is kept or a hold is in force, else gone.
+    // The subject: a restricted tombstone when anything is kept or a hold is in force, else gone;
+    // not restricted while a purpose whose erasure waits still runs.
     const tombstone = kept.length > 0 || holds.length > 0;
+    const restrict = tombstone && !kept.some((k) => k.reason === 'erasure_condition');
     for (const id of [...shells, ...(tombstone ? [] : [subject.id])]) {
       if (holds.some((h) => h.subjectId === id)) continue;
       await tx.deleteFrom('consent_events').where('subject_id', '=', id).execute();
@@ -565,7 +694,7 @@ export async function eraseSubject(
       await tx.deleteFrom('subjects').where('id', '=', id).where('tenant', '=', CONTROLLER_TENANT).execute();
       erased.subjects += 1;
     }
-    if (tombstone) {
+    if (restrict) {
       await tx
         .updateTable('subjects')
         .set({ restricted: 1, updated_at: nowIso })
@@ -588,6 +717,7 @@ export async function eraseSubject(
           reason: k.reason,
           hold: k.holdId ?? null,
           purpose: k.purpose ?? null,
+          ...(k.ground === undefined ? {} : { ground: k.ground }),
         })),
         tombstone,
       },

@@ -9,6 +9,7 @@
  * bases, is not portable (it is in the access package instead). Subscriptions the person made are
  * included: they are choices the person gave under consent.
  */
+import { catalogLanguage, shippedLanguages } from '../i18n/messages.js';
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
 import { connectedData } from '../execution/connected-data.js';
@@ -150,8 +151,15 @@ export const transmitInput = z.strictObject({
   subjectId: z.string().min(1).optional(),
   /** The request the data answers: its connected systems' portable rows go too. */
   requestId: z.string().min(1).optional(),
-  /** Language of the sections' descriptions (`en`, `sv`). */
-  lang: z.string().min(2).max(10).default('en'),
+  /** Language of the sections' descriptions: one Steward ships wording in (`en`, `sv`). */
+  lang: z
+    .string()
+    .min(2)
+    .max(10)
+    .refine((l) => catalogLanguage(l) !== undefined, {
+      message: `must be a language Steward has wording in: ${shippedLanguages.join(', ')}`,
+    })
+    .default('en'),
   endpoint: z.url({ message: 'must be an absolute URL such as https://receiver.example/import' }),
   /** An Authorization header value the receiving controller gave the person, if it needs one. */
   authorization: z.string().max(4096).optional(),

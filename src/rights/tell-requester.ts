@@ -10,7 +10,13 @@ import type { AppContext } from '../context.js';
 import { defineJob, enqueue } from '../jobs/queue.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
-import { languageOf, sendCompletionEmail, sendExtensionEmail, sendRefusalEmail } from './emails.js';
+import {
+  languageOf,
+  sendCompletionEmail,
+  sendConditionsEmail,
+  sendExtensionEmail,
+  sendRefusalEmail,
+} from './emails.js';
 import { addRequestEvent, loadRequest } from './model.js';
 import type { RequestClaims } from './own-data-actions.js';
 import { answerAddress } from './verify-request.js';
@@ -18,12 +24,15 @@ import { answerAddress } from './verify-request.js';
 type Message =
   | { kind: 'completed'; summary: readonly string[]; resultUrl?: string; expiresAt?: string; to?: string }
   | { kind: 'refused'; reasons: string }
-  | { kind: 'extended'; reasons: string; newDeadline: string };
+  | { kind: 'extended'; reasons: string; newDeadline: string }
+  /** Part of an erasure waits for, or is refused under, a condition of a purpose (one line each). */
+  | { kind: 'conditions'; lines: readonly string[]; dueAt: string; to?: string };
 
 const noticeName: Record<Message['kind'], string> = {
   completed: 'answer',
   refused: 'refusal with its reasons and the right to complain',
   extended: 'extension notice with its reasons',
+  conditions: 'notice that part of the erasure waits or is refused, and why',
 };
 
 /** A request the company's site opened for a signed-in account (verified by its session). */
@@ -46,7 +55,7 @@ export const tellRequesterJob = defineJob({
     const row = await loadRequest(ctx.store.db, requestId);
     const message = unseal(ctx.keys.records, sealed) as Message;
     const to =
-      (message.kind === 'completed' ? message.to : undefined) ??
+      (message.kind === 'completed' || message.kind === 'conditions' ? message.to : undefined) ??
       (await answerAddress(ctx.store.db, ctx, row))?.value;
     const active = ctx.policies.get(row.declaration_id);
     if (active === undefined) return { sent: false };
@@ -105,6 +114,7 @@ export const tellRequesterJob = defineJob({
     };
     if (message.kind === 'completed') await sendCompletionEmail(ctx, { ...base, ...message });
     else if (message.kind === 'refused') await sendRefusalEmail(ctx, { ...base, ...message });
+    else if (message.kind === 'conditions') await sendConditionsEmail(ctx, { ...base, ...message });
     else await sendExtensionEmail(ctx, { ...base, ...message });
     return { sent: true };
   },

@@ -1,11 +1,11 @@
 /**
  * What the public pages have in common (the consent pages reached from messages, the privacy
- * centre): the page language, the document frame with its language switch, outcome notices,
- * form fields and the stylesheet. The pages are plain HTML forms that work without JavaScript;
- * every value from a declaration or a visitor is escaped.
+ * centre): the page language, reading form fields, the stylesheet and sending a page. The pages
+ * are plain HTML forms that work without JavaScript, written as TSX: the frame with its
+ * language switch and the outcome notices are in src/server/html/public-frame.tsx.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { escapeHtml, htmlPage, pageStyle } from '../policy/html.js';
+import { pageStyle } from '../policy/html.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 
 /** The languages the public pages are written in. */
@@ -91,38 +91,6 @@ export function formField(body: unknown, name: string): string | undefined {
 export interface Notice {
   readonly kind: 'status' | 'alert';
   readonly text: string;
-}
-
-export function noticeHtml(notice: Notice | undefined): string {
-  if (notice === undefined) return '';
-  return notice.kind === 'status'
-    ? `<div class="status" role="status"><p>${escapeHtml(notice.text)}</p></div>`
-    : `<div class="alert" role="alert"><p>${escapeHtml(notice.text)}</p></div>`;
-}
-
-/**
- * A public page: the language switch (to the same `path`), the organisation's name, the title
- * and the content. `script` is the URL of a same-origin script, for the few pages that need one.
- */
-export function publicDocument(
-  lang: PageLanguage,
-  title: string,
-  content: string,
-  options: { org?: string; path?: string; style?: string; script?: string } = {},
-): string {
-  const other = lang === 'en' ? 'sv' : 'en';
-  const switcher =
-    options.path === undefined
-      ? ''
-      : `<nav class="lang" aria-label="${lang === 'en' ? 'Language' : 'Språk'}"><a href="${escapeHtml(withLang(options.path, other))}" lang="${other}" hreflang="${other}">${other === 'sv' ? 'Svenska' : 'English'}</a></nav>`;
-  const org = options.org === undefined ? '' : `<p class="org">${escapeHtml(options.org)}</p>`;
-  return htmlPage({
-    lang,
-    title,
-    style: options.style ?? publicPageStyle,
-    body: `<main id="main">${switcher}${org}<h1>${escapeHtml(title)}</h1>${content}</main>`,
-    ...(options.script === undefined ? {} : { script: options.script }),
-  });
 }
 
 export function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {

@@ -431,7 +431,7 @@ for (const dialect of available) {
         assert.match(res.body, /<div class="example-strip" id="example-strip" role="note">/, url);
         assert.match(
           res.body,
-          /<script src="\/web\/v1\/steward\.js" data-declaration="sncn-general" defer><\/script>/,
+          /<script src="\/web\/v1\/steward\.js" data-declaration="sncn-general" defer(="")?><\/script>/,
         );
         assert.match(
           res.body,

@@ -8,7 +8,13 @@
  * decimal string, `boolean` as a boolean, `bytea` as a Buffer, `json`/`jsonb` parsed. Text keeps
  * microseconds and never shifts by the machine's time zone, so a key read from a page binds back
  * to the same row.
+ *
+ * Statements of a fixed shape are prepared, by name, on each connection (`preparedName`): a
+ * person's scope compiles to the same text for everyone, and planning it again every time cost
+ * more than running it (a partitioned table's pruning above all). Batches of listed keys vary in
+ * length and stay unnamed, so a connection holds a bounded number of prepared statements.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { ConnectorError, redactSecrets } from '../contract.js';
 import type { Introspection, Row } from '../contract.js';
@@ -21,6 +27,19 @@ import type { CatalogQuery } from './introspect.js';
 export function quotePostgres(name: string): string {
   if (name.includes('\0')) throw new Error('An identifier cannot contain a NUL character');
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Statements with more bound values than this (lists of keys) are not prepared. */
+const PREPARED_MAX_VALUES = 32;
+
+/**
+ * The name a statement is prepared under: a digest of its text and of `generation`, which moves
+ * on when the server refuses a prepared plan whose tables changed shape (0A000), so the next use
+ * prepares it afresh. Undefined for statements not worth keeping.
+ */
+function preparedName(text: string, values: number, generation: number): string | undefined {
+  if (values === 0 || values > PREPARED_MAX_VALUES) return undefined;
+  return `steward_${createHash('sha256').update(`${generation}\0${text}`).digest('hex').slice(0, 32)}`;
 }
 
 export interface PostgresDriverOptions {
@@ -52,14 +71,21 @@ export function postgresDriver(settings: PostgresSettings, options: PostgresDriv
   const fail = (error: unknown): never => {
     throw toConnectorError(system, error, secrets);
   };
+  let generation = 0;
   const runCatalog =
     (client: pg.Pool | pg.PoolClient): CatalogQuery =>
     async (text, values) => {
       refuseNul(system, values);
+      const bound = values.map(bindable);
+      const name = preparedName(text, values.length, generation);
       try {
-        const result = await client.query({ text, values: values.map(bindable) });
+        const result = await client.query(
+          name === undefined ? { text, values: bound } : { name, text, values: bound },
+        );
         return result.rows as Row[];
       } catch (error) {
+        // "cached plan must not change result type": a table changed under a prepared statement.
+        if (name !== undefined && (error as { code?: unknown }).code === '0A000') generation += 1;
         return fail(error);
       }
     };

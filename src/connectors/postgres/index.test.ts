@@ -374,6 +374,31 @@ describe('PostgreSQL driver', { skip: !available }, () => {
     assert.deepEqual(await driver.query('SELECT id FROM tx ORDER BY id', []), [{ id: 1 }]);
   });
 
+  test('statements of a fixed shape are prepared once per connection, lists of many values are not, and a table that changed shape under one is prepared afresh', async () => {
+    const one = driverFor(urlWith({ schema, pool_size: '1' }));
+    try {
+      await one.query('CREATE TABLE prep (id integer PRIMARY KEY, label varchar(10))', []);
+      await one.query('INSERT INTO prep VALUES ($1, $2), ($3, $4)', [1, 'a', 2, 'b']);
+      const read = 'SELECT id, label FROM prep WHERE id = $1';
+      for (const id of [1, 2, 1]) assert.equal((await one.query(read, [id])).length, 1);
+      const many = Array.from({ length: 40 }, (_, i) => i);
+      const list = `SELECT id FROM prep WHERE id IN (${many.map((i) => `$${i + 1}`).join(', ')})`;
+      assert.equal((await one.query(list, many)).length, 2);
+      const prepared = async () =>
+        (await one.query('SELECT statement FROM pg_prepared_statements ORDER BY statement', [])).map((r) =>
+          String(r.statement),
+        );
+      assert.deepEqual(await prepared(), ['INSERT INTO prep VALUES ($1, $2), ($3, $4)', read]);
+      // The column's type changes under the prepared read: refused once, then prepared again.
+      await admin(`ALTER TABLE ${schema}.prep ALTER COLUMN label TYPE text`);
+      await assert.rejects(one.query(read, [1]), (e: unknown) => e instanceof ConnectorError);
+      assert.deepEqual(await one.query(read, [1]), [{ id: 1, label: 'a' }]);
+      assert.deepEqual(await one.query(read, [2]), [{ id: 2, label: 'b' }]);
+    } finally {
+      await one.close();
+    }
+  });
+
   test('a statement past the timeout is stopped with a timeout error', async () => {
     const slow = driverFor(urlWith({ schema, statement_timeout: '200' }));
     try {

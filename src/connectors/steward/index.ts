@@ -335,7 +335,11 @@ export function stewardConnector(ctx: AppContext, settings: StewardConnectorOpti
         return { matched, changed: 0, batches: 0 };
       let result: ChangeResult;
       if (action.action === 'delete') {
-        const erased = await eraseSubject(ctx, actor, { subjectId: seeds.subjectId, ...request });
+        const erased = await eraseSubject(ctx, actor, {
+          subjectId: seeds.subjectId,
+          ...request,
+          withhold: [...(action.withhold ?? [])],
+        });
         const changed = Object.values(erased.erased).reduce((a, b) => a + b, 0);
         result = {
           matched,

@@ -8,25 +8,19 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ReactNode } from 'react';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { escapeHtml } from '../policy/html.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { RequestType } from '../policy/schema.js';
 import { requestTypes } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
 import { toErrorBody } from '../server/errors.js';
 import type { Notice, PageLanguage } from '../server/public-page.js';
-import {
-  formField,
-  langOf,
-  noticeHtml,
-  orgOf,
-  publicDocument,
-  publicPageStyle,
-  sendHtml,
-  withLang,
-} from '../server/public-page.js';
+import { formField, langOf, orgOf, publicPageStyle, withLang } from '../server/public-page.js';
+import type { FieldErrors } from '../server/html/forms.js';
+import { describedBy, EmailInput, ErrorSummary, FieldError } from '../server/html/forms.js';
+import { ErrorCode, NoticeBox, Notices, PublicDocument, sendPage } from '../server/html/public-frame.js';
 import type { CentreText } from './centre-text.js';
 import { centreText } from './centre-text.js';
 import { collectResult, requestResultCode, sendResult } from './collect-result.js';
@@ -77,8 +71,6 @@ input[inputmode=numeric] { max-width: 10rem; letter-spacing: .2em; }
 ol.steps { padding-left: 1.25rem; }
 `;
 
-type FieldErrors = Record<string, string>;
-
 /** Every form value as a string (or undefined); `formbody` gives arrays for repeated names. */
 function fieldsOf(body: unknown): (name: string) => string | undefined {
   return (name) => {
@@ -94,15 +86,53 @@ function dateText(iso: string, lang: PageLanguage): string {
   }).format(new Date(iso));
 }
 
-function errorHtml(id: string, errors: FieldErrors): string {
-  const message = errors[id];
-  return message === undefined ? '' : `<p class="field-error" id="${id}-error">${escapeHtml(message)}</p>`;
+/** The label of a field, with its hint under it when it has one. */
+function Label(props: { id: string; text: string; hint?: string }) {
+  return (
+    <>
+      <label htmlFor={props.id}>{props.text}</label>
+      {props.hint === undefined ? null : (
+        <p className="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+    </>
+  );
 }
 
-/** `aria-*` attributes for a field: its hint, its error, and whether it is invalid. */
-function describedBy(id: string, errors: FieldErrors, hint = false): string {
-  const ids = [hint ? `${id}-hint` : '', errors[id] ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return `${ids ? ` aria-describedby="${ids}"` : ''}${errors[id] ? ' aria-invalid="true"' : ''}`;
+/** A six-digit code field. */
+function CodeInput(props: { id: string; required?: boolean; aria: ReturnType<typeof describedBy> }) {
+  return (
+    <input
+      type="text"
+      id={props.id}
+      name="code"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9]{6}"
+      maxLength={6}
+      {...(props.required ? { required: true } : {})}
+      {...props.aria}
+    />
+  );
+}
+
+function Action(props: { value: string; label: string; secondary?: boolean; noValidate?: boolean }) {
+  return (
+    <button
+      type="submit"
+      name="action"
+      value={props.value}
+      {...(props.secondary ? { className: 'secondary' } : {})}
+      {...(props.noValidate ? { formNoValidate: true } : {})}
+    >
+      {props.label}
+    </button>
+  );
+}
+
+function HiddenToken({ token }: { token: string }) {
+  return <input type="hidden" name="token" value={token} />;
 }
 
 interface FormState {
@@ -118,19 +148,23 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     lang: PageLanguage,
     status: number,
     title: string,
-    content: string,
+    content: ReactNode,
     options: { path?: string; active?: ActiveDeclaration; script?: boolean } = {},
   ) => {
     const active = options.active ?? (ctx.policies.list().length === 1 ? ctx.policies.list()[0] : undefined);
-    return sendHtml(
+    return sendPage(
       reply,
       status,
-      publicDocument(lang, title, content, {
-        style,
-        ...(options.path === undefined ? {} : { path: options.path }),
-        ...(active === undefined ? {} : { org: orgOf(active) }),
-        ...(options.script ? { script: scriptPath } : {}),
-      }),
+      <PublicDocument
+        lang={lang}
+        title={title}
+        style={style}
+        {...(options.path === undefined ? {} : { path: options.path })}
+        {...(active === undefined ? {} : { org: orgOf(active) })}
+        {...(options.script ? { script: scriptPath } : {})}
+      >
+        {content}
+      </PublicDocument>,
     );
   };
 
@@ -147,21 +181,25 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       lang,
       status,
       t.errorTitle,
-      `<div class="alert" role="alert"><p>${escapeHtml(message)}</p></div><p class="meta">${escapeHtml(t.errorCode)}: <code>${escapeHtml(code)}</code></p>`,
+      <>
+        <NoticeBox notice={{ kind: 'alert', text: message }} />
+        <ErrorCode label={t.errorCode} code={code} />
+      </>,
     );
   };
 
-  const hiddenToken = (token: string) => `<input type="hidden" name="token" value="${escapeHtml(token)}">`;
-
   /** The form that takes a verification code for a request, with a button for a fresh one. */
-  const codeEntry = (t: CentreText, action: string, token: string) =>
-    [
-      `<form method="post" action="${action}">${hiddenToken(token)}`,
-      `<label for="code">${escapeHtml(t.codeLabel)}</label><p class="hint" id="code-hint">${escapeHtml(t.codeHint)}</p>`,
-      `<input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required aria-describedby="code-hint">`,
-      `<div class="actions"><button type="submit" name="action" value="code">${escapeHtml(t.confirmCode)}</button> <button type="submit" name="action" value="resend" class="secondary" formnovalidate>${escapeHtml(t.resend)}</button></div>`,
-      '</form>',
-    ].join('');
+  const codeEntry = (t: CentreText, action: string, token: string) => (
+    <form method="post" action={action}>
+      <HiddenToken token={token} />
+      <Label id="code" text={t.codeLabel} hint={t.codeHint} />
+      <CodeInput id="code" required aria={{ 'aria-describedby': 'code-hint' }} />
+      <div className="actions">
+        <Action value="code" label={t.confirmCode} />{' '}
+        <Action value="resend" label={t.resend} secondary noValidate />
+      </div>
+    </form>
+  );
 
   // ---- The request form ----------------------------------------------------------------------
 
@@ -170,112 +208,230 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     const { values, errors } = state;
     const declarations = ctx.policies.list();
     const chosenDeclaration = values('declaration') ?? declarations[0]?.model.id;
-    const selected = (value: string, current: string | undefined) => (value === current ? ' selected' : '');
-    const checked = (value: string, current: string | undefined) => (value === current ? ' checked' : '');
+    /** A select's chosen value, when one of its options has it. */
+    const chosen = (current: string | undefined, options: readonly string[]) =>
+      current !== undefined && options.includes(current) ? { defaultValue: current } : {};
 
     const declarationField =
-      declarations.length === 1
-        ? `<input type="hidden" name="declaration" value="${escapeHtml(declarations[0]?.model.id ?? '')}">`
-        : `<label for="declaration">${escapeHtml(t.declarationLabel)}</label>${errorHtml('declaration', errors)}<select id="declaration" name="declaration"${describedBy('declaration', errors)}>${declarations
-            .map(
-              (d) =>
-                `<option value="${escapeHtml(d.model.id)}"${selected(d.model.id, chosenDeclaration)}>${escapeHtml(localise(d.model.declaration.title, lang))}</option>`,
-            )
-            .join('')}</select>`;
+      declarations.length === 1 ? (
+        <input type="hidden" name="declaration" value={declarations[0]?.model.id ?? ''} />
+      ) : (
+        <>
+          <label htmlFor="declaration">{t.declarationLabel}</label>
+          <FieldError id="declaration" errors={errors} />
+          <select
+            id="declaration"
+            name="declaration"
+            {...describedBy('declaration', errors)}
+            {...chosen(
+              chosenDeclaration,
+              declarations.map((d) => d.model.id),
+            )}
+          >
+            {declarations.map((d) => (
+              <option key={d.model.id} value={d.model.id}>
+                {localise(d.model.declaration.title, lang)}
+              </option>
+            ))}
+          </select>
+        </>
+      );
 
     const withServices = declarations.filter((d) => d.model.declaration.services.length > 0);
     const serviceOptions = (d: ActiveDeclaration) =>
-      d.model.declaration.services
-        .map(
-          (s) =>
-            `<option value="${escapeHtml(`${d.model.id}/${s.id}`)}"${selected(`${d.model.id}/${s.id}`, values('service'))}>${escapeHtml(s.name)}</option>`,
-        )
-        .join('');
+      d.model.declaration.services.map((s) => (
+        <option key={s.id} value={`${d.model.id}/${s.id}`}>
+          {s.name}
+        </option>
+      ));
     const serviceField =
-      withServices.length === 0
-        ? ''
-        : `<label for="service">${escapeHtml(t.serviceLabel)}</label>${errorHtml('service', errors)}<select id="service" name="service"${describedBy('service', errors)}><option value="">${escapeHtml(t.serviceAny)}</option>${
-            declarations.length === 1
+      withServices.length === 0 ? null : (
+        <>
+          <label htmlFor="service">{t.serviceLabel}</label>
+          <FieldError id="service" errors={errors} />
+          <select
+            id="service"
+            name="service"
+            {...describedBy('service', errors)}
+            {...chosen(
+              values('service'),
+              withServices.flatMap((d) => d.model.declaration.services.map((s) => `${d.model.id}/${s.id}`)),
+            )}
+          >
+            <option value="">{t.serviceAny}</option>
+            {declarations.length === 1
               ? serviceOptions(withServices[0]!)
-              : withServices
-                  .map(
-                    (d) =>
-                      `<optgroup label="${escapeHtml(localise(d.model.declaration.title, lang))}">${serviceOptions(d)}</optgroup>`,
-                  )
-                  .join('')
-          }</select>`;
+              : withServices.map((d) => (
+                  <optgroup key={d.model.id} label={localise(d.model.declaration.title, lang)}>
+                    {serviceOptions(d)}
+                  </optgroup>
+                ))}
+          </select>
+        </>
+      );
 
-    const typeField = [
-      `<fieldset${errors['type'] ? ' aria-describedby="type-error"' : ''}><legend>${escapeHtml(t.typeLegend)}</legend>`,
-      errorHtml('type', errors),
-      ...requestTypes.map(
-        (type, i) =>
-          `<div class="option"><input type="radio" name="type" id="type-${type}" value="${type}"${checked(type, values('type'))}${i === 0 ? ' required' : ''} aria-describedby="type-${type}-hint"><label for="type-${type}">${escapeHtml(t.types[type].name)}<span class="hint" id="type-${type}-hint"><br>${escapeHtml(t.types[type].text)}</span></label></div>`,
-      ),
-      '</fieldset>',
-    ].join('');
+    const typeField = (
+      <fieldset {...(errors['type'] ? { 'aria-describedby': 'type-error' } : {})}>
+        <legend>{t.typeLegend}</legend>
+        <FieldError id="type" errors={errors} />
+        {requestTypes.map((type, i) => (
+          <div className="option" key={type}>
+            <input
+              type="radio"
+              name="type"
+              id={`type-${type}`}
+              value={type}
+              {...(type === values('type') ? { defaultChecked: true } : {})}
+              {...(i === 0 ? { required: true } : {})}
+              aria-describedby={`type-${type}-hint`}
+            />
+            <label htmlFor={`type-${type}`}>
+              {t.types[type].name}
+              <span className="hint" id={`type-${type}-hint`}>
+                <br />
+                {t.types[type].text}
+              </span>
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    );
 
-    const rows = Array.from({ length: RECTIFICATION_ROWS }, (_, i) => i + 1)
-      .map(
-        (n) =>
-          `<div class="pair"><div><label for="fix-field-${n}">${escapeHtml(t.fieldLabel(n))}</label><input type="text" id="fix-field-${n}" name="fix-field-${n}" maxlength="100" value="${escapeHtml(values(`fix-field-${n}`) ?? '')}"></div><div><label for="fix-value-${n}">${escapeHtml(t.valueLabel(n))}</label><input type="text" id="fix-value-${n}" name="fix-value-${n}" maxlength="2000" value="${escapeHtml(values(`fix-value-${n}`) ?? '')}"></div></div>`,
-      )
-      .join('');
-    const rectificationField = `<fieldset><legend>${escapeHtml(t.rectificationLegend)}</legend><p class="hint">${escapeHtml(t.rectificationHint)}</p>${errorHtml('rectification', errors)}${rows}</fieldset>`;
+    const rows = Array.from({ length: RECTIFICATION_ROWS }, (_, i) => i + 1).map((n) => (
+      <div className="pair" key={n}>
+        <div>
+          <label htmlFor={`fix-field-${n}`}>{t.fieldLabel(n)}</label>
+          <input
+            type="text"
+            id={`fix-field-${n}`}
+            name={`fix-field-${n}`}
+            maxLength={100}
+            defaultValue={values(`fix-field-${n}`) ?? ''}
+          />
+        </div>
+        <div>
+          <label htmlFor={`fix-value-${n}`}>{t.valueLabel(n)}</label>
+          <input
+            type="text"
+            id={`fix-value-${n}`}
+            name={`fix-value-${n}`}
+            maxLength={2000}
+            defaultValue={values(`fix-value-${n}`) ?? ''}
+          />
+        </div>
+      </div>
+    ));
+    const rectificationField = (
+      <fieldset>
+        <legend>{t.rectificationLegend}</legend>
+        <p className="hint">{t.rectificationHint}</p>
+        <FieldError id="rectification" errors={errors} />
+        {rows}
+      </fieldset>
+    );
 
     // Purposes a person may object to on grounds of their situation: those on legitimate interests.
+    const liPurposes = (d: ActiveDeclaration) =>
+      d.model.declaration.purposes.filter((p) => d.model.basesOf(p).includes('legitimate_interests'));
     const liOptions = (d: ActiveDeclaration) =>
-      d.model.declaration.purposes
-        .filter((p) => d.model.basesOf(p).includes('legitimate_interests'))
-        .map(
-          (p) =>
-            `<option value="${escapeHtml(p.id)}"${selected(p.id, values('purpose'))}>${escapeHtml(localise(p.name, lang))}</option>`,
-        )
-        .join('');
+      liPurposes(d).map((p) => (
+        <option key={p.id} value={p.id}>
+          {localise(p.name, lang)}
+        </option>
+      ));
     const purposeOptions =
       declarations.length === 1
         ? liOptions(declarations[0]!)
-        : declarations
-            .map(
-              (d) =>
-                `<optgroup label="${escapeHtml(localise(d.model.declaration.title, lang))}">${liOptions(d)}</optgroup>`,
-            )
-            .join('');
-    const objectionField = [
-      `<fieldset><legend>${escapeHtml(t.objectionLegend)}</legend>`,
-      `<div class="option"><input type="radio" name="objection" id="objection-marketing" value="direct_marketing"${values('objection') === 'purpose' ? '' : ' checked'}><label for="objection-marketing">${escapeHtml(t.objectionMarketing)}</label></div>`,
-      `<div class="option"><input type="radio" name="objection" id="objection-purpose" value="purpose"${checked('purpose', values('objection'))}><label for="objection-purpose">${escapeHtml(t.objectionPurpose)}</label></div>`,
-      `<label for="purpose">${escapeHtml(t.purposeLabel)}</label>${errorHtml('purpose', errors)}<select id="purpose" name="purpose"${describedBy('purpose', errors)}><option value=""></option>${purposeOptions}</select>`,
-      `<label for="grounds">${escapeHtml(t.groundsLabel)}</label><textarea id="grounds" name="grounds" maxlength="5000">${escapeHtml(values('grounds') ?? '')}</textarea>`,
-      '</fieldset>',
-    ].join('');
+        : declarations.map((d) => (
+            <optgroup key={d.model.id} label={localise(d.model.declaration.title, lang)}>
+              {liOptions(d)}
+            </optgroup>
+          ));
+    const objectionField = (
+      <fieldset>
+        <legend>{t.objectionLegend}</legend>
+        <div className="option">
+          <input
+            type="radio"
+            name="objection"
+            id="objection-marketing"
+            value="direct_marketing"
+            {...(values('objection') === 'purpose' ? {} : { defaultChecked: true })}
+          />
+          <label htmlFor="objection-marketing">{t.objectionMarketing}</label>
+        </div>
+        <div className="option">
+          <input
+            type="radio"
+            name="objection"
+            id="objection-purpose"
+            value="purpose"
+            {...(values('objection') === 'purpose' ? { defaultChecked: true } : {})}
+          />
+          <label htmlFor="objection-purpose">{t.objectionPurpose}</label>
+        </div>
+        <label htmlFor="purpose">{t.purposeLabel}</label>
+        <FieldError id="purpose" errors={errors} />
+        <select
+          id="purpose"
+          name="purpose"
+          {...describedBy('purpose', errors)}
+          {...chosen(
+            values('purpose'),
+            declarations.flatMap((d) => liPurposes(d).map((p) => p.id)),
+          )}
+        >
+          <option value=""></option>
+          {purposeOptions}
+        </select>
+        <label htmlFor="grounds">{t.groundsLabel}</label>
+        <textarea id="grounds" name="grounds" maxLength={5000} defaultValue={values('grounds') ?? ''} />
+      </fieldset>
+    );
 
-    const summary = Object.entries(errors);
-    const content = [
-      `<p>${escapeHtml(t.lead(declarations[0] === undefined ? '' : orgOf(declarations[0])))}</p>`,
-      summary.length === 0
-        ? ''
-        : `<div class="error-summary" role="alert" tabindex="-1"><h2>${escapeHtml(t.errorSummary)}</h2><ul>${summary
-            .map(
-              ([id, message]) =>
-                `<li><a href="#${id === 'type' ? `type-${requestTypes[0]}` : id}">${escapeHtml(message)}</a></li>`,
-            )
-            .join('')}</ul></div>`,
-      `<h2>${escapeHtml(t.formHeading)}</h2>`,
-      `<form method="post" action="${escapeHtml(withLang('/privacy-centre', lang))}" novalidate>`,
-      declarationField,
-      serviceField,
-      typeField,
-      `<label for="email">${escapeHtml(t.emailLabel)}</label><p class="hint" id="email-hint">${escapeHtml(t.emailHint)}</p>${errorHtml('email', errors)}`,
-      `<input type="email" id="email" name="email" autocomplete="email" required maxlength="320" value="${escapeHtml(values('email') ?? '')}"${describedBy('email', errors, true)}>`,
-      `<label for="name">${escapeHtml(t.nameLabel)}</label><input type="text" id="name" name="name" autocomplete="name" maxlength="200" value="${escapeHtml(values('name') ?? '')}">`,
-      rectificationField,
-      objectionField,
-      `<label for="details">${escapeHtml(t.detailsLabel)}</label><p class="hint" id="details-hint">${escapeHtml(t.detailsHint)}</p>${errorHtml('details', errors)}`,
-      `<textarea id="details" name="details" maxlength="5000"${describedBy('details', errors, true)}>${escapeHtml(values('details') ?? '')}</textarea>`,
-      `<div class="actions"><button type="submit">${escapeHtml(t.submit)}</button></div>`,
-      '</form>',
-    ].join('\n');
+    const content = (
+      <>
+        <p>{t.lead(declarations[0] === undefined ? '' : orgOf(declarations[0]))}</p>
+        <ErrorSummary
+          heading={t.errorSummary}
+          errors={errors}
+          anchors={{ type: `type-${requestTypes[0]}` }}
+          focusable
+        />
+        <h2>{t.formHeading}</h2>
+        <form method="post" action={withLang('/privacy-centre', lang)} noValidate>
+          {declarationField}
+          {serviceField}
+          {typeField}
+          <Label id="email" text={t.emailLabel} hint={t.emailHint} />
+          <FieldError id="email" errors={errors} />
+          <EmailInput value={values('email')} errors={errors} />
+          <label htmlFor="name">{t.nameLabel}</label>
+          <input
+            type="text"
+            id="name"
+            name="name"
+            autoComplete="name"
+            maxLength={200}
+            defaultValue={values('name') ?? ''}
+          />
+          {rectificationField}
+          {objectionField}
+          <Label id="details" text={t.detailsLabel} hint={t.detailsHint} />
+          <FieldError id="details" errors={errors} />
+          <textarea
+            id="details"
+            name="details"
+            maxLength={5000}
+            {...describedBy('details', errors, true)}
+            defaultValue={values('details') ?? ''}
+          />
+          <div className="actions">
+            <button type="submit">{t.submit}</button>
+          </div>
+        </form>
+      </>
+    );
     return page(reply, lang, status, t.title, content, { path: '/privacy-centre' });
   };
 
@@ -355,45 +511,71 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
   ) => {
     const t = centreText[lang];
     const view = await requesterView(ctx, { requestId: id, token });
-    const action = escapeHtml(withLang(`/privacy-centre/requests/${encodeURIComponent(id)}`, lang));
+    const action = withLang(`/privacy-centre/requests/${encodeURIComponent(id)}`, lang);
     const open = !['completed', 'refused', 'withdrawn', 'expired', 'routed'].includes(view.status);
-    const codeForm =
-      view.awaiting === null
-        ? ''
-        : [
-            `<section aria-labelledby="code-heading"><h2 id="code-heading">${escapeHtml(view.awaiting === 'second_code' ? t.codeSecondHeading : t.codeHeading)}</h2>`,
-            codeEntry(t, action, token),
-            '</section>',
-          ].join('');
-    const withdraw = open
-      ? [
-          `<section aria-labelledby="withdraw-heading"><h2 id="withdraw-heading">${escapeHtml(t.withdrawHeading)}</h2>`,
-          `<form method="post" action="${action}">${hiddenToken(token)}`,
-          `<div class="option"><input type="checkbox" id="withdraw-confirm" name="confirm" value="yes"><label for="withdraw-confirm">${escapeHtml(t.withdrawConfirm)}</label></div>`,
-          `<div class="actions"><button type="submit" name="action" value="withdraw" class="secondary">${escapeHtml(t.withdrawButton)}</button></div>`,
-          '</form></section>',
-        ].join('')
-      : '';
-    const content = [
-      ...notices.map(noticeHtml),
-      '<dl>',
-      `<div><dt>${escapeHtml(t.typeTerm)}</dt><dd>${escapeHtml(t.types[view.type as RequestType]?.name ?? view.type)}</dd></div>`,
-      `<div><dt>${escapeHtml(t.receivedTerm)}</dt><dd>${escapeHtml(dateText(view.receivedAt, lang))}</dd></div>`,
-      `<div><dt>${escapeHtml(t.statusTerm)}</dt><dd class="state">${escapeHtml(t.statuses[view.status] ?? view.status)}</dd></div>`,
-      open
-        ? `<div><dt>${escapeHtml(t.deadlineTerm)}</dt><dd>${escapeHtml(dateText(view.deadline, lang))}</dd></div>`
-        : '',
-      '</dl>',
-      codeForm,
-      `<section aria-labelledby="steps-heading"><h2 id="steps-heading">${escapeHtml(t.stepsHeading)}</h2><ol class="steps">${view.steps
-        .map(
-          (s) =>
-            `<li><time datetime="${escapeHtml(s.at)}">${escapeHtml(dateText(s.at, lang))}</time>: ${escapeHtml(t.steps[s.kind] ?? s.kind.replaceAll('_', ' '))}</li>`,
-        )
-        .join('')}</ol></section>`,
-      withdraw,
-      `<form method="post" action="${action}">${hiddenToken(token)}<div class="actions"><button type="submit" name="action" value="status" class="secondary">${escapeHtml(t.showStatus)}</button></div></form>`,
-    ].join('\n');
+    const content = (
+      <>
+        <Notices notices={notices} />
+        <dl>
+          <div>
+            <dt>{t.typeTerm}</dt>
+            <dd>{t.types[view.type as RequestType]?.name ?? view.type}</dd>
+          </div>
+          <div>
+            <dt>{t.receivedTerm}</dt>
+            <dd>{dateText(view.receivedAt, lang)}</dd>
+          </div>
+          <div>
+            <dt>{t.statusTerm}</dt>
+            <dd className="state">{t.statuses[view.status] ?? view.status}</dd>
+          </div>
+          {open ? (
+            <div>
+              <dt>{t.deadlineTerm}</dt>
+              <dd>{dateText(view.deadline, lang)}</dd>
+            </div>
+          ) : null}
+        </dl>
+        {view.awaiting === null ? null : (
+          <section aria-labelledby="code-heading">
+            <h2 id="code-heading">{view.awaiting === 'second_code' ? t.codeSecondHeading : t.codeHeading}</h2>
+            {codeEntry(t, action, token)}
+          </section>
+        )}
+        <section aria-labelledby="steps-heading">
+          <h2 id="steps-heading">{t.stepsHeading}</h2>
+          <ol className="steps">
+            {view.steps.map((s, i) => (
+              <li key={i}>
+                <time dateTime={s.at}>{dateText(s.at, lang)}</time>:{' '}
+                {t.steps[s.kind] ?? s.kind.replaceAll('_', ' ')}
+              </li>
+            ))}
+          </ol>
+        </section>
+        {open ? (
+          <section aria-labelledby="withdraw-heading">
+            <h2 id="withdraw-heading">{t.withdrawHeading}</h2>
+            <form method="post" action={action}>
+              <HiddenToken token={token} />
+              <div className="option">
+                <input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" />
+                <label htmlFor="withdraw-confirm">{t.withdrawConfirm}</label>
+              </div>
+              <div className="actions">
+                <Action value="withdraw" label={t.withdrawButton} secondary />
+              </div>
+            </form>
+          </section>
+        ) : null}
+        <form method="post" action={action}>
+          <HiddenToken token={token} />
+          <div className="actions">
+            <Action value="status" label={t.showStatus} secondary />
+          </div>
+        </form>
+      </>
+    );
     return page(reply, lang, status, t.requestTitle(view.reference), content, {
       path: `/privacy-centre/requests/${encodeURIComponent(id)}`,
     });
@@ -416,44 +598,87 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
   ) => {
     const t = centreText[lang];
     const errors = options.errors ?? {};
-    const action = escapeHtml(withLang(`/privacy-centre/results/${encodeURIComponent(token)}`, lang));
+    const action = withLang(`/privacy-centre/results/${encodeURIComponent(token)}`, lang);
     // Portable data may instead go straight to another organisation (C5m.1), with the same code.
     const sendForm =
-      options.kind === 'portability'
-        ? [
-            `<section aria-labelledby="send-heading"><h2 id="send-heading">${escapeHtml(t.sendHeading)}</h2>`,
-            `<p>${escapeHtml(t.sendLead)}</p>`,
-            `<form method="post" action="${action}">`,
-            `<label for="send-code">${escapeHtml(t.codeLabel)}</label>${errorHtml('send-code', errors)}`,
-            `<input type="text" id="send-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required${describedBy('send-code', errors, false)}>`,
-            `<label for="endpoint">${escapeHtml(t.endpointLabel)}</label><p class="hint" id="endpoint-hint">${escapeHtml(t.endpointHint)}</p>${errorHtml('endpoint', errors)}`,
-            `<input type="url" id="endpoint" name="endpoint" maxlength="2000" required value="${escapeHtml(options.values?.['endpoint'] ?? '')}"${describedBy('endpoint', errors, true)}>`,
-            `<label for="authorization">${escapeHtml(t.authorizationLabel)}</label><p class="hint" id="authorization-hint">${escapeHtml(t.authorizationHint)}</p>`,
-            `<input type="password" id="authorization" name="authorization" autocomplete="off" maxlength="4096" aria-describedby="authorization-hint">`,
-            `<div class="actions"><button type="submit" name="action" value="send">${escapeHtml(t.send)}</button></div>`,
-            '</form></section>',
-          ].join('\n')
-        : '';
-    const content = options.codeSent
-      ? [
-          noticeHtml(options.notice ?? { kind: 'status', text: t.resultCodeSent }),
-          `<form method="post" action="${action}">`,
-          `<label for="code">${escapeHtml(t.codeLabel)}</label><p class="hint" id="code-hint">${escapeHtml(t.codeHint)}</p>${errorHtml('code', errors)}`,
-          `<input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required${describedBy('code', errors, true)}>`,
-          `<label for="passphrase">${escapeHtml(t.passphraseLabel)}</label><p class="hint" id="passphrase-hint">${escapeHtml(t.passphraseHint)}</p>${errorHtml('passphrase', errors)}`,
-          `<input type="password" id="passphrase" name="passphrase" autocomplete="new-password" maxlength="200"${describedBy('passphrase', errors, true)}>`,
-          `<label for="passphrase-again">${escapeHtml(t.passphraseAgainLabel)}</label>`,
-          `<input type="password" id="passphrase-again" name="passphrase-again" autocomplete="new-password" maxlength="200">`,
-          `<p class="hint">${escapeHtml(t.downloadOnce)}</p>`,
-          `<div class="actions"><button type="submit" name="action" value="download">${escapeHtml(t.download)}</button> <button type="submit" name="action" value="send-code" class="secondary" formnovalidate>${escapeHtml(t.resend)}</button></div>`,
-          '</form>',
-          sendForm,
-        ].join('\n')
-      : [
-          noticeHtml(options.notice),
-          `<p>${escapeHtml(t.resultLead)}</p>`,
-          `<form method="post" action="${action}"><div class="actions"><button type="submit" name="action" value="send-code">${escapeHtml(t.sendResultCode)}</button></div></form>`,
-        ].join('\n');
+      options.kind === 'portability' ? (
+        <section aria-labelledby="send-heading">
+          <h2 id="send-heading">{t.sendHeading}</h2>
+          <p>{t.sendLead}</p>
+          <form method="post" action={action}>
+            <label htmlFor="send-code">{t.codeLabel}</label>
+            <FieldError id="send-code" errors={errors} />
+            <CodeInput id="send-code" required aria={describedBy('send-code', errors, false)} />
+            <Label id="endpoint" text={t.endpointLabel} hint={t.endpointHint} />
+            <FieldError id="endpoint" errors={errors} />
+            <input
+              type="url"
+              id="endpoint"
+              name="endpoint"
+              maxLength={2000}
+              required
+              defaultValue={options.values?.['endpoint'] ?? ''}
+              {...describedBy('endpoint', errors, true)}
+            />
+            <Label id="authorization" text={t.authorizationLabel} hint={t.authorizationHint} />
+            <input
+              type="password"
+              id="authorization"
+              name="authorization"
+              autoComplete="off"
+              maxLength={4096}
+              aria-describedby="authorization-hint"
+            />
+            <div className="actions">
+              <Action value="send" label={t.send} />
+            </div>
+          </form>
+        </section>
+      ) : null;
+    const content = options.codeSent ? (
+      <>
+        <NoticeBox notice={options.notice ?? { kind: 'status', text: t.resultCodeSent }} />
+        <form method="post" action={action}>
+          <Label id="code" text={t.codeLabel} hint={t.codeHint} />
+          <FieldError id="code" errors={errors} />
+          <CodeInput id="code" required aria={describedBy('code', errors, true)} />
+          <Label id="passphrase" text={t.passphraseLabel} hint={t.passphraseHint} />
+          <FieldError id="passphrase" errors={errors} />
+          <input
+            type="password"
+            id="passphrase"
+            name="passphrase"
+            autoComplete="new-password"
+            maxLength={200}
+            {...describedBy('passphrase', errors, true)}
+          />
+          <label htmlFor="passphrase-again">{t.passphraseAgainLabel}</label>
+          <input
+            type="password"
+            id="passphrase-again"
+            name="passphrase-again"
+            autoComplete="new-password"
+            maxLength={200}
+          />
+          <p className="hint">{t.downloadOnce}</p>
+          <div className="actions">
+            <Action value="download" label={t.download} />{' '}
+            <Action value="send-code" label={t.resend} secondary noValidate />
+          </div>
+        </form>
+        {sendForm}
+      </>
+    ) : (
+      <>
+        <NoticeBox notice={options.notice} />
+        <p>{t.resultLead}</p>
+        <form method="post" action={action}>
+          <div className="actions">
+            <Action value="send-code" label={t.sendResultCode} />
+          </div>
+        </form>
+      </>
+    );
     return page(reply, lang, options.status ?? 200, t.resultTitle, content);
   };
 
@@ -471,11 +696,15 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     );
     const contact = (contacts.find((c) => c.channel === 'email') ?? contacts.find((c) => c.channel === 'web'))
       ?.value;
-    const content = [
-      noticeHtml({ kind: 'alert', text: t.resultGone }),
-      `<p>${escapeHtml(t.askAgain(only === undefined ? undefined : orgOf(only), contact))}</p>`,
-      `<p><a href="${escapeHtml(withLang('/privacy-centre', lang))}">${escapeHtml(t.newRequest)}</a></p>`,
-    ].join('\n');
+    const content = (
+      <>
+        <NoticeBox notice={{ kind: 'alert', text: t.resultGone }} />
+        <p>{t.askAgain(only === undefined ? undefined : orgOf(only), contact)}</p>
+        <p>
+          <a href={withLang('/privacy-centre', lang)}>{t.newRequest}</a>
+        </p>
+      </>
+    );
     return page(reply, lang, 410, t.resultTitle, content);
   };
 
@@ -532,7 +761,13 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
         notice: { kind: 'alert', text: t.sendFailed(sent.host, sent.reason) },
         status: 502,
       });
-    return page(reply, lang, 200, t.resultTitle, noticeHtml({ kind: 'status', text: t.sent(sent.host) }));
+    return page(
+      reply,
+      lang,
+      200,
+      t.resultTitle,
+      <NoticeBox notice={{ kind: 'status', text: t.sent(sent.host) }} />,
+    );
   };
 
   return async (app) => {
@@ -590,20 +825,31 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
         }
         const active = ctx.policies.get(read.input.declarationId);
         const id = encodeURIComponent(receipt.id);
-        const content = [
-          `<div class="status" role="status"><p>${escapeHtml(t.sentLead(receipt.reference))}</p></div>`,
-          receipt.next === 'routed_to_provider' && receipt.provider
-            ? `<p>${escapeHtml(t.routedLead(receipt.provider.name))}</p>${receipt.provider.contact ? `<p>${escapeHtml(receipt.provider.contact)}</p>` : ''}`
-            : `<p>${escapeHtml(receipt.next === 'enter_code' ? t.sentCode : t.sentWait)}</p>`,
-          `<dl><div><dt>${escapeHtml(t.deadlineTerm)}</dt><dd>${escapeHtml(dateText(receipt.dueAt, lang))}</dd></div></dl>`,
-          receipt.next === 'enter_code'
-            ? codeEntry(
-                t,
-                escapeHtml(withLang(`/privacy-centre/requests/${id}`, lang)),
-                receipt.accessToken,
-              ) + `<p class="hint">${escapeHtml(t.keepLink)}</p>`
-            : '',
-        ].join('\n');
+        const content = (
+          <>
+            <NoticeBox notice={{ kind: 'status', text: t.sentLead(receipt.reference) }} />
+            {receipt.next === 'routed_to_provider' && receipt.provider ? (
+              <>
+                <p>{t.routedLead(receipt.provider.name)}</p>
+                {receipt.provider.contact ? <p>{receipt.provider.contact}</p> : null}
+              </>
+            ) : (
+              <p>{receipt.next === 'enter_code' ? t.sentCode : t.sentWait}</p>
+            )}
+            <dl>
+              <div>
+                <dt>{t.deadlineTerm}</dt>
+                <dd>{dateText(receipt.dueAt, lang)}</dd>
+              </div>
+            </dl>
+            {receipt.next === 'enter_code' ? (
+              <>
+                {codeEntry(t, withLang(`/privacy-centre/requests/${id}`, lang), receipt.accessToken)}
+                <p className="hint">{t.keepLink}</p>
+              </>
+            ) : null}
+          </>
+        );
         return page(reply, lang, 201, t.sentTitle, content, active === undefined ? {} : { active });
       },
     );
@@ -614,19 +860,36 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       async (request, reply) => {
         const lang = langOf(request);
         const t = centreText[lang];
-        const action = escapeHtml(
-          withLang(`/privacy-centre/requests/${encodeURIComponent(request.params.id)}`, lang),
+        const action = withLang(`/privacy-centre/requests/${encodeURIComponent(request.params.id)}`, lang);
+        const content = (
+          <>
+            <p>{t.followLead}</p>
+            <form method="post" action={action}>
+              <div id="token-box">
+                <Label id="token" text={t.tokenLabel} hint={t.tokenHint} />
+                <input
+                  type="text"
+                  id="token"
+                  name="token"
+                  required
+                  maxLength={200}
+                  autoComplete="off"
+                  spellCheck={false}
+                  aria-describedby="token-hint"
+                />
+                <noscript>
+                  <p className="hint">{t.script}</p>
+                </noscript>
+              </div>
+              <Label id="code" text={t.codeLabel} hint={t.codeHint} />
+              <CodeInput id="code" aria={{ 'aria-describedby': 'code-hint' }} />
+              <div className="actions">
+                <Action value="code" label={t.confirmCode} />{' '}
+                <Action value="status" label={t.showStatus} secondary noValidate />
+              </div>
+            </form>
+          </>
         );
-        const content = [
-          `<p>${escapeHtml(t.followLead)}</p>`,
-          `<form method="post" action="${action}">`,
-          `<div id="token-box"><label for="token">${escapeHtml(t.tokenLabel)}</label><p class="hint" id="token-hint">${escapeHtml(t.tokenHint)}</p>`,
-          `<input type="text" id="token" name="token" required maxlength="200" autocomplete="off" spellcheck="false" aria-describedby="token-hint"><noscript><p class="hint">${escapeHtml(t.script)}</p></noscript></div>`,
-          `<label for="code">${escapeHtml(t.codeLabel)}</label><p class="hint" id="code-hint">${escapeHtml(t.codeHint)}</p>`,
-          `<input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" aria-describedby="code-hint">`,
-          `<div class="actions"><button type="submit" name="action" value="code">${escapeHtml(t.confirmCode)}</button> <button type="submit" name="action" value="status" class="secondary" formnovalidate>${escapeHtml(t.showStatus)}</button></div>`,
-          '</form>',
-        ].join('\n');
         return page(reply, lang, 200, t.followTitle, content, {
           path: `/privacy-centre/requests/${encodeURIComponent(request.params.id)}`,
           script: true,

@@ -6,33 +6,23 @@
  * every change is a POST from a plain HTML form, so the pages work without JavaScript.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { appendAudit } from '../audit/ledger.js';
+import type { ReactNode } from 'react';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { escapeHtml } from '../policy/html.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { Communication } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
 import { toErrorBody } from '../server/errors.js';
-import { transaction } from '../store/transaction.js';
+import { EmailInput } from '../server/html/forms.js';
+import { ErrorCode, NoticeBox, Notices, PublicDocument, sendPage } from '../server/html/public-frame.js';
 import { normaliseEmail } from '../subjects/normalize.js';
-import { CONTROLLER_TENANT, lookupOf } from '../subjects/subjects.js';
 import { CONSENT_COOKIE } from '../web/banner-config.js';
 import { consentTokenOf, linkWebVisitor } from '../web/link-visitor.js';
-import { markSuppressionChange } from './changes.js';
-import type { ConsentState } from './ledger.js';
-import { consentHistory, deriveState, recordConsentEvents } from './ledger.js';
-import { preferencesUrl, sendMail } from './mailer.js';
+import { honourGpc } from './honour-gpc.js';
+import type { GpcOutcome } from './honour-gpc.js';
+import { preferencesUrl } from './mailer.js';
 import type { Notice, PageLanguage } from '../server/public-page.js';
-import {
-  formField,
-  langOf,
-  noticeHtml,
-  orgOf,
-  publicDocument,
-  sendHtml,
-  withLang,
-} from '../server/public-page.js';
+import { formField, langOf, orgOf, withLang } from '../server/public-page.js';
 import type { PageText } from './page-text.js';
 import { pageText } from './page-text.js';
 import type { ChoiceContext } from './subscriptions.js';
@@ -47,12 +37,12 @@ import {
 import { checkSuppression } from './suppression.js';
 import type { TokenPayload, TokenUse } from './tokens.js';
 import { verifyToken } from './tokens.js';
+import { heldAddress, sendPreferenceLink } from './send-preference-link.js';
+import type { SendPreferenceLinkInput } from './send-preference-link.js';
+import { withdrawablePurposes, withdrawPurposeConsent } from './withdraw-purpose-consent.js';
 
 /** Largest multipart body the one-click endpoint reads; a real one is a few hundred bytes. */
 const MULTIPART_LIMIT = 64 * 1024;
-const LINK_DAYS = 30;
-/** Preference links emailed to one address per hour, whoever asks: the form cannot flood an inbox. */
-const LINKS_PER_ADDRESS_PER_HOUR = 3;
 /** Every page here is a person's own: the signed link we sent them is the key, or it asks for one. */
 const linkPage = { public: "a person's own page: the signed link in their message is the key" };
 
@@ -120,7 +110,12 @@ function wildcard(request: FastifyRequest): string {
 type LinkProblem = 'malformed' | 'forged' | 'expired' | 'gone';
 
 /** The page for a link that cannot be used: 400 when broken or forged, 410 when expired or gone. */
-function linkProblem(reply: FastifyReply, lang: PageLanguage, reason: LinkProblem, extra = ''): FastifyReply {
+function linkProblem(
+  reply: FastifyReply,
+  lang: PageLanguage,
+  reason: LinkProblem,
+  extra: ReactNode = null,
+): FastifyReply {
   const t = pageText[lang];
   const [status, title, text, code] =
     reason === 'expired'
@@ -128,27 +123,71 @@ function linkProblem(reply: FastifyReply, lang: PageLanguage, reason: LinkProble
       : reason === 'gone'
         ? [410, t.goneLinkTitle, t.goneLink, 'gone']
         : [400, t.invalidLinkTitle, t.invalidLink, 'invalid_token'];
-  return sendHtml(
+  return sendPage(
     reply,
     status,
-    publicDocument(
-      lang,
-      title,
-      `<div class="alert" role="alert"><p>${escapeHtml(text)}</p></div>${extra}<p class="meta">${escapeHtml(t.errorCode)}: <code>${code}</code></p>`,
-    ),
+    <PublicDocument lang={lang} title={title}>
+      <NoticeBox notice={{ kind: 'alert', text }} />
+      {extra}
+      <ErrorCode label={t.errorCode} code={code} />
+    </PublicDocument>,
   );
 }
 
 function errorPage(reply: FastifyReply, lang: PageLanguage, status: number, message: string, code: string) {
   const t = pageText[lang];
-  return sendHtml(
+  return sendPage(
     reply,
     status,
-    publicDocument(
-      lang,
-      t.errorTitle,
-      `<div class="alert" role="alert"><p>${escapeHtml(message)}</p></div><p class="meta">${escapeHtml(t.errorCode)}: <code>${escapeHtml(code)}</code></p>`,
-    ),
+    <PublicDocument lang={lang} title={t.errorTitle}>
+      <NoticeBox notice={{ kind: 'alert', text: message }} />
+      <ErrorCode label={t.errorCode} code={code} />
+    </PublicDocument>,
+  );
+}
+
+/** A submit button of the preference centre, its target named for screen readers. */
+function ActionButton(props: { value: string; label: string; hidden: string; secondary?: boolean }) {
+  return (
+    <button
+      type="submit"
+      name="action"
+      value={props.value}
+      {...(props.secondary ? { className: 'secondary' } : {})}
+    >
+      {props.label}
+      <span className="visually-hidden">: {props.hidden}</span>
+    </button>
+  );
+}
+
+/** One entry of a list of choices: its name, lines about it, and its control. */
+function Choice(props: { name: string; children?: ReactNode; control?: ReactNode }) {
+  return (
+    <li>
+      <div>
+        <h3>{props.name}</h3>
+        {props.children}
+      </div>
+      {props.control}
+    </li>
+  );
+}
+
+/** A titled section of the preference centre. */
+function Section(props: {
+  id: string;
+  heading: string;
+  intro: string;
+  children?: ReactNode;
+  sectionId?: string;
+}) {
+  return (
+    <section aria-labelledby={props.id} {...(props.sectionId === undefined ? {} : { id: props.sectionId })}>
+      <h2 id={props.id}>{props.heading}</h2>
+      <p>{props.intro}</p>
+      {props.children}
+    </section>
   );
 }
 
@@ -170,18 +209,8 @@ interface Address {
 export function consentPages(ctx: AppContext): FastifyPluginAsync {
   const sending = new Set<Promise<void>>();
 
-  const addressOf = async (identifierId: string): Promise<Address | undefined> => {
-    const row = await ctx.store.db
-      .selectFrom('identifiers')
-      .select(['id', 'subject_id', 'value'])
-      .where('id', '=', identifierId)
-      .where('kind', '=', 'email')
-      .where('tenant', '=', CONTROLLER_TENANT)
-      .executeTakeFirst();
-    return row?.value == null
-      ? undefined
-      : { identifierId: row.id, subjectId: row.subject_id, value: row.value };
-  };
+  const addressOf = (identifierId: string): Promise<Address | undefined> =>
+    heldAddress(ctx, { identifierId });
 
   const choiceOf = (request: FastifyRequest, element: string): Partial<ChoiceContext> => {
     const userAgent = request.headers['user-agent']?.slice(0, 1000);
@@ -191,6 +220,11 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       ...(userAgent ? { userAgent } : {}),
       gpc: request.headers['sec-gpc'] === '1',
     };
+  };
+
+  const originOf = (request: FastifyRequest) => {
+    const choice = choiceOf(request, '');
+    return { ip: choice.ip ?? null, userAgent: choice.userAgent ?? null, gpc: choice.gpc ?? false };
   };
 
   /**
@@ -213,141 +247,29 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
   const communicationIn = (active: ActiveDeclaration, id: string | undefined): Communication | undefined =>
     id === undefined ? undefined : active.model.declaration.communications.find((c) => c.id === id);
 
-  /** Sends a preference-centre link, at most a few per address per hour. Failures are logged only. */
-  const sendLink = async (address: Address, declarationId: string, lang: PageLanguage) => {
-    const since = new Date(ctx.clock.now().getTime() - 3_600_000).toISOString();
-    const recent = await ctx.store.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('to_address', '=', address.value)
-      .where('kind', '=', 'preferences_link')
-      .where('created_at', '>', since)
-      .executeTakeFirst();
-    if (Number(recent?.n ?? 0) >= LINKS_PER_ADDRESS_PER_HOUR) return;
-    const t = pageText[lang];
-    const url = preferencesUrl(ctx, address.identifierId, declarationId, LINK_DAYS);
-    await sendMail(ctx, {
-      to: address.value,
-      kind: 'preferences_link',
-      subject: t.mailSubject,
-      text: t.mailBody(lang === 'en' ? url : `${url}?lang=${lang}`, LINK_DAYS),
-      secrets: [],
-    });
-  };
-
-  /** Runs the send after the answer, so a known address answers no slower than an unknown one. */
-  const sendLater = (address: Address, declarationId: string, lang: PageLanguage) => {
+  /**
+   * Sends a preference-centre link after the answer, so a known address answers no slower than
+   * an unknown one. Failures are logged only.
+   */
+  const sendLater = (input: SendPreferenceLinkInput) => {
     const job = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => sendLink(address, declarationId, lang))
+      .then(async () => {
+        await sendPreferenceLink(ctx, input);
+      })
       .catch((error: unknown) => ctx.log.warn({ err: error }, 'sending a preference link failed'))
       .finally(() => sending.delete(job));
     sending.add(job);
   };
 
-  /** Withdraws, with the GPC flag, consent to each GPC-sensitive cookie category the person gave. */
-  const honourGpc = async (
-    request: FastifyRequest,
-    active: ActiveDeclaration,
-    address: Address,
-  ): Promise<{ signalled: boolean; withdrawn: string[] }> => {
-    const declaration = active.model.declaration;
-    if (request.headers['sec-gpc'] !== '1' || !declaration.gpc.honoured)
-      return { signalled: false, withdrawn: [] };
-    const sensitive = new Set(declaration.cookies.categories.filter((c) => c.gpcOptOut).map((c) => c.id));
-    const given = (states: ConsentState[]) =>
-      states.filter(
-        (s) =>
-          s.given &&
-          s.declarationId === active.model.id &&
-          s.target.kind === 'cookie_category' &&
-          sensitive.has(s.target.id),
-      );
-    if (
-      sensitive.size === 0 ||
-      given(deriveState(await consentHistory(ctx.store.db, address.subjectId))).length === 0
-    )
-      return { signalled: true, withdrawn: [] };
-    const withdrawn = await transaction(ctx.store, async (tx) => {
-      const states = given(deriveState(await consentHistory(tx, address.subjectId)));
-      if (states.length === 0) return [];
-      const choice = choiceOf(request, 'gpc');
-      await recordConsentEvents(tx, ctx, {
-        subjectId: address.subjectId,
-        declaration: active,
-        targets: states.map((s) => ({ kind: s.target.kind, id: s.target.id, identifierId: s.identifierId })),
-        event: 'withdrawn',
-        noticeHash: active.version.contentHash,
-        channel: 'preference_centre',
-        element: 'gpc',
-        ip: choice.ip ?? null,
-        userAgent: choice.userAgent ?? null,
-        gpc: true,
-      });
-      await markSuppressionChange(tx, ctx, address.subjectId);
-      await appendAudit(tx, ctx.store.dialect, ctx.clock, {
-        actor: `subject:${address.subjectId}`,
-        action: 'consent.withdrawn',
-        target: `subject:${address.subjectId}`,
-        details: { targets: states.map((s) => s.target), channel: 'preference_centre', gpc: true },
-      });
-      return [...new Set(states.map((s) => s.target.id))];
+  const gpcOf = (request: FastifyRequest, active: ActiveDeclaration, address: Address) => {
+    const { ip, userAgent } = originOf(request);
+    return honourGpc(ctx, {
+      declarationId: active.model.id,
+      subjectId: address.subjectId,
+      signalled: request.headers['sec-gpc'] === '1',
+      origin: { ip, userAgent },
     });
-    return { signalled: true, withdrawn };
   };
-
-  /** Purposes resting on consent that the person has consent in force for, in declaration order. */
-  const givenPurposes = (active: ActiveDeclaration, states: readonly ConsentState[]) => {
-    const given = new Set(
-      states
-        .filter((s) => s.given && s.declarationId === active.model.id && s.target.kind === 'purpose')
-        .map((s) => s.target.id),
-    );
-    return active.model.declaration.purposes.filter(
-      (p) => given.has(p.id) && active.model.basesOf(p).includes('consent'),
-    );
-  };
-
-  const withdrawPurpose = async (
-    request: FastifyRequest,
-    active: ActiveDeclaration,
-    address: Address,
-    purposeId: string,
-  ): Promise<boolean> =>
-    transaction(ctx.store, async (tx) => {
-      const states = deriveState(await consentHistory(tx, address.subjectId)).filter(
-        (s) =>
-          s.given &&
-          s.declarationId === active.model.id &&
-          s.target.kind === 'purpose' &&
-          s.target.id === purposeId,
-      );
-      if (states.length === 0) return false;
-      const choice = choiceOf(request, `withdraw:${purposeId}`);
-      await recordConsentEvents(tx, ctx, {
-        subjectId: address.subjectId,
-        declaration: active,
-        targets: states.map((s) => ({
-          kind: 'purpose' as const,
-          id: purposeId,
-          identifierId: s.identifierId,
-        })),
-        event: 'withdrawn',
-        noticeHash: active.version.contentHash,
-        channel: 'preference_centre',
-        element: choice.element ?? null,
-        ip: choice.ip ?? null,
-        userAgent: choice.userAgent ?? null,
-        gpc: choice.gpc ?? false,
-      });
-      await markSuppressionChange(tx, ctx, address.subjectId);
-      await appendAudit(tx, ctx.store.dialect, ctx.clock, {
-        actor: `subject:${address.subjectId}`,
-        action: 'consent.withdrawn',
-        target: `subject:${address.subjectId}`,
-        details: { targets: [{ kind: 'purpose', id: purposeId }], channel: 'preference_centre' },
-      });
-      return true;
-    });
 
   /** The preference centre for one address, with an optional outcome message. */
   const renderCentre = async (
@@ -363,13 +285,9 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
     const view = await preferencesFor(ctx, active.model.id, address.identifierId, lang);
     if (view === undefined) return linkProblem(reply, lang, 'gone');
     const path = `/preferences/${token}`;
-    const action = escapeHtml(withLang(path, lang));
-    const button = (value: string, label: string, hidden: string, secondary = false) =>
-      `<button type="submit" name="action" value="${escapeHtml(value)}"${secondary ? ' class="secondary"' : ''}>${escapeHtml(label)}<span class="visually-hidden">: ${escapeHtml(hidden)}</span></button>`;
-    const item = (name: string, lines: readonly string[], control = '') =>
-      `<li><div><h3>${escapeHtml(name)}</h3>${lines.join('')}</div>${control}</li>`;
+    const action = withLang(path, lang);
 
-    const marketing: string[] = [];
+    const marketing: ReactNode[] = [];
     for (const c of view.communications.filter((x) => x.kind === 'marketing')) {
       const [verdict] = await checkSuppression(ctx, {
         declarationId: active.model.id,
@@ -387,67 +305,96 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
                 ? 'optOut'
                 : 'notSubscribed';
       const receiving = state === 'subscribed' || state === 'optOut' || state === 'pending';
-      const control = view.objected
-        ? ''
-        : receiving
-          ? button(`unsubscribe:${c.id}`, state === 'pending' ? t.cancelPending : t.unsubscribe, c.name, true)
-          : button(`subscribe:${c.id}`, t.subscribe, c.name);
+      const control = view.objected ? null : receiving ? (
+        <ActionButton
+          value={`unsubscribe:${c.id}`}
+          label={state === 'pending' ? t.cancelPending : t.unsubscribe}
+          hidden={c.name}
+          secondary
+        />
+      ) : (
+        <ActionButton value={`subscribe:${c.id}`} label={t.subscribe} hidden={c.name} />
+      );
       marketing.push(
-        item(
-          c.name,
-          [
-            c.description ? `<p>${escapeHtml(c.description)}</p>` : '',
-            `<p class="meta">${escapeHtml(t.from(c.sender))}</p>`,
-            `<p class="state">${escapeHtml(view.objected ? t.objected : t.states[state])}</p>`,
-          ],
-          control,
-        ),
+        <Choice key={c.id} name={c.name} control={control}>
+          {c.description ? <p>{c.description}</p> : null}
+          <p className="meta">{t.from(c.sender)}</p>
+          <p className="state">{view.objected ? t.objected : t.states[state]}</p>
+        </Choice>,
       );
     }
     const service = view.communications
       .filter((c) => c.kind === 'transactional')
-      .map((c) =>
-        item(c.name, [
-          c.description ? `<p>${escapeHtml(c.description)}</p>` : '',
-          `<p class="state">${escapeHtml(t.alwaysSent)}</p>`,
-        ]),
-      );
-    const purposes = givenPurposes(
-      active,
-      deriveState(await consentHistory(ctx.store.db, address.subjectId)),
-    );
-    const consents =
-      purposes.length === 0
-        ? `<p>${escapeHtml(t.noConsents)}</p>`
-        : `<form method="post" action="${action}"><ul class="choices">${purposes
-            .map((p) =>
-              item(
-                localise(p.name, lang),
-                [`<p>${escapeHtml(localise(p.description, lang))}</p>`],
-                button(`withdraw:${p.id}`, t.withdraw, localise(p.name, lang), true),
-              ),
-            )
-            .join('')}</ul></form>`;
+      .map((c) => (
+        <Choice key={c.id} name={c.name}>
+          {c.description ? <p>{c.description}</p> : null}
+          <p className="state">{t.alwaysSent}</p>
+        </Choice>
+      ));
+    const purposes = await withdrawablePurposes(ctx, active.model.id, address.subjectId);
 
-    const content = [
-      `<p>${escapeHtml(t.preferencesLead(maskAddress(view.address)))}</p>`,
-      ...notices.map(noticeHtml),
-      view.objected ? `<div class="alert"><p>${escapeHtml(t.objected)}</p></div>` : '',
-      `<section aria-labelledby="marketing"><h2 id="marketing">${escapeHtml(t.marketingHeading)}</h2><p>${escapeHtml(t.marketingIntro)}</p>`,
-      `<form method="post" action="${action}"><ul class="choices">${marketing.join('')}</ul></form></section>`,
-      `<section aria-labelledby="service" id="service-messages"><h2 id="service">${escapeHtml(t.serviceHeading)}</h2><p>${escapeHtml(t.serviceIntro)}</p>`,
-      `<ul class="choices">${service.join('')}</ul></section>`,
-      `<section aria-labelledby="consents"><h2 id="consents">${escapeHtml(t.consentsHeading)}</h2><p>${escapeHtml(t.consentsIntro)}</p>${consents}</section>`,
-      `<section aria-labelledby="all-marketing"><h2 id="all-marketing">${escapeHtml(t.allMarketingHeading)}</h2><p>${escapeHtml(t.allMarketingIntro)}</p>`,
-      `<form method="post" action="${action}"><button type="submit" name="action" value="all-marketing">${escapeHtml(t.allMarketingButton)}</button></form></section>`,
-      view.objected
-        ? ''
-        : `<section aria-labelledby="object"><h2 id="object">${escapeHtml(t.objectHeading)}</h2><p>${escapeHtml(t.objectIntro)}</p><form method="post" action="${action}"><button type="submit" name="action" value="object">${escapeHtml(t.objectButton)}</button></form></section>`,
-    ].join('\n');
-    return sendHtml(
+    return sendPage(
       reply,
       status,
-      publicDocument(lang, t.preferencesTitle, content, { org: orgOf(active), path }),
+      <PublicDocument lang={lang} title={t.preferencesTitle} org={orgOf(active)} path={path}>
+        <p>{t.preferencesLead(maskAddress(view.address))}</p>
+        <Notices notices={notices} />
+        {view.objected ? (
+          <div className="alert">
+            <p>{t.objected}</p>
+          </div>
+        ) : null}
+        <Section id="marketing" heading={t.marketingHeading} intro={t.marketingIntro}>
+          <form method="post" action={action}>
+            <ul className="choices">{marketing}</ul>
+          </form>
+        </Section>
+        <Section id="service" sectionId="service-messages" heading={t.serviceHeading} intro={t.serviceIntro}>
+          <ul className="choices">{service}</ul>
+        </Section>
+        <Section id="consents" heading={t.consentsHeading} intro={t.consentsIntro}>
+          {purposes.length === 0 ? (
+            <p>{t.noConsents}</p>
+          ) : (
+            <form method="post" action={action}>
+              <ul className="choices">
+                {purposes.map((p) => (
+                  <Choice
+                    key={p.id}
+                    name={localise(p.name, lang)}
+                    control={
+                      <ActionButton
+                        value={`withdraw:${p.id}`}
+                        label={t.withdraw}
+                        hidden={localise(p.name, lang)}
+                        secondary
+                      />
+                    }
+                  >
+                    <p>{localise(p.description, lang)}</p>
+                  </Choice>
+                ))}
+              </ul>
+            </form>
+          )}
+        </Section>
+        <Section id="all-marketing" heading={t.allMarketingHeading} intro={t.allMarketingIntro}>
+          <form method="post" action={action}>
+            <button type="submit" name="action" value="all-marketing">
+              {t.allMarketingButton}
+            </button>
+          </form>
+        </Section>
+        {view.objected ? null : (
+          <Section id="object" heading={t.objectHeading} intro={t.objectIntro}>
+            <form method="post" action={action}>
+              <button type="submit" name="action" value="object">
+                {t.objectButton}
+              </button>
+            </form>
+          </Section>
+        )}
+      </PublicDocument>,
     );
   };
 
@@ -508,9 +455,13 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       if (purpose === undefined || !active.model.basesOf(purpose).includes('consent'))
         return refused(t.unknownPurpose);
       const name = localise(purpose.name, lang);
-      return (await withdrawPurpose(request, active, address, purpose.id))
-        ? ok(t.didWithdraw(name))
-        : ok(t.nothingToWithdraw(name));
+      const withdrawn = await withdrawPurposeConsent(ctx, {
+        declarationId,
+        subjectId: address.subjectId,
+        purposeId: purpose.id,
+        origin: originOf(request),
+      });
+      return withdrawn ? ok(t.didWithdraw(name)) : ok(t.nothingToWithdraw(name));
     }
     return refused(t.unknownAction);
   };
@@ -527,7 +478,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
   const gpcNotices = (
     t: PageText,
     active: ActiveDeclaration,
-    gpc: { signalled: boolean; withdrawn: string[] },
+    gpc: GpcOutcome,
     lang: PageLanguage,
   ): Notice[] => {
     if (!gpc.signalled) return [];
@@ -548,35 +499,57 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
     const declarations = ctx.policies.list();
     const chosen = options.declarationId;
     const choose =
-      declarations.length === 1 && (chosen === undefined || chosen === declarations[0]?.model.id)
-        ? `<input type="hidden" name="declaration" value="${escapeHtml(declarations[0]?.model.id ?? '')}">`
-        : `<label for="declaration">${escapeHtml(t.declarationLabel)}</label><select id="declaration" name="declaration" required>${declarations
-            .map(
-              (d) =>
-                `<option value="${escapeHtml(d.model.id)}"${d.model.id === chosen ? ' selected' : ''}>${escapeHtml(localise(d.model.declaration.title, lang))}</option>`,
-            )
-            .join('')}</select>`;
+      declarations.length === 1 && (chosen === undefined || chosen === declarations[0]?.model.id) ? (
+        <input type="hidden" name="declaration" value={declarations[0]?.model.id ?? ''} />
+      ) : (
+        <>
+          <label htmlFor="declaration">{t.declarationLabel}</label>
+          <select
+            id="declaration"
+            name="declaration"
+            required
+            {...(chosen !== undefined && declarations.some((d) => d.model.id === chosen)
+              ? { defaultValue: chosen }
+              : {})}
+          >
+            {declarations.map((d) => (
+              <option key={d.model.id} value={d.model.id}>
+                {localise(d.model.declaration.title, lang)}
+              </option>
+            ))}
+          </select>
+        </>
+      );
     const invalid = options.invalid === true;
-    const content = [
-      `<p>${escapeHtml(t.linkLead)}</p>`,
-      noticeHtml(options.notice),
-      `<form method="post" action="${escapeHtml(withLang('/preferences', lang))}" novalidate>`,
-      choose,
-      `<label for="email">${escapeHtml(t.emailLabel)}</label>`,
-      `<p class="hint" id="email-hint">${escapeHtml(t.emailHint)}</p>`,
-      `<input type="email" id="email" name="email" autocomplete="email" required maxlength="320" aria-describedby="email-hint${invalid ? ' email-error' : ''}"${invalid ? ' aria-invalid="true"' : ''} value="${escapeHtml(options.email ?? '')}">`,
-      invalid ? `<p class="hint" id="email-error"><strong>${escapeHtml(t.invalidEmail)}</strong></p>` : '',
-      `<div class="actions"><button type="submit">${escapeHtml(t.sendLink)}</button></div>`,
-      '</form>',
-    ].join('\n');
     const active = chosen === undefined ? declarations[0] : ctx.policies.get(chosen);
-    return sendHtml(
+    return sendPage(
       reply,
       options.status ?? 200,
-      publicDocument(lang, t.linkTitle, content, {
-        path: '/preferences',
-        ...(active !== undefined && declarations.length === 1 ? { org: orgOf(active) } : {}),
-      }),
+      <PublicDocument
+        lang={lang}
+        title={t.linkTitle}
+        path="/preferences"
+        {...(active !== undefined && declarations.length === 1 ? { org: orgOf(active) } : {})}
+      >
+        <p>{t.linkLead}</p>
+        <NoticeBox notice={options.notice} />
+        <form method="post" action={withLang('/preferences', lang)} noValidate>
+          {choose}
+          <label htmlFor="email">{t.emailLabel}</label>
+          <p className="hint" id="email-hint">
+            {t.emailHint}
+          </p>
+          <EmailInput value={options.email} errors={invalid ? { email: t.invalidEmail } : {}} />
+          {invalid ? (
+            <p className="hint" id="email-error">
+              <strong>{t.invalidEmail}</strong>
+            </p>
+          ) : null}
+          <div className="actions">
+            <button type="submit">{t.sendLink}</button>
+          </div>
+        </form>
+      </PublicDocument>,
     );
   };
 
@@ -629,6 +602,16 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       return { active, communication, address: await addressOf(payload.i) };
     };
 
+    const allChoicesLink = (t: PageText, lang: PageLanguage, active: ActiveDeclaration, address: Address) => (
+      <p>
+        <a
+          href={withLang(new URL(preferencesUrl(ctx, address.identifierId, active.model.id)).pathname, lang)}
+        >
+          {t.allChoices}
+        </a>
+      </p>
+    );
+
     app.get('/u/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
       const t = pageText[lang];
@@ -641,28 +624,29 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       const name = localise(communication.name, lang);
       const path = `/u/${token}`;
       if (address === undefined)
-        return sendHtml(
+        return sendPage(
           reply,
           200,
-          publicDocument(lang, t.unsubscribeTitle, `<p>${escapeHtml(t.addressGone)}</p>`, {
-            org: orgOf(active),
-          }),
+          <PublicDocument lang={lang} title={t.unsubscribeTitle} org={orgOf(active)}>
+            <p>{t.addressGone}</p>
+          </PublicDocument>,
         );
       if (communication.kind === 'transactional')
         return errorPage(reply, lang, 400, t.serviceNotUnsubscribable(name), 'validation_failed');
-      const content = [
-        `<p>${escapeHtml(t.unsubscribeLead(name, maskAddress(address.value)))}</p>`,
-        `<p class="meta">${escapeHtml(t.from(communication.sender))}</p>`,
-        `<form method="post" action="${escapeHtml(withLang(path, lang))}">`,
-        '<input type="hidden" name="List-Unsubscribe" value="One-Click">',
-        `<div class="actions"><button type="submit">${escapeHtml(t.unsubscribeButton)}</button></div>`,
-        '</form>',
-        `<p><a href="${escapeHtml(withLang(new URL(preferencesUrl(ctx, address.identifierId, active.model.id)).pathname, lang))}">${escapeHtml(t.allChoices)}</a></p>`,
-      ].join('\n');
-      return sendHtml(
+      return sendPage(
         reply,
         200,
-        publicDocument(lang, t.unsubscribeTitle, content, { org: orgOf(active), path }),
+        <PublicDocument lang={lang} title={t.unsubscribeTitle} org={orgOf(active)} path={path}>
+          <p>{t.unsubscribeLead(name, maskAddress(address.value))}</p>
+          <p className="meta">{t.from(communication.sender)}</p>
+          <form method="post" action={withLang(path, lang)}>
+            <input type="hidden" name="List-Unsubscribe" value="One-Click" />
+            <div className="actions">
+              <button type="submit">{t.unsubscribeButton}</button>
+            </div>
+          </form>
+          {allChoicesLink(t, lang, active, address)}
+        </PublicDocument>,
       );
     });
 
@@ -679,12 +663,12 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       const { active, communication, address } = target;
       const name = localise(communication.name, lang);
       if (address === undefined)
-        return sendHtml(
+        return sendPage(
           reply,
           200,
-          publicDocument(lang, t.unsubscribedTitle, `<p>${escapeHtml(t.addressGone)}</p>`, {
-            org: orgOf(active),
-          }),
+          <PublicDocument lang={lang} title={t.unsubscribedTitle} org={orgOf(active)}>
+            <p>{t.addressGone}</p>
+          </PublicDocument>,
         );
       if (communication.kind === 'transactional')
         return errorPage(reply, lang, 400, t.serviceNotUnsubscribable(name), 'validation_failed');
@@ -695,12 +679,17 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         communication: communication.id,
         identifierId: address.identifierId,
       });
-      const content = [
-        `<div class="status" role="status"><p>${escapeHtml(t.unsubscribedLead(name, maskAddress(address.value)))}</p></div>`,
-        `<p>${escapeHtml(t.unsubscribedMore)}</p>`,
-        `<p><a href="${escapeHtml(withLang(new URL(preferencesUrl(ctx, address.identifierId, active.model.id)).pathname, lang))}">${escapeHtml(t.allChoices)}</a></p>`,
-      ].join('\n');
-      return sendHtml(reply, 200, publicDocument(lang, t.unsubscribedTitle, content, { org: orgOf(active) }));
+      return sendPage(
+        reply,
+        200,
+        <PublicDocument lang={lang} title={t.unsubscribedTitle} org={orgOf(active)}>
+          <NoticeBox
+            notice={{ kind: 'status', text: t.unsubscribedLead(name, maskAddress(address.value)) }}
+          />
+          <p>{t.unsubscribedMore}</p>
+          {allChoicesLink(t, lang, active, address)}
+        </PublicDocument>,
+      );
     });
 
     // --- Double opt-in confirmation -----------------------------------------------------------
@@ -726,20 +715,26 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         return linkProblem(reply, lang, 'gone');
       const name = localise(communication.name, lang);
       const path = `/confirm/${token}`;
-      const content =
-        subscription.state === 'confirmed'
-          ? `<div class="status" role="status"><p>${escapeHtml(t.alreadyConfirmed(name))}</p></div>`
-          : [
-              `<p>${escapeHtml(t.confirmLead(name, communication.sender))}</p>`,
-              `<form method="post" action="${escapeHtml(withLang(path, lang))}">`,
-              `<div class="actions"><button type="submit" name="confirm" value="yes">${escapeHtml(t.confirmButton)}</button></div>`,
-              '</form>',
-              `<p class="meta">${escapeHtml(t.confirmIgnore)}</p>`,
-            ].join('\n');
-      return sendHtml(
+      return sendPage(
         reply,
         200,
-        publicDocument(lang, t.confirmTitle, content, { org: orgOf(active), path }),
+        <PublicDocument lang={lang} title={t.confirmTitle} org={orgOf(active)} path={path}>
+          {subscription.state === 'confirmed' ? (
+            <NoticeBox notice={{ kind: 'status', text: t.alreadyConfirmed(name) }} />
+          ) : (
+            <>
+              <p>{t.confirmLead(name, communication.sender)}</p>
+              <form method="post" action={withLang(path, lang)}>
+                <div className="actions">
+                  <button type="submit" name="confirm" value="yes">
+                    {t.confirmButton}
+                  </button>
+                </div>
+              </form>
+              <p className="meta">{t.confirmIgnore}</p>
+            </>
+          )}
+        </PublicDocument>,
       );
     });
 
@@ -757,17 +752,16 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       const communication = active === undefined ? undefined : communicationIn(active, result.communication);
       const name = communication === undefined ? result.communication : localise(communication.name, lang);
       const text = result.alreadyConfirmed ? t.alreadyConfirmed(name) : t.confirmed(name);
-      return sendHtml(
+      return sendPage(
         reply,
         200,
-        publicDocument(
-          lang,
-          t.confirmedTitle,
-          `<div class="status" role="status"><p>${escapeHtml(text)}</p></div>`,
-          {
-            ...(active === undefined ? {} : { org: orgOf(active) }),
-          },
-        ),
+        <PublicDocument
+          lang={lang}
+          title={t.confirmedTitle}
+          {...(active === undefined ? {} : { org: orgOf(active) })}
+        >
+          <NoticeBox notice={{ kind: 'status', text }} />
+        </PublicDocument>,
       );
     });
 
@@ -778,7 +772,13 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         reply,
         lang,
         'expired',
-        `<form method="post" action="${escapeHtml(withLang(`/preferences/${token}`, lang))}"><div class="actions"><button type="submit" name="action" value="resend">${escapeHtml(pageText[lang].freshLinkButton)}</button></div></form>`,
+        <form method="post" action={withLang(`/preferences/${token}`, lang)}>
+          <div className="actions">
+            <button type="submit" name="action" value="resend">
+              {pageText[lang].freshLinkButton}
+            </button>
+          </div>
+        </form>,
       );
 
     app.get('/preferences/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
@@ -791,7 +791,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
           : linkProblem(reply, lang, verified.reason);
       const target = await preferenceTarget(verified.payload);
       if (target === undefined) return linkProblem(reply, lang, 'gone');
-      const gpc = await honourGpc(request, target.active, target.address);
+      const gpc = await gpcOf(request, target.active, target.address);
       return renderCentre(
         reply,
         lang,
@@ -813,24 +813,19 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       const target = await preferenceTarget(verified.payload);
       if (target === undefined) return linkProblem(reply, lang, 'gone');
       if (action === 'resend') {
-        sendLater(target.address, target.active.model.id, lang);
-        return sendHtml(
+        sendLater({ identifierId: target.address.identifierId, declarationId: target.active.model.id, lang });
+        return sendPage(
           reply,
           200,
-          publicDocument(
-            lang,
-            t.linkTitle,
-            `<div class="status" role="status"><p>${escapeHtml(t.freshLinkSent)}</p></div>`,
-            {
-              org: orgOf(target.active),
-            },
-          ),
+          <PublicDocument lang={lang} title={t.linkTitle} org={orgOf(target.active)}>
+            <NoticeBox notice={{ kind: 'status', text: t.freshLinkSent }} />
+          </PublicDocument>,
         );
       }
       const current = verify('preferences', token);
       if (!current.ok) return expiredPreferences(reply, lang, token);
       const outcome = await perform(request, lang, target.active, target.address, action);
-      const gpc = await honourGpc(request, target.active, target.address);
+      const gpc = await gpcOf(request, target.active, target.address);
       return renderCentre(
         reply,
         lang,
@@ -876,23 +871,10 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
             notice: { kind: 'alert', text: t.unknownDeclaration },
             email,
           });
-        const normalised = normaliseEmail(email);
-        if (!normalised.ok)
+        if (!normaliseEmail(email).ok)
           return linkForm(reply, lang, { status: 400, invalid: true, email, declarationId: active.model.id });
-        const row = await ctx.store.db
-          .selectFrom('identifiers')
-          .select(['id', 'subject_id', 'value'])
-          .where('tenant', '=', CONTROLLER_TENANT)
-          .where('kind', '=', 'email')
-          .where('lookup', '=', lookupOf(ctx.keys, 'email', normalised.value))
-          .executeTakeFirst();
-        if (row?.value != null)
-          sendLater(
-            { identifierId: row.id, subjectId: row.subject_id, value: row.value },
-            active.model.id,
-            lang,
-          );
-        // The same answer whether or not the address is known.
+        // Looked up and sent after the answer, which is the same whether or not the address is known.
+        sendLater({ email, declarationId: active.model.id, lang });
         return linkForm(reply, lang, {
           notice: { kind: 'status', text: t.linkSent },
           declarationId: active.model.id,

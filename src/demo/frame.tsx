@@ -1,11 +1,12 @@
 /**
  * The demo site's page frame: the example strip, the header with navigation, search and the
  * language switch, the footer with the privacy links, Steward's browser script and one gated
- * example tag. Not `publicDocument`: its meta CSP has no `connect-src`, which would stop the
+ * example tag. Not `PublicDocument`: its meta CSP has no `connect-src`, which would stop the
  * browser script from fetching its configuration and sending events. The server's CSP header
  * (script-src 'self', no inline scripts) still applies to every page.
  */
-import { escapeHtml } from '../policy/html.js';
+import type { ReactNode } from 'react';
+import { TrustedStyle } from '../server/html/raw.js';
 import type { PageLanguage } from '../server/public-page.js';
 import { withLang } from '../server/public-page.js';
 import type { DemoText } from './text.js';
@@ -110,53 +111,102 @@ export interface DemoPage {
   /** This page's path and the query to keep when switching language. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string>>;
-  /** HTML, already escaped. */
-  readonly content: string;
+  readonly children?: ReactNode;
 }
 
-/** A whole page of the demo site. */
-export function demoDocument(page: DemoPage): string {
+/** A whole page of the demo site (render it with `renderPage`). */
+export function DemoDocument(page: DemoPage) {
   const { lang, t } = page;
   const other: PageLanguage = lang === 'en' ? 'sv' : 'en';
-  const link = (path: string) => escapeHtml(withLang(path, lang));
-  const nav = (Object.keys(navPaths) as NavKey[])
-    .map(
-      (key) =>
-        `<li><a href="${link(navPaths[key])}"${key === page.current ? ' aria-current="page"' : ''}>${escapeHtml(t.nav[key])}</a></li>`,
-    )
-    .join('');
+  const link = (path: string) => withLang(path, lang);
   const noticePath = `/privacy/${encodeURIComponent(page.declarationId)}`;
   const title = page.current === 'home' ? page.company : `${page.title} – ${page.company}`;
-  return [
-    '<!doctype html>',
-    `<html lang="${lang}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="robots" content="noindex">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${style}</style>`,
-    `<script src="/web/v1/steward.js" data-declaration="${escapeHtml(page.declarationId)}" defer></script>`,
-    '</head>',
-    '<body>',
-    `<a class="skip" href="#main">${escapeHtml(t.skip)}</a>`,
-    `<div class="example-strip" id="example-strip" role="note"><p><strong>${escapeHtml(t.strip)}</strong> <span>${escapeHtml(t.stripDetail)} <a href="/console/">${escapeHtml(t.openConsole)}</a></span></p></div>`,
-    '<header class="site-header"><div class="bar">',
-    `<a class="brand" href="${link('/')}">${escapeHtml(page.company)}</a>`,
-    `<nav aria-label="${escapeHtml(t.mainNav)}"><ul>${nav}</ul></nav>`,
-    `<form class="header-search" role="search" method="get" action="/search"><label for="header-q" class="visually-hidden">${escapeHtml(t.searchLabel)}</label><input type="search" id="header-q" name="q" maxlength="200">${lang === 'en' ? '' : `<input type="hidden" name="lang" value="${lang}">`}<button type="submit" class="small">${escapeHtml(t.searchButton)}</button></form>`,
-    `<nav class="lang-switch" aria-label="${escapeHtml(t.languageNav)}"><a href="${escapeHtml(withLang(page.path, other, { ...page.query }))}" lang="${other}" hreflang="${other}">${escapeHtml(t.otherLanguage)}</a></nav>`,
-    '</div></header>',
-    `<main id="main" tabindex="-1"><h1>${escapeHtml(page.title)}</h1>${page.content}</main>`,
-    '<footer class="site-footer"><div class="bar">',
-    `<h2>${escapeHtml(t.footerHeading)}</h2>`,
-    `<ul><li><a href="${link(noticePath)}">${escapeHtml(t.privacyNotice)}</a></li><li><a href="${link('/privacy-centre')}">${escapeHtml(t.privacyCentre)}</a></li></ul>`,
-    `<p class="meta" id="demo-tag-state" data-ran="${escapeHtml(t.tagRan)}">${escapeHtml(t.tagWaiting)}</p>`,
-    `<p class="meta">${escapeHtml(t.strip)}</p>`,
-    '</div></footer>',
-    `<script type="text/plain" data-category="marketing" src="${MARKETING_TAG_PATH}"></script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{title}</title>
+        <TrustedStyle css={style} />
+        <script src="/web/v1/steward.js" data-declaration={page.declarationId} defer />
+      </head>
+      <body>
+        <a className="skip" href="#main">
+          {t.skip}
+        </a>
+        <div className="example-strip" id="example-strip" role="note">
+          <p>
+            <strong>{t.strip}</strong>{' '}
+            <span>
+              {t.stripDetail} <a href="/console/">{t.openConsole}</a>
+            </span>
+          </p>
+        </div>
+        <header className="site-header">
+          <div className="bar">
+            <a className="brand" href={link('/')}>
+              {page.company}
+            </a>
+            <nav aria-label={t.mainNav}>
+              <ul>
+                {(Object.keys(navPaths) as NavKey[]).map((key) => (
+                  <li key={key}>
+                    <a
+                      href={link(navPaths[key])}
+                      {...(key === page.current ? { 'aria-current': 'page' as const } : {})}
+                    >
+                      {t.nav[key]}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <form className="header-search" role="search" method="get" action="/search">
+              <label htmlFor="header-q" className="visually-hidden">
+                {t.searchLabel}
+              </label>
+              <input type="search" id="header-q" name="q" maxLength={200} />
+              <LangField lang={lang} />
+              <button type="submit" className="small">
+                {t.searchButton}
+              </button>
+            </form>
+            <nav className="lang-switch" aria-label={t.languageNav}>
+              <a href={withLang(page.path, other, { ...page.query })} lang={other} hrefLang={other}>
+                {t.otherLanguage}
+              </a>
+            </nav>
+          </div>
+        </header>
+        <main id="main" tabIndex={-1}>
+          <h1>{page.title}</h1>
+          {page.children}
+        </main>
+        <footer className="site-footer">
+          <div className="bar">
+            <h2>{t.footerHeading}</h2>
+            <ul>
+              <li>
+                <a href={link(noticePath)}>{t.privacyNotice}</a>
+              </li>
+              <li>
+                <a href={link('/privacy-centre')}>{t.privacyCentre}</a>
+              </li>
+            </ul>
+            <p className="meta" id="demo-tag-state" data-ran={t.tagRan}>
+              {t.tagWaiting}
+            </p>
+            <p className="meta">{t.strip}</p>
+          </div>
+        </footer>
+        <script type="text/plain" data-category="marketing" src={MARKETING_TAG_PATH} />
+      </body>
+    </html>
+  );
+}
+
+/** The page language as a hidden field of a GET form, so the answer keeps it; none for English. */
+export function LangField({ lang }: { lang: PageLanguage }) {
+  return lang === 'en' ? null : <input type="hidden" name="lang" value={lang} />;
 }

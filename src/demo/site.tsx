@@ -9,6 +9,7 @@
  * without JavaScript, and without the browser script too.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ReactNode } from 'react';
 import type { Actor } from '../access/actor.js';
 import type { Permission } from '../access/roles.js';
 import { captureRecord } from '../capture/capture-record.js';
@@ -16,17 +17,18 @@ import { subscribe } from '../consent/subscriptions.js';
 import type { SubscribeResult } from '../consent/subscriptions.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { escapeHtml } from '../policy/html.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import type { Communication, Purpose } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import { localise } from '../policy/text.js';
 import { toErrorBody } from '../server/errors.js';
 import type { PageLanguage } from '../server/public-page.js';
-import { formField, langOf, noticeHtml, orgOf, sendHtml, withLang } from '../server/public-page.js';
+import { formField, langOf, orgOf, withLang } from '../server/public-page.js';
+import type { FieldErrors } from '../server/html/forms.js';
+import { describedBy, EmailInput, ErrorSummary, FieldError } from '../server/html/forms.js';
+import { NoticeBox, sendPage } from '../server/html/public-frame.js';
 import type { NavKey } from './frame.js';
-import { demoDocument, MARKETING_TAG_PATH, marketingTag } from './frame.js';
-import type { DemoText } from './text.js';
+import { DemoDocument, LangField, MARKETING_TAG_PATH, marketingTag } from './frame.js';
 import { demoText } from './text.js';
 
 /** The declaration the demo shows when it is in force: the reference declaration's id. */
@@ -61,7 +63,6 @@ const contactFormActor: Actor = {
 /** The audit actor of sign-ups from the public form, as the privacy centre's forms use. */
 const PUBLIC_ACTOR = 'public';
 
-type FieldErrors = Record<string, string>;
 type Values = (name: string) => string | undefined;
 
 /** Every form value as a trimmed string, or undefined when missing or empty. */
@@ -72,24 +73,29 @@ function fieldsOf(body: unknown): Values {
   };
 }
 
-function errorHtml(id: string, errors: FieldErrors): string {
-  const message = errors[id];
-  return message === undefined ? '' : `<p class="field-error" id="${id}-error">${escapeHtml(message)}</p>`;
+/** A field's label, with its hint and its error under it. */
+function Label(props: { id: string; text: string; hint?: string; errors: FieldErrors }) {
+  return (
+    <>
+      <label htmlFor={props.id}>{props.text}</label>
+      {props.hint === undefined ? null : (
+        <p className="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      <FieldError id={props.id} errors={props.errors} />
+    </>
+  );
 }
 
-/** `aria-*` attributes for a field: its hint, its error, and whether it is invalid. */
-function describedBy(id: string, errors: FieldErrors, hint = false): string {
-  const ids = [hint ? `${id}-hint` : '', errors[id] ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return `${ids ? ` aria-describedby="${ids}"` : ''}${errors[id] ? ' aria-invalid="true"' : ''}`;
-}
-
-/** The list of problems at the top of a form, each linking to its field. */
-function errorSummary(t: DemoText, errors: FieldErrors, anchors: Record<string, string> = {}): string {
-  const entries = Object.entries(errors);
-  if (entries.length === 0) return '';
-  return `<div class="error-summary" role="alert"><h2>${escapeHtml(t.errorSummary)}</h2><ul>${entries
-    .map(([id, message]) => `<li><a href="#${anchors[id] ?? id}">${escapeHtml(message)}</a></li>`)
-    .join('')}</ul></div>`;
+function Paragraphs({ texts }: { texts: readonly string[] }) {
+  return (
+    <>
+      {texts.map((p, i) => (
+        <p key={i}>{p}</p>
+      ))}
+    </>
+  );
 }
 
 /** Marketing emails the declaration lets people sign up to on the newsletter form. */
@@ -158,27 +164,31 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
       current?: NavKey;
       path: string;
       query?: Record<string, string>;
-      content: string;
+      content: ReactNode;
     },
-  ) =>
-    sendHtml(
+  ) => {
+    const { content, ...frame } = page;
+    return sendPage(
       reply,
       status,
-      demoDocument({
-        lang,
-        t: demoText[lang],
-        company: active === undefined ? 'Example Company' : orgOf(active),
-        declarationId: active?.model.id ?? DEMO_DECLARATION,
-        ...page,
-      }),
+      <DemoDocument
+        lang={lang}
+        t={demoText[lang]}
+        company={active === undefined ? 'Example Company' : orgOf(active)}
+        declarationId={active?.model.id ?? DEMO_DECLARATION}
+        {...frame}
+      >
+        {content}
+      </DemoDocument>,
     );
+  };
 
   const noDeclaration = (reply: FastifyReply, lang: PageLanguage, path: string) => {
     const t = demoText[lang];
     return render(reply, 503, lang, undefined, {
       title: t.errorTitle,
       path,
-      content: noticeHtml({ kind: 'alert', text: t.noDeclaration }),
+      content: <NoticeBox notice={{ kind: 'alert', text: t.noDeclaration }} />,
     });
   };
 
@@ -186,25 +196,37 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
 
   const home = (reply: FastifyReply, lang: PageLanguage, active: ActiveDeclaration) => {
     const t = demoText[lang];
-    const link = (path: string) => escapeHtml(withLang(path, lang));
+    const link = (path: string) => withLang(path, lang);
     const cards: [NavKey, string][] = [
       ['products', t.productsLead],
       ['newsletter', t.newsletterLead],
       ['contact', t.contactLead],
     ];
-    const content = [
-      `<p class="lead">${escapeHtml(t.homeLead)}</p>`,
-      `<p>${escapeHtml(t.homeIntro)}</p>`,
-      `<ul class="cards">${cards
-        .map(
-          ([key, text]) =>
-            `<li><h2><a href="${link(`/${key}`)}">${escapeHtml(t.nav[key])}</a></h2><p>${escapeHtml(text)}</p></li>`,
-        )
-        .join('')}</ul>`,
-      `<h2>${escapeHtml(t.tryHeading)}</h2>`,
-      `<ol>${t.trySteps.map((step) => `<li>${escapeHtml(step)}</li>`).join('')}</ol>`,
-      `<p>${escapeHtml(t.tryConsole)} <a href="/console/">${escapeHtml(t.openConsole)}</a></p>`,
-    ].join('\n');
+    const content = (
+      <>
+        <p className="lead">{t.homeLead}</p>
+        <p>{t.homeIntro}</p>
+        <ul className="cards">
+          {cards.map(([key, text]) => (
+            <li key={key}>
+              <h2>
+                <a href={link(`/${key}`)}>{t.nav[key]}</a>
+              </h2>
+              <p>{text}</p>
+            </li>
+          ))}
+        </ul>
+        <h2>{t.tryHeading}</h2>
+        <ol>
+          {t.trySteps.map((step, i) => (
+            <li key={i}>{step}</li>
+          ))}
+        </ol>
+        <p>
+          {t.tryConsole} <a href="/console/">{t.openConsole}</a>
+        </p>
+      </>
+    );
     return render(reply, 200, lang, active, { title: orgOf(active), current: 'home', path: '/', content });
   };
 
@@ -213,33 +235,81 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
   const products = (reply: FastifyReply, lang: PageLanguage, active: ActiveDeclaration, compare: boolean) => {
     const t = demoText[lang];
     const services = active.model.declaration.services;
-    const paragraphs = (texts: readonly string[]) => texts.map((p) => `<p>${escapeHtml(p)}</p>`).join('');
-    const comparison = compare
-      ? [
-          `<section id="comparison" aria-labelledby="comparison-heading" tabindex="-1"><h2 id="comparison-heading">${escapeHtml(t.compareHeading)}</h2>`,
-          `<table><caption class="visually-hidden">${escapeHtml(t.compareHeading)}</caption><thead><tr><th scope="col">${escapeHtml(t.compareProduct)}</th><th scope="col">${escapeHtml(t.compareWhat)}</th><th scope="col">${escapeHtml(t.compareWho)}</th></tr></thead><tbody>`,
-          ...services.map(
-            (s) =>
-              `<tr><th scope="row">${escapeHtml(s.name)}</th><td>${escapeHtml(localise(s.description, lang))}</td><td>${escapeHtml(s.role === 'processor' ? t.roleProcessor : t.roleController)}</td></tr>`,
-          ),
-          '</tbody></table></section>',
-        ].join('')
-      : '';
-    const content = [
-      `<p class="lead">${escapeHtml(t.productsLead)}</p>`,
-      `<form method="get" action="/products#comparison">${lang === 'en' ? '' : `<input type="hidden" name="lang" value="${lang}">`}<button type="submit" name="view" value="compare" data-steward-label="compare-products">${escapeHtml(t.compare)}</button></form>`,
-      comparison,
-      ...services.map(
-        (s) =>
-          `<article class="product" id="product-${escapeHtml(s.id)}" data-steward-label="product-${escapeHtml(s.id)}" aria-labelledby="product-${escapeHtml(s.id)}-name"><h2 id="product-${escapeHtml(s.id)}-name">${escapeHtml(s.name)}</h2><p>${escapeHtml(localise(s.description, lang))}</p>${paragraphs(t.productFiller)}<p class="meta">${escapeHtml(t.madeUp)}</p></article>`,
-      ),
-      `<section aria-labelledby="about-heading"><h2 id="about-heading">${escapeHtml(t.aboutHeading)}</h2>${paragraphs(t.aboutFiller)}</section>`,
-      `<section aria-labelledby="downloads-heading"><h2 id="downloads-heading">${escapeHtml(t.downloadsHeading)}</h2><ul>`,
-      `<li><a href="${DOWNLOAD_PATH}" download>${escapeHtml(t.download)}</a></li>`,
-      `<li><a href="${MISSING_DOWNLOAD_PATH}" download>${escapeHtml(t.brokenDownload)}</a></li>`,
-      `<li><a href="${EXTERNAL_URL}" rel="noopener">${escapeHtml(t.external)}</a> <span class="hint">${escapeHtml(t.externalHint)}</span></li>`,
-      '</ul></section>',
-    ].join('\n');
+    const comparison = compare ? (
+      <section id="comparison" aria-labelledby="comparison-heading" tabIndex={-1}>
+        <h2 id="comparison-heading">{t.compareHeading}</h2>
+        <table>
+          <caption className="visually-hidden">{t.compareHeading}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.compareProduct}</th>
+              <th scope="col">{t.compareWhat}</th>
+              <th scope="col">{t.compareWho}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {services.map((s) => (
+              <tr key={s.id}>
+                <th scope="row">{s.name}</th>
+                <td>{localise(s.description, lang)}</td>
+                <td>{s.role === 'processor' ? t.roleProcessor : t.roleController}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    ) : null;
+    const content = (
+      <>
+        <p className="lead">{t.productsLead}</p>
+        <form method="get" action="/products#comparison">
+          <LangField lang={lang} />
+          <button type="submit" name="view" value="compare" data-steward-label="compare-products">
+            {t.compare}
+          </button>
+        </form>
+        {comparison}
+        {services.map((s) => (
+          <article
+            key={s.id}
+            className="product"
+            id={`product-${s.id}`}
+            data-steward-label={`product-${s.id}`}
+            aria-labelledby={`product-${s.id}-name`}
+          >
+            <h2 id={`product-${s.id}-name`}>{s.name}</h2>
+            <p>{localise(s.description, lang)}</p>
+            <Paragraphs texts={t.productFiller} />
+            <p className="meta">{t.madeUp}</p>
+          </article>
+        ))}
+        <section aria-labelledby="about-heading">
+          <h2 id="about-heading">{t.aboutHeading}</h2>
+          <Paragraphs texts={t.aboutFiller} />
+        </section>
+        <section aria-labelledby="downloads-heading">
+          <h2 id="downloads-heading">{t.downloadsHeading}</h2>
+          <ul>
+            <li>
+              <a href={DOWNLOAD_PATH} download>
+                {t.download}
+              </a>
+            </li>
+            <li>
+              <a href={MISSING_DOWNLOAD_PATH} download>
+                {t.brokenDownload}
+              </a>
+            </li>
+            <li>
+              <a href={EXTERNAL_URL} rel="noopener">
+                {t.external}
+              </a>{' '}
+              <span className="hint">{t.externalHint}</span>
+            </li>
+          </ul>
+        </section>
+      </>
+    );
     return render(reply, 200, lang, active, {
       title: t.productsTitle,
       current: 'products',
@@ -286,29 +356,48 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
           });
     const snippet = (text: string) => (text.length > 180 ? `${text.slice(0, 177).trimEnd()}…` : text);
     const results =
-      words.length === 0
-        ? ''
-        : found.length === 0
-          ? `<div class="status" role="status"><p>${escapeHtml(t.noResults(query))}</p></div>`
-          : [
-              `<div role="status"><p>${escapeHtml(t.results(found.length, query))}</p></div>`,
-              `<ol class="results">${found
-                .map(
-                  (entry) =>
-                    `<li><h2><a href="${escapeHtml(withLang(entry.path, lang))}${entry.fragment ? `#${escapeHtml(entry.fragment)}` : ''}">${escapeHtml(entry.title)}</a></h2><p>${escapeHtml(snippet(entry.text))}</p></li>`,
-                )
-                .join('')}</ol>`,
-            ].join('');
+      words.length === 0 ? null : found.length === 0 ? (
+        <NoticeBox notice={{ kind: 'status', text: t.noResults(query) }} />
+      ) : (
+        <>
+          <div role="status">
+            <p>{t.results(found.length, query)}</p>
+          </div>
+          <ol className="results">
+            {found.map((entry, i) => (
+              <li key={i}>
+                <h2>
+                  <a href={`${withLang(entry.path, lang)}${entry.fragment ? `#${entry.fragment}` : ''}`}>
+                    {entry.title}
+                  </a>
+                </h2>
+                <p>{snippet(entry.text)}</p>
+              </li>
+            ))}
+          </ol>
+        </>
+      );
     const errors: FieldErrors = tooLong ? { q: t.tooLong } : {};
-    const content = [
-      `<form role="search" method="get" action="/search">`,
-      `<label for="q">${escapeHtml(t.searchLabel)}</label><p class="hint" id="q-hint">${escapeHtml(t.searchHint)}</p>${errorHtml('q', errors)}`,
-      `<input type="search" id="q" name="q" maxlength="${MAX_QUERY}" value="${escapeHtml(tooLong ? '' : query)}"${describedBy('q', errors, true)}>`,
-      lang === 'en' ? '' : `<input type="hidden" name="lang" value="${lang}">`,
-      `<div class="actions"><button type="submit">${escapeHtml(t.searchButton)}</button></div>`,
-      '</form>',
-      results,
-    ].join('\n');
+    const content = (
+      <>
+        <form role="search" method="get" action="/search">
+          <Label id="q" text={t.searchLabel} hint={t.searchHint} errors={errors} />
+          <input
+            type="search"
+            id="q"
+            name="q"
+            maxLength={MAX_QUERY}
+            defaultValue={tooLong ? '' : query}
+            {...describedBy('q', errors, true)}
+          />
+          <LangField lang={lang} />
+          <div className="actions">
+            <button type="submit">{t.searchButton}</button>
+          </div>
+        </form>
+        {results}
+      </>
+    );
     return render(reply, tooLong ? 400 : 200, lang, active, {
       title: t.searchTitle,
       current: 'search',
@@ -330,37 +419,68 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
   ) => {
     const t = demoText[lang];
     const lists = newsletterLists(active);
-    const noticeLink = `<a href="${escapeHtml(withLang(`/privacy/${encodeURIComponent(active.model.id)}`, lang))}">${escapeHtml(t.privacyNotice.toLowerCase())}</a>`;
+    const noticeLink = (
+      <a href={withLang(`/privacy/${encodeURIComponent(active.model.id)}`, lang)}>
+        {t.privacyNotice.toLowerCase()}
+      </a>
+    );
     const purposeName = (c: Communication) => {
       const purpose = active.model.purposes.get(c.purpose);
       return purpose === undefined ? c.purpose : localise(purpose.name, lang);
     };
     const firstList = lists[0] === undefined ? 'lists' : `list-${lists[0].id}`;
     const content =
-      lists.length === 0
-        ? noticeHtml({ kind: 'alert', text: t.noLists })
-        : [
-            `<p class="lead">${escapeHtml(t.newsletterLead)}</p>`,
-            errorSummary(t, errors, { lists: firstList }),
-            `<form method="post" action="${escapeHtml(withLang('/newsletter', lang))}" novalidate>`,
-            `<label for="email">${escapeHtml(t.emailLabel)}</label><p class="hint" id="email-hint">${escapeHtml(t.emailHint)}</p>${errorHtml('email', errors)}`,
-            `<input type="email" id="email" name="email" autocomplete="email" required maxlength="320" value="${escapeHtml(values('email') ?? '')}"${describedBy('email', errors, true)}>`,
-            `<fieldset${errors['lists'] ? ' aria-describedby="lists-error"' : ''}><legend>${escapeHtml(t.consentLegend)}</legend>${errorHtml('lists', errors)}`,
-            ...lists.map((c) => {
-              const id = `list-${c.id}`;
-              const hint = t.listHint({
-                description: localise(c.description, lang),
-                purpose: purposeName(c),
-                sender: c.sender,
-                doubleOptIn: c.doubleOptIn,
-              });
-              return `<div class="option"><input type="checkbox" id="${escapeHtml(id)}" name="${escapeHtml(id)}" value="yes"${values(id) === 'yes' ? ' checked' : ''} aria-describedby="${escapeHtml(id)}-hint"${errors['lists'] ? ' aria-invalid="true"' : ''}><label for="${escapeHtml(id)}">${escapeHtml(t.listLabel(localise(c.name, lang)))}<span class="hint" id="${escapeHtml(id)}-hint"><br>${escapeHtml(hint)}</span></label></div>`;
-            }),
-            '</fieldset>',
-            `<p>${escapeHtml(t.howWeUse)} ${noticeLink}.</p>`,
-            `<div class="actions"><button type="submit">${escapeHtml(t.signUp)}</button></div>`,
-            '</form>',
-          ].join('\n');
+      lists.length === 0 ? (
+        <NoticeBox notice={{ kind: 'alert', text: t.noLists }} />
+      ) : (
+        <>
+          <p className="lead">{t.newsletterLead}</p>
+          <ErrorSummary heading={t.errorSummary} errors={errors} anchors={{ lists: firstList }} />
+          <form method="post" action={withLang('/newsletter', lang)} noValidate>
+            <Label id="email" text={t.emailLabel} hint={t.emailHint} errors={errors} />
+            <EmailInput value={values('email')} errors={errors} />
+            <fieldset {...(errors['lists'] ? { 'aria-describedby': 'lists-error' } : {})}>
+              <legend>{t.consentLegend}</legend>
+              <FieldError id="lists" errors={errors} />
+              {lists.map((c) => {
+                const id = `list-${c.id}`;
+                const hint = t.listHint({
+                  description: localise(c.description, lang),
+                  purpose: purposeName(c),
+                  sender: c.sender,
+                  doubleOptIn: c.doubleOptIn,
+                });
+                return (
+                  <div className="option" key={id}>
+                    <input
+                      type="checkbox"
+                      id={id}
+                      name={id}
+                      value="yes"
+                      {...(values(id) === 'yes' ? { defaultChecked: true } : {})}
+                      aria-describedby={`${id}-hint`}
+                      {...(errors['lists'] ? { 'aria-invalid': 'true' as const } : {})}
+                    />
+                    <label htmlFor={id}>
+                      {t.listLabel(localise(c.name, lang))}
+                      <span className="hint" id={`${id}-hint`}>
+                        <br />
+                        {hint}
+                      </span>
+                    </label>
+                  </div>
+                );
+              })}
+            </fieldset>
+            <p>
+              {t.howWeUse} {noticeLink}.
+            </p>
+            <div className="actions">
+              <button type="submit">{t.signUp}</button>
+            </div>
+          </form>
+        </>
+      );
     return render(reply, status, lang, active, {
       title: t.newsletterTitle,
       current: 'newsletter',
@@ -414,20 +534,23 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
         title: t.newsletterTitle,
         current: 'newsletter',
         path: '/newsletter',
-        content: noticeHtml({ kind: 'alert', text: t.refused(contactOf(active)) }),
+        content: <NoticeBox notice={{ kind: 'alert', text: t.refused(contactOf(active)) }} />,
       });
     }
     // The browser is linked to the person (C3d.4) when they confirm from it: see src/consent/pages.ts.
     // The same words whatever the state was, so the page tells nobody whether an address was known.
     const doubleOptIn = chosen.some((c) => c.doubleOptIn);
-    const content = [
-      noticeHtml({
-        kind: 'status',
-        text: doubleOptIn ? t.askedToConfirm(email) : t.subscribed(email),
-      }),
-      ctx.config.smtpUrl === undefined ? `<p class="hint">${escapeHtml(t.outboxHint)}</p>` : '',
-      `<p><a href="${escapeHtml(withLang('/', lang))}">${escapeHtml(t.nav.home)}</a></p>`,
-    ].join('\n');
+    const content = (
+      <>
+        <NoticeBox
+          notice={{ kind: 'status', text: doubleOptIn ? t.askedToConfirm(email) : t.subscribed(email) }}
+        />
+        {ctx.config.smtpUrl === undefined ? <p className="hint">{t.outboxHint}</p> : null}
+        <p>
+          <a href={withLang('/', lang)}>{t.nav.home}</a>
+        </p>
+      </>
+    );
     return render(reply, 201, lang, active, {
       title: doubleOptIn ? t.signedUpTitle : t.newsletterTitle,
       current: 'newsletter',
@@ -448,24 +571,47 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
   ) => {
     const t = demoText[lang];
     const purpose = contactPurpose(active);
-    const noticeLink = `<a href="${escapeHtml(withLang(`/privacy/${encodeURIComponent(active.model.id)}`, lang))}">${escapeHtml(t.privacyNotice)}</a>`;
     const content =
-      purpose === undefined
-        ? noticeHtml({ kind: 'alert', text: t.noContactPurpose })
-        : [
-            `<p class="lead">${escapeHtml(t.contactLead)}</p>`,
-            errorSummary(t, errors),
-            `<form method="post" action="${escapeHtml(withLang('/contact', lang))}" novalidate>`,
-            `<label for="name">${escapeHtml(t.nameLabel)}</label>${errorHtml('name', errors)}`,
-            `<input type="text" id="name" name="name" autocomplete="name" maxlength="${MAX_NAME}" value="${escapeHtml(values('name') ?? '')}"${describedBy('name', errors)}>`,
-            `<label for="email">${escapeHtml(t.emailLabel)}</label><p class="hint" id="email-hint">${escapeHtml(t.replyHint)}</p>${errorHtml('email', errors)}`,
-            `<input type="email" id="email" name="email" autocomplete="email" required maxlength="320" value="${escapeHtml(values('email') ?? '')}"${describedBy('email', errors, true)}>`,
-            `<label for="message">${escapeHtml(t.messageLabel)}</label>${errorHtml('message', errors)}`,
-            `<textarea id="message" name="message" required maxlength="${MAX_MESSAGE}"${describedBy('message', errors)}>${escapeHtml(values('message') ?? '')}</textarea>`,
-            `<p class="hint">${escapeHtml(t.purposeLine(localise(purpose.name, lang), localise(purpose.description, lang)))} ${noticeLink}</p>`,
-            `<div class="actions"><button type="submit">${escapeHtml(t.send)}</button></div>`,
-            '</form>',
-          ].join('\n');
+      purpose === undefined ? (
+        <NoticeBox notice={{ kind: 'alert', text: t.noContactPurpose }} />
+      ) : (
+        <>
+          <p className="lead">{t.contactLead}</p>
+          <ErrorSummary heading={t.errorSummary} errors={errors} />
+          <form method="post" action={withLang('/contact', lang)} noValidate>
+            <Label id="name" text={t.nameLabel} errors={errors} />
+            <input
+              type="text"
+              id="name"
+              name="name"
+              autoComplete="name"
+              maxLength={MAX_NAME}
+              defaultValue={values('name') ?? ''}
+              {...describedBy('name', errors)}
+            />
+            <Label id="email" text={t.emailLabel} hint={t.replyHint} errors={errors} />
+            <EmailInput value={values('email')} errors={errors} />
+            <Label id="message" text={t.messageLabel} errors={errors} />
+            <textarea
+              id="message"
+              name="message"
+              required
+              maxLength={MAX_MESSAGE}
+              {...describedBy('message', errors)}
+              defaultValue={values('message') ?? ''}
+            />
+            <p className="hint">
+              {t.purposeLine(localise(purpose.name, lang), localise(purpose.description, lang))}{' '}
+              <a href={withLang(`/privacy/${encodeURIComponent(active.model.id)}`, lang)}>
+                {t.privacyNotice}
+              </a>
+            </p>
+            <div className="actions">
+              <button type="submit">{t.send}</button>
+            </div>
+          </form>
+        </>
+      );
     return render(reply, status, lang, active, {
       title: t.contactTitle,
       current: 'contact',
@@ -521,14 +667,18 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
         title: t.contactTitle,
         current: 'contact',
         path: '/contact',
-        content: noticeHtml({ kind: 'alert', text: t.refused(contactOf(active)) }),
+        content: <NoticeBox notice={{ kind: 'alert', text: t.refused(contactOf(active)) }} />,
       });
     }
-    const content = [
-      noticeHtml({ kind: 'status', text: t.sent(email) }),
-      `<p class="hint">${escapeHtml(t.sentHint)}</p>`,
-      `<p><a href="${escapeHtml(withLang('/', lang))}">${escapeHtml(t.nav.home)}</a></p>`,
-    ].join('\n');
+    const content = (
+      <>
+        <NoticeBox notice={{ kind: 'status', text: t.sent(email) }} />
+        <p className="hint">{t.sentHint}</p>
+        <p>
+          <a href={withLang('/', lang)}>{t.nav.home}</a>
+        </p>
+      </>
+    );
     return render(reply, 201, lang, active, {
       title: t.sentTitle,
       current: 'contact',
@@ -550,7 +700,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
       return render(reply, status, lang, activeOf(), {
         title: t.errorTitle,
         path: '/',
-        content: noticeHtml({ kind: 'alert', text }),
+        content: <NoticeBox notice={{ kind: 'alert', text }} />,
       });
     });
     app.addHook('onRequest', async (_request, reply) => {

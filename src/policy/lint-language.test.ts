@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
+import { lintSource, type LintIssue } from './lint.js';
+import type { DeclarationInput } from './schema.js';
+
+/** The `language.*` errors of the minimal declaration after `change`. */
+function languageErrors(change: (d: DeclarationInput & Record<string, unknown>) => void): LintIssue[] {
+  const d = minimalDeclaration() as DeclarationInput & Record<string, unknown>;
+  change(d);
+  return lintSource(stringify(d)).issues.filter(
+    (i) => i.severity === 'error' && i.code.startsWith('language.') && i.code !== 'language.text_missing',
+  );
+}
+
+describe('lint: languages and message overrides', () => {
+  test('a declared language with no shipped catalog is an error at the language', () => {
+    const issues = languageErrors((d) => (d.languages = ['en', 'da']));
+    assert.deepEqual(
+      issues.map((i) => [i.code, i.path]),
+      [['language.no_catalog', 'languages[1]']],
+    );
+    assert.match(issues[0]?.hint ?? '', /en, sv/);
+    assert.match(issues[0]?.hint ?? '', /src\/i18n\/catalogs\/da\.json/);
+  });
+
+  test('a regional tag of a shipped language lints clean', () => {
+    assert.deepEqual(
+      languageErrors((d) => (d.languages = ['sv-FI'])),
+      [],
+    );
+  });
+
+  test('overrides that fit pass; a key that does not exist names the keys near it', () => {
+    assert.deepEqual(
+      languageErrors((d) => (d.messages = { en: { 'notice.contents': 'On this page' } })),
+      [],
+    );
+    const issues = languageErrors((d) => (d.messages = { en: { 'notice.headings.childern': 'Kids' } }));
+    assert.deepEqual(
+      issues.map((i) => [i.code, i.path]),
+      [['language.override_unknown_key', 'messages.en.notice.headings.childern']],
+    );
+    assert.match(issues[0]?.hint ?? '', /notice\.headings\.children/);
+  });
+
+  test('an override whose placeholders differ from English is an error naming the expected ones', () => {
+    const issues = languageErrors(
+      (d) => (d.messages = { en: { 'notice.meta': 'Version {version}, from {when}.' } }),
+    );
+    assert.deepEqual(
+      issues.map((i) => i.code),
+      ['language.placeholder_mismatch'],
+    );
+    assert.match(issues[0]?.hint ?? '', /\{date\}, \{version\}/);
+    assert.deepEqual(
+      languageErrors((d) => (d.messages = { en: { 'notice.contents': 'Contents of {name}' } })).map(
+        (i) => i.code,
+      ),
+      ['language.placeholder_mismatch'],
+    );
+  });
+
+  test('an override that is not ICU, or for a language not declared, has its own code', () => {
+    assert.deepEqual(
+      languageErrors((d) => (d.messages = { en: { 'notice.meta': 'Version {version, from {date}' } })).map(
+        (i) => i.code,
+      ),
+      ['language.message_invalid'],
+    );
+    assert.deepEqual(
+      languageErrors((d) => (d.messages = { sv: { 'notice.contents': 'Innehåll' } })).map((i) => [
+        i.code,
+        i.path,
+      ]),
+      [['language.override_undeclared', 'messages.sv']],
+    );
+  });
+});
