@@ -8,6 +8,8 @@ export interface Actor {
   readonly name: string;
   readonly role?: Role;
   readonly permissions: ReadonlySet<Permission>;
+  /** An API key bound to one declaration (a company's own site): the only one it may act for. */
+  readonly declarationId?: string;
 }
 
 export const actorRef = (actor: Actor): string =>

@@ -276,6 +276,12 @@ export const createApiKeyInput = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200),
   scopes: z.array(z.enum(permissions)).min(1, 'must name at least one permission'),
   expiresAt: z.iso.datetime({ message: 'must be an ISO 8601 date-time' }).optional(),
+  declarationId: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Binds the key to one declaration; required with requests:account'),
 });
 
 /**
@@ -302,6 +308,12 @@ export async function createApiKey(
       [{ path: 'scopes', message: 'exceeds your permissions' }],
     );
   }
+  if (data.scopes.includes('requests:account') && data.declarationId === undefined)
+    throw new AppError(
+      'validation_failed',
+      'A key with requests:account answers for one declaration: name it.',
+      [{ path: 'declarationId', message: 'required with requests:account' }],
+    );
   const id = randomToken(9);
   const key = `stw_${id}_${randomToken(32)}`;
   await transaction(ctx.store, async (tx) => {
@@ -312,6 +324,7 @@ export async function createApiKey(
         name: data.name,
         key_hash: sha256Hex(key),
         scopes: JSON.stringify(data.scopes),
+        declaration_id: data.declarationId ?? null,
         created_by: actorRef(actor),
         created_at: ctx.clock.now().toISOString(),
         expires_at: data.expiresAt ?? null,
@@ -323,7 +336,7 @@ export async function createApiKey(
       actor: actorRef(actor),
       action: 'api_key.created',
       target: `api_key:${id}`,
-      details: { name: data.name, scopes: data.scopes },
+      details: { name: data.name, scopes: data.scopes, declarationId: data.declarationId },
     });
   });
   return { id, key, scopes: data.scopes };
@@ -369,5 +382,11 @@ export async function authenticateApiKey(
     await ctx.store.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }
   const scopes = (JSON.parse(row.scopes) as string[]).filter(isPermission);
-  return { kind: 'api_key', id: row.id, name: row.name, permissions: new Set(scopes) };
+  return {
+    kind: 'api_key',
+    id: row.id,
+    name: row.name,
+    permissions: new Set(scopes),
+    ...(row.declaration_id === null ? {} : { declarationId: row.declaration_id }),
+  };
 }

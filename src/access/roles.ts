@@ -18,6 +18,8 @@ export const permissions = [
   'requests:claims',
   'requests:manage',
   'requests:submit',
+  /** A company's own site: requests of its signed-in users, for the key's one declaration. */
+  'requests:account',
   'holds:manage',
   'lifecycle:write',
   'drp:manage',
@@ -89,6 +91,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'requests:claims',
     'requests:manage',
     'requests:submit',
+    'requests:account',
     'holds:manage',
     // Reporting that a contract ended or an order was delivered starts retention clocks.
     'lifecycle:write',

@@ -25,6 +25,9 @@ import { consentedPurposes, recordConsentEvents } from '../consent/ledger.js';
 import { stoppedPurposes } from '../rights/object-processing.js';
 import { purposesMovedByCapture, restartClocks } from '../retention/record-clocks.js';
 import { seal } from './sealed.js';
+import type { MinimisedField } from './minimise-data.js';
+import { minimiseData } from './minimise-data.js';
+import { rulesForRecord } from '../policy/minimisation.js';
 import { markSuppressionChange } from '../consent/changes.js';
 import { countsAsRelationship } from '../policy/lifecycle.js';
 import { FREE_FORM_LIMITS, boundedJson } from '../bounded-json.js';
@@ -88,6 +91,8 @@ export interface CapturedRecord {
   readonly purposes: readonly { id: string; basis: LegalBasis | null }[];
   readonly expiresAt: string | null;
   readonly noticeOwed: boolean;
+  /** Fields the declaration's minimisation rules reduced before the record was stored, and how. */
+  readonly minimised: readonly MinimisedField[];
 }
 
 /** Age in whole years on `at`. */
@@ -309,6 +314,10 @@ export async function captureRecord(
     );
   }
   const plan = planCapture(active, input);
+  const { data, minimised } = minimiseData(
+    rulesForRecord(active.model.declaration, input.purposes),
+    input.data,
+  );
   const identifiers = normaliseAll(ctx.keys, input.subject.identifiers);
 
   const run = transaction(ctx.store, async (tx) => {
@@ -361,7 +370,7 @@ export async function captureRecord(
         source_id: input.source,
         source_type: plan.sourceType,
         collection_point: input.collectionPoint ?? null,
-        data: seal(ctx.keys.records, input.data),
+        data: seal(ctx.keys.records, data),
         collected_at: collectedAt.toISOString(),
         expires_at: null,
       })
@@ -411,6 +420,7 @@ export async function captureRecord(
         purposes: input.purposes,
         source: input.source,
         tenant: plan.tenant || undefined,
+        ...(minimised.length > 0 ? { minimised } : {}),
       },
     });
     const result: CapturedRecord = {
@@ -420,6 +430,7 @@ export async function captureRecord(
       purposes: plan.purposes.map((p) => ({ id: p.id, basis: p.basis })),
       expiresAt: expiry,
       noticeOwed,
+      minimised,
     };
     if (options.dryRun) throw new DryRun(result);
     return result;

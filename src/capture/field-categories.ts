@@ -55,7 +55,30 @@ const index = new Map<string, string>(
 );
 
 /** `first_name`, `First Name` and `firstName` are one name. */
-const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+export const normaliseFieldName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+const normalise = normaliseFieldName;
+
+/** Parts of a postal address a field name can single out, finer than its category. */
+const addressParts: Readonly<Record<string, string>> = {
+  postcode: 'user.contact.address.postal_code',
+  postalcode: 'user.contact.address.postal_code',
+  zip: 'user.contact.address.postal_code',
+  zipcode: 'user.contact.address.postal_code',
+  postnummer: 'user.contact.address.postal_code',
+  street: 'user.contact.address.street',
+  streetaddress: 'user.contact.address.street',
+  addressline1: 'user.contact.address.street',
+  addressline2: 'user.contact.address.street',
+  city: 'user.contact.address.city',
+  town: 'user.contact.address.city',
+  ort: 'user.contact.address.city',
+  country: 'user.contact.address.country',
+};
+
+/** Like categoryOfDataField, but a postcode field holds `user.contact.address.postal_code`. */
+export function finestCategoryOfDataField(name: string): string | undefined {
+  return addressParts[normalise(name)] ?? index.get(normalise(name));
+}
 
 /** The category a record data field holds, judged by its name; undefined when the name says nothing. */
 export function categoryOfDataField(name: string): string | undefined {

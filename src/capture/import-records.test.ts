@@ -253,7 +253,7 @@ for (const dialect of await dialects()) {
         kind: 'trade_show_lead',
         label: 'leads.csv',
       });
-      assert.deepEqual(summary, { rows: 7, imported: 3, rejected: 4, dryRun: false });
+      assert.deepEqual(summary, { rows: 7, imported: 3, rejected: 4, dryRun: false, minimised: [] });
       assert.equal(await count('records'), before + 3);
       assert.deepEqual(
         rejects.map((r) => [r.line, r.identifier, r.code]),
@@ -323,7 +323,7 @@ for (const dialect of await dialects()) {
         categories: ['user.contact.email', 'user.content.survey'],
         kind: 'survey_answer',
       });
-      assert.deepEqual(summary, { rows: 3, imported: 2, rejected: 1, dryRun: false });
+      assert.deepEqual(summary, { rows: 3, imported: 2, rejected: 1, dryRun: false, minimised: [] });
       assert.deepEqual(
         rejects.map((r) => [r.line, r.code]),
         [[3, 'validation_failed']],
@@ -450,7 +450,7 @@ for (const dialect of await dialects()) {
         purposes: ['enquiries'],
         categories: ['user.name', 'user.contact.email'],
       });
-      assert.deepEqual(summary, { rows: 3, imported: 1, rejected: 2, dryRun: false });
+      assert.deepEqual(summary, { rows: 3, imported: 1, rejected: 2, dryRun: false, minimised: [] });
       assert.deepEqual(
         rejects.map((r) => [r.line, r.code]),
         [
@@ -581,7 +581,7 @@ for (const dialect of await dialects()) {
         categories: ['user.name', 'user.contact.email'],
         dryRun: true,
       });
-      assert.deepEqual(summary, { rows: 4, imported: 1, rejected: 3, dryRun: true });
+      assert.deepEqual(summary, { rows: 4, imported: 1, rejected: 3, dryRun: true, minimised: [] });
       assert.deepEqual(
         rejects.map((r) => r.code),
         ['consent_required', 'child_data_refused', 'not_declared'],

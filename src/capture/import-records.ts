@@ -413,6 +413,8 @@ export interface ImportProgress {
 
 export interface ImportSummary extends ImportProgress {
   readonly dryRun: boolean;
+  /** Fields the declaration's minimisation rules reduced before storing, with how many rows each. */
+  readonly minimised: readonly { field: string; rule: string; rows: number }[];
 }
 
 export interface ImportOptions extends ImportDefaults {
@@ -486,6 +488,7 @@ export async function importRecords(
   if (ctx.policies.get(options.declarationId) === undefined) throw notInForce(options.declarationId);
   const dryRun = options.dryRun ?? false;
   const progress = { rows: 0, imported: 0, rejected: 0 };
+  const minimised = new Map<string, number>();
   for await (const row of rows) {
     progress.rows += 1;
     try {
@@ -493,10 +496,14 @@ export async function importRecords(
         throw new AppError('validation_failed', `The row could not be read: it ${row.error}.`, [
           { path: 'row', message: row.error },
         ]);
-      await captureRecord(ctx, actor, toCaptureInput(row.fields, options), {
+      const captured = await captureRecord(ctx, actor, toCaptureInput(row.fields, options), {
         dryRun,
         verifiedIdentifiers: options.verifiedIdentifiers ?? false,
       });
+      for (const m of captured.minimised) {
+        const key = `${m.field}\n${m.rule}`;
+        minimised.set(key, (minimised.get(key) ?? 0) + 1);
+      }
       progress.imported += 1;
     } catch (error) {
       const rejection = rejectionOf(error);
@@ -524,7 +531,14 @@ export async function importRecords(
       }),
     );
   }
-  return { ...progress, dryRun };
+  return {
+    ...progress,
+    dryRun,
+    minimised: [...minimised].map(([key, rows]) => {
+      const [field = '', rule = ''] = key.split('\n');
+      return { field, rule, rows };
+    }),
+  };
 }
 
 // --- The report of rejected rows ------------------------------------------------------------

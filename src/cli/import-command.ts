@@ -172,6 +172,8 @@ async function runImport(file: string, opts: ImportCommandOptions): Promise<numb
         ? `Dry run, nothing written: would import ${plural(summary.imported)}, rejected ${summary.rejected}; report: ${reportPath}\n`
         : `Imported ${plural(summary.imported)}, rejected ${summary.rejected}; report: ${reportPath}\n`,
     );
+    for (const m of summary.minimised)
+      process.stdout.write(`Reduced ${m.field} (${m.rule}) in ${plural(m.rows)} before storing\n`);
     return summary.rejected > 0 ? 1 : 0;
   } catch (error) {
     bar?.stop(last, false);

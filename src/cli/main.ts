@@ -355,9 +355,14 @@ program
     if (bad.length > 0) throw new InvalidArgumentError(`unknown permission ${bad.join(', ')}`);
     return list as Permission[];
   })
-  .action(async (opts: { name: string; scopes: Permission[] }) => {
+  .option('--declaration <id>', 'bind the key to one declaration (required with requests:account)')
+  .action(async (opts: { name: string; scopes: Permission[]; declaration?: string }) => {
     await withContext(async (ctx) => {
-      const key = await createApiKey(ctx, hostActor(), { name: opts.name, scopes: opts.scopes });
+      const key = await createApiKey(ctx, hostActor(), {
+        name: opts.name,
+        scopes: opts.scopes,
+        ...(opts.declaration === undefined ? {} : { declarationId: opts.declaration }),
+      });
       process.stdout.write(
         `API key ${key.id} (${key.scopes.join(', ')}): ${key.key}\nIt is shown only now.\n`,
       );

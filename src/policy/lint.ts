@@ -10,6 +10,7 @@ import { canonicalJson, sha256Hex } from '../crypto.js';
 import { needsTransferMechanism } from './geography.js';
 import { checkCoherence } from './lint-coherence.js';
 import { carriesTransferTo, checkTransfers } from './lint-transfers.js';
+import { checkMinimisation } from './minimisation.js';
 import { checkLanguages } from './lint-language.js';
 import { checkErasure } from './lint-erasure.js';
 import {
@@ -84,6 +85,9 @@ export const lintCodes = {
   'category.unused': 'A declared data category that no purpose, source or recipient uses',
   'retention.rule_unused': 'A retention rule that no purpose or category applies',
   'language.text_missing': 'A text given per language lacks one of the declared languages',
+  'minimisation.rule_unfit':
+    'A minimisation rule that does not fit its data category (year_only on an email)',
+  'minimisation.field_mismatch': 'A minimisation rule lists a field that holds another data category',
   'erasure.exempt_without_ground': 'A purpose exempt from erasure does not name its Art. 17(3) ground',
   'erasure.exempt_without_reason': 'A purpose exempt from erasure does not say why',
   'erasure.ground_mismatch':
@@ -635,6 +639,7 @@ export function checkRules(d: Declaration, options: LintOptions = {}): RawIssue[
         : 'Give it retention.default, or retention.categories for user.contact, naming a rule (e.g. P3Y from collected, delete).',
     );
   checkCoherence(d, error, warn);
+  checkMinimisation(d, model, error);
   checkErasure(d, error, warn);
   checkLanguages(d, error);
   return issues;

@@ -652,6 +652,30 @@ export const statisticsSchema = z.strictObject({
   epsilonBudget: z.number().positive().default(10),
 });
 
+/**
+ * Minimisation rules capture enforces on record data before it is sealed (Art. 5(1)(c)); which
+ * rule fits which category, and how each reduces a value, is in src/policy/minimisation.ts.
+ */
+export const minimisationRuleNames = ['truncate_ip', 'year_only', 'year_month'] as const;
+export const minimisationSchema = z.strictObject({
+  category: z.string().describe('The data category whose fields the rule reduces'),
+  fields: z
+    .array(z.string().min(1).max(100))
+    .min(1)
+    .optional()
+    .describe('Record data fields it applies to; default every field whose name holds the category'),
+  purposes: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .describe('Only records all of whose purposes are listed; default every record'),
+  rule: z.union([
+    z.enum(minimisationRuleNames),
+    z.strictObject({ prefix: z.number().int().min(1).max(50) }),
+    z.strictObject({ max_length: z.number().int().min(1).max(100_000) }),
+  ]),
+});
+
 export const declarationSchema = z.strictObject({
   steward: z.literal(1).describe('Format version of this file'),
   id: id.describe('Stable id of this declaration; several may be active side by side'),
@@ -695,6 +719,10 @@ export const declarationSchema = z.strictObject({
     .default({ startMonth: 1 })
     .describe('When the financial year starts; retention anchored to financial_year counts from its end'),
   collectionPoints: z.array(collectionPointSchema).default([]),
+  minimisation: z
+    .array(minimisationSchema)
+    .optional()
+    .describe('What capture keeps of a field: truncate_ip, year_only, year_month, prefix: n, max_length: n'),
   communications: z.array(communicationSchema).default([]),
   cookies: z
     .strictObject({
@@ -734,6 +762,7 @@ export type DeclaredSystem = Declaration['systems'][number];
 export type LifecycleEvent = Declaration['lifecycleEvents'][number];
 export type Transfer = z.infer<typeof transferSchema>;
 export type Cookie = Declaration['cookies']['items'][number];
+export type MinimisationRule = NonNullable<Declaration['minimisation']>[number];
 
 /** JSON Schema of the declaration file, for editors (`steward policy schema`). */
 export function declarationJsonSchema(): unknown {

@@ -297,7 +297,7 @@ export async function collectResult(
 }
 
 /** The language the requester asked in, for the texts of what they collect. */
-function requesterLanguage(ctx: AppContext, request: RequestRow): string {
+export function requesterLanguage(ctx: AppContext, request: RequestRow): string {
   const active = ctx.policies.get(request.declaration_id);
   const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
   return active === undefined ? 'en' : languageOf(active.model.declaration, claims.language);

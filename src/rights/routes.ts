@@ -8,6 +8,14 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import {
+  accountParam,
+  accountRequestInput,
+  accountRequestResult,
+  listAccountRequests,
+  submitAccountRequest,
+  viewAccountRequest,
+} from './account-requests.js';
 import { retryStep, retryStepInput } from '../execution/run-step.js';
 import { actorOf, guard } from '../server/auth.js';
 import { Transform } from 'node:stream';
@@ -97,6 +105,69 @@ export function rightsRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request, reply) =>
         reply.code(201).send(await submitRequest(ctx, actorOf(request), request.body)),
+    );
+    // ---- The company's own site, for its signed-in user (requests:account) ----
+    const accountQuery = z.strictObject({ account: accountParam });
+    app.post(
+      '/account-requests',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'The company’s site opens a request for its signed-in user, verified by the session',
+          body: accountRequestInput,
+        },
+        onRequest: guard('requests:account'),
+      },
+      async (request, reply) =>
+        reply.code(201).send(await submitAccountRequest(ctx, actorOf(request), request.body)),
+    );
+    app.get(
+      '/account-requests',
+      {
+        schema: { tags: ['rights'], summary: 'The signed-in user’s requests', querystring: accountQuery },
+        onRequest: guard('requests:account'),
+      },
+      async (request) => ({
+        requests: await listAccountRequests(ctx, actorOf(request), request.query.account),
+      }),
+    );
+    app.get(
+      '/account-requests/:id',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'One request of the signed-in user',
+          params: idParams,
+          querystring: accountQuery,
+        },
+        onRequest: guard('requests:account'),
+      },
+      async (request) => viewAccountRequest(ctx, actorOf(request), request.params.id, request.query.account),
+    );
+    app.get(
+      '/account-requests/:id/result',
+      {
+        schema: {
+          tags: ['rights'],
+          summary: 'The result package (ZIP) of the signed-in user’s completed access or portability request',
+          params: idParams,
+          querystring: accountQuery.extend({ lang: z.string().max(10).optional() }),
+        },
+        onRequest: guard('requests:account'),
+      },
+      async (request, reply) => {
+        const write = await accountRequestResult(ctx, actorOf(request), {
+          id: request.params.id,
+          account: request.query.account,
+          ...(request.query.lang === undefined ? {} : { lang: request.query.lang }),
+        });
+        const delivery = zipDelivery(reply);
+        void write(delivery.out).catch((error: unknown) => {
+          ctx.log.warn({ err: error }, 'an account result download broke off');
+          delivery.out.destroy(error instanceof Error ? error : new Error(String(error)));
+        });
+        return reply;
+      },
     );
     app.get(
       '/requests',

@@ -35,6 +35,18 @@ const noticeName: Record<Message['kind'], string> = {
   conditions: 'notice that part of the erasure waits or is refused, and why',
 };
 
+/** A request the company's site opened for a signed-in account (verified by its session). */
+async function viaAccount(ctx: AppContext, row: { id: string; channel: string }): Promise<boolean> {
+  if (row.channel !== 'api') return false;
+  const events = await ctx.store.db
+    .selectFrom('request_events')
+    .select('details')
+    .where('request_id', '=', row.id)
+    .where('kind', '=', 'verified')
+    .execute();
+  return events.some((e) => e.details !== null && e.details.includes('"account_session"'));
+}
+
 export const tellRequesterJob = defineJob({
   type: 'rights.tell-requester',
   version: 1,
@@ -47,6 +59,19 @@ export const tellRequesterJob = defineJob({
       (await answerAddress(ctx.store.db, ctx, row))?.value;
     const active = ctx.policies.get(row.declaration_id);
     if (active === undefined) return { sent: false };
+    if (to === undefined && (await viaAccount(ctx, row))) {
+      // Opened by the company's site for a signed-in user: the site shows the answer to the
+      // account (src/rights/account-requests.ts), so no one has to send it.
+      await transaction(ctx.store, (tx) =>
+        addRequestEvent(tx, ctx, {
+          requestId: row.id,
+          actor: 'system',
+          kind: 'answer_for_account',
+          details: { message: message.kind },
+        }),
+      );
+      return { sent: false, task: false };
+    }
     if (to === undefined) {
       // No address the requester proved control of (a letter or call that an operator
       // verified): a person answers by the channel the request came in, tracked as a task.

@@ -841,5 +841,11 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('consent_changes_at').on('consent_changes').column('at').execute();
       },
     },
+    '0019_account_session': {
+      async up(db: Kysely<unknown>) {
+        // An API key for a company's own site answers signed-in users of one declaration only.
+        await db.schema.alterTable('api_keys').addColumn('declaration_id', 'text').execute();
+      },
+    },
   };
 }

@@ -42,6 +42,8 @@ export interface ApiKeyTable {
   name: string;
   key_hash: string;
   scopes: string;
+  /** The one declaration a key of a company's own site answers for (requests:account). */
+  declaration_id: string | null;
   created_by: string;
   created_at: string;
   expires_at: string | null;
