@@ -33,7 +33,7 @@ writeFileSync(
     .replace('channels: [privacy_centre, email]', 'channels: [privacy_centre, email, api]')
     .replace(/\nsystems:\n[\s\S]*?\n(?=retention:\n)/, '\n')
     // Without the shop's database, the condition that reads it goes too.
-    .replace(/\n {8}- id: unpaid\n[\s\S]*?\n(?=\n  - id: customer_service\n)/, ''),
+    .replace(/\n {8}- id: unpaid\n[\s\S]*?\n(?=\n {2}- id: customer_service\n)/, ''),
 );
 const SHOP = 'nordkust-kaffe';
 
