@@ -43,6 +43,8 @@ for (const dialect of await dialects()) {
         await createApiKey(app.ctx, hostActor(), {
           name: 'all',
           scopes: permissions.filter((p) => !personalPermissions.includes(p)),
+          // A key holding requests:account answers for one declaration.
+          declarationId: 'sncn-general',
         })
       ).key;
     });
