@@ -815,10 +815,11 @@ async function runTogether(
   job: StepJob,
 ): Promise<{ done: true; together: number } | undefined> {
   const system = steps[0]!.system;
-  const connector = await connectorFor(ctx, system, request);
+  // A system that cannot be had now (its settings gone) fails its steps one by one, with the error.
+  const connector = await connectorFor(ctx, system, request).catch(() => undefined);
   // Steward's own data keeps what a condition withholds step by step; it has no `together` either.
   if (
-    connector.together === undefined ||
+    connector?.together === undefined ||
     steps.some((s) => s.system !== system || planOf(s).withhold !== undefined)
   )
     return undefined;
