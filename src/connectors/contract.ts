@@ -235,6 +235,11 @@ export interface SweepOptions {
   /** How long a batch should hold its locks when the sweep sizes them itself; default 50 ms. */
   readonly batchMs?: number;
   /**
+   * Where batches pass over rows other transactions lock (`SKIP LOCKED`), how long the sweep
+   * waits for such rows, walking again, before it ends and reports them as `busy`; default 5 s.
+   */
+  readonly lockWaitMs?: number;
+  /**
    * The rows to leave alone, asked before every batch and applied to exactly that batch: a hold
    * placed while the sweep runs is honoured from the next batch on. A caller that must exclude
    * a race between reading holds and the batch takes its own lock here and releases it in
@@ -295,6 +300,8 @@ export interface SweepResult {
   readonly held: number;
   /** Expired rows left because rows that stay refer to them (a deletion only), not held. */
   readonly blocked: number;
+  /** Due rows other transactions still held when the sweep ended: the next run takes them. */
+  readonly busy?: number;
   readonly batches: number;
   /** The last row swept: pass as `resume.cursor` to go on. */
   readonly cursor?: SweepCursor;

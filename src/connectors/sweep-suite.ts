@@ -503,6 +503,56 @@ const cases: readonly Case[] = [
     },
   },
   {
+    name: 'C10.1 rows another worker holds while it rolls back are waited for and swept, not left for the next run',
+    async run(fx) {
+      const d = fx.target.dialect;
+      if (d === 'sqlite') return; // one writer: see the case above
+      const superseded = new Error('another worker carries the run on');
+      let second: Promise<SweepResult> | undefined;
+      await assert.rejects(
+        sweep(fx.connect(), 'events', {
+          batchSize: 3,
+          beforeCommit: async () => {
+            // The first batch's rows stay locked while another worker starts from the top.
+            second = sweep(fx.connect(), 'events', { batchSize: 3 });
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            throw superseded;
+          },
+        }),
+        (e: unknown) => e instanceof Error && e.message.endsWith(superseded.message),
+      );
+      const result = await second!;
+      assert.equal(result.swept, expiredEventIds(d).length, 'every expired row, the locked ones too');
+      assert.equal(result.busy, undefined);
+      assert.deepEqual(await fx.ids('events'), without(allEventIds(d), expiredEventIds(d)));
+    },
+  },
+  {
+    name: 'C10.1 rows locked past the wait are reported busy, and the next sweep takes them',
+    async run(fx) {
+      const d = fx.target.dialect;
+      // PostgreSQL's range batches wait for a locked row instead of passing over it.
+      if (d !== 'mysql') return;
+      const release = new Error('the application’s transaction ends');
+      let second: SweepResult | undefined;
+      await assert.rejects(
+        sweep(fx.connect(), 'events', {
+          batchSize: 3,
+          beforeCommit: async () => {
+            if (second === undefined) second = await sweep(fx.connect(), 'events', { batchSize: 3, lockWaitMs: 100 });
+            throw release;
+          },
+        }),
+        (e: unknown) => e instanceof Error && e.message.endsWith(release.message),
+      );
+      const all = expiredEventIds(d).length;
+      assert.deepEqual([second!.swept, second!.busy], [all - 3, 3], 'the three locked rows are busy');
+      const next = await sweep(fx.connect(), 'events', { batchSize: 3 });
+      assert.deepEqual([next.swept, next.busy], [3, undefined]);
+      assert.deepEqual(await fx.ids('events'), without(allEventIds(d), expiredEventIds(d)));
+    },
+  },
+  {
     name: 'C10.1 a batch locks only its own rows and only while it runs: the table stays writable',
     async run(fx) {
       const c = fx.connect();

@@ -31,6 +31,10 @@ const counts = z.object({
     .number()
     .optional()
     .describe('A connected system’s expired rows left because rows that stay refer to them'),
+  busy: z
+    .number()
+    .optional()
+    .describe('A connected system’s expired rows other transactions held while it was swept: the next run takes them'),
 });
 const runView = z
   .object({

@@ -23,6 +23,8 @@ export interface CollectionCounts {
   readonly held: number;
   /** Expired rows of a connected system left because rows that stay refer to them (a deletion). */
   readonly blocked?: number;
+  /** Expired rows of a connected system that other transactions held until the sweep ended. */
+  readonly busy?: number;
 }
 
 /** Where a run is: the position of the target its next batch reads, and the key it continues after. */

@@ -15,6 +15,7 @@
  * resume, so counts stay exact: deleted rows are gone, fixed-value anonymisation is visible in
  * the row, and rows anonymised with random values are simply walked (and counted) again.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   FieldValue,
   HeldRows,
@@ -53,6 +54,8 @@ const MAX_BATCH = 10_000;
 const MIN_TIMED_BATCH = 1_000;
 const MAX_TIMED_BATCH = 50_000;
 const DEFAULT_BATCH_MS = 50;
+/** How long a sweep waits for due rows other transactions hold before leaving them as busy. */
+const DEFAULT_LOCK_WAIT_MS = 5_000;
 /** Bound values per statement, under every dialect's limit (SQLite's is 32,766). */
 const MAX_BOUND = 30_000;
 /** Held keys a sweep binds into each batch; more is a sign the caller should pass persons. */
@@ -280,8 +283,8 @@ export async function sweepCollection(
     });
 
   /** One batch, changed and committed. */
+  const ownClock = !('through' in plan.clock);
   const runBatch = (target: SweepTarget): Promise<Batch> => {
-    const ownClock = !('through' in plan.clock);
     if (ctx.driver.dialect === 'sqlite' && plan.perRow.length === 0 && ownClock)
       return sqliteRangeBatch(target);
     if (!onPostgres) return keyedBatch(target);
@@ -326,26 +329,48 @@ export async function sweepCollection(
     return { action: options.action, swept, ...(await leftOver(target)), batches: 0, slowestBatchMs: 0 };
   }
 
+  // Batches that lock with SKIP LOCKED pass over rows another transaction holds (the
+  // application's own, or a superseded worker's about to roll back): after the walk, due rows
+  // still there were skipped so. The walk starts again from the top while they stay, waiting a
+  // little longer each time, up to `lockWaitMs`; what is still locked then is reported as `busy`.
+  // (Rows anonymised by per-row masks stay due to a count, so such a sweep cannot tell.)
+  const skipsLocked =
+    ctx.driver.dialect !== 'sqlite' &&
+    (!onPostgres || mode === 'by-key' || !ownClock) &&
+    (!anonymise || base.unlessAlready !== undefined);
+  const waitUntil = performance.now() + Math.max(0, options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+  let wait = 10;
   let batches = 0;
   let slowest = 0;
   let held: SweepTarget['held'];
+  let busy = 0;
   for (;;) {
     held = await heldNow();
     const started = performance.now();
     const batch = await runBatch(withHeld(held, cursor));
     const took = performance.now() - started;
     slowest = Math.max(slowest, took);
-    if (batch.cursor === undefined) break;
-    swept += batch.count;
-    batches += 1;
-    cursor = batch.cursor;
-    await options.onBatch?.({ swept, cursor, batches });
-    if (batch.last) break;
-    resize(took);
+    if (batch.cursor !== undefined) {
+      swept += batch.count;
+      batches += 1;
+      cursor = batch.cursor;
+      await options.onBatch?.({ swept, cursor, batches });
+      if (!batch.last) {
+        resize(took);
+        continue;
+      }
+    }
+    if (!skipsLocked) break;
+    busy = (await count(withHeld(held), 'due')).n;
+    if (busy === 0 || performance.now() + wait > waitUntil) break;
+    await sleep(wait);
+    wait = Math.min(wait * 2, 500);
+    cursor = undefined;
   }
   return {
     action: options.action,
     swept,
+    ...(busy > 0 ? { busy } : {}),
     ...(await leftOver(withHeld(held))),
     batches,
     ...(cursor === undefined ? {} : { cursor }),

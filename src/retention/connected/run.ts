@@ -102,7 +102,13 @@ function withProgress(
   run: RunRow,
   target: ConnectedTarget,
   progress: ConnectedProgress,
-  extra: { held?: number; blocked?: number; holds?: Record<string, number>; next?: boolean } = {},
+  extra: {
+    held?: number;
+    blocked?: number;
+    busy?: number;
+    holds?: Record<string, number>;
+    next?: boolean;
+  } = {},
 ): RunRow {
   const counts = countsOf(run);
   const holds = holdsOf(run);
@@ -112,6 +118,7 @@ function withProgress(
     anonymised: target.action === 'anonymise' ? progress.swept : 0,
     held: extra.held ?? before.held,
     ...(extra.blocked ? { blocked: extra.blocked } : {}),
+    ...(extra.busy ? { busy: extra.busy } : {}),
   };
   for (const [hold, n] of Object.entries(extra.holds ?? {})) holds[hold] = (holds[hold] ?? 0) + n;
   const position = cursorOf(run).target;
@@ -247,6 +254,7 @@ export async function sweepConnectedTarget(
           {
             held: result.held,
             blocked: result.blocked,
+            ...(result.busy === undefined ? {} : { busy: result.busy }),
             holds: byHold,
             next: true,
           },
