@@ -539,7 +539,8 @@ const cases: readonly Case[] = [
         sweep(fx.connect(), 'events', {
           batchSize: 3,
           beforeCommit: async () => {
-            if (second === undefined) second = await sweep(fx.connect(), 'events', { batchSize: 3, lockWaitMs: 100 });
+            if (second === undefined)
+              second = await sweep(fx.connect(), 'events', { batchSize: 3, lockWaitMs: 100 });
             throw release;
           },
         }),

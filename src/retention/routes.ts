@@ -34,7 +34,9 @@ const counts = z.object({
   busy: z
     .number()
     .optional()
-    .describe('A connected system’s expired rows other transactions held while it was swept: the next run takes them'),
+    .describe(
+      'A connected system’s expired rows other transactions held while it was swept: the next run takes them',
+    ),
 });
 const runView = z
   .object({
