@@ -8,6 +8,7 @@ import type { Actor } from '../access/actor.js';
 import { requirePermission } from '../access/actor.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { catalogLanguage, messages } from '../i18n/messages.js';
 import { CONTROLLER_TENANT, findSubjectId, normaliseAll } from '../subjects/subjects.js';
 import { preferencesUrl, sendMail, unsubscribeHeaders } from './mailer.js';
 import type { Verdict } from './suppression.js';
@@ -25,11 +26,25 @@ export const sendMessageInput = z.strictObject({
   subject: z.string().trim().min(1).max(300),
   text: z.string().min(1).max(200_000),
   html: z.string().max(500_000).optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}$/)
+    .optional()
+    .describe(
+      'The language the message is written in, for the unsubscribe footer (one the declaration offers; default its first)',
+    ),
   containsMarketing: z
     .boolean()
     .default(false)
     .describe('Promotional content; never allowed in a service message'),
 });
+
+/** The footer's language: the message's own where the declaration offers it, else the declaration's first. */
+function footerLanguage(offered: readonly string[], wanted: string | undefined): string {
+  const languages = offered.map((l) => catalogLanguage(l)).filter((l) => l !== undefined);
+  const asked = wanted === undefined ? undefined : catalogLanguage(wanted);
+  return asked !== undefined && languages.includes(asked) ? asked : (languages[0] ?? 'en');
+}
 
 export type SendResult =
   { sent: true; outboxId: string; verdict: Verdict } | { sent: false; verdict: Verdict };
@@ -98,7 +113,14 @@ export async function sendMessage(
       declarationId: input.declarationId,
       communicationId: communication.id,
     });
-    footer = `\n\n--\nUnsubscribe from this list: ${headers['List-Unsubscribe']?.slice(1).split('>')[0] ?? ''}\nAll your choices: ${preferencesUrl(ctx, identifier.id, input.declarationId)}`;
+    const t = messages(footerLanguage(active?.model.declaration.languages ?? [], input.language));
+    footer = [
+      '\n\n--',
+      t.format('email.footer.unsubscribe', {
+        url: headers['List-Unsubscribe']?.slice(1).split('>')[0] ?? '',
+      }),
+      t.format('email.footer.preferences', { url: preferencesUrl(ctx, identifier.id, input.declarationId) }),
+    ].join('\n');
   }
   const outboxId = await sendMail(ctx, {
     to: email?.value ?? input.to,

@@ -135,6 +135,7 @@ for (const dialect of await dialects()) {
           to,
           subject: 'New roasts',
           text: 'Our autumn roast is here.',
+          language: 'en',
           containsMarketing: true,
         },
       });
@@ -196,6 +197,28 @@ for (const dialect of await dialects()) {
       const mail = (await mailbox(app.ctx, { to: recent })).find((m) => m.id === body.outboxId);
       assert.equal(mail?.headers['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click');
       assert.match(mail?.text ?? '', /Unsubscribe from this list: http/);
+      // Without the message's language, the footer is in the declaration's first language.
+      const swedish = await app.request({
+        method: 'POST',
+        url: '/api/v1/messages',
+        headers,
+        payload: {
+          declarationId: SHOP,
+          communication: LETTER,
+          to: recent,
+          subject: 'Nya rosteri',
+          text: 'Höstens rosteri.',
+          containsMarketing: true,
+        },
+      });
+      assert.equal(swedish.statusCode, 202, swedish.body);
+      const inSwedish = (await mailbox(app.ctx, { to: recent })).find(
+        (m) => m.id === swedish.json<{ outboxId: string }>().outboxId,
+      );
+      assert.match(
+        inSwedish?.text ?? '',
+        /Avsluta prenumerationen på den här listan: http.*\nAlla dina val: http/s,
+      );
       for (const [to, reason] of [
         [old, 'relationship_expired'],
         [never, 'no_relationship'],

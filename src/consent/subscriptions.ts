@@ -5,6 +5,7 @@
  * covers every address of the person and outlives erasure as keyed-hash suppression entries.
  * Transactional communications cannot be subscribed to or unsubscribed from (C4a.10).
  */
+import { catalogLanguage, messages } from '../i18n/messages.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
@@ -244,22 +245,21 @@ async function sendConfirmation(
     c: communication.id,
     e,
   });
-  const language = active.model.declaration.languages[0] ?? 'en';
+  const language = catalogLanguage(active.model.declaration.languages[0] ?? 'en') ?? 'en';
   const name = localise(communication.name, language);
   const link = `${ctx.config.publicUrl}/confirm/${token}`;
+  const t = messages(language);
   await sendMail(ctx, {
     to,
     kind: 'confirmation',
     communicationId: communication.id,
-    subject: `Confirm your subscription: ${name}`,
-    text: [
-      `Someone, hopefully you, asked to receive "${name}" from ${communication.sender} at this address.`,
-      '',
-      `To confirm, open this link within ${CONFIRMATION_DAYS} days:`,
+    subject: t.format('email.confirmation.subject', { name }),
+    text: t.format('email.confirmation.body', {
+      name,
+      sender: communication.sender,
+      days: CONFIRMATION_DAYS,
       link,
-      '',
-      'If you did not ask for it, ignore this message: nothing will be sent to you.',
-    ].join('\n'),
+    }),
     secrets: [token],
   });
 }

@@ -9,11 +9,13 @@ import type { KeptRows } from '../connectors/contract.js';
 import type { AppContext } from '../context.js';
 import { randomToken, sha256Hex } from '../crypto.js';
 import { unseal } from '../capture/sealed.js';
+import { messages } from '../i18n/messages.js';
 import { categoryName, joinWords } from '../policy/describe.js';
 import type { PolicyModel } from '../policy/model.js';
 import { loadRequest, moveRequest } from '../rights/model.js';
 import type { RequestRow } from '../rights/model.js';
 import type { ActionOutcome } from '../rights/own-data-actions.js';
+import { requesterLanguage } from '../rights/emails.js';
 import { tellRequester } from '../rights/tell-requester.js';
 import type { Tx } from '../store/transaction.js';
 import { addDuration } from '../time.js';
@@ -57,7 +59,8 @@ export async function loadPlanRow(db: Tx, requestId: string) {
 
 export const systemsOf = (plan: { systems: string }) => JSON.parse(plan.systems) as PlannedSystem[];
 
-const rows = (n: number) => (n === 1 ? '1 row' : `${n} rows`);
+type Words = ReturnType<typeof messages>;
+const rowsOf = (m: Words, n: number) => m.format('completion.rows', { count: n });
 
 /**
  * What a system kept on its own, as its last change step that ran reported it: Steward's erasure
@@ -70,14 +73,19 @@ export function latestKept(steps: readonly StepRow[]): readonly KeptRows[] {
 }
 
 /** The requester's lines about the conditions of an erasure: refused parts, and parts that waited. */
-function conditionLines(steps: readonly StepRow[]): string[] {
+function conditionLines(steps: readonly StepRow[], m: Words): string[] {
   return steps.flatMap((s) => {
     const c = planOf(s).condition;
     if (s.action !== 'condition' || c === undefined) return [];
-    if (c.effect === 'refuse') return [`We did not erase your data for "${c.purposeName}": ${c.words}`];
+    if (c.effect === 'refuse')
+      return [m.format('completion.refusedPurpose', { purpose: c.purposeName, words: c.words })];
     return s.status === 'done'
       ? [
-          `We erased your data for "${c.purposeName}" on ${(s.finished_at ?? '').slice(0, 10)}, once the reason to wait had ended: ${c.explanation}`,
+          m.format('completion.erasedLater', {
+            purpose: c.purposeName,
+            date: (s.finished_at ?? '').slice(0, 10),
+            explanation: c.explanation,
+          }),
         ]
       : [];
   });
@@ -100,30 +108,55 @@ function keptSentence(
   collection: string,
   count: number,
   kept: KeptPlan,
+  language: string,
 ): string {
+  const m = messages(language);
   const categories = [
     ...new Set(kept.keptFields.flatMap((f) => (f.category === undefined ? [] : [f.category]))),
   ];
   const names = joinWords(
-    categories.map((c) => (model === undefined ? c : categoryName(model, c, 'en').toLowerCase())),
-    'en',
+    categories.map((c) => (model === undefined ? c : categoryName(model, c, language).toLowerCase())),
+    language,
   );
-  const statute = kept.obligation === undefined ? '' : ` (${kept.obligation})`;
-  const why =
-    kept.reason !== undefined ? `: ${kept.reason}${statute}` : `, because the law requires it${statute}`;
-  const masked = kept.maskedFields.length === 0 ? '' : ' Everything else in them was removed.';
-  return `Kept in ${system}: ${rows(count)} of ${collection}${names === '' ? '' : ` (${names})`} for "${kept.purposeName}"${why}${kept.basis === undefined ? '' : `; the legal basis is ${kept.basis}`}. They are used for nothing else and kept for ${kept.retention}.${masked}`;
+  return [
+    m.format('completion.kept.what', {
+      system,
+      rows: rowsOf(m, count),
+      collection,
+      purpose: kept.purposeName,
+    }),
+    names === '' ? '' : m.format('completion.kept.categories', { names }),
+    kept.reason !== undefined
+      ? m.format('completion.kept.reason', {
+          reason: kept.obligation === undefined ? kept.reason : `${kept.reason} (${kept.obligation})`,
+        })
+      : kept.obligation === undefined
+        ? m.format('completion.kept.law')
+        : m.format('completion.kept.statute', { statute: kept.obligation }),
+    kept.basis === undefined ? '' : m.format('completion.kept.basis', { basis: kept.basis }),
+    m.format('completion.kept.use', { retention: kept.retention }),
+    kept.maskedFields.length === 0 ? '' : m.format('completion.kept.masked'),
+  ]
+    .filter((sentence) => sentence !== '')
+    .join(' ');
 }
 
-/** What the requester is told, system by system, in our words. */
+/** What the requester is told, system by system, in our words, in their language. */
 export function summarise(
   row: Pick<RequestRow, 'type' | 'subject_id'>,
   model: PolicyModel | undefined,
   systems: readonly PlannedSystem[],
   steps: readonly StepRow[],
+  language = 'en',
 ): string[] {
+  const m = messages(language);
   const lines: string[] = [];
   let anything = false;
+  let onlyNothing = true;
+  const push = (...said: string[]) => {
+    lines.push(...said);
+    onlyNothing = false;
+  };
   for (const system of systems) {
     const own = steps.filter((s) => s.system === system.id);
     if (own.length === 0) continue;
@@ -131,13 +164,13 @@ export function summarise(
     const spoken = own.flatMap((s) => resultOf(s).summary ?? []);
     if (system.id === 'steward') {
       if (spoken.length > 0) {
-        lines.push(...spoken);
+        push(...spoken);
         anything ||= row.subject_id !== null;
         continue;
       }
       if (row.type === 'rectification') {
         if (row.subject_id !== null && own.some((s) => s.action === 'review' && s.status === 'done')) {
-          lines.push('We checked the correction you asked for and applied it.');
+          push(m.format('completion.rectified'));
           anything = true;
         }
         continue;
@@ -146,36 +179,36 @@ export function summarise(
       anything = true;
       switch (row.type) {
         case 'access':
-          lines.push('Your copy is ready: it holds every record we keep about you and what we do with it.');
+          push(m.format('completion.accessReady'));
           break;
         case 'portability':
-          lines.push('The data you gave us is ready in JSON and CSV, with a description of each field.');
+          push(m.format('completion.portabilityReady'));
           break;
         case 'erasure':
-          lines.push(
-            'We erased the personal data we held about you.',
+          push(
+            m.format('completion.erased'),
             ...latestKept(own)
               .filter((k) => k.reason !== 'erasure_condition')
-              .map((k) => `Kept: ${k.explanation}`),
+              .map((k) => m.format('completion.keptBecause', { explanation: k.explanation })),
           );
           break;
         case 'restriction':
-          lines.push(
-            'Your data is kept but not used for anything but storage until the restriction is lifted; we will tell you before we lift it.',
-          );
+          push(m.format('completion.restricted'));
           break;
       }
       continue;
     }
-    if (spoken.length > 0) lines.push(...spoken.map((s) => `${system.name}: ${s}`));
+    const name = system.name;
+    if (spoken.length > 0)
+      push(...spoken.map((text) => m.format('completion.systemSays', { system: name, text })));
     const refused = own.filter((s) => planOf(s).refusedBy !== undefined).map((s) => s.collection);
     if (row.type === 'erasure' && refused.length > 0) {
       anything = true;
-      lines.push(`${system.name}: not erased for now (${joinWords(refused, 'en')}), for the reason given.`);
+      push(m.format('completion.notErased', { system: name, collections: joinWords(refused, language) }));
     }
     if (found === 0) {
       if (refused.length > 0 && row.type === 'erasure') continue;
-      if (spoken.length === 0) lines.push(`${system.name}: we hold nothing about you there.`);
+      if (spoken.length === 0) lines.push(m.format('completion.nothingThere', { system: name }));
       continue;
     }
     anything = true;
@@ -185,24 +218,36 @@ export function summarise(
       case 'access':
       case 'portability': {
         const counts = own.flatMap((s) => Object.entries(resultOf(s).counts ?? {}));
-        lines.push(
-          `${system.name}: ${rows(found)} (${counts.map(([c, n]) => `${c}: ${n}`).join(', ')}), included in your copy as JSON and CSV.`,
+        push(
+          m.format('completion.included', {
+            system: name,
+            rows: rowsOf(m, found),
+            counts: counts.map(([c, n]) => `${c}: ${n}`).join(', '),
+          }),
         );
         break;
       }
       case 'erasure': {
         const deleted = counted('delete');
         const masked = counted('mask');
-        const parts = [
-          deleted > 0 ? `deleted ${rows(deleted)}` : '',
-          masked > 0 ? `removed your details from ${rows(masked)} that other records need` : '',
-        ].filter((p) => p !== '');
-        lines.push(`${system.name}: we ${parts.length === 0 ? 'erased your data' : joinWords(parts, 'en')}.`);
+        push(
+          deleted > 0 && masked > 0
+            ? m.format('completion.deletedMaskedIn', {
+                system: name,
+                deleted: rowsOf(m, deleted),
+                masked: rowsOf(m, masked),
+              })
+            : deleted > 0
+              ? m.format('completion.deletedIn', { system: name, rows: rowsOf(m, deleted) })
+              : masked > 0
+                ? m.format('completion.maskedIn', { system: name, rows: rowsOf(m, masked) })
+                : m.format('completion.erasedIn', { system: name }),
+        );
         for (const s of own) {
           const kept = planOf(s).kept;
           const count = resultOf(s).matched ?? 0;
           if (kept !== undefined && count > 0)
-            lines.push(keptSentence(model, system.name, s.collection, count, kept));
+            push(keptSentence(model, name, s.collection, count, kept, language));
         }
         break;
       }
@@ -210,20 +255,25 @@ export function summarise(
         const fields = [
           ...new Set(own.flatMap((s) => (planOf(s).updates ?? []).map((u) => `${s.collection}.${u.field}`))),
         ];
-        lines.push(`${system.name}: we corrected ${joinWords(fields, 'en')} (${rows(counted('update'))}).`);
+        push(
+          m.format('completion.corrected', {
+            system: name,
+            fields: joinWords(fields, language),
+            rows: rowsOf(m, counted('update')),
+          }),
+        );
         break;
       }
       case 'restriction':
-        lines.push(`${system.name}: your data is marked restricted there (${rows(counted('restrict'))}).`);
+        push(m.format('completion.restrictedIn', { system: name, rows: rowsOf(m, counted('restrict')) }));
         break;
     }
   }
   if (row.type === 'erasure') {
-    const said = conditionLines(steps);
+    const said = conditionLines(steps, m);
     if (said.length > 0) return [...lines, ...said];
   }
-  if (!anything && lines.every((l) => l.endsWith('we hold nothing about you there.')))
-    return ['We hold no personal data about you.'];
+  if (!anything && onlyNothing) return [m.format('completion.nothing')];
   return lines;
 }
 
@@ -281,7 +331,7 @@ export async function completeIfDone(
     if (steps.length === 0 || !steps.every((s) => isFinished(s.status))) return false;
     if (row.type === 'erasure' && plan.receipt === null) return false;
     const systems = systemsOf(plan);
-    summary = summarise(row, model, systems, steps);
+    summary = summarise(row, model, systems, steps, requesterLanguage(ctx, row));
     recipients = changesData.has(row.type) ? recipientsOfChange(row, systems, steps) : [];
     systemsOutcome = systems.map((s) => ({
       id: s.id,

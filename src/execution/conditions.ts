@@ -16,6 +16,7 @@
 import type { FieldValue, Row, Seeds } from '../connectors/contract.js';
 import type { AppContext } from '../context.js';
 import { canonicalJson } from '../crypto.js';
+import { messages } from '../i18n/messages.js';
 import type { PolicyModel } from '../policy/model.js';
 import type { ErasureCondition, Purpose } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
@@ -215,26 +216,36 @@ export async function checkConditions(
 
 const day = (iso: string) => iso.slice(0, 10);
 
-/** A condition that holds, with its words for the requester. */
-export function openCondition(model: PolicyModel, state: ConditionState, now: Date): OpenCondition {
+/** A condition that holds, with its words for the requester, in their language. */
+export function openCondition(
+  model: PolicyModel,
+  state: ConditionState,
+  now: Date,
+  language: string,
+): OpenCondition {
   const purpose = model.purposes.get(state.purpose)!;
   const condition = (purpose.erasure?.conditions ?? []).find((c) => c.id === state.condition)!;
-  const explanation = localise(condition.explanation, 'en').replace(/\.?$/, '.');
-  const ends = localise(condition.ends, 'en');
+  const m = messages(language);
+  const explanation = localise(condition.explanation, language).replace(/\.?$/, '.');
+  const ends = localise(condition.ends, language);
   const until =
     ends === '' && state.endsOn === undefined
       ? ''
-      : ` This applies until ${ends === '' ? day(state.endsOn!) : ends}${ends !== '' && state.endsOn !== undefined ? ` (expected by ${day(state.endsOn)})` : ''}.`;
+      : ends === ''
+        ? m.format('conditions.until', { ends: day(state.endsOn!) })
+        : state.endsOn === undefined
+          ? m.format('conditions.until', { ends })
+          : m.format('conditions.untilExpected', { ends, date: day(state.endsOn) });
   const then =
     condition.effect === 'defer'
-      ? ` We erase it as soon as that is so; we check again on ${day(addDuration(now, condition.recheck).toISOString())}.`
-      : ' Ask us again once it has ended.';
+      ? m.format('conditions.defer', { date: day(addDuration(now, condition.recheck).toISOString()) })
+      : m.format('conditions.refuse');
   return {
     purpose: purpose.id,
-    purposeName: localise(purpose.name, 'en'),
+    purposeName: localise(purpose.name, language),
     condition: condition.id,
     effect: condition.effect,
-    words: `${explanation}${until}${then}`,
+    words: [explanation, until, then].filter((w) => w !== '').join(' '),
     explanation,
     ...(state.endsOn === undefined ? {} : { endsOn: state.endsOn }),
     recheck: condition.recheck,

@@ -221,7 +221,7 @@ for (const dialect of await dialects()) {
       );
       assert.match(
         summary,
-        /Kept in Web shop: 2 rows of invoices \(name, postal address and purchase history\) for "Bookkeeping".*Bokföringslagen/,
+        /Kept in Web shop: 2 rows of invoices for “Bookkeeping”\. They hold name, postal address and purchase history\..*Bokföringslagen/,
       );
       const notices = v.tasks.filter((t) => t.kind === 'recipient_notice');
       const delivery = notices.find((t) => t.target === 'fulfilment_delivery');

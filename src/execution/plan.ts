@@ -31,6 +31,7 @@
  * A system without settings or a reviewed dataset gets one failed step saying what to do, and a
  * missing capability becomes a task for a person: never a silent success.
  */
+import { messages } from '../i18n/messages.js';
 import type { Capabilities, ChangeAction, FieldMask } from '../connectors/contract.js';
 import type { Dataset, DatasetCollection, DatasetField } from '../connectors/dataset.js';
 import { defaultMask } from '../connectors/masking.js';
@@ -91,6 +92,8 @@ export interface PlanInput {
   }[];
   /** For erasure: the purposes' conditions that hold for the person now. */
   readonly conditions?: readonly OpenCondition[];
+  /** The requester's language: what the plan keeps to tell them is in it (default English). */
+  readonly language?: string;
 }
 
 export type StepAction =
@@ -200,16 +203,21 @@ function masksFor(fields: readonly DatasetField[]): FieldMask[] {
 const purposesOf = (system: PlanSystem, collection: DatasetCollection) =>
   collection.purposes ?? system.purposes;
 
-function retentionText(model: PolicyModel, purpose: Purpose, categories: readonly string[]): string {
+function retentionText(
+  model: PolicyModel,
+  purpose: Purpose,
+  categories: readonly string[],
+  language: string,
+): string {
   const rules = [
     ...new Set(
       categories.flatMap((c) => {
         const rule = model.retentionFor(purpose, c);
-        return rule === undefined ? [] : [describeRetentionPeriod(rule, 'en', model.declaration)];
+        return rule === undefined ? [] : [describeRetentionPeriod(rule, language, model.declaration)];
       }),
     ),
   ];
-  return rules.length === 0 ? 'only as long as the law requires, then deleted' : joinWords(rules, 'en');
+  return rules.length === 0 ? messages(language).format('completion.kept.byLaw') : joinWords(rules, language);
 }
 
 /** The masking of one erasure step, or why it cannot be planned. */
@@ -246,17 +254,19 @@ function erasureChange(
       return { field: f.name, ...(category === undefined ? {} : { category }) };
     });
   const basis = input.model.basisFor(purpose, input.jurisdiction);
-  const reason = localise(input.model.exemptionOf(purpose, input.jurisdiction)?.reason, 'en');
+  const language = input.language ?? 'en';
+  const reason = localise(input.model.exemptionOf(purpose, input.jurisdiction)?.reason, language);
   const kept: KeptPlan = {
     purpose: purpose.id,
-    purposeName: localise(purpose.name, 'en'),
+    purposeName: localise(purpose.name, language),
     ...(reason === '' ? {} : { reason: reason.replace(/\.$/, '') }),
     ...(purpose.statutoryObligation === undefined ? {} : { obligation: purpose.statutoryObligation }),
-    ...(basis === undefined ? {} : { basis: describeBasis(basis, 'en') }),
+    ...(basis === undefined ? {} : { basis: describeBasis(basis, language) }),
     retention: retentionText(
       input.model,
       purpose,
       keptFields.flatMap((f) => (f.category === undefined ? [] : [f.category])),
+      language,
     ),
     keptFields,
     maskedFields: masked.map((f) => f.name),

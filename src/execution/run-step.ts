@@ -40,6 +40,7 @@ import { answerAddress } from '../rights/verify-request.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { tellRequester } from '../rights/tell-requester.js';
+import { languageOf } from '../rights/emails.js';
 import { addDuration } from '../time.js';
 import type { OpenCondition } from './conditions.js';
 import { checkConditions, conditionKey, openCondition } from './conditions.js';
@@ -96,6 +97,7 @@ function planFor(
     systems,
     ...(claims.rectification === undefined ? {} : { corrections: claims.rectification }),
     ...(conditions.length === 0 ? {} : { conditions }),
+    language: languageOf(model.declaration, claims.language),
   });
 }
 
@@ -104,13 +106,15 @@ async function openConditions(
   ctx: AppContext,
   model: Parameters<typeof planRequest>[0]['model'],
   request: RequestRow,
+  claims: RequestClaims,
 ): Promise<OpenCondition[]> {
   if (request.type !== 'erasure') return [];
+  const language = languageOf(model.declaration, claims.language);
   const base = await requestSeeds(ctx.store.db, ctx, request);
   const now = ctx.clock.now();
   return (await checkConditions(ctx, model, base))
     .filter((c) => c.holds)
-    .map((c) => openCondition(model, c, now));
+    .map((c) => openCondition(model, c, now, language));
 }
 
 /**
@@ -171,7 +175,7 @@ export async function planFulfilment(
         }))
       : [];
   const { model, systems } = await planSystems(ctx, request, stewardRecipients);
-  const conditions = await openConditions(ctx, model, request);
+  const conditions = await openConditions(ctx, model, request, claims);
   const plan = planFor(model, request, claims, systems, conditions);
   return transaction(ctx.store, async (tx) => {
     await lockRequest(tx, ctx, requestId);

@@ -18,7 +18,7 @@ import { AppError } from '../errors.js';
 import { normaliseAll } from '../subjects/subjects.js';
 import type { PackageOutput } from './access-package.js';
 import { writeAccessPackage } from './access-package.js';
-import { requesterLanguage } from './collect-result.js';
+import { requesterLanguage } from './emails.js';
 import { currentDeadline, loadRequest } from './model.js';
 import type { RequestRow } from './model.js';
 import { writePortabilityPackage } from './portability.js';

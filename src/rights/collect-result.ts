@@ -17,16 +17,13 @@ import type { AppContext } from '../context.js';
 import { sha256Hex } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { appendAudit } from '../audit/ledger.js';
-import { unseal } from '../capture/sealed.js';
 import type { ResultLinkTable } from '../store/schema.js';
 import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { addDuration } from '../time.js';
 import { writeAccessPackage } from './access-package.js';
-import { languageOf } from './emails.js';
+import { requesterLanguage } from './emails.js';
 import { addRequestEvent, loadRequest } from './model.js';
-import type { RequestRow } from './model.js';
-import type { RequestClaims } from './own-data-actions.js';
 import type { TransmitResult } from './portability.js';
 import { checkedEndpoint, transmitPortability, writePortabilityPackage } from './portability.js';
 import type { CodeCheck } from './verify-request.js';
@@ -294,13 +291,6 @@ export async function collectResult(
     });
   }
   return { ok: true };
-}
-
-/** The language the requester asked in, for the texts of what they collect. */
-export function requesterLanguage(ctx: AppContext, request: RequestRow): string {
-  const active = ctx.policies.get(request.declaration_id);
-  const claims = unseal(ctx.keys.records, request.claims) as RequestClaims;
-  return active === undefined ? 'en' : languageOf(active.model.declaration, claims.language);
 }
 
 /**

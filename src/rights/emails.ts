@@ -5,17 +5,53 @@
  * closes or delays a request names the supervisory authority and the right to complain (C9.7).
  * The words are the catalogs' `email.*` messages.
  */
+import { unseal } from '../capture/sealed.js';
 import type { AppContext } from '../context.js';
 import { sendMail } from '../consent/mailer.js';
 import type { Declaration } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
-import { isMessageKey, messages } from '../i18n/messages.js';
+import type { RequestRow } from './model.js';
+import { catalogLanguage, isMessageKey, messages } from '../i18n/messages.js';
 
-type Lang = 'en' | 'sv';
+/** A language Steward ships a catalog for (`shippedLanguages`). */
+type Lang = string;
+
+/** The language a request is answered in, and what the requester asked for if it could not be. */
+export interface RequestLanguage {
+  readonly lang: Lang;
+  /** The language asked for, where the declaration does not offer it (or Steward has no wording). */
+  readonly asked?: string;
+}
+
+/**
+ * The language to write to a requester in: the one they asked in, where the declaration offers it
+ * and Steward has wording in it; otherwise the declaration's first language that Steward has
+ * wording in, with what was asked kept (`asked`) so the fallback can be logged and shown. Lint
+ * refuses a declared language without a catalog, so the last resort (English) is for declarations
+ * loaded without lint.
+ */
+export function requestLanguage(declaration: Declaration, wanted: string | undefined): RequestLanguage {
+  const offered = declaration.languages
+    .map((l) => catalogLanguage(l))
+    .filter((l): l is string => l !== undefined);
+  const asked = wanted === undefined ? undefined : catalogLanguage(wanted);
+  if (asked !== undefined && offered.includes(asked)) return { lang: asked };
+  const lang = offered[0] ?? 'en';
+  return wanted === undefined || wanted === lang ? { lang } : { lang, asked: wanted };
+}
 
 export function languageOf(declaration: Declaration, wanted: string | undefined): Lang {
-  const lang = wanted ?? declaration.languages[0] ?? 'en';
-  return lang.startsWith('sv') && declaration.languages.some((l) => l.startsWith('sv')) ? 'sv' : 'en';
+  return requestLanguage(declaration, wanted).lang;
+}
+
+/** The language a request's requester is written to in (kept with the request's claims). */
+export function requesterLanguage(
+  ctx: Pick<AppContext, 'policies' | 'keys'>,
+  request: Pick<RequestRow, 'declaration_id' | 'claims'>,
+): Lang {
+  const active = ctx.policies.get(request.declaration_id);
+  const claims = unseal(ctx.keys.records, request.claims) as { language?: string };
+  return active === undefined ? 'en' : languageOf(active.model.declaration, claims.language);
 }
 
 /** The request type in words ("a copy of your data"), or its code for a type without words. */
@@ -128,18 +164,17 @@ export async function sendConditionsEmail(
   ctx: Ctx,
   m: Base & { lines: readonly string[]; dueAt: string },
 ): Promise<void> {
-  const body = m.lines.map((line) => `- ${line}`).join('\n');
-  const date = m.dueAt.slice(0, 10);
-  const text =
-    m.lang === 'sv'
-      ? `Vi raderar nu dina uppgifter enligt din begäran ${m.reference}, utom följande, av de skäl som anges (förklaringarna är på engelska):\n\n${body}\n\nVi svarar senast ${date} och berättar då vad som har raderats.\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`
-      : `We are erasing your data as you asked in request ${m.reference}, except for the following, for the reasons given:\n\n${body}\n\nWe will answer by ${date} at the latest and tell you then what was erased.\n\n${complaintText(m.declaration, m.lang)}\n\n${signOff(m.declaration, m.lang)}`;
+  const t = messages(m.lang);
+  const text = t.format('email.conditions.body', {
+    reference: m.reference,
+    lines: m.lines.map((line) => `- ${line}`).join('\n'),
+    date: m.dueAt.slice(0, 10),
+    complaint: complaintText(m.declaration, m.lang),
+    signOff: signOff(m.declaration, m.lang),
+  });
   await sendMail(ctx, {
     to: m.to,
-    subject:
-      m.lang === 'sv'
-        ? `Del av din begäran ${m.reference} väntar`
-        : `Part of your request ${m.reference} waits`,
+    subject: t.format('email.conditions.subject', { reference: m.reference }),
     text,
     kind: 'rights_conditions',
     secrets: [],

@@ -27,6 +27,8 @@ export interface RequestClaims {
   }[];
   readonly objection?: { scope: 'direct_marketing' | 'purpose'; purposeId?: string; grounds?: string };
   readonly language?: string;
+  /** The language asked for, where the declaration does not offer it (answered in `language`). */
+  readonly askedLanguage?: string;
 }
 
 export interface ActionOutcome {

@@ -18,7 +18,7 @@ import { transaction } from '../store/transaction.js';
 import type { Tx } from '../store/transaction.js';
 import { CONTROLLER_TENANT, findSubjectId, isChannel, normaliseAll } from '../subjects/subjects.js';
 import { addDuration } from '../time.js';
-import { languageOf, providerText } from './emails.js';
+import { providerText, requestLanguage } from './emails.js';
 import type { RequestRow } from './model.js';
 import { addRequestEvent, deadlineFrom, moveRequest, newReference, requestChannels } from './model.js';
 import { startFulfilment } from './fulfil.js';
@@ -253,7 +253,12 @@ export async function submitRequest(
   }
   const identifiers = normaliseAll(ctx.keys, input.requester.identifiers, 'requester.identifiers');
   const contact = identifiers.find((i) => i.kind === 'email') ?? identifiers[0]!;
-  const lang = languageOf(declaration, input.language);
+  const { lang, asked } = requestLanguage(declaration, input.language);
+  if (asked !== undefined)
+    ctx.log.info(
+      { declaration: declaration.id, asked, answered: lang },
+      'request in a language the declaration does not offer: answered in its first language',
+    );
   const now = ctx.clock.now();
   const receivedAt = input.receivedAt === undefined ? now : new Date(input.receivedAt);
   if (receivedAt > now)
@@ -294,6 +299,7 @@ export async function submitRequest(
         rectification: input.rectification,
         objection: input.objection,
         language: lang,
+        ...(asked === undefined ? {} : { askedLanguage: asked }),
       }),
       jurisdiction: input.jurisdiction ?? null,
       second_step: secondStep,
@@ -317,6 +323,13 @@ export async function submitRequest(
       .values(named.map((lookup) => ({ request_id: id, lookup, received_at: created.received_at })))
       .execute();
     const by = created.created_by;
+    if (asked !== undefined)
+      await addRequestEvent(tx, ctx, {
+        requestId: id,
+        actor: 'system',
+        kind: 'language_fallback',
+        details: { asked, answered: lang, offered: declaration.languages },
+      });
 
     if (service?.role === 'processor') {
       await tx

@@ -288,6 +288,7 @@ function maskedClaims(claims: RequestClaims): RequestClaims {
         }
       : {}),
     ...(claims.language !== undefined ? { language: claims.language } : {}),
+    ...(claims.askedLanguage !== undefined ? { askedLanguage: claims.askedLanguage } : {}),
   };
 }
 

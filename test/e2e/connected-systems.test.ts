@@ -426,7 +426,7 @@ for (const dialect of await dialects()) {
               /invoices \(2\).*Bookkeeping.*Bokföringslagen/,
             );
             const summary = v.request.outcome?.summary.join('\n') ?? '';
-            assert.match(summary, /Kept in Web shop database: .*invoices .*"Bookkeeping"/);
+            assert.match(summary, /Kept in Web shop database: .*invoices .*“Bookkeeping”/);
 
             // C5.1: a notice per recipient of the systems that held her data, naming those systems:
             // the email service (notifyOnChange, serving all three) and the processor running two.

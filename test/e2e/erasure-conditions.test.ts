@@ -144,9 +144,9 @@ for (const dialect of await dialects()) {
             const summary = v.request.outcome?.summary.join('\n') ?? '';
             assert.match(
               summary,
-              /We erased your data for "Orders and delivery" on \d{4}-\d{2}-\d{2}, once the reason to wait had ended/,
+              /We erased your data for “Orders and delivery” on \d{4}-\d{2}-\d{2}, once the reason to wait had ended/,
             );
-            assert.match(summary, /Kept in Web shop database: .*"Bookkeeping"/);
+            assert.match(summary, /Kept in Web shop database: .*“Bookkeeping”/);
             const [done] = await mailbox(w.app.ctx, { to: anna.email, kind: 'rights_completed' });
             assert.match(done?.text ?? '', /Orders and delivery/);
             await decoyIntact(w);
@@ -208,7 +208,7 @@ for (const dialect of await dialects()) {
             const summary = v.request.outcome?.summary.join('\n') ?? '';
             assert.match(
               summary,
-              /We did not erase your data for "Orders and delivery": A payment for an order is not settled.*This applies until the payment is settled\. Ask us again once it has ended\./,
+              /We did not erase your data for “Orders and delivery”: A payment for an order is not settled.*This applies until the payment is settled\. Ask us again once it has ended\./,
             );
             assert.match(summary, /Web shop database: not erased for now/);
             assert.match(
