@@ -4,6 +4,10 @@ import fc from 'fast-check';
 import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { CONTROLLER_TENANT, lookupOf } from '../subjects/subjects.js';
+import { shippedLanguages } from '../i18n/messages.js';
+import { centreText } from '../rights/centre-text.js';
+import { pageLanguageOf, pageLanguages } from '../server/public-page.js';
+import { pageText } from './page-text.js';
 import { checkSuppression } from './suppression.js';
 import { signToken } from './tokens.js';
 import { lastMessage, mailbox } from '../../test/support/mail.js';
@@ -13,6 +17,43 @@ const MARKETING = ['sncn_newsletter', 'group_newsletter', 'product_updates'] as 
 const SERVICE = ['order_confirmations', 'safety_notices', 'account_messages'] as const;
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 const oneClick = 'List-Unsubscribe=One-Click';
+
+describe('the public pages’ languages', () => {
+  test('the pages are written in every shipped language, each word from its catalog', () => {
+    assert.deepEqual([...pageLanguages], [...shippedLanguages]);
+    const call = (value: unknown): unknown =>
+      typeof value === 'function'
+        ? (value as (...args: unknown[]) => unknown)('a', 2)
+        : typeof value === 'object' && value !== null
+          ? Object.values(value).map(call)
+          : value;
+    for (const lang of pageLanguages)
+      for (const text of [pageText(lang), centreText(lang)])
+        for (const value of Object.values(text).flatMap((v) => [call(v)].flat(2)))
+          assert.ok(typeof value === 'string' && value.length > 0, `${lang}: ${String(value)}`);
+    assert.equal(
+      centreText('sv').sendFailed('h.example', 'timeout').startsWith('h.example svarade inte i tid.'),
+      true,
+    );
+    assert.equal(
+      centreText('en').askAgain(undefined, undefined),
+      'To get your data, make a new request, or contact the organisation that wrote to you.',
+    );
+    assert.match(pageText('en').mailBody('L', 1), /within 1 day to/);
+  });
+
+  test('a language is chosen among the offered ones: ?lang=, then Accept-Language by base language, then English', () => {
+    assert.equal(pageLanguageOf({ lang: 'sv-FI' }, undefined), 'sv');
+    assert.equal(pageLanguageOf({ lang: 'xx' }, 'ja, sv-SE;q=0.5'), 'sv');
+    assert.equal(pageLanguageOf({}, 'ja'), 'en');
+    assert.equal(pageLanguageOf({}, 'sv', ['en'] as const), 'en');
+    assert.equal(
+      pageLanguageOf({}, 'ja', ['sv'] as const),
+      'sv',
+      'the first offered language without English',
+    );
+  });
+});
 
 for (const dialect of await dialects()) {
   describe(`consent pages on ${dialect}`, () => {
@@ -701,7 +742,7 @@ for (const dialect of await dialects()) {
       const header = await app.request({
         method: 'GET',
         url: `/u/${unsubscribeToken(id, 'product_updates')}`,
-        headers: { 'accept-language': 'de-DE, sv;q=0.8, en;q=0.5' },
+        headers: { 'accept-language': 'ja-JP, sv;q=0.8, en;q=0.5' },
       });
       assert.match(header.body, /<html lang="sv">/);
       assert.match(header.body, /Avsluta prenumerationen/);

@@ -116,7 +116,7 @@ function linkProblem(
   reason: LinkProblem,
   extra: ReactNode = null,
 ): FastifyReply {
-  const t = pageText[lang];
+  const t = pageText(lang);
   const [status, title, text, code] =
     reason === 'expired'
       ? [410, t.expiredLinkTitle, t.expiredLink, 'expired_token']
@@ -135,7 +135,7 @@ function linkProblem(
 }
 
 function errorPage(reply: FastifyReply, lang: PageLanguage, status: number, message: string, code: string) {
-  const t = pageText[lang];
+  const t = pageText(lang);
   return sendPage(
     reply,
     status,
@@ -281,7 +281,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
     notices: readonly (Notice | undefined)[],
     status = 200,
   ): Promise<FastifyReply> => {
-    const t = pageText[lang];
+    const t = pageText(lang);
     const view = await preferencesFor(ctx, active.model.id, address.identifierId, lang);
     if (view === undefined) return linkProblem(reply, lang, 'gone');
     const path = `/preferences/${token}`;
@@ -336,7 +336,12 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
     return sendPage(
       reply,
       status,
-      <PublicDocument lang={lang} title={t.preferencesTitle} org={orgOf(active)} path={path}>
+      <PublicDocument
+        lang={lang}
+        title={t.preferencesTitle}
+        org={orgOf(active)}
+        languageSwitch={{ path, label: t.languageSwitch }}
+      >
         <p>{t.preferencesLead(maskAddress(view.address))}</p>
         <Notices notices={notices} />
         {view.objected ? (
@@ -406,7 +411,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
     address: Address,
     action: string,
   ): Promise<{ notice: Notice; status: number }> => {
-    const t = pageText[lang];
+    const t = pageText(lang);
     const ok = (text: string) => ({ notice: { kind: 'status' as const, text }, status: 200 });
     const refused = (text: string) => ({ notice: { kind: 'alert' as const, text }, status: 400 });
     const declarationId = active.model.id;
@@ -495,7 +500,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
     lang: PageLanguage,
     options: { status?: number; notice?: Notice; invalid?: boolean; email?: string; declarationId?: string },
   ) => {
-    const t = pageText[lang];
+    const t = pageText(lang);
     const declarations = ctx.policies.list();
     const chosen = options.declarationId;
     const choose =
@@ -528,7 +533,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       <PublicDocument
         lang={lang}
         title={t.linkTitle}
-        path="/preferences"
+        languageSwitch={{ path: '/preferences', label: t.languageSwitch }}
         {...(active !== undefined && declarations.length === 1 ? { org: orgOf(active) } : {})}
       >
         <p>{t.linkLead}</p>
@@ -570,7 +575,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       if (unexpected) request.log.error({ err: error }, 'unexpected error');
       else request.log.info({ code: body.error.code }, 'request refused');
       const lang = langOf(request);
-      const t = pageText[lang];
+      const t = pageText(lang);
       const code = body.error.code;
       const message =
         code === 'unsupported_media_type'
@@ -614,7 +619,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/u/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
-      const t = pageText[lang];
+      const t = pageText(lang);
       const token = wildcard(request);
       const verified = verify('unsubscribe', token);
       if (!verified.ok) return linkProblem(reply, lang, verified.reason);
@@ -636,7 +641,12 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       return sendPage(
         reply,
         200,
-        <PublicDocument lang={lang} title={t.unsubscribeTitle} org={orgOf(active)} path={path}>
+        <PublicDocument
+          lang={lang}
+          title={t.unsubscribeTitle}
+          org={orgOf(active)}
+          languageSwitch={{ path, label: t.languageSwitch }}
+        >
           <p>{t.unsubscribeLead(name, maskAddress(address.value))}</p>
           <p className="meta">{t.from(communication.sender)}</p>
           <form method="post" action={withLang(path, lang)}>
@@ -652,7 +662,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
 
     app.post('/u/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
-      const t = pageText[lang];
+      const t = pageText(lang);
       const token = wildcard(request);
       const verified = verify('unsubscribe', token);
       if (!verified.ok) return linkProblem(reply, lang, verified.reason);
@@ -696,7 +706,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/confirm/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
-      const t = pageText[lang];
+      const t = pageText(lang);
       const token = wildcard(request);
       const verified = verify('confirm', token);
       if (!verified.ok) return linkProblem(reply, lang, verified.reason);
@@ -718,7 +728,12 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       return sendPage(
         reply,
         200,
-        <PublicDocument lang={lang} title={t.confirmTitle} org={orgOf(active)} path={path}>
+        <PublicDocument
+          lang={lang}
+          title={t.confirmTitle}
+          org={orgOf(active)}
+          languageSwitch={{ path, label: t.languageSwitch }}
+        >
           {subscription.state === 'confirmed' ? (
             <NoticeBox notice={{ kind: 'status', text: t.alreadyConfirmed(name) }} />
           ) : (
@@ -740,7 +755,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
 
     app.post('/confirm/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
-      const t = pageText[lang];
+      const t = pageText(lang);
       const token = wildcard(request);
       const verified = verify('confirm', token);
       if (!verified.ok) return linkProblem(reply, lang, verified.reason);
@@ -775,7 +790,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         <form method="post" action={withLang(`/preferences/${token}`, lang)}>
           <div className="actions">
             <button type="submit" name="action" value="resend">
-              {pageText[lang].freshLinkButton}
+              {pageText(lang).freshLinkButton}
             </button>
           </div>
         </form>,
@@ -798,13 +813,13 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
         token,
         target.active,
         target.address,
-        gpcNotices(pageText[lang], target.active, gpc, lang),
+        gpcNotices(pageText(lang), target.active, gpc, lang),
       );
     });
 
     app.post('/preferences/*', { schema: { hide: true }, config: linkPage }, async (request, reply) => {
       const lang = langOf(request);
-      const t = pageText[lang];
+      const t = pageText(lang);
       const token = wildcard(request);
       const action = formField(request.body, 'action') ?? '';
       // An expired link still proves which address it was sent to: a fresh one goes only there.
@@ -845,7 +860,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       if (asked !== undefined && ctx.policies.get(asked) === undefined)
         return linkForm(reply, lang, {
           status: 404,
-          notice: { kind: 'alert', text: pageText[lang].unknownDeclaration },
+          notice: { kind: 'alert', text: pageText(lang).unknownDeclaration },
         });
       return linkForm(reply, lang, asked === undefined ? {} : { declarationId: asked });
     });
@@ -855,7 +870,7 @@ export function consentPages(ctx: AppContext): FastifyPluginAsync {
       { schema: { hide: true }, config: { ...linkPage, rateLimit: { max: 5, timeWindow: '1 minute' } } },
       async (request, reply) => {
         const lang = langOf(request);
-        const t = pageText[lang];
+        const t = pageText(lang);
         const declarations = ctx.policies.list();
         const asked = formField(request.body, 'declaration') ?? formField(request.query, 'declaration');
         const active =

@@ -62,7 +62,7 @@ export async function sendPreferenceLink(
     .where('created_at', '>', since)
     .executeTakeFirst();
   if (Number(recent?.n ?? 0) >= LINKS_PER_ADDRESS_PER_HOUR) return 'limited';
-  const t = pageText[input.lang];
+  const t = pageText(input.lang);
   const url = preferencesUrl(ctx, address.identifierId, input.declarationId, PREFERENCE_LINK_DAYS);
   await sendMail(ctx, {
     to: address.value,

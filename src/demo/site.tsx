@@ -22,14 +22,13 @@ import type { Communication, Purpose } from '../policy/schema.js';
 import { categoryCovers } from '../policy/taxonomy.js';
 import { localise } from '../policy/text.js';
 import { toErrorBody } from '../server/errors.js';
-import type { PageLanguage } from '../server/public-page.js';
 import { formField, langOf, orgOf, withLang } from '../server/public-page.js';
 import type { FieldErrors } from '../server/html/forms.js';
 import { describedBy, EmailInput, ErrorSummary, FieldError } from '../server/html/forms.js';
 import { NoticeBox, sendPage } from '../server/html/public-frame.js';
 import type { NavKey } from './frame.js';
 import { DemoDocument, LangField, MARKETING_TAG_PATH, marketingTag } from './frame.js';
-import { demoText } from './text.js';
+import { type DemoLanguage, demoLanguages, demoText } from './text.js';
 
 /** The declaration the demo shows when it is in force: the reference declaration's id. */
 export const DEMO_DECLARATION = 'sncn-general';
@@ -157,7 +156,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
   const render = (
     reply: FastifyReply,
     status: number,
-    lang: PageLanguage,
+    lang: DemoLanguage,
     active: ActiveDeclaration | undefined,
     page: {
       title: string;
@@ -183,7 +182,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
     );
   };
 
-  const noDeclaration = (reply: FastifyReply, lang: PageLanguage, path: string) => {
+  const noDeclaration = (reply: FastifyReply, lang: DemoLanguage, path: string) => {
     const t = demoText[lang];
     return render(reply, 503, lang, undefined, {
       title: t.errorTitle,
@@ -194,7 +193,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
 
   // ---- Home ----------------------------------------------------------------------------------
 
-  const home = (reply: FastifyReply, lang: PageLanguage, active: ActiveDeclaration) => {
+  const home = (reply: FastifyReply, lang: DemoLanguage, active: ActiveDeclaration) => {
     const t = demoText[lang];
     const link = (path: string) => withLang(path, lang);
     const cards: [NavKey, string][] = [
@@ -232,7 +231,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
 
   // ---- Products --------------------------------------------------------------------------------
 
-  const products = (reply: FastifyReply, lang: PageLanguage, active: ActiveDeclaration, compare: boolean) => {
+  const products = (reply: FastifyReply, lang: DemoLanguage, active: ActiveDeclaration, compare: boolean) => {
     const t = demoText[lang];
     const services = active.model.declaration.services;
     const comparison = compare ? (
@@ -321,7 +320,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
 
   // ---- Search ----------------------------------------------------------------------------------
 
-  const searchEntries = (lang: PageLanguage, active: ActiveDeclaration): SearchEntry[] => {
+  const searchEntries = (lang: DemoLanguage, active: ActiveDeclaration): SearchEntry[] => {
     const t = demoText[lang];
     return [
       { title: orgOf(active), text: `${t.homeLead} ${t.homeIntro}`, path: '/' },
@@ -339,7 +338,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
 
   const search = (
     reply: FastifyReply,
-    lang: PageLanguage,
+    lang: DemoLanguage,
     active: ActiveDeclaration,
     raw: string | undefined,
   ) => {
@@ -411,7 +410,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
 
   const newsletterForm = (
     reply: FastifyReply,
-    lang: PageLanguage,
+    lang: DemoLanguage,
     active: ActiveDeclaration,
     values: Values,
     errors: FieldErrors,
@@ -490,7 +489,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
   };
 
   const signUp = async (request: FastifyRequest, reply: FastifyReply) => {
-    const lang = langOf(request);
+    const lang = langOf(request, demoLanguages);
     const t = demoText[lang];
     const active = activeOf();
     if (active === undefined) return noDeclaration(reply, lang, '/newsletter');
@@ -563,7 +562,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
 
   const contactForm = (
     reply: FastifyReply,
-    lang: PageLanguage,
+    lang: DemoLanguage,
     active: ActiveDeclaration,
     values: Values,
     errors: FieldErrors,
@@ -621,7 +620,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
   };
 
   const sendMessage = async (request: FastifyRequest, reply: FastifyReply) => {
-    const lang = langOf(request);
+    const lang = langOf(request, demoLanguages);
     const t = demoText[lang];
     const active = activeOf();
     if (active === undefined) return noDeclaration(reply, lang, '/contact');
@@ -694,7 +693,7 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
       const { status, body, unexpected } = toErrorBody(error);
       if (unexpected) request.log.error({ err: error }, 'unexpected error');
       else request.log.info({ code: body.error.code }, 'request refused');
-      const lang = langOf(request);
+      const lang = langOf(request, demoLanguages);
       const t = demoText[lang];
       const text = body.error.code === 'rate_limited' ? t.rateLimited : body.error.message;
       return render(reply, status, lang, activeOf(), {
@@ -713,12 +712,12 @@ export function demoSite(ctx: AppContext): FastifyPluginAsync {
         show: (
           request: FastifyRequest,
           reply: FastifyReply,
-          lang: PageLanguage,
+          lang: DemoLanguage,
           active: ActiveDeclaration,
         ) => unknown,
       ) =>
       async (request: FastifyRequest, reply: FastifyReply) => {
-        const lang = langOf(request);
+        const lang = langOf(request, demoLanguages);
         const active = activeOf();
         if (active === undefined) return noDeclaration(reply, lang, path);
         return show(request, reply, lang, active);

@@ -2,7 +2,9 @@
  * The demo site's words, in English and Swedish. Names of the company, its products, purposes
  * and newsletters come from the declaration; everything here is example wording that says so.
  */
-import type { PageLanguage } from '../server/public-page.js';
+/** The languages the demo site is written in (Steward's own pages speak every shipped language). */
+export const demoLanguages = ['en', 'sv'] as const;
+export type DemoLanguage = (typeof demoLanguages)[number];
 
 export interface DemoText {
   readonly strip: string;
@@ -338,4 +340,4 @@ const sv: DemoText = {
   rateLimited: 'För många försök på kort tid. Vänta en minut och försök igen.',
 };
 
-export const demoText: Readonly<Record<PageLanguage, DemoText>> = { en, sv };
+export const demoText: Readonly<Record<DemoLanguage, DemoText>> = { en, sv };

@@ -80,7 +80,7 @@ function fieldsOf(body: unknown): (name: string) => string | undefined {
 }
 
 function dateText(iso: string, lang: PageLanguage): string {
-  return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
     dateStyle: 'long',
     timeZone: 'UTC',
   }).format(new Date(iso));
@@ -159,7 +159,9 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
         lang={lang}
         title={title}
         style={style}
-        {...(options.path === undefined ? {} : { path: options.path })}
+        {...(options.path === undefined
+          ? {}
+          : { languageSwitch: { path: options.path, label: centreText(lang).languageSwitch } })}
         {...(active === undefined ? {} : { org: orgOf(active) })}
         {...(options.script ? { script: scriptPath } : {})}
       >
@@ -175,7 +177,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     message: string,
     code: string,
   ) => {
-    const t = centreText[lang];
+    const t = centreText(lang);
     return page(
       reply,
       lang,
@@ -204,7 +206,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
   // ---- The request form ----------------------------------------------------------------------
 
   const requestForm = (reply: FastifyReply, lang: PageLanguage, state: FormState, status = 200) => {
-    const t = centreText[lang];
+    const t = centreText(lang);
     const { values, errors } = state;
     const declarations = ctx.policies.list();
     const chosenDeclaration = values('declaration') ?? declarations[0]?.model.id;
@@ -509,7 +511,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     notices: readonly Notice[] = [],
     status = 200,
   ) => {
-    const t = centreText[lang];
+    const t = centreText(lang);
     const view = await requesterView(ctx, { requestId: id, token });
     const action = withLang(`/privacy-centre/requests/${encodeURIComponent(id)}`, lang);
     const open = !['completed', 'refused', 'withdrawn', 'expired', 'routed'].includes(view.status);
@@ -596,7 +598,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       status?: number;
     } = {},
   ) => {
-    const t = centreText[lang];
+    const t = centreText(lang);
     const errors = options.errors ?? {};
     const action = withLang(`/privacy-centre/results/${encodeURIComponent(token)}`, lang);
     // Portable data may instead go straight to another organisation (C5m.1), with the same code.
@@ -688,7 +690,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
    * when one declaration is in force.
    */
   const gonePage = (reply: FastifyReply, lang: PageLanguage) => {
-    const t = centreText[lang];
+    const t = centreText(lang);
     const declarations = ctx.policies.list();
     const only = declarations.length === 1 ? declarations[0] : undefined;
     const contacts = (only?.model.declaration.controller.contacts ?? []).filter(
@@ -723,7 +725,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
     gone: () => unknown,
     busy: () => unknown,
   ) => {
-    const t = centreText[lang];
+    const t = centreText(lang);
     const again = (errors: FieldErrors, values: Record<string, string>) =>
       resultPage(reply, lang, token, { codeSent: true, kind: 'portability', errors, values, status: 400 });
     const code = formField(body, 'code')?.replace(/\s/g, '') ?? '';
@@ -776,7 +778,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       if (unexpected) request.log.error({ err: error }, 'unexpected error');
       else request.log.info({ code: body.error.code }, 'request refused');
       const lang = langOf(request);
-      const t = centreText[lang];
+      const t = centreText(lang);
       const code = body.error.code;
       const message =
         code === 'invalid_token' ? t.badLink : code === 'rate_limited' ? t.rateLimited : body.error.message;
@@ -802,7 +804,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       { schema: { hide: true }, config: { ...formLimit, ...centre } },
       async (request, reply) => {
         const lang = langOf(request);
-        const t = centreText[lang];
+        const t = centreText(lang);
         const values = fieldsOf(request.body);
         const read = readForm(values, t);
         if ('errors' in read) return requestForm(reply, lang, { values, errors: read.errors }, 400);
@@ -859,7 +861,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       { schema: { hide: true }, config: centre },
       async (request, reply) => {
         const lang = langOf(request);
-        const t = centreText[lang];
+        const t = centreText(lang);
         const action = withLang(`/privacy-centre/requests/${encodeURIComponent(request.params.id)}`, lang);
         const content = (
           <>
@@ -902,7 +904,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       { schema: { hide: true }, config: { ...formLimit, ...centre } },
       async (request, reply) => {
         const lang = langOf(request);
-        const t = centreText[lang];
+        const t = centreText(lang);
         const values = fieldsOf(request.body);
         const token = values('token');
         if (token === undefined || token.length > 200)
@@ -956,7 +958,7 @@ export function centrePages(ctx: AppContext): FastifyPluginAsync {
       { schema: { hide: true }, config: { ...formLimit, ...centre } },
       async (request, reply) => {
         const lang = langOf(request);
-        const t = centreText[lang];
+        const t = centreText(lang);
         const { token } = request.params;
         const values = fieldsOf(request.body);
         const gone = () => gonePage(reply, lang);

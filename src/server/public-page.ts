@@ -6,15 +6,17 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pageStyle } from '../policy/html.js';
+import { catalogLanguage, shippedLanguages } from '../i18n/messages.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 
-/** The languages the public pages are written in. */
-export const pageLanguages = ['en', 'sv'] as const;
-export type PageLanguage = (typeof pageLanguages)[number];
+/** The languages the public pages are written in: every language Steward ships a catalog for. */
+export const pageLanguages: readonly string[] = shippedLanguages;
+/** A page language: one of `pageLanguages` (a catalog's tag, `en`, `sv`). */
+export type PageLanguage = string;
 
 export const publicPageStyle = `${pageStyle}
 main { max-width: 44rem; }
-.lang { display: flex; justify-content: flex-end; gap: 1rem; font-size: .95rem; }
+.lang { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: .25rem 1rem; font-size: .95rem; }
 .org { color: #4a4a4a; margin: 0; }
 button { font: inherit; font-weight: 600; padding: .55rem 1.1rem; border-radius: .4rem; border: 2px solid #0b4fa8; background: #0b4fa8; color: #fff; cursor: pointer; }
 button:hover { background: #083b7e; border-color: #083b7e; }
@@ -40,16 +42,25 @@ ul.choices p { margin: .2rem 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 `;
 
-function isPageLanguage(value: string): value is PageLanguage {
-  return (pageLanguages as readonly string[]).includes(value);
+/** The language of `offered` that serves a tag (`sv-FI` is served in `sv`), if any. */
+function offeredLanguage<L extends string>(tag: string, offered: readonly L[]): L | undefined {
+  const lang = catalogLanguage(tag.trim());
+  return offered.find((l) => l === lang);
 }
 
-/** `?lang=` first, then the best supported Accept-Language range, then English. */
-export function pageLanguageOf(query: unknown, acceptLanguage: string | undefined): PageLanguage {
+/**
+ * `?lang=` first, then the best Accept-Language range, among the `offered` languages (by default
+ * every page language); then English, or the first offered language when English is not offered.
+ */
+export function pageLanguageOf<L extends string = PageLanguage>(
+  query: unknown,
+  acceptLanguage: string | undefined,
+  offered: readonly L[] = pageLanguages as readonly L[],
+): L {
   const asked = (query as Record<string, unknown> | undefined)?.['lang'];
   if (typeof asked === 'string') {
-    const l = asked.slice(0, 2).toLowerCase();
-    if (isPageLanguage(l)) return l;
+    const l = offeredLanguage(asked, offered);
+    if (l !== undefined) return l;
   }
   const ranges = (acceptLanguage ?? '')
     .split(',')
@@ -62,14 +73,17 @@ export function pageLanguageOf(query: unknown, acceptLanguage: string | undefine
     .filter((r) => Number.isFinite(r.q) && r.q > 0)
     .sort((a, b) => b.q - a.q || a.order - b.order);
   for (const r of ranges) {
-    const l = r.tag.slice(0, 2);
-    if (isPageLanguage(l)) return l;
+    const l = offeredLanguage(r.tag, offered);
+    if (l !== undefined) return l;
   }
-  return 'en';
+  return offered.find((l) => l === 'en') ?? (offered[0] as L);
 }
 
-export function langOf(request: FastifyRequest): PageLanguage {
-  return pageLanguageOf(request.query, request.headers['accept-language']);
+export function langOf<L extends string = PageLanguage>(
+  request: FastifyRequest,
+  offered: readonly L[] = pageLanguages as readonly L[],
+): L {
+  return pageLanguageOf(request.query, request.headers['accept-language'], offered);
 }
 
 /** A path with the page language kept, for links and form actions. */

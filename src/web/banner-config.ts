@@ -2,44 +2,43 @@
  * The banner's configuration, built from a declaration's cookie inventory and analytics events:
  * what the browser script shows and which events it may send under which category.
  */
+import { catalogLanguage, messages } from '../i18n/messages.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
 import { localise } from '../policy/text.js';
 import { cookieProviderCountry, cookieThirdCountry } from '../policy/transfers.js';
 import type { BannerConfig, BannerText } from './contract.js';
 
-/** Our wording; languages beyond these fall back to English. */
-const bannerText: Readonly<Record<string, BannerText>> = {
-  en: {
-    title: 'Your cookie choices',
-    intro:
-      'We use cookies that the site needs to work. With your permission we also use others, by category below. You can change your mind at any time.',
-    acceptAll: 'Accept all',
-    rejectAll: 'Reject all',
-    customise: 'Choose by category',
-    save: 'Save my choices',
-    close: 'Close',
-    alwaysOn: 'Always on',
-    services: 'Services',
-    noticeLink: 'Privacy and cookie notice',
-    reopen: 'Cookie settings',
-    gpcHonoured: 'Off: your browser sends a Global Privacy Control signal, which we honour.',
-  },
-  sv: {
-    title: 'Dina cookieval',
-    intro:
-      'Vi använder cookies som webbplatsen behöver för att fungera. Med ditt tillstånd använder vi också andra, per kategori nedan. Du kan ändra dig när som helst.',
-    acceptAll: 'Godkänn alla',
-    rejectAll: 'Avvisa alla',
-    customise: 'Välj per kategori',
-    save: 'Spara mina val',
-    close: 'Stäng',
-    alwaysOn: 'Alltid på',
-    services: 'Tjänster',
-    noticeLink: 'Integritets- och cookiemeddelande',
-    reopen: 'Cookieinställningar',
-    gpcHonoured: 'Av: din webbläsare skickar en Global Privacy Control-signal, som vi respekterar.',
-  },
-};
+/** Our wording in a shipped language, from the `banner.*` messages of the catalogs. */
+function bannerText(lang: string): BannerText {
+  const m = messages(lang);
+  return {
+    title: m.format('banner.title'),
+    intro: m.format('banner.intro'),
+    acceptAll: m.format('banner.acceptAll'),
+    rejectAll: m.format('banner.rejectAll'),
+    customise: m.format('banner.customise'),
+    save: m.format('banner.save'),
+    close: m.format('banner.close'),
+    alwaysOn: m.format('banner.alwaysOn'),
+    services: m.format('banner.services'),
+    noticeLink: m.format('banner.noticeLink'),
+    reopen: m.format('banner.reopen'),
+    gpcHonoured: m.format('banner.gpcHonoured'),
+  };
+}
+
+/**
+ * The banner's words for each declared language Steward ships a catalog for. A declared language
+ * without one (a lint error) is left out, so the banner speaks its first language there.
+ */
+function bannerTexts(languages: readonly string[]): Record<string, BannerText> {
+  return Object.fromEntries(
+    languages.flatMap((l) => {
+      const lang = catalogLanguage(l);
+      return lang === undefined ? [] : [[l, bannerText(lang)]];
+    }),
+  );
+}
 
 /** The cookie that holds the signed choice: the declaration's inventory may name its lifetime. */
 export const CONSENT_COOKIE = 'steward_consent';
@@ -61,7 +60,7 @@ export function bannerConfig(active: ActiveDeclaration, publicUrl: string): Bann
     declarationId: active.model.id,
     version: active.version.contentHash,
     languages,
-    text: Object.fromEntries(languages.map((l) => [l, bannerText[l] ?? bannerText['en']!])),
+    text: bannerTexts(languages),
     categories: d.cookies.categories.map((c) => ({
       id: c.id,
       required: c.required,

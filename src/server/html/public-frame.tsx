@@ -7,7 +7,7 @@
 import type { FastifyReply } from 'fastify';
 import type { ReactElement, ReactNode } from 'react';
 import type { Notice, PageLanguage } from '../public-page.js';
-import { publicPageStyle, sendHtml, withLang } from '../public-page.js';
+import { pageLanguages, publicPageStyle, sendHtml, withLang } from '../public-page.js';
 import { HtmlDocument } from './document.js';
 import { renderPage } from './render.js';
 
@@ -16,17 +16,25 @@ export interface PublicDocumentProps {
   readonly title: string;
   /** The organisation behind the page, shown above the title. */
   readonly org?: string;
-  /** This page's path: with it, the page links to itself in the other language. */
-  readonly path?: string;
+  /**
+   * This page's path and the switch's name in the page language (`Language`): with it, the page
+   * links to itself in every other page language.
+   */
+  readonly languageSwitch?: { readonly path: string; readonly label: string };
   readonly style?: string;
   /** The URL of a same-origin script, for the few pages that need one. */
   readonly script?: string;
   readonly children?: ReactNode;
 }
 
+/** A language's name in that language, capitalised as a link on its own (`Svenska`, `Deutsch`). */
+function languageName(lang: PageLanguage): string {
+  const name = new Intl.DisplayNames([lang], { type: 'language', fallback: 'code' }).of(lang) ?? lang;
+  return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
+}
+
 export function PublicDocument(props: PublicDocumentProps) {
-  const { lang } = props;
-  const other: PageLanguage = lang === 'en' ? 'sv' : 'en';
+  const { lang, languageSwitch } = props;
   return (
     <HtmlDocument
       lang={lang}
@@ -35,11 +43,15 @@ export function PublicDocument(props: PublicDocumentProps) {
       {...(props.script === undefined ? {} : { script: props.script })}
     >
       <main id="main">
-        {props.path === undefined ? null : (
-          <nav className="lang" aria-label={lang === 'en' ? 'Language' : 'Språk'}>
-            <a href={withLang(props.path, other)} lang={other} hrefLang={other}>
-              {other === 'sv' ? 'Svenska' : 'English'}
-            </a>
+        {languageSwitch === undefined ? null : (
+          <nav className="lang" aria-label={languageSwitch.label}>
+            {pageLanguages
+              .filter((other) => other !== lang)
+              .map((other) => (
+                <a key={other} href={withLang(languageSwitch.path, other)} lang={other} hrefLang={other}>
+                  {languageName(other)}
+                </a>
+              ))}
           </nav>
         )}
         {props.org === undefined ? null : <p className="org">{props.org}</p>}
