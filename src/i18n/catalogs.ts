@@ -4,6 +4,7 @@
  * here; `catalogs.test.ts` fails until all three agree.
  */
 import en from './catalogs/en.json' with { type: 'json' };
+import da from './catalogs/da.json' with { type: 'json' };
 import de from './catalogs/de.json' with { type: 'json' };
 import nl from './catalogs/nl.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
@@ -15,4 +16,10 @@ export type MessageKey = keyof typeof en;
 export type Catalog = Readonly<Record<string, string>>;
 
 /** The catalogs by language tag. */
-export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, de, nl, sv };
+export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = {
+  en,
+  da,
+  de,
+  nl,
+  sv,
+};
