@@ -6,6 +6,7 @@
 import en from './catalogs/en.json' with { type: 'json' };
 import da from './catalogs/da.json' with { type: 'json' };
 import de from './catalogs/de.json' with { type: 'json' };
+import nb from './catalogs/nb.json' with { type: 'json' };
 import nl from './catalogs/nl.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
@@ -20,6 +21,7 @@ export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof
   en,
   da,
   de,
+  nb,
   nl,
   sv,
 };
