@@ -4,6 +4,10 @@
  * here; `catalogs.test.ts` fails until all three agree.
  */
 import en from './catalogs/en.json' with { type: 'json' };
+import da from './catalogs/da.json' with { type: 'json' };
+import de from './catalogs/de.json' with { type: 'json' };
+import nb from './catalogs/nb.json' with { type: 'json' };
+import nl from './catalogs/nl.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -13,4 +17,11 @@ export type MessageKey = keyof typeof en;
 export type Catalog = Readonly<Record<string, string>>;
 
 /** The catalogs by language tag. */
-export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, sv };
+export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = {
+  en,
+  da,
+  de,
+  nb,
+  nl,
+  sv,
+};
