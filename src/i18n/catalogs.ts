@@ -5,6 +5,7 @@
  */
 import en from './catalogs/en.json' with { type: 'json' };
 import fr from './catalogs/fr.json' with { type: 'json' };
+import it from './catalogs/it.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -14,4 +15,4 @@ export type MessageKey = keyof typeof en;
 export type Catalog = Readonly<Record<string, string>>;
 
 /** The catalogs by language tag. */
-export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, fr, sv };
+export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, fr, it, sv };
