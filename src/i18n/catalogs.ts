@@ -4,6 +4,7 @@
  * here; `catalogs.test.ts` fails until all three agree.
  */
 import en from './catalogs/en.json' with { type: 'json' };
+import es from './catalogs/es.json' with { type: 'json' };
 import fr from './catalogs/fr.json' with { type: 'json' };
 import it from './catalogs/it.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
@@ -15,4 +16,10 @@ export type MessageKey = keyof typeof en;
 export type Catalog = Readonly<Record<string, string>>;
 
 /** The catalogs by language tag. */
-export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, fr, it, sv };
+export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = {
+  en,
+  es,
+  fr,
+  it,
+  sv,
+};
