@@ -7,6 +7,7 @@ import en from './catalogs/en.json' with { type: 'json' };
 import es from './catalogs/es.json' with { type: 'json' };
 import fr from './catalogs/fr.json' with { type: 'json' };
 import it from './catalogs/it.json' with { type: 'json' };
+import pt from './catalogs/pt.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -21,5 +22,6 @@ export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof
   es,
   fr,
   it,
+  pt,
   sv,
 };
