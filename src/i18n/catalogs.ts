@@ -6,8 +6,12 @@
 import en from './catalogs/en.json' with { type: 'json' };
 import da from './catalogs/da.json' with { type: 'json' };
 import de from './catalogs/de.json' with { type: 'json' };
+import es from './catalogs/es.json' with { type: 'json' };
+import fr from './catalogs/fr.json' with { type: 'json' };
+import it from './catalogs/it.json' with { type: 'json' };
 import nb from './catalogs/nb.json' with { type: 'json' };
 import nl from './catalogs/nl.json' with { type: 'json' };
+import pt from './catalogs/pt.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -21,7 +25,11 @@ export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof
   en,
   da,
   de,
+  es,
+  fr,
+  it,
   nb,
   nl,
+  pt,
   sv,
 };
