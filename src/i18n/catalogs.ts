@@ -6,6 +6,7 @@
 import cs from './catalogs/cs.json' with { type: 'json' };
 import en from './catalogs/en.json' with { type: 'json' };
 import pl from './catalogs/pl.json' with { type: 'json' };
+import sk from './catalogs/sk.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -15,4 +16,10 @@ export type MessageKey = keyof typeof en;
 export type Catalog = Readonly<Record<string, string>>;
 
 /** The catalogs by language tag. */
-export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, cs, pl, sv };
+export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = {
+  en,
+  cs,
+  pl,
+  sk,
+  sv,
+};
