@@ -7,6 +7,7 @@ import cs from './catalogs/cs.json' with { type: 'json' };
 import en from './catalogs/en.json' with { type: 'json' };
 import pl from './catalogs/pl.json' with { type: 'json' };
 import sk from './catalogs/sk.json' with { type: 'json' };
+import sl from './catalogs/sl.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -21,5 +22,6 @@ export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof
   cs,
   pl,
   sk,
+  sl,
   sv,
 };
