@@ -4,6 +4,7 @@
  * here; `catalogs.test.ts` fails until all three agree.
  */
 import en from './catalogs/en.json' with { type: 'json' };
+import cs from './catalogs/cs.json' with { type: 'json' };
 import da from './catalogs/da.json' with { type: 'json' };
 import de from './catalogs/de.json' with { type: 'json' };
 import es from './catalogs/es.json' with { type: 'json' };
@@ -11,7 +12,10 @@ import fr from './catalogs/fr.json' with { type: 'json' };
 import it from './catalogs/it.json' with { type: 'json' };
 import nb from './catalogs/nb.json' with { type: 'json' };
 import nl from './catalogs/nl.json' with { type: 'json' };
+import pl from './catalogs/pl.json' with { type: 'json' };
 import pt from './catalogs/pt.json' with { type: 'json' };
+import sk from './catalogs/sk.json' with { type: 'json' };
+import sl from './catalogs/sl.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -23,6 +27,7 @@ export type Catalog = Readonly<Record<string, string>>;
 /** The catalogs by language tag. */
 export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = {
   en,
+  cs,
   da,
   de,
   es,
@@ -30,6 +35,9 @@ export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof
   it,
   nb,
   nl,
+  pl,
   pt,
+  sk,
+  sl,
   sv,
 };
