@@ -7,6 +7,7 @@ import en from './catalogs/en.json' with { type: 'json' };
 import et from './catalogs/et.json' with { type: 'json' };
 import fi from './catalogs/fi.json' with { type: 'json' };
 import hu from './catalogs/hu.json' with { type: 'json' };
+import is from './catalogs/is.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -21,5 +22,6 @@ export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof
   et,
   fi,
   hu,
+  is,
   sv,
 };
