@@ -8,7 +8,11 @@ import cs from './catalogs/cs.json' with { type: 'json' };
 import da from './catalogs/da.json' with { type: 'json' };
 import de from './catalogs/de.json' with { type: 'json' };
 import es from './catalogs/es.json' with { type: 'json' };
+import et from './catalogs/et.json' with { type: 'json' };
+import fi from './catalogs/fi.json' with { type: 'json' };
 import fr from './catalogs/fr.json' with { type: 'json' };
+import hu from './catalogs/hu.json' with { type: 'json' };
+import is from './catalogs/is.json' with { type: 'json' };
 import it from './catalogs/it.json' with { type: 'json' };
 import nb from './catalogs/nb.json' with { type: 'json' };
 import nl from './catalogs/nl.json' with { type: 'json' };
@@ -31,7 +35,11 @@ export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof
   da,
   de,
   es,
+  et,
+  fi,
   fr,
+  hu,
+  is,
   it,
   nb,
   nl,
