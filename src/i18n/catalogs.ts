@@ -3,6 +3,7 @@
  * same placeholders), `glossary/<lang>.yaml` (the GDPR's own terms in that language) and one line
  * here; `catalogs.test.ts` fails until all three agree.
  */
+import bg from './catalogs/bg.json' with { type: 'json' };
 import en from './catalogs/en.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
@@ -13,4 +14,4 @@ export type MessageKey = keyof typeof en;
 export type Catalog = Readonly<Record<string, string>>;
 
 /** The catalogs by language tag. */
-export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, sv };
+export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, bg, sv };
