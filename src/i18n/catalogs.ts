@@ -6,6 +6,7 @@
 import bg from './catalogs/bg.json' with { type: 'json' };
 import el from './catalogs/el.json' with { type: 'json' };
 import en from './catalogs/en.json' with { type: 'json' };
+import ro from './catalogs/ro.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -15,4 +16,10 @@ export type MessageKey = keyof typeof en;
 export type Catalog = Readonly<Record<string, string>>;
 
 /** The catalogs by language tag. */
-export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, bg, el, sv };
+export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = {
+  en,
+  bg,
+  el,
+  ro,
+  sv,
+};
