@@ -6,6 +6,7 @@
 import bg from './catalogs/bg.json' with { type: 'json' };
 import el from './catalogs/el.json' with { type: 'json' };
 import en from './catalogs/en.json' with { type: 'json' };
+import hr from './catalogs/hr.json' with { type: 'json' };
 import ro from './catalogs/ro.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
@@ -20,6 +21,7 @@ export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof
   en,
   bg,
   el,
+  hr,
   ro,
   sv,
 };
