@@ -4,6 +4,7 @@
  * here; `catalogs.test.ts` fails until all three agree.
  */
 import en from './catalogs/en.json' with { type: 'json' };
+import lt from './catalogs/lt.json' with { type: 'json' };
 import lv from './catalogs/lv.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
@@ -14,4 +15,4 @@ export type MessageKey = keyof typeof en;
 export type Catalog = Readonly<Record<string, string>>;
 
 /** The catalogs by language tag. */
-export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, lv, sv };
+export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, lt, lv, sv };
