@@ -6,6 +6,7 @@
 import en from './catalogs/en.json' with { type: 'json' };
 import lt from './catalogs/lt.json' with { type: 'json' };
 import lv from './catalogs/lv.json' with { type: 'json' };
+import mt from './catalogs/mt.json' with { type: 'json' };
 import sv from './catalogs/sv.json' with { type: 'json' };
 
 /** A message key: one of the English catalog's keys, which every other catalog must also have. */
@@ -15,4 +16,10 @@ export type MessageKey = keyof typeof en;
 export type Catalog = Readonly<Record<string, string>>;
 
 /** The catalogs by language tag. */
-export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = { en, lt, lv, sv };
+export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = {
+  en,
+  lt,
+  lv,
+  mt,
+  sv,
+};
