@@ -4,6 +4,7 @@
  * here; `catalogs.test.ts` fails until all three agree.
  */
 import en from './catalogs/en.json' with { type: 'json' };
+import ga from './catalogs/ga.json' with { type: 'json' };
 import lt from './catalogs/lt.json' with { type: 'json' };
 import lv from './catalogs/lv.json' with { type: 'json' };
 import mt from './catalogs/mt.json' with { type: 'json' };
@@ -18,6 +19,7 @@ export type Catalog = Readonly<Record<string, string>>;
 /** The catalogs by language tag. */
 export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof en } = {
   en,
+  ga,
   lt,
   lv,
   mt,
