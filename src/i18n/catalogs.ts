@@ -13,10 +13,14 @@ import es from './catalogs/es.json' with { type: 'json' };
 import et from './catalogs/et.json' with { type: 'json' };
 import fi from './catalogs/fi.json' with { type: 'json' };
 import fr from './catalogs/fr.json' with { type: 'json' };
+import ga from './catalogs/ga.json' with { type: 'json' };
 import hr from './catalogs/hr.json' with { type: 'json' };
 import hu from './catalogs/hu.json' with { type: 'json' };
 import is from './catalogs/is.json' with { type: 'json' };
 import it from './catalogs/it.json' with { type: 'json' };
+import lt from './catalogs/lt.json' with { type: 'json' };
+import lv from './catalogs/lv.json' with { type: 'json' };
+import mt from './catalogs/mt.json' with { type: 'json' };
 import nb from './catalogs/nb.json' with { type: 'json' };
 import nl from './catalogs/nl.json' with { type: 'json' };
 import pl from './catalogs/pl.json' with { type: 'json' };
@@ -44,10 +48,14 @@ export const catalogs: Readonly<Record<string, Catalog>> & { readonly en: typeof
   et,
   fi,
   fr,
+  ga,
   hr,
   hu,
   is,
   it,
+  lt,
+  lv,
+  mt,
   nb,
   nl,
   pl,
