@@ -6,9 +6,12 @@
  */
 import { catalogs } from '../i18n/catalogs.js';
 import { compareWithEnglish, nearestKeys } from '../i18n/check.js';
-import { catalogLanguage, shippedLanguages } from '../i18n/messages.js';
+import { catalogLanguage, messageKeys, shippedLanguages } from '../i18n/messages.js';
 import type { LintCode } from './lint.js';
 import type { Declaration } from './schema.js';
+
+/** The first part of every message key (`notice`, `email`, …), as the English catalog has them. */
+const keyPrefixes = [...new Set(messageKeys.map((k) => `${k.split('.')[0]}.`))];
 
 type PathPart = string | number;
 type Report = (code: LintCode, pathParts: PathPart[], message: string, hint: string) => void;
@@ -64,7 +67,7 @@ export function checkLanguages(d: Declaration, error: Report): void {
         ['messages', tag, key],
         `there is no message "${key}" to override`,
         near.length === 0
-          ? 'Message keys start with notice., describe., category. or ropa.; see src/i18n/catalogs/en.json.'
+          ? `Message keys start with ${keyPrefixes.join(', ')}; see src/i18n/catalogs/en.json.`
           : `Keys near it: ${near.join(', ')}.`,
       );
     }

@@ -426,7 +426,7 @@ export const retentionRuleSchema = z.strictObject({
   statutoryMinimum: isoDuration
     .optional()
     .describe('The shortest period that law requires, counted as this rule counts (P7Y for Bokföringslagen)'),
-  rationale: z.string().min(1).describe('Why this period is necessary'),
+  rationale: localText.describe('Why this period is necessary'),
 });
 
 /**

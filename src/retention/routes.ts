@@ -76,7 +76,9 @@ const ruleView = z.object({
   anchor: z.string().optional(),
   action: z.enum(['delete', 'anonymise']),
   statutory: z.string().optional(),
-  rationale: z.string(),
+  rationale: z
+    .union([z.string(), z.record(z.string(), z.string())])
+    .describe('Why the period is necessary: one text, or one per language'),
 });
 const sweepStatus = z.object({
   declarationId: z.string(),

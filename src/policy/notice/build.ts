@@ -572,7 +572,7 @@ class NoticeBuilder {
         entry.rule === undefined
           ? this.say('notice.none')
           : (entry.rule.statutory ?? this.say('notice.none')),
-        entry.rule === undefined ? this.say('notice.none') : entry.rule.rationale,
+        entry.rule === undefined ? this.say('notice.none') : this.t(entry.rule.rationale),
       ]),
     );
     return section(...this.heading('retention'), [

@@ -629,7 +629,7 @@ export interface RetentionRule {
   anchor?: string;
   action: 'delete' | 'anonymise';
   statutory?: string;
-  rationale: string;
+  rationale: string | Record<string, string>;
 }
 
 /** The oldest row a sweep would remove: when its clock started and when it expired. */
