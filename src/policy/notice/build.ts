@@ -33,6 +33,7 @@ import type { MessageKey, MessageParams, Messages } from '../../i18n/messages.js
 import type { PolicyModel } from '../model.js';
 import type { Communication, Declaration, LegalBasis, Purpose } from '../schema.js';
 import { localise } from '../text.js';
+import { basesValidFor, cookieProviderCountry, transferBases } from '../transfers.js';
 import {
   anchorTo,
   facts,
@@ -42,6 +43,7 @@ import {
   p,
   section,
   table,
+  type Block,
   type Inline,
   type NoticeDocument,
   type Rich,
@@ -250,6 +252,9 @@ class NoticeBuilder {
     });
     return section(...this.heading('controller'), [
       p(this.say('notice.controllerIntro', { name: c.name })),
+      ...(this.d.audience === undefined
+        ? []
+        : [p(this.say('notice.audience', { audience: this.d.audience }))]),
       facts([
         {
           label: this.say('notice.controllerLabels.name'),
@@ -408,6 +413,15 @@ class NoticeBuilder {
       this.categoryLabel(key),
       this.purposeLinks(this.d.purposes.filter((x) => x.categories.includes(key))),
     ]);
+    const reduced = (this.d.minimisation ?? []).map((m) => {
+      const category = this.categoryLabel(m.category);
+      const rule = m.rule;
+      return typeof rule === 'string'
+        ? this.say(`notice.minimisation.${rule}`, { category })
+        : 'prefix' in rule
+          ? this.say('notice.minimisation.prefix', { category, count: rule.prefix })
+          : this.say('notice.minimisation.max_length', { category, count: rule.max_length });
+    });
     return section(...this.heading('data'), [
       p(this.say('notice.dataIntro')),
       table(
@@ -415,6 +429,7 @@ class NoticeBuilder {
         [this.say('notice.dataTable.category'), this.say('notice.dataTable.purposes')],
         rows,
       ),
+      ...(reduced.length === 0 ? [] : [p(this.say('notice.minimisationIntro')), list(reduced)]),
     ]);
   }
 
@@ -514,10 +529,23 @@ class NoticeBuilder {
           : x.safeguardsUrl === undefined
             ? [anchorTo(this.say('notice.copyOnRequest'), sectionIds.controller)]
             : [link(x.safeguardsUrl, x.safeguardsUrl)];
+      const fallbacks =
+        x.mechanism === 'adequacy'
+          ? []
+          : basesValidFor(transferBases(x.recipient.transfer), x.country)
+              .filter((b) => b.role === 'fallback')
+              .map((b) =>
+                this.say('notice.transferFallback', {
+                  mechanism:
+                    b.reference === undefined
+                      ? describeMechanism(b.mechanism, this.lang)
+                      : `${describeMechanism(b.mechanism, this.lang)}; ${b.reference}`,
+                }),
+              );
       return [
         this.t(x.recipient.name),
         `${countryName(x.country, this.lang)} (${x.country})`,
-        x.reference === undefined ? mechanism : `${mechanism}; ${x.reference}`,
+        [x.reference === undefined ? mechanism : `${mechanism}; ${x.reference}`, ...fallbacks].join('; '),
         copy,
       ];
     });
@@ -684,6 +712,7 @@ class NoticeBuilder {
         applies(this.say('notice.rights.withdrawal'), withBasis('consent')),
         this.say('notice.rights.automated'),
       ]),
+      ...this.erasureLimits(),
       p(this.say('notice.rightsHow')),
       list([...webForms, ...channels]),
       p(
@@ -701,6 +730,30 @@ class NoticeBuilder {
         ].join(' '),
       ),
     ]);
+  }
+
+  /** Where erasure has limits: purposes exempt from it, and conditions that defer or refuse it. */
+  private erasureLimits(): Block[] {
+    const items = this.d.purposes.flatMap((purpose): Rich[] => {
+      const exemption = this.model.exemptionOf(purpose);
+      if (exemption !== undefined) {
+        const reason = exemption.reason === undefined ? '' : ` ${this.t(exemption.reason)}`;
+        return [[this.purposeLink(purpose), `: ${this.say('notice.erasureExempt')}${reason}`]];
+      }
+      return (purpose.erasure?.conditions ?? []).map((condition): Rich => {
+        const ends = condition.ends === undefined ? '' : this.t(condition.ends);
+        const explanation = this.t(condition.explanation);
+        return [
+          this.purposeLink(purpose),
+          `: ${this.say(condition.effect === 'defer' ? 'notice.erasureDefer' : 'notice.erasureRefuse', {
+            explanation,
+            ends,
+            hasEnds: ends !== '',
+          })}`,
+        ];
+      });
+    });
+    return items.length === 0 ? [] : [p(this.say('notice.erasureLimits')), list(items)];
   }
 
   private complaints(): Section {
@@ -737,7 +790,28 @@ class NoticeBuilder {
             .sort(([a], [b]) => Number(a === 'default') - Number(b === 'default'))
             .map(([j, v]) => `${describeJurisdiction(j, this.lang)}: ${this.say(`notice.permissions.${v}`)}`)
             .join('; ');
-    return c.doubleOptIn && c.kind === 'marketing' ? `${text} (${this.say('notice.doubleOptIn')})` : text;
+    const said =
+      c.doubleOptIn && c.kind === 'marketing' ? `${text} (${this.say('notice.doubleOptIn')})` : text;
+    return c.softOptIn === undefined ? said : `${said}. ${this.softOptInText(c.softOptIn)}`;
+  }
+
+  /** Who an opt-out communication may reach without consent (soft opt-in), in words. */
+  private softOptInText(soft: NonNullable<Communication['softOptIn']>): string {
+    const facts = soft.relationship.map((fact) => {
+      if (fact.startsWith('capture:')) {
+        const purpose = this.model.purposes.get(fact.slice('capture:'.length));
+        return this.say('notice.quoted', { text: purpose === undefined ? fact : this.t(purpose.name) });
+      }
+      const event = this.d.lifecycleEvents.find((e) => e.id === fact);
+      return event === undefined ? fact : this.t(event.name);
+    });
+    const relationships = new Intl.ListFormat(this.lang, { type: 'disjunction' }).format(facts);
+    return [
+      this.say('notice.softOptIn', { relationships, within: describeDuration(soft.within, this.lang) }),
+      ...(soft.similarProducts === undefined
+        ? []
+        : [this.say('notice.softOptInOffers', { products: this.t(soft.similarProducts) })]),
+    ].join(' ');
   }
 
   private communications(): Section {
@@ -808,9 +882,10 @@ class NoticeBuilder {
       const rows = cookies.map((cookie): Rich[] => {
         const purpose = this.model.purposes.get(cookie.purpose);
         const description = cookie.description === undefined ? [] : [` — ${this.t(cookie.description)}`];
+        const country = cookieProviderCountry(this.d, cookie);
         return [
           cookie.name,
-          cookie.provider,
+          country === undefined ? cookie.provider : `${cookie.provider} (${countryName(country, this.lang)})`,
           cookie.firstParty ? this.say('notice.firstParty') : this.say('notice.thirdParty'),
           [purpose === undefined ? cookie.purpose : this.purposeLink(purpose), ...description],
           cookie.lifetime === 'session'
@@ -847,6 +922,9 @@ class NoticeBuilder {
       [
         p(this.say('notice.cookiesIntro')),
         p(gpc ? this.say('notice.gpcHonoured') : this.say('notice.gpcNotHonoured')),
+        ...(this.d.analytics.events.some((e) => e.exempt)
+          ? [p(this.say('notice.cookielessMeasurement'))]
+          : []),
       ],
       children,
     );
