@@ -193,11 +193,14 @@ describe('privacy notice', () => {
   test('C8.1 the cookie notice lists each cookie with provider, party, purpose and lifetime', () => {
     const page = html(minimalDeclaration({ cookies }));
     const section = textOf(sectionOf(page, 'cookies'));
-    assert.match(section, /steward_consent Example Systems First party Customer support 6 months Cookie/);
+    assert.match(
+      section,
+      /steward_consent Example Systems \(Sweden\) First party Customer support 6 months Cookie/,
+    );
     assert.match(section, /_stats_id Stats Vendor Ltd Third party Customer support 13 months Cookie/);
     assert.match(
       section,
-      /session_token Example Systems First party Customer support Until you close the browser Session storage/,
+      /session_token Example Systems \(Sweden\) First party Customer support Until you close the browser Session storage/,
     );
     assert.match(textOf(sectionOf(page, 'cookies-necessary')), /Always on/);
     const analytics = textOf(sectionOf(page, 'cookies-analytics'));
@@ -775,5 +778,109 @@ describe('privacy notice: where the data is stored', () => {
     assert.match(md, /## Where the data is stored/);
     assert.match(md, /\| System \| Stored in \| Run by \| Purposes \|/);
     assert.match(md, /\| Helpdesk database — Support tickets\. \| United States \| Helpdesk Cloud Inc\. \|/);
+  });
+});
+
+describe('privacy notice: the facts of an ordinary shop', () => {
+  const shop = (): PolicyModel =>
+    new PolicyModel(lintSource(readFileSync(smallShopDeclaration, 'utf8')).declaration!);
+  const page = (model: PolicyModel, language: string) =>
+    textOf(renderNotice(model, { format: 'html', language }));
+
+  test('the notice says who the company sells to', () => {
+    const model = shop();
+    assert.match(page(model, 'en'), /We sell our products and services to consumers\./);
+    assert.match(page(model, 'sv'), /Vi säljer våra produkter och tjänster till konsumenter\./);
+    const reference = new PolicyModel(lintSource(readFileSync(referenceDeclaration, 'utf8')).declaration!);
+    assert.match(page(reference, 'en'), /to businesses and other organisations, not to consumers\./);
+  });
+
+  test('C4a.1 the notice says who may get an opt-out message without consent (soft opt-in), and what it may offer', () => {
+    const communications = sectionOf(
+      renderNotice(shop(), { format: 'html', language: 'en' }),
+      'communications',
+    );
+    assert.match(
+      textOf(communications),
+      /Sweden: Unless you have objected; Everywhere else: Only with your consent\. Without asking first only if we collected your address for “Orders and delivery” less than 24 months ago and you could refuse then; everyone else receives it only with their consent\. What it may offer: Coffee, tea and brewing gear like what you bought\./,
+    );
+    assert.match(
+      textOf(sectionOf(renderNotice(shop(), { format: 'html', language: 'sv' }), 'communications')),
+      /Utan att fråga först bara om vi fick din adress för ”Beställningar och leveranser” för mindre än 24 månader sedan/,
+    );
+  });
+
+  test('C6.1 a transfer lists its fallback mechanism after the first, and only mechanisms valid for the country', () => {
+    const model = shop();
+    const transfers = textOf(sectionOf(renderNotice(model, { format: 'html', language: 'en' }), 'transfers'));
+    assert.match(
+      transfers,
+      /United States \(US\) EU–US Data Privacy Framework certification \(adequacy decision, Art\. 45 GDPR\); if that no longer applies: Standard contractual clauses \(Art\. 46\(2\)\(c\) GDPR\)/,
+    );
+    // The same fallbacks for a recipient in a country the framework does not cover: only the clauses.
+    const d = structuredClone(model.declaration);
+    const psp = d.recipients.find((r) => r.transfer?.fallbacks !== undefined)!;
+    (psp as { countries: string[] }).countries = ['IN'];
+    (psp as { transfer: unknown }).transfer = {
+      mechanism: 'scc',
+      fallbacks: [{ mechanism: 'dpf' }, { mechanism: 'bcr', reference: 'BCR-7' }],
+    };
+    const other = textOf(
+      sectionOf(renderNotice(new PolicyModel(d), { format: 'html', language: 'en' }), 'transfers'),
+    );
+    assert.match(
+      other,
+      /India \(IN\) Standard contractual clauses \(Art\. 46\(2\)\(c\) GDPR\); if that no longer applies: Binding corporate rules[^;]*; BCR-7/,
+    );
+    assert.doesNotMatch(other, /India[^|]*Data Privacy Framework/);
+  });
+
+  test('the cookie table names each provider’s country, and cookieless measurement is described when used', () => {
+    const en = renderNotice(shop(), { format: 'html', language: 'en' });
+    assert.match(textOf(sectionOf(en, 'cookies')), /nk_cart Nordkust Kaffe AB \(Sweden\) First party/);
+    const d = structuredClone(shop().declaration);
+    const counted = /count visits without cookies and without any identifier/;
+    assert.equal(
+      counted.test(textOf(en)),
+      d.analytics.events.some((e) => e.exempt),
+    );
+    (d.analytics as { events: unknown[] }).events = [
+      ...d.analytics.events,
+      { type: 'page_view', purpose: d.purposes[0]!.id, category: d.cookies.categories[0]!.id, exempt: true },
+    ];
+    assert.match(textOf(renderNotice(new PolicyModel(d), { format: 'html', language: 'en' })), counted);
+  });
+
+  test('the notice lists the data reduced before it is stored', () => {
+    const data = textOf(sectionOf(renderNotice(shop(), { format: 'html', language: 'en' }), 'personal-data'));
+    assert.match(
+      data,
+      /Some data is reduced before we store it: Messages and support correspondence: at most 4,000 characters are stored/,
+    );
+    const d = structuredClone(shop().declaration);
+    (d as { minimisation: unknown[] }).minimisation = [
+      { category: 'user.device.ip_address', rule: 'truncate_ip' },
+      { category: 'user.demographic.date_of_birth', rule: 'year_only' },
+    ];
+    const reduced = textOf(renderNotice(new PolicyModel(d), { format: 'html', language: 'sv' }));
+    assert.match(
+      reduced,
+      /Vissa uppgifter minskas innan vi sparar dem: [^:]+: förkortas innan den sparas[^:]+: bara året sparas/,
+    );
+  });
+
+  test('C9.2 “Your rights” names the purposes exempt from erasure and the conditions that defer or refuse it, with when they end', () => {
+    const rights = textOf(sectionOf(renderNotice(shop(), { format: 'html', language: 'en' }), 'rights'));
+    assert.match(
+      rights,
+      /Orders and delivery ?: You have an order that has not been delivered yet, and we need the details to deliver it\. We erase the data once the order is delivered\./,
+    );
+    assert.match(rights, /We cannot erase the data until the payment is settled: ask us again then\./);
+    assert.match(
+      rights,
+      /Bookkeeping ?: we keep this data even if you ask us to erase it\. Accounting law requires the vouchers to be kept for seven years\./,
+    );
+    const sv = textOf(sectionOf(renderNotice(shop(), { format: 'html', language: 'sv' }), 'rights'));
+    assert.match(sv, /Vi raderar uppgifterna när ordern har levererats\./);
   });
 });

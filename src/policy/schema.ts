@@ -524,7 +524,7 @@ export const communicationSchema = z.strictObject({
     })
     .optional()
     .describe('Record clicks on links in this communication, only for people the purpose allows'),
-  frequency: z.string().optional(),
+  frequency: localText.optional().describe('How often it is sent, in words'),
   audience: audience.optional().describe('Who receives it; default the declaration’s audience'),
   softOptIn: softOptInSchema.optional().describe('Where opt_out: only for people with this relationship'),
 });

@@ -828,7 +828,7 @@ class NoticeBuilder {
         this.say(`notice.communicationChannels.${c.channel}`),
         c.sender,
         this.permissionText(c),
-        c.frequency ?? this.say('notice.none'),
+        c.frequency === undefined ? this.say('notice.none') : this.t(c.frequency),
       ];
     });
     const marketing = comms.some((c) => c.kind === 'marketing');
