@@ -8,6 +8,7 @@ import type { TestApp } from '../../test/support/app.js';
 import { dialects, startTestApp } from '../../test/support/app.js';
 import { subscribeConfirmed } from '../../test/support/consent.js';
 import { startReceiver } from '../../test/support/receiver.js';
+import { smallShopDeclaration } from '../../test/support/paths.js';
 import { captureRecord } from '../capture/capture-record.js';
 import { hostActor } from '../cli/host-actor.js';
 import { AppError } from '../errors.js';
@@ -587,3 +588,39 @@ for (const dialect of await dialects()) {
     });
   });
 }
+
+describe('access information of a shop whose processor transfers on a framework, with clauses behind it', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp('sqlite', { declarations: [smallShopDeclaration] });
+  });
+  after(() => app.close());
+
+  test('C6.1 C9.9 a transfer lists the mechanism that carries it if the first ceases to, in the reader’s language', async () => {
+    const { subjectId } = await captureRecord(app.ctx, hostActor(), {
+      declarationId: 'nordkust-kaffe',
+      subject: { identifiers: [{ kind: 'email', value: 'kund@example.se' }], jurisdiction: 'SE' },
+      kind: 'order',
+      purposes: ['orders'],
+      categories: ['user.name', 'user.financial.purchase_history'],
+      source: 'checkout',
+      data: { name: 'Kim Kund', items: 2 },
+    });
+    for (const [lang, fallback] of [
+      ['en', /^EU–US Data Privacy Framework[^;]*; if that no longer applies: Standard contractual clauses/],
+      ['sv', /; om det inte längre gäller: Standardavtalsklausuler/],
+    ] as const) {
+      const sink = collector();
+      await writeAccessPackage(app.ctx, { subjectId, lang }, sink.out);
+      const info = json<AccessInformation>(await unzip(sink.bytes()), 'information.json');
+      const toUs = info.purposes.find((p) => p.id === 'orders')?.transfers.find((t) => t.country === 'US');
+      assert.ok(toUs, 'the transfer to the payment provider');
+      assert.equal(toUs.mechanism, 'dpf');
+      assert.deepEqual(
+        toUs.fallbacks.map((f) => [f.mechanism, f.reference]),
+        [['scc', 'PSP-DPA-2024-01 annex 3']],
+      );
+      assert.match(toUs.safeguard, fallback);
+    }
+  });
+});

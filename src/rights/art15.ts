@@ -7,6 +7,7 @@
  * from, naming indirect sources (C3b.1). Then their rights, the supervisory authority and the
  * right to complain (C9.7), and automated decisions. Worded by the catalogs (`access.*`).
  */
+import { basesValidFor, transferBases } from '../policy/transfers.js';
 import type { AppContext } from '../context.js';
 import type { SystemHeld } from '../execution/connected-data.js';
 import {
@@ -86,6 +87,8 @@ export interface PurposeHeld {
     readonly safeguard: string;
     readonly reference: string | null;
     readonly safeguardsUrl: string | null;
+    /** Mechanisms that carry the transfer if the first ceases to (valid for the country), in order. */
+    readonly fallbacks: readonly { mechanism: string; safeguard: string; reference: string | null }[];
   }[];
   readonly retention: {
     readonly rules: readonly { category: string; categoryName: string; rule: string | null; text: string }[];
@@ -301,16 +304,33 @@ function purposeHeld(
       type: r.type,
       countries: r.countries.map((code) => ({ code, name: countryName(code, lang) })),
     })),
-    transfers: transfersTo(recipients).map((t) => ({
-      recipient: localise(t.recipient.name, lang),
-      country: t.country,
-      countryName: countryName(t.country, lang),
-      mechanism: t.mechanism ?? null,
-      safeguard:
-        t.mechanism === undefined ? w.format('access.notStated') : describeMechanism(t.mechanism, lang),
-      reference: t.reference ?? null,
-      safeguardsUrl: t.safeguardsUrl ?? null,
-    })),
+    transfers: transfersTo(recipients).map((t) => {
+      const fallbacks =
+        t.mechanism === 'adequacy'
+          ? []
+          : basesValidFor(transferBases(t.recipient.transfer), t.country)
+              .filter((b) => b.role === 'fallback')
+              .map((b) => ({
+                mechanism: b.mechanism,
+                safeguard: describeMechanism(b.mechanism, lang),
+                reference: b.reference ?? null,
+              }));
+      const first =
+        t.mechanism === undefined ? w.format('access.notStated') : describeMechanism(t.mechanism, lang);
+      return {
+        recipient: localise(t.recipient.name, lang),
+        country: t.country,
+        countryName: countryName(t.country, lang),
+        mechanism: t.mechanism ?? null,
+        safeguard: [
+          first,
+          ...fallbacks.map((f) => w.format('notice.transferFallback', { mechanism: f.safeguard })),
+        ].join('; '),
+        reference: t.reference ?? null,
+        safeguardsUrl: t.safeguardsUrl ?? null,
+        fallbacks,
+      };
+    }),
     retention: {
       rules,
       earliestExpiry: acc.earliest,
