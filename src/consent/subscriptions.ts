@@ -5,7 +5,8 @@
  * covers every address of the person and outlives erasure as keyed-hash suppression entries.
  * Transactional communications cannot be subscribed to or unsubscribed from (C4a.10).
  */
-import { catalogLanguage, messages } from '../i18n/messages.js';
+import { messagesFor } from '../i18n/declaration.js';
+import { catalogLanguage } from '../i18n/messages.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../audit/ledger.js';
@@ -248,7 +249,7 @@ async function sendConfirmation(
   const language = catalogLanguage(active.model.declaration.languages[0] ?? 'en') ?? 'en';
   const name = localise(communication.name, language);
   const link = `${ctx.config.publicUrl}/confirm/${token}`;
-  const t = messages(language);
+  const t = messagesFor(active.model.declaration, language);
   await sendMail(ctx, {
     to,
     kind: 'confirmation',

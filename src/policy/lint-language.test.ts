@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { minimalDeclaration } from '../../test/fixtures/minimal-declaration.js';
+import { catalogs } from '../i18n/catalogs.js';
 import { lintSource, type LintIssue } from './lint.js';
 import type { DeclarationInput } from './schema.js';
 
@@ -15,6 +16,27 @@ function languageErrors(change: (d: DeclarationInput & Record<string, unknown>) 
 }
 
 describe('lint: languages and message overrides', () => {
+  test('a message a catalog lacks is an error, unless the declaration gives it for that language', () => {
+    const catalog = catalogs['sv'] as Record<string, string>;
+    const kept = catalog['notice.quoted']!;
+    delete catalog['notice.quoted'];
+    try {
+      const missing = languageErrors((d) => (d.languages = ['en', 'sv']));
+      assert.deepEqual(
+        missing.map((i) => [i.code, i.path]),
+        [['language.message_missing', 'languages[1]']],
+      );
+      assert.match(missing[0]?.message ?? '', /lacks 1 message\(s\) that English has: notice\.quoted/);
+      const given = languageErrors((d) => {
+        d.languages = ['en', 'sv'];
+        d['messages'] = { sv: { 'notice.quoted': '»{text}»' } };
+      });
+      assert.deepEqual(given, []);
+    } finally {
+      catalog['notice.quoted'] = kept;
+    }
+  });
+
   test('a declared language with no shipped catalog is an error at the language', () => {
     const issues = languageErrors((d) => (d.languages = ['en', 'ja']));
     assert.deepEqual(

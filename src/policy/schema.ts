@@ -160,13 +160,13 @@ export const sourceSchema = z.strictObject({
   type: z.enum(sourceTypes),
   description: localText.optional(),
   categories: z.array(z.string()).optional(),
-  organisation: z.string().optional().describe('Who supplies the data, for indirect sources'),
+  organisation: localText.optional().describe('Who supplies the data, for indirect sources'),
 });
 
 const legitimateInterestAssessment = z.strictObject({
   interest: localText.describe('The interest pursued'),
-  necessity: z.string().min(1).describe('Why the processing is necessary for it'),
-  balancing: z.string().min(1).describe('Why the interest is not overridden by the person’s rights'),
+  necessity: localText.describe('Why the processing is necessary for it'),
+  balancing: localText.describe('Why the interest is not overridden by the person’s rights'),
   assessedOn: localDate.optional(),
   reference: z.string().optional(),
 });
@@ -348,9 +348,7 @@ export const recipientSchema = z.strictObject({
     .describe(
       'Art. 19: tell them of rectification, erasure, restriction (lint asks for it stated either way)',
     ),
-  notifyExemption: z
-    .string()
-    .min(1)
+  notifyExemption: localText
     .optional()
     .describe(
       'With notifyOnChange: false, why not: telling them is impossible or takes disproportionate effort, or they receive no personal data',

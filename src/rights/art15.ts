@@ -234,7 +234,7 @@ function sourceHeld(
     name: declared === undefined ? s.id : localise(declared.name, lang),
     type: s.type,
     indirect: indirectSourceTypes.has(s.type),
-    organisation: declared?.organisation ?? null,
+    organisation: declared?.organisation === undefined ? null : localise(declared.organisation, lang),
     description: declared?.description === undefined ? null : localise(declared.description, lang),
     records: s.records,
     firstCollectedAt: s.first,

@@ -11,6 +11,7 @@ import { sendMail } from '../consent/mailer.js';
 import type { Declaration } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
 import type { RequestRow } from './model.js';
+import { messagesFor } from '../i18n/declaration.js';
 import { catalogLanguage, isMessageKey, messages } from '../i18n/messages.js';
 
 /** A language Steward ships a catalog for (`shippedLanguages`). */
@@ -64,7 +65,7 @@ function typeName(type: string, lang: Lang): string {
 export function complaintText(declaration: Declaration, lang: Lang): string {
   const a = declaration.controller.supervisoryAuthority;
   const contact = [a.website, a.email, a.phone].filter(Boolean).join(', ');
-  return messages(lang).format('email.complaint', { authority: a.name, contact });
+  return messagesFor(declaration, lang).format('email.complaint', { authority: a.name, contact });
 }
 
 function controllerName(declaration: Declaration): string {
@@ -72,7 +73,7 @@ function controllerName(declaration: Declaration): string {
 }
 
 function signOff(declaration: Declaration, lang: Lang): string {
-  return messages(lang).format('email.signOff', { controller: controllerName(declaration) });
+  return messagesFor(declaration, lang).format('email.signOff', { controller: controllerName(declaration) });
 }
 
 interface Base {
@@ -89,7 +90,7 @@ export async function sendCodeEmail(
   ctx: Ctx,
   m: Base & { code: string; minutes: number; statusUrl: string; purpose: 'verify' | 'download' },
 ): Promise<void> {
-  const t = messages(m.lang);
+  const t = messagesFor(m.declaration, m.lang);
   const text = t.format('email.code.body', {
     purpose: m.purpose,
     reference: m.reference,
@@ -112,7 +113,7 @@ export async function sendExtensionEmail(
   ctx: Ctx,
   m: Base & { reasons: string; newDeadline: string },
 ): Promise<void> {
-  const t = messages(m.lang);
+  const t = messagesFor(m.declaration, m.lang);
   const text = t.format('email.extension.body', {
     reference: m.reference,
     date: m.newDeadline.slice(0, 10),
@@ -133,7 +134,7 @@ export async function sendCompletionEmail(
   ctx: Ctx,
   m: Base & { summary: readonly string[]; resultUrl?: string; expiresAt?: string },
 ): Promise<void> {
-  const t = messages(m.lang);
+  const t = messagesFor(m.declaration, m.lang);
   const link =
     m.resultUrl === undefined
       ? ''
@@ -164,7 +165,7 @@ export async function sendConditionsEmail(
   ctx: Ctx,
   m: Base & { lines: readonly string[]; dueAt: string },
 ): Promise<void> {
-  const t = messages(m.lang);
+  const t = messagesFor(m.declaration, m.lang);
   const text = t.format('email.conditions.body', {
     reference: m.reference,
     lines: m.lines.map((line) => `- ${line}`).join('\n'),
@@ -182,7 +183,7 @@ export async function sendConditionsEmail(
 }
 
 export async function sendRefusalEmail(ctx: Ctx, m: Base & { reasons: string }): Promise<void> {
-  const t = messages(m.lang);
+  const t = messagesFor(m.declaration, m.lang);
   const text = t.format('email.refusal.body', {
     reference: m.reference,
     what: typeName(m.type, m.lang),

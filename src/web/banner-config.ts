@@ -2,15 +2,16 @@
  * The banner's configuration, built from a declaration's cookie inventory and analytics events:
  * what the browser script shows and which events it may send under which category.
  */
-import { catalogLanguage, messages } from '../i18n/messages.js';
+import { messagesFor } from '../i18n/declaration.js';
+import { catalogLanguage, type Messages } from '../i18n/messages.js';
 import type { ActiveDeclaration } from '../policy/registry.js';
+import type { Declaration } from '../policy/schema.js';
 import { localise } from '../policy/text.js';
 import { cookieProviderCountry, cookieThirdCountry } from '../policy/transfers.js';
 import type { BannerConfig, BannerText } from './contract.js';
 
-/** Our wording in a shipped language, from the `banner.*` messages of the catalogs. */
-function bannerText(lang: string): BannerText {
-  const m = messages(lang);
+/** Our wording in a shipped language, from the `banner.*` messages (with the declaration's overrides). */
+function bannerText(m: Messages): BannerText {
   return {
     title: m.format('banner.title'),
     intro: m.format('banner.intro'),
@@ -31,12 +32,11 @@ function bannerText(lang: string): BannerText {
  * The banner's words for each declared language Steward ships a catalog for. A declared language
  * without one (a lint error) is left out, so the banner speaks its first language there.
  */
-function bannerTexts(languages: readonly string[]): Record<string, BannerText> {
+function bannerTexts(d: Declaration): Record<string, BannerText> {
   return Object.fromEntries(
-    languages.flatMap((l) => {
-      const lang = catalogLanguage(l);
-      return lang === undefined ? [] : [[l, bannerText(lang)]];
-    }),
+    d.languages.flatMap((tag) =>
+      catalogLanguage(tag) === undefined ? [] : [[tag.slice(0, 2), bannerText(messagesFor(d, tag))]],
+    ),
   );
 }
 
@@ -60,7 +60,7 @@ export function bannerConfig(active: ActiveDeclaration, publicUrl: string): Bann
     declarationId: active.model.id,
     version: active.version.contentHash,
     languages,
-    text: bannerTexts(languages),
+    text: bannerTexts(d),
     categories: d.cookies.categories.map((c) => ({
       id: c.id,
       required: c.required,

@@ -466,7 +466,7 @@ class NoticeBuilder {
         `${this.t(s.name)}${description}`,
         this.say(`notice.sourceTypes.${s.type}`),
         isPublic ? this.say('notice.yes') : this.say('notice.no'),
-        s.organisation ?? this.say('notice.none'),
+        s.organisation === undefined ? this.say('notice.none') : this.t(s.organisation),
         categories.length === 0
           ? this.say('notice.none')
           : categories.map((k) => this.categoryLabel(k)).join(', '),
