@@ -154,7 +154,7 @@ describe('the German example declaration (Elbblatt Teehandel)', () => {
   test('C1.1 the German notice names the controller, its contacts and the Hamburg supervisory authority with its address', () => {
     for (const text of [
       'Elbblatt Teehandel GmbH',
-      'HRB 199999, Amtsgericht Hamburg',
+      'HRB 00000, Amtsgericht Hamburg',
       'datenschutz@elbblatt-tee.example',
       'Der Hamburgische Beauftragte für Datenschutz und Informationsfreiheit (HmbBfDI), Deutschland',
       'https://datenschutz-hamburg.de',
