@@ -141,6 +141,7 @@ describe('the German example declaration (Elbblatt Teehandel)', () => {
       'Bestellungen, Zahlung und Versand',
       'Tees und Teezubehör, die dem ähneln, was Sie bei uns gekauft haben.',
       'Nur mit Ihrer Einwilligung (Sie bestätigen zuerst Ihre Adresse)',
+      'höchstens zweimal im Monat',
     ])
       assert.ok(notice('de').includes(text), `the German notice says "${text}"`);
     assert.match(notice('de'), /24 Monat/);
