@@ -11,7 +11,8 @@
 import { finestCategoryOfDataField, normaliseFieldName } from '../capture/field-categories.js';
 import type { LintCode } from './lint.js';
 import type { PolicyModel } from './model.js';
-import type { Declaration, MinimisationRule } from './schema.js';
+import type { Messages } from '../i18n/messages.js';
+import type { Declaration, MinimisationRule, Purpose } from './schema.js';
 import { categoryCovers } from './taxonomy.js';
 
 type PathPart = string | number;
@@ -21,6 +22,23 @@ type Report = (code: LintCode, pathParts: PathPart[], message: string, hint: str
 export function ruleLabel(rule: MinimisationRule['rule']): string {
   if (typeof rule === 'string') return rule;
   return 'prefix' in rule ? `prefix:${rule.prefix}` : `max_length:${rule.max_length}`;
+}
+
+/** A rule in words, for the notice and the record: "IP address: shortened before it is stored…". */
+export function describeMinimisation(rule: MinimisationRule['rule'], category: string, m: Messages): string {
+  if (typeof rule === 'string') return m.format(`notice.minimisation.${rule}`, { category });
+  return 'prefix' in rule
+    ? m.format('notice.minimisation.prefix', { category, count: rule.prefix })
+    : m.format('notice.minimisation.max_length', { category, count: rule.max_length });
+}
+
+/** The rules that reduce a purpose's data: scoped to it (or to none), on a category it uses. */
+export function rulesForPurpose(d: Declaration, purpose: Purpose): MinimisationRule[] {
+  return (d.minimisation ?? []).filter(
+    (m) =>
+      (m.purposes === undefined || m.purposes.includes(purpose.id)) &&
+      purpose.categories.some((c) => categoryCovers(c, m.category) || categoryCovers(m.category, c)),
+  );
 }
 
 type Kind = 'ip' | 'date' | 'email' | 'other';

@@ -417,3 +417,22 @@ describe('RoPA: erasure', () => {
     assert.equal(sv?.erasure.exempt?.reason, 'Bokföringslagen kräver att verifikationerna sparas i sju år.');
   });
 });
+
+describe('RoPA: minimisation at capture', () => {
+  test('a purpose lists what capture reduces of its data, in the record’s language; others list nothing', () => {
+    const model = new PolicyModel(lintSource(readFileSync(smallShopDeclaration, 'utf8')).declaration!);
+    const row = (lang: string, id: string) => buildRopa(model, lang).find((r) => r.purposeId === id);
+    assert.deepEqual(row('en', 'customer_service')?.minimisation, [
+      {
+        category: 'user.content.communication',
+        rule: 'max_length:4000',
+        text: 'Messages and support correspondence: at most 4,000 characters are stored',
+      },
+    ]);
+    assert.match(row('sv', 'customer_service')?.minimisation[0]?.text ?? '', /högst 4\s000 tecken sparas/);
+    assert.deepEqual(row('en', 'orders')?.minimisation, []);
+    const csv = renderRopa(model, 'csv');
+    assert.match(csv.split('\n')[0] ?? '', /Minimering vid insamling|Minimisation at capture/);
+    assert.match(csv, /at most 4,000 characters are stored|högst 4\s000 tecken sparas/);
+  });
+});

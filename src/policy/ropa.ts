@@ -3,6 +3,7 @@
  * per purpose, with the controller, the legal bases, the people and data concerned, recipients,
  * transfers with their safeguards, retention per category, sources, services and security.
  */
+import { describeMinimisation, ruleLabel, rulesForPurpose } from './minimisation.js';
 import { stringify } from 'csv-stringify/sync';
 import {
   basisEntries,
@@ -126,6 +127,12 @@ export interface RopaRow {
     readonly type: string;
     readonly category: string;
     readonly exempt: boolean;
+  }[];
+  /** What capture reduces of the purpose's data before it is stored (Art. 5(1)(c), 25). */
+  readonly minimisation: readonly {
+    readonly category: string;
+    readonly rule: string;
+    readonly text: string;
   }[];
 }
 
@@ -348,6 +355,11 @@ function rowFor(model: PolicyModel, purpose: Purpose, language: string): RopaRow
     measurement: d.analytics.events
       .filter((e) => e.purpose === purpose.id)
       .map((e) => ({ type: e.type, category: e.category, exempt: e.exempt })),
+    minimisation: rulesForPurpose(d, purpose).map((m) => ({
+      category: m.category,
+      rule: ruleLabel(m.rule),
+      text: describeMinimisation(m.rule, categoryName(model, m.category, language), messages(language)),
+    })),
   };
 }
 
@@ -386,6 +398,7 @@ const columns = [
   'communications',
   'cookies',
   'websiteMeasurement',
+  'minimisation',
 ] as const;
 
 /** The erasure column: the exemption and its ground, then each condition. */
@@ -465,6 +478,7 @@ function flatten(row: RopaRow, language: string): string[] {
     join(row.communications.map((c) => communicationText(c, language))),
     join(row.cookies.map((c) => cookieText(c, language))),
     measurementText(row.measurement, language),
+    join(row.minimisation.map((x) => x.text)),
   ];
 }
 

@@ -32,6 +32,7 @@ import { messagesFor } from '../../i18n/declaration.js';
 import type { MessageKey, MessageParams, Messages } from '../../i18n/messages.js';
 import type { PolicyModel } from '../model.js';
 import type { Communication, Declaration, LegalBasis, Purpose } from '../schema.js';
+import { describeMinimisation } from '../minimisation.js';
 import { localise } from '../text.js';
 import { basesValidFor, cookieProviderCountry, transferBases } from '../transfers.js';
 import {
@@ -413,15 +414,9 @@ class NoticeBuilder {
       this.categoryLabel(key),
       this.purposeLinks(this.d.purposes.filter((x) => x.categories.includes(key))),
     ]);
-    const reduced = (this.d.minimisation ?? []).map((m) => {
-      const category = this.categoryLabel(m.category);
-      const rule = m.rule;
-      return typeof rule === 'string'
-        ? this.say(`notice.minimisation.${rule}`, { category })
-        : 'prefix' in rule
-          ? this.say('notice.minimisation.prefix', { category, count: rule.prefix })
-          : this.say('notice.minimisation.max_length', { category, count: rule.max_length });
-    });
+    const reduced = (this.d.minimisation ?? []).map((m) =>
+      describeMinimisation(m.rule, this.categoryLabel(m.category), this.messages),
+    );
     return section(...this.heading('data'), [
       p(this.say('notice.dataIntro')),
       table(
