@@ -33,6 +33,9 @@
  *
  * Call `recipientsToNotify` before erasing: afterwards the records that name the recipients are gone.
  */
+import { messagesFor } from '../i18n/declaration.js';
+import { catalogLanguage, type Messages } from '../i18n/messages.js';
+import { requesterLanguage } from './emails.js';
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
@@ -161,7 +164,7 @@ interface StoredPurpose {
 /** Until when a legal-obligation purpose keeps data: a date, open (period counted from an event we do not know), or over. */
 type Retention =
   | { readonly kind: 'until'; readonly date: Date; readonly rule: RetentionRule }
-  | { readonly kind: 'open'; readonly rule: RetentionRule | undefined; readonly period?: string }
+  | { readonly kind: 'open'; readonly rule: RetentionRule | undefined; readonly counted?: boolean }
   | { readonly kind: 'over' };
 
 function retentionOf(
@@ -180,7 +183,7 @@ function retentionOf(
       continue;
     }
     if (rule.trigger !== 'collected' && rule.trigger !== 'last_interaction') {
-      open ??= { kind: 'open', rule, period: describeRetentionPeriod(rule, 'en', model.declaration) };
+      open ??= { kind: 'open', rule, counted: true };
       continue;
     }
     const date = expiresAt(rule, start, model.declaration.financialYear);
@@ -201,79 +204,116 @@ function consentProofRetention(
   const rule = model.retentionFor(purpose, CONSENT_CATEGORY);
   if (rule === undefined) return { kind: 'open', rule };
   if (!['consent_withdrawn', 'collected', 'last_interaction'].includes(rule.trigger))
-    return { kind: 'open', rule, period: describeRetentionPeriod(rule, 'en', model.declaration) };
+    return { kind: 'open', rule, counted: true };
   const date = expiresAt(rule, withdrawnAt, model.declaration.financialYear);
   return date <= now ? { kind: 'over' } : { kind: 'until', date, rule };
 }
 
-function untilSentence(retention: Retention, plural: boolean): string {
-  const they = plural ? 'They' : 'It';
-  if (retention.kind === 'until') {
-    const end = retention.rule.action === 'anonymise' ? 'anonymised' : 'deleted';
-    return `${they} will be ${end} on ${retention.date.toISOString().slice(0, 10)}.`;
-  }
-  if (retention.kind === 'open' && retention.period !== undefined)
-    return `${they} ${plural ? 'are' : 'is'} kept for ${retention.period}.`;
-  return `${they} ${plural ? 'are' : 'is'} kept only as long as the law requires, then deleted.`;
+/** How long what is kept stays: until a date, for a period counted from an event, or as the law requires. */
+function untilSentence(retention: Retention, count: number, w: Words): string {
+  if (retention.kind === 'until')
+    return w.m.format('kept.until', {
+      count,
+      action: retention.rule.action,
+      date: retention.date.toISOString().slice(0, 10),
+    });
+  if (retention.kind === 'open' && retention.counted === true && retention.rule !== undefined)
+    return w.m.format('kept.for', {
+      count,
+      period: describeRetentionPeriod(retention.rule, w.lang, w.model.declaration),
+    });
+  return w.m.format('kept.byLaw', { count });
 }
 
-function lawOf(purpose: Purpose): string {
-  return purpose.statutoryObligation === undefined
-    ? 'the law requires it'
-    : `the law requires it (${purpose.statutoryObligation})`;
+/** The requester's words: their language, and the declaration whose wording it follows. */
+interface Words {
+  readonly lang: string;
+  readonly m: Messages;
+  readonly model: PolicyModel;
+  readonly ctx: AppContext;
 }
 
-/** Art. 17(3) grounds in words, with their point. */
-const groundWords: Record<ErasureGround, string> = {
-  freedom_of_expression: 'freedom of expression and information (Art. 17(3)(a) GDPR)',
-  legal_obligation: 'a legal obligation (Art. 17(3)(b) GDPR)',
-  public_task: 'a task in the public interest (Art. 17(3)(b) GDPR)',
-  public_health: 'public health (Art. 17(3)(c) GDPR)',
-  archiving_research: 'archiving, research or statistics (Art. 17(3)(d) GDPR)',
-  legal_claims: 'legal claims (Art. 17(3)(e) GDPR)',
-};
+function wordsFor(ctx: AppContext, model: PolicyModel, lang: string): Words {
+  return { lang, m: messagesFor(model.declaration, lang), model, ctx };
+}
 
 /**
- * Why a purpose keeps data despite erasure, to follow what is kept: its stated reason (", because
- * the law requires it" when it states none), the law, and the basis or Art. 17(3) ground.
+ * The words of an erasure: the requester's language and their request's declaration; without a
+ * request (an operator's erasure), the first declaration in force in its first language.
  */
-function exemptionSentence(model: PolicyModel, purpose: Purpose, jurisdiction: string): string {
-  const exemption = model.exemptionOf(purpose, jurisdiction);
-  const reason = localise(exemption?.reason, 'en').replace(/\.$/, '');
-  const law = purpose.statutoryObligation === undefined ? '' : ` (${purpose.statutoryObligation})`;
-  const basis = model.basisFor(purpose, jurisdiction);
-  const ground = exemption?.ground ?? 'legal_obligation';
-  const why =
-    ground === 'legal_obligation' && basis !== undefined
-      ? `the legal basis is ${describeBasis(basis, 'en')}`
-      : `erasure does not apply to it for ${groundWords[ground]}`;
-  return reason === '' ? `, because ${lawOf(purpose)}; ${why}` : `: ${reason}${law}; ${why}`;
+async function requesterWords(tx: Tx, ctx: AppContext, requestId: string | undefined): Promise<Words> {
+  const request =
+    requestId === undefined
+      ? undefined
+      : await tx
+          .selectFrom('requests')
+          .select(['declaration_id', 'claims'])
+          .where('id', '=', requestId)
+          .executeTakeFirst();
+  const active =
+    (request === undefined ? undefined : ctx.policies.get(request.declaration_id)) ?? ctx.policies.list()[0];
+  if (active === undefined)
+    throw new AppError('not_declared', 'No declaration is in force to word the erasure.');
+  const lang =
+    request === undefined
+      ? (catalogLanguage(active.model.declaration.languages[0] ?? 'en') ?? 'en')
+      : requesterLanguage(ctx, request);
+  return wordsFor(ctx, active.model, lang);
 }
 
-function records(n: number): string {
-  return n === 1 ? '1 record' : `${n} records`;
+/**
+ * Why a purpose keeps data despite erasure, to follow what is kept: its stated reason (or that
+ * the law requires it), the law, and the basis or Art. 17(3) ground, as sentences.
+ */
+function exemptionSentences(purpose: Purpose, jurisdiction: string, w: Words): string {
+  const exemption = w.model.exemptionOf(purpose, jurisdiction);
+  const reason = localise(exemption?.reason, w.lang).replace(/\.$/, '');
+  const statute = purpose.statutoryObligation ?? '';
+  const basis = w.model.basisFor(purpose, jurisdiction);
+  const ground = exemption?.ground ?? 'legal_obligation';
+  return [
+    reason === ''
+      ? w.m.format('kept.lawRequires', { statute, hasStatute: statute !== '' })
+      : w.m.format('kept.reason', { reason, statute, hasStatute: statute !== '' }),
+    ground === 'legal_obligation' && basis !== undefined
+      ? w.m.format('kept.basis', { basis: describeBasis(basis, w.lang) })
+      : w.m.format('kept.ground', { ground: w.m.format(`kept.grounds.${ground}`) }),
+  ].join(' ');
+}
+
+/** "3 records (name and email address) for “Bookkeeping”". */
+function recordsFor(
+  count: number,
+  categories: readonly string[],
+  purpose: Purpose | undefined,
+  w: Words,
+): string {
+  const names = namesOf(w, categories);
+  return purpose === undefined
+    ? w.m.format('kept.records', { count, categories: names })
+    : w.m.format('kept.recordsFor', { count, categories: names, purpose: localise(purpose.name, w.lang) });
 }
 
 /** Category names for the requester, from the first declaration in force that knows the key. */
-function namesOf(ctx: AppContext, categories: readonly string[]): string {
-  const models = ctx.policies.list().map((a) => a.model);
+function namesOf(w: Words, categories: readonly string[]): string {
+  const models = [w.model, ...w.ctx.policies.list().map((a) => a.model)];
   return joinWords(
     categories.map((key) => {
       const model = models.find((m) => m.hasCategory(key));
-      return model === undefined ? key : categoryName(model, key, 'en').toLowerCase();
+      return model === undefined ? key : categoryName(model, key, w.lang).toLowerCase();
     }),
-    'en',
+    w.lang,
   );
 }
 
-function holdExplanation(
-  ctx: AppContext,
-  hold: LegalHold,
-  what: string,
-  categories: readonly string[],
-): string {
-  const reference = hold.reference === null ? '' : ` (reference ${hold.reference})`;
-  return `We keep ${what} (${namesOf(ctx, categories)}) under a legal hold placed on ${hold.placedAt.slice(0, 10)}: ${hold.reason.replace(/\.$/, '')}${reference}. It is used for nothing else and is erased when the hold is released.`;
+function holdExplanation(hold: LegalHold, what: string, w: Words): string {
+  return w.m.format('kept.hold', {
+    what,
+    date: hold.placedAt.slice(0, 10),
+    reason: hold.reason.replace(/\.$/, ''),
+    reference: hold.reference ?? '',
+    hasReference: hold.reference !== null,
+  });
 }
 
 async function shellsOf(tx: Tx, subjectId: string): Promise<string[]> {
@@ -327,6 +367,7 @@ export async function eraseSubject(
     const holds = await activeHolds(tx, ids);
     const erased = { ...nothingErased };
     const kept: KeptData[] = [];
+    const words = await requesterWords(tx, ctx, input.requestId);
 
     // Records.
     const byHold = new Map<string, { hold: LegalHold; ids: string[]; categories: Set<string> }>();
@@ -450,26 +491,30 @@ export async function eraseSubject(
       ...[...byObligation.values()].flatMap((e) => e.ids),
     ];
     for (const { hold, ids: recordIds, categories } of byHold.values()) {
-      const what = records(recordIds.length);
+      const what = recordsFor(recordIds.length, [...categories].sort(), undefined, words);
       kept.push({
         what: 'records',
         count: recordIds.length,
         categories: [...categories].sort(),
         reason: 'legal_hold',
-        explanation: holdExplanation(ctx, hold, what, [...categories].sort()),
+        explanation: holdExplanation(hold, what, words),
         holdId: hold.id,
       });
     }
     for (const { purpose, model, withheld, ids: recordIds, categories, retention } of byObligation.values()) {
       const sorted = [...categories].sort();
-      const what = `${records(recordIds.length)} (${namesOf(ctx, sorted)}) for "${localise(purpose.name, 'en')}"`;
+      const w = model === words.model ? words : wordsFor(ctx, model, words.lang);
+      const what = recordsFor(recordIds.length, sorted, purpose, w);
       if (withheld !== undefined) {
         kept.push({
           what: 'records',
           count: recordIds.length,
           categories: sorted,
           reason: 'erasure_condition',
-          explanation: `We ${withheld.effect === 'defer' ? 'have not erased yet' : 'do not erase'} ${what}: ${withheld.explanation}`,
+          explanation: w.m.format(withheld.effect === 'defer' ? 'kept.deferred' : 'kept.refused', {
+            what,
+            explanation: withheld.explanation,
+          }),
           purpose: purpose.id,
           ...(withheld.until === undefined ? {} : { until: withheld.until }),
         });
@@ -482,7 +527,12 @@ export async function eraseSubject(
         categories: sorted,
         reason: ground === 'legal_obligation' ? 'legal_obligation' : 'exemption',
         ground,
-        explanation: `We keep ${what}${exemptionSentence(model, purpose, jurisdiction)}. ${recordIds.length === 1 ? 'It is' : 'They are'} used for nothing else. ${untilSentence(retention, recordIds.length !== 1)}`,
+        explanation: [
+          w.m.format('kept.keep', { what }),
+          exemptionSentences(purpose, jurisdiction, w),
+          w.m.format('kept.nothingElse', { count: recordIds.length }),
+          untilSentence(retention, recordIds.length, w),
+        ].join(' '),
         purpose: purpose.id,
         ...(retention.kind === 'until' ? { until: retention.date.toISOString() } : {}),
       });
@@ -572,10 +622,9 @@ export async function eraseSubject(
         categories: sorted,
         reason: 'legal_hold',
         explanation: holdExplanation(
-          ctx,
           hold,
-          count === 1 ? 'an identifier' : `${count} identifiers`,
-          sorted,
+          words.m.format('kept.identifiers', { count, categories: namesOf(words, sorted) }),
+          words,
         ),
         holdId: hold.id,
       });
@@ -593,10 +642,14 @@ export async function eraseSubject(
           ),
         ].sort(),
         reason: 'erasure_condition',
-        explanation: `We keep the contact details ${joinWords(
-          withheld.map((e) => `"${localise(e.purpose.name, 'en')}"`),
-          'en',
-        )} needs until then.`,
+        explanation: words.m.format('kept.contactsWithheld', {
+          purposes: joinWords(
+            withheld.map((e) =>
+              words.m.format('notice.quoted', { text: localise(e.purpose.name, words.lang) }),
+            ),
+            words.lang,
+          ),
+        }),
         purpose: withheld[0]!.purpose.id,
       });
     }
@@ -623,6 +676,7 @@ export async function eraseSubject(
     for (const declarationId of [...new Set(history.map((e) => e.declarationId))].sort()) {
       const events = history.filter((e) => e.declarationId === declarationId);
       const active = ctx.policies.get(declarationId);
+      const consentWords = active === undefined ? words : wordsFor(ctx, active.model, words.lang);
       const proof = active?.model.declaration.purposes.find(
         (p) =>
           active.model.exemptionOf(p, jurisdiction) !== undefined &&
@@ -667,7 +721,7 @@ export async function eraseSubject(
           count,
           categories: [CONSENT_CATEGORY],
           reason: 'legal_hold',
-          explanation: holdExplanation(ctx, consentHold, 'the record of your consents', [CONSENT_CATEGORY]),
+          explanation: holdExplanation(consentHold, consentWords.m.format('kept.consents'), consentWords),
           holdId: consentHold.id,
         });
       } else if (proof !== undefined) {
@@ -676,7 +730,12 @@ export async function eraseSubject(
           count,
           categories: [CONSENT_CATEGORY],
           reason: 'legal_obligation',
-          explanation: `We keep the record of when you gave and withdrew consent (not the data you consented to) for "${localise(proof.name, 'en')}"${exemptionSentence(active.model, proof, jurisdiction)}. It shows that what we did with your consent was lawful. ${untilSentence(proofRetention, false)}`,
+          explanation: [
+            consentWords.m.format('kept.consentProof', { purpose: localise(proof.name, consentWords.lang) }),
+            exemptionSentences(proof, jurisdiction, consentWords),
+            consentWords.m.format('kept.consentLawful'),
+            untilSentence(proofRetention, 1, consentWords),
+          ].join(' '),
           purpose: proof.id,
           ...(proofRetention.kind === 'until' ? { until: proofRetention.date.toISOString() } : {}),
         });
