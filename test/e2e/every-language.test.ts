@@ -28,6 +28,8 @@ import { bannerConfig } from '../../src/web/banner-config.js';
 import { Worker } from '../../src/jobs/queue.js';
 import { captureRecord } from '../../src/capture/capture-record.js';
 import { hostActor } from '../../src/cli/host-actor.js';
+import { eraseSubject } from '../../src/rights/erase-subject.js';
+import { submitRequest } from '../../src/rights/submit-request.js';
 import { jobDefinitions } from '../../src/worker-jobs.js';
 import { startTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
@@ -193,6 +195,33 @@ describe('every shipped language', () => {
       }
     });
   }
+
+  test('what an erasure keeps, and why, is told in the requester’s language in every shipped language', async () => {
+    for (const lang of others) {
+      const address = `kept-${lang}@example.net`;
+      const { subjectId } = await captureRecord(app.ctx, hostActor(), {
+        declarationId: `every-${lang}`,
+        subject: { identifiers: [{ kind: 'email', value: address }], jurisdiction: 'SE' },
+        kind: 'invoice',
+        purposes: ['bookkeeping'],
+        categories: ['user.name', 'user.financial.purchase_history'],
+        source: 'partner_account',
+        data: { name: '‹n›', total: 12 },
+      });
+      // The use case the privacy centre calls (its HTTP route limits one address's rate).
+      const request = await submitRequest(app.ctx, 'public', {
+        declarationId: `every-${lang}`,
+        type: 'erasure',
+        channel: 'privacy_centre',
+        language: lang,
+        requester: { identifiers: [{ kind: 'email', value: address }] },
+      });
+      const erased = await eraseSubject(app.ctx, hostActor(), { subjectId, requestId: request.id });
+      const said = erased.kept.map((k) => k.explanation).join('\n');
+      assert.ok(said.length > 0, `${lang}: something is kept for bookkeeping`);
+      assertNoEnglish(said, lang, ['kept.', 'describe.', 'completion.'], 'what an erasure keeps');
+    }
+  });
 
   test('a request made in a language the declaration offers is answered in it; another is answered in its first language, and that is kept', async () => {
     const submit = (declarationId: string, language: string, address: string) =>
