@@ -5,6 +5,9 @@
  * requester-facing summary (our words) and, when a person must decide (an objection to weigh),
  * `manual: true`: the step becomes a task in the console until an operator closes it.
  */
+import { messages, type Messages } from '../i18n/messages.js';
+import { joinWords } from '../policy/describe.js';
+import { requesterLanguage } from './emails.js';
 import type { Actor } from '../access/actor.js';
 import type { Permission } from '../access/roles.js';
 import type { AppContext } from '../context.js';
@@ -50,11 +53,12 @@ const fulfilment = (request: RequestRow): Actor => ({
   permissions: new Set<Permission>(['requests:manage', 'consent:write']),
 });
 
-const nothingHeld: ActionOutcome = { summary: ['We hold no personal data about you.'] };
+const nothingHeld = (m: Messages): ActionOutcome => ({ summary: [m.format('completion.nothing')] });
 
 export const ownDataActions: Record<'objection' | 'withdrawal', Action> = {
   objection: async (ctx, request, claims) => {
-    if (request.subject_id === null) return nothingHeld;
+    const m = messages(requesterLanguage(ctx, request));
+    if (request.subject_id === null) return nothingHeld(m);
     if (claims.objection?.scope === 'purpose' && claims.objection.purposeId !== undefined) {
       const outcome = await recordObjection(ctx, fulfilment(request), {
         subjectId: request.subject_id,
@@ -63,41 +67,40 @@ export const ownDataActions: Record<'objection' | 'withdrawal', Action> = {
         requestId: request.id,
       });
       if (outcome.status === 'pending_decision')
-        return {
-          summary: ['We weighed your objection against the grounds for the processing.'],
-          manual: true,
-          details: outcome,
-        };
+        return { summary: [m.format('outcome.objectionWeighed')], manual: true, details: outcome };
       return {
-        summary:
-          outcome.status === 'upheld'
-            ? ['We stopped the processing you objected to.']
-            : [
-                'That processing does not rest on our legitimate interests, so an objection does not apply to it.',
-              ],
+        summary: [
+          m.format(
+            outcome.status === 'upheld' ? 'outcome.objectionUpheld' : 'outcome.objectionNotApplicable',
+          ),
+        ],
         details: outcome,
       };
     }
     await objectToDirectMarketing(ctx, `request:${request.id}`, { subjectId: request.subject_id });
-    return {
-      summary: [
-        'You will receive no direct marketing from us, at any address we hold, from now on. This needs no reasons and does not expire.',
-      ],
-    };
+    return { summary: [m.format('outcome.noMarketing')] };
   },
   withdrawal: async (ctx, request) => {
-    if (request.subject_id === null) return nothingHeld;
+    const language = requesterLanguage(ctx, request);
+    const m = messages(language);
+    if (request.subject_id === null) return nothingHeld(m);
     const result = await withdrawConsent(ctx, fulfilment(request), {
       subjectId: request.subject_id,
       declarationId: request.declaration_id,
       requestId: request.id,
+      language,
     });
     return {
       summary: [
         result.stopped.length === 0
-          ? 'You had no consent in force with us.'
-          : `From now on we no longer process your data for: ${result.stopped.map((s) => s.name).join(', ')}.`,
-        ...result.continuing.map((c) => `Continues: ${c.name}. ${c.why}`),
+          ? m.format('outcome.noConsent')
+          : m.format('outcome.stopped', {
+              purposes: joinWords(
+                result.stopped.map((s) => s.name),
+                language,
+              ),
+            }),
+        ...result.continuing.map((c) => m.format('outcome.continues', { purpose: c.name, why: c.why })),
       ],
       details: result,
     };

@@ -10,6 +10,7 @@
  * subscription, before the rest is written in one transaction: a withdrawal interrupted between
  * them is completed by running it again (it is idempotent).
  */
+import { catalogLanguage, messages, shippedLanguages } from '../i18n/messages.js';
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { actorRef, requirePermission } from '../access/actor.js';
@@ -35,24 +36,25 @@ import { subjectForRequest } from './restrict-subject.js';
  *   // "The law requires it: Bokföringslagen (1999:1078) ch. 7 (Legal obligation (Art. 6(1)(c) GDPR))."
  */
 export function groundsFor(purpose: Purpose, basis: LegalBasis, language = 'en'): string {
+  const m = messages(language);
   const named = describeBasis(basis, language);
   const description = localise(purpose.description, language).replace(/\.$/, '');
   switch (basis) {
     case 'contract':
-      return `It is needed to perform a contract with you or the organisation you represent (${named}): ${description}.`;
+      return m.format('grounds.contract', { basis: named, description });
     case 'legal_obligation':
       return purpose.statutoryObligation === undefined
-        ? `The law requires it (${named}): ${description}.`
-        : `The law requires it: ${purpose.statutoryObligation} (${named}).`;
+        ? m.format('grounds.legal_obligation', { basis: named, description })
+        : m.format('grounds.statute', { basis: named, statute: purpose.statutoryObligation });
     case 'legitimate_interests': {
       const interest = purpose.legitimateInterest?.interest;
       const why = interest === undefined ? description : localise(interest, language).replace(/\.$/, '');
-      return `It rests on our legitimate interest (${named}): ${why}. You may object to this use, and we will weigh your objection.`;
+      return m.format('grounds.legitimate_interests', { basis: named, why });
     }
     case 'consent':
-      return `It rests on your consent (${named}), which you can withdraw at any time.`;
+      return m.format('grounds.consent', { basis: named });
     default:
-      return `${named}: ${description}.`;
+      return m.format('grounds.other', { basis: named, description });
   }
 }
 
@@ -62,6 +64,14 @@ export const withdrawInput = z.strictObject({
   declarationId: z.string().min(1).max(100).optional(),
   requestId: z.string().min(1).max(100).optional(),
   channel: z.string().min(1).max(50).default('rights_request'),
+  /** The language the names and grounds are told in (the requester's); default English. */
+  language: z
+    .string()
+    .max(10)
+    .refine((l) => catalogLanguage(l) !== undefined, {
+      message: `must be a language Steward has wording in: ${shippedLanguages.join(', ')}`,
+    })
+    .default('en'),
 });
 
 export interface StoppedPurpose {
@@ -140,7 +150,7 @@ export async function withdrawConsent(
     stoppedByCommunication.set(`${s.declaration_id}|${communication.purpose}`, {
       declarationId: s.declaration_id,
       purpose: communication.purpose,
-      name: purpose === undefined ? communication.purpose : localise(purpose.name, 'en'),
+      name: purpose === undefined ? communication.purpose : localise(purpose.name, input.language),
     });
   }
 
@@ -179,7 +189,7 @@ export async function withdrawConsent(
         stopped.set(`${declarationId}|${id}`, {
           declarationId,
           purpose: id,
-          name: purpose === undefined ? id : localise(purpose.name, 'en'),
+          name: purpose === undefined ? id : localise(purpose.name, input.language),
         });
       }
       const dropped = await dropPurposes(tx, { subjectId, declarationId, purposes: [...onConsent] });
@@ -202,9 +212,9 @@ export async function withdrawConsent(
           continuing.set(key, {
             declarationId,
             purpose: p.id,
-            name: localise(purpose.name, 'en'),
+            name: localise(purpose.name, input.language),
             basis: p.basis,
-            why: groundsFor(purpose, p.basis),
+            why: groundsFor(purpose, p.basis, input.language),
             records: (entry?.records ?? 0) + 1,
           });
         }
