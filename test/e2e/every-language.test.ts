@@ -30,6 +30,7 @@ import { captureRecord } from '../../src/capture/capture-record.js';
 import { hostActor } from '../../src/cli/host-actor.js';
 import { eraseSubject } from '../../src/rights/erase-subject.js';
 import { submitRequest } from '../../src/rights/submit-request.js';
+import { groundsFor } from '../../src/rights/withdraw-consent.js';
 import { jobDefinitions } from '../../src/worker-jobs.js';
 import { startTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
@@ -220,6 +221,16 @@ describe('every shipped language', () => {
       const said = erased.kept.map((k) => k.explanation).join('\n');
       assert.ok(said.length > 0, `${lang}: something is kept for bookkeeping`);
       assertNoEnglish(said, lang, ['kept.', 'describe.', 'completion.'], 'what an erasure keeps');
+    }
+  });
+
+  test('why a purpose goes on after consent is withdrawn is told in every shipped language', () => {
+    for (const lang of others) {
+      const model = app.ctx.policies.get(`every-${lang}`)!.model;
+      const said = model.declaration.purposes
+        .flatMap((purpose) => model.basesOf(purpose).map((basis) => groundsFor(purpose, basis, lang)))
+        .join('\n');
+      assertNoEnglish(said, lang, ['grounds.', 'describe.'], 'the grounds of a purpose');
     }
   });
 
