@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { catalogs } from '../../src/i18n/catalogs.js';
 import { shippedLanguages } from '../../src/i18n/messages.js';
 import { lintSource } from '../../src/policy/lint.js';
 import { PolicyModel } from '../../src/policy/model.js';
@@ -34,6 +33,7 @@ import { groundsFor } from '../../src/rights/withdraw-consent.js';
 import { jobDefinitions } from '../../src/worker-jobs.js';
 import { startTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
+import { englishPhrases, textOf } from '../support/english-left.js';
 import { mailbox } from '../support/mail.js';
 import { referenceDeclaration } from '../support/paths.js';
 
@@ -54,51 +54,6 @@ function declarationIn(lang: string): string {
   };
   const out = walk(source) as Record<string, unknown>;
   return stringify({ ...out, id: `every-${lang}`, languages: [lang] });
-}
-
-/** The fixed words of an ICU message: its text outside every `{…}`, piece by piece. */
-function fixedPieces(text: string): string[] {
-  const pieces: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text) {
-    if (ch === '{' || ch === '}') {
-      if (depth === 0 && current !== '') pieces.push(current);
-      current = '';
-      depth += ch === '{' ? 1 : -1;
-    } else if (depth === 0) current += ch;
-  }
-  if (current !== '') pieces.push(current);
-  return pieces.map((p) => p.trim());
-}
-
-/**
- * Steward's English phrases (three words or more, outside placeholders) that `lang` says
- * otherwise: none of them may appear in what is written in `lang`.
- */
-function englishPhrases(lang: string, prefixes: readonly string[]): string[] {
-  const own = Object.values(catalogs[lang] ?? {}).join('\n');
-  const phrases = new Set<string>();
-  for (const [key, text] of Object.entries(catalogs.en)) {
-    if (!prefixes.some((p) => key.startsWith(p))) continue;
-    for (const piece of fixedPieces(text))
-      if (piece.split(/\s+/).length >= 3 && piece.length >= 14 && !own.includes(piece)) phrases.add(piece);
-  }
-  return [...phrases];
-}
-
-/** Visible text of HTML: tags dropped, the usual entities decoded, spaces collapsed. */
-function textOf(html: string): string {
-  return html
-    .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 }
 
 function assertNoEnglish(written: string, lang: string, prefixes: readonly string[], where: string) {

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { catalogs } from '../../src/i18n/catalogs.js';
 import { lintSource } from '../../src/policy/lint.js';
 import { PolicyModel } from '../../src/policy/model.js';
 import { renderNotice } from '../../src/policy/render-notice.js';
@@ -20,49 +19,9 @@ import { createApiKey } from '../../src/access/operators.js';
 import { hostActor } from '../../src/cli/host-actor.js';
 import { startTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
+import { catalogs } from '../../src/i18n/catalogs.js';
+import { englishPhrases, fixedPieces, textOf } from '../support/english-left.js';
 import { germanShopDeclaration } from '../support/paths.js';
-
-/** Visible text of HTML: tags dropped, the usual entities decoded, spaces collapsed. */
-function textOf(html: string): string {
-  return html
-    .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
-
-/** The fixed words of an ICU message: its text outside every `{…}`, piece by piece, trimmed. */
-function fixedPieces(text: string): string[] {
-  const pieces: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text) {
-    if (ch === '{' || ch === '}') {
-      if (depth === 0 && current !== '') pieces.push(current);
-      current = '';
-      depth += ch === '{' ? 1 : -1;
-    } else if (depth === 0) current += ch;
-  }
-  if (current !== '') pieces.push(current);
-  return pieces.map((p) => p.trim());
-}
-
-/** Steward's English notice phrases (three words or more) that German says otherwise. */
-function englishNoticePhrases(): string[] {
-  const german = Object.values(catalogs.de ?? {}).join('\n');
-  const phrases = new Set<string>();
-  for (const [key, text] of Object.entries(catalogs.en)) {
-    if (!['notice.', 'describe.', 'category.'].some((p) => key.startsWith(p))) continue;
-    for (const piece of fixedPieces(text))
-      if (piece.split(/\s+/).length >= 3 && piece.length >= 14 && !german.includes(piece)) phrases.add(piece);
-  }
-  return [...phrases];
-}
 
 const source = readFileSync(germanShopDeclaration, 'utf8');
 
@@ -167,7 +126,7 @@ describe('the German example declaration (Elbblatt Teehandel)', () => {
   });
 
   test('the German notice has none of Steward’s English wording and none of the declaration’s English texts', () => {
-    const phrases = englishNoticePhrases();
+    const phrases = englishPhrases('de', ['notice.', 'describe.', 'category.']);
     assert.ok(phrases.length > 0, 'there is English to look for');
     assert.deepEqual(
       phrases.filter((p) => notice('de').includes(p)),
